@@ -1,0 +1,178 @@
+/*
+ * hamt86 - guest (IA-32) CPU state.
+ *
+ * CPUX86State is shared by the translator, every backend and every helper.
+ * Generated host code reaches fields through offsetof(); each such offset is
+ * pinned by a BUILD_ASSERT in core/cpu.c, so a layout change that would
+ * break generated code fails the build instead.
+ */
+#ifndef HAMT86_CPU_H
+#define HAMT86_CPU_H
+
+#include "core/base.h"
+
+/* General registers, in x86 encoding order. */
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI, CPU_NB_REGS };
+/* Segment registers, in x86 encoding order. */
+enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, CPU_NB_SEGS };
+
+/* EFLAGS bits. */
+#define CC_C    0x0001u
+#define CC_P    0x0004u
+#define CC_A    0x0010u
+#define CC_Z    0x0040u
+#define CC_S    0x0080u
+#define CC_O    0x0800u
+#define CC_ARITH (CC_C | CC_P | CC_A | CC_Z | CC_S | CC_O)
+#define TF_MASK   0x00000100u
+#define IF_MASK   0x00000200u
+#define DF_MASK   0x00000400u
+#define IOPL_MASK 0x00003000u
+#define NT_MASK   0x00004000u
+#define RF_MASK   0x00010000u
+#define VM_MASK   0x00020000u
+#define AC_MASK   0x00040000u
+#define VIF_MASK  0x00080000u
+#define VIP_MASK  0x00100000u
+#define ID_MASK   0x00200000u
+
+/* Exception vectors. */
+enum {
+    EXCP00_DE = 0, EXCP01_DB, EXCP02_NMI, EXCP03_BP, EXCP04_OF, EXCP05_BR,
+    EXCP06_UD, EXCP07_NM, EXCP08_DF, EXCP09_XERR, EXCP0A_TS, EXCP0B_NP,
+    EXCP0C_SS, EXCP0D_GP, EXCP0E_PF, EXCP10_MF = 16, EXCP11_AC, EXCP12_MC,
+};
+
+/* Pseudo exception indices used by the execution loop (>= 256). */
+#define EXCP_INTERRUPT 0x100   /* leave the loop to service an interrupt */
+#define EXCP_HLT       0x101   /* guest executed HLT */
+#define EXCP_HALTED    0x102
+#define EXCP_EXIT      0x103   /* machine shutdown requested (exit port, ...) */
+#define EXCP_FATAL     0x104   /* unrecoverable guest error, message printed */
+
+/* CR0 / CR4 bits. */
+#define CR0_PE 0x00000001u
+#define CR0_MP 0x00000002u
+#define CR0_EM 0x00000004u
+#define CR0_TS 0x00000008u
+#define CR0_ET 0x00000010u
+#define CR0_NE 0x00000020u
+#define CR0_WP 0x00010000u
+#define CR0_AM 0x00040000u
+#define CR0_PG 0x80000000u
+#define CR4_TSD 0x00000004u
+#define CR4_PSE 0x00000010u
+#define CR4_PAE 0x00000020u
+#define CR4_PGE 0x00000080u
+#define CR4_OSFXSR 0x00000200u
+#define CR4_SMEP 0x00100000u
+#define CR4_SMAP 0x00200000u
+
+/* Hidden flags (hflags): mode bits the translator specialises on. */
+#define HF_CPL_MASK    0x00000003u  /* current privilege level */
+#define HF_CS32_MASK   0x00000010u  /* CS.D: 32-bit default operand/address */
+#define HF_SS32_MASK   0x00000020u  /* SS.B: 32-bit stack pointer */
+#define HF_ADDSEG_MASK 0x00000040u  /* DS/ES/SS bases not all zero */
+#define HF_PE_MASK     0x00000080u  /* protected mode */
+#define HF_INHIBIT_IRQ 0x00000100u  /* interrupt shadow (STI, MOV SS) */
+#define HF_TF_MASK     0x00000200u  /* single-step trap pending per insn */
+#define HF_SMAP_MASK   0x00000400u
+#define HF_VM_MASK     0x00000800u
+#define HF_IOPL_SHIFT  12
+#define HF_IOPL_MASK   0x00003000u
+
+/* Descriptor attribute bits as stored in SegmentCache.flags (QEMU layout:
+ * the high dword of the descriptor with base bits masked out). */
+#define DESC_G_MASK   (1u << 23)
+#define DESC_B_MASK   (1u << 22)
+#define DESC_P_MASK   (1u << 15)
+#define DESC_DPL_SHIFT 13
+#define DESC_S_MASK   (1u << 12)
+#define DESC_TYPE_SHIFT 8
+#define DESC_CS_MASK  (1u << 11)
+#define DESC_W_MASK   (1u << 9)   /* data: writable */
+#define DESC_R_MASK   (1u << 9)   /* code: readable */
+#define DESC_A_MASK   (1u << 8)
+
+typedef struct SegmentCache {
+    uint32_t selector;
+    uint32_t base;
+    uint32_t limit;   /* byte granular, already scaled by G */
+    uint32_t flags;
+} SegmentCache;
+
+/* The state the memory fast path of generated code reads (see core/mem.h). */
+typedef struct MemFast {
+    uintptr_t ram_base;      /* host address of guest physical 0 */
+    const uint8_t *pflags;   /* one byte per guest page: PF_* bits */
+} MemFast;
+
+typedef struct CPUX86State {
+    /* ---- fields generated code touches: offsets pinned in core/cpu.c ---- */
+    uint32_t regs[CPU_NB_REGS];
+    uint32_t eip;
+    uint32_t cc_op;        /* lazy flags: CC_OP_* (translator/cc.h) */
+    uint32_t cc_dst;
+    uint32_t cc_src;
+    uint32_t cc_src2;
+    int32_t  df;           /* +1 or -1 */
+    uint32_t eflags;       /* all bits except CC_ARITH and DF */
+    uint32_t hflags;
+    volatile int32_t exit_request; /* nonzero: leave at next TB entry */
+    uint32_t pad0;
+    MemFast  mem;
+    /* ---- the rest is only touched by C code ---- */
+    SegmentCache segs[CPU_NB_SEGS];
+    SegmentCache ldt, tr, gdt, idt; /* gdt/idt: base + limit only */
+    uint32_t cr[5];
+    uint32_t dr[8];
+    uint64_t tsc_offset;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t apic_base, pat, misc_enable;
+
+    /* exception in flight */
+    int32_t  exception_index;
+    int32_t  error_code;
+    int32_t  exception_is_int;     /* software INT n */
+    uint32_t exception_next_eip;
+    int32_t  old_exception;        /* for #DF / triple-fault detection */
+
+    uint32_t interrupt_request;    /* CPU_INTERRUPT_* */
+    bool     halted;
+    void    *jmp_env[5];           /* __builtin_setjmp buffer (cpu_loop) */
+    struct Machine *machine;
+} CPUX86State;
+
+#define CPU_INTERRUPT_HARD  0x1u
+#define CPU_INTERRUPT_NMI   0x2u
+#define CPU_INTERRUPT_EXIT  0x4u
+
+/* Compose / decompose the architectural EFLAGS from the lazy state. */
+uint32_t cpu_compute_eflags(CPUX86State *env);
+void cpu_load_eflags(CPUX86State *env, uint32_t eflags, uint32_t update_mask);
+
+/* Reset to the state a multiboot loader hands over (flat 32-bit PM, ring 0). */
+void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi);
+/* Recompute HF_ADDSEG/HF_CS32/HF_SS32/HF_CPL after a segment change. */
+void cpu_update_hflags(CPUX86State *env);
+
+/*
+ * Raise a guest exception from a helper called by generated code.
+ * retaddr is GETPC() of the helper (0 when the state is already exact);
+ * the backend maps it back to the faulting guest EIP, then we unwind to the
+ * execution loop.  next_eip_addend is the length of the instruction for
+ * software interrupts (the return EIP), 0 otherwise.
+ */
+NORETURN void raise_exception_err_ra(CPUX86State *env, int vec, int err,
+                                     uintptr_t retaddr);
+NORETURN void raise_exception_ra(CPUX86State *env, int vec, uintptr_t retaddr);
+NORETURN void raise_interrupt(CPUX86State *env, int intno, int is_int,
+                              int error_code, uint32_t next_eip,
+                              uintptr_t retaddr);
+/* Deliver env->exception_index (< 256) through the IDT/IVT (seg_helper.c). */
+void x86_cpu_do_interrupt(CPUX86State *env);
+/* Leave the current TB and go back to the execution loop. */
+NORETURN void cpu_loop_exit(CPUX86State *env);
+NORETURN void cpu_loop_exit_restore(CPUX86State *env, uintptr_t retaddr);
+
+#endif

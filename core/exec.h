@@ -1,0 +1,120 @@
+/*
+ * hamt86 - translation blocks, the TB cache and the backend interface.
+ */
+#ifndef HAMT86_EXEC_H
+#define HAMT86_EXEC_H
+
+#include "core/base.h"
+#include "core/cpu.h"
+#include "translator/ir.h"
+
+#define TB_MAX_INSNS 128
+#define TB_JMP_RESET_OFFSET_INVALID 0xffffffffu
+
+typedef struct TranslationBlock {
+    uint32_t pc;         /* EIP of the first instruction */
+    uint32_t cs_base;
+    uint32_t flags;      /* hflags the code was specialised on (TB_FLAGS_MASK) */
+    uint32_t cflags;     /* CF_* */
+    uint32_t phys_pc;    /* guest physical address of the first byte */
+    uint32_t phys_page2; /* physical page of the last byte if it differs, else ~0 */
+    uint16_t size;       /* guest bytes covered */
+    uint16_t icount;     /* guest instructions */
+
+    void    *host_code;  /* entry point handed to backend->exec */
+    uint32_t host_size;
+    /* insn_start records: host code offset of each guest instruction start
+     * (insn_host_off[i]) and its EIP (insn_eip[i]); i < icount. */
+    uint32_t *insn_host_off;
+    uint32_t *insn_eip;
+
+    /* direct chaining: jmp_insn_off[n] is the host offset of the patchable
+     * jump of goto_tb slot n (TB_JMP_RESET_OFFSET_INVALID if unused);
+     * jmp_reset_off[n] is where it points when unchained. */
+    uint32_t jmp_insn_off[2];
+    uint32_t jmp_reset_off[2];
+    struct TranslationBlock *jmp_dest[2];
+    /* TBs that jump into this one (incoming chain list, for unchaining):
+     * a tagged pointer list, (tb | slot). */
+    uintptr_t jmp_list_head;
+    uintptr_t jmp_list_next[2];
+
+    struct TranslationBlock *hash_next;    /* phys hash chain */
+    struct TranslationBlock *page_next[2]; /* TBs of a physical page, tagged */
+    void *cosim;     /* --cosim: the interpreter's shadow TB (core/cosim) */
+    bool invalid;
+} TranslationBlock;
+
+/* cflags */
+#define CF_NOCACHE   0x1   /* one-shot TB, not entered in the cache */
+#define CF_SINGLE    0x2   /* exactly one guest instruction */
+#define CF_NOCHAIN   0x4   /* -d nochain / cosim: never chain */
+
+/* hflags bits the translator specialises on. */
+#define TB_FLAGS_MASK (HF_CPL_MASK | HF_CS32_MASK | HF_SS32_MASK | HF_ADDSEG_MASK | \
+                       HF_PE_MASK | HF_TF_MASK | HF_VM_MASK | HF_IOPL_MASK | \
+                       HF_SMAP_MASK)
+
+/*
+ * The fixed backend interface.  Every host folder (host-mips/,
+ * host-loongarch/, host-interp/) exports exactly one of these.
+ *
+ * gen_code lowers an optimised IRFunc into the code cache.  It must:
+ *   - set tb->host_code / host_size;
+ *   - record for each insn_start op the host offset of the first host
+ *     instruction belonging to it (tb->insn_host_off[], tb->insn_eip[]);
+ *   - set tb->jmp_insn_off[] / jmp_reset_off[] for goto_tb slots.
+ * It returns false when the code cache is full (the core flushes and retries).
+ *
+ * exec runs translated code starting at tb until an exit_tb or
+ * lookup_and_goto_ptr miss, and returns (uintptr_t)last_tb | exit value
+ * (IR_EXIT_*, 3 bits; TBs are 8-byte aligned).
+ */
+typedef struct CodeCache {
+    uint8_t *start, *ptr, *end;
+} CodeCache;
+
+typedef struct HostBackend {
+    const char *name;
+    void (*init)(CodeCache *cc);
+    bool (*gen_code)(TranslationBlock *tb, const IRFunc *f, CodeCache *cc);
+    uintptr_t (*exec)(CPUX86State *env, TranslationBlock *tb);
+    /* Point goto_tb slot n of tb at dst (dst == NULL: back to the reset target). */
+    void (*set_jmp_target)(TranslationBlock *tb, int n, TranslationBlock *dst);
+    /* Disassemble host code for -d out_asm (NULL if not available). */
+    void (*disas)(const void *code, size_t size);
+} HostBackend;
+
+extern const HostBackend backend_interp;
+extern const HostBackend backend_mips;
+extern const HostBackend backend_loongarch;
+/* The backend this binary was built for (native: interp). */
+extern const HostBackend *host_backend;
+
+/* Used by lookup_and_goto_ptr: host entry of the TB for env's current
+ * (cs_base + eip, flags), or NULL. Called from generated code. */
+void *helper_lookup_tb_ptr(CPUX86State *env);
+
+/* TB cache (core/tb.c) */
+TranslationBlock *tb_lookup(CPUX86State *env, uint32_t pc, uint32_t cs_base, uint32_t flags);
+TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t cs_base,
+                              uint32_t flags, uint32_t cflags);
+/* Invalidate every TB overlapping guest physical [start, end). */
+void tb_invalidate_phys_range(CPUX86State *env, uint32_t start, uint32_t end);
+/* Store hit a code page: invalidate and, if the running TB was hit,
+ * restart at the current instruction (does not return in that case). */
+void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys, unsigned size, uintptr_t ra);
+void tb_flush(CPUX86State *env);
+/* Find the TB whose host code contains host_pc (NULL if none). */
+TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc);
+/* Restore env->eip (and anything else per-insn) for a fault at host_pc.
+ * Returns false if host_pc is not in generated code. */
+bool cpu_restore_state(CPUX86State *env, uintptr_t host_pc);
+
+/* The translator (translator/translate.c): x86 -> IR for one TB. */
+void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f, int max_insns);
+
+/* Execution loop (core/cpu-exec.c). Returns the machine exit status. */
+int cpu_exec_loop(CPUX86State *env);
+
+#endif

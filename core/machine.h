@@ -1,0 +1,44 @@
+/*
+ * hamt86 - the machine: options chosen by the front end, devices, stats.
+ */
+#ifndef HAMT86_MACHINE_H
+#define HAMT86_MACHINE_H
+
+#include "core/base.h"
+#include "core/cpu.h"
+
+typedef struct MachineOptions {
+    uint32_t ram_mib;
+    const char *mmu_mode;  /* "flat" today; "softmmu", "hamt" later */
+    bool stats;
+    bool cosim;
+    bool nochain;
+} MachineOptions;
+
+typedef struct Stats {
+    uint64_t tbs_translated, tb_guest_insns, tb_host_bytes, tb_flushes;
+    uint64_t tb_invalidations, smc_restarts;
+    uint64_t tb_execs, chains_patched, lookups_hit, lookups_miss;
+    uint64_t exceptions, interrupts, io_accesses, slow_loads, slow_stores;
+    uint64_t cosim_tbs, cosim_skipped;
+    uint64_t ns_translate, ns_total;
+} Stats;
+extern Stats stats;
+
+typedef struct Machine {
+    MachineOptions opt;
+    CPUX86State cpu;
+    int exit_code;        /* status to exit with once EXCP_EXIT is seen */
+    bool exit_requested;
+} Machine;
+
+extern Machine machine;
+
+/* Request the machine stop with the given status (device exit port, ...). */
+void machine_request_exit(int status);
+/* Print --stats to stderr. */
+void stats_print(void);
+/* Create the devices of the PC machine (serial, debug console, exit port). */
+void hw_init(void);
+
+#endif

@@ -1,0 +1,202 @@
+/*
+ * hamt86 - the intermediate representation.
+ *
+ * A TB is translated into one IRFunc: a linear list of IROp over typed
+ * temps.  The op set lives in translator/ir-ops.def.  Temps are:
+ *
+ *   0 .. IR_NB_GLOBALS-1   the eight guest GPRs (EAX..EDI).  Backends keep
+ *                          them in fixed callee-saved host registers for the
+ *                          whole TB; their memory home is env->regs[].
+ *   constants              created with ir_const(); read-only; backends may
+ *                          use immediate encodings for them.
+ *   ordinary temps         live anywhere inside the TB (also across labels),
+ *                          dead at TB exit.
+ *
+ * Conventions the backends and the interpreter rely on:
+ *   - An op with IRF_MAY_RAISE, or a call whose helper has IRH_RW_GLOBALS /
+ *     IRH_MAY_RAISE, sees the guest GPRs in env->regs[] (backends spill the
+ *     globals before it and reload them after if the helper may write them).
+ *   - Before any op that may raise, the translator has stored every piece of
+ *     lazy-flag state (cc_*) the guest could observe; the EIP is recovered
+ *     from the host PC through the insn_start records (backend restore_state).
+ *   - Values of type I32 are kept sign-extended in 64-bit host registers
+ *     (the MIPS64 and LoongArch64 convention for 32-bit ops).
+ */
+#ifndef HAMT86_IR_H
+#define HAMT86_IR_H
+
+#include "core/base.h"
+
+typedef enum IRType { IR_TYPE_I32, IR_TYPE_I64 } IRType;
+
+/* op flags (ir-ops.def) */
+#define IRF_READS_ENV   0x01
+#define IRF_WRITES_ENV  0x02
+#define IRF_SIDE_EFFECT 0x04   /* never removed by dead-code elimination */
+#define IRF_MEM         0x08
+#define IRF_MAY_RAISE   0x10
+#define IRF_CALL        0x20
+#define IRF_BB_END      0x40   /* ends a basic block (labels, branches) */
+#define IRF_TB_END      0x80   /* leaves the TB */
+
+typedef enum IROpcode {
+#define IR_OP(name, nout, nin, flags) IR_##name,
+#include "translator/ir-ops.def"
+#undef IR_OP
+    IR_NB_OPS
+} IROpcode;
+
+typedef struct IROpDef {
+    const char *name;
+    uint8_t nout, nin, flags;
+} IROpDef;
+extern const IROpDef ir_op_defs[IR_NB_OPS];
+
+/* Conditions for setcond / movcond / brcond. */
+typedef enum IRCond {
+    IR_COND_EQ, IR_COND_NE,
+    IR_COND_LT, IR_COND_GE, IR_COND_LE, IR_COND_GT,       /* signed */
+    IR_COND_LTU, IR_COND_GEU, IR_COND_LEU, IR_COND_GTU,   /* unsigned */
+    IR_COND_TSTEQ, IR_COND_TSTNE,                         /* (a & b) ==/!= 0 */
+    IR_NB_CONDS
+} IRCond;
+
+/* MemOp: access size and signedness for ld_env/st_env/qemu_ld/qemu_st. */
+#define MO_8    0
+#define MO_16   1
+#define MO_32   2
+#define MO_SIZE 3
+#define MO_SIGN 4
+#define MO_8S   (MO_8 | MO_SIGN)
+#define MO_16S  (MO_16 | MO_SIGN)
+
+/* MMU indices (same numbering the softmmu/HAMT paths use). */
+#define MMU_USER_IDX    0
+#define MMU_KSMAP_IDX   1
+#define MMU_KNOSMAP_IDX 2
+#define MMU_PHYS_IDX    3
+#define NB_MMU_MODES    4
+
+/* exit_tb values: returned to the execution loop. */
+#define IR_EXIT_PLAIN    0u      /* no chaining information */
+#define IR_EXIT_SLOT0    1u      /* fell out of goto_tb slot 0: chain it */
+#define IR_EXIT_SLOT1    2u      /* fell out of goto_tb slot 1: chain it */
+#define IR_EXIT_REQUEST  3u      /* exit_request was set at TB entry */
+#define IR_EXIT_NOCHAIN  4u      /* env->eip changed in a way that forbids chaining */
+
+typedef uint16_t IRTemp;
+#define IR_NB_GLOBALS    8
+#define IR_MAX_TEMPS     2048
+#define IR_MAX_OPS       4096
+#define IR_MAX_LABELS    512
+#define IR_MAX_CALL_ARGS 4
+
+typedef enum IRTempKind { IR_TEMP_GLOBAL, IR_TEMP_CONST, IR_TEMP_NORMAL } IRTempKind;
+
+typedef struct IRTempInfo {
+    uint8_t type;    /* IRType */
+    uint8_t kind;    /* IRTempKind */
+    uint16_t pad;
+    uint32_t val;    /* constant value for IR_TEMP_CONST */
+} IRTempInfo;
+
+/*
+ * One op.  args[] holds outputs first, then inputs (counts from ir_op_defs
+ * or, for IR_call, from the helper).  For IR_call: args[0] is the result
+ * temp when the helper returns a value, followed by up to 4 argument temps.
+ */
+typedef struct IROp {
+    uint16_t opc;
+    uint8_t  cond;      /* IRCond or MemOp */
+    uint8_t  nargs;     /* number of used args[] (always set) */
+    IRTemp   args[6];
+    uint32_t imm;
+    uint32_t imm2;
+} IROp;
+
+/* Helper flags. */
+#define IRH_PURE        0x01  /* no side effects, does not read env: may be removed / CSE'd */
+#define IRH_READS_ENV   0x02  /* reads CPU state other than GPRs */
+#define IRH_RW_GLOBALS  0x04  /* reads or writes env->regs[]: globals must be synced */
+#define IRH_MAY_RAISE   0x08  /* may raise a guest exception / leave the TB */
+#define IRH_IO          0x10  /* touches devices: not replayable (cosim skips) */
+#define IRH_WRITES_MEM  0x20  /* may write guest memory (cosim skips the TB) */
+
+/*
+ * A helper is a C function  uint32_t fn(CPUX86State *env, uint32_t a0..a3)
+ * (or void).  Helpers are registered in a static table (translator/helpers.c)
+ * so that the IR and its dumps name them by id.
+ */
+typedef struct IRHelperInfo {
+    const char *name;
+    void *fn;
+    uint8_t nargs;     /* guest-value args after env, 0..4 */
+    uint8_t has_ret;   /* returns uint32_t */
+    uint8_t flags;     /* IRH_* */
+} IRHelperInfo;
+extern const IRHelperInfo ir_helpers[];
+extern const unsigned ir_nb_helpers;
+
+typedef struct IRFunc {
+    IROp ops[IR_MAX_OPS];
+    IRTempInfo temps[IR_MAX_TEMPS];
+    unsigned nops;
+    unsigned ntemps;
+    unsigned nlabels;
+    bool overflow;   /* ran out of ops/temps/labels: translator shortens the TB */
+} IRFunc;
+
+/* --- building --- */
+void ir_func_init(IRFunc *f);
+IRTemp ir_new_temp(IRFunc *f);
+IRTemp ir_const(IRFunc *f, uint32_t val);
+static inline IRTemp ir_global(int reg) { return (IRTemp)reg; }
+static inline bool ir_is_const(const IRFunc *f, IRTemp t)
+{
+    return f->temps[t].kind == IR_TEMP_CONST;
+}
+static inline bool ir_is_global(const IRFunc *f, IRTemp t)
+{
+    return f->temps[t].kind == IR_TEMP_GLOBAL;
+}
+unsigned ir_new_label(IRFunc *f);
+IROp *ir_emit(IRFunc *f, IROpcode opc);   /* appends a zeroed op */
+
+/* Convenience builders (translator/ir.c). */
+void ir_mov(IRFunc *f, IRTemp d, IRTemp a);
+void ir_movi(IRFunc *f, IRTemp d, uint32_t v);
+void ir_unop(IRFunc *f, IROpcode opc, IRTemp d, IRTemp a);
+void ir_binop(IRFunc *f, IROpcode opc, IRTemp d, IRTemp a, IRTemp b);
+void ir_binopi(IRFunc *f, IROpcode opc, IRTemp d, IRTemp a, uint32_t b);
+void ir_extract(IRFunc *f, IRTemp d, IRTemp a, unsigned pos, unsigned len);
+void ir_deposit(IRFunc *f, IRTemp d, IRTemp a, IRTemp b, unsigned pos, unsigned len);
+void ir_setcond(IRFunc *f, IRCond c, IRTemp d, IRTemp a, IRTemp b);
+void ir_movcond(IRFunc *f, IRCond c, IRTemp d, IRTemp a, IRTemp b, IRTemp v1, IRTemp v2);
+void ir_ld_env(IRFunc *f, IRTemp d, unsigned off, unsigned memop);
+void ir_st_env(IRFunc *f, IRTemp v, unsigned off, unsigned memop);
+void ir_qemu_ld(IRFunc *f, IRTemp d, IRTemp addr, unsigned memop, unsigned mmu_idx);
+void ir_qemu_st(IRFunc *f, IRTemp v, IRTemp addr, unsigned memop, unsigned mmu_idx);
+/* ret may be 0xffff (IR_NO_TEMP) for void helpers / ignored results. */
+#define IR_NO_TEMP 0xffffu
+void ir_call(IRFunc *f, unsigned helper_id, IRTemp ret, unsigned nargs, const IRTemp *args);
+void ir_set_label(IRFunc *f, unsigned label);
+void ir_br(IRFunc *f, unsigned label);
+void ir_brcond(IRFunc *f, IRCond c, IRTemp a, IRTemp b, unsigned label);
+void ir_insn_start(IRFunc *f, uint32_t eip, unsigned len);
+void ir_goto_tb(IRFunc *f, unsigned slot);
+void ir_exit_tb(IRFunc *f, uint32_t val);
+void ir_lookup_and_goto_ptr(IRFunc *f);
+
+/* Evaluate an IRCond on two 32-bit values (shared by folding and the interpreter). */
+bool ir_cond_eval(IRCond c, uint32_t a, uint32_t b);
+
+/* --- passes (translator/ir-opt.c) --- */
+/* Constant folding/propagation, copy propagation, dead-code and dead-flag
+ * (dead st_env to lazy-flag fields) elimination. */
+void ir_optimize(IRFunc *f);
+/* Check types, arities and label use; returns false and logs on error. */
+bool ir_validate(const IRFunc *f);
+/* Print the function (for -d ir / -d ir_opt) through the log. */
+void ir_dump(const IRFunc *f);
+
+#endif
