@@ -147,7 +147,9 @@ typedef struct CPUX86State {
 #define CPU_INTERRUPT_NMI   0x2u
 #define CPU_INTERRUPT_EXIT  0x4u
 
-/* Compose / decompose the architectural EFLAGS from the lazy state. */
+/* Arithmetic flags (CC_ARITH bits) from the lazy state env->cc_* (translator/cc-helper.c). */
+uint32_t cpu_cc_compute_all(const CPUX86State *env);
+/* Compose / decompose the architectural EFLAGS from the lazy state (core/cpu.c). */
 uint32_t cpu_compute_eflags(CPUX86State *env);
 void cpu_load_eflags(CPUX86State *env, uint32_t eflags, uint32_t update_mask);
 
