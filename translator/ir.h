@@ -199,4 +199,18 @@ bool ir_validate(const IRFunc *f);
 /* Print the function (for -d ir / -d ir_opt) through the log. */
 void ir_dump(const IRFunc *f);
 
+/* Optimizer counters (translator/ir-opt.c), summed over all ir_optimize calls
+ * (for --stats). */
+typedef struct IROptStats {
+    uint64_t funcs, ops_in, ops_out;
+    uint64_t folded;        /* ops folded to constants */
+    uint64_t copies;        /* operands replaced by copy/const propagation */
+    uint64_t simplified;    /* algebraic simplifications */
+    uint64_t branches;      /* brcond resolved to br or removed, br to next op */
+    uint64_t unreachable;   /* ops removed after br/exit_tb */
+    uint64_t dead_code;     /* ops removed by dead-code elimination */
+    uint64_t dead_flags;    /* dead st_env to cc_op/cc_dst/cc_src/cc_src2 */
+} IROptStats;
+extern IROptStats ir_opt_stats;
+
 #endif

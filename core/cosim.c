@@ -1,0 +1,365 @@
+/*
+ * hamt86 - co-simulation: the IR interpreter as a reference for the real
+ * backend, TB by TB (see core/cosim.h).
+ *
+ *   cosim_exec(env, tb)
+ *     shadow = *env ------ interp_exec_shadow(shadow, tb->cosim) --+
+ *                          qemu_st -> overlay, qemu_ld via overlay |
+ *     real: host_backend->exec(env, tb)  (writes guest memory)     |
+ *     compare GPRs, EIP, EFLAGS, exception, overlay vs. RAM  <-----+
+ *
+ * Exceptions raised inside either run unwind through the env's jmp_env;
+ * both runs are bracketed by __builtin_setjmp so the comparison still
+ * happens, and the real run's exception then continues to the execution
+ * loop as it would have without co-simulation.
+ *
+ * Shadows are allocated from chunks that are never freed: --cosim is a
+ * debugging mode and a code-cache flush merely leaks the old shadows.
+ */
+#include "core/cosim.h"
+#include "core/libc.h"
+#include "core/log.h"
+#include "core/os.h"
+#include "core/mem.h"
+#include "core/machine.h"
+#include "translator/decode.h"
+#include "host-interp/interp.h"
+
+#define DEBUG_COSIM 0
+
+/* What tb->cosim points to. */
+typedef struct CosimShadow {
+    InterpBlock *block;
+    bool skip;          /* IO / memory-writing helpers: not replayable */
+} CosimShadow;
+
+/* --- shadow allocation --------------------------------------------------- */
+
+#define COSIM_CHUNK (4u << 20)
+static uint8_t *chunk_ptr, *chunk_end;
+
+/* Bump allocator over never-freed chunks. */
+static void *cosim_alloc(void *opaque, size_t size)
+{
+    uint8_t *p;
+
+    (void)opaque;
+    if (size > COSIM_CHUNK / 2) {
+        return os_zalloc(size);
+    }
+    p = (uint8_t *)ALIGN_UP((uintptr_t)chunk_ptr, 16);
+    if (chunk_ptr == NULL || p + size > chunk_end) {
+        chunk_ptr = os_zalloc(COSIM_CHUNK);
+        chunk_end = chunk_ptr + COSIM_CHUNK;
+        p = chunk_ptr;
+    }
+    chunk_ptr = p + size;
+    return p;
+}
+
+/* Build the interpreter shadow of tb. */
+void cosim_attach(TranslationBlock *tb, const IRFunc *f)
+{
+    CosimShadow *s = cosim_alloc(NULL, sizeof(*s));
+
+    s->skip = false;
+    for (unsigned i = 0; i < f->nops; i++) {
+        const IROp *op = &f->ops[i];
+        if (op->opc == IR_call && op->imm < ir_nb_helpers &&
+            (ir_helpers[op->imm].flags & (IRH_IO | IRH_WRITES_MEM))) {
+            s->skip = true;
+            break;
+        }
+    }
+    s->block = s->skip ? NULL : interp_build(tb, f, cosim_alloc, NULL, false);
+    if (!s->skip && s->block == NULL) {
+        s->skip = true;
+    }
+    tb->cosim = s;
+}
+
+/* --- the guest-memory overlay of the shadow run -------------------------- */
+
+#define OVL_BITS 13
+#define OVL_SIZE (1u << OVL_BITS)
+#define OVL_MAX  (OVL_SIZE / 2)
+
+typedef struct OverlaySlot {
+    uint32_t addr;
+    uint32_t gen;       /* valid when == ovl.gen */
+    uint8_t val;
+} OverlaySlot;
+
+static struct {
+    OverlaySlot slot[OVL_SIZE];
+    uint16_t used[OVL_MAX];   /* slot indices in store order */
+    unsigned nused;
+    uint32_t gen;
+    bool bail;                /* shadow touched memory it cannot replay */
+} ovl;
+
+static CPUX86State shadow_env;
+
+/* Start an empty overlay. */
+static void ovl_reset(void)
+{
+    ovl.gen++;
+    if (ovl.gen == 0) {
+        memset(ovl.slot, 0, sizeof(ovl.slot));
+        ovl.gen = 1;
+    }
+    ovl.nused = 0;
+    ovl.bail = false;
+}
+
+/* Give up on the shadow run (leaves through shadow_env.jmp_env). */
+static NORETURN void ovl_bail(void)
+{
+    ovl.bail = true;
+    __builtin_longjmp(shadow_env.jmp_env, 1);
+}
+
+/* Slot of addr, or of the free slot where it would go. */
+static OverlaySlot *ovl_find(uint32_t addr)
+{
+    unsigned h = (addr * 0x9e3779b1u) >> (32 - OVL_BITS);
+
+    for (;;) {
+        OverlaySlot *s = &ovl.slot[h];
+        if (s->gen != ovl.gen || s->addr == addr) {
+            return s;
+        }
+        h = (h + 1) & (OVL_SIZE - 1);
+    }
+}
+
+/* Can the shadow access the byte at addr through RAM? */
+static inline bool ovl_ram_ok(CPUX86State *env, uint32_t addr)
+{
+    return !(env->mem.pflags[addr >> GUEST_PAGE_BITS] & (PF_NOT_RAM | PF_WATCH));
+}
+
+/* Shadow load: overlay bytes first, then RAM. */
+static uint32_t cosim_ld(void *opaque, CPUX86State *env, uint32_t addr,
+                         unsigned memop, unsigned mmu_idx)
+{
+    unsigned size = 1u << (memop & MO_SIZE);
+    uint32_t v = 0;
+
+    (void)opaque;
+    (void)mmu_idx;
+    for (unsigned i = 0; i < size; i++) {
+        uint32_t a = addr + i;
+        OverlaySlot *s;
+        uint8_t b;
+        if (!ovl_ram_ok(env, a)) {
+            ovl_bail();
+        }
+        s = ovl_find(a);
+        b = s->gen == ovl.gen ? s->val : *(const uint8_t *)(env->mem.ram_base + a);
+        v |= (uint32_t)b << (8 * i);
+    }
+    return v;
+}
+
+/* Shadow store: into the overlay only. */
+static void cosim_st(void *opaque, CPUX86State *env, uint32_t addr, uint32_t val,
+                     unsigned memop, unsigned mmu_idx)
+{
+    unsigned size = 1u << (memop & MO_SIZE);
+
+    (void)opaque;
+    (void)mmu_idx;
+    for (unsigned i = 0; i < size; i++) {
+        uint32_t a = addr + i;
+        OverlaySlot *s;
+        if (!ovl_ram_ok(env, a)) {
+            ovl_bail();
+        }
+        s = ovl_find(a);
+        if (s->gen != ovl.gen) {
+            if (ovl.nused >= OVL_MAX) {
+                ovl_bail();
+            }
+            s->gen = ovl.gen;
+            s->addr = a;
+            ovl.used[ovl.nused++] = (uint16_t)(s - ovl.slot);
+        }
+        s->val = (uint8_t)(val >> (8 * i));
+    }
+}
+
+static const InterpMem cosim_mem = { cosim_ld, cosim_st, NULL };
+
+/* --- reporting ------------------------------------------------------------- */
+
+/* Fetch guest code bytes of tb for the disassembly (RAM only). */
+static bool cosim_fetch(void *opaque, uint32_t eip, uint8_t *byte)
+{
+    const TranslationBlock *tb = opaque;
+    uint32_t off = eip - tb->pc;
+    uint8_t *p;
+
+    if (off >= tb->size) {
+        return false;
+    }
+    p = phys_ram_ptr(tb->phys_pc + off);
+    if (p == NULL) {
+        return false;
+    }
+    *byte = *p;
+    return true;
+}
+
+/* -d in_asm style listing of tb. */
+static void cosim_log_tb(const TranslationBlock *tb)
+{
+    uint32_t eip = tb->pc;
+    char buf[128];
+
+    hlog("cosim: TB 0x%08x (%u insns, %u bytes):\n", tb->pc, tb->icount, tb->size);
+    while (eip - tb->pc < tb->size) {
+        X86Insn insn;
+        if (x86_decode(&insn, eip, (tb->flags & HF_CS32_MASK) != 0,
+                       cosim_fetch, (void *)tb) != DECODE_OK || insn.len == 0) {
+            break;
+        }
+        x86_disas(&insn, buf, sizeof(buf));
+        hlog("0x%08x:  %s\n", eip, buf);
+        eip += insn.len;
+    }
+}
+
+/* Report the first divergence and stop the machine. */
+static void cosim_diverge(CPUX86State *env, TranslationBlock *tb, const char *what,
+                          uint32_t jit, uint32_t interp)
+{
+    char buf[160];
+    int n = h_snprintf(buf, sizeof(buf),
+                       "cosim: divergence after TB at EIP 0x%08x: %s "
+                       "jit=0x%08x interp=0x%08x\n", tb->pc, what, jit, interp);
+
+    os_write(2, buf, (size_t)n);
+    if (log_enabled(LOG_IN_ASM)) {
+        cosim_log_tb(tb);
+    }
+    machine_request_exit(COSIM_EXIT_STATUS);
+    env->exit_request = 1;
+}
+
+static const char *const cosim_reg_names[CPU_NB_REGS] = {
+    "EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"
+};
+
+/* Compare the real state with the shadow; false after reporting a divergence. */
+static bool cosim_compare(CPUX86State *env, TranslationBlock *tb, bool exc,
+                          bool shadow_exc)
+{
+    CPUX86State *s = &shadow_env;
+    uint32_t ef_real, ef_shadow;
+
+    if (exc != shadow_exc || (exc && env->exception_index != s->exception_index)) {
+        cosim_diverge(env, tb, "exception_index", (uint32_t)env->exception_index,
+                      (uint32_t)s->exception_index);
+        return false;
+    }
+    for (int i = 0; i < CPU_NB_REGS; i++) {
+        if (env->regs[i] != s->regs[i]) {
+            cosim_diverge(env, tb, cosim_reg_names[i], env->regs[i], s->regs[i]);
+            return false;
+        }
+    }
+    if (env->eip != s->eip) {
+        cosim_diverge(env, tb, "EIP", env->eip, s->eip);
+        return false;
+    }
+    ef_real = cpu_compute_eflags(env);
+    ef_shadow = cpu_compute_eflags(s);
+    if (ef_real != ef_shadow) {
+        cosim_diverge(env, tb, "EFLAGS", ef_real, ef_shadow);
+        return false;
+    }
+    if (exc && env->error_code != s->error_code) {
+        cosim_diverge(env, tb, "error_code", (uint32_t)env->error_code,
+                      (uint32_t)s->error_code);
+        return false;
+    }
+    for (unsigned i = 0; i < ovl.nused; i++) {
+        const OverlaySlot *o = &ovl.slot[ovl.used[i]];
+        uint8_t real = *(const uint8_t *)(env->mem.ram_base + o->addr);
+        if (real != o->val) {
+            char what[48];
+            h_snprintf(what, sizeof(what), "mem[0x%08x]", o->addr);
+            cosim_diverge(env, tb, what, real, o->val);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* --- the co-simulated exec ------------------------------------------------ */
+
+static void *saved_jmp_env[5];
+static uintptr_t real_ret;
+static bool real_exc, shadow_exc;
+
+/* Run tb in the real backend, catching a longjmp out of it. */
+static void __attribute__((noinline)) cosim_run_real(CPUX86State *env,
+                                                     TranslationBlock *tb)
+{
+    memcpy(saved_jmp_env, env->jmp_env, sizeof(saved_jmp_env));
+    real_exc = false;
+    if (__builtin_setjmp(env->jmp_env) == 0) {
+        real_ret = host_backend->exec(env, tb);
+    } else {
+        real_exc = true;
+    }
+    memcpy(env->jmp_env, saved_jmp_env, sizeof(saved_jmp_env));
+}
+
+/* Run the shadow of tb on shadow_env, catching exceptions and bail-outs. */
+static void __attribute__((noinline)) cosim_run_shadow(const CosimShadow *s)
+{
+    shadow_exc = false;
+    if (__builtin_setjmp(shadow_env.jmp_env) == 0) {
+        interp_exec_shadow(&shadow_env, s->block, &cosim_mem);
+    } else {
+        shadow_exc = true;
+    }
+}
+
+/* Execute tb under co-simulation. */
+uintptr_t cosim_exec(CPUX86State *env, TranslationBlock *tb)
+{
+    const CosimShadow *s = tb->cosim;
+    bool compare;
+
+    if (s == NULL || s->skip) {
+        stats.cosim_skipped++;
+        return host_backend->exec(env, tb);
+    }
+
+    memcpy(&shadow_env, env, sizeof(shadow_env));
+    ovl_reset();
+    cosim_run_shadow(s);
+
+    cosim_run_real(env, tb);
+
+    /* An SMC restart (exception_index < 0 after a longjmp) ends the real
+     * TB early on purpose; a bail-out means the shadow could not replay. */
+    compare = !ovl.bail && !(real_exc && env->exception_index < 0);
+    if (compare) {
+        stats.cosim_tbs++;
+        cosim_compare(env, tb, real_exc, shadow_exc);
+    } else {
+        stats.cosim_skipped++;
+        if (DEBUG_COSIM) {
+            hlog("cosim: TB 0x%08x not compared (%s)\n", tb->pc,
+                 ovl.bail ? "memory" : "SMC restart");
+        }
+    }
+    if (real_exc) {
+        cpu_loop_exit(env);
+    }
+    return real_ret;
+}
