@@ -1,0 +1,421 @@
+/*
+ * hamt86 translator unit test: the ALU family and lazy flags against golden
+ * vectors recorded on a real CPU (gen-vectors.py), plus the TB loop
+ * mechanics (page limits, exits, exceptions) and the stack helpers.
+ *
+ * The translator runs on its own with the test-local IR and interpreter
+ * (mini-ir.c).  Built with -DUSE_REAL_IR it uses translator/ir.c's builder
+ * and ir_validate()s every TB; -DUSE_IR_OPT also runs ir_optimize() first
+ * (link ir-opt.c), which checks the optimizer against real-CPU results.  The consumers of the flags (SETcc, CMOVcc) and PUSH/POP/MOV
+ * belong to other families; this file brings tiny test versions of them.
+ *
+ *   usage: translate-alu-test VECTORS.bin
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "core/cpu.h"
+#include "core/exec.h"
+#include "core/log.h"
+#include "translator/translate.h"
+#include "translator/cc.h"
+
+int interp_run(CPUX86State *env, const IRFunc *f);
+extern int last_exc;
+uint8_t *phys_ram_ptr(uint32_t phys);
+
+#define CODEBASE   0x00100000u
+#define MEMBASE    0x10000000u
+#define MEMWIN     0x10000800u
+#define SETCC_BASE (MEMWIN + 0xe0)
+#define F32 (HF_CS32_MASK | HF_SS32_MASK | HF_PE_MASK)
+
+/* Every helper the table names: weak stubs, overridden by the real ones. */
+#define HSTUB_0_0(n) void n(CPUX86State *e) {
+#define HSTUB_0_1(n) void n(CPUX86State *e, uint32_t a) {
+#define HSTUB_0_2(n) void n(CPUX86State *e, uint32_t a, uint32_t b) {
+#define HSTUB_0_3(n) void n(CPUX86State *e, uint32_t a, uint32_t b, uint32_t c) {
+#define HSTUB_0_4(n) void n(CPUX86State *e, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+#define HSTUB_1_0(n) uint32_t n(CPUX86State *e) {
+#define HSTUB_1_1(n) uint32_t n(CPUX86State *e, uint32_t a) {
+#define HSTUB_1_2(n) uint32_t n(CPUX86State *e, uint32_t a, uint32_t b) {
+#define HSTUB_1_3(n) uint32_t n(CPUX86State *e, uint32_t a, uint32_t b, uint32_t c) {
+#define HSTUB_1_4(n) uint32_t n(CPUX86State *e, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
+#define HSTUB(r, a, n) __attribute__((weak)) HSTUB_##r##_##a(n)
+#define DEF_HELPER(name, nargs, has_ret, flags) \
+    HSTUB(has_ret, nargs, helper_##name) \
+        fprintf(stderr, "helper %s not linked in the test\n", #name); abort(); }
+#include "translator/helpers-all.def"
+#undef DEF_HELPER
+
+/* ---- test versions of other families' entries ---- */
+void gen_setcc(DisasContext *s, const X86Insn *insn)
+{
+    gen_st_op(s, insn, 0, gen_cc_value(s, insn->cc), IR_NO_TEMP);
+}
+void gen_cmovcc(DisasContext *s, const X86Insn *insn)
+{
+    unsigned l = ir_new_label(s->f);
+
+    gen_cc_branch(s, insn->cc ^ 1, l);
+    gen_st_op(s, insn, 0, gen_ld_op(s, insn, 1), IR_NO_TEMP);
+    ir_set_label(s->f, l);
+}
+void gen_push(DisasContext *s, const X86Insn *insn)
+{
+    gen_push_v(s, insn->op[0].size, gen_ld_op(s, insn, 0));
+}
+void gen_pop(DisasContext *s, const X86Insn *insn)
+{
+    IRTemp v = gen_pop_v(s, insn->op[0].size);
+
+    gen_st_op(s, insn, 0, v, IR_NO_TEMP);
+}
+void gen_mov(DisasContext *s, const X86Insn *insn)
+{
+    gen_st_op(s, insn, 0, gen_ld_op(s, insn, 1), IR_NO_TEMP);
+}
+
+static IRFunc func;
+static CPUX86State env;
+static int fails;
+
+#define CHECK(c) do { if (!(c)) { printf("FAIL line %d: %s\n", __LINE__, #c); fails++; } } while (0)
+
+/* Flags each even condition reads (O, B, E, BE, S, P, L, LE). */
+static const uint32_t cc_deps[8] = {
+    CC_O, CC_C, CC_Z, CC_C | CC_Z, CC_S, CC_P, CC_S | CC_O, CC_S | CC_O | CC_Z
+};
+
+/* Fill the 256-byte data window from a seed (same as gen-vectors.py). */
+static void xorshift_fill(uint8_t *p, uint32_t x)
+{
+    for (int i = 0; i < 256; i++) {
+        x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+        p[i] = x & 0xff;
+    }
+}
+
+/* FNV-1a of the window without the SETcc bytes. */
+static uint32_t fnv(const uint8_t *p)
+{
+    uint32_t h = 0x811c9dc5u;
+    for (int i = 0; i < 256; i++) {
+        if (i >= 0xe0 && i < 0xf0) {
+            continue;
+        }
+        h = (h ^ p[i]) * 0x01000193u;
+    }
+    return h;
+}
+
+static bool fetch_plain(void *o, uint32_t eip, uint8_t *b)
+{
+    *b = ((uint8_t *)o)[eip - CODEBASE];
+    return true;
+}
+
+/* Translate and run one TB at pc. Returns the exit value, -1 on exception,
+ * -2 when nothing could be fetched. */
+static int run_tb(uint32_t pc, uint32_t cs_base, uint32_t flags, uint32_t cflags,
+                  int max, TranslationBlock *tb)
+{
+    memset(tb, 0, sizeof(*tb));
+    tb->pc = pc;
+    tb->cs_base = cs_base;
+    tb->flags = flags;
+    tb->cflags = cflags;
+    translate_tb(&env, tb, &func, max);
+    if (tb->icount == 0) {
+        return -2;
+    }
+#ifdef USE_REAL_IR
+    if (!ir_validate(&func)) {
+        printf("FAIL: ir_validate at pc 0x%08x\n", pc);
+        fails++;
+    }
+#endif
+#ifdef USE_IR_OPT
+    ir_optimize(&func);
+    if (!ir_validate(&func)) {
+        printf("FAIL: ir_validate after ir_optimize at pc 0x%08x\n", pc);
+        fails++;
+    }
+#endif
+    return interp_run(&env, &func);
+}
+
+typedef struct VecHdr {
+    uint8_t len, ninsn, de, pad;
+    uint32_t regs_in[8], eflags_in, mem_seed;
+    uint32_t regs_out[8], eflags_out, mem_hash, setcc_bits;
+} VecHdr;
+
+BUILD_ASSERT(sizeof(VecHdr) == 88);
+
+/* Replay the golden vectors. */
+static void test_vectors(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    uint8_t raw[88], code[256 + 128], *cbuf = phys_ram_ptr(CODEBASE);
+    uint8_t *mw = phys_ram_ptr(MEMWIN), in_mem[256];
+    VecHdr h;
+    int n = 0, bad = 0, skipped = 0;
+
+    if (!fp) {
+        printf("FAIL: cannot open %s\n", path);
+        fails++;
+        return;
+    }
+    while (fread(raw, sizeof(raw), 1, fp) == 1) {
+        X86Insn insn;
+        TranslationBlock tb;
+        uint32_t undef = 0, pc, skipreg = 0, m, fl;
+        int len, ex, k, nalu;
+        char why[160] = "";
+        bool ok = true;
+
+        memcpy(&h, raw, sizeof(h));
+        if (fread(code, h.len, 1, fp) != 1) {
+            break;
+        }
+        len = h.len;
+        if (!h.de) {
+            for (int cc = 0; cc < 16; cc++) {
+                uint32_t a = SETCC_BASE + cc;
+                code[len++] = 0x0f; code[len++] = 0x90 + cc; code[len++] = 0x05;
+                memcpy(code + len, &a, 4);
+                len += 4;
+            }
+        }
+        memset(&env, 0, sizeof(env));
+        memcpy(env.regs, h.regs_in, 32);
+        env.cc_op = CC_OP_EFLAGS;
+        env.cc_src = h.eflags_in & CC_ARITH;
+        memcpy(cbuf, code, len);
+        memset(cbuf + len, 0x90, 16);
+        xorshift_fill(in_mem, h.mem_seed);
+        memcpy(mw, in_mem, 256);
+
+        /* undefined flags of the ALU instructions (the rows say which) */
+        nalu = h.de ? 1 : h.ninsn - 20;
+        pc = CODEBASE;
+        for (k = 0; k < nalu; k++) {
+            x86_decode(&insn, pc, true, fetch_plain, cbuf);
+            undef |= insn.def ? insn.def->flags_undef : 0;
+            if (k == 0 && insn.opmap == 1 && (insn.opcode & 0xf6) == 0xa4 &&
+                insn.opsize == 2 &&
+                (((insn.opcode & 1) ? h.regs_in[R_ECX] : insn.op[2].imm) & 31) > 16) {
+                /* 16-bit SHLD/SHRD by more than 16: undefined, CPUs differ */
+                break;
+            }
+            pc += insn.len;
+        }
+        if (k < nalu) {
+            skipped++;
+            n++;
+            continue;
+        }
+        ex = run_tb(CODEBASE, 0, F32, 0, h.ninsn, &tb);
+        fl = (cpu_cc_compute_all(&env) & CC_ARITH) | 2;
+        if (h.de) {
+            if (ex != -1 || last_exc != EXCP00_DE || env.eip != CODEBASE) {
+                ok = false;
+                snprintf(why, sizeof(why), "expected #DE: exit %d exc %d eip %x",
+                         ex, last_exc, env.eip);
+            }
+        } else if (ex == -1) {
+            ok = false;
+            snprintf(why, sizeof(why), "exception %d", last_exc);
+        } else if (env.eip != CODEBASE + (uint32_t)len || tb.icount != h.ninsn) {
+            ok = false;
+            snprintf(why, sizeof(why), "eip %x icount %d", env.eip, tb.icount);
+        }
+        /* a CMOV whose condition reads an undefined flag: skip its target */
+        if (!h.de) {
+            for (int i = 0; i < 4; i++) {
+                const uint8_t *p = code + (pc - CODEBASE) + 3 * i;
+                if (cc_deps[(p[1] & 15) >> 1] & undef) {
+                    skipreg |= 1u << ((p[2] >> 3) & 7);
+                }
+            }
+        }
+        for (int i = 0; i < 8 && ok; i++) {
+            if (i != R_ESP && !(skipreg & (1u << i)) && env.regs[i] != h.regs_out[i]) {
+                ok = false;
+                snprintf(why, sizeof(why), "reg %d got %08x want %08x", i,
+                         env.regs[i], h.regs_out[i]);
+            }
+        }
+        m = CC_ARITH & ~undef;
+        if (ok && (fl & m) != (h.eflags_out & m)) {
+            ok = false;
+            snprintf(why, sizeof(why), "flags got %03x want %03x (mask %03x)",
+                     fl & m, h.eflags_out & m, m);
+        }
+        if (ok && fnv(mw) != h.mem_hash) {
+            ok = false;
+            snprintf(why, sizeof(why), "memory differs");
+        }
+        for (int cc = 0; cc < 16 && ok; cc++) {
+            uint8_t want = h.de ? in_mem[0xe0 + cc] : (h.setcc_bits >> cc) & 1;
+            if (!h.de && (cc_deps[cc >> 1] & undef)) {
+                continue;
+            }
+            if (mw[0xe0 + cc] != want) {
+                ok = false;
+                snprintf(why, sizeof(why), "set%d got %d want %d", cc,
+                         mw[0xe0 + cc], want);
+            }
+        }
+        if (!ok) {
+            bad++;
+            if (bad <= 20) {
+                printf("FAIL vector %d: %s\n  bytes:", n, why);
+                for (int i = 0; i < (int)(pc - CODEBASE) && i < 32; i++) {
+                    printf(" %02x", code[i]);
+                }
+                printf("\n");
+            }
+        }
+        n++;
+    }
+    fclose(fp);
+    printf("vectors: %d run, %d skipped (undefined), %d failed\n", n, skipped, bad);
+    if (n < 100) {
+        printf("FAIL: too few vectors\n");
+        fails++;
+    }
+    fails += bad;
+}
+
+/* TB structure: limits, page crossing, exits, single-step, #UD/#GP. */
+static void test_tb_loop(void)
+{
+    TranslationBlock tb;
+    uint8_t *c = phys_ram_ptr(CODEBASE);
+    int ex;
+
+    memset(&env, 0, sizeof(env));
+    env.cc_op = CC_OP_EFLAGS;
+    for (int i = 0; i < 0x3000; i += 3) {             /* add eax, 1 */
+        c[i] = 0x83; c[i + 1] = 0xc0; c[i + 2] = 0x01;
+    }
+    ex = run_tb(CODEBASE, 0, F32, 0, 5, &tb);
+    CHECK(ex == IR_EXIT_SLOT0); CHECK(tb.icount == 5); CHECK(tb.size == 15);
+    CHECK(env.eip == CODEBASE + 15); CHECK(env.regs[R_EAX] == 5);
+    CHECK(tb.phys_page2 == ~0u); CHECK(tb.phys_pc == CODEBASE);
+    /* 0xff9 and 0xffc fit the page; 0xfff straddles: next TB */
+    ex = run_tb(CODEBASE + 0xff9, 0, F32, 0, 100, &tb);
+    CHECK(tb.icount == 2); CHECK(env.eip == CODEBASE + 0xfff);
+    /* a TB that starts with the straddling insn holds only it */
+    ex = run_tb(CODEBASE + 0xfff, 0, F32, 0, 100, &tb);
+    CHECK(tb.icount == 1); CHECK(tb.size == 3);
+    CHECK(tb.phys_page2 == CODEBASE + 0x1000); CHECK(env.eip == CODEBASE + 0x1002);
+    /* the jump to the next page does not chain directly */
+    CHECK(ex != IR_EXIT_SLOT0);
+    ex = run_tb(CODEBASE, 0, F32, CF_SINGLE, 100, &tb);
+    CHECK(tb.icount == 1); CHECK(env.eip == CODEBASE + 3);
+    ex = run_tb(CODEBASE, 0, F32, CF_NOCHAIN, 2, &tb);
+    CHECK(ex == IR_EXIT_PLAIN); CHECK(env.eip == CODEBASE + 6);
+    /* exit_request: nothing runs */
+    env.exit_request = 1;
+    env.regs[R_EAX] = 0;
+    ex = run_tb(CODEBASE, 0, F32, 0, 5, &tb);
+    CHECK(ex == IR_EXIT_REQUEST); CHECK(env.eip == CODEBASE); CHECK(env.regs[R_EAX] == 0);
+    env.exit_request = 0;
+    /* unmapped code: icount 0 */
+    ex = run_tb(0x5000000, 0, F32, 0, 5, &tb);
+    CHECK(ex == -2); CHECK(tb.icount == 0);
+    /* TF: #DB after one insn with EIP of the next */
+    ex = run_tb(CODEBASE, 0, F32 | HF_TF_MASK, 0, 5, &tb);
+    CHECK(ex == -1); CHECK(last_exc == EXCP01_DB); CHECK(tb.icount == 1);
+    CHECK(env.eip == CODEBASE + 3); CHECK(env.dr[6] & 0x4000);
+    /* ud2 */
+    c[0x2000] = 0x0f; c[0x2001] = 0x0b;
+    ex = run_tb(CODEBASE + 0x2000, 0, F32, 0, 5, &tb);
+    CHECK(ex == -1); CHECK(last_exc == EXCP06_UD); CHECK(env.eip == CODEBASE + 0x2000);
+    /* more than 15 bytes: #GP */
+    memset(c + 0x2100, 0x66, 15); c[0x210f] = 0x90;
+    ex = run_tb(CODEBASE + 0x2100, 0, F32, 0, 5, &tb);
+    CHECK(ex == -1); CHECK(last_exc == EXCP0D_GP);
+    /* LOCK with a register destination: #UD */
+    memcpy(c + 0x2200, "\xf0\x01\xc0", 3);
+    ex = run_tb(CODEBASE + 0x2200, 0, F32, 0, 5, &tb);
+    CHECK(ex == -1); CHECK(last_exc == EXCP06_UD);
+    /* a faulting RMW keeps the flags of the previous insn:
+     * cmp eax,eax (ZF=1); add [0x30000000], eax */
+    memset(&env, 0, sizeof(env));
+    env.cc_op = CC_OP_EFLAGS;
+    memcpy(c + 0x2300, "\x39\xc0\x01\x05\x00\x00\x00\x30", 8);
+    ex = run_tb(CODEBASE + 0x2300, 0, F32, 0, 5, &tb);
+    CHECK(ex == -1); CHECK(cpu_cc_compute_all(&env) & CC_Z);
+    /* shift by CL = 0 leaves the flags and the operand alone */
+    memset(&env, 0, sizeof(env));
+    env.cc_op = CC_OP_EFLAGS;
+    env.cc_src = CC_C | CC_O | CC_S;
+    env.regs[R_EAX] = 0x80000001;
+    memcpy(c + 0x2400, "\xd3\xe0", 2);                 /* shl eax, cl (cl = 0) */
+    ex = run_tb(CODEBASE + 0x2400, 0, F32, 0, 1, &tb);
+    CHECK(env.regs[R_EAX] == 0x80000001);
+    CHECK((cpu_cc_compute_all(&env) & CC_ARITH) == (CC_C | CC_O | CC_S));
+}
+
+/* Stack and addressing: SS.B, SP wrap, segment bases, 16-bit addressing. */
+static void test_stack(void)
+{
+    uint8_t *c = phys_ram_ptr(CODEBASE), *m = phys_ram_ptr(MEMBASE);
+    TranslationBlock tb;
+    int ex;
+
+    memset(&env, 0, sizeof(env));
+    env.cc_op = CC_OP_EFLAGS;
+    /* push eax; push ecx; pop edx; push ax; pop bx */
+    memcpy(c + 0x3000, "\x50\x51\x5a\x66\x50\x66\x5b", 7);
+    env.regs[R_EAX] = 0x11223344; env.regs[R_ECX] = 0xaabbccdd;
+    env.regs[R_ESP] = MEMBASE + 0x100; env.regs[R_EBX] = 0xffffffff;
+    run_tb(CODEBASE + 0x3000, 0, F32, 0, 5, &tb);
+    CHECK(env.regs[R_EDX] == 0xaabbccdd); CHECK(env.regs[R_EBX] == 0xffff3344);
+    CHECK(env.regs[R_ESP] == MEMBASE + 0xfc);
+    CHECK(m[0xfc] == 0x44 && m[0xfd] == 0x33 && m[0xfe] == 0x22);
+    /* 16-bit stack with SS base: SP 2 -> 0 -> 0xfffe (wraps in SP only) */
+    memset(&env, 0, sizeof(env));
+    env.cc_op = CC_OP_EFLAGS;
+    env.segs[R_SS].base = MEMBASE;
+    env.regs[R_ESP] = 0xabcd0002; env.regs[R_EAX] = 0x55667788;
+    memcpy(c + 0x3100, "\x66\x50\x66\x50", 4);
+    run_tb(CODEBASE + 0x3100, 0, HF_CS32_MASK | HF_PE_MASK | HF_ADDSEG_MASK, 0, 1, &tb);
+    CHECK(env.regs[R_ESP] == 0xabcd0000); CHECK(m[0] == 0x88 && m[1] == 0x77);
+    run_tb(CODEBASE + 0x3102, 0, HF_CS32_MASK | HF_PE_MASK | HF_ADDSEG_MASK, 0, 1, &tb);
+    CHECK(env.regs[R_ESP] == 0xabcdfffe); CHECK(m[0xfffe] == 0x88 && m[0xffff] == 0x77);
+    /* 16-bit code at a CS base, 16-bit addressing with a DS base:
+     * mov ax, [bx+si+4] with BX+SI wrapping at 64 KiB */
+    memset(&env, 0, sizeof(env));
+    env.cc_op = CC_OP_EFLAGS;
+    env.segs[R_DS].base = MEMBASE;
+    env.regs[R_EBX] = 0xfff0; env.regs[R_ESI] = 0x0010;
+    m[4] = 0x34; m[5] = 0x12;
+    memcpy(c + 0x3200, "\x8b\x40\x04", 3);
+    ex = run_tb(0x3200, CODEBASE, HF_PE_MASK | HF_ADDSEG_MASK, 0, 1, &tb);
+    CHECK(ex >= 0); CHECK((env.regs[R_EAX] & 0xffff) == 0x1234); CHECK(env.eip == 0x3203);
+    /* pop from an unmapped stack faults before ESP changes */
+    memset(&env, 0, sizeof(env));
+    env.cc_op = CC_OP_EFLAGS;
+    env.regs[R_ESP] = 0x30000000; env.regs[R_EAX] = 7;
+    c[0x3300] = 0x58;
+    ex = run_tb(CODEBASE + 0x3300, 0, F32, 0, 1, &tb);
+    CHECK(ex == -1); CHECK(env.regs[R_ESP] == 0x30000000); CHECK(env.regs[R_EAX] == 7);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s VECTORS.bin\n", argv[0]);
+        return 2;
+    }
+    test_vectors(argv[1]);
+    test_tb_loop();
+    test_stack();
+    printf("%s: %d failures\n", fails ? "FAIL" : "PASS", fails);
+    return fails != 0;
+}

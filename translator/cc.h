@@ -1,0 +1,86 @@
+/*
+ * hamt86 - lazy x86 arithmetic flags.
+ *
+ * Flag-setting instructions do not compute EFLAGS.  They leave the operation
+ * kind in env->cc_op and its operands in env->cc_dst / cc_src / cc_src2;
+ * the six arithmetic flags (CC_ARITH) are derived only when something reads
+ * them.  The translator tracks the value of env->cc_op statically
+ * (DisasContext.cc_op) and stores it only when it changes.
+ *
+ * Each sized operation has three consecutive values B, W, L, so that
+ * CC_OP_ADDB + ot (ot = 0, 1, 2 for 8, 16, 32 bits) names the sized one.
+ *
+ *   cc_op        cc_dst        cc_src          cc_src2
+ *   EFLAGS       -             flags (CC_ARITH) -
+ *   ADD          result        src2             -        (src1 = dst - src)
+ *   ADC          result        src2             carry-in
+ *   SUB          result        src2             -        (src1 = dst + src)
+ *   SBB          result        src2             carry-in
+ *   LOGIC        result        -                -        CF = OF = AF = 0
+ *   INC / DEC    result        old CF (0/1)     -
+ *   SHL          result        value << (n-1)   -        CF = bit size-1 of src
+ *   SAR          result        value >> (n-1)   -        CF = bit 0 of src (SHR too)
+ *   MUL          low result    nonzero: CF=OF   -        (src: full 32 bits)
+ *
+ * dst and src are kept zero-extended to the operation size.
+ */
+#ifndef HAMT86_CC_H
+#define HAMT86_CC_H
+
+#include "core/base.h"
+#include "translator/ir.h"
+
+enum {
+    CC_OP_DYNAMIC = -1,   /* translation time only: env->cc_op is exact */
+    CC_OP_EFLAGS = 0,
+    CC_OP_ADDB, CC_OP_ADDW, CC_OP_ADDL,
+    CC_OP_ADCB, CC_OP_ADCW, CC_OP_ADCL,
+    CC_OP_SUBB, CC_OP_SUBW, CC_OP_SUBL,
+    CC_OP_SBBB, CC_OP_SBBW, CC_OP_SBBL,
+    CC_OP_LOGICB, CC_OP_LOGICW, CC_OP_LOGICL,
+    CC_OP_INCB, CC_OP_INCW, CC_OP_INCL,
+    CC_OP_DECB, CC_OP_DECW, CC_OP_DECL,
+    CC_OP_SHLB, CC_OP_SHLW, CC_OP_SHLL,
+    CC_OP_SARB, CC_OP_SARW, CC_OP_SARL,
+    CC_OP_MULB, CC_OP_MULW, CC_OP_MULL,
+    CC_OP_NB
+};
+
+/* Operation size class (0: 8, 1: 16, 2: 32 bits) from a byte count. */
+static inline int cc_ot(int size)
+{
+    return size == 1 ? 0 : size == 2 ? 1 : 2;
+}
+
+/* First value of the B/W/L group cc_op belongs to (EFLAGS for EFLAGS). */
+static inline int cc_op_base(int cc_op)
+{
+    return cc_op <= CC_OP_EFLAGS ? cc_op : cc_op - (cc_op - CC_OP_ADDB) % 3;
+}
+
+/* Size class of a sized cc_op. */
+static inline int cc_op_ot(int cc_op)
+{
+    return (cc_op - CC_OP_ADDB) % 3;
+}
+
+/* Pure flag evaluation shared by cpu_cc_compute_all and the helpers. */
+uint32_t cc_compute_all(uint32_t dst, uint32_t src, uint32_t src2, int op);
+uint32_t cc_compute_c(uint32_t dst, uint32_t src, uint32_t src2, int op);
+/* Parity flag (CC_P or 0) of the low byte of v. */
+uint32_t cc_parity(uint32_t v);
+
+struct DisasContext;
+/* Forget statically known flag operands (called at TB start, cc.c). */
+void cc_reset_tracking(struct DisasContext *s);
+/* Record that a helper has just written env->cc_op = cc_op itself. */
+void gen_cc_op_synced(struct DisasContext *s, int cc_op);
+/* Store cc_dst / cc_src / cc_src2 (IR_NO_TEMP: leave) and switch to cc_op. */
+void gen_flags_set(struct DisasContext *s, int cc_op, IRTemp dst,
+                   IRTemp src, IRTemp src2);
+/* Zero-extend v to size bytes into a new temp. */
+IRTemp gen_zext(struct DisasContext *s, int size, IRTemp v);
+/* Sign-extend v from size bytes into a new temp. */
+IRTemp gen_sext(struct DisasContext *s, int size, IRTemp v);
+
+#endif

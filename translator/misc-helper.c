@@ -1,0 +1,396 @@
+/*
+ * hamt86 - string instruction helpers (REP MOVS/STOS/LODS/SCAS/CMPS and
+ * INS/OUTS in every form).
+ *
+ * Each helper takes the control word described in translator/string.c:
+ *
+ *   15  12 11   8 7   5  4  3    0
+ *  +------+------+-----+---+------+
+ *  | rep  | seg  |  0  |a16| size |
+ *  +------+------+-----+---+------+
+ *
+ * eSI/eDI/eCX in env->regs are exact after every element, so a fault in
+ * the middle leaves a restartable state (EIP still points at the
+ * instruction).  At most STR_MAX_ITER elements run per call; the helper
+ * then returns 1 and the translated code re-executes the instruction, so
+ * a long REP cannot starve interrupts.  0 means the instruction is done.
+ *
+ * REP MOVS/STOS have a host-pointer fast path for plain RAM with paging
+ * off (str_fast_span): chunks never cross a page, so they cannot fault,
+ * and the registers are committed after each chunk.
+ */
+#include "core/cpu.h"
+#include "core/mem.h"
+#include "core/libc.h"
+#include "translator/cc.h"
+
+#define STR_MAX_ITER 4096
+#define STR_REP_NONE 0u
+#define STR_REP_E    1u
+#define STR_REP_NE   2u
+
+/* Decoded control word. */
+typedef struct StrOp {
+    unsigned size;
+    uint32_t amask;    /* 0xffff or 0xffffffff */
+    uint32_t src_base; /* source segment base */
+    uint32_t dst_base; /* ES base */
+    unsigned rep;
+    int32_t step;      /* df * size */
+} StrOp;
+
+/* Decode ctl. */
+static void str_decode(CPUX86State *env, uint32_t ctl, StrOp *o)
+{
+    o->size = ctl & 0xf;
+    o->amask = (ctl & 0x10) ? 0xffffu : 0xffffffffu;
+    o->src_base = env->segs[(ctl >> 8) & 7].base;
+    o->dst_base = env->segs[R_ES].base;
+    o->rep = (ctl >> 12) & 3;
+    o->step = env->df * (int32_t)o->size;
+}
+
+/* Load size bytes from a linear address. */
+static uint32_t str_ld(CPUX86State *env, uint32_t addr, unsigned size,
+                       uintptr_t ra)
+{
+    switch (size) {
+    case 1:
+        return cpu_ldub(env, addr, ra);
+    case 2:
+        return cpu_lduw(env, addr, ra);
+    default:
+        return cpu_ldl(env, addr, ra);
+    }
+}
+
+/* Store size bytes to a linear address. */
+static void str_st(CPUX86State *env, uint32_t addr, uint32_t v, unsigned size,
+                   uintptr_t ra)
+{
+    switch (size) {
+    case 1:
+        cpu_stb(env, addr, v, ra);
+        break;
+    case 2:
+        cpu_stw(env, addr, v, ra);
+        break;
+    default:
+        cpu_stl(env, addr, v, ra);
+        break;
+    }
+}
+
+/* Linear address seg_base + (reg & amask). */
+static inline uint32_t str_addr(const StrOp *o, uint32_t base, uint32_t reg)
+{
+    return base + (reg & o->amask);
+}
+
+/* reg += step within amask. */
+static inline void str_adv(const StrOp *o, uint32_t *reg)
+{
+    *reg = (*reg & ~o->amask) | ((*reg + (uint32_t)o->step) & o->amask);
+}
+
+/* Before an element: 1 = stop (count 0, return value in *ret). */
+static inline bool str_stop(CPUX86State *env, const StrOp *o, unsigned n,
+                            uint32_t *ret)
+{
+    if (o->rep == STR_REP_NONE) {
+        if (n > 0) {
+            *ret = 0;
+            return true;
+        }
+        return false;
+    }
+    if ((env->regs[R_ECX] & o->amask) == 0) {
+        *ret = 0;
+        return true;
+    }
+    if (n >= STR_MAX_ITER) {
+        *ret = 1;
+        return true;
+    }
+    return false;
+}
+
+/* After an element: eCX -= 1 for REP forms. */
+static inline void str_count(CPUX86State *env, const StrOp *o)
+{
+    if (o->rep != STR_REP_NONE) {
+        uint32_t c = env->regs[R_ECX];
+
+        env->regs[R_ECX] = (c & ~o->amask) | ((c - 1) & o->amask);
+    }
+}
+
+/* Flags of a - b (SUB lazy state) and whether a REPE/REPNE stops on them. */
+static bool str_cmp_flags(CPUX86State *env, const StrOp *o, uint32_t a,
+                          uint32_t b)
+{
+    uint32_t m = o->size == 1 ? 0xffu : o->size == 2 ? 0xffffu : 0xffffffffu;
+    uint32_t r = (a - b) & m;
+
+    env->cc_dst = r;
+    env->cc_src = b & m;
+    env->cc_op = CC_OP_SUBB + cc_ot((int)o->size);
+    if (o->rep == STR_REP_E) {
+        return r != 0;
+    }
+    if (o->rep == STR_REP_NE) {
+        return r == 0;
+    }
+    return false;
+}
+
+/*
+ * Fast path for REP MOVS/STOS on plain RAM: with paging off, 32-bit
+ * addressing and both pages free of PF_* slow bits, up to the next page
+ * boundary (in the direction of DF) can be done on host pointers without
+ * any possible fault.  Returns how many elements of the chunk starting at
+ * linear addr are safe (0: use the slow path), *p the host pointer.
+ */
+static uint32_t str_fast_span(CPUX86State *env, const StrOp *o, uint32_t addr,
+                              uint8_t slow, uint8_t **p)
+{
+    uint32_t off = addr & ~GUEST_PAGE_MASK, bytes;
+
+    if ((env->cr[0] & CR0_PG) || o->amask != 0xffffffffu ||
+        env->mem.pflags == NULL || off + o->size > GUEST_PAGE_SIZE ||
+        (env->mem.pflags[addr >> GUEST_PAGE_BITS] & slow)) {
+        return 0;
+    }
+    bytes = o->step > 0 ? GUEST_PAGE_SIZE - off : off + o->size;
+    *p = (uint8_t *)env->mem.ram_base + addr;
+    return bytes / o->size;
+}
+
+/* Elements left for this call: eCX, and the per-call bound after n. */
+static uint32_t str_budget(CPUX86State *env, const StrOp *o, unsigned n)
+{
+    uint32_t c = env->regs[R_ECX] & o->amask;
+
+    return MIN(c, (uint32_t)(STR_MAX_ITER - n));
+}
+
+/* Copy one element of size bytes between host pointers. */
+static inline void str_copy1(uint8_t *d, const uint8_t *s, unsigned size)
+{
+    switch (size) {
+    case 1:
+        *d = *s;
+        break;
+    case 2:
+        memcpy(d, s, 2);
+        break;
+    default:
+        memcpy(d, s, 4);
+        break;
+    }
+}
+
+/* Commit k elements done on the fast path. */
+static void str_commit(CPUX86State *env, const StrOp *o, uint32_t k,
+                       bool src, bool dst)
+{
+    uint32_t delta = (uint32_t)o->step * k;
+
+    if (src) {
+        env->regs[R_ESI] += delta;
+    }
+    if (dst) {
+        env->regs[R_EDI] += delta;
+    }
+    env->regs[R_ECX] -= k;
+}
+
+/* MOVS. */
+uint32_t helper_rep_movs(CPUX86State *env, uint32_t ctl)
+{
+    uintptr_t ra = GETPC();
+    StrOp o;
+    unsigned n;
+    uint32_t ret = 0, v, k, ks, kd, i;
+    uint8_t *ps, *pd;
+
+    str_decode(env, ctl, &o);
+    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
+        if (o.rep != STR_REP_NONE) {
+            ks = str_fast_span(env, &o, o.src_base + env->regs[R_ESI],
+                               PF_LOAD_SLOW, &ps);
+            kd = ks ? str_fast_span(env, &o, o.dst_base + env->regs[R_EDI],
+                                    PF_STORE_SLOW, &pd) : 0;
+            k = MIN(MIN(ks, kd), str_budget(env, &o, n));
+            if (k > 1) {
+                for (i = 0; i < k; i++) {
+                    str_copy1(pd, ps, o.size);
+                    ps += o.step;
+                    pd += o.step;
+                }
+                str_commit(env, &o, k, true, true);
+                n += k - 1;
+                continue;
+            }
+        }
+        v = str_ld(env, str_addr(&o, o.src_base, env->regs[R_ESI]), o.size, ra);
+        str_st(env, str_addr(&o, o.dst_base, env->regs[R_EDI]), v, o.size, ra);
+        str_adv(&o, &env->regs[R_ESI]);
+        str_adv(&o, &env->regs[R_EDI]);
+        str_count(env, &o);
+    }
+    return ret;
+}
+
+/* STOS. */
+uint32_t helper_rep_stos(CPUX86State *env, uint32_t ctl)
+{
+    uintptr_t ra = GETPC();
+    StrOp o;
+    unsigned n;
+    uint32_t ret = 0, k, i, v = env->regs[R_EAX];
+    uint8_t *pd, b[4];
+
+    str_decode(env, ctl, &o);
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
+        if (o.rep != STR_REP_NONE) {
+            k = MIN(str_fast_span(env, &o, o.dst_base + env->regs[R_EDI],
+                                  PF_STORE_SLOW, &pd),
+                    str_budget(env, &o, n));
+            if (k > 1) {
+                if (o.size == 1) {
+                    memset(o.step > 0 ? pd : pd - (k - 1), b[0], k);
+                } else {
+                    for (i = 0; i < k; i++) {
+                        str_copy1(pd, b, o.size);
+                        pd += o.step;
+                    }
+                }
+                str_commit(env, &o, k, false, true);
+                n += k - 1;
+                continue;
+            }
+        }
+        str_st(env, str_addr(&o, o.dst_base, env->regs[R_EDI]),
+               env->regs[R_EAX], o.size, ra);
+        str_adv(&o, &env->regs[R_EDI]);
+        str_count(env, &o);
+    }
+    return ret;
+}
+
+/* Write size bytes of v into EAX (AL / AX / EAX). */
+static void str_set_eax(CPUX86State *env, unsigned size, uint32_t v)
+{
+    uint32_t m = size == 1 ? 0xffu : size == 2 ? 0xffffu : 0xffffffffu;
+
+    env->regs[R_EAX] = (env->regs[R_EAX] & ~m) | (v & m);
+}
+
+/* LODS. */
+uint32_t helper_rep_lods(CPUX86State *env, uint32_t ctl)
+{
+    uintptr_t ra = GETPC();
+    StrOp o;
+    unsigned n;
+    uint32_t ret = 0, v;
+
+    str_decode(env, ctl, &o);
+    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
+        v = str_ld(env, str_addr(&o, o.src_base, env->regs[R_ESI]), o.size, ra);
+        str_set_eax(env, o.size, v);
+        str_adv(&o, &env->regs[R_ESI]);
+        str_count(env, &o);
+    }
+    return ret;
+}
+
+/* SCAS (REPE / REPNE stop on ZF). */
+uint32_t helper_rep_scas(CPUX86State *env, uint32_t ctl)
+{
+    uintptr_t ra = GETPC();
+    StrOp o;
+    unsigned n;
+    uint32_t ret = 0, v;
+    bool done;
+
+    str_decode(env, ctl, &o);
+    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
+        v = str_ld(env, str_addr(&o, o.dst_base, env->regs[R_EDI]), o.size, ra);
+        str_adv(&o, &env->regs[R_EDI]);
+        str_count(env, &o);
+        done = str_cmp_flags(env, &o, env->regs[R_EAX], v);
+        if (done) {
+            return 0;
+        }
+    }
+    return ret;
+}
+
+/* CMPS (REPE / REPNE stop on ZF). */
+uint32_t helper_rep_cmps(CPUX86State *env, uint32_t ctl)
+{
+    uintptr_t ra = GETPC();
+    StrOp o;
+    unsigned n;
+    uint32_t ret = 0, a, b;
+    bool done;
+
+    str_decode(env, ctl, &o);
+    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
+        a = str_ld(env, str_addr(&o, o.src_base, env->regs[R_ESI]), o.size, ra);
+        b = str_ld(env, str_addr(&o, o.dst_base, env->regs[R_EDI]), o.size, ra);
+        str_adv(&o, &env->regs[R_ESI]);
+        str_adv(&o, &env->regs[R_EDI]);
+        str_count(env, &o);
+        done = str_cmp_flags(env, &o, a, b);
+        if (done) {
+            return 0;
+        }
+    }
+    return ret;
+}
+
+/* INS: ES:[eDI] = port DX.  The store is probed first (a faulting
+ * destination must not consume device data): load-then-store of the
+ * current value is the probe. */
+uint32_t helper_rep_ins(CPUX86State *env, uint32_t ctl)
+{
+    uintptr_t ra = GETPC();
+    StrOp o;
+    unsigned n;
+    uint32_t ret = 0, addr, v;
+
+    str_decode(env, ctl, &o);
+    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
+        addr = str_addr(&o, o.dst_base, env->regs[R_EDI]);
+        str_st(env, addr, str_ld(env, addr, o.size, ra), o.size, ra);
+        v = io_read((uint16_t)env->regs[R_EDX], o.size);
+        str_st(env, addr, v, o.size, ra);
+        str_adv(&o, &env->regs[R_EDI]);
+        str_count(env, &o);
+    }
+    return ret;
+}
+
+/* OUTS: port DX = seg:[eSI]. */
+uint32_t helper_rep_outs(CPUX86State *env, uint32_t ctl)
+{
+    uintptr_t ra = GETPC();
+    StrOp o;
+    unsigned n;
+    uint32_t ret = 0, v;
+
+    str_decode(env, ctl, &o);
+    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
+        v = str_ld(env, str_addr(&o, o.src_base, env->regs[R_ESI]), o.size, ra);
+        io_write((uint16_t)env->regs[R_EDX], v, o.size);
+        str_adv(&o, &env->regs[R_ESI]);
+        str_count(env, &o);
+    }
+    return ret;
+}

@@ -1,0 +1,437 @@
+/*
+ * hamt86 - system helpers: CPUID, RDTSC/RDPMC, RDMSR/WRMSR, control and
+ * debug register writes, HLT, STI, EFLAGS read/write (PUSHF/POPF and the
+ * interrupt paths), port I/O and the x87-absent checks.
+ */
+#include "core/cpu.h"
+#include "core/mem.h"
+#include "core/log.h"
+#include "core/os.h"
+#include "translator/cc.h"
+
+#define DEBUG_SYS 0
+
+/* seg-helper.c: recompute hflags after a mode/segment change (cpl < 0: keep). */
+void seg_sync_hflags(CPUX86State *env, int cpl);
+
+/* Architectural EFLAGS from env (lazy arithmetic flags and DF folded in). */
+uint32_t sys_get_eflags(CPUX86State *env)
+{
+    return cpu_compute_eflags(env);
+}
+
+/*
+ * Replace the EFLAGS bits in mask with those of val: arithmetic flags go to
+ * the lazy state (cc_op = EFLAGS), DF to env->df, the rest to env->eflags;
+ * hflags TF/IOPL/VM/SMAP follow (cpu_load_eflags).
+ */
+void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
+{
+    uint32_t cur = sys_get_eflags(env);
+
+    cpu_load_eflags(env, (cur & ~mask) | (val & mask), 0xffffffffu);
+}
+
+/* ------------------------------------------------------------------------
+ * CPUID
+ *
+ * A Pentium II (family 6, model 3) that offers exactly what hamt86
+ * implements.  Extend FEATURES_EDX as features appear (FPU, MMX, FXSR...).
+ */
+#define CPUID_PSE   (1u << 3)
+#define CPUID_TSC   (1u << 4)
+#define CPUID_MSR   (1u << 5)
+#define CPUID_CX8   (1u << 8)
+#define CPUID_SEP   (1u << 11)
+#define CPUID_PGE   (1u << 13)
+#define CPUID_CMOV  (1u << 15)
+#define FEATURES_EDX (CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | \
+                      CPUID_SEP | CPUID_PGE | CPUID_CMOV)
+
+static const struct {
+    uint32_t eax, ebx, ecx, edx;
+} cpuid_leaves[] = {
+    /* 0: max basic leaf, "GenuineIntel" in EBX EDX ECX */
+    { 2, 0x756e6547, 0x6c65746e, 0x49656e69 },
+    /* 1: family 6 model 3 stepping 3; no APIC id, no ECX features */
+    { 0x00000633, 0, 0, FEATURES_EDX },
+    /* 2: cache/TLB descriptors 01 02 03 | 43 08 04 0c */
+    { 0x03020101, 0, 0, 0x0c040843 },
+};
+
+/* CPUID: leaves above the maximum answer like the highest basic leaf. */
+void helper_cpuid(CPUX86State *env)
+{
+    uint32_t leaf = env->regs[R_EAX];
+    unsigned i = leaf < ARRAY_SIZE(cpuid_leaves) ? leaf
+                                                  : ARRAY_SIZE(cpuid_leaves) - 1;
+
+    env->regs[R_EAX] = cpuid_leaves[i].eax;
+    env->regs[R_EBX] = cpuid_leaves[i].ebx;
+    env->regs[R_ECX] = cpuid_leaves[i].ecx;
+    env->regs[R_EDX] = cpuid_leaves[i].edx;
+}
+
+/* ------------------------------------------------------------------------
+ * Time stamp counter and MSRs
+ */
+
+/* The guest TSC: host monotonic nanoseconds (a 1 GHz clock) + offset. */
+static uint64_t sys_tsc(CPUX86State *env)
+{
+    return os_clock_ns() + env->tsc_offset;
+}
+
+/* CPL of the running code. */
+static int sys_cpl(CPUX86State *env)
+{
+    return env->hflags & HF_CPL_MASK;
+}
+
+/* RDTSC: #GP(0) with CR4.TSD at CPL > 0. */
+void helper_rdtsc(CPUX86State *env)
+{
+    uint64_t t;
+
+    if ((env->cr[4] & CR4_TSD) && sys_cpl(env) != 0) {
+        raise_exception_err_ra(env, EXCP0D_GP, 0, GETPC());
+    }
+    t = sys_tsc(env);
+    env->regs[R_EAX] = (uint32_t)t;
+    env->regs[R_EDX] = (uint32_t)(t >> 32);
+}
+
+#define CR4_PCE 0x00000100u
+
+/* RDPMC: two counters that always read 0. */
+void helper_rdpmc(CPUX86State *env)
+{
+    if ((!(env->cr[4] & CR4_PCE) && sys_cpl(env) != 0) ||
+        env->regs[R_ECX] > 1) {
+        raise_exception_err_ra(env, EXCP0D_GP, 0, GETPC());
+    }
+    env->regs[R_EAX] = 0;
+    env->regs[R_EDX] = 0;
+}
+
+/* MSR numbers. */
+#define MSR_P5_MC_ADDR        0x000
+#define MSR_TSC               0x010
+#define MSR_PLATFORM_ID       0x017
+#define MSR_APIC_BASE         0x01b
+#define MSR_EBL_CR_POWERON    0x02a
+#define MSR_BIOS_UPDT_TRIG    0x079
+#define MSR_BIOS_SIGN_ID      0x08b
+#define MSR_PERFCTR0          0x0c1
+#define MSR_PERFCTR1          0x0c2
+#define MSR_MTRRCAP           0x0fe
+#define MSR_SYSENTER_CS       0x174
+#define MSR_SYSENTER_ESP      0x175
+#define MSR_SYSENTER_EIP      0x176
+#define MSR_EVNTSEL0          0x186
+#define MSR_EVNTSEL1          0x187
+#define MSR_MISC_ENABLE       0x1a0
+#define MSR_DEBUGCTL          0x1d9
+#define MSR_PAT               0x277
+#define MSR_MTRR_DEF_TYPE     0x2ff
+
+/* RDMSR ECX -> EDX:EAX; unknown MSRs #GP(0). */
+void helper_rdmsr(CPUX86State *env)
+{
+    uint32_t msr = env->regs[R_ECX];
+    uint64_t v;
+
+    switch (msr) {
+    case MSR_TSC:
+        v = sys_tsc(env);
+        break;
+    case MSR_SYSENTER_CS:
+        v = env->sysenter_cs;
+        break;
+    case MSR_SYSENTER_ESP:
+        v = env->sysenter_esp;
+        break;
+    case MSR_SYSENTER_EIP:
+        v = env->sysenter_eip;
+        break;
+    case MSR_APIC_BASE:
+        v = env->apic_base;
+        break;
+    case MSR_PAT:
+        v = env->pat;
+        break;
+    case MSR_MISC_ENABLE:
+        v = env->misc_enable;
+        break;
+    case MSR_MTRRCAP:          /* no variable ranges, no fixed ranges */
+    case MSR_MTRR_DEF_TYPE:    /* MTRRs disabled */
+    case MSR_PLATFORM_ID:
+    case MSR_EBL_CR_POWERON:
+    case MSR_BIOS_SIGN_ID:     /* no microcode update loaded */
+    case MSR_PERFCTR0:
+    case MSR_PERFCTR1:
+    case MSR_EVNTSEL0:
+    case MSR_EVNTSEL1:
+    case MSR_DEBUGCTL:
+    case MSR_P5_MC_ADDR:
+        v = 0;
+        break;
+    default:
+        DEBUG_LOG(LOG_UNIMP, "unimp: rdmsr 0x%x at EIP 0x%08x\n", msr,
+                  env->eip);
+        raise_exception_err_ra(env, EXCP0D_GP, 0, GETPC());
+    }
+    env->regs[R_EAX] = (uint32_t)v;
+    env->regs[R_EDX] = (uint32_t)(v >> 32);
+}
+
+/* WRMSR EDX:EAX -> MSR ECX; unknown MSRs #GP(0). */
+void helper_wrmsr(CPUX86State *env)
+{
+    uint32_t msr = env->regs[R_ECX];
+    uint64_t v = ((uint64_t)env->regs[R_EDX] << 32) | env->regs[R_EAX];
+
+    switch (msr) {
+    case MSR_TSC:
+        env->tsc_offset = v - os_clock_ns();
+        break;
+    case MSR_SYSENTER_CS:
+        env->sysenter_cs = v & 0xffff;
+        break;
+    case MSR_SYSENTER_ESP:
+        env->sysenter_esp = (uint32_t)v;
+        break;
+    case MSR_SYSENTER_EIP:
+        env->sysenter_eip = (uint32_t)v;
+        break;
+    case MSR_APIC_BASE:
+        env->apic_base = v;
+        break;
+    case MSR_PAT:
+        env->pat = v;
+        break;
+    case MSR_MISC_ENABLE:
+        env->misc_enable = v;
+        break;
+    case MSR_MTRR_DEF_TYPE:
+    case MSR_BIOS_UPDT_TRIG:
+    case MSR_BIOS_SIGN_ID:
+    case MSR_PERFCTR0:
+    case MSR_PERFCTR1:
+    case MSR_EVNTSEL0:
+    case MSR_EVNTSEL1:
+    case MSR_DEBUGCTL:
+        break;
+    default:
+        DEBUG_LOG(LOG_UNIMP, "unimp: wrmsr 0x%x = 0x%llx at EIP 0x%08x\n",
+                  msr, (unsigned long long)v, env->eip);
+        raise_exception_err_ra(env, EXCP0D_GP, 0, GETPC());
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Control and debug registers
+ */
+
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
+#define CR4_DE 0x00000008u
+/* CR4 bits a guest may set: those whose features CPUID offers. */
+#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE)
+
+/* Drop every cached translation of linear addresses. */
+static void sys_flush_tlb(CPUX86State *env)
+{
+    if (mem_path && mem_path->flush_all) {
+        mem_path->flush_all(env);
+    }
+}
+
+/* CR0 write: #GP(0) for PG without PE or NW without CD. */
+static void sys_write_cr0(CPUX86State *env, uint32_t v, uintptr_t ra)
+{
+    uint32_t old = env->cr[0];
+
+    if (((v & CR0_PG) && !(v & CR0_PE)) || ((v & CR0_NW) && !(v & CR0_CD))) {
+        raise_exception_err_ra(env, EXCP0D_GP, 0, ra);
+    }
+    v |= CR0_ET;
+    env->cr[0] = v;
+    if ((old ^ v) & (CR0_PG | CR0_WP | CR0_PE)) {
+        sys_flush_tlb(env);
+    }
+    if (DEBUG_SYS) {
+        hlog("sys: cr0 0x%08x -> 0x%08x\n", old, v);
+    }
+    /* PE changes switch the mode; CPL is 0 here either way */
+    seg_sync_hflags(env, 0);
+}
+
+/* MOV CRn, r32. */
+void helper_write_cr(CPUX86State *env, uint32_t n, uint32_t v)
+{
+    uintptr_t ra = GETPC();
+    uint32_t old;
+
+    switch (n) {
+    case 0:
+        sys_write_cr0(env, v, ra);
+        break;
+    case 2:
+        env->cr[2] = v;
+        break;
+    case 3:
+        env->cr[3] = v;
+        if (env->cr[0] & CR0_PG) {
+            sys_flush_tlb(env);
+        }
+        break;
+    case 4:
+        if (v & ~CR4_SUPPORTED) {
+            raise_exception_err_ra(env, EXCP0D_GP, 0, ra);
+        }
+        old = env->cr[4];
+        env->cr[4] = v;
+        if ((old ^ v) & (CR4_PSE | CR4_PGE | CR4_PAE)) {
+            sys_flush_tlb(env);
+        }
+        seg_sync_hflags(env, -1);
+        break;
+    default:
+        raise_exception_err_ra(env, EXCP06_UD, 0, ra);
+    }
+}
+
+/* MOV DRn, r32 (breakpoints are recorded but not armed yet). */
+void helper_write_dr(CPUX86State *env, uint32_t n, uint32_t v)
+{
+    switch (n) {
+    case 6:
+        env->dr[6] = v | 0xffff0ff0u;
+        break;
+    case 7:
+        env->dr[7] = v | 0x400u;
+        if (v & 0xff) {
+            DEBUG_LOG(LOG_UNIMP, "unimp: hardware breakpoints (dr7 0x%08x)\n",
+                      v);
+        }
+        break;
+    default:
+        env->dr[n & 7] = v;
+        break;
+    }
+}
+
+/* LMSW: low four CR0 bits; PE can be set but never cleared. */
+void helper_lmsw(CPUX86State *env, uint32_t v)
+{
+    sys_write_cr0(env, (env->cr[0] & ~0xeu) | (v & 0xf), GETPC());
+}
+
+/* CLTS. */
+void helper_clts(CPUX86State *env)
+{
+    env->cr[0] &= ~CR0_TS;
+}
+
+/* INVLPG. */
+void helper_invlpg(CPUX86State *env, uint32_t addr)
+{
+    if (mem_path && mem_path->flush_page) {
+        mem_path->flush_page(env, addr);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * HLT, STI, EFLAGS
+ */
+
+/* HLT: halt until an interrupt; the loop sees EXCP_HLT. */
+void helper_hlt(CPUX86State *env, uint32_t next_eip)
+{
+    env->eip = next_eip;
+    env->hflags &= ~HF_INHIBIT_IRQ;   /* sti; hlt must still wake */
+    env->halted = true;
+    env->exception_index = EXCP_HLT;
+    cpu_loop_exit(env);
+}
+
+/* STI: IF = 1; if IF was 0 the next instruction runs in an interrupt shadow. */
+void helper_sti(CPUX86State *env)
+{
+    if (!(env->eflags & IF_MASK)) {
+        env->hflags |= HF_INHIBIT_IRQ;
+    }
+    env->eflags |= IF_MASK;
+}
+
+/* PUSHF: EFLAGS as pushed (VM and RF read as 0). */
+uint32_t helper_read_eflags(CPUX86State *env)
+{
+    return sys_get_eflags(env) & ~(VM_MASK | RF_MASK);
+}
+
+/* POPF: the translator computed which bits may change. */
+void helper_write_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
+{
+    sys_set_eflags(env, val, mask);
+}
+
+/* ------------------------------------------------------------------------
+ * Port I/O and the missing FPU
+ */
+
+/*
+ * I/O permission through the TSS bitmap, for CPL > IOPL or VM86 (the
+ * translator only calls this then): every bit of ports port..port+size-1
+ * must be clear, else #GP(0).  16-bit TSSs have no bitmap.
+ */
+void helper_check_io(CPUX86State *env, uint32_t port, uint32_t size)
+{
+    uintptr_t ra = GETPC();
+    uint32_t type = (env->tr.flags >> 8) & 15, off, bits;
+
+    if (!(env->tr.flags & DESC_P_MASK) || (type != 9 && type != 11) ||
+        env->tr.limit < 103) {
+        raise_exception_err_ra(env, EXCP0D_GP, 0, ra);
+    }
+    off = mem_ld_slow(env, env->tr.base + 0x66, MAKE_OI(1, 2), ra) & 0xffff;
+    off += (port & 0xffff) >> 3;
+    if (off + 1 > env->tr.limit) {
+        raise_exception_err_ra(env, EXCP0D_GP, 0, ra);
+    }
+    bits = mem_ld_slow(env, env->tr.base + off, MAKE_OI(1, 2), ra) & 0xffff;
+    if ((bits >> (port & 7)) & ((1u << size) - 1)) {
+        raise_exception_err_ra(env, EXCP0D_GP, 0, ra);
+    }
+}
+
+/* IN: size 1, 2 or 4 bytes from port. */
+uint32_t helper_in(CPUX86State *env, uint32_t port, uint32_t size)
+{
+    return io_read((uint16_t)port, size);
+}
+
+/* OUT: size 1, 2 or 4 bytes to port. */
+void helper_out(CPUX86State *env, uint32_t port, uint32_t val, uint32_t size)
+{
+    io_write((uint16_t)port, size == 4 ? val : val & ((1u << (size * 8)) - 1),
+             size);
+}
+
+/* x87 escape (is_wait 0) or WAIT (1) without an FPU. */
+void helper_fpu(CPUX86State *env, uint32_t is_wait)
+{
+    uint32_t cr0 = env->cr[0];
+
+    if (is_wait) {
+        if ((cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS)) {
+            raise_exception_ra(env, EXCP07_NM, GETPC());
+        }
+        return;
+    }
+    if (cr0 & (CR0_EM | CR0_TS)) {
+        raise_exception_ra(env, EXCP07_NM, GETPC());
+    }
+    raise_exception_ra(env, EXCP06_UD, GETPC());
+}
