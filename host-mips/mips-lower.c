@@ -1,0 +1,1201 @@
+/*
+ * hamt86 - IR -> MIPS64r2 lowering with a local register allocator.
+ *
+ * Allocation model (see mips-target.h for the register map):
+ *   - globals (guest EAX..EDI) are pinned in s0..s7;
+ *   - constants are used as immediates when an immediate form exists,
+ *     otherwise materialised into a pool register for one op ($0 for 0);
+ *   - ordinary temps get a pool register on definition or first use and
+ *     have a 4-byte home slot in the frame (sp + MIPS_SPILL_OFF + 4 * t).
+ *     A pre-pass computes the last read of every temp (extended over
+ *     backward branches); at basic-block ends and around helper calls
+ *     every dirty temp that is still live is stored to its slot and the
+ *     register state is forgotten.
+ *
+ * Guest memory (flat path): inline pflags check, natural alignment check,
+ * one host access at RAMBASE + zero-extended address; misaligned accesses
+ * (which may cross a page) and flagged pages go to an out-of-line slow path
+ * at the end of the TB, which calls mem_ld_slow / mem_st_slow with the host
+ * address of the inline access as retaddr.  Guest accesses are never placed
+ * in branch delay slots.
+ */
+#include "core/base.h"
+#include "core/libc.h"
+#include "core/log.h"
+#include "core/os.h"
+#include "core/mem.h"
+#include "core/exec.h"
+#include "translator/ir.h"
+#include "host-mips/mips-target.h"
+#include "host-mips/mips-emit.h"
+
+#ifndef DEBUG_MIPS_RA
+#define DEBUG_MIPS_RA 0
+#endif
+
+#define MAX_RELOCS 1024
+#define MAX_SLOW   512
+#define REG_FREE    (-1)
+#define REG_SCRATCH (-2)
+
+int mips_mempath_mode = MIPS_MEMPATH_FLAT;
+
+/* Operand counts per opcode (IR_call is handled separately). */
+static const uint8_t op_nout[IR_NB_OPS] = {
+#define IR_OP(name, nout, nin, flags) nout,
+#include "translator/ir-ops.def"
+#undef IR_OP
+};
+static const uint8_t op_nin[IR_NB_OPS] = {
+#define IR_OP(name, nout, nin, flags) nin,
+#include "translator/ir-ops.def"
+#undef IR_OP
+};
+
+/* A forward branch to a label, patched when the label is placed. */
+typedef struct Reloc {
+    uint32_t off;        /* offset of the branch instruction */
+    uint16_t label;
+} Reloc;
+
+/* One out-of-line guest memory slow path. */
+typedef struct SlowPath {
+    uint32_t branch_off;  /* the bne leaving the fast path */
+    uint32_t access_off;  /* the inline host access (retaddr) */
+    uint32_t back_off;    /* where to resume */
+    uint32_t save_mask;   /* pool registers to preserve over the call */
+    uint8_t is_store, memop, mmu_idx;
+    uint8_t addr_reg, val_reg, dst_reg;
+} SlowPath;
+
+typedef struct Lower {
+    HostAsm *s;
+    const IRFunc *f;
+    const TranslationBlock *tb;
+    MipsTbInfo *info;
+    unsigned cur;                      /* index of the op being lowered */
+    uint32_t lock;                     /* registers in use by this op */
+    int8_t temp_reg[IR_MAX_TEMPS];     /* host reg or -1 */
+    bool temp_dirty[IR_MAX_TEMPS];     /* reg newer than the frame slot */
+    int32_t last_use[IR_MAX_TEMPS];    /* last op index reading the temp */
+    int16_t reg_temp[32];              /* temp, REG_FREE or REG_SCRATCH */
+    int32_t label_pos[IR_MAX_LABELS];  /* op index of set_label (-1: none) */
+    int32_t label_off[IR_MAX_LABELS];  /* host offset (-1: not yet) */
+    Reloc relocs[MAX_RELOCS];
+    unsigned nrelocs;
+    SlowPath slow[MAX_SLOW];
+    unsigned nslow;
+    bool failed;
+} Lower;
+
+static Lower lower_state;
+
+/* Frame slot offset of temp t. */
+static int32_t temp_slot(IRTemp t)
+{
+    return MIPS_SPILL_OFF + 4 * (int32_t)t;
+}
+
+/* ---------------------------------------------------------------------- */
+/* liveness pre-pass                                                      */
+
+/* Input temps of op (outputs excluded); returns the count. */
+static unsigned op_inputs(const IROp *op, const IRTemp **in)
+{
+    if (op->opc == IR_call) {
+        const IRHelperInfo *h = &ir_helpers[op->imm];
+        unsigned first = h->has_ret ? 1 : 0;
+        *in = &op->args[first];
+        return op->nargs > first ? op->nargs - first : 0;
+    }
+    *in = &op->args[op_nout[op->opc]];
+    return op_nin[op->opc];
+}
+
+/* Output temp of op or IR_NO_TEMP. */
+static IRTemp op_output(const IROp *op)
+{
+    if (op->opc == IR_call) {
+        const IRHelperInfo *h = &ir_helpers[op->imm];
+        return (h->has_ret && op->nargs > 0) ? op->args[0] : IR_NO_TEMP;
+    }
+    return op_nout[op->opc] ? op->args[0] : IR_NO_TEMP;
+}
+
+/* Compute last_use[] and label positions; extend over backward branches. */
+static void compute_liveness(Lower *L)
+{
+    const IRFunc *f = L->f;
+    bool changed;
+
+    for (unsigned t = 0; t < f->ntemps; t++) {
+        L->last_use[t] = -1;
+    }
+    for (unsigned l = 0; l < IR_MAX_LABELS; l++) {
+        L->label_pos[l] = -1;
+        L->label_off[l] = -1;
+    }
+    for (unsigned i = 0; i < f->nops; i++) {
+        const IROp *op = &f->ops[i];
+        const IRTemp *in;
+        unsigned n = op_inputs(op, &in);
+
+        for (unsigned k = 0; k < n; k++) {
+            if (in[k] != IR_NO_TEMP && in[k] < f->ntemps) {
+                L->last_use[in[k]] = (int32_t)i;
+            }
+        }
+        if (op->opc == IR_set_label && op->imm < IR_MAX_LABELS) {
+            L->label_pos[op->imm] = (int32_t)i;
+        }
+    }
+    /* A loop keeps every temp it touches alive up to its back edge. */
+    do {
+        changed = false;
+        for (unsigned j = 0; j < f->nops; j++) {
+            const IROp *op = &f->ops[j];
+            int32_t p;
+
+            if (op->opc != IR_br && op->opc != IR_brcond) {
+                continue;
+            }
+            p = op->imm < IR_MAX_LABELS ? L->label_pos[op->imm] : -1;
+            if (p < 0 || p >= (int32_t)j) {
+                continue;
+            }
+            for (unsigned i = (unsigned)p; i <= j; i++) {
+                const IROp *o = &f->ops[i];
+                const IRTemp *in;
+                unsigned n = op_inputs(o, &in);
+                IRTemp out = op_output(o);
+
+                for (unsigned k = 0; k <= n; k++) {
+                    IRTemp t = k < n ? in[k] : out;
+                    if (t != IR_NO_TEMP && t < f->ntemps &&
+                        f->temps[t].kind == IR_TEMP_NORMAL &&
+                        L->last_use[t] <= (int32_t)j) {
+                        /* live past the back edge's own sync */
+                        L->last_use[t] = (int32_t)j + 1;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    } while (changed);
+}
+
+/* ---------------------------------------------------------------------- */
+/* register allocator                                                     */
+
+/* Store temp t's register to its slot if that is needed. */
+static void spill_temp(Lower *L, IRTemp t)
+{
+    if (L->temp_dirty[t]) {
+        mips_sw(L->s, (unsigned)L->temp_reg[t], temp_slot(t), MIPS_SP);
+        L->temp_dirty[t] = false;
+    }
+}
+
+/* Forget what register r holds (no store). */
+static void free_reg(Lower *L, unsigned r)
+{
+    int t = L->reg_temp[r];
+
+    if (t >= 0) {
+        L->temp_reg[t] = -1;
+        L->temp_dirty[t] = false;
+    }
+    L->reg_temp[r] = REG_FREE;
+}
+
+/* Pick a free pool register, evicting the one used furthest away. */
+static unsigned alloc_reg(Lower *L)
+{
+    int best = -1;
+    int32_t best_use = -2;
+
+    for (unsigned r = 2; r < 32; r++) {
+        if ((MIPS_POOL_MASK & (1u << r)) && !(L->lock & (1u << r)) &&
+            L->reg_temp[r] == REG_FREE) {
+            L->lock |= 1u << r;
+            return r;
+        }
+    }
+    for (unsigned r = 2; r < 32; r++) {
+        int t;
+        if (!(MIPS_POOL_MASK & (1u << r)) || (L->lock & (1u << r))) {
+            continue;
+        }
+        t = L->reg_temp[r];
+        if (t >= 0 && L->last_use[t] > best_use) {
+            best_use = L->last_use[t];
+            best = (int)r;
+        }
+    }
+    if (best < 0) {
+        os_fatal(1, "mips backend: out of registers at op %u", L->cur);
+    }
+    if (L->last_use[L->reg_temp[best]] > (int32_t)L->cur) {
+        spill_temp(L, (IRTemp)L->reg_temp[best]);
+    }
+    free_reg(L, (unsigned)best);
+    L->lock |= 1u << best;
+    return (unsigned)best;
+}
+
+/* True (and *v set) if t is a constant. */
+static bool temp_const(Lower *L, IRTemp t, uint32_t *v)
+{
+    if (L->f->temps[t].kind == IR_TEMP_CONST) {
+        *v = L->f->temps[t].val;
+        return true;
+    }
+    return false;
+}
+
+/* Register holding input t for the current op (loads it if needed). */
+static unsigned use_reg(Lower *L, IRTemp t)
+{
+    const IRTempInfo *ti = &L->f->temps[t];
+    unsigned r;
+
+    if (ti->kind == IR_TEMP_GLOBAL) {
+        return MIPS_R_GUEST0 + t;
+    }
+    if (ti->kind == IR_TEMP_CONST) {
+        if (ti->val == 0) {
+            return MIPS_ZERO;
+        }
+        r = alloc_reg(L);
+        L->reg_temp[r] = REG_SCRATCH;
+        mips_emit_li32(L->s, r, ti->val);
+        return r;
+    }
+    if (L->temp_reg[t] >= 0) {
+        r = (unsigned)L->temp_reg[t];
+        L->lock |= 1u << r;
+        return r;
+    }
+    r = alloc_reg(L);
+    mips_lw(L->s, r, temp_slot(t), MIPS_SP);
+    L->temp_reg[t] = (int8_t)r;
+    L->reg_temp[r] = (int16_t)t;
+    L->temp_dirty[t] = false;
+    return r;
+}
+
+/* After the inputs are loaded: free dead inputs and const scratch regs so
+ * that the output may reuse them (every sequence below is alias-safe). */
+static void release_inputs(Lower *L)
+{
+    for (unsigned r = 2; r < 32; r++) {
+        int t = L->reg_temp[r];
+        if (!(L->lock & (1u << r))) {
+            continue;
+        }
+        if (t == REG_SCRATCH ||
+            (t >= 0 && L->last_use[t] <= (int32_t)L->cur)) {
+            free_reg(L, r);
+            L->lock &= ~(1u << r);
+        }
+    }
+}
+
+/* Register to write output t into (marks it dirty). */
+static unsigned def_reg(Lower *L, IRTemp t)
+{
+    const IRTempInfo *ti = &L->f->temps[t];
+    unsigned r;
+
+    if (ti->kind == IR_TEMP_GLOBAL) {
+        return MIPS_R_GUEST0 + t;
+    }
+    if (ti->kind == IR_TEMP_CONST) {
+        os_fatal(1, "mips backend: write to constant temp %u", t);
+    }
+    if (L->temp_reg[t] >= 0) {
+        r = (unsigned)L->temp_reg[t];
+    } else {
+        r = alloc_reg(L);
+        L->temp_reg[t] = (int8_t)r;
+        L->reg_temp[r] = (int16_t)t;
+    }
+    L->lock |= 1u << r;
+    L->temp_dirty[t] = true;
+    return r;
+}
+
+/* End of one op: drop dead temps and scratch registers, unlock. */
+static void end_op(Lower *L)
+{
+    for (unsigned r = 2; r < 32; r++) {
+        int t = L->reg_temp[r];
+        if (t == REG_SCRATCH || (t >= 0 && L->last_use[t] <= (int32_t)L->cur)) {
+            free_reg(L, r);
+        }
+    }
+    L->lock = 0;
+}
+
+/* Basic-block boundary: store live dirty temps, forget all registers. */
+static void sync_all(Lower *L)
+{
+    for (unsigned r = 2; r < 32; r++) {
+        int t = L->reg_temp[r];
+        if (t >= 0 && L->last_use[t] > (int32_t)L->cur) {
+            spill_temp(L, (IRTemp)t);
+        }
+        if (t != REG_FREE) {
+            free_reg(L, r);
+        }
+    }
+}
+
+/* Mask of pool registers currently holding something. */
+static uint32_t busy_mask(Lower *L)
+{
+    uint32_t m = 0;
+
+    for (unsigned r = 2; r < 32; r++) {
+        if (L->reg_temp[r] >= 0) {
+            m |= 1u << r;
+        }
+    }
+    return m;
+}
+
+/* ---------------------------------------------------------------------- */
+/* control flow                                                           */
+
+/* Emit a branch word (beq/bne built by the caller) to label l, patched later
+ * if the label is still ahead.  emit() must produce exactly one insn. */
+static void branch_to_label(Lower *L, int kind, unsigned rs, unsigned rt,
+                            unsigned l)
+{
+    HostAsm *s = L->s;
+    uint32_t off = hostasm_offset(s);
+    int32_t disp = 0;
+
+    if (l < IR_MAX_LABELS && L->label_off[l] >= 0) {
+        disp = (L->label_off[l] - (int32_t)(off + 4)) / 4;
+    } else if (L->nrelocs < MAX_RELOCS) {
+        L->relocs[L->nrelocs].off = off;
+        L->relocs[L->nrelocs].label = (uint16_t)l;
+        L->nrelocs++;
+    } else {
+        L->failed = true;
+    }
+    if (kind == IR_COND_EQ) {
+        mips_beq(s, rs, rt, disp);
+    } else {
+        mips_bne(s, rs, rt, disp);
+    }
+    mips_nop(s);
+}
+
+/* Patch every pending branch to label l, now placed at the current offset. */
+static void place_label(Lower *L, unsigned l)
+{
+    uint32_t here = hostasm_offset(L->s);
+
+    if (l >= IR_MAX_LABELS) {
+        L->failed = true;
+        return;
+    }
+    L->label_off[l] = (int32_t)here;
+    for (unsigned i = 0; i < L->nrelocs; i++) {
+        if (L->relocs[i].label == l && !L->s->overflow) {
+            uint32_t *insn = (uint32_t *)(void *)(L->s->start + L->relocs[i].off);
+            mips_patch_field_off(insn, ((int32_t)here - (int32_t)(L->relocs[i].off + 4)) / 4);
+        }
+    }
+}
+
+/* Jump to the epilogue with v0 = (uintptr_t)tb | val. */
+static void emit_exit(Lower *L, uint32_t val)
+{
+    HostAsm *s = L->s;
+
+    mips_emit_li64(s, MIPS_V0, (uint64_t)((uintptr_t)L->tb | val));
+    if (!mips_j_reaches(s->ptr, mips_epilogue_code)) {
+        os_fatal(1, "mips backend: code cache outside the epilogue's region");
+    }
+    mips_j(s, mips_jtarget(mips_epilogue_code));
+    mips_nop(s);
+}
+
+/*
+ * Evaluate cond(a, b) into a register r such that the condition holds iff
+ * (r != 0) == *nz.  r is either TMP0 or an input register.
+ */
+static unsigned emit_cond(Lower *L, IRCond c, IRTemp ta, IRTemp tb, bool *nz)
+{
+    HostAsm *s = L->s;
+    uint32_t bv = 0;
+    bool bc = temp_const(L, tb, &bv);
+    int32_t sb = (int32_t)bv;
+    unsigned a = use_reg(L, ta);
+    unsigned b;
+    const unsigned at = MIPS_R_TMP0;
+
+    switch (c) {
+    case IR_COND_EQ:
+    case IR_COND_NE:
+        *nz = (c == IR_COND_NE);
+        if (bc && bv == 0) {
+            return a;
+        }
+        if (bc && mips_fits_u16(bv)) {
+            mips_xori(s, at, a, bv);
+        } else {
+            b = use_reg(L, tb);
+            mips_xor(s, at, a, b);
+        }
+        return at;
+    case IR_COND_LT:
+    case IR_COND_GE:
+        *nz = (c == IR_COND_LT);
+        if (bc && mips_fits_s16(sb)) {
+            mips_slti(s, at, a, sb);
+        } else {
+            b = use_reg(L, tb);
+            mips_slt(s, at, a, b);
+        }
+        return at;
+    case IR_COND_LTU:
+    case IR_COND_GEU:
+        *nz = (c == IR_COND_LTU);
+        if (bc && mips_fits_s16(sb)) {
+            mips_sltiu(s, at, a, sb);
+        } else {
+            b = use_reg(L, tb);
+            mips_sltu(s, at, a, b);
+        }
+        return at;
+    case IR_COND_GT:
+    case IR_COND_LE:
+        /* a > b  <=>  !(a < b + 1) */
+        if (bc && sb != INT32_MAX && mips_fits_s16((int64_t)sb + 1)) {
+            *nz = (c == IR_COND_LE);
+            mips_slti(s, at, a, sb + 1);
+        } else {
+            *nz = (c == IR_COND_GT);
+            b = use_reg(L, tb);
+            mips_slt(s, at, b, a);
+        }
+        return at;
+    case IR_COND_GTU:
+    case IR_COND_LEU:
+        if (bc && bv != 0xffffffffu && mips_fits_s16((int32_t)(bv + 1))) {
+            *nz = (c == IR_COND_LEU);
+            mips_sltiu(s, at, a, (int32_t)(bv + 1));
+        } else {
+            *nz = (c == IR_COND_GTU);
+            b = use_reg(L, tb);
+            mips_sltu(s, at, b, a);
+        }
+        return at;
+    case IR_COND_TSTEQ:
+    case IR_COND_TSTNE:
+        *nz = (c == IR_COND_TSTNE);
+        if (bc && mips_fits_u16(bv)) {
+            mips_andi(s, at, a, bv);
+        } else {
+            b = use_reg(L, tb);
+            mips_and(s, at, a, b);
+        }
+        return at;
+    default:
+        os_fatal(1, "mips backend: bad condition %d", (int)c);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* ops                                                                    */
+
+/* Two-input ALU ops, with immediate forms for constant second operands. */
+static void lower_binop(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    IRTemp ta = op->args[1], tb = op->args[2];
+    uint32_t bv = 0, av = 0;
+    bool bc, ac;
+    unsigned d, a, b = 0;
+    bool imm = false;
+    int32_t sb;
+
+    bc = temp_const(L, tb, &bv);
+    ac = temp_const(L, ta, &av);
+    if (ac && !bc && (op->opc == IR_add || op->opc == IR_and ||
+                      op->opc == IR_or || op->opc == IR_xor ||
+                      op->opc == IR_mul)) {
+        IRTemp x = ta;
+        ta = tb;
+        tb = x;
+        bc = true;
+        bv = av;
+    }
+    sb = (int32_t)bv;
+    if (bc) {
+        switch (op->opc) {
+        case IR_add:
+            imm = mips_fits_s16(sb);
+            break;
+        case IR_sub:
+            imm = mips_fits_s16(-(int64_t)sb);
+            break;
+        case IR_and: case IR_or: case IR_xor:
+            imm = mips_fits_u16(bv);
+            break;
+        case IR_shl: case IR_shr: case IR_sar: case IR_rotl: case IR_rotr:
+            imm = true;
+            break;
+        default:
+            break;
+        }
+    }
+    a = use_reg(L, ta);
+    if (!imm) {
+        b = use_reg(L, tb);
+    }
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+
+    switch (op->opc) {
+    case IR_add:
+        imm ? mips_addiu(s, d, a, sb) : mips_addu(s, d, a, b);
+        break;
+    case IR_sub:
+        imm ? mips_addiu(s, d, a, -sb) : mips_subu(s, d, a, b);
+        break;
+    case IR_and:
+        imm ? mips_andi(s, d, a, bv) : mips_and(s, d, a, b);
+        break;
+    case IR_or:
+        imm ? mips_ori(s, d, a, bv) : mips_or(s, d, a, b);
+        break;
+    case IR_xor:
+        imm ? mips_xori(s, d, a, bv) : mips_xor(s, d, a, b);
+        break;
+    case IR_shl:
+        imm ? mips_sll(s, d, a, bv & 31) : mips_sllv(s, d, a, b);
+        break;
+    case IR_shr:
+        imm ? mips_srl(s, d, a, bv & 31) : mips_srlv(s, d, a, b);
+        break;
+    case IR_sar:
+        imm ? mips_sra(s, d, a, bv & 31) : mips_srav(s, d, a, b);
+        break;
+    case IR_rotr:
+        imm ? mips_rotr(s, d, a, bv & 31) : mips_rotrv(s, d, a, b);
+        break;
+    case IR_rotl:
+        if (imm) {
+            mips_rotr(s, d, a, (32 - (bv & 31)) & 31);
+        } else {
+            mips_subu(s, MIPS_R_TMP0, MIPS_ZERO, b);
+            mips_rotrv(s, d, a, MIPS_R_TMP0);
+        }
+        break;
+    case IR_mul:
+        mips_mul(s, d, a, b);
+        break;
+    case IR_muluh:
+        /* multu on sign-extended 32-bit inputs: HI = high word, extended */
+        mips_multu(s, a, b);
+        mips_mfhi(s, d);
+        break;
+    case IR_mulsh:
+        mips_mult(s, a, b);
+        mips_mfhi(s, d);
+        break;
+    default:
+        os_fatal(1, "mips backend: bad binop %u", op->opc);
+    }
+}
+
+/* One-input ALU ops. */
+static void lower_unop(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    unsigned a, d;
+    const unsigned at = MIPS_R_TMP0, t9 = MIPS_R_TMP1;
+
+    if (op->opc == IR_mov && ir_is_const(L->f, op->args[1])) {
+        d = def_reg(L, op->args[0]);
+        mips_emit_li32(s, d, L->f->temps[op->args[1]].val);
+        return;
+    }
+    a = use_reg(L, op->args[1]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+
+    switch (op->opc) {
+    case IR_mov:
+        mips_emit_mov(s, d, a);
+        break;
+    case IR_neg:
+        mips_subu(s, d, MIPS_ZERO, a);
+        break;
+    case IR_not:
+        mips_nor(s, d, a, MIPS_ZERO);
+        break;
+    case IR_ext8s:
+        mips_seb(s, d, a);
+        break;
+    case IR_ext8u:
+        mips_andi(s, d, a, 0xff);
+        break;
+    case IR_ext16s:
+        mips_seh(s, d, a);
+        break;
+    case IR_ext16u:
+        mips_andi(s, d, a, 0xffff);
+        break;
+    case IR_bswap:
+        /* wsbh swaps bytes within halves, rotr 16 swaps the halves */
+        mips_wsbh(s, d, a);
+        mips_rotr(s, d, d, 16);
+        break;
+    case IR_clz:
+        mips_clz(s, d, a);
+        break;
+    case IR_ctz:
+        /* ctz(x) = 32 - clz((x - 1) & ~x); gives 32 for x == 0 */
+        mips_addiu(s, at, a, -1);
+        mips_nor(s, t9, a, MIPS_ZERO);
+        mips_and(s, at, at, t9);
+        mips_clz(s, at, at);
+        mips_addiu(s, t9, MIPS_ZERO, 32);
+        mips_subu(s, d, t9, at);
+        break;
+    case IR_extract: {
+        unsigned pos = op->imm & 31, len = op->imm2;
+        if (len == 0 || len > 32) {
+            os_fatal(1, "mips backend: bad extract length %u", len);
+        }
+        if (pos + len >= 32) {
+            mips_srl(s, d, a, pos);
+        } else {
+            mips_ext(s, d, a, pos, len);
+        }
+        break;
+    }
+    default:
+        os_fatal(1, "mips backend: bad unop %u", op->opc);
+    }
+}
+
+/* deposit: d = a with bits [pos, pos + len) replaced by b's low bits. */
+static void lower_deposit(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    unsigned pos = op->imm & 31, len = op->imm2;
+    unsigned a, b, d;
+
+    if (len == 0) {
+        len = 1;
+    }
+    if (pos + len > 32) {
+        len = 32 - pos;
+    }
+    a = use_reg(L, op->args[1]);
+    b = use_reg(L, op->args[2]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    if (d != a) {
+        if (d == b) {
+            mips_move(s, MIPS_R_TMP0, b);
+            b = MIPS_R_TMP0;
+        }
+        mips_move(s, d, a);
+    }
+    mips_ins(s, d, b, pos, len);
+}
+
+/* setcond: d = cond(a, b). */
+static void lower_setcond(Lower *L, const IROp *op)
+{
+    bool nz;
+    unsigned r = emit_cond(L, (IRCond)op->cond, op->args[1], op->args[2], &nz);
+    unsigned d;
+
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    if (nz) {
+        mips_sltu(L->s, d, MIPS_ZERO, r);
+    } else {
+        mips_sltiu(L->s, d, r, 1);
+    }
+}
+
+/* movcond: d = cond(a, b) ? c : e. */
+static void lower_movcond(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    bool nz;
+    unsigned r = emit_cond(L, (IRCond)op->cond, op->args[1], op->args[2], &nz);
+    unsigned c, e, d;
+
+    if (r != MIPS_R_TMP0) {
+        mips_move(s, MIPS_R_TMP0, r);
+    }
+    c = use_reg(L, op->args[3]);
+    e = use_reg(L, op->args[4]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    if (d == c) {
+        /* keep c, replace by e when the condition is false */
+        nz ? mips_movz(s, d, e, MIPS_R_TMP0) : mips_movn(s, d, e, MIPS_R_TMP0);
+    } else {
+        mips_emit_mov(s, d, e);
+        nz ? mips_movn(s, d, c, MIPS_R_TMP0) : mips_movz(s, d, c, MIPS_R_TMP0);
+    }
+}
+
+/* brcond: if cond(a, b) goto label. */
+static void lower_brcond(Lower *L, const IROp *op)
+{
+    IRCond c = (IRCond)op->cond;
+    bool nz;
+
+    if (c == IR_COND_EQ || c == IR_COND_NE) {
+        /* compare the two registers directly (constants via scratch/$0) */
+        unsigned a = use_reg(L, op->args[0]);
+        unsigned b = use_reg(L, op->args[1]);
+        sync_all(L);
+        branch_to_label(L, c, a, b, op->imm);
+        return;
+    }
+    unsigned r = emit_cond(L, c, op->args[0], op->args[1], &nz);
+    sync_all(L);
+    branch_to_label(L, nz ? IR_COND_NE : IR_COND_EQ, r, MIPS_ZERO, op->imm);
+}
+
+/* Load/store sized access at off(base). */
+static void emit_access(HostAsm *s, bool store, unsigned memop, unsigned r,
+                        int32_t off, unsigned base)
+{
+    switch (memop & (MO_SIZE | MO_SIGN)) {
+    case MO_8:
+        store ? mips_sb(s, r, off, base) : mips_lbu(s, r, off, base);
+        break;
+    case MO_8S:
+        store ? mips_sb(s, r, off, base) : mips_lb(s, r, off, base);
+        break;
+    case MO_16:
+        store ? mips_sh(s, r, off, base) : mips_lhu(s, r, off, base);
+        break;
+    case MO_16S:
+        store ? mips_sh(s, r, off, base) : mips_lh(s, r, off, base);
+        break;
+    default:
+        store ? mips_sw(s, r, off, base) : mips_lw(s, r, off, base);
+        break;
+    }
+}
+
+/* ld_env / st_env: access at imm(env). */
+static void lower_env(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    bool store = (op->opc == IR_st_env);
+    unsigned base = MIPS_R_ENV;
+    int32_t off = (int32_t)op->imm;
+    unsigned r;
+
+    if (!mips_fits_s16(off)) {
+        mips_emit_li32(s, MIPS_R_TMP0, op->imm);
+        mips_daddu(s, MIPS_R_TMP0, MIPS_R_TMP0, MIPS_R_ENV);
+        base = MIPS_R_TMP0;
+        off = 0;
+    }
+    if (store) {
+        r = use_reg(L, op->args[0]);
+    } else {
+        r = def_reg(L, op->args[0]);
+    }
+    emit_access(s, store, op->cond, r, off, base);
+}
+
+/* qemu_ld / qemu_st: inline fast path, slow path queued for the TB end. */
+static void lower_qemu_ldst(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    bool store = (op->opc == IR_qemu_st);
+    unsigned size = 1u << (op->cond & MO_SIZE);
+    unsigned a, v = 0, d = 0;
+    const unsigned at = MIPS_R_TMP0, t9 = MIPS_R_TMP1;
+    SlowPath *sp;
+
+    if (store) {
+        v = use_reg(L, op->args[0]);
+        a = use_reg(L, op->args[1]);
+    } else {
+        a = use_reg(L, op->args[1]);
+    }
+    release_inputs(L);
+    if (!store) {
+        d = def_reg(L, op->args[0]);
+    }
+
+    if (mips_mempath_mode == MIPS_MEMPATH_HAMT) {
+        mips_dext(s, t9, a, 0, 32);
+        mips_daddu(s, t9, t9, MIPS_R_RAMBASE);
+        emit_access(s, store, op->cond, store ? v : d, 0, t9);
+        return;
+    }
+    if (L->nslow >= MAX_SLOW) {
+        L->failed = true;
+        return;
+    }
+    sp = &L->slow[L->nslow++];
+    sp->is_store = store;
+    sp->memop = op->cond;
+    sp->mmu_idx = (uint8_t)op->imm;
+    sp->addr_reg = (uint8_t)a;
+    sp->val_reg = (uint8_t)v;
+    sp->dst_reg = (uint8_t)d;
+    sp->save_mask = busy_mask(L) & ~(store ? 0u : 1u << d);
+
+    /*
+     * at = pflags[addr >> 12] & SLOW  (| addr & (size - 1))
+     * bne at, zero, slow
+     *  dext t9, addr, 0, 32          (delay slot)
+     * daddu t9, t9, RAMBASE
+     * l?/s? val, 0(t9)               <- retaddr of the slow path
+     */
+    mips_dext(s, at, a, GUEST_PAGE_BITS, 32 - GUEST_PAGE_BITS);
+    mips_daddu(s, at, at, MIPS_R_PFLAGS);
+    mips_lbu(s, at, 0, at);
+    mips_andi(s, at, at, store ? PF_STORE_SLOW : PF_LOAD_SLOW);
+    if (size > 1) {
+        mips_andi(s, t9, a, size - 1);
+        mips_or(s, at, at, t9);
+    }
+    sp->branch_off = hostasm_offset(s);
+    mips_bne(s, at, MIPS_ZERO, 0);
+    mips_dext(s, t9, a, 0, 32);
+    mips_daddu(s, t9, t9, MIPS_R_RAMBASE);
+    sp->access_off = hostasm_offset(s);
+    emit_access(s, store, op->cond, store ? v : d, 0, t9);
+    sp->back_off = hostasm_offset(s);
+}
+
+/* Emit the out-of-line slow path sp. */
+static void emit_slow_path(Lower *L, const SlowPath *sp)
+{
+    HostAsm *s = L->s;
+    uint32_t here = hostasm_offset(s);
+    unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
+    uintptr_t ra = (uintptr_t)(s->start + sp->access_off);
+
+    if (!s->overflow) {
+        mips_patch_field_off((uint32_t *)(void *)(s->start + sp->branch_off),
+                             ((int32_t)here - (int32_t)(sp->branch_off + 4)) / 4);
+    }
+    for (unsigned r = 0; r < 32; r++) {
+        if (sp->save_mask & (1u << r)) {
+            mips_sd(s, r, MIPS_SLOWSAVE_OFF + 8 * (int32_t)r, MIPS_SP);
+        }
+    }
+    mips_emit_store_globals(s);
+    if (sp->is_store) {
+        mips_move(s, MIPS_R_TMP0, sp->addr_reg);
+        mips_move(s, MIPS_R_TMP2, sp->val_reg);
+        mips_move(s, MIPS_A1, MIPS_R_TMP0);
+        mips_move(s, MIPS_A2, MIPS_R_TMP2);
+        mips_emit_li32(s, MIPS_A3, oi);
+        mips_emit_li64(s, MIPS_A4, (uint64_t)ra);
+        mips_move(s, MIPS_A0, MIPS_R_ENV);
+        mips_emit_call(s, (const void *)mem_st_slow);
+    } else {
+        mips_move(s, MIPS_A1, sp->addr_reg);
+        mips_emit_li32(s, MIPS_A2, oi);
+        mips_emit_li64(s, MIPS_A3, (uint64_t)ra);
+        mips_move(s, MIPS_A0, MIPS_R_ENV);
+        mips_emit_call(s, (const void *)mem_ld_slow);
+    }
+    mips_emit_reload_fixed(s);
+    if (!sp->is_store) {
+        unsigned d = sp->dst_reg;
+        switch (sp->memop & (MO_SIZE | MO_SIGN)) {
+        case MO_8:
+            mips_andi(s, d, MIPS_V0, 0xff);
+            break;
+        case MO_8S:
+            mips_seb(s, d, MIPS_V0);
+            break;
+        case MO_16:
+            mips_andi(s, d, MIPS_V0, 0xffff);
+            break;
+        case MO_16S:
+            mips_seh(s, d, MIPS_V0);
+            break;
+        default:
+            mips_sll(s, d, MIPS_V0, 0);
+            break;
+        }
+    }
+    /* the result is in place first: dst_reg is never in save_mask */
+    for (unsigned r = 0; r < 32; r++) {
+        if (sp->save_mask & (1u << r)) {
+            mips_ld(s, r, MIPS_SLOWSAVE_OFF + 8 * (int32_t)r, MIPS_SP);
+        }
+    }
+    here = hostasm_offset(s);
+    mips_beq(s, MIPS_ZERO, MIPS_ZERO,
+             ((int32_t)sp->back_off - (int32_t)(here + 4)) / 4);
+    mips_nop(s);
+}
+
+/* Helper call: a0 = env, a1.. = args; result in v0. */
+static void lower_call(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    const IRHelperInfo *h;
+    const IRTemp *in;
+    unsigned n;
+    IRTemp out;
+    int src[IR_MAX_CALL_ARGS];
+    bool pending[IR_MAX_CALL_ARGS];
+
+    if (op->imm >= ir_nb_helpers) {
+        os_fatal(1, "mips backend: bad helper id %u", op->imm);
+    }
+    h = &ir_helpers[op->imm];
+    n = op_inputs(op, &in);
+    out = op_output(op);
+    if (n > IR_MAX_CALL_ARGS) {
+        os_fatal(1, "mips backend: helper %s: too many args", h->name);
+    }
+
+    /* where each argument is now: a register (-1: frame slot/imm/global) */
+    for (unsigned k = 0; k < n; k++) {
+        IRTemp t = in[k];
+        src[k] = (L->f->temps[t].kind == IR_TEMP_NORMAL) ? L->temp_reg[t] : -1;
+    }
+    /* everything live after the call goes to its frame slot */
+    for (unsigned r = 2; r < 32; r++) {
+        int t = L->reg_temp[r];
+        if (t >= 0 && L->last_use[t] > (int32_t)L->cur) {
+            spill_temp(L, (IRTemp)t);
+        }
+        if (t != REG_FREE) {
+            free_reg(L, r);
+        }
+    }
+    if (h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
+        mips_emit_store_globals(s);
+    }
+    /*
+     * Register arguments: a parallel move into a1..an.  Emit a move whose
+     * destination no other pending move still reads; break cycles through
+     * TMP0 (never a destination).
+     */
+    for (unsigned k = 0; k < n; k++) {
+        pending[k] = src[k] >= 0;
+    }
+    for (;;) {
+        bool any = false, progress = false;
+        for (unsigned k = 0; k < n; k++) {
+            bool blocked = false;
+            if (!pending[k]) {
+                continue;
+            }
+            any = true;
+            for (unsigned j = 0; j < n; j++) {
+                if (j != k && pending[j] && src[j] == (int)MIPS_R_ARG(k + 1)) {
+                    blocked = true;
+                }
+            }
+            if (!blocked) {
+                mips_emit_mov(s, MIPS_R_ARG(k + 1), (unsigned)src[k]);
+                pending[k] = false;
+                progress = true;
+            }
+        }
+        if (!any) {
+            break;
+        }
+        if (!progress) {
+            for (unsigned k = 0; k < n; k++) {
+                if (pending[k]) {
+                    mips_move(s, MIPS_R_TMP0, (unsigned)src[k]);
+                    src[k] = MIPS_R_TMP0;
+                    break;
+                }
+            }
+        }
+    }
+    /* then constants, globals and frame slots */
+    for (unsigned k = 0; k < n; k++) {
+        IRTemp t = in[k];
+        unsigned r = MIPS_R_ARG(k + 1);
+        const IRTempInfo *ti = &L->f->temps[t];
+
+        if (src[k] >= 0) {
+            continue;
+        }
+        if (ti->kind == IR_TEMP_GLOBAL) {
+            mips_move(s, r, MIPS_R_GUEST0 + t);
+        } else if (ti->kind == IR_TEMP_CONST) {
+            mips_emit_li32(s, r, ti->val);
+        } else {
+            mips_lw(s, r, temp_slot(t), MIPS_SP);
+        }
+    }
+    mips_move(s, MIPS_A0, MIPS_R_ENV);
+    mips_emit_call(s, h->fn);
+    mips_emit_reload_fixed(s);
+    if (h->flags & IRH_RW_GLOBALS) {
+        mips_emit_load_globals(s);
+    }
+    if (out != IR_NO_TEMP) {
+        if (L->f->temps[out].kind == IR_TEMP_GLOBAL) {
+            mips_sll(s, MIPS_R_GUEST0 + out, MIPS_V0, 0);
+        } else {
+            L->temp_reg[out] = MIPS_V0;
+            L->reg_temp[MIPS_V0] = (int16_t)out;
+            L->temp_dirty[out] = true;
+        }
+    }
+}
+
+/* lookup_and_goto_ptr: jump to the next TB if the lookup hits. */
+static void lower_lookup_and_goto(Lower *L)
+{
+    HostAsm *s = L->s;
+
+    mips_move(s, MIPS_A0, MIPS_R_ENV);
+    mips_emit_call(s, (const void *)helper_lookup_tb_ptr);
+    mips_emit_reload_fixed(s);
+    mips_beq(s, MIPS_V0, MIPS_ZERO, 3);
+    mips_nop(s);
+    mips_jr(s, MIPS_V0);
+    mips_nop(s);
+    emit_exit(L, IR_EXIT_PLAIN);
+}
+
+/* goto_tb n: patchable j, initially to the next instruction after its slot. */
+static void lower_goto_tb(Lower *L, unsigned n)
+{
+    HostAsm *s = L->s;
+    uint32_t off = hostasm_offset(s);
+
+    if (n > 1) {
+        os_fatal(1, "mips backend: bad goto_tb slot %u", n);
+    }
+    L->info->jmp_insn_off[n] = off;
+    L->info->jmp_reset_off[n] = off + 8;
+    mips_j(s, mips_jtarget(s->ptr + 8));
+    mips_nop(s);
+}
+
+/* Lower one op. */
+static void lower_op(Lower *L, const IROp *op)
+{
+    switch (op->opc) {
+    case IR_mov: case IR_neg: case IR_not: case IR_ext8s: case IR_ext8u:
+    case IR_ext16s: case IR_ext16u: case IR_bswap: case IR_clz: case IR_ctz:
+    case IR_extract:
+        lower_unop(L, op);
+        break;
+    case IR_add: case IR_sub: case IR_mul: case IR_muluh: case IR_mulsh:
+    case IR_and: case IR_or: case IR_xor: case IR_shl: case IR_shr:
+    case IR_sar: case IR_rotl: case IR_rotr:
+        lower_binop(L, op);
+        break;
+    case IR_deposit:
+        lower_deposit(L, op);
+        break;
+    case IR_setcond:
+        lower_setcond(L, op);
+        break;
+    case IR_movcond:
+        lower_movcond(L, op);
+        break;
+    case IR_ld_env: case IR_st_env:
+        lower_env(L, op);
+        break;
+    case IR_qemu_ld: case IR_qemu_st:
+        lower_qemu_ldst(L, op);
+        break;
+    case IR_call:
+        lower_call(L, op);
+        break;
+    case IR_set_label:
+        sync_all(L);
+        place_label(L, op->imm);
+        break;
+    case IR_br:
+        sync_all(L);
+        branch_to_label(L, IR_COND_EQ, MIPS_ZERO, MIPS_ZERO, op->imm);
+        break;
+    case IR_brcond:
+        lower_brcond(L, op);
+        break;
+    case IR_insn_start:
+        if (L->info->ninsns < IR_MAX_OPS) {
+            L->info->insn_off[L->info->ninsns] = hostasm_offset(L->s);
+            L->info->insn_eip[L->info->ninsns] = op->imm;
+            L->info->ninsns++;
+        }
+        break;
+    case IR_goto_tb:
+        sync_all(L);
+        lower_goto_tb(L, op->imm);
+        break;
+    case IR_exit_tb:
+        sync_all(L);
+        emit_exit(L, op->imm);
+        break;
+    case IR_lookup_and_goto_ptr:
+        sync_all(L);
+        lower_lookup_and_goto(L);
+        break;
+    default:
+        os_fatal(1, "mips backend: unhandled IR op %u", op->opc);
+    }
+}
+
+/* Lower the whole function: body, then the slow paths. */
+bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
+                   MipsTbInfo *info)
+{
+    Lower *L = &lower_state;
+
+    L->s = s;
+    L->f = f;
+    L->tb = tb;
+    L->info = info;
+    L->nrelocs = 0;
+    L->nslow = 0;
+    L->failed = false;
+    L->lock = 0;
+    info->ninsns = 0;
+    info->jmp_insn_off[0] = info->jmp_insn_off[1] = TB_JMP_RESET_OFFSET_INVALID;
+    info->jmp_reset_off[0] = info->jmp_reset_off[1] = TB_JMP_RESET_OFFSET_INVALID;
+    for (unsigned t = 0; t < f->ntemps; t++) {
+        L->temp_reg[t] = -1;
+        L->temp_dirty[t] = false;
+    }
+    for (unsigned r = 0; r < 32; r++) {
+        L->reg_temp[r] = REG_FREE;
+    }
+    compute_liveness(L);
+
+    for (unsigned i = 0; i < f->nops && !s->overflow && !L->failed; i++) {
+        L->cur = i;
+        lower_op(L, &f->ops[i]);
+        end_op(L);
+        if (DEBUG_MIPS_RA) {
+            hlog("mips ra: op %u busy 0x%x\n", i, busy_mask(L));
+        }
+    }
+    info->slow_off = hostasm_offset(s);
+    for (unsigned i = 0; i < L->nslow && !s->overflow; i++) {
+        emit_slow_path(L, &L->slow[i]);
+    }
+    return !s->overflow && !L->failed;
+}

@@ -1,0 +1,118 @@
+/*
+ * hamt86 - MIPS64r2 (n64 ABI) target description for the host backend.
+ *
+ * Register assignment while translated code runs:
+ *
+ *   $0        zero
+ *   $1  at    TMP0: scratch inside one lowered op (conditions, addresses)
+ *   $2-$3     v0-v1   allocatable (v0 also: helper result, exit value)
+ *   $4-$11    a0-a7   allocatable (a0..a4 also: helper arguments)
+ *   $12-$13   t0-t1   allocatable
+ *   $14 t2    PFLAGS: env->mem.pflags       (reloaded after every call)
+ *   $15 t3    RAMBASE: env->mem.ram_base     (reloaded after every call;
+ *                      the HAMT path will keep window_base here instead)
+ *   $16-$23   s0-s7   guest EAX..EDI, fixed for the whole TB (callee-saved,
+ *                      so a signal handler finds them in the signal context)
+ *   $24 t8    TMP2: scratch
+ *   $25 t9    TMP1: scratch; always the call address (PIC helpers need it)
+ *   $26-$27   k0/k1   never touched (kernel)
+ *   $28 gp    never touched (saved/restored by the prologue only)
+ *   $29 sp    frame (below)
+ *   $30 s8    env (CPUX86State *)
+ *   $31 ra    clobbered by calls
+ *
+ * Values of IR type I32 are always kept sign-extended to 64 bits.
+ *
+ * Stack frame, allocated once by the prologue and shared by every TB that
+ * runs (chained TBs jump to each other without touching sp):
+ *
+ *   sp + FRAME_SIZE  +------------------------------+
+ *                    | spill slots: 4 bytes per IR  |
+ *                    | temp number (lw re-extends)  |
+ *   sp + SPILL_OFF   +------------------------------+
+ *                    | slow-path save area, 8 bytes |
+ *                    | per host register number     |
+ *   sp + SLOWSAVE_OFF+------------------------------+
+ *                    | callee-saved: ra s0-s8 gp    |
+ *   sp + 0           +------------------------------+
+ */
+#ifndef HAMT86_MIPS_TARGET_H
+#define HAMT86_MIPS_TARGET_H
+
+#include "core/base.h"
+#include "core/exec.h"
+#include "core/hostasm.h"
+#include "translator/ir.h"
+
+enum {
+    MIPS_ZERO = 0, MIPS_AT = 1, MIPS_V0 = 2, MIPS_V1 = 3,
+    MIPS_A0 = 4, MIPS_A1 = 5, MIPS_A2 = 6, MIPS_A3 = 7,
+    MIPS_A4 = 8, MIPS_A5 = 9, MIPS_A6 = 10, MIPS_A7 = 11,
+    MIPS_T0 = 12, MIPS_T1 = 13, MIPS_T2 = 14, MIPS_T3 = 15,
+    MIPS_S0 = 16, MIPS_S1 = 17, MIPS_S2 = 18, MIPS_S3 = 19,
+    MIPS_S4 = 20, MIPS_S5 = 21, MIPS_S6 = 22, MIPS_S7 = 23,
+    MIPS_T8 = 24, MIPS_T9 = 25, MIPS_K0 = 26, MIPS_K1 = 27,
+    MIPS_GP = 28, MIPS_SP = 29, MIPS_S8 = 30, MIPS_RA = 31,
+};
+
+/* Fixed roles. */
+#define MIPS_R_ENV      MIPS_S8
+#define MIPS_R_GUEST0   MIPS_S0          /* guest reg i lives in MIPS_S0 + i */
+#define MIPS_R_TMP0     MIPS_AT
+#define MIPS_R_TMP1     MIPS_T9
+#define MIPS_R_TMP2     MIPS_T8
+#define MIPS_R_PFLAGS   MIPS_T2
+#define MIPS_R_RAMBASE  MIPS_T3
+#define MIPS_R_CALL     MIPS_T9
+
+/* Allocatable pool (all caller-saved): v0-v1, a0-a7, t0-t1. */
+#define MIPS_POOL_MASK  (0x3ffcu)        /* regs 2..13 */
+#define MIPS_NB_POOL    12
+
+/* Helper arguments: a0 = env, a1.. = IR args. */
+#define MIPS_R_ARG(i)   (MIPS_A0 + (i))
+
+/* Frame layout (bytes from sp). */
+#define MIPS_CSAVE_OFF    0              /* ra, s0..s8, gp: 11 x 8 */
+#define MIPS_NB_CSAVE     11
+#define MIPS_SLOWSAVE_OFF 96             /* 32 x 8, indexed by reg number */
+#define MIPS_SPILL_OFF    (MIPS_SLOWSAVE_OFF + 32 * 8)
+#define MIPS_FRAME_SIZE   ALIGN_UP(MIPS_SPILL_OFF + IR_MAX_TEMPS * 4, 16)
+
+/* All code must lie in one 256 MiB aligned region (reach of j). */
+#define MIPS_JREGION_BITS 28
+
+/*
+ * Guest memory fast path flavour.  MIPS_MEMPATH_FLAT: pflags check, then
+ * RAMBASE + zero-extended guest address.  MIPS_MEMPATH_HAMT (later): one
+ * access at RAMBASE (= window base) + zero-extended guest address, no check.
+ */
+#define MIPS_MEMPATH_FLAT 0
+#define MIPS_MEMPATH_HAMT 1
+extern int mips_mempath_mode;
+
+/* Where the shared prologue/epilogue live (set by mips-backend.c init). */
+extern uint8_t *mips_prologue_code;   /* uintptr_t enter(env, tb_code) */
+extern uint8_t *mips_epilogue_code;   /* exit: v0 already set */
+/* Bytes of prologue + epilogue code starting at mips_prologue_code. */
+size_t mips_prologue_size(void);
+
+/* Per-TB side results of lowering, used by gen_code and disas. */
+typedef struct MipsTbInfo {
+    uint32_t ninsns;                       /* insn_start ops seen */
+    uint32_t insn_off[IR_MAX_OPS];         /* host offset per insn_start */
+    uint32_t insn_eip[IR_MAX_OPS];
+    uint32_t jmp_insn_off[2];
+    uint32_t jmp_reset_off[2];
+    uint32_t slow_off;                     /* start of out-of-line slow paths */
+} MipsTbInfo;
+
+/*
+ * Lower f into s (s->start = the TB's host code). tb is only used for its
+ * address (exit values).  Returns false on overflow of s or of a backend
+ * limit (the caller flushes the cache and retries).
+ */
+bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
+                   MipsTbInfo *info);
+
+#endif
