@@ -177,4 +177,9 @@ void x86_cpu_do_interrupt(CPUX86State *env);
 NORETURN void cpu_loop_exit(CPUX86State *env);
 NORETURN void cpu_loop_exit_restore(CPUX86State *env, uintptr_t retaddr);
 
+/* Deliver external interrupt vector intno: no error code, no gate DPL check
+ * (seg-helper.c; the loop may use it instead of x86_cpu_do_interrupt for
+ * PIC vectors so that vectors 8..17 do not push an error code). */
+void x86_cpu_do_hw_interrupt(CPUX86State *env, int intno);
+
 #endif

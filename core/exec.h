@@ -117,4 +117,14 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f, int max_ins
 /* Execution loop (core/cpu-exec.c). Returns the machine exit status. */
 int cpu_exec_loop(CPUX86State *env);
 
+/* cflags for the next TB the loop runs (0: normal); set by the SMC restart
+ * path to CF_NOCACHE | CF_SINGLE so the interrupted store can complete. */
+extern uint32_t tb_next_cflags;
+/* Allocate the code cache and TB tables (core/tb.c); after phys_map_init. */
+void tb_init(void);
+/* Release a CF_NOCACHE TB once it has run (core/tb.c). */
+void tb_discard_nocache(TranslationBlock *tb);
+/* Chain goto_tb slot n of tb to dst when allowed (core/tb.c). */
+void tb_add_jump(TranslationBlock *tb, int n, TranslationBlock *dst);
+
 #endif

@@ -32,4 +32,7 @@ void hlog_bytes(const uint8_t *p, size_t n);
 
 #define DEBUG_LOG(mask, ...) do { if (unlikely(log_enabled(mask))) hlog(__VA_ARGS__); } while (0)
 
+/* Print the list of -d items ("-d help") to fd (core/log.c). */
+void log_print_help(int fd);
+
 #endif

@@ -41,4 +41,15 @@ void stats_print(void);
 /* Create the devices of the PC machine (serial, debug console, exit port). */
 void hw_init(void);
 
+/* Interrupt controller interface (hw/): the vector of the highest-priority
+ * pending hardware interrupt, acknowledged, or -1 (none / spurious). */
+int hw_irq_ack(void);
+/* HLT with IF=1 and nothing pending: let device time pass until an
+ * interrupt is pending; false if no device could ever raise one. */
+bool hw_idle(CPUX86State *env);
+/* Let device timers catch up with guest time (called by the loop). */
+void hw_poll(void);
+/* A device raised or lowered the CPU's INTR line (core/cpu-exec.c). */
+void cpu_set_irq(bool level);
+
 #endif

@@ -1,0 +1,267 @@
+/*
+ * hamt86 - the execution loop.
+ *
+ *   setjmp  <------------------------------------------- cpu_loop_exit
+ *     |
+ *     v
+ *   pending exception?  -> x86_cpu_do_interrupt
+ *   machine exit?       -> return the exit status
+ *   hardware interrupt (IF=1, no STI/MOV SS shadow)? -> deliver
+ *   halted?             -> wait for an interrupt (or stop: IF=0)
+ *   find TB (jump cache, phys hash) or translate it
+ *   chain the previous TB's exit slot to it
+ *   run: backend->exec (or cosim_exec)  -> (last TB | IR_EXIT_*)
+ */
+#include "core/exec.h"
+#include "core/machine.h"
+#include "core/mem.h"
+#include "core/log.h"
+#include "core/libc.h"
+#include "core/os.h"
+
+#if __has_include("core/cosim.h")
+#include "core/cosim.h"
+#define HAVE_COSIM 1
+#else
+#define HAVE_COSIM 0
+#endif
+
+/* Exception delivery lives in translator/seg-helper.c (system family). */
+#pragma weak x86_cpu_do_interrupt
+#pragma weak x86_cpu_do_hw_interrupt
+
+Machine machine;
+
+/* Stop the machine with status (isa-debug-exit, fatal device error...). */
+void machine_request_exit(int status)
+{
+    if (!machine.exit_requested) {
+        machine.exit_code = status;
+        machine.exit_requested = true;
+    }
+    machine.cpu.exit_request = 1;
+}
+
+/* A device changed the level of the CPU's INTR line. */
+void cpu_set_irq(bool level)
+{
+    if (level) {
+        machine.cpu.interrupt_request |= CPU_INTERRUPT_HARD;
+        machine.cpu.exit_request = 1;
+    } else {
+        machine.cpu.interrupt_request &= ~CPU_INTERRUPT_HARD;
+    }
+}
+
+/* -d cpu: the register file at TB entry. */
+static void log_cpu_state(CPUX86State *env)
+{
+    uint32_t ef = cpu_compute_eflags(env);
+
+    hlog("EAX=%08x EBX=%08x ECX=%08x EDX=%08x\n"
+         "ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n"
+         "EIP=%08x EFL=%08x [%c%c%c%c%c%c%c] CPL=%u HFL=%08x\n",
+         env->regs[R_EAX], env->regs[R_EBX], env->regs[R_ECX],
+         env->regs[R_EDX], env->regs[R_ESI], env->regs[R_EDI],
+         env->regs[R_EBP], env->regs[R_ESP], env->eip, ef,
+         ef & DF_MASK ? 'D' : '-', ef & CC_O ? 'O' : '-',
+         ef & CC_S ? 'S' : '-', ef & CC_Z ? 'Z' : '-', ef & CC_A ? 'A' : '-',
+         ef & CC_P ? 'P' : '-', ef & CC_C ? 'C' : '-',
+         env->hflags & HF_CPL_MASK, env->hflags);
+    hlog("ES=%04x CS=%04x SS=%04x DS=%04x FS=%04x GS=%04x CR0=%08x CR2=%08x CR3=%08x\n",
+         env->segs[R_ES].selector, env->segs[R_CS].selector,
+         env->segs[R_SS].selector, env->segs[R_DS].selector,
+         env->segs[R_FS].selector, env->segs[R_GS].selector,
+         env->cr[0], env->cr[2], env->cr[3]);
+}
+
+/* Deliver env->exception_index through the guest's IDT/IVT. */
+static void do_interrupt(CPUX86State *env)
+{
+    if (x86_cpu_do_interrupt == NULL) {
+        os_fatal(2, "guest exception %d at EIP 0x%08x, but exception "
+                 "delivery is not built in", env->exception_index, env->eip);
+    }
+    x86_cpu_do_interrupt(env);
+    env->exception_index = -1;
+}
+
+/*
+ * The loop proper.  Returns the exit status.  Called again after every
+ * cpu_loop_exit (a longjmp back into cpu_exec_loop), so it keeps no state
+ * in locals across TB executions that a longjmp could lose.
+ */
+static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
+{
+    TranslationBlock *last_tb = NULL;
+    int last_slot = -1;
+
+    for (;;) {
+        TranslationBlock *tb;
+        uint32_t pc, cs_base, flags, cflags;
+        uintptr_t ret;
+        unsigned code;
+        bool inhibit;
+        uint64_t nflush;
+
+        /* 1. an exception raised by the last TB (or by delivery itself) */
+        if (env->exception_index >= 0) {
+            int e = env->exception_index;
+            if (e >= EXCP_INTERRUPT) {
+                env->exception_index = -1;
+                if (e == EXCP_HLT || e == EXCP_HALTED) {
+                    env->halted = true;
+                } else if (e == EXCP_FATAL) {
+                    return 2;
+                }
+            } else {
+                stats.exceptions++;
+                if (log_enabled(LOG_INT)) {
+                    hlog("exception %d err=0x%x is_int=%d at EIP 0x%08x"
+                         " (next 0x%08x)\n", e, env->error_code,
+                         env->exception_is_int, env->eip,
+                         env->exception_next_eip);
+                }
+                do_interrupt(env);
+                last_tb = NULL;
+            }
+        }
+
+        /* 2. machine shutdown; device time */
+        env->exit_request = 0;
+        hw_poll();
+        if (machine.exit_requested) {
+            return machine.exit_code;
+        }
+
+        /* 3. hardware interrupts */
+        if ((env->interrupt_request & CPU_INTERRUPT_HARD) &&
+            (env->eflags & IF_MASK) && !(env->hflags & HF_INHIBIT_IRQ)) {
+            int vec = hw_irq_ack();
+            if (vec >= 0) {
+                env->halted = false;
+                stats.interrupts++;
+                DEBUG_LOG(LOG_INT, "hardware interrupt vector 0x%02x at EIP 0x%08x\n",
+                          vec, env->eip);
+                if (x86_cpu_do_hw_interrupt != NULL) {
+                    /* external: no error code even for vectors 8..17 */
+                    x86_cpu_do_hw_interrupt(env, vec);
+                } else {
+                    env->exception_index = vec;
+                    env->error_code = 0;
+                    env->exception_is_int = 0;
+                    env->exception_next_eip = env->eip;
+                    do_interrupt(env);
+                }
+                env->exception_index = -1;
+                last_tb = NULL;
+                continue;
+            }
+        }
+
+        /* 4. HLT */
+        if (env->halted) {
+            if (!(env->eflags & IF_MASK)) {
+                char buf[128];
+                int n = h_snprintf(buf, sizeof(buf),
+                                   "hamt86: guest halted with interrupts "
+                                   "disabled at EIP 0x%08x\n", env->eip);
+                os_write(2, buf, (size_t)n);
+                return 2;
+            }
+            /* an interrupt ends the STI shadow of STI; HLT */
+            env->hflags &= ~HF_INHIBIT_IRQ;
+            if (!hw_idle(env)) {
+                char buf[160];
+                int n = h_snprintf(buf, sizeof(buf),
+                                   "hamt86: guest halted at EIP 0x%08x waiting "
+                                   "for an interrupt no device can raise\n",
+                                   env->eip);
+                os_write(2, buf, (size_t)n);
+                return 2;
+            }
+            continue;
+        }
+
+        /* 5. find or translate the next TB */
+        pc = env->eip;
+        cs_base = env->segs[R_CS].base;
+        flags = env->hflags & TB_FLAGS_MASK;
+        cflags = tb_next_cflags;
+        tb_next_cflags = 0;
+        if ((env->hflags & HF_INHIBIT_IRQ) && (env->eflags & IF_MASK) &&
+            (env->interrupt_request & CPU_INTERRUPT_HARD)) {
+            /* run only the shadowed instruction, then take the interrupt */
+            cflags |= CF_NOCACHE | CF_SINGLE;
+        }
+        nflush = stats.tb_flushes;
+        tb = NULL;
+        if (!(cflags & CF_NOCACHE)) {
+            tb = tb_lookup(env, pc, cs_base, flags);
+        }
+        if (tb == NULL) {
+            tb = tb_gen_code(env, pc, cs_base, flags, cflags);
+        }
+        if (tb->icount == 0) {
+            uint32_t phys = cs_base + pc;
+            char buf[160];
+            int n;
+            mem_path->get_phys_code(env, cs_base + pc, &phys);
+            n = h_snprintf(buf, sizeof(buf), "hamt86: guest jumped to unmapped "
+                           "memory at EIP 0x%08x (phys 0x%08x)\n", pc, phys);
+            os_write(2, buf, (size_t)n);
+            return 2;
+        }
+        if (stats.tb_flushes != nflush) {
+            last_tb = NULL;   /* the flush freed it */
+        }
+        if (last_tb != NULL) {
+            tb_add_jump(last_tb, last_slot, tb);
+        }
+
+        /* 6. run it */
+        if (unlikely(log_enabled(LOG_EXEC)) && log_in_filter(pc)) {
+            hlog("Trace 0x%08x [%08x]\n", pc, flags);
+            if (log_enabled(LOG_CPU)) {
+                log_cpu_state(env);
+            }
+        }
+        stats.tb_execs++;
+        inhibit = (env->hflags & HF_INHIBIT_IRQ) != 0;
+#if HAVE_COSIM
+        if (machine.opt.cosim) {
+            ret = cosim_exec(env, tb);
+        } else
+#endif
+        {
+            ret = host_backend->exec(env, tb);
+        }
+        if (inhibit) {
+            /* the shadow covers exactly the instruction after STI/MOV SS */
+            env->hflags &= ~HF_INHIBIT_IRQ;
+        }
+        code = (unsigned)(ret & 7);
+        last_tb = NULL;
+        if (tb->cflags & CF_NOCACHE) {
+            tb_discard_nocache(tb);
+        } else if (code == IR_EXIT_SLOT0 || code == IR_EXIT_SLOT1) {
+            last_tb = (TranslationBlock *)(ret & ~(uintptr_t)7);
+            last_slot = (int)code - 1;
+        }
+    }
+}
+
+/* Run the guest until the machine stops; returns its exit status. */
+int cpu_exec_loop(CPUX86State *env)
+{
+    uint64_t t0 = os_clock_ns();
+    int status;
+
+    env->machine = &machine;
+    if (__builtin_setjmp(env->jmp_env) != 0) {
+        /* back from cpu_loop_exit: the state is exact, go on */
+    }
+    status = cpu_exec_inner(env);
+    stats.ns_total += os_clock_ns() - t0;
+    return status;
+}

@@ -1,0 +1,405 @@
+/*
+ * hamt86 - the guest physical map, port I/O dispatch and the "flat" memory
+ * path.
+ *
+ * Physical map:
+ *
+ *   0 ............ ram_size ............................... 4 GiB
+ *   |  RAM (guest_ram) |  MMIO regions / unassigned          |
+ *
+ * guest_pflags has one byte per 4 KiB page (PF_* in core/mem.h): every
+ * page at or above ram_size is PF_NOT_RAM; tb.c sets PF_CODE on pages that
+ * hold translated code (through mem_path->protect_code_page, whose
+ * phys_page argument is a page-aligned physical address).
+ *
+ * The flat path maps linear == physical (no paging, no segment limits):
+ * RAM accesses are direct, anything else dispatches to MMIO or reads
+ * all-ones, and stores into PF_CODE pages invalidate translated code first.
+ */
+#include "core/mem.h"
+#include "core/exec.h"
+#include "core/machine.h"
+#include "core/log.h"
+#include "core/libc.h"
+#include "core/os.h"
+#include "translator/ir.h"
+
+#define MAX_MMIO 16
+#define MAX_IO_HANDLERS 32
+
+uint8_t *guest_ram;
+uint32_t guest_ram_size;
+uint8_t guest_pflags[GUEST_NB_PAGES];
+
+const MemPath *mem_path = &mempath_flat;
+
+static MMIORegion mmio_regions[MAX_MMIO];
+static unsigned nb_mmio;
+
+/* Port -> handler index + 1 (0: unassigned). */
+static IOPortHandler io_handlers[MAX_IO_HANDLERS];
+static uint8_t io_map[65536];
+static unsigned nb_io;
+
+/* Value of an unassigned read of size bytes. */
+static inline uint32_t ones(unsigned size)
+{
+    return size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
+}
+
+/* Little-endian load from host memory (all hosts are little-endian). */
+static inline uint32_t ld_le(const uint8_t *p, unsigned size)
+{
+    uint32_t v = 0;
+
+    switch (size) {
+    case 1:
+        return p[0];
+    case 2: {
+        uint16_t h;
+        memcpy(&h, p, 2);
+        return h;
+    }
+    default:
+        memcpy(&v, p, 4);
+        return v;
+    }
+}
+
+/* Little-endian store to host memory. */
+static inline void st_le(uint8_t *p, uint32_t v, unsigned size)
+{
+    switch (size) {
+    case 1:
+        p[0] = (uint8_t)v;
+        break;
+    case 2: {
+        uint16_t h = (uint16_t)v;
+        memcpy(p, &h, 2);
+        break;
+    }
+    default:
+        memcpy(p, &v, 4);
+        break;
+    }
+}
+
+/* Set up RAM and the page flags; publish them in env->mem. */
+void phys_map_init(CPUX86State *env, uint8_t *ram, uint32_t ram_size)
+{
+    uint32_t first = ram_size >> GUEST_PAGE_BITS;
+
+    guest_ram = ram;
+    guest_ram_size = ram_size;
+    memset(guest_pflags, 0, first);
+    memset(guest_pflags + first, PF_NOT_RAM, GUEST_NB_PAGES - first);
+    env->mem.ram_base = (uintptr_t)ram;
+    env->mem.pflags = guest_pflags;
+}
+
+/* Add an MMIO region; its pages become PF_NOT_RAM. */
+void phys_register_mmio(const MMIORegion *r)
+{
+    uint32_t p, last;
+
+    if (nb_mmio == MAX_MMIO) {
+        os_fatal(1, "too many MMIO regions (registering %s)", r->name);
+    }
+    mmio_regions[nb_mmio++] = *r;
+    last = (r->base + r->size - 1) >> GUEST_PAGE_BITS;
+    for (p = r->base >> GUEST_PAGE_BITS; p <= last; p++) {
+        guest_pflags[p] |= PF_NOT_RAM;
+    }
+}
+
+/* Add a port I/O handler covering [base, base + count). */
+void io_register(const IOPortHandler *h)
+{
+    if (nb_io == MAX_IO_HANDLERS) {
+        os_fatal(1, "too many I/O port handlers (registering %s)", h->name);
+    }
+    io_handlers[nb_io] = *h;
+    nb_io++;
+    for (uint32_t p = h->base; p < (uint32_t)h->base + h->count && p < 65536; p++) {
+        io_map[p] = (uint8_t)nb_io;
+    }
+}
+
+/* The MMIO region containing phys, or NULL. */
+static const MMIORegion *mmio_find(uint32_t phys)
+{
+    for (unsigned i = 0; i < nb_mmio; i++) {
+        if (phys - mmio_regions[i].base < mmio_regions[i].size) {
+            return &mmio_regions[i];
+        }
+    }
+    return NULL;
+}
+
+/* Host pointer for RAM at phys (NULL if not RAM). */
+uint8_t *phys_ram_ptr(uint32_t phys)
+{
+    if (phys < guest_ram_size) {
+        return guest_ram + phys;
+    }
+    return NULL;
+}
+
+/* Read size bytes at phys (RAM, MMIO or all-ones); no page crossing. */
+uint32_t phys_read(uint32_t phys, unsigned size)
+{
+    const MMIORegion *r;
+
+    if (phys < guest_ram_size && size <= guest_ram_size - phys) {
+        return ld_le(guest_ram + phys, size);
+    }
+    r = mmio_find(phys);
+    if (r != NULL && r->read != NULL) {
+        return r->read(r->opaque, phys - r->base, size) & ones(size);
+    }
+    DEBUG_LOG(LOG_UNIMP, "unassigned read%u at phys 0x%08x\n", size * 8, phys);
+    return ones(size);
+}
+
+/* Write size bytes at phys; RAM writes into code pages drop the TBs. */
+void phys_write(uint32_t phys, uint32_t val, unsigned size)
+{
+    const MMIORegion *r;
+
+    if (phys < guest_ram_size && size <= guest_ram_size - phys) {
+        if (unlikely(guest_pflags[phys >> GUEST_PAGE_BITS] & PF_CODE)) {
+            tb_invalidate_phys_range(&machine.cpu, phys, phys + size);
+        }
+        st_le(guest_ram + phys, val, size);
+        return;
+    }
+    r = mmio_find(phys);
+    if (r != NULL && r->write != NULL) {
+        r->write(r->opaque, phys - r->base, val & ones(size), size);
+        return;
+    }
+    DEBUG_LOG(LOG_UNIMP, "unassigned write%u at phys 0x%08x = 0x%x\n",
+              size * 8, phys, val);
+}
+
+/* Port input; unassigned ports read all-ones. */
+uint32_t io_read(uint16_t port, unsigned size)
+{
+    unsigned i = io_map[port];
+    uint32_t v;
+
+    stats.io_accesses++;
+    if (i == 0 || io_handlers[i - 1].read == NULL) {
+        DEBUG_LOG(LOG_UNIMP, "unassigned in%c port 0x%04x\n",
+                  size == 1 ? 'b' : size == 2 ? 'w' : 'l', port);
+        return ones(size);
+    }
+    v = io_handlers[i - 1].read(io_handlers[i - 1].opaque, port, size);
+    return v & ones(size);
+}
+
+/* Port output; writes to unassigned ports are dropped. */
+void io_write(uint16_t port, uint32_t val, unsigned size)
+{
+    unsigned i = io_map[port];
+
+    stats.io_accesses++;
+    if (i == 0 || io_handlers[i - 1].write == NULL) {
+        DEBUG_LOG(LOG_UNIMP, "unassigned out%c port 0x%04x = 0x%x\n",
+                  size == 1 ? 'b' : size == 2 ? 'w' : 'l', port, val);
+        return;
+    }
+    io_handlers[i - 1].write(io_handlers[i - 1].opaque, port, val & ones(size),
+                             size);
+}
+
+/* ------------------------------------------------------------------------
+ * The flat memory path: linear == physical.
+ */
+
+/* Sign- or zero-extend a loaded value per memop. */
+static inline uint32_t mo_extend(uint32_t v, unsigned memop)
+{
+    if (memop & MO_SIGN) {
+        switch (memop & MO_SIZE) {
+        case MO_8:
+            return (uint32_t)(int32_t)(int8_t)v;
+        case MO_16:
+            return (uint32_t)(int32_t)(int16_t)v;
+        default:
+            break;
+        }
+    }
+    return v;
+}
+
+/* Nothing to set up beyond the physical map. */
+static void flat_init(CPUX86State *env)
+{
+    (void)env;
+}
+
+/* Load through the flat map; a page-crossing access is split into bytes. */
+static uint32_t flat_ld(CPUX86State *env, uint32_t addr, unsigned oi,
+                        uintptr_t ra)
+{
+    unsigned memop = oi & 0xf;
+    unsigned size = 1u << (memop & MO_SIZE);
+    uint32_t v;
+
+    (void)env;
+    (void)ra;
+    if (unlikely(((addr & ~GUEST_PAGE_MASK) + size) > GUEST_PAGE_SIZE)) {
+        v = 0;
+        for (unsigned i = 0; i < size; i++) {
+            v |= phys_read(addr + i, 1) << (i * 8);
+        }
+    } else if (likely(!(guest_pflags[addr >> GUEST_PAGE_BITS] & PF_LOAD_SLOW))) {
+        v = ld_le(guest_ram + addr, size);
+    } else {
+        v = phys_read(addr, size);
+    }
+    return mo_extend(v, memop);
+}
+
+/* Store through the flat map, invalidating translated code it hits. */
+static void flat_st(CPUX86State *env, uint32_t addr, uint32_t val,
+                    unsigned oi, uintptr_t ra)
+{
+    unsigned memop = oi & 0xf;
+    unsigned size = 1u << (memop & MO_SIZE);
+    uint8_t pf;
+
+    if (unlikely(((addr & ~GUEST_PAGE_MASK) + size) > GUEST_PAGE_SIZE)) {
+        /* check both pages for code before storing anything */
+        uint32_t last = addr + size - 1;
+        if ((guest_pflags[addr >> GUEST_PAGE_BITS] |
+             guest_pflags[last >> GUEST_PAGE_BITS]) & PF_CODE) {
+            tb_invalidate_phys_page_fast(env, addr, size, ra);
+        }
+        for (unsigned i = 0; i < size; i++) {
+            phys_write(addr + i, (val >> (i * 8)) & 0xff, 1);
+        }
+        return;
+    }
+    pf = guest_pflags[addr >> GUEST_PAGE_BITS];
+    if (unlikely(pf & PF_CODE)) {
+        tb_invalidate_phys_page_fast(env, addr, size, ra);
+        pf = guest_pflags[addr >> GUEST_PAGE_BITS];
+    }
+    if (likely(!(pf & PF_NOT_RAM))) {
+        st_le(guest_ram + addr, val, size);
+    } else {
+        phys_write(addr, val, size);
+    }
+}
+
+/* Instruction fetch: the physical address is the linear one. */
+static bool flat_get_phys_code(CPUX86State *env, uint32_t linear,
+                               uint32_t *phys)
+{
+    (void)env;
+    *phys = linear;
+    return true;
+}
+
+/* No TLB to flush. */
+static void flat_flush_page(CPUX86State *env, uint32_t linear)
+{
+    (void)env;
+    (void)linear;
+}
+
+/* No TLB to flush. */
+static void flat_flush_all(CPUX86State *env)
+{
+    (void)env;
+}
+
+/* Mark or unmark a physical page (page-aligned address) as holding code. */
+static void flat_protect_code_page(CPUX86State *env, uint32_t phys_page,
+                                   bool has_code)
+{
+    (void)env;
+    if (has_code) {
+        guest_pflags[phys_page >> GUEST_PAGE_BITS] |= PF_CODE;
+    } else {
+        guest_pflags[phys_page >> GUEST_PAGE_BITS] &= (uint8_t)~PF_CODE;
+    }
+}
+
+const MemPath mempath_flat = {
+    .name = "flat",
+    .init = flat_init,
+    .ld = flat_ld,
+    .st = flat_st,
+    .get_phys_code = flat_get_phys_code,
+    .flush_page = flat_flush_page,
+    .flush_all = flat_flush_all,
+    .protect_code_page = flat_protect_code_page,
+};
+
+/* ------------------------------------------------------------------------
+ * Slow paths and C accessors
+ */
+
+/* Load that generated code could not complete inline. */
+uint32_t mem_ld_slow(CPUX86State *env, uint32_t addr, unsigned oi,
+                     uintptr_t ra)
+{
+    stats.slow_loads++;
+    return mem_path->ld(env, addr, oi, ra);
+}
+
+/* Store that generated code could not complete inline. */
+void mem_st_slow(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
+                 uintptr_t ra)
+{
+    stats.slow_stores++;
+    mem_path->st(env, addr, val, oi, ra);
+}
+
+/* MMU index for data accesses in the current mode. */
+unsigned cpu_mmu_index(CPUX86State *env)
+{
+    if ((env->hflags & HF_CPL_MASK) == 3) {
+        return MMU_USER_IDX;
+    }
+    return (env->hflags & HF_SMAP_MASK) ? MMU_KSMAP_IDX : MMU_KNOSMAP_IDX;
+}
+
+/* Byte load at a linear address. */
+uint32_t cpu_ldub(CPUX86State *env, uint32_t addr, uintptr_t ra)
+{
+    return mem_path->ld(env, addr, MAKE_OI(MO_8, cpu_mmu_index(env)), ra);
+}
+
+/* 16-bit load at a linear address. */
+uint32_t cpu_lduw(CPUX86State *env, uint32_t addr, uintptr_t ra)
+{
+    return mem_path->ld(env, addr, MAKE_OI(MO_16, cpu_mmu_index(env)), ra);
+}
+
+/* 32-bit load at a linear address. */
+uint32_t cpu_ldl(CPUX86State *env, uint32_t addr, uintptr_t ra)
+{
+    return mem_path->ld(env, addr, MAKE_OI(MO_32, cpu_mmu_index(env)), ra);
+}
+
+/* Byte store at a linear address. */
+void cpu_stb(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra)
+{
+    mem_path->st(env, addr, v, MAKE_OI(MO_8, cpu_mmu_index(env)), ra);
+}
+
+/* 16-bit store at a linear address. */
+void cpu_stw(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra)
+{
+    mem_path->st(env, addr, v, MAKE_OI(MO_16, cpu_mmu_index(env)), ra);
+}
+
+/* 32-bit store at a linear address. */
+void cpu_stl(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra)
+{
+    mem_path->st(env, addr, v, MAKE_OI(MO_32, cpu_mmu_index(env)), ra);
+}
