@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# tests/difftest/run.sh: random instruction-sequence differential tests.
+#
+# usage: tests/difftest/run.sh [--count N] [--seed S] [--batch-size B]
+#                              [--qemu] [--keep] [HAMT86_CMD ...]
+#   HAMT86_CMD   the emulator command, run as `HAMT86_CMD -m 64 --kernel K`,
+#                e.g.  qemu-mips64el build/mips64el/hamt86
+#   --count N    sequences in total (default 100000)
+#   --seed S     base seed (default: random; printed); batch b uses S, b
+#   --batch-size sequences per kernel (default 5000)
+#   --qemu       also (or, without HAMT86_CMD, only) run the kernels under
+#                qemu-system-i386 -cpu pentium2: a check of the harness.
+#                CMPXCHG8B is then left out of the sequences: QEMU 7.2
+#                computes its other flags wrongly (seen against the CPU).
+#
+# For each batch gen.py writes a blob of sequences; the native runner (a
+# static i386 Linux program: the real CPU) produces the reference; the
+# same blob is linked into a multiboot kernel that runs under the emulator;
+# compare.py diffs the two, masking flags the SDM leaves undefined.
+# Output files go to $DIFFTEST_OUT (default build/difftest).  The last line
+# is "N passed, N failed" (batches); exit status 1 on any failure.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+OUT=${DIFFTEST_OUT:-$ROOT/build/difftest}
+COUNT=100000
+BATCH=5000
+SEED=""
+QEMU=0
+KEEP=0
+while [ $# -gt 0 ]; do
+    case $1 in
+    --count) COUNT=$2; shift 2 ;;
+    --seed) SEED=$2; shift 2 ;;
+    --batch-size) BATCH=$2; shift 2 ;;
+    --qemu) QEMU=1; shift ;;
+    --keep) KEEP=1; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --) shift; break ;;
+    *) break ;;
+    esac
+done
+EMU=("$@")
+[ -n "$SEED" ] || SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+[ ${#EMU[@]} -gt 0 ] || QEMU=1
+EMU_TIMEOUT=${EMU_TIMEOUT:-600}
+
+CC=${CLANG:-clang-16}
+LD=${LLD:-ld.lld-16}
+mkdir -p "$OUT/obj"
+echo "difftest: seed $SEED, $COUNT sequences in batches of $BATCH"
+
+# --- build the runners (once) -------------------------------------------------
+NATIVE_FLAGS=(--target=i686-linux-gnu -march=pentiumpro -O2 -ffreestanding
+              -fno-builtin -fno-pic -fno-stack-protector -mno-sse -mno-mmx
+              -fno-asynchronous-unwind-tables -nostdlib -static -fuse-ld=lld
+              -Wl,-no-pie -Wl,-e,_start -Wall -Wextra)
+GUEST_FLAGS=(--target=i686-elf -march=pentiumpro -O2 -ffreestanding -fno-pic
+             -nostdlib -fno-builtin -fno-stack-protector
+             -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -std=gnu11
+             -Wall -Wextra -Wno-unused-parameter -I"$ROOT/tests/guest")
+build() {
+    local target=$1; shift
+    if [ ! -f "$target" ] || [ -n "$(find "$@" -newer "$target" 2>/dev/null | head -1)" ]; then
+        return 0
+    fi
+    return 1
+}
+NATIVE=$OUT/difftest-native
+SRCS=("$HERE/native.c" "$HERE/runner.c" "$HERE/runner.S" "$HERE/runner.h")
+if build "$NATIVE" "${SRCS[@]}"; then
+    $CC "${NATIVE_FLAGS[@]}" -o "$NATIVE" "$HERE/native.c" "$HERE/runner.c" \
+        "$HERE/runner.S" || { echo "difftest: native runner build failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+GOBJ=()
+for src in "$ROOT/tests/guest/lib/boot.S" "$ROOT/tests/guest/lib/lib.c" \
+           "$HERE/runner.c" "$HERE/runner.S" "$HERE/guest.c"; do
+    o=$OUT/obj/$(basename "$src" | tr . _).o
+    if build "$o" "$src" "$HERE/runner.h" "$ROOT/tests/guest/lib/lib.h"; then
+        $CC "${GUEST_FLAGS[@]}" -c "$src" -o "$o" || { echo "difftest: guest build failed"; echo "0 passed, 1 failed"; exit 1; }
+    fi
+    GOBJ+=("$o")
+done
+
+# --- batches ---------------------------------------------------------------------
+pass=0
+fail=0
+nb=$(( (COUNT + BATCH - 1) / BATCH ))
+for ((b = 0; b < nb; b++)); do
+    n=$BATCH
+    [ $(( (b + 1) * BATCH )) -le "$COUNT" ] || n=$(( COUNT - b * BATCH ))
+    pfx=$OUT/b$b
+    genx=()
+    [ $QEMU = 1 ] && genx=(--exclude gen_cmpxchg8b)
+    python3 "$HERE/gen.py" "${genx[@]}" --seed "$SEED" --batch $b --count $n \
+        "$pfx.bin" "$pfx.meta" >/dev/null || { fail=$((fail + 1)); continue; }
+    if ! "$NATIVE" "$pfx.bin" >"$pfx.ref" 2>"$pfx.ref.err"; then
+        echo "not ok batch $b: native runner failed (seed $SEED), see $pfx.ref.err"
+        fail=$((fail + 1)); continue
+    fi
+    printf '    .section .rodata\n    .globl dt_blob, dt_blob_end\n    .balign 4\ndt_blob:\n    .incbin "%s"\ndt_blob_end:\n' \
+        "$pfx.bin" >"$pfx.blob.S"
+    $CC "${GUEST_FLAGS[@]}" -c "$pfx.blob.S" -o "$pfx.blob.o" &&
+    $LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" -o "$pfx.elf" \
+        "${GOBJ[@]}" "$pfx.blob.o" || { echo "not ok batch $b: kernel link failed"; fail=$((fail + 1)); continue; }
+    runs=()
+    [ $QEMU = 1 ] && runs+=(qemu)
+    [ ${#EMU[@]} -gt 0 ] && runs+=(emu)
+    for r in "${runs[@]}"; do
+        if [ "$r" = qemu ]; then
+            timeout "$EMU_TIMEOUT" qemu-system-i386 -M isapc -cpu pentium2 -m 64 \
+                -nographic -no-reboot -monitor none \
+                -device isa-debug-exit,iobase=0xf4 -kernel "$pfx.elf" \
+                </dev/null >"$pfx.qemu.out" 2>"$pfx.qemu.err"
+            name=qemu
+        else
+            timeout "$EMU_TIMEOUT" "${EMU[@]}" -m 64 --kernel "$pfx.elf" \
+                </dev/null >"$pfx.emu.out" 2>"$pfx.emu.err"
+            name=hamt86
+        fi
+        rc=$?
+        res=$(python3 "$HERE/compare.py" --name $name "$pfx.meta" "$pfx.ref" "$pfx.$r.out")
+        crc=$?
+        if [ $crc = 0 ]; then
+            pass=$((pass + 1)); echo "ok batch $b $name ($n sequences)"
+        else
+            fail=$((fail + 1))
+            echo "not ok batch $b $name (exit status $rc, seed $SEED)"
+            echo "$res" | sed 's/^/    /'
+        fi
+    done
+    [ $KEEP = 1 ] || rm -f "$pfx.blob.S" "$pfx.blob.o"
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
