@@ -2,17 +2,23 @@
  * hamt86 - guest physical memory map and the memory-path interface.
  *
  * The physical map is RAM from 0 to ram_size plus registered MMIO regions;
- * everything else is unassigned (reads return all-ones, writes are dropped,
+ * everything else is unassigned (reads return 0 as in QEMU, writes are dropped,
  * code fetch is a fatal "jumped to unmapped memory" error).
  *
- * env->mem.pflags has one byte per 4 KiB guest page (1 Mi entries):
- *   PF_NOT_RAM  not plain RAM (MMIO or unassigned): loads/stores go slow
+ * guest_pflags has one byte per 4 KiB guest *physical* page (1 Mi entries):
+ *   PF_NOT_RAM  not plain RAM (MMIO or unassigned): accesses go slow
  *   PF_CODE     translated code lives here: stores go slow (SMC check)
- *   PF_WATCH    watchpoint: every access goes slow
+ *   PF_WATCH    reserved (physical watchpoints)
  *
- * Memory paths ("flat" today; "softmmu" and "hamt" later) implement
- * MemPath.  Generated code calls mem_ld_slow / mem_st_slow when its inline
- * fast path cannot complete an access.
+ * Memory paths ("softmmu" now, "hamt" later) implement MemPath.  Generated
+ * code calls mem_ld_slow / mem_st_slow when its inline fast path cannot
+ * complete an access.  The softmmu fast path (MEM_KIND_SOFTMMU) looks up
+ * env->tlb_table[mmu_idx][(linear >> 12) & (CPU_TLB_SIZE - 1)] and compares
+ * addr_read / addr_write with (linear & (TARGET_PAGE_MASK | (size - 1)));
+ * the TLB_* flag bits below live in the low bits of the compare words, so
+ * one compare sends every special case (empty, MMIO, code page, watchpoint)
+ * and every misaligned access to the slow path.  On a hit the host address
+ * is addend + (intptr_t)(int32_t)linear.
  */
 #ifndef HAMT86_MEM_H
 #define HAMT86_MEM_H
@@ -43,11 +49,27 @@ typedef struct IOPortHandler {
     void (*write)(void *opaque, uint16_t port, uint32_t val, unsigned size);
 } IOPortHandler;
 
+/* TLB compare-word flags (page-aligned tags leave bits 0..11 free; bits
+ * 0..1 stay clear so that misaligned addresses never match). */
+#define TLB_INVALID  0x800u   /* empty entry / no permission for this access */
+#define TLB_MMIO     0x400u   /* not RAM: dispatch through the physical map */
+#define TLB_NOTDIRTY 0x200u   /* (addr_write) page holds translated code */
+#define TLB_WATCH    0x100u   /* a watchpoint overlaps the page */
+#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
+
+/* What kind of inline sequence the backends emit for qemu_ld/qemu_st. */
+enum { MEM_KIND_SOFTMMU = 0, MEM_KIND_HAMT = 1 };
+
+/* Watchpoint flags. */
+#define WP_READ  1u
+#define WP_WRITE 2u
+
 /* OI: memop | mmu_idx << 4, the packed operand of the slow-path calls. */
 #define MAKE_OI(memop, idx) ((memop) | ((idx) << 4))
 
 typedef struct MemPath {
     const char *name;
+    int kind;                 /* MEM_KIND_*: read by backends at translation */
     void (*init)(CPUX86State *env);
     uint32_t (*ld)(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);
     void (*st)(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi, uintptr_t ra);
@@ -55,12 +77,41 @@ typedef struct MemPath {
     bool (*get_phys_code)(CPUX86State *env, uint32_t linear, uint32_t *phys);
     void (*flush_page)(CPUX86State *env, uint32_t linear);
     void (*flush_all)(CPUX86State *env);
+    /* CR3 reload: drop everything except global pages. */
+    void (*flush_nonglobal)(CPUX86State *env);
+    /* Drop linear [linear, linear + len) in every MMU index. */
+    void (*flush_range)(CPUX86State *env, uint32_t linear, uint32_t len);
+    /* Drop every entry of the MMU indices in idxmask (bit i = index i). */
+    void (*flush_mmuidx)(CPUX86State *env, unsigned idxmask);
     /* A page got (or lost) translated code. */
     void (*protect_code_page)(CPUX86State *env, uint32_t phys_page, bool has_code);
 } MemPath;
 
-extern const MemPath mempath_flat;
+extern const MemPath mempath_softmmu;   /* softmmu-fallback/ */
 extern const MemPath *mem_path;
+
+/* TLB maintenance for the system helpers: dispatch to the active path. */
+void tlb_flush_page(CPUX86State *env, uint32_t linear);   /* INVLPG */
+void tlb_flush_all(CPUX86State *env);                     /* CR0/CR4 paging */
+void tlb_flush_nonglobal(CPUX86State *env);               /* CR3 reload */
+
+/* Watchpoints on linear addresses (softmmu): accesses overlapping
+ * [linear, linear + len) are logged; flags WP_READ | WP_WRITE. */
+bool mem_watch_insert(CPUX86State *env, uint32_t linear, uint32_t len,
+                      unsigned flags);
+/* Parse "ADDR[:LEN]" (hex or decimal) and insert a read/write watchpoint. */
+bool mem_watch_parse(CPUX86State *env, const char *spec);
+
+/*
+ * Instruction fetch fault: get_phys_code returns false without raising and
+ * records the fault; the execution loop calls this when the first
+ * instruction of a TB could not be fetched.  Raises the recorded #PF (does
+ * not return) or returns if nothing is recorded (unmapped physical memory).
+ */
+void mem_raise_fetch_fault(CPUX86State *env);
+
+/* Print the memory-path counters for --stats (stderr). */
+void mem_stats_print(void);
 
 /* Slow paths called by generated code and by the interpreter. */
 uint32_t mem_ld_slow(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);
@@ -82,6 +133,9 @@ void phys_register_mmio(const MMIORegion *r);
 void io_register(const IOPortHandler *h);
 uint32_t phys_read(uint32_t phys, unsigned size);
 void phys_write(uint32_t phys, uint32_t val, unsigned size);
+/* RAM write that does not invalidate translated code (page-walk A/D
+ * updates, as QEMU's x86_stl_phys_notdirty); non-RAM goes to phys_write. */
+void phys_write_notdirty(uint32_t phys, uint32_t val, unsigned size);
 /* Host pointer for RAM at phys (NULL if not RAM). */
 uint8_t *phys_ram_ptr(uint32_t phys);
 uint32_t io_read(uint16_t port, unsigned size);

@@ -1,6 +1,6 @@
 /*
- * hamt86 - the guest physical map, port I/O dispatch and the "flat" memory
- * path.
+ * hamt86 - the guest physical map, port I/O dispatch, TLB maintenance
+ * entry points and the C accessors.
  *
  * Physical map:
  *
@@ -12,9 +12,10 @@
  * hold translated code (through mem_path->protect_code_page, whose
  * phys_page argument is a page-aligned physical address).
  *
- * The flat path maps linear == physical (no paging, no segment limits):
- * RAM accesses are direct, anything else dispatches to MMIO or reads
- * all-ones, and stores into PF_CODE pages invalidate translated code first.
+ * The memory paths themselves (softmmu-fallback/, hamt/) translate linear
+ * addresses and end up here for MMIO and unassigned physical addresses.
+ * (The old "flat" path, linear == physical, is retired: it could not run a
+ * guest that enables paging.  The softmmu is the default.)
  */
 #include "core/mem.h"
 #include "core/exec.h"
@@ -31,7 +32,7 @@ uint8_t *guest_ram;
 uint32_t guest_ram_size;
 uint8_t guest_pflags[GUEST_NB_PAGES];
 
-const MemPath *mem_path = &mempath_flat;
+const MemPath *mem_path = &mempath_softmmu;
 
 static MMIORegion mmio_regions[MAX_MMIO];
 static unsigned nb_mmio;
@@ -158,7 +159,7 @@ uint32_t phys_read(uint32_t phys, unsigned size)
         return r->read(r->opaque, phys - r->base, size) & ones(size);
     }
     DEBUG_LOG(LOG_UNIMP, "unassigned read%u at phys 0x%08x\n", size * 8, phys);
-    return ones(size);
+    return 0;   /* as QEMU's unassigned memory */
 }
 
 /* Write size bytes at phys; RAM writes into code pages drop the TBs. */
@@ -213,131 +214,45 @@ void io_write(uint16_t port, uint32_t val, unsigned size)
                              size);
 }
 
-/* ------------------------------------------------------------------------
- * The flat memory path: linear == physical.
- */
-
-/* Sign- or zero-extend a loaded value per memop. */
-static inline uint32_t mo_extend(uint32_t v, unsigned memop)
+/* RAM write without the code-page check (page-walk A/D updates). */
+void phys_write_notdirty(uint32_t phys, uint32_t val, unsigned size)
 {
-    if (memop & MO_SIGN) {
-        switch (memop & MO_SIZE) {
-        case MO_8:
-            return (uint32_t)(int32_t)(int8_t)v;
-        case MO_16:
-            return (uint32_t)(int32_t)(int16_t)v;
-        default:
-            break;
-        }
-    }
-    return v;
-}
-
-/* Nothing to set up beyond the physical map. */
-static void flat_init(CPUX86State *env)
-{
-    (void)env;
-}
-
-/* Load through the flat map; a page-crossing access is split into bytes. */
-static uint32_t flat_ld(CPUX86State *env, uint32_t addr, unsigned oi,
-                        uintptr_t ra)
-{
-    unsigned memop = oi & 0xf;
-    unsigned size = 1u << (memop & MO_SIZE);
-    uint32_t v;
-
-    (void)env;
-    (void)ra;
-    if (unlikely(((addr & ~GUEST_PAGE_MASK) + size) > GUEST_PAGE_SIZE)) {
-        v = 0;
-        for (unsigned i = 0; i < size; i++) {
-            v |= phys_read(addr + i, 1) << (i * 8);
-        }
-    } else if (likely(!(guest_pflags[addr >> GUEST_PAGE_BITS] & PF_LOAD_SLOW))) {
-        v = ld_le(guest_ram + addr, size);
-    } else {
-        v = phys_read(addr, size);
-    }
-    return mo_extend(v, memop);
-}
-
-/* Store through the flat map, invalidating translated code it hits. */
-static void flat_st(CPUX86State *env, uint32_t addr, uint32_t val,
-                    unsigned oi, uintptr_t ra)
-{
-    unsigned memop = oi & 0xf;
-    unsigned size = 1u << (memop & MO_SIZE);
-    uint8_t pf;
-
-    if (unlikely(((addr & ~GUEST_PAGE_MASK) + size) > GUEST_PAGE_SIZE)) {
-        /* check both pages for code before storing anything */
-        uint32_t last = addr + size - 1;
-        if ((guest_pflags[addr >> GUEST_PAGE_BITS] |
-             guest_pflags[last >> GUEST_PAGE_BITS]) & PF_CODE) {
-            tb_invalidate_phys_page_fast(env, addr, size, ra);
-        }
-        for (unsigned i = 0; i < size; i++) {
-            phys_write(addr + i, (val >> (i * 8)) & 0xff, 1);
-        }
+    if (phys < guest_ram_size && size <= guest_ram_size - phys) {
+        st_le(guest_ram + phys, val, size);
         return;
     }
-    pf = guest_pflags[addr >> GUEST_PAGE_BITS];
-    if (unlikely(pf & PF_CODE)) {
-        tb_invalidate_phys_page_fast(env, addr, size, ra);
-        pf = guest_pflags[addr >> GUEST_PAGE_BITS];
+    phys_write(phys, val, size);
+}
+
+/* ------------------------------------------------------------------------
+ * TLB maintenance entry points (dispatch to the active memory path)
+ */
+
+/* INVLPG: drop one linear page from every MMU index. */
+void tlb_flush_page(CPUX86State *env, uint32_t linear)
+{
+    if (mem_path && mem_path->flush_page) {
+        mem_path->flush_page(env, linear);
     }
-    if (likely(!(pf & PF_NOT_RAM))) {
-        st_le(guest_ram + addr, val, size);
+}
+
+/* CR0/CR4 paging changes: drop everything. */
+void tlb_flush_all(CPUX86State *env)
+{
+    if (mem_path && mem_path->flush_all) {
+        mem_path->flush_all(env);
+    }
+}
+
+/* CR3 reload: drop everything but global pages. */
+void tlb_flush_nonglobal(CPUX86State *env)
+{
+    if (mem_path && mem_path->flush_nonglobal) {
+        mem_path->flush_nonglobal(env);
     } else {
-        phys_write(addr, val, size);
+        tlb_flush_all(env);
     }
 }
-
-/* Instruction fetch: the physical address is the linear one. */
-static bool flat_get_phys_code(CPUX86State *env, uint32_t linear,
-                               uint32_t *phys)
-{
-    (void)env;
-    *phys = linear;
-    return true;
-}
-
-/* No TLB to flush. */
-static void flat_flush_page(CPUX86State *env, uint32_t linear)
-{
-    (void)env;
-    (void)linear;
-}
-
-/* No TLB to flush. */
-static void flat_flush_all(CPUX86State *env)
-{
-    (void)env;
-}
-
-/* Mark or unmark a physical page (page-aligned address) as holding code. */
-static void flat_protect_code_page(CPUX86State *env, uint32_t phys_page,
-                                   bool has_code)
-{
-    (void)env;
-    if (has_code) {
-        guest_pflags[phys_page >> GUEST_PAGE_BITS] |= PF_CODE;
-    } else {
-        guest_pflags[phys_page >> GUEST_PAGE_BITS] &= (uint8_t)~PF_CODE;
-    }
-}
-
-const MemPath mempath_flat = {
-    .name = "flat",
-    .init = flat_init,
-    .ld = flat_ld,
-    .st = flat_st,
-    .get_phys_code = flat_get_phys_code,
-    .flush_page = flat_flush_page,
-    .flush_all = flat_flush_all,
-    .protect_code_page = flat_protect_code_page,
-};
 
 /* ------------------------------------------------------------------------
  * Slow paths and C accessors
@@ -359,13 +274,19 @@ void mem_st_slow(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
     mem_path->st(env, addr, val, oi, ra);
 }
 
-/* MMU index for data accesses in the current mode. */
+/* MMU index for data accesses in the current mode (core/mmu.h). */
 unsigned cpu_mmu_index(CPUX86State *env)
 {
+    if (!(env->cr[0] & CR0_PG)) {
+        return MMU_PHYS_IDX;
+    }
     if ((env->hflags & HF_CPL_MASK) == 3) {
         return MMU_USER_IDX;
     }
-    return (env->hflags & HF_SMAP_MASK) ? MMU_KSMAP_IDX : MMU_KNOSMAP_IDX;
+    if ((env->cr[4] & CR4_SMAP) && !(env->eflags & AC_MASK)) {
+        return MMU_KSMAP_IDX;
+    }
+    return MMU_KERNEL_IDX;
 }
 
 /* Byte load at a linear address. */

@@ -1,0 +1,748 @@
+/*
+ * hamt86 - the paging softmmu: per-MMU-index software TLBs in front of the
+ * page walker (core/mmu-walk.c), QEMU cputlb-style.
+ *
+ *   env->tlb_table[idx][i]  direct-mapped, CPU_TLB_SIZE entries, indexed
+ *                           by linear bits 12.., read by the inline fast
+ *                           paths (core/mem.h describes the entry)
+ *   tlbd[idx].full[i]       what the fast entry stands for: linear and
+ *                           physical page, protections, G bit
+ *   tlbd[idx].vtable/vfull  fully associative victim TLB (VTLB_SIZE), the
+ *                           target of evictions, searched on a miss
+ *   tlbd[idx].large_*       the region covered by large (2/4 MiB) guest
+ *                           pages seen since the last flush: a page flush
+ *                           inside it flushes the whole index (the TLB
+ *                           holds 4 KiB pieces only)
+ *
+ * Flag bits in the compare words (TLB_MMIO, TLB_NOTDIRTY, TLB_WATCH) send
+ * the access to the slow path below, which handles MMIO through the
+ * physical map, stores into pages with translated code (invalidating the
+ * TBs first) and watchpoints.  Misaligned and page-crossing accesses also
+ * come here; page-crossing ones are split, stores only after both pages
+ * are known to be writable.
+ *
+ * Instruction fetch (get_phys_code) uses the same entries: a fetch miss
+ * walks with MMU_INST_FETCH; a fault is recorded, not raised, and raised
+ * by mem_raise_fetch_fault when the loop reaches that instruction.
+ */
+#include "core/mem.h"
+#include "core/mmu.h"
+#include "core/exec.h"
+#include "core/machine.h"
+#include "core/log.h"
+#include "core/libc.h"
+#include "core/os.h"
+#include "softmmu-fallback/softmmu.h"
+
+#define DEBUG_SOFTMMU 0
+
+/* Generated code indexes env->tlb_table with these constants. */
+BUILD_ASSERT(CPU_TLB_NB_MODES == NB_MMU_MODES);
+BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
+BUILD_ASSERT(offsetof(CPUTLBEntry, addr_read) == 0);
+BUILD_ASSERT(offsetof(CPUTLBEntry, addr_write) == 4);
+BUILD_ASSERT(offsetof(CPUTLBEntry, addend) == 8);
+BUILD_ASSERT(offsetof(CPUX86State, tlb_table) == 88);
+/* the MIPS fast path reaches every mode's table with a 16-bit offset */
+BUILD_ASSERT(offsetof(CPUX86State, tlb_table) +
+             sizeof(((CPUX86State *)0)->tlb_table) < 32768);
+BUILD_ASSERT((TLB_FLAGS_MASK & 3) == 0 && TLB_FLAGS_MASK < GUEST_PAGE_SIZE);
+
+#define VTLB_SIZE 8
+#define TLB_EMPTY 0xffffffffu
+
+typedef struct TLBFull {
+    uint32_t vaddr;     /* linear page, TLB_EMPTY when unused */
+    uint32_t paddr;     /* physical page */
+    uint8_t prot;       /* PAGE_* */
+    bool global;
+} TLBFull;
+
+typedef struct TLBDesc {
+    TLBFull full[CPU_TLB_SIZE];
+    CPUTLBEntry vtable[VTLB_SIZE];
+    TLBFull vfull[VTLB_SIZE];
+    unsigned vindex;                 /* next victim slot (round robin) */
+    uint32_t large_addr, large_mask; /* large-page region (if large) */
+    bool large;
+} TLBDesc;
+
+static TLBDesc tlbd[NB_MMU_MODES];
+SoftmmuStats softmmu_stats;
+
+/* Pending instruction-fetch fault (get_phys_code). */
+static bool fetch_fault_pending;
+static uint32_t fetch_fault_addr;
+static int fetch_fault_err;
+
+#define MAX_WATCH 8
+typedef struct Watchpoint {
+    uint32_t addr, len;
+    unsigned flags;
+} Watchpoint;
+static Watchpoint watchpoints[MAX_WATCH];
+static unsigned nb_watch;
+
+/* ------------------------------------------------------------------------
+ * Small helpers
+ */
+
+/* Little-endian host load of 1, 2 or 4 bytes. */
+static inline uint32_t ld_host(const uint8_t *p, unsigned size)
+{
+    if (size == 1) {
+        return *p;
+    }
+    if (size == 2) {
+        uint16_t h;
+        memcpy(&h, p, 2);
+        return h;
+    }
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Little-endian host store of 1, 2 or 4 bytes. */
+static inline void st_host(uint8_t *p, uint32_t v, unsigned size)
+{
+    if (size == 1) {
+        *p = (uint8_t)v;
+    } else if (size == 2) {
+        uint16_t h = (uint16_t)v;
+        memcpy(p, &h, 2);
+    } else {
+        memcpy(p, &v, 4);
+    }
+}
+
+/* Sign- or zero-extend a loaded value per memop. */
+static inline uint32_t mo_extend(uint32_t v, unsigned memop)
+{
+    switch (memop & (MO_SIZE | MO_SIGN)) {
+    case MO_8:   return v & 0xff;
+    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
+    case MO_16:  return v & 0xffff;
+    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
+    default:     return v;
+    }
+}
+
+/* TLB index of a linear address. */
+static inline unsigned tlb_index(uint32_t addr)
+{
+    return (addr >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1);
+}
+
+/* Does compare word cmp map the page of addr (ignoring the flag bits)? */
+static inline bool tlb_hit_page(uint32_t cmp, uint32_t addr)
+{
+    return (cmp & (GUEST_PAGE_MASK | TLB_INVALID)) == (addr & GUEST_PAGE_MASK);
+}
+
+/* Empty one fast entry and its description. */
+static inline void entry_clear(CPUTLBEntry *e, TLBFull *f)
+{
+    e->addr_read = TLB_EMPTY;
+    e->addr_write = TLB_EMPTY;
+    e->addend = 0;
+    f->vaddr = TLB_EMPTY;
+}
+
+/* Any watchpoint overlapping [addr, addr + len) with flags? */
+static unsigned watch_match(uint32_t addr, uint32_t len)
+{
+    unsigned fl = 0;
+
+    for (unsigned i = 0; i < nb_watch; i++) {
+        const Watchpoint *w = &watchpoints[i];
+        if (addr - w->addr < w->len || w->addr - addr < len) {
+            fl |= w->flags;
+        }
+    }
+    return fl;
+}
+
+/* ------------------------------------------------------------------------
+ * Flushes
+ */
+
+/* Empty every entry of MMU index idx. */
+static void flush_idx(CPUX86State *env, unsigned idx)
+{
+    TLBDesc *d = &tlbd[idx];
+
+    memset(env->tlb_table[idx], 0xff, sizeof(env->tlb_table[idx]));
+    for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+        d->full[i].vaddr = TLB_EMPTY;
+    }
+    for (unsigned i = 0; i < VTLB_SIZE; i++) {
+        entry_clear(&d->vtable[i], &d->vfull[i]);
+    }
+    d->large_addr = 0;
+    d->large_mask = 0;
+    d->large = false;
+}
+
+/* Empty everything. */
+static void softmmu_flush_all(CPUX86State *env)
+{
+    softmmu_stats.flush_all++;
+    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+        flush_idx(env, i);
+    }
+}
+
+/* Drop the indices in idxmask. */
+static void softmmu_flush_mmuidx(CPUX86State *env, unsigned idxmask)
+{
+    softmmu_stats.flush_mmuidx++;
+    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+        if (idxmask & (1u << i)) {
+            flush_idx(env, i);
+        }
+    }
+}
+
+/* Drop the linear page of addr from index idx (large pages: all of idx). */
+static void flush_page_idx(CPUX86State *env, unsigned idx, uint32_t addr)
+{
+    TLBDesc *d = &tlbd[idx];
+    uint32_t page = addr & GUEST_PAGE_MASK;
+    unsigned i = tlb_index(addr);
+
+    if (d->large && (addr & d->large_mask) == d->large_addr) {
+        softmmu_stats.flush_large++;
+        flush_idx(env, idx);
+        return;
+    }
+    if (d->full[i].vaddr == page) {
+        entry_clear(&env->tlb_table[idx][i], &d->full[i]);
+    }
+    for (unsigned v = 0; v < VTLB_SIZE; v++) {
+        if (d->vfull[v].vaddr == page) {
+            entry_clear(&d->vtable[v], &d->vfull[v]);
+        }
+    }
+}
+
+/* INVLPG: the page in every index. */
+static void softmmu_flush_page(CPUX86State *env, uint32_t addr)
+{
+    softmmu_stats.flush_page++;
+    for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+        flush_page_idx(env, idx, addr);
+    }
+}
+
+/* [addr, addr + len) in every index; big ranges flush everything. */
+static void softmmu_flush_range(CPUX86State *env, uint32_t addr, uint32_t len)
+{
+    uint32_t first = addr & GUEST_PAGE_MASK;
+    uint32_t n;
+
+    softmmu_stats.flush_range++;
+    if (len == 0) {
+        return;
+    }
+    n = (((addr & ~GUEST_PAGE_MASK) + len - 1) >> GUEST_PAGE_BITS) + 1;
+    if (n >= CPU_TLB_SIZE / 4 || len > 0x10000000u) {
+        for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+            flush_idx(env, i);
+        }
+        return;
+    }
+    for (uint32_t p = 0; p < n; p++) {
+        for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+            flush_page_idx(env, idx, first + p * GUEST_PAGE_SIZE);
+        }
+    }
+}
+
+/* CR3 reload: keep entries of global pages. */
+static void softmmu_flush_nonglobal(CPUX86State *env)
+{
+    softmmu_stats.flush_nonglobal++;
+    for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+        TLBDesc *d = &tlbd[idx];
+        for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+            if (d->full[i].vaddr != TLB_EMPTY && !d->full[i].global) {
+                entry_clear(&env->tlb_table[idx][i], &d->full[i]);
+            }
+        }
+        for (unsigned v = 0; v < VTLB_SIZE; v++) {
+            if (d->vfull[v].vaddr != TLB_EMPTY && !d->vfull[v].global) {
+                entry_clear(&d->vtable[v], &d->vfull[v]);
+            }
+        }
+        /* large_*: kept (a superset is harmless, just more flushes) */
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Fill
+ */
+
+/* Install the walk result res for linear addr in index idx. */
+static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
+                         const X86PageResult *res)
+{
+    TLBDesc *d = &tlbd[idx];
+    unsigned i = tlb_index(addr);
+    CPUTLBEntry *e = &env->tlb_table[idx][i];
+    TLBFull *f = &d->full[i];
+    uint32_t vpage = addr & GUEST_PAGE_MASK;
+    uint32_t ppage = res->paddr & GUEST_PAGE_MASK;
+    uint8_t pf = guest_pflags[ppage >> GUEST_PAGE_BITS];
+    uint32_t rflags = 0, wflags = 0;
+
+    softmmu_stats.fills++;
+    if (res->page_size > GUEST_PAGE_SIZE) {
+        /* remember the region, growing it to cover both (QEMU-style) */
+        uint32_t lmask = ~(res->page_size - 1);
+        uint32_t laddr = addr & lmask;
+        if (!d->large) {
+            d->large = true;
+            d->large_mask = lmask;
+            d->large_addr = laddr;
+        } else {
+            lmask &= d->large_mask;
+            while (((d->large_addr ^ laddr) & lmask) != 0) {
+                lmask <<= 1;
+            }
+            d->large_mask = lmask;
+            d->large_addr &= lmask;
+        }
+    }
+    /* evict a different page to the victim TLB */
+    if (f->vaddr != TLB_EMPTY && f->vaddr != vpage) {
+        unsigned v = d->vindex++ % VTLB_SIZE;
+        d->vtable[v] = *e;
+        d->vfull[v] = *f;
+    }
+    /* the same page may also sit in the victim TLB with older rights */
+    for (unsigned v = 0; v < VTLB_SIZE; v++) {
+        if (d->vfull[v].vaddr == vpage) {
+            entry_clear(&d->vtable[v], &d->vfull[v]);
+        }
+    }
+    if (pf & PF_NOT_RAM) {
+        rflags |= TLB_MMIO;
+        wflags |= TLB_MMIO;
+        e->addend = 0;
+    } else {
+        e->addend = (uintptr_t)(guest_ram + ppage) -
+                    (uintptr_t)(intptr_t)(int32_t)vpage;
+    }
+    if (pf & PF_CODE) {
+        wflags |= TLB_NOTDIRTY;
+    }
+    if (nb_watch && watch_match(vpage, GUEST_PAGE_SIZE)) {
+        rflags |= TLB_WATCH;
+        wflags |= TLB_WATCH;
+    }
+    e->addr_read = (res->prot & PAGE_READ) ? vpage | rflags : TLB_EMPTY;
+    e->addr_write = (res->prot & PAGE_WRITE) ? vpage | wflags : TLB_EMPTY;
+    f->vaddr = vpage;
+    f->paddr = ppage;
+    f->prot = (uint8_t)res->prot;
+    f->global = res->global;
+    if (DEBUG_SOFTMMU || unlikely(log_enabled(LOG_MMU))) {
+        hlog("tlb: idx %u 0x%08x -> 0x%08x prot %u%s%s\n", idx, vpage, ppage,
+             res->prot, res->global ? " G" : "",
+             res->page_size > GUEST_PAGE_SIZE ? " large" : "");
+    }
+}
+
+/* Search the victim TLB for addr (compare word at field offset off). */
+static bool victim_hit(CPUX86State *env, unsigned idx, uint32_t addr, bool store)
+{
+    TLBDesc *d = &tlbd[idx];
+    unsigned i = tlb_index(addr);
+
+    for (unsigned v = 0; v < VTLB_SIZE; v++) {
+        uint32_t cmp = store ? d->vtable[v].addr_write : d->vtable[v].addr_read;
+        if (tlb_hit_page(cmp, addr)) {
+            CPUTLBEntry te = env->tlb_table[idx][i];
+            TLBFull tf = d->full[i];
+            env->tlb_table[idx][i] = d->vtable[v];
+            d->full[i] = d->vfull[v];
+            d->vtable[v] = te;
+            d->vfull[v] = tf;
+            softmmu_stats.victim_hits++;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Make the entry of addr valid for access, walking if needed; raises #PF. */
+static CPUTLBEntry *tlb_lookup_fill(CPUX86State *env, unsigned idx,
+                                    uint32_t addr, bool store, uintptr_t ra)
+{
+    unsigned i = tlb_index(addr);
+    CPUTLBEntry *e = &env->tlb_table[idx][i];
+    uint32_t cmp = store ? e->addr_write : e->addr_read;
+
+    if (likely(tlb_hit_page(cmp, addr))) {
+        return e;
+    }
+    softmmu_stats.misses++;
+    if (!victim_hit(env, idx, addr, store)) {
+        X86PageResult res;
+        int r = x86_mmu_walk(env, addr, store ? MMU_DATA_STORE : MMU_DATA_LOAD,
+                             (int)idx, &res);
+        if (r) {
+            softmmu_stats.page_faults++;
+            x86_raise_page_fault(env, addr, r, ra);
+        }
+        tlb_set_page(env, idx, addr, &res);
+    }
+    return e;
+}
+
+/* ------------------------------------------------------------------------
+ * Slow-path accesses
+ */
+
+/* Log a watchpoint access. */
+static void watch_hit(CPUX86State *env, uint32_t addr, unsigned size,
+                      unsigned kind, uint32_t val, uintptr_t ra)
+{
+    char buf[160];
+    int n;
+
+    if (!(watch_match(addr, size) & kind)) {
+        return;
+    }
+    softmmu_stats.watch_hits++;
+    if (ra) {
+        cpu_restore_state(env, ra);
+    }
+    n = h_snprintf(buf, sizeof(buf), "hamt86: watchpoint: %s%u 0x%08x %s 0x%x "
+                   "at EIP 0x%08x\n", kind == WP_WRITE ? "st" : "ld", size * 8,
+                   addr, kind == WP_WRITE ? "<-" : "->", val, env->eip);
+    os_write(2, buf, (size_t)n);
+}
+
+/* One load that does not cross a page. */
+static uint32_t ld_page(CPUX86State *env, uint32_t addr, unsigned size,
+                        unsigned idx, uintptr_t ra)
+{
+    CPUTLBEntry *e = tlb_lookup_fill(env, idx, addr, false, ra);
+    uint32_t fl = e->addr_read & TLB_FLAGS_MASK;
+    uint32_t v;
+
+    if (unlikely(fl & TLB_MMIO)) {
+        uint32_t pa = tlbd[idx].full[tlb_index(addr)].paddr |
+                      (addr & ~GUEST_PAGE_MASK);
+        softmmu_stats.mmio++;
+        v = phys_read(pa, size);
+    } else {
+        v = ld_host((const uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr),
+                    size);
+    }
+    if (unlikely(fl & TLB_WATCH)) {
+        watch_hit(env, addr, size, WP_READ, v, ra);
+    }
+    return v;
+}
+
+/* One store that does not cross a page. */
+static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
+                    unsigned size, unsigned idx, uintptr_t ra)
+{
+    CPUTLBEntry *e = tlb_lookup_fill(env, idx, addr, true, ra);
+    uint32_t fl = e->addr_write & TLB_FLAGS_MASK;
+    const TLBFull *f = &tlbd[idx].full[tlb_index(addr)];
+    uint32_t pa = f->paddr | (addr & ~GUEST_PAGE_MASK);
+
+    if (unlikely(fl & TLB_WATCH)) {
+        watch_hit(env, addr, size, WP_WRITE, val, ra);
+    }
+    if (unlikely(fl & TLB_MMIO)) {
+        softmmu_stats.mmio++;
+        phys_write(pa, val, size);
+        return;
+    }
+    if (unlikely(fl & TLB_NOTDIRTY)) {
+        softmmu_stats.code_stores++;
+        if (guest_pflags[pa >> GUEST_PAGE_BITS] & PF_CODE) {
+            /* may restart the instruction (does not return then) */
+            tb_invalidate_phys_page_fast(env, pa, size, ra);
+        }
+        e = &env->tlb_table[idx][tlb_index(addr)];
+        if (!(guest_pflags[pa >> GUEST_PAGE_BITS] & PF_CODE) &&
+            tlb_hit_page(e->addr_write, addr)) {
+            e->addr_write &= ~TLB_NOTDIRTY;
+        }
+        st_host(guest_ram + pa, val, size);
+        return;
+    }
+    st_host((uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr), val,
+            size);
+}
+
+/* Slow-path load (any alignment). */
+static uint32_t softmmu_ld(CPUX86State *env, uint32_t addr, unsigned oi,
+                           uintptr_t ra)
+{
+    unsigned memop = oi & 0xf, idx = oi >> 4;
+    unsigned size = 1u << (memop & MO_SIZE);
+    uint32_t v;
+
+    if (unlikely((addr & ~GUEST_PAGE_MASK) + size > GUEST_PAGE_SIZE)) {
+        v = 0;
+        softmmu_stats.crossing++;
+        for (unsigned i = 0; i < size; i++) {
+            v |= ld_page(env, addr + i, 1, idx, ra) << (8 * i);
+        }
+    } else {
+        v = ld_page(env, addr, size, idx, ra);
+    }
+    return mo_extend(v, memop);
+}
+
+/* Slow-path store (any alignment); a split store faults before writing. */
+static void softmmu_st(CPUX86State *env, uint32_t addr, uint32_t val,
+                       unsigned oi, uintptr_t ra)
+{
+    unsigned memop = oi & 0xf, idx = oi >> 4;
+    unsigned size = 1u << (memop & MO_SIZE);
+
+    if (unlikely((addr & ~GUEST_PAGE_MASK) + size > GUEST_PAGE_SIZE)) {
+        uint32_t last = addr + size - 1;
+        softmmu_stats.crossing++;
+        tlb_lookup_fill(env, idx, addr, true, ra);
+        /* a fault on the second page reports its first byte in CR2 */
+        tlb_lookup_fill(env, idx, last & GUEST_PAGE_MASK, true, ra);
+        /* the second fill may have evicted the first: re-check */
+        tlb_lookup_fill(env, idx, addr, true, ra);
+        for (unsigned i = 0; i < size; i++) {
+            st_page(env, addr + i, (val >> (8 * i)) & 0xff, 1, idx, ra);
+        }
+        return;
+    }
+    st_page(env, addr, val, size, idx, ra);
+}
+
+/* ------------------------------------------------------------------------
+ * Instruction fetch, code pages
+ */
+
+/* Linear -> physical for a code fetch; records (not raises) a fault. */
+static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
+                                  uint32_t *phys)
+{
+    unsigned idx = cpu_mmu_index(env);
+    unsigned i = tlb_index(linear);
+    TLBDesc *d = &tlbd[idx];
+    uint32_t page = linear & GUEST_PAGE_MASK;
+    X86PageResult res;
+    int r;
+
+    if (d->full[i].vaddr == page && (d->full[i].prot & PAGE_EXEC)) {
+        *phys = d->full[i].paddr | (linear & ~GUEST_PAGE_MASK);
+        fetch_fault_pending = false;
+        return true;
+    }
+    softmmu_stats.code_misses++;
+    r = x86_mmu_walk(env, linear, MMU_INST_FETCH, (int)idx, &res);
+    if (r) {
+        fetch_fault_pending = true;
+        fetch_fault_addr = linear;
+        fetch_fault_err = r;
+        return false;
+    }
+    tlb_set_page(env, idx, linear, &res);
+    *phys = res.paddr;
+    fetch_fault_pending = false;
+    return true;
+}
+
+/* Mark or unmark a physical page as holding code; protect its mappings. */
+static void softmmu_protect_code_page(CPUX86State *env, uint32_t phys_page,
+                                      bool has_code)
+{
+    uint32_t pp = phys_page & GUEST_PAGE_MASK;
+
+    if (!has_code) {
+        /* entries keep TLB_NOTDIRTY until the next store clears it */
+        guest_pflags[pp >> GUEST_PAGE_BITS] &= (uint8_t)~PF_CODE;
+        return;
+    }
+    guest_pflags[pp >> GUEST_PAGE_BITS] |= PF_CODE;
+    for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+        TLBDesc *d = &tlbd[idx];
+        for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+            if (d->full[i].paddr == pp && d->full[i].vaddr != TLB_EMPTY &&
+                env->tlb_table[idx][i].addr_write != TLB_EMPTY) {
+                env->tlb_table[idx][i].addr_write |= TLB_NOTDIRTY;
+            }
+        }
+        for (unsigned v = 0; v < VTLB_SIZE; v++) {
+            if (d->vfull[v].paddr == pp && d->vfull[v].vaddr != TLB_EMPTY &&
+                d->vtable[v].addr_write != TLB_EMPTY) {
+                d->vtable[v].addr_write |= TLB_NOTDIRTY;
+            }
+        }
+    }
+}
+
+/* Raise the recorded fetch fault, if any. */
+void mem_raise_fetch_fault(CPUX86State *env)
+{
+    if (fetch_fault_pending) {
+        fetch_fault_pending = false;
+        softmmu_stats.page_faults++;
+        x86_raise_page_fault(env, fetch_fault_addr, fetch_fault_err, 0);
+    }
+}
+
+/* Empty TLBs. */
+static void softmmu_init(CPUX86State *env)
+{
+    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+        flush_idx(env, i);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Watchpoints
+ */
+
+/* Add a linear watchpoint; TLBs are flushed so fills see it. */
+bool mem_watch_insert(CPUX86State *env, uint32_t linear, uint32_t len,
+                      unsigned flags)
+{
+    if (nb_watch == MAX_WATCH || len == 0) {
+        return false;
+    }
+    watchpoints[nb_watch].addr = linear;
+    watchpoints[nb_watch].len = len;
+    watchpoints[nb_watch].flags = flags;
+    nb_watch++;
+    if (mem_path && mem_path->flush_all) {
+        mem_path->flush_all(env);
+    }
+    return true;
+}
+
+/* Parse one number (0x.. hex or decimal); returns the end or NULL. */
+static const char *parse_num(const char *s, uint32_t *out)
+{
+    uint64_t v = 0;
+    unsigned base = 10, n = 0;
+
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    for (;; s++, n++) {
+        unsigned dgt;
+        if (*s >= '0' && *s <= '9') {
+            dgt = (unsigned)(*s - '0');
+        } else if (base == 16 && *s >= 'a' && *s <= 'f') {
+            dgt = (unsigned)(*s - 'a' + 10);
+        } else if (base == 16 && *s >= 'A' && *s <= 'F') {
+            dgt = (unsigned)(*s - 'A' + 10);
+        } else {
+            break;
+        }
+        v = v * base + dgt;
+        if (v > 0xffffffffull) {
+            return NULL;
+        }
+    }
+    *out = (uint32_t)v;
+    return n ? s : NULL;
+}
+
+/* "ADDR[:LEN]" -> read/write watchpoint. */
+bool mem_watch_parse(CPUX86State *env, const char *spec)
+{
+    uint32_t addr, len = 1;
+    const char *p = parse_num(spec, &addr);
+
+    if (p == NULL) {
+        return false;
+    }
+    if (*p == ':') {
+        p = parse_num(p + 1, &len);
+        if (p == NULL) {
+            return false;
+        }
+    }
+    if (*p != '\0') {
+        return false;
+    }
+    return mem_watch_insert(env, addr, len, WP_READ | WP_WRITE);
+}
+
+/* ------------------------------------------------------------------------
+ * Stats
+ */
+
+/* One "name: value" line on stderr. */
+static void stat_line(const char *name, uint64_t v)
+{
+    char buf[128];
+    int n = h_snprintf(buf, sizeof(buf), "  %-28s %llu\n", name,
+                       (unsigned long long)v);
+    os_write(2, buf, (size_t)n);
+}
+
+/* host-interp/interp.c: C fast-path TLB hits (weak: not in every link). */
+#pragma weak interp_tlb_hits
+extern uint64_t interp_tlb_hits;
+
+/* --stats lines of the memory path. */
+void mem_stats_print(void)
+{
+    const SoftmmuStats *s = &softmmu_stats;
+
+    if (&interp_tlb_hits != NULL) {
+        softmmu_stats.fast_hits = interp_tlb_hits;
+    }
+
+    if (host_backend == &backend_interp) {
+        stat_line("TLB fast-path hits (interp)", s->fast_hits);
+    } else {
+        char buf[96];
+        int n = h_snprintf(buf, sizeof(buf), "  %-28s not counted (JIT)\n",
+                           "TLB fast-path hits");
+        os_write(2, buf, (size_t)n);
+    }
+    stat_line("TLB misses (data)", s->misses);
+    stat_line("TLB victim hits", s->victim_hits);
+    stat_line("TLB fills", s->fills);
+    stat_line("TLB code misses", s->code_misses);
+    stat_line("page faults (#PF)", s->page_faults);
+    stat_line("TLB flush: all", s->flush_all);
+    stat_line("TLB flush: nonglobal", s->flush_nonglobal);
+    stat_line("TLB flush: page", s->flush_page);
+    stat_line("TLB flush: large page", s->flush_large);
+    stat_line("TLB flush: range", s->flush_range);
+    stat_line("TLB flush: mmuidx", s->flush_mmuidx);
+    stat_line("MMIO accesses", s->mmio);
+    stat_line("stores to code pages", s->code_stores);
+    stat_line("page-crossing accesses", s->crossing);
+    if (nb_watch) {
+        stat_line("watchpoint hits", s->watch_hits);
+    }
+}
+
+const MemPath mempath_softmmu = {
+    .name = "softmmu",
+    .kind = MEM_KIND_SOFTMMU,
+    .init = softmmu_init,
+    .ld = softmmu_ld,
+    .st = softmmu_st,
+    .get_phys_code = softmmu_get_phys_code,
+    .flush_page = softmmu_flush_page,
+    .flush_all = softmmu_flush_all,
+    .flush_nonglobal = softmmu_flush_nonglobal,
+    .flush_range = softmmu_flush_range,
+    .flush_mmuidx = softmmu_flush_mmuidx,
+    .protect_code_page = softmmu_protect_code_page,
+};

@@ -1,0 +1,24 @@
+/*
+ * hamt86 - softmmu internals shared with the interpreter backend and the
+ * unit tests (the MemPath itself is mempath_softmmu, core/mem.h).
+ */
+#ifndef HAMT86_SOFTMMU_H
+#define HAMT86_SOFTMMU_H
+
+#include "core/base.h"
+
+/*
+ * --stats counters.  TLB hits of generated MIPS code are not counted (the
+ * inline fast path has no counter); the interpreter counts its C fast-path
+ * hits in fast_hits.  Every slow-path entry is counted by core/memory.c
+ * (slow-path loads/stores); misses = slow-path entries whose main entry
+ * did not map the page.
+ */
+typedef struct SoftmmuStats {
+    uint64_t fast_hits, misses, victim_hits, fills, code_misses, page_faults;
+    uint64_t flush_all, flush_nonglobal, flush_page, flush_large, flush_range;
+    uint64_t flush_mmuidx, mmio, code_stores, crossing, watch_hits;
+} SoftmmuStats;
+extern SoftmmuStats softmmu_stats;
+
+#endif
