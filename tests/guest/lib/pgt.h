@@ -1,0 +1,378 @@
+/*
+ * hamt86 guest test kernels: paging and privilege helpers (header only, so
+ * the Makefile's lib objects stay unchanged; include after lib.h).
+ *
+ *   - control registers, MSRs, CPUID, INVLPG;
+ *   - page-table entry bits (32-bit and PAE) and #PF error-code bits;
+ *   - a GDT with ring-3 segments and a TSS (pgt_gdt_init), and
+ *     ring3_run(fn, arg): run fn(arg) at CPL 3 and come back.
+ *
+ * GDT built by pgt_gdt_init (the first three match boot.S, so the IDT's
+ * code selector 0x08 stays valid):
+ *   0x08 kernel code   0x10 kernel data   0x18 data16
+ *   0x23 user code (DPL 3, flat)          0x2b user data (DPL 3, flat)
+ *   0x30 TSS (ss0 = 0x10, esp0 = a private trap stack)
+ *   0x38 spare data descriptor, set with pgt_gdt_set(7, ...)
+ *
+ * ring3_run() enters fn at CPL 3 with an iret (IF=0, IOPL=0) on a private
+ * user stack; fn's return lands on a stub that executes int $0x80.  Every
+ * exception from ring 3 unwinds through trap_catch, so the result is the
+ * vector: 0x80 means fn returned, anything else is the fault (last_trap).
+ * Every page that fn touches (its code, the user stack, the ring3 stub,
+ * and the data it uses) must be mapped with U=1 in both PDE and PTE.
+ */
+#ifndef GUEST_PGT_H
+#define GUEST_PGT_H
+
+#include "lib.h"
+
+#define PTE_P    0x001u
+#define PTE_W    0x002u
+#define PTE_U    0x004u
+#define PTE_PWT  0x008u
+#define PTE_PCD  0x010u
+#define PTE_A    0x020u
+#define PTE_D    0x040u
+#define PTE_PS   0x080u
+#define PTE_G    0x100u
+#define PTE_NX64 (1ull << 63)
+
+#define PFE_P    0x01u  /* protection violation (0 = not present) */
+#define PFE_W    0x02u  /* write */
+#define PFE_U    0x04u  /* CPL 3 */
+#define PFE_RSVD 0x08u  /* reserved bit set in a paging entry */
+#define PFE_ID   0x10u  /* instruction fetch */
+
+#define CR0_PE   0x00000001u
+#define CR0_WP   0x00010000u
+#define CR0_PG   0x80000000u
+#define CR4_PSE  0x00000010u
+#define CR4_PAE  0x00000020u
+#define CR4_PGE  0x00000080u
+#define CR4_SMEP 0x00100000u
+#define CR4_SMAP 0x00200000u
+#define MSR_EFER 0xc0000080u
+#define EFER_NXE 0x00000800u
+#define EFL_AC   0x00040000u
+
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UCODE 0x23
+#define SEL_UDATA 0x2b
+#define SEL_TSS   0x30
+#define SEL_SPARE 0x38
+
+static inline uint32_t read_cr0(void) { uint32_t v; __asm__ volatile("movl %%cr0, %0" : "=r"(v)); return v; }
+static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("movl %%cr2, %0" : "=r"(v)); return v; }
+static inline uint32_t read_cr3(void) { uint32_t v; __asm__ volatile("movl %%cr3, %0" : "=r"(v)); return v; }
+static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("movl %%cr4, %0" : "=r"(v)); return v; }
+static inline void write_cr0(uint32_t v) { __asm__ volatile("movl %0, %%cr0" : : "r"(v) : "memory"); }
+static inline void write_cr2(uint32_t v) { __asm__ volatile("movl %0, %%cr2" : : "r"(v) : "memory"); }
+static inline void write_cr3(uint32_t v) { __asm__ volatile("movl %0, %%cr3" : : "r"(v) : "memory"); }
+static inline void write_cr4(uint32_t v) { __asm__ volatile("movl %0, %%cr4" : : "r"(v) : "memory"); }
+static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
+{
+    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+/* Load the flat kernel data selector into DS/ES/FS/GS (after ring 3). */
+static inline void pgt_reload_kseg(void)
+{
+    __asm__ volatile("movw %w0, %%ds; movw %w0, %%es; movw %w0, %%fs; movw %w0, %%gs"
+                     : : "r"(SEL_KDATA) : "memory");
+}
+
+/* ---- GDT, TSS, ring 3 ---------------------------------------------------- */
+
+/*
+ * The GDT and TSS share one page (pgt_sys_page) and the ring-0 trap stack
+ * has pages of its own, so a kernel can map them supervisor-only (U=0) and
+ * check that descriptor-table reads, the TSS read and the ring-3 -> ring-0
+ * stack pushes are supervisor accesses.
+ */
+static struct {
+    uint64_t gdt[8];
+    uint32_t tss[26];                   /* 104 bytes */
+} pgt_sys_page __attribute__((aligned(4096), unused));
+#define pgt_gdt pgt_sys_page.gdt
+#define pgt_tss pgt_sys_page.tss
+static uint8_t pgt_trap_stack[16384] __attribute__((aligned(4096), unused));
+static uint8_t pgt_user_stack[16384] __attribute__((aligned(4096), unused));
+
+/* Descriptor for base/limit (limit in bytes if !gran, else in 4 KiB units),
+ * access byte (P DPL S type) and flags nibble (G DB L AVL). */
+static inline uint64_t pgt_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+    return (uint64_t)(limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) |
+           ((uint64_t)access << 40) | ((uint64_t)((limit >> 16) & 0xf) << 48) |
+           ((uint64_t)(flags & 0xf) << 52) | ((uint64_t)(base >> 24) << 56);
+}
+
+static inline void pgt_gdt_set(int idx, uint64_t desc)
+{
+    pgt_gdt[idx] = desc;
+}
+
+static inline void pgt_gdt_init(void)
+{
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) gdtr;
+
+    pgt_gdt[0] = 0;
+    pgt_gdt[1] = 0x00cf9a000000ffffull;      /* kernel code */
+    pgt_gdt[2] = 0x00cf92000000ffffull;      /* kernel data */
+    pgt_gdt[3] = 0x000092000000ffffull;      /* data16 */
+    pgt_gdt[4] = 0x00cffa000000ffffull;      /* user code, DPL 3 */
+    pgt_gdt[5] = 0x00cff2000000ffffull;      /* user data, DPL 3 */
+    memset(pgt_tss, 0, sizeof(pgt_tss));
+    pgt_tss[1] = (uint32_t)(pgt_trap_stack + sizeof(pgt_trap_stack)); /* esp0 */
+    pgt_tss[2] = SEL_KDATA;                                           /* ss0 */
+    pgt_tss[25] = 104u << 16;                /* I/O map base beyond limit */
+    pgt_gdt[6] = pgt_desc((uint32_t)pgt_tss, 103, 0x89, 0x0);
+    pgt_gdt[7] = 0;
+    gdtr.limit = sizeof(pgt_gdt) - 1;
+    gdtr.base = (uint32_t)pgt_gdt;
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp $0x08, $1f\n"
+                     "1:\n\t"
+                     "movw $0x10, %%ax\n\t"
+                     "movw %%ax, %%ds\n\t"
+                     "movw %%ax, %%es\n\t"
+                     "movw %%ax, %%fs\n\t"
+                     "movw %%ax, %%gs\n\t"
+                     "movw %%ax, %%ss\n\t"
+                     "movw $0x30, %%ax\n\t"
+                     "ltr %%ax"
+                     : : "m"(gdtr) : "eax", "memory");
+}
+
+/* The user-mode return stub: fn returns here, int $0x80 goes back to ring 0. */
+__asm__(".section .text\n"
+        ".globl pgt_ring3_ret\n"
+        "pgt_ring3_ret:\n\t"
+        "int $0x80\n\t"
+        "ud2\n");
+extern void pgt_ring3_ret(void);
+
+typedef struct Ring3Ctx {
+    void (*fn)(void *);
+    void *arg;
+} Ring3Ctx;
+
+static void __attribute__((unused, noinline)) pgt_ring3_enter(void *p)
+{
+    Ring3Ctx *c = p;
+    uint32_t *sp = (uint32_t *)(pgt_user_stack + sizeof(pgt_user_stack));
+
+    *--sp = (uint32_t)c->arg;
+    *--sp = (uint32_t)pgt_ring3_ret;
+    __asm__ volatile("movw %w0, %%ds\n\t"
+                     "movw %w0, %%es\n\t"
+                     "movw %w0, %%fs\n\t"
+                     "movw %w0, %%gs\n\t"
+                     "pushl %0\n\t"          /* ss */
+                     "pushl %1\n\t"          /* esp */
+                     "pushl $0x2\n\t"        /* eflags: IF=0, IOPL=0 */
+                     "pushl %2\n\t"          /* cs */
+                     "pushl %3\n\t"          /* eip */
+                     "iretl"
+                     : : "r"((uint32_t)SEL_UDATA), "r"(sp), "r"((uint32_t)SEL_UCODE),
+                         "r"(c->fn)
+                     : "memory");
+    __builtin_unreachable();
+}
+
+/* Run fn(arg) at CPL 3; returns 0x80 when fn returned, else the vector. */
+static inline int __attribute__((unused)) ring3_run(void (*fn)(void *), void *arg)
+{
+    Ring3Ctx c = { fn, arg };
+    int v = trap_catch(pgt_ring3_enter, &c);
+
+    pgt_reload_kseg();
+    return v;
+}
+
+/* Run fn(arg) in ring 0 under trap_catch; -1 when it returned. */
+static inline int __attribute__((unused)) ring0_run(void (*fn)(void *), void *arg)
+{
+    return trap_catch(fn, arg);
+}
+
+/* ---- simple access thunks (run under trap_catch / ring3_run) ------------- */
+
+typedef struct PgAccess {
+    uint32_t addr, val;
+} PgAccess;
+
+static void __attribute__((unused)) pg_rd32(void *p)
+{
+    PgAccess *a = p;
+    a->val = *(volatile uint32_t *)a->addr;
+}
+static void __attribute__((unused)) pg_wr32(void *p)
+{
+    PgAccess *a = p;
+    *(volatile uint32_t *)a->addr = a->val;
+}
+static void __attribute__((unused)) pg_rd8(void *p)
+{
+    PgAccess *a = p;
+    a->val = *(volatile uint8_t *)a->addr;
+}
+static void __attribute__((unused)) pg_wr8(void *p)
+{
+    PgAccess *a = p;
+    *(volatile uint8_t *)a->addr = (uint8_t)a->val;
+}
+/* Call addr as uint32_t (*)(void); the result goes to val. */
+static void __attribute__((unused)) pg_call(void *p)
+{
+    PgAccess *a = p;
+    a->val = ((uint32_t (*)(void))a->addr)();
+}
+
+/* Write "mov eax, imm32; ret" at p. */
+static inline void pg_put_code(volatile uint8_t *p, uint32_t imm)
+{
+    p[0] = 0xb8;
+    p[1] = (uint8_t)imm;
+    p[2] = (uint8_t)(imm >> 8);
+    p[3] = (uint8_t)(imm >> 16);
+    p[4] = (uint8_t)(imm >> 24);
+    p[5] = 0xc3;
+}
+
+/*
+ * Run fn(arg) in ring 0 (ring = 0) or ring 3 (ring = 3) and check the
+ * outcome: want_vec -1 means "no exception"; for #PF (14) the error code
+ * and CR2 are checked too, for other vectors the error code.  Prints
+ * <name>.vec, <name>.err, <name>.cr2 lines.  Returns the vector (-1 if none).
+ */
+static int __attribute__((unused)) pg_expect(const char *name, int ring, void (*fn)(void *),
+                                             void *arg, int want_vec, uint32_t want_err,
+                                             uint32_t want_cr2)
+{
+    char n[64];
+    size_t l = strlen(name);
+    int vec;
+
+    if (l > sizeof(n) - 6) {
+        l = sizeof(n) - 6;
+    }
+    vec = ring == 3 ? ring3_run(fn, arg) : trap_catch(fn, arg);
+    if (ring == 3 && vec == 0x80) {
+        vec = -1;
+    }
+    memcpy(n, name, l);
+    memcpy(n + l, ".vec", 5);
+    check(n, (uint32_t)vec, (uint32_t)want_vec);
+    if (vec >= 0 && vec == want_vec && (vec == 14 || vec == 13 || vec == 10 || vec == 11 || vec == 12 || vec == 17 || vec == 8)) {
+        memcpy(n + l, ".err", 5);
+        check(n, last_trap.err, want_err);
+        if (vec == 14) {
+            memcpy(n + l, ".cr2", 5);
+            check(n, read_cr2(), want_cr2);
+        }
+    }
+    return vec;
+}
+
+/* One access through pg_expect: op is pg_rd32, pg_wr32, pg_rd8, pg_wr8 or pg_call. */
+static int __attribute__((unused)) pg_try(const char *name, int ring, void (*op)(void *),
+                                          uint32_t addr, uint32_t val, int want_vec,
+                                          uint32_t want_err, uint32_t want_cr2, uint32_t *out)
+{
+    PgAccess a = { addr, val };
+    int v = pg_expect(name, ring, op, &a, want_vec, want_err, want_cr2);
+
+    if (out) {
+        *out = a.val;
+    }
+    return v;
+}
+
+/* ---- a standard 32-bit address space ---------------------------------------
+ *   0 .. 8 MiB   identity, 4 KiB pages (page 0 not present), PDE/PTE flags
+ *                PTE_P|PTE_W|PTE_U (ring 3 can run the kernel's code)
+ *   PG_WIN       0x40000000: a 4 MiB window, pg_pt_win[], initially empty
+ *   PG_WIN2      0x40400000: a second window, pg_pt_win2[], initially empty
+ *   pool frames  PG_POOL + i * 4096 (4..8 MiB, i < 1024), identity-visible
+ */
+#define PG_WIN   0x40000000u
+#define PG_WIN2  0x40400000u
+#define PG_POOL  0x00400000u
+#define PG_FRAME(i) (PG_POOL + (uint32_t)(i) * 4096u)
+
+static uint32_t pg_pd[1024] __attribute__((aligned(4096), unused));
+static uint32_t pg_pt_id[2][1024] __attribute__((aligned(4096), unused));
+static uint32_t pg_pt_win[1024] __attribute__((aligned(4096), unused));
+static uint32_t pg_pt_win2[1024] __attribute__((aligned(4096), unused));
+
+/* PTE of an identity-mapped address (below 8 MiB). */
+static inline uint32_t *pg_id_pte(uint32_t pa)
+{
+    return &pg_pt_id[pa >> 22][(pa >> 12) & 1023];
+}
+
+/* Build the standard space, load the GDT/TSS, and turn paging on (CR0.WP
+ * clear, CR4.PSE set). */
+static void __attribute__((unused)) pg_setup32(void)
+{
+    memset(pg_pd, 0, sizeof(pg_pd));
+    for (uint32_t i = 0; i < 2048; i++) {
+        pg_pt_id[i >> 10][i & 1023] = i * 4096u | PTE_P | PTE_W | PTE_U;
+    }
+    pg_pt_id[0][0] = 0;
+    memset(pg_pt_win, 0, sizeof(pg_pt_win));
+    memset(pg_pt_win2, 0, sizeof(pg_pt_win2));
+    pg_pd[0] = (uint32_t)pg_pt_id[0] | PTE_P | PTE_W | PTE_U;
+    pg_pd[1] = (uint32_t)pg_pt_id[1] | PTE_P | PTE_W | PTE_U;
+    pg_pd[PG_WIN >> 22] = (uint32_t)pg_pt_win | PTE_P | PTE_W | PTE_U;
+    pg_pd[PG_WIN2 >> 22] = (uint32_t)pg_pt_win2 | PTE_P | PTE_W | PTE_U;
+    pgt_gdt_init();
+    write_cr4(read_cr4() | CR4_PSE);
+    write_cr3((uint32_t)pg_pd);
+    write_cr0((read_cr0() | CR0_PG) & ~CR0_WP);
+}
+
+/* Fill a pool frame with a pattern derived from its index. */
+static inline void pg_fill_frame(int i)
+{
+    volatile uint32_t *p = (volatile uint32_t *)PG_FRAME(i);
+    for (int j = 0; j < 1024; j++) {
+        p[j] = (uint32_t)i << 16 | (uint32_t)j * 4;
+    }
+}
+
+/* The pattern word pg_fill_frame put at byte offset off of frame i. */
+static inline uint32_t pg_pat(int i, uint32_t off)
+{
+    return (uint32_t)i << 16 | off;
+}
+
+/* xorshift32 PRNG for the stress kernels. */
+static inline uint32_t pg_rand(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    *s = x;
+    return x;
+}
+
+#endif
