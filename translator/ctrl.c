@@ -101,7 +101,7 @@ void gen_jmp_far(DisasContext *s, const X86Insn *insn)
     IRTemp sel, off;
 
     gen_far_ptr(s, insn, &sel, &off);
-    gen_helper(s, HELPER_ljmp, 2, sel, off);
+    gen_helper(s, HELPER_ljmp, 3, sel, off, ir_const(s->f, s->next_pc));
     gen_exit_after_helper(s, true);
 }
 
@@ -235,7 +235,8 @@ void gen_into(DisasContext *s, const X86Insn *insn)
 /* IRET / IRETD. */
 void gen_iret(DisasContext *s, const X86Insn *insn)
 {
-    gen_helper(s, HELPER_iret, 1, ir_const(s->f, insn->opsize));
+    gen_helper(s, HELPER_iret, 2, ir_const(s->f, insn->opsize),
+               ir_const(s->f, s->next_pc));
     gen_cc_op_synced(s, CC_OP_EFLAGS);
     gen_exit_after_helper(s, false);
 }

@@ -41,12 +41,17 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
 #define CPUID_PSE   (1u << 3)
 #define CPUID_TSC   (1u << 4)
 #define CPUID_MSR   (1u << 5)
+#define CPUID_PAE   (1u << 6)
 #define CPUID_CX8   (1u << 8)
 #define CPUID_SEP   (1u << 11)
 #define CPUID_PGE   (1u << 13)
 #define CPUID_CMOV  (1u << 15)
-#define FEATURES_EDX (CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | \
-                      CPUID_SEP | CPUID_PGE | CPUID_CMOV)
+#define CPUID_PSE36 (1u << 17)
+/* PAE and PSE-36: the page walker (core/mmu-walk.c) implements both; no
+ * NX (EFER.NXE stays 0), no FPU/MMX/FXSR (not implemented). */
+#define FEATURES_EDX (CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | \
+                      CPUID_CX8 | CPUID_SEP | CPUID_PGE | CPUID_CMOV | \
+                      CPUID_PSE36)
 
 static const struct {
     uint32_t eax, ebx, ecx, edx;
@@ -134,6 +139,10 @@ void helper_rdpmc(CPUX86State *env)
 #define MSR_DEBUGCTL          0x1d9
 #define MSR_PAT               0x277
 #define MSR_MTRR_DEF_TYPE     0x2ff
+#define MSR_EFER              0xc0000080u
+/* EFER bits a guest may set: none (CPUID offers neither NX nor SYSCALL nor
+ * long mode); like QEMU, other bits are dropped silently. */
+#define EFER_WRITABLE         0u
 
 /* RDMSR ECX -> EDX:EAX; unknown MSRs #GP(0). */
 void helper_rdmsr(CPUX86State *env)
@@ -162,6 +171,9 @@ void helper_rdmsr(CPUX86State *env)
         break;
     case MSR_MISC_ENABLE:
         v = env->misc_enable;
+        break;
+    case MSR_EFER:
+        v = env->efer;
         break;
     case MSR_MTRRCAP:          /* no variable ranges, no fixed ranges */
     case MSR_MTRR_DEF_TYPE:    /* MTRRs disabled */
@@ -213,6 +225,10 @@ void helper_wrmsr(CPUX86State *env)
     case MSR_MISC_ENABLE:
         env->misc_enable = v;
         break;
+    case MSR_EFER:
+        env->efer = v & EFER_WRITABLE;
+        tlb_flush_all(env);
+        break;
     case MSR_MTRR_DEF_TYPE:
     case MSR_BIOS_UPDT_TRIG:
     case MSR_BIOS_SIGN_ID:
@@ -237,14 +253,12 @@ void helper_wrmsr(CPUX86State *env)
 #define CR0_CD 0x40000000u
 #define CR4_DE 0x00000008u
 /* CR4 bits a guest may set: those whose features CPUID offers. */
-#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PGE | CR4_PCE)
+#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE)
 
 /* Drop every cached translation of linear addresses. */
 static void sys_flush_tlb(CPUX86State *env)
 {
-    if (mem_path && mem_path->flush_all) {
-        mem_path->flush_all(env);
-    }
+    tlb_flush_all(env);
 }
 
 /* CR0 write: #GP(0) for PG without PE or NW without CD. */
@@ -283,7 +297,7 @@ void helper_write_cr(CPUX86State *env, uint32_t n, uint32_t v)
     case 3:
         env->cr[3] = v;
         if (env->cr[0] & CR0_PG) {
-            sys_flush_tlb(env);
+            tlb_flush_nonglobal(env);
         }
         break;
     case 4:
@@ -337,9 +351,7 @@ void helper_clts(CPUX86State *env)
 /* INVLPG. */
 void helper_invlpg(CPUX86State *env, uint32_t addr)
 {
-    if (mem_path && mem_path->flush_page) {
-        mem_path->flush_page(env, addr);
-    }
+    tlb_flush_page(env, addr);
 }
 
 /* ------------------------------------------------------------------------
