@@ -1,21 +1,27 @@
 # hamt86 top-level Makefile.
 #
-#   make          configure (if needed) and build build/native and build/mips64el
+#   make          configure (if needed) and build build/native, build/mips64el
+#                 and build/loongarch64 (when its toolchain is installed)
 #   make check    install what is missing (cross/setup), build, run every suite
 #   make demo     build and run the demo guest on every host with --stats
 #   make guest    build the guest test kernels into build/guest/*.elf
 #   make loongarch64   the (freestanding) LoongArch64 build
+#   make bench    build and run the benchmarks (bench/bench.mk, docs/BENCH.md)
 #   make clean
 #
 # Each build directory is a meson build; `ninja -C build/<host>` works too.
 
 SHELL := /bin/bash
 BUILD ?= build
-HOSTS ?= native mips64el
+# loongarch64 joins when its toolchain (cross/loongarch64.ini: clang-16 and
+# the binutils cross/setup builds) is installed.
+LA_LD := /opt/hamt86-deps/binutils-la/bin/loongarch64-linux-gnu-ld
+HAVE_LA := $(if $(and $(wildcard $(LA_LD)),$(shell command -v clang-16)),yes)
+HOSTS ?= native mips64el $(if $(HAVE_LA),loongarch64)
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all setup check demo guest clean $(HOSTS) loongarch64
+.PHONY: all setup check demo guest clean native mips64el loongarch64
 
 all: $(HOSTS)
 
@@ -51,7 +57,7 @@ GUEST_ELFS := $(addprefix $(GUEST_OUT)/,$(addsuffix .elf,$(GUEST_KERNELS)))
 
 guest: $(GUEST_ELFS)
 
-$(GUEST_OUT)/lib/%.o: $(GUEST_DIR)/lib/%.c $(GUEST_DIR)/lib/lib.h
+$(GUEST_OUT)/lib/%.o: $(GUEST_DIR)/lib/%.c $(wildcard $(GUEST_DIR)/lib/*.h)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
@@ -59,7 +65,7 @@ $(GUEST_OUT)/lib/%.o: $(GUEST_DIR)/lib/%.S
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
-$(GUEST_OUT)/%.o: $(GUEST_DIR)/%.c $(GUEST_DIR)/lib/lib.h
+$(GUEST_OUT)/%.o: $(GUEST_DIR)/%.c $(wildcard $(GUEST_DIR)/lib/*.h)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
 
@@ -81,3 +87,5 @@ demo: setup
 
 clean:
 	rm -rf $(BUILD)
+
+include bench/bench.mk

@@ -9,7 +9,7 @@
  *     compare GPRs, EIP, EFLAGS, exception, overlay vs. RAM  <-----+
  *
  * Exceptions raised inside either run unwind through the env's jmp_env;
- * both runs are bracketed by __builtin_setjmp so the comparison still
+ * both runs are bracketed by cpu_setjmp so the comparison still
  * happens, and the real run's exception then continues to the execution
  * loop as it would have without co-simulation.
  *
@@ -116,7 +116,7 @@ static void ovl_reset(void)
 static NORETURN void ovl_bail(void)
 {
     ovl.bail = true;
-    __builtin_longjmp(shadow_env.jmp_env, 1);
+    cpu_longjmp(shadow_env.jmp_env);
 }
 
 /* Slot of addr, or of the free slot where it would go. */
@@ -299,7 +299,7 @@ static bool cosim_compare(CPUX86State *env, TranslationBlock *tb, bool exc,
 
 /* --- the co-simulated exec ------------------------------------------------ */
 
-static void *saved_jmp_env[5];
+static void *saved_jmp_env[CPU_JMP_ENV_WORDS];
 static uintptr_t real_ret;
 static bool real_exc, shadow_exc;
 
@@ -309,7 +309,7 @@ static void __attribute__((noinline)) cosim_run_real(CPUX86State *env,
 {
     memcpy(saved_jmp_env, env->jmp_env, sizeof(saved_jmp_env));
     real_exc = false;
-    if (__builtin_setjmp(env->jmp_env) == 0) {
+    if (cpu_setjmp(env->jmp_env) == 0) {
         real_ret = host_backend->exec(env, tb);
     } else {
         real_exc = true;
@@ -321,7 +321,7 @@ static void __attribute__((noinline)) cosim_run_real(CPUX86State *env,
 static void __attribute__((noinline)) cosim_run_shadow(const CosimShadow *s)
 {
     shadow_exc = false;
-    if (__builtin_setjmp(shadow_env.jmp_env) == 0) {
+    if (cpu_setjmp(shadow_env.jmp_env) == 0) {
         interp_exec_shadow(&shadow_env, s->block, &cosim_mem);
     } else {
         shadow_exc = true;

@@ -204,6 +204,7 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
         }
         if (tb->icount == 0) {
             uint32_t phys = cs_base + pc;
+            mem_raise_fetch_fault(env);   /* #PF on the fetch, if paged */
             char buf[160];
             int n;
             mem_path->get_phys_code(env, cs_base + pc, &phys);
@@ -251,6 +252,68 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
     }
 }
 
+#if defined(__loongarch__)
+/*
+ * cpu_setjmp_la(buf) / cpu_longjmp_la(buf): setjmp/longjmp for LoongArch64
+ * (clang-16 has no __builtin_setjmp there).  buf holds ra, sp, fp, s0-s8
+ * and fs0-fs7; setjmp returns 0, the return through longjmp returns 1.
+ */
+BUILD_ASSERT(CPU_JMP_ENV_WORDS >= 20);
+__asm__(".text\n"
+        ".globl cpu_setjmp_la\n"
+        ".type cpu_setjmp_la, @function\n"
+        "cpu_setjmp_la:\n"
+        "    st.d $ra, $a0, 0\n"
+        "    st.d $sp, $a0, 8\n"
+        "    st.d $fp, $a0, 16\n"
+        "    st.d $s0, $a0, 24\n"
+        "    st.d $s1, $a0, 32\n"
+        "    st.d $s2, $a0, 40\n"
+        "    st.d $s3, $a0, 48\n"
+        "    st.d $s4, $a0, 56\n"
+        "    st.d $s5, $a0, 64\n"
+        "    st.d $s6, $a0, 72\n"
+        "    st.d $s7, $a0, 80\n"
+        "    st.d $s8, $a0, 88\n"
+        "    fst.d $fs0, $a0, 96\n"
+        "    fst.d $fs1, $a0, 104\n"
+        "    fst.d $fs2, $a0, 112\n"
+        "    fst.d $fs3, $a0, 120\n"
+        "    fst.d $fs4, $a0, 128\n"
+        "    fst.d $fs5, $a0, 136\n"
+        "    fst.d $fs6, $a0, 144\n"
+        "    fst.d $fs7, $a0, 152\n"
+        "    move $a0, $zero\n"
+        "    jirl $zero, $ra, 0\n"
+        ".size cpu_setjmp_la, .-cpu_setjmp_la\n"
+        ".globl cpu_longjmp_la\n"
+        ".type cpu_longjmp_la, @function\n"
+        "cpu_longjmp_la:\n"
+        "    ld.d $ra, $a0, 0\n"
+        "    ld.d $sp, $a0, 8\n"
+        "    ld.d $fp, $a0, 16\n"
+        "    ld.d $s0, $a0, 24\n"
+        "    ld.d $s1, $a0, 32\n"
+        "    ld.d $s2, $a0, 40\n"
+        "    ld.d $s3, $a0, 48\n"
+        "    ld.d $s4, $a0, 56\n"
+        "    ld.d $s5, $a0, 64\n"
+        "    ld.d $s6, $a0, 72\n"
+        "    ld.d $s7, $a0, 80\n"
+        "    ld.d $s8, $a0, 88\n"
+        "    fld.d $fs0, $a0, 96\n"
+        "    fld.d $fs1, $a0, 104\n"
+        "    fld.d $fs2, $a0, 112\n"
+        "    fld.d $fs3, $a0, 120\n"
+        "    fld.d $fs4, $a0, 128\n"
+        "    fld.d $fs5, $a0, 136\n"
+        "    fld.d $fs6, $a0, 144\n"
+        "    fld.d $fs7, $a0, 152\n"
+        "    addi.d $a0, $zero, 1\n"
+        "    jirl $zero, $ra, 0\n"
+        ".size cpu_longjmp_la, .-cpu_longjmp_la\n");
+#endif
+
 /* Run the guest until the machine stops; returns its exit status. */
 int cpu_exec_loop(CPUX86State *env)
 {
@@ -258,7 +321,7 @@ int cpu_exec_loop(CPUX86State *env)
     int status;
 
     env->machine = &machine;
-    if (__builtin_setjmp(env->jmp_env) != 0) {
+    if (cpu_setjmp(env->jmp_env) != 0) {
         /* back from cpu_loop_exit: the state is exact, go on */
     }
     status = cpu_exec_inner(env);

@@ -84,6 +84,9 @@ void cpu_update_hflags(CPUX86State *env)
     bool pe = (env->cr[0] & CR0_PE) != 0;
     bool vm = pe && (env->eflags & VM_MASK);
 
+    if (env->cr[0] & CR0_PG) {
+        hf |= HF_PG_MASK;
+    }
     if (pe) {
         hf |= HF_PE_MASK;
         if (vm) {
@@ -132,10 +135,14 @@ void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi)
                           DESC_S_MASK | (0x3u << DESC_TYPE_SHIFT) | (0xfu << 16);
     MemFast mem = env->mem;
     struct Machine *m = env->machine;
+    uintptr_t win[ARRAY_SIZE(env->hamt_window)];
 
+    memcpy(win, env->hamt_window, sizeof(win));   /* HAMT windows (hamt/) */
     memset(env, 0, sizeof(*env));
     env->mem = mem;
     env->machine = m;
+    memcpy(env->hamt_window, win, sizeof(win));
+    memset(env->tlb_table, 0xff, sizeof(env->tlb_table)); /* TLBs empty */
 
     env->regs[R_EAX] = 0x2BADB002u;
     env->regs[R_EBX] = mbi;
@@ -169,7 +176,7 @@ void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi)
 /* Leave generated code / helpers for the execution loop's setjmp. */
 void cpu_loop_exit(CPUX86State *env)
 {
-    __builtin_longjmp(env->jmp_env, 1);
+    cpu_longjmp(env->jmp_env);
 }
 
 /* Recover the guest state at host address retaddr, then leave. */

@@ -67,6 +67,7 @@ enum {
 #define CR4_OSFXSR 0x00000200u
 #define CR4_SMEP 0x00100000u
 #define CR4_SMAP 0x00200000u
+#define MSR_EFER_NXE (1u << 11)
 
 /* Hidden flags (hflags): mode bits the translator specialises on. */
 #define HF_CPL_MASK    0x00000003u  /* current privilege level */
@@ -80,6 +81,7 @@ enum {
 #define HF_VM_MASK     0x00000800u
 #define HF_IOPL_SHIFT  12
 #define HF_IOPL_MASK   0x00003000u
+#define HF_PG_MASK     0x00004000u  /* CR0.PG: paging on (mmu_idx != PHYS) */
 
 /* Descriptor attribute bits as stored in SegmentCache.flags (QEMU layout:
  * the high dword of the descriptor with base bits masked out). */
@@ -107,6 +109,39 @@ typedef struct MemFast {
     const uint8_t *pflags;   /* one byte per guest page: PF_* bits */
 } MemFast;
 
+/*
+ * One softmmu TLB entry (softmmu-fallback/, see core/mem.h TLB_*): the
+ * compare words are (page | TLB_* flags), all-ones when empty; a hit
+ * accesses host (addend + (intptr_t)(int32_t)linear).
+ */
+#define CPU_TLB_BITS       8
+#define CPU_TLB_SIZE       (1u << CPU_TLB_BITS)
+#define CPU_TLB_ENTRY_BITS 4
+#define CPU_TLB_NB_MODES   4   /* == NB_MMU_MODES (core/mmu.h) */
+typedef struct CPUTLBEntry {
+    uint32_t addr_read;
+    uint32_t addr_write;
+    uintptr_t addend;
+} CPUTLBEntry;
+
+/*
+ * Non-local exit from helpers to the execution loop: __builtin_setjmp
+ * where the compiler has it.  clang-16 lacks it for LoongArch, so
+ * core/cpu-exec.c provides an asm pair there that saves ra, sp, fp,
+ * s0-s8 and fs0-fs7 (20 words).
+ */
+#if defined(__loongarch__)
+#define CPU_JMP_ENV_WORDS 20
+int cpu_setjmp_la(void **buf) __attribute__((returns_twice));
+NORETURN void cpu_longjmp_la(void **buf);
+#define cpu_setjmp(buf)  cpu_setjmp_la(buf)
+#define cpu_longjmp(buf) cpu_longjmp_la(buf)
+#else
+#define CPU_JMP_ENV_WORDS 5
+#define cpu_setjmp(buf)  __builtin_setjmp(buf)
+#define cpu_longjmp(buf) __builtin_longjmp(buf, 1)
+#endif
+
 typedef struct CPUX86State {
     /* ---- fields generated code touches: offsets pinned in core/cpu.c ---- */
     uint32_t regs[CPU_NB_REGS];
@@ -121,6 +156,7 @@ typedef struct CPUX86State {
     volatile int32_t exit_request; /* nonzero: leave at next TB entry */
     uint32_t pad0;
     MemFast  mem;
+    CPUTLBEntry tlb_table[CPU_TLB_NB_MODES][CPU_TLB_SIZE]; /* softmmu TLBs */
     /* ---- the rest is only touched by C code ---- */
     SegmentCache segs[CPU_NB_SEGS];
     SegmentCache ldt, tr, gdt, idt; /* gdt/idt: base + limit only */
@@ -129,6 +165,7 @@ typedef struct CPUX86State {
     uint64_t tsc_offset;
     uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
     uint64_t apic_base, pat, misc_enable;
+    uint64_t efer;                 /* IA32_EFER (NXE is what paging uses) */
 
     /* exception in flight */
     int32_t  exception_index;
@@ -139,8 +176,11 @@ typedef struct CPUX86State {
 
     uint32_t interrupt_request;    /* CPU_INTERRUPT_* */
     bool     halted;
-    void    *jmp_env[5];           /* __builtin_setjmp buffer (cpu_loop) */
+    void    *jmp_env[CPU_JMP_ENV_WORDS]; /* cpu_setjmp buffer (cpu_loop) */
     struct Machine *machine;
+    /* HAMT (hamt/): host base of each MMU index's window; generated code
+     * loads the TB's one into its window-base register (offset < 32 KiB). */
+    uintptr_t hamt_window[4];
 } CPUX86State;
 
 #define CPU_INTERRUPT_HARD  0x1u

@@ -53,7 +53,7 @@ typedef struct TranslationBlock {
 /* hflags bits the translator specialises on. */
 #define TB_FLAGS_MASK (HF_CPL_MASK | HF_CS32_MASK | HF_SS32_MASK | HF_ADDSEG_MASK | \
                        HF_PE_MASK | HF_TF_MASK | HF_VM_MASK | HF_IOPL_MASK | \
-                       HF_SMAP_MASK)
+                       HF_SMAP_MASK | HF_PG_MASK)
 
 /*
  * The fixed backend interface.  Every host folder (host-mips/,

@@ -28,6 +28,49 @@ size_t os_host_page_size(void);
 /* Allocate guest RAM: size bytes, zeroed, host-page aligned. */
 void *os_alloc_ram(size_t size);
 
+/* ---- HAMT support: shared memory, fixed mappings, host faults ---- */
+
+#define OS_PROT_NONE  0
+#define OS_PROT_READ  1
+#define OS_PROT_WRITE 2
+#define OS_PROT_EXEC  4
+
+/* The memfd behind guest RAM from os_alloc_ram (-1: RAM is anonymous). */
+int os_ram_fd(void);
+/* Reserve len bytes of PROT_NONE address space (NULL on failure). */
+void *os_reserve(size_t len);
+/*
+ * Map [addr, addr + len) at exactly addr: fd >= 0 maps the file at off
+ * shared with prot; fd < 0 puts back anonymous PROT_NONE reserved space.
+ * Returns 0 or -errno.
+ */
+int os_map_fixed(void *addr, size_t len, int prot, int fd, uint64_t off);
+/* mprotect; 0 or -errno. */
+int os_protect(void *addr, size_t len, int prot);
+
+/* A synchronous host memory fault (SIGSEGV / SIGBUS) in the handler. */
+#define OS_FAULT_SEGV 1
+#define OS_FAULT_BUS  2
+typedef struct OSFault {
+    int kind;          /* OS_FAULT_* */
+    int is_write;      /* 1 store, 0 load, -1 unknown (decode the insn) */
+    uintptr_t addr;    /* faulting data address (si_addr) */
+    uintptr_t pc;      /* host PC of the faulting instruction */
+    void *ctx;         /* host ucontext */
+} OSFault;
+/* Returns true if it handled the fault (resume at the context's PC). */
+typedef bool (*OSFaultHandler)(OSFault *f);
+/* Install fn for SIGSEGV and SIGBUS (SA_SIGINFO); false on failure. */
+bool os_set_fault_handler(OSFaultHandler fn);
+/* General register n of the interrupted context (host numbering). */
+uint64_t os_fault_get_reg(const OSFault *f, unsigned n);
+void os_fault_set_reg(OSFault *f, unsigned n, uint64_t v);
+/* Resume at pc instead of the faulting instruction. */
+void os_fault_set_pc(OSFault *f, uintptr_t pc);
+/* Resume by calling fn(arg) on a fresh frame below the interrupted stack
+ * (fn must not return; it longjmps). */
+void os_fault_redirect_call(OSFault *f, void (*fn)(void *), void *arg);
+
 /* Print a fatal engine error ("hamt86: ...") to stderr and exit(code). */
 NORETURN void os_fatal(int code, const char *fmt, ...) PRINTF_FMT(2, 3);
 

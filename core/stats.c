@@ -3,10 +3,17 @@
  */
 #include "core/machine.h"
 #include "core/exec.h"
+#include "core/mem.h"
+#include "hamt/hamt.h"
+#include "translator/ir.h"
 #include "core/libc.h"
 #include "core/os.h"
 
 Stats stats;
+
+/* host-interp/interp.c: executed guest insns (weak: not in every link). */
+#pragma weak interp_insns_executed
+extern uint64_t interp_insns_executed;
 
 /* One "name: value" line on stderr. */
 static void stat_line(const char *name, uint64_t v)
@@ -15,6 +22,31 @@ static void stat_line(const char *name, uint64_t v)
     int n = h_snprintf(buf, sizeof(buf), "  %-28s %llu\n", name,
                        (unsigned long long)v);
     os_write(2, buf, (size_t)n);
+}
+
+/* The IR optimizer's counters (translator/ir-opt.c), summed over all TBs. */
+static void ir_opt_stats_print(void)
+{
+    const IROptStats *o = &ir_opt_stats;
+    char buf[128];
+    int n;
+
+    stat_line("IR funcs optimised", o->funcs);
+    stat_line("IR ops before optimiser", o->ops_in);
+    stat_line("IR ops after optimiser", o->ops_out);
+    if (o->ops_in) {
+        n = h_snprintf(buf, sizeof(buf), "  %-28s %llu%%\n", "IR ops removed",
+                       (unsigned long long)((o->ops_in - o->ops_out) * 100u /
+                                            o->ops_in));
+        os_write(2, buf, (size_t)n);
+    }
+    stat_line("IR ops const-folded", o->folded);
+    stat_line("IR operands propagated", o->copies);
+    stat_line("IR ops simplified", o->simplified);
+    stat_line("IR branches resolved", o->branches);
+    stat_line("IR unreachable ops removed", o->unreachable);
+    stat_line("IR dead ops removed", o->dead_code);
+    stat_line("IR dead flag stores removed", o->dead_flags);
 }
 
 /* Print every counter and the derived ratios. */
@@ -42,6 +74,11 @@ void stats_print(void)
                        (unsigned long long)(x100 % 100));
         os_write(2, buf, (size_t)n);
     }
+    if (host_backend && strcmp(host_backend->name, "interp") == 0 &&
+        &interp_insns_executed != NULL) {
+        stat_line("guest insns executed", interp_insns_executed);
+    }
+    ir_opt_stats_print();
     stat_line("TB executions (from loop)", stats.tb_execs);
     stat_line("chains patched", stats.chains_patched);
     stat_line("lookups hit", stats.lookups_hit);
@@ -59,6 +96,10 @@ void stats_print(void)
     stat_line("I/O port accesses", stats.io_accesses);
     stat_line("slow-path loads", stats.slow_loads);
     stat_line("slow-path stores", stats.slow_stores);
+    mem_stats_print();
+    if (mem_path->kind == MEM_KIND_HAMT) {
+        hamt_stats_print();
+    }
     if (machine.opt.cosim) {
         stat_line("cosim TBs compared", stats.cosim_tbs);
         stat_line("cosim TBs skipped", stats.cosim_skipped);

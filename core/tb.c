@@ -87,13 +87,15 @@ static inline unsigned tb_jc_fn(uint32_t pc)
 /* Pick the backend, allocate the code cache and the tables. */
 void tb_init(void)
 {
+    if (host_backend == NULL) {   /* else chosen by the front end (--backend) */
 #if defined(HAMT86_HOST_MIPS)
-    host_backend = &backend_mips;
+        host_backend = &backend_mips;
 #elif defined(HAMT86_HOST_LOONGARCH)
-    host_backend = &backend_loongarch;
+        host_backend = &backend_loongarch;
 #else
-    host_backend = &backend_interp;
+        host_backend = &backend_interp;
 #endif
+    }
     if (host_backend == NULL) {
         host_backend = &backend_interp;
         if (host_backend != NULL) {

@@ -1,272 +1,17 @@
 /*
- * hamt86 - multiboot kernel loading, as qemu-system-i386 -kernel does it
- * for an ELF kernel.
- *
- *  1. the file must be an ELF32 little-endian i386 ET_EXEC image with a
- *     multiboot header (magic 0x1BADB002, flags, checksum: the three sum
- *     to 0) 4-byte aligned in its first 8 KiB;
- *  2. every PT_LOAD segment is copied to its physical address (p_paddr)
- *     and its bss (p_memsz beyond p_filesz) zeroed;
- *  3. a multiboot information structure goes to low memory (0x9000), with
- *     the command line (the kernel path) and a memory map after it:
- *
- *     MBI_ADDR + 0x000  multiboot_info (flags MEM | CMDLINE | MMAP)
- *     MBI_ADDR + 0x080  memory map entries (size=20, base, length, type)
- *     MBI_ADDR + 0x200  command line, NUL terminated
- *
- * Errors name the file and say what was expected.  Only this file and
- * main.c may use libelf and glib.
+ * hamt86 - multiboot kernel loading for the hosted front end: read the file
+ * (glib), then check and load it with the freestanding loader shared with
+ * the LoongArch front end (frontend/multiboot.c).
  */
-#include <errno.h>
-#include <stdarg.h>
-#include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "frontend/loader.h"
-#include "core/mem.h"
 
 /* after the project headers: glib redefines MIN/MAX itself */
 #include <glib.h>
 
-#define MB_MAGIC          0x1BADB002u
-#define MB_BOOT_MAGIC     0x2BADB002u
-#define MB_SEARCH         8192
-#define MB_FLAG_PAGE_ALIGN 0x00000001u
-#define MB_FLAG_MEMINFO    0x00000002u
-#define MB_FLAG_VIDEO      0x00000004u
-#define MB_FLAG_AOUT_KLUDGE 0x00010000u
-
-#define MBI_FLAG_MEM      (1u << 0)
-#define MBI_FLAG_CMDLINE  (1u << 2)
-#define MBI_FLAG_MMAP     (1u << 6)
-
-#define MBI_ADDR          0x9000u
-#define MBI_SIZE          0x1000u
-#define MBI_MMAP_OFF      0x080u
-#define MBI_CMDLINE_OFF   0x200u
-
 #define EXPECT "expected a multiboot ELF32 i386 kernel"
-
-/* Print "hamt86: path: message" on stderr. */
-static bool load_error(const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static bool load_error(const char *path, const char *fmt, ...)
-{
-    va_list ap;
-
-    fflush(stdout);
-    fprintf(stderr, "hamt86: %s: ", path);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return false;
-}
-
-/* Little-endian 32-bit store into guest RAM (the caller checked bounds). */
-static void put32(uint32_t phys, uint32_t v)
-{
-    uint8_t *p = phys_ram_ptr(phys);
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-/* One multiboot memory map entry at phys; returns the next address. */
-static uint32_t put_mmap(uint32_t phys, uint64_t base, uint64_t len,
-                         uint32_t type)
-{
-    put32(phys + 0, 20);
-    put32(phys + 4, (uint32_t)base);
-    put32(phys + 8, (uint32_t)(base >> 32));
-    put32(phys + 12, (uint32_t)len);
-    put32(phys + 16, (uint32_t)(len >> 32));
-    put32(phys + 20, type);
-    return phys + 24;
-}
-
-/* Human name of an ELF machine for error messages. */
-static const char *machine_name(unsigned m)
-{
-    switch (m) {
-    case EM_386: return "i386";
-    case EM_X86_64: return "x86-64";
-    case EM_ARM: return "ARM";
-    case EM_AARCH64: return "AArch64";
-    case EM_MIPS: return "MIPS";
-    case EM_RISCV: return "RISC-V";
-#ifdef EM_LOONGARCH
-    case EM_LOONGARCH: return "LoongArch";
-#endif
-    default: return "unknown-machine";
-    }
-}
-
-/* Human name of an ELF type. */
-static const char *type_name(unsigned t)
-{
-    switch (t) {
-    case ET_REL: return "relocatable (ET_REL)";
-    case ET_EXEC: return "executable (ET_EXEC)";
-    case ET_DYN: return "shared/PIE (ET_DYN)";
-    case ET_CORE: return "core dump (ET_CORE)";
-    default: return "unknown-type";
-    }
-}
-
-/* Find and check the multiboot header; returns its flags via *flags. */
-static bool find_multiboot(const char *path, const uint8_t *buf, size_t len,
-                           uint32_t *flags)
-{
-    size_t lim = len < MB_SEARCH ? len : MB_SEARCH;
-    bool bad_sum = false;
-
-    for (size_t off = 0; off + 12 <= lim; off += 4) {
-        uint32_t m, f, c;
-        memcpy(&m, buf + off, 4);
-        if (m != MB_MAGIC) {
-            continue;
-        }
-        memcpy(&f, buf + off + 4, 4);
-        memcpy(&c, buf + off + 8, 4);
-        if ((uint32_t)(m + f + c) != 0) {
-            bad_sum = true;
-            continue;
-        }
-        *flags = f;
-        return true;
-    }
-    if (bad_sum) {
-        return load_error(path, "multiboot header has a bad checksum "
-                          "(magic + flags + checksum must be 0; " EXPECT ")");
-    }
-    return load_error(path, "no multiboot header (magic 0x1BADB002) in the "
-                      "first 8 KiB (" EXPECT ")");
-}
-
-/* Copy the PT_LOAD segments into RAM; sets the entry point and extent. */
-static bool load_segments(const char *path, Elf *elf, const uint8_t *buf,
-                          size_t len, LoadedKernel *k)
-{
-    Elf32_Ehdr *eh = elf32_getehdr(elf);
-    Elf32_Phdr *ph;
-    size_t n;
-    unsigned loaded = 0;
-    bool entry_mapped = false;
-
-    if (eh == NULL) {
-        return load_error(path, "corrupt ELF header (%s)", elf_errmsg(-1));
-    }
-    if (eh->e_phoff > len || eh->e_phnum * (uint64_t)eh->e_phentsize >
-        len - eh->e_phoff) {
-        return load_error(path, "truncated: the program header table ends "
-                          "beyond the end of the file (%zu bytes)", len);
-    }
-    if (elf_getphdrnum(elf, &n) != 0 || (ph = elf32_getphdr(elf)) == NULL) {
-        return load_error(path, "corrupt program header table (%s)",
-                          elf_errmsg(-1));
-    }
-    k->entry = eh->e_entry;
-    k->low = 0xffffffffu;
-    k->high = 0;
-    for (size_t i = 0; i < n; i++) {
-        const Elf32_Phdr *p = &ph[i];
-        uint8_t *dst;
-
-        if (p->p_type != PT_LOAD || p->p_memsz == 0) {
-            continue;
-        }
-        if ((uint64_t)p->p_offset + p->p_filesz > len) {
-            return load_error(path, "truncated: segment %zu (file bytes "
-                              "0x%x..0x%x) extends beyond the end of the file "
-                              "(%zu bytes)", i, p->p_offset,
-                              p->p_offset + p->p_filesz, len);
-        }
-        if (p->p_filesz > p->p_memsz) {
-            return load_error(path, "corrupt segment %zu: file size 0x%x "
-                              "exceeds memory size 0x%x", i, p->p_filesz,
-                              p->p_memsz);
-        }
-        if ((uint64_t)p->p_paddr + p->p_memsz > guest_ram_size) {
-            return load_error(path, "segment %zu at physical 0x%08x..0x%08llx "
-                              "lies outside guest RAM (%u MiB; use -m)", i,
-                              p->p_paddr,
-                              (unsigned long long)p->p_paddr + p->p_memsz,
-                              guest_ram_size >> 20);
-        }
-        dst = phys_ram_ptr(p->p_paddr);
-        memcpy(dst, buf + p->p_offset, p->p_filesz);
-        memset(dst + p->p_filesz, 0, p->p_memsz - p->p_filesz);
-        if (p->p_paddr < k->low) {
-            k->low = p->p_paddr;
-        }
-        if (p->p_paddr + p->p_memsz > k->high) {
-            k->high = p->p_paddr + p->p_memsz;
-        }
-        /* an entry given as a virtual address maps through its segment */
-        if (!entry_mapped && eh->e_entry - p->p_vaddr < p->p_memsz) {
-            k->entry = p->p_paddr + (eh->e_entry - p->p_vaddr);
-            entry_mapped = true;
-        }
-        loaded++;
-    }
-    if (loaded == 0) {
-        return load_error(path, "no loadable (PT_LOAD) segments");
-    }
-    if (!entry_mapped && k->entry >= guest_ram_size) {
-        return load_error(path, "entry point 0x%08x is outside guest RAM",
-                          k->entry);
-    }
-    return true;
-}
-
-/* Build the multiboot information structure; sets k->mbi. */
-static bool build_mbi(const char *path, LoadedKernel *k)
-{
-    uint32_t mbi = MBI_ADDR, mm, mm_end, ram = guest_ram_size;
-    size_t cl;
-
-    if (k->low < MBI_ADDR + MBI_SIZE && k->high > MBI_ADDR) {
-        /* the kernel sits on the usual spot: go right after it */
-        mbi = (k->high + 0xfffu) & ~0xfffu;
-        if ((uint64_t)mbi + MBI_SIZE > ram) {
-            return load_error(path, "no room for the multiboot information "
-                              "after the kernel (ends at 0x%08x)", k->high);
-        }
-    }
-    memset(phys_ram_ptr(mbi), 0, MBI_SIZE);
-
-    /* memory map, as the PC BIOS reports it for isapc */
-    mm = mbi + MBI_MMAP_OFF;
-    mm_end = put_mmap(mm, 0, 0x9fc00, 1);
-    mm_end = put_mmap(mm_end, 0x9fc00, 0x400, 2);
-    mm_end = put_mmap(mm_end, 0xf0000, 0x10000, 2);
-    mm_end = put_mmap(mm_end, 0x100000, ram - 0x100000u, 1);
-    mm_end = put_mmap(mm_end, 0xfffc0000u, 0x40000, 2);
-
-    /* command line: the kernel path, truncated to fit */
-    cl = strlen(path);
-    if (cl > MBI_SIZE - MBI_CMDLINE_OFF - 1) {
-        cl = MBI_SIZE - MBI_CMDLINE_OFF - 1;
-    }
-    memcpy(phys_ram_ptr(mbi + MBI_CMDLINE_OFF), path, cl);
-
-    put32(mbi + 0, MBI_FLAG_MEM | MBI_FLAG_CMDLINE | MBI_FLAG_MMAP);
-    put32(mbi + 4, 640);                          /* mem_lower, KiB */
-    put32(mbi + 8, (ram - 0x100000u) / 1024);     /* mem_upper, KiB */
-    put32(mbi + 16, mbi + MBI_CMDLINE_OFF);       /* cmdline */
-    put32(mbi + 44, mm_end - mm);                 /* mmap_length */
-    put32(mbi + 48, mm);                          /* mmap_addr */
-    k->mbi = mbi;
-    return true;
-}
 
 /* Read, check and load the kernel; build the multiboot info. */
 bool load_multiboot_kernel(const char *path, LoadedKernel *out)
@@ -274,78 +19,19 @@ bool load_multiboot_kernel(const char *path, LoadedKernel *out)
     gchar *buf = NULL;
     gsize len = 0;
     GError *err = NULL;
-    Elf *elf = NULL;
-    uint32_t mbflags = 0;
-    bool ok = false;
-    const uint8_t *b;
     struct stat st;
+    bool ok;
 
+    fflush(stdout);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        return load_error(path, "is a directory (" EXPECT ")");
+        return loader_error(path, "is a directory (" EXPECT ")");
     }
     if (!g_file_get_contents(path, &buf, &len, &err)) {
-        load_error(path, "cannot read: %s", err->message);
+        loader_error(path, "cannot read: %s", err->message);
         g_error_free(err);
         return false;
     }
-    b = (const uint8_t *)buf;
-    if (len < EI_NIDENT || memcmp(b, ELFMAG, SELFMAG) != 0) {
-        load_error(path, "not an ELF file (" EXPECT ")");
-        goto out;
-    }
-    if (b[EI_CLASS] != ELFCLASS32) {
-        load_error(path, "%s file (" EXPECT ")",
-                   b[EI_CLASS] == ELFCLASS64 ? "ELF64" : "unknown ELF class");
-        goto out;
-    }
-    if (b[EI_DATA] != ELFDATA2LSB) {
-        load_error(path, "big-endian ELF file (" EXPECT ")");
-        goto out;
-    }
-    if (len < sizeof(Elf32_Ehdr)) {
-        load_error(path, "truncated: the ELF header is incomplete (%zu bytes)",
-                   (size_t)len);
-        goto out;
-    }
-    {
-        Elf32_Ehdr eh;
-        memcpy(&eh, b, sizeof(eh));
-        if (eh.e_machine != EM_386 || eh.e_type != ET_EXEC) {
-            load_error(path, "ELF32 %s %s file (" EXPECT ", an executable "
-                       "(ET_EXEC))", machine_name(eh.e_machine),
-                       type_name(eh.e_type));
-            goto out;
-        }
-    }
-    if (!find_multiboot(path, b, len, &mbflags)) {
-        goto out;
-    }
-    if (mbflags & MB_FLAG_AOUT_KLUDGE) {
-        load_error(path, "multiboot a.out kludge (header flag bit 16) is not "
-                   "supported; link the kernel as a plain ELF executable");
-        goto out;
-    }
-    if (mbflags & MB_FLAG_VIDEO) {
-        /* no graphics: the request is ignored like QEMU with -nographic */
-    }
-
-    elf_version(EV_CURRENT);
-    elf = elf_memory(buf, len);
-    if (elf == NULL || elf_kind(elf) != ELF_K_ELF) {
-        load_error(path, "corrupt ELF file (%s)", elf_errmsg(-1));
-        goto out;
-    }
-    if (!load_segments(path, elf, b, len, out)) {
-        goto out;
-    }
-    if (!build_mbi(path, out)) {
-        goto out;
-    }
-    ok = true;
-out:
-    if (elf != NULL) {
-        elf_end(elf);
-    }
+    ok = load_multiboot_image(path, (const uint8_t *)buf, len, out);
     g_free(buf);
     return ok;
 }

@@ -2,7 +2,7 @@
  * hamt86 - command line front end.
  *
  *   hamt86 [-m MiB] --kernel FILE [-d LOG] [-D logfile] [-dfilter RANGES]
- *          [--stats] [--cosim] [--mmu=MODE] [--list-mmu]
+ *          [--stats] [--cosim] [--mmu=MODE] [--list-mmu] [--backend=jit|interp]
  *
  * Parses the options (GOptionContext), sets up guest RAM and devices,
  * loads the multiboot kernel and runs the execution loop; the process
@@ -22,6 +22,7 @@
 #include "core/mem.h"
 #include "core/os.h"
 #include "frontend/loader.h"
+#include "hamt/hamt.h"
 
 /* after the project headers: glib redefines MIN/MAX itself */
 #include <glib.h>
@@ -31,7 +32,8 @@
 
 /* The memory paths this binary offers (--mmu / --list-mmu). */
 static const MemPath *const mmu_modes[] = {
-    &mempath_flat,
+    &mempath_softmmu,
+    &mempath_hamt,
 };
 
 static gchar *opt_ram;
@@ -40,9 +42,12 @@ static gchar *opt_log;
 static gchar *opt_logfile;
 static gchar *opt_dfilter;
 static gchar *opt_mmu;
+static gchar **opt_watch;
+static gchar *opt_backend;
 static gboolean opt_stats;
 static gboolean opt_cosim;
 static gboolean opt_list_mmu;
+static gchar *opt_host_page;
 
 static GOptionEntry entries[] = {
     { "memory", 'm', 0, G_OPTION_ARG_STRING, &opt_ram,
@@ -62,9 +67,17 @@ static GOptionEntry entries[] = {
     { "cosim", 0, 0, G_OPTION_ARG_NONE, &opt_cosim,
       "Co-simulate every TB against the IR interpreter", NULL },
     { "mmu", 0, 0, G_OPTION_ARG_STRING, &opt_mmu,
-      "Guest memory path (see --list-mmu; default flat)", "MODE" },
+      "Guest memory path (see --list-mmu; default softmmu)", "MODE" },
+    { "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_watch,
+      "Log guest accesses to linear ADDR[:LEN] (softmmu; repeatable)",
+      "ADDR[:LEN]" },
+    { "host-page-size", 0, 0, G_OPTION_ARG_STRING, &opt_host_page,
+      "HAMT: behave as if the host page were SIZE (4k, 16k, 64k)", "SIZE" },
     { "list-mmu", 0, 0, G_OPTION_ARG_NONE, &opt_list_mmu,
       "List the memory paths and exit", NULL },
+    { "backend", 0, 0, G_OPTION_ARG_STRING, &opt_backend,
+      "Code generator: jit (the host backend, default where built) or "
+      "interp (the portable IR interpreter)", "jit|interp" },
     { NULL }
 };
 
@@ -160,6 +173,35 @@ static const MemPath *parse_mmu(const char *name)
     usage_error("--mmu %s: unknown memory path (valid: %s)", name, names->str);
 }
 
+/* Pick the backend named by --backend (jit = this host's code generator). */
+static const HostBackend *parse_backend(const char *name)
+{
+    if (strcmp(name, "interp") == 0) {
+        return &backend_interp;
+    }
+    if (strcmp(name, "jit") == 0 || strcmp(name, "mips") == 0 ||
+        strcmp(name, "loongarch") == 0) {
+#if defined(HAMT86_BACKEND_MIPS)
+        if (strcmp(name, "loongarch") != 0) {
+            return &backend_mips;
+        }
+#elif defined(HAMT86_BACKEND_LOONGARCH)
+        if (strcmp(name, "mips") != 0) {
+            return &backend_loongarch;
+        }
+#endif
+        usage_error("--backend %s: this build has no such JIT backend "
+                    "(valid here: interp%s)", name,
+#if defined(HAMT86_BACKEND_MIPS) || defined(HAMT86_BACKEND_LOONGARCH)
+                    ", jit"
+#else
+                    ""
+#endif
+                    );
+    }
+    usage_error("--backend %s: unknown backend (valid: jit, interp)", name);
+}
+
 int main(int argc, char **argv)
 {
     GOptionContext *ctx;
@@ -175,7 +217,11 @@ int main(int argc, char **argv)
     g_option_context_set_summary(ctx,
         "hamt86 runs an IA-32 multiboot kernel (an ELF32 i386 executable) on "
         "a minimal PC:\nCOM1 at 0x3F8 goes to stdout, writing v to port 0xF4 "
-        "exits with status (v << 1) | 1.");
+        "exits with status (v << 1) | 1.\n"
+        "Other exit statuses: 2 = the guest stopped for good (HLT with "
+        "IF=0, jump to\nunmapped memory, ...; message on stderr), 4 = triple "
+        "fault (\"triple fault at\nEIP ...\" on stderr; qemu-system-i386 "
+        "-no-reboot exits 0 there).");
     if (!g_option_context_parse(ctx, &argc, &argv, &err)) {
         usage_error("%s", err->message);
     }
@@ -208,8 +254,23 @@ int main(int argc, char **argv)
                     "0x1000..0x1fff, 0x1000+0x100, 0x2000)", opt_dfilter);
     }
     machine.opt.ram_mib = opt_ram ? parse_ram(opt_ram) : RAM_DEFAULT_MIB;
-    mem_path = parse_mmu(opt_mmu ? opt_mmu : "flat");
+    mem_path = parse_mmu(opt_mmu ? opt_mmu : mmu_modes[0]->name);
+    if (opt_backend != NULL) {
+        host_backend = parse_backend(opt_backend);   /* tb_init keeps it */
+    }
     machine.opt.mmu_mode = mem_path->name;
+    if (opt_host_page != NULL) {
+        if (strcmp(opt_host_page, "4k") == 0) {
+            hamt_opt_host_page = 4096;
+        } else if (strcmp(opt_host_page, "16k") == 0) {
+            hamt_opt_host_page = 16384;
+        } else if (strcmp(opt_host_page, "64k") == 0) {
+            hamt_opt_host_page = 65536;
+        } else {
+            usage_error("--host-page-size %s: expected 4k, 16k or 64k",
+                        opt_host_page);
+        }
+    }
     machine.opt.stats = opt_stats;
     machine.opt.cosim = opt_cosim;
     machine.opt.nochain = log_enabled(LOG_NOCHAIN);
@@ -237,6 +298,11 @@ int main(int argc, char **argv)
     mem_path->init(env);
     tb_init();
     cpu_reset_multiboot(env, k.entry, k.mbi);
+    for (gchar **w = opt_watch; w != NULL && *w != NULL; w++) {
+        if (!mem_watch_parse(env, *w)) {
+            usage_error("--watch %s: expected ADDR[:LEN] (at most 8)", *w);
+        }
+    }
 
     status = cpu_exec_loop(env);
     if (machine.opt.stats) {

@@ -171,6 +171,9 @@ dispatch_top:
         NEXT();
     OP(insn_start)
         env->eip = op->imm;
+        if (!INTERP_SHADOW) {
+            interp_insns_executed++;   /* exact guest insn count (--stats) */
+        }
         NEXT();
     OP(goto_tb)
         if (!INTERP_SHADOW) {

@@ -19,6 +19,7 @@
 #include "core/log.h"
 #include "core/os.h"
 #include "core/mem.h"
+#include "hamt/hamt.h"
 #include "host-interp/interp.h"
 #include "host-interp/interp-eval.h"
 
@@ -222,16 +223,49 @@ static inline uint32_t interp_extend(uint32_t v, unsigned memop)
     }
 }
 
-/* Guest load: the fast path generated code uses, else the slow path. */
+/* Set by hamt/hamt.c under --mmu=hamt: guest accesses go through the
+ * HAMT windows (weak: unit tests link the interpreter without hamt/). */
+bool interp_mem_hamt;
+#pragma weak hamt_interp_ld
+#pragma weak hamt_interp_st
+
+/* Softmmu TLB hits of the C fast path below (--stats). */
+uint64_t interp_tlb_hits;
+
+/*
+ * The softmmu entry of (idx, addr) when it allows the access without the
+ * slow path: same page, no TLB_* flag, not crossing the page (the C fast
+ * path, unlike generated code, accepts misaligned accesses).
+ */
+static inline uint8_t *interp_tlb_host(CPUX86State *env, uint32_t addr,
+                                       unsigned size, unsigned idx, bool store)
+{
+    const CPUTLBEntry *e = &env->tlb_table[idx][(addr >> GUEST_PAGE_BITS) &
+                                                (CPU_TLB_SIZE - 1)];
+    uint32_t cmp = store ? e->addr_write : e->addr_read;
+
+    if (likely(cmp == (addr & GUEST_PAGE_MASK) &&
+               (addr & ~GUEST_PAGE_MASK) <= GUEST_PAGE_SIZE - size)) {
+        interp_tlb_hits++;
+        return (uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr);
+    }
+    return NULL;
+}
+
+/* Guest load: the softmmu TLB fast path, else the slow path. */
 static inline uint32_t interp_qemu_ld(CPUX86State *env, uint32_t addr,
                                       unsigned memop, unsigned idx)
 {
     unsigned size = 1u << (memop & MO_SIZE);
+    const uint8_t *p;
     uint32_t v;
 
-    if (likely((addr & ~GUEST_PAGE_MASK) <= GUEST_PAGE_SIZE - size &&
-               !(env->mem.pflags[addr >> GUEST_PAGE_BITS] & PF_LOAD_SLOW))) {
-        const uint8_t *p = (const uint8_t *)(env->mem.ram_base + addr);
+    if (interp_mem_hamt) {
+        return hamt_interp_ld(env, addr, memop, idx);   /* hamt/hamt.c */
+    }
+    p = interp_tlb_host(env, addr, size, idx, false);
+
+    if (likely(p != NULL)) {
         if (size == 1) {
             v = *p;
         } else if (size == 2) {
@@ -247,15 +281,20 @@ static inline uint32_t interp_qemu_ld(CPUX86State *env, uint32_t addr,
     return interp_extend(v, memop);
 }
 
-/* Guest store: fast path or slow path. */
+/* Guest store: the softmmu TLB fast path, else the slow path. */
 static inline void interp_qemu_st(CPUX86State *env, uint32_t addr, uint32_t v,
                                   unsigned memop, unsigned idx)
 {
     unsigned size = 1u << (memop & MO_SIZE);
+    uint8_t *p;
 
-    if (likely((addr & ~GUEST_PAGE_MASK) <= GUEST_PAGE_SIZE - size &&
-               !(env->mem.pflags[addr >> GUEST_PAGE_BITS] & PF_STORE_SLOW))) {
-        uint8_t *p = (uint8_t *)(env->mem.ram_base + addr);
+    if (interp_mem_hamt) {
+        hamt_interp_st(env, addr, v, memop, idx);       /* hamt/hamt.c */
+        return;
+    }
+    p = interp_tlb_host(env, addr, size, idx, true);
+
+    if (likely(p != NULL)) {
         if (size == 1) {
             *p = (uint8_t)v;
         } else if (size == 2) {
@@ -377,6 +416,10 @@ static inline void interp_reload(const CPUX86State *env, uint32_t *t)
 
 /* The backend loop (host-interp/interp-loop.h). */
 #define INTERP_FN       interp_run_backend
+/* Executed guest instructions (insn_start ops run by the backend loop, not
+ * the cosim shadow): the exact count --stats prints for the interpreter. */
+uint64_t interp_insns_executed;
+
 #define INTERP_SHADOW   0
 #define INTERP_LBL(n)   Lb_##n
 #include "host-interp/interp-loop.h"

@@ -12,9 +12,10 @@
  *     every dirty temp that is still live is stored to its slot and the
  *     register state is forgotten.
  *
- * Guest memory (flat path): inline pflags check, natural alignment check,
- * one host access at RAMBASE + zero-extended address; misaligned accesses
- * (which may cross a page) and flagged pages go to an out-of-line slow path
+ * Guest memory (softmmu): inline TLB lookup in env->tlb_table[mmu_idx]
+ * (compare word, alignment folded into the compare), one host access at
+ * addend + address; misses, misaligned accesses (which may cross a page)
+ * and flagged entries (MMIO, code, watch) go to an out-of-line slow path
  * at the end of the TB, which calls mem_ld_slow / mem_st_slow with the host
  * address of the inline access as retaddr.  Guest accesses are never placed
  * in branch delay slots.
@@ -26,6 +27,7 @@
 #include "core/mem.h"
 #include "core/exec.h"
 #include "translator/ir.h"
+#include "hamt/hamt.h"
 #include "host-mips/mips-target.h"
 #include "host-mips/mips-emit.h"
 
@@ -39,6 +41,14 @@
 #define REG_SCRATCH (-2)
 
 int mips_mempath_mode = MIPS_MEMPATH_FLAT;
+
+/* The TLB fast path addresses every mode's table with an imm16 from env. */
+BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
+BUILD_ASSERT(offsetof(CPUTLBEntry, addr_read) == 0);
+BUILD_ASSERT(offsetof(CPUTLBEntry, addr_write) == 4);
+BUILD_ASSERT(offsetof(CPUTLBEntry, addend) == 8);
+BUILD_ASSERT(offsetof(CPUX86State, tlb_table) + sizeof(CPUTLBEntry) *
+             CPU_TLB_SIZE * NB_MMU_MODES <= 32767);
 
 /* Operand counts per opcode (IR_call is handled separately). */
 static const uint8_t op_nout[IR_NB_OPS] = {
@@ -66,6 +76,7 @@ typedef struct SlowPath {
     uint32_t save_mask;   /* pool registers to preserve over the call */
     uint8_t is_store, memop, mmu_idx;
     uint8_t addr_reg, val_reg, dst_reg;
+    uint32_t stub_off;    /* where emit_slow_path put it (HAMT site table) */
 } SlowPath;
 
 typedef struct Lower {
@@ -85,6 +96,7 @@ typedef struct Lower {
     unsigned nrelocs;
     SlowPath slow[MAX_SLOW];
     unsigned nslow;
+    int hamt_win;                      /* HAMT: mmu_idx whose window is in t3, -1 */
     bool failed;
 } Lower;
 
@@ -403,6 +415,7 @@ static void place_label(Lower *L, unsigned l)
         return;
     }
     L->label_off[l] = (int32_t)here;
+    L->hamt_win = -1;                  /* HAMT: joins may come without t3 */
     for (unsigned i = 0; i < L->nrelocs; i++) {
         if (L->relocs[i].label == l && !L->s->overflow) {
             uint32_t *insn = (uint32_t *)(void *)(L->s->start + L->relocs[i].off);
@@ -818,12 +831,79 @@ static void lower_env(Lower *L, const IROp *op)
     emit_access(s, store, op->cond, r, off, base);
 }
 
+/* Offset of env->hamt_window[idx] (the HAMT window bases). */
+static int32_t hamt_window_off(unsigned idx)
+{
+    BUILD_ASSERT(offsetof(CPUX86State, hamt_window) + 4 * sizeof(uintptr_t) <= 32767);
+    return (int32_t)(offsetof(CPUX86State, hamt_window) + idx * sizeof(uintptr_t));
+}
+
+/*
+ * HAMT qemu_ld / qemu_st: no check at all, the host MMU does it.
+ *   ld    t3, hamt_window[idx](env)   (once per block / after calls)
+ *   dext  t9, addr, 0, 32
+ *   daddu t9, t9, t3
+ *   l?/s? val, 0(t9)                  <- a HAMT site
+ * A host fault at the site that the refill handler cannot map resumes at
+ * the site's out-of-line slow path (queued like the softmmu's, entered by
+ * the handler instead of a branch); the site table at the end of the TB
+ * maps the site to its stub (hamt_backend_find_site).
+ */
+static void lower_qemu_ldst_hamt(Lower *L, const IROp *op, unsigned a,
+                                 unsigned v, unsigned d)
+{
+    HostAsm *s = L->s;
+    bool store = (op->opc == IR_qemu_st);
+    SlowPath *sp;
+
+    if (L->nslow >= MAX_SLOW) {
+        L->failed = true;
+        return;
+    }
+    if (L->hamt_win != (int)op->imm) {
+        mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(op->imm), MIPS_R_ENV);
+        L->hamt_win = (int)op->imm;
+    }
+    sp = &L->slow[L->nslow++];
+    sp->is_store = store;
+    sp->memop = op->cond;
+    sp->mmu_idx = (uint8_t)op->imm;
+    sp->addr_reg = (uint8_t)a;
+    sp->val_reg = (uint8_t)v;
+    sp->dst_reg = (uint8_t)d;
+    sp->save_mask = busy_mask(L) & ~(store ? 0u : 1u << d);
+    sp->branch_off = UINT32_MAX;       /* no branch: the fault handler enters */
+    mips_dext(s, MIPS_R_TMP1, a, 0, 32);
+    mips_daddu(s, MIPS_R_TMP1, MIPS_R_TMP1, MIPS_R_RAMBASE);
+    sp->access_off = hostasm_offset(s);
+    emit_access(s, store, op->cond, store ? v : d, 0, MIPS_R_TMP1);
+    sp->back_off = hostasm_offset(s);
+}
+
+/* The HAMT site table after the slow paths: {access, stub} offsets per
+ * site, then the count and HAMT_SITE_MAGIC as the TB's last two words
+ * (read-only data: writes into the code cache are costly under qemu-user). */
+static void emit_hamt_site_table(Lower *L)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < L->nslow; i++) {
+        const SlowPath *sp = &L->slow[i];
+        if (sp->branch_off == UINT32_MAX) {
+            hostasm_put32(L->s, sp->access_off);
+            hostasm_put32(L->s, sp->stub_off);
+            n++;
+        }
+    }
+    hostasm_put32(L->s, n);
+    hostasm_put32(L->s, HAMT_SITE_MAGIC);
+}
+
 /* qemu_ld / qemu_st: inline fast path, slow path queued for the TB end. */
 static void lower_qemu_ldst(Lower *L, const IROp *op)
 {
     HostAsm *s = L->s;
     bool store = (op->opc == IR_qemu_st);
-    unsigned size = 1u << (op->cond & MO_SIZE);
     unsigned a, v = 0, d = 0;
     const unsigned at = MIPS_R_TMP0, t9 = MIPS_R_TMP1;
     SlowPath *sp;
@@ -839,10 +919,8 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
         d = def_reg(L, op->args[0]);
     }
 
-    if (mips_mempath_mode == MIPS_MEMPATH_HAMT) {
-        mips_dext(s, t9, a, 0, 32);
-        mips_daddu(s, t9, t9, MIPS_R_RAMBASE);
-        emit_access(s, store, op->cond, store ? v : d, 0, t9);
+    if (mips_mempath_mode == MIPS_MEMPATH_HAMT || mem_path->kind == MEM_KIND_HAMT) {
+        lower_qemu_ldst_hamt(L, op, a, v, d);    /* hamt/: docs/HAMT.md */
         return;
     }
     if (L->nslow >= MAX_SLOW) {
@@ -859,24 +937,42 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     sp->save_mask = busy_mask(L) & ~(store ? 0u : 1u << d);
 
     /*
-     * at = pflags[addr >> 12] & SLOW  (| addr & (size - 1))
-     * bne at, zero, slow
-     *  dext t9, addr, 0, 32          (delay slot)
-     * daddu t9, t9, RAMBASE
-     * l?/s? val, 0(t9)               <- retaddr of the slow path
+     * Softmmu TLB lookup (core/mem.h), 10 host instructions on a hit:
+     *   dext  t9, addr, 12, CPU_TLB_BITS     TLB index
+     *   dsll  t9, t9, CPU_TLB_ENTRY_BITS
+     *   daddu t9, t9, env
+     *   lw    at, tlb_table[idx][0].addr_{read,write}(t9)
+     *   t8 = addr & (page mask | (size - 1))   (2 insns, sign-extended)
+     *   bne   at, t8, slow
+     *    ld   t9, tlb_table[idx][0].addend(t9)   (delay slot: env only)
+     *   daddu t9, t9, addr                   (addend takes the sign-
+     *   l?/s? val, 0(t9)                      extended address) <- retaddr
+     * Flag bits in the compare word and misalignment both mismatch.
      */
-    mips_dext(s, at, a, GUEST_PAGE_BITS, 32 - GUEST_PAGE_BITS);
-    mips_daddu(s, at, at, MIPS_R_PFLAGS);
-    mips_lbu(s, at, 0, at);
-    mips_andi(s, at, at, store ? PF_STORE_SLOW : PF_LOAD_SLOW);
-    if (size > 1) {
-        mips_andi(s, t9, a, size - 1);
-        mips_or(s, at, at, t9);
+    {
+        int32_t base = (int32_t)(offsetof(CPUX86State, tlb_table) +
+                                 (size_t)op->imm * CPU_TLB_SIZE * sizeof(CPUTLBEntry));
+        int32_t cmp_off = base + (int32_t)(store ? offsetof(CPUTLBEntry, addr_write)
+                                                 : offsetof(CPUTLBEntry, addr_read));
+        int32_t add_off = base + (int32_t)offsetof(CPUTLBEntry, addend);
+        unsigned sbits = op->cond & MO_SIZE;
+
+        mips_dext(s, t9, a, GUEST_PAGE_BITS, CPU_TLB_BITS);
+        mips_dsll(s, t9, t9, CPU_TLB_ENTRY_BITS);
+        mips_daddu(s, t9, t9, MIPS_R_ENV);
+        mips_lw(s, at, cmp_off, t9);
+        if (sbits == 0) {
+            mips_srl(s, MIPS_R_TMP2, a, GUEST_PAGE_BITS);
+            mips_sll(s, MIPS_R_TMP2, MIPS_R_TMP2, GUEST_PAGE_BITS);
+        } else {
+            mips_sll(s, MIPS_R_TMP2, a, 0);
+            mips_ins(s, MIPS_R_TMP2, MIPS_ZERO, sbits, GUEST_PAGE_BITS - sbits);
+        }
+        sp->branch_off = hostasm_offset(s);
+        mips_bne(s, at, MIPS_R_TMP2, 0);
+        mips_ld(s, t9, add_off, t9);
+        mips_daddu(s, t9, t9, a);
     }
-    sp->branch_off = hostasm_offset(s);
-    mips_bne(s, at, MIPS_ZERO, 0);
-    mips_dext(s, t9, a, 0, 32);
-    mips_daddu(s, t9, t9, MIPS_R_RAMBASE);
     sp->access_off = hostasm_offset(s);
     emit_access(s, store, op->cond, store ? v : d, 0, t9);
     sp->back_off = hostasm_offset(s);
@@ -890,7 +986,8 @@ static void emit_slow_path(Lower *L, const SlowPath *sp)
     unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
     uintptr_t ra = (uintptr_t)(s->start + sp->access_off);
 
-    if (!s->overflow) {
+    ((SlowPath *)sp)->stub_off = here;
+    if (!s->overflow && sp->branch_off != UINT32_MAX) {
         mips_patch_field_off((uint32_t *)(void *)(s->start + sp->branch_off),
                              ((int32_t)here - (int32_t)(sp->branch_off + 4)) / 4);
     }
@@ -917,6 +1014,9 @@ static void emit_slow_path(Lower *L, const SlowPath *sp)
         mips_emit_call(s, (const void *)mem_ld_slow);
     }
     mips_emit_reload_fixed(s);
+    if (sp->branch_off == UINT32_MAX) {
+        mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(sp->mmu_idx), MIPS_R_ENV);
+    }
     if (!sp->is_store) {
         unsigned d = sp->dst_reg;
         switch (sp->memop & (MO_SIZE | MO_SIGN)) {
@@ -1048,6 +1148,7 @@ static void lower_call(Lower *L, const IROp *op)
     mips_move(s, MIPS_A0, MIPS_R_ENV);
     mips_emit_call(s, h->fn);
     mips_emit_reload_fixed(s);
+    L->hamt_win = -1;                  /* t3 is caller-saved */
     if (h->flags & IRH_RW_GLOBALS) {
         mips_emit_load_globals(s);
     }
@@ -1070,6 +1171,7 @@ static void lower_lookup_and_goto(Lower *L)
     mips_move(s, MIPS_A0, MIPS_R_ENV);
     mips_emit_call(s, (const void *)helper_lookup_tb_ptr);
     mips_emit_reload_fixed(s);
+    L->hamt_win = -1;
     mips_beq(s, MIPS_V0, MIPS_ZERO, 3);
     mips_nop(s);
     mips_jr(s, MIPS_V0);
@@ -1171,6 +1273,7 @@ bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
     L->info = info;
     L->nrelocs = 0;
     L->nslow = 0;
+    L->hamt_win = -1;
     L->failed = false;
     L->lock = 0;
     info->ninsns = 0;
@@ -1196,6 +1299,9 @@ bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
     info->slow_off = hostasm_offset(s);
     for (unsigned i = 0; i < L->nslow && !s->overflow; i++) {
         emit_slow_path(L, &L->slow[i]);
+    }
+    if (mem_path->kind == MEM_KIND_HAMT) {
+        emit_hamt_site_table(L);
     }
     return !s->overflow && !L->failed;
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <signal.h>
+#include <ucontext.h>
 #include <sys/mman.h>
 
 #include "core/os.h"
@@ -127,16 +129,176 @@ size_t os_host_page_size(void)
     return n > 0 ? (size_t)n : 4096;
 }
 
-/* Guest RAM: anonymous, zero-filled, page aligned. */
+/* The memfd behind guest RAM (-1 if RAM is anonymous). */
+static int ram_fd = -1;
+
+/*
+ * Guest RAM: a memfd mapped shared (so HAMT can map its pages again into
+ * the guest windows), falling back to anonymous memory without memfd.
+ */
 void *os_alloc_ram(size_t size)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    int fd = memfd_create("hamt86-ram", MFD_CLOEXEC);
+    void *p;
+
+    if (fd >= 0 && ftruncate(fd, (off_t)size) == 0) {
+        p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_NORESERVE, fd, 0);
+        if (p != MAP_FAILED) {
+            ram_fd = fd;
+            return p;
+        }
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) {
         os_fatal(1, "cannot allocate %zu MiB of guest RAM: %s", size >> 20,
                  strerror(errno));
     }
     return p;
+}
+
+/* The memfd of guest RAM, or -1. */
+int os_ram_fd(void)
+{
+    return ram_fd;
+}
+
+/* PROT_NONE reservation of len bytes. */
+void *os_reserve(size_t len)
+{
+    void *p = mmap(NULL, len, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Fixed shared file mapping, or back to anonymous PROT_NONE (fd < 0). */
+int os_map_fixed(void *addr, size_t len, int prot, int fd, uint64_t off)
+{
+    void *p;
+
+    if (fd < 0) {
+        p = mmap(addr, len, PROT_NONE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0);
+    } else {
+        p = mmap(addr, len, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)off);
+    }
+    return p == MAP_FAILED ? -errno : 0;
+}
+
+/* mprotect. */
+int os_protect(void *addr, size_t len, int prot)
+{
+    return mprotect(addr, len, prot) == 0 ? 0 : -errno;
+}
+
+static OSFaultHandler fault_handler;
+
+/* SIGSEGV/SIGBUS: hand the fault to the engine, else die of the signal. */
+static void fault_signal(int sig, siginfo_t *si, void *ctx)
+{
+    ucontext_t *uc = ctx;
+    OSFault f;
+
+    f.kind = sig == SIGBUS ? OS_FAULT_BUS : OS_FAULT_SEGV;
+    f.addr = (uintptr_t)si->si_addr;
+    f.ctx = ctx;
+#if defined(__x86_64__)
+    f.pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    f.is_write = (uc->uc_mcontext.gregs[REG_ERR] & 2) != 0;
+#elif defined(__mips__)
+    f.pc = (uintptr_t)uc->uc_mcontext.pc;
+    f.is_write = -1;
+#else
+#error "os-posix.c: fault context not implemented for this host"
+#endif
+    if (fault_handler != NULL && fault_handler(&f)) {
+        return;
+    }
+    /* not ours: default action, the retried access kills the process */
+    signal(sig, SIG_DFL);
+}
+
+/* Install the engine's fault handler for SIGSEGV and SIGBUS. */
+bool os_set_fault_handler(OSFaultHandler fn)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = fault_signal;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    fault_handler = fn;
+    return sigaction(SIGSEGV, &sa, NULL) == 0 &&
+           sigaction(SIGBUS, &sa, NULL) == 0;
+}
+
+#if defined(__x86_64__)
+/* Hardware register number -> gregs index. */
+static const int x86_greg[16] = {
+    REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
+    REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+};
+#endif
+
+/* Register n of the interrupted context. */
+uint64_t os_fault_get_reg(const OSFault *f, unsigned n)
+{
+    const ucontext_t *uc = f->ctx;
+#if defined(__x86_64__)
+    return n < 16 ? (uint64_t)uc->uc_mcontext.gregs[x86_greg[n]] : 0;
+#else
+    return n < 32 ? (uint64_t)uc->uc_mcontext.gregs[n] : 0;
+#endif
+}
+
+/* Set register n of the interrupted context ($0 stays zero). */
+void os_fault_set_reg(OSFault *f, unsigned n, uint64_t v)
+{
+    ucontext_t *uc = f->ctx;
+#if defined(__x86_64__)
+    if (n < 16) {
+        uc->uc_mcontext.gregs[x86_greg[n]] = (greg_t)v;
+    }
+#else
+    if (n > 0 && n < 32) {
+        uc->uc_mcontext.gregs[n] = (greg_t)v;
+    }
+#endif
+}
+
+/* Resume at pc. */
+void os_fault_set_pc(OSFault *f, uintptr_t pc)
+{
+    ucontext_t *uc = f->ctx;
+#if defined(__x86_64__)
+    uc->uc_mcontext.gregs[REG_RIP] = (greg_t)pc;
+#else
+    uc->uc_mcontext.pc = (greg_t)pc;
+#endif
+}
+
+/* Resume in fn(arg), as if called from the interrupted code. */
+void os_fault_redirect_call(OSFault *f, void (*fn)(void *), void *arg)
+{
+    ucontext_t *uc = f->ctx;
+#if defined(__x86_64__)
+    /* skip the red zone, align, push a null return address */
+    uintptr_t sp = ((uintptr_t)uc->uc_mcontext.gregs[REG_RSP] - 256) & ~(uintptr_t)15;
+    sp -= 8;
+    *(uint64_t *)sp = 0;
+    uc->uc_mcontext.gregs[REG_RSP] = (greg_t)sp;
+    uc->uc_mcontext.gregs[REG_RDI] = (greg_t)(uintptr_t)arg;
+    uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)fn;
+#elif defined(__mips__)
+    uc->uc_mcontext.gregs[4] = (greg_t)(uintptr_t)arg;    /* a0 */
+    uc->uc_mcontext.gregs[25] = (greg_t)(uintptr_t)fn;    /* t9: PIC entry */
+    uc->uc_mcontext.gregs[31] = 0;                        /* ra */
+    uc->uc_mcontext.pc = (greg_t)(uintptr_t)fn;
+#endif
 }
 
 /* "hamt86: <message>\n" on stderr, then exit. */

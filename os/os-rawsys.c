@@ -12,16 +12,24 @@
  */
 #include "core/os.h"
 #include "core/libc.h"
+#include "os/os-rawsys.h"
 
 #if !defined(__loongarch64) && !defined(__loongarch__)
 #error "os-rawsys.c: only LoongArch64 system calls are implemented"
 #endif
 
+#define NR_openat       56
+#define NR_close        57
+#define NR_read         63
 #define NR_write        64
 #define NR_exit_group   94
 #define NR_clock_gettime 113
 #define NR_munmap       215
 #define NR_mmap         222
+#define NR_mprotect     226
+#define NR_ftruncate    46
+#define NR_rt_sigaction 134
+#define NR_memfd_create 279
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -29,7 +37,15 @@
 #define MAP_PRIVATE   0x02
 #define MAP_ANONYMOUS 0x20
 #define MAP_NORESERVE 0x4000
+#define MAP_SHARED    0x01
+#define MAP_FIXED     0x10
 #define CLOCK_MONOTONIC 1
+#define AT_FDCWD  (-100)
+#define O_RDONLY  0
+#define O_WRONLY  1
+#define O_CREAT   0x40
+#define O_TRUNC   0x200
+#define O_CLOEXEC 0x80000
 #define AT_PAGESZ 6
 
 static size_t host_page_size = 16384;
@@ -112,31 +128,26 @@ void os_free(void *p, size_t size)
     }
 }
 
-/* One RWX buffer inside a single 256 MiB-aligned region. */
+extern char _end[];   /* end of the static image (linker) */
+
+/*
+ * One RWX buffer, asked for right after the static image so that calls
+ * from generated code to the engine's helpers fit a bl (+-128 MiB) or a
+ * pcaddu18i + jirl pair; the backend copes with any placement.  Rounded to
+ * the runtime host page size (16 KiB under qemu-loongarch64).
+ */
 void *os_alloc_code(size_t size)
 {
-    const uintptr_t region = (uintptr_t)256 << 20;
-    size_t len = ALIGN_UP(size, host_page_size) * 2;
-    uint8_t *p = raw_mmap(len, PROT_READ | PROT_WRITE | PROT_EXEC);
-    uintptr_t start, aligned;
+    size_t len = ALIGN_UP(size, host_page_size);
+    uintptr_t hint = ALIGN_UP((uintptr_t)_end + (1u << 20), host_page_size);
+    long r = rawsys6(NR_mmap, (long)hint, (long)len,
+                     PROT_READ | PROT_WRITE | PROT_EXEC,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
-    if (p == NULL) {
+    if (r < 0 && r > -4096) {
         os_fatal(1, "cannot map a %zu byte code buffer", len);
     }
-    size = ALIGN_UP(size, host_page_size);
-    start = (uintptr_t)p;
-    aligned = start;
-    if ((start & ~(region - 1)) != ((start + size - 1) & ~(region - 1))) {
-        aligned = (start + region - 1) & ~(region - 1);
-    }
-    if (aligned > start) {
-        rawsys6(NR_munmap, (long)start, (long)(aligned - start), 0, 0, 0, 0);
-    }
-    if (aligned + size < start + len) {
-        rawsys6(NR_munmap, (long)(aligned + size),
-                (long)(start + len - aligned - size), 0, 0, 0, 0);
-    }
-    return (void *)aligned;
+    return (void *)r;
 }
 
 /* LoongArch: order the stores, then synchronise instruction fetch. */
@@ -164,15 +175,148 @@ size_t os_host_page_size(void)
     return host_page_size;
 }
 
-/* Guest RAM: anonymous, zero-filled, page aligned. */
+/* The memfd behind guest RAM (-1 if RAM is anonymous). */
+static int ram_fd = -1;
+
+/* Guest RAM: a shared memfd mapping (HAMT maps it again), else anonymous. */
 void *os_alloc_ram(size_t size)
 {
-    void *p = raw_mmap(ALIGN_UP(size, host_page_size), PROT_READ | PROT_WRITE);
+    long fd = rawsys6(NR_memfd_create, (long)"hamt86-ram", 1 /* CLOEXEC */,
+                      0, 0, 0, 0);
+    size_t len = ALIGN_UP(size, host_page_size);
+    void *p;
 
+    if (fd >= 0 && rawsys6(NR_ftruncate, fd, (long)len, 0, 0, 0, 0) == 0) {
+        long r = rawsys6(NR_mmap, 0, (long)len, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_NORESERVE, fd, 0);
+        if (!(r < 0 && r > -4096)) {
+            ram_fd = (int)fd;
+            return (void *)r;
+        }
+    }
+    p = raw_mmap(len, PROT_READ | PROT_WRITE);
     if (p == NULL) {
         os_fatal(1, "cannot allocate %zu MiB of guest RAM", size >> 20);
     }
     return p;
+}
+
+/* The memfd of guest RAM, or -1. */
+int os_ram_fd(void)
+{
+    return ram_fd;
+}
+
+/* PROT_NONE reservation of len bytes. */
+void *os_reserve(size_t len)
+{
+    return raw_mmap(ALIGN_UP(len, host_page_size), 0);
+}
+
+/* Fixed shared file mapping, or back to anonymous PROT_NONE (fd < 0). */
+int os_map_fixed(void *addr, size_t len, int prot, int fd, uint64_t off)
+{
+    long r;
+
+    if (fd < 0) {
+        r = rawsys6(NR_mmap, (long)addr, (long)len, 0,
+                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+                    -1, 0);
+    } else {
+        r = rawsys6(NR_mmap, (long)addr, (long)len, prot,
+                    MAP_SHARED | MAP_FIXED, fd, (long)off);
+    }
+    return (r < 0 && r > -4096) ? (int)r : 0;
+}
+
+/* mprotect. */
+int os_protect(void *addr, size_t len, int prot)
+{
+    return (int)rawsys6(NR_mprotect, (long)addr, (long)len, prot, 0, 0, 0);
+}
+
+/*
+ * Signals.  Kernel ucontext on LoongArch64: uc_flags, uc_link, uc_stack
+ * (24 bytes), uc_sigmask (8) + padding to 128 bytes, then the sigcontext
+ * at offset 176 (16-aligned): sc_pc, sc_regs[32], sc_flags.
+ */
+#define SIGBUS_NR  7
+#define SIGSEGV_NR 11
+#define SA_SIGINFO_F 4
+#define UC_MCONTEXT_OFF 176
+
+static OSFaultHandler fault_handler;
+
+/* sigcontext of a kernel ucontext. */
+static uint64_t *la_sigctx(void *uc)
+{
+    return (uint64_t *)(void *)((uint8_t *)uc + UC_MCONTEXT_OFF);
+}
+
+/* Kernel sigaction (no restorer: the kernel provides the trampoline). */
+struct raw_sigaction {
+    void *handler;
+    unsigned long flags;
+    unsigned long mask;
+};
+
+/* SIGSEGV/SIGBUS: hand the fault to the engine, else die of the signal. */
+static void fault_signal(int sig, void *si, void *uc)
+{
+    OSFault f;
+
+    f.kind = sig == SIGBUS_NR ? OS_FAULT_BUS : OS_FAULT_SEGV;
+    f.addr = *(uintptr_t *)(void *)((uint8_t *)si + 16);
+    f.pc = (uintptr_t)la_sigctx(uc)[0];
+    f.is_write = -1;
+    f.ctx = uc;
+    if (fault_handler != NULL && fault_handler(&f)) {
+        return;
+    }
+    {
+        struct raw_sigaction sa = { (void *)0 /* SIG_DFL */, 0, 0 };
+        rawsys6(NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
+    }
+}
+
+/* Install the engine's fault handler for SIGSEGV and SIGBUS. */
+bool os_set_fault_handler(OSFaultHandler fn)
+{
+    struct raw_sigaction sa = { (void *)fault_signal, SA_SIGINFO_F, 0 };
+
+    fault_handler = fn;
+    return rawsys6(NR_rt_sigaction, SIGSEGV_NR, (long)&sa, 0, 8, 0, 0) == 0 &&
+           rawsys6(NR_rt_sigaction, SIGBUS_NR, (long)&sa, 0, 8, 0, 0) == 0;
+}
+
+/* Register n ($r0..$r31) of the interrupted context. */
+uint64_t os_fault_get_reg(const OSFault *f, unsigned n)
+{
+    return n < 32 ? la_sigctx(f->ctx)[1 + n] : 0;
+}
+
+/* Set register n of the interrupted context ($r0 stays zero). */
+void os_fault_set_reg(OSFault *f, unsigned n, uint64_t v)
+{
+    if (n > 0 && n < 32) {
+        la_sigctx(f->ctx)[1 + n] = v;
+    }
+}
+
+/* Resume at pc. */
+void os_fault_set_pc(OSFault *f, uintptr_t pc)
+{
+    la_sigctx(f->ctx)[0] = pc;
+}
+
+/* Resume in fn(arg): a0 = arg, ra = 0 (fn never returns). */
+void os_fault_redirect_call(OSFault *f, void (*fn)(void *), void *arg)
+{
+    uint64_t *sc = la_sigctx(f->ctx);
+
+    sc[1 + 4] = (uint64_t)(uintptr_t)arg;   /* $a0 */
+    sc[1 + 1] = 0;                          /* $ra */
+    sc[0] = (uint64_t)(uintptr_t)fn;
 }
 
 /* "hamt86: <message>\n" on stderr, then exit. */
@@ -190,6 +334,79 @@ void os_fatal(int code, const char *fmt, ...)
     buf[n++] = '\n';
     os_write(2, buf, (size_t)n);
     os_exit(code);
+}
+
+/* Read the whole file at path into os_zalloc memory; 0 or -errno. */
+int rawsys_read_file(const char *path, uint8_t **bufp, size_t *lenp,
+                     size_t *capp)
+{
+    size_t cap = 1u << 20, len = 0;
+    uint8_t *buf;
+    long fd = rawsys6(NR_openat, AT_FDCWD, (long)path, O_RDONLY | O_CLOEXEC,
+                      0, 0, 0);
+
+    if (fd < 0) {
+        return (int)fd;
+    }
+    buf = os_zalloc(cap);
+    for (;;) {
+        long n;
+        if (len == cap) {
+            uint8_t *nb = os_zalloc(cap * 2);
+            memcpy(nb, buf, len);
+            os_free(buf, cap);
+            buf = nb;
+            cap *= 2;
+        }
+        n = rawsys6(NR_read, fd, (long)(buf + len), (long)(cap - len), 0, 0, 0);
+        if (n == -4) {   /* EINTR */
+            continue;
+        }
+        if (n < 0) {
+            rawsys6(NR_close, fd, 0, 0, 0, 0, 0);
+            os_free(buf, cap);
+            return (int)n;
+        }
+        if (n == 0) {
+            break;
+        }
+        len += (size_t)n;
+    }
+    rawsys6(NR_close, fd, 0, 0, 0, 0, 0);
+    *bufp = buf;
+    *lenp = len;
+    *capp = cap;
+    return 0;
+}
+
+/* Create or truncate path for writing; the fd or -errno. */
+int rawsys_open_write(const char *path)
+{
+    return (int)rawsys6(NR_openat, AT_FDCWD, (long)path,
+                        O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644, 0, 0);
+}
+
+/* Text of a (positive) errno value, like strerror for the common ones. */
+const char *rawsys_strerror(int err)
+{
+    switch (err) {
+    case 1: return "Operation not permitted";
+    case 2: return "No such file or directory";
+    case 5: return "Input/output error";
+    case 9: return "Bad file descriptor";
+    case 12: return "Cannot allocate memory";
+    case 13: return "Permission denied";
+    case 20: return "Not a directory";
+    case 21: return "Is a directory";
+    case 22: return "Invalid argument";
+    case 24: return "Too many open files";
+    case 27: return "File too large";
+    case 28: return "No space left on device";
+    case 30: return "Read-only file system";
+    case 36: return "File name too long";
+    case 40: return "Too many levels of symbolic links";
+    default: return "Unknown error";
+    }
 }
 
 int main(int argc, char **argv);

@@ -107,10 +107,11 @@ void gen_update_cc_op(DisasContext *s)
 /* Change the static cc_op (stored lazily by gen_update_cc_op). */
 void gen_set_cc_op(DisasContext *s, int cc_op)
 {
+    /* New operands even when cc_op stays (EFLAGS after EFLAGS: BT, RCR) */
+    tr.cc_op = CC_OP_DYNAMIC;
     if (cc_op == s->cc_op) {
         return;
     }
-    tr.cc_op = CC_OP_DYNAMIC;
     s->cc_op = cc_op;
     /* DYNAMIC means "whatever env holds": nothing left to store. */
     s->cc_op_dirty = cc_op != CC_OP_DYNAMIC;

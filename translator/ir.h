@@ -70,12 +70,8 @@ typedef enum IRCond {
 #define MO_8S   (MO_8 | MO_SIGN)
 #define MO_16S  (MO_16 | MO_SIGN)
 
-/* MMU indices (same numbering the softmmu/HAMT paths use). */
-#define MMU_USER_IDX    0
-#define MMU_KSMAP_IDX   1
-#define MMU_KNOSMAP_IDX 2
-#define MMU_PHYS_IDX    3
-#define NB_MMU_MODES    4
+/* MMU indices: MMU_*_IDX / NB_MMU_MODES from core/mmu.h. */
+#include "core/mmu.h"
 
 /* exit_tb values: returned to the execution loop. */
 #define IR_EXIT_PLAIN    0u      /* no chaining information */

@@ -174,18 +174,25 @@ static uint32_t str_budget(CPUX86State *env, const StrOp *o, unsigned n)
     return MIN(c, (uint32_t)(STR_MAX_ITER - n));
 }
 
-/* Copy one element of size bytes between host pointers. */
+/* Copy one element of size bytes between host pointers.  The element is
+ * read whole before it is written: d and s may overlap (EDI = ESI + 1),
+ * and an inlined memcpy may copy byte by byte (MIPS, unaligned). */
 static inline void str_copy1(uint8_t *d, const uint8_t *s, unsigned size)
 {
+    uint16_t h;
+    uint32_t w;
+
     switch (size) {
     case 1:
         *d = *s;
         break;
     case 2:
-        memcpy(d, s, 2);
+        memcpy(&h, s, 2);
+        memcpy(d, &h, 2);
         break;
     default:
-        memcpy(d, s, 4);
+        memcpy(&w, s, 4);
+        memcpy(d, &w, 4);
         break;
     }
 }

@@ -480,6 +480,9 @@ void helper_single_step(CPUX86State *env)
 /* MMU index for data accesses under the TB's flags. */
 static int tb_mem_idx(uint32_t flags)
 {
+    if (!(flags & HF_PG_MASK)) {
+        return MMU_PHYS_IDX;
+    }
     if ((flags & HF_CPL_MASK) == 3) {
         return MMU_USER_IDX;
     }

@@ -5,12 +5,24 @@
  */
 #include "core/libc.h"
 
-/* Copy n bytes (regions must not overlap). */
+/* True if both pointers are 8-byte aligned. */
+static inline bool both_aligned8(const void *a, const void *b)
+{
+    return (((uintptr_t)a | (uintptr_t)b) & 7) == 0;
+}
+
+/* Copy n bytes (regions must not overlap); 8 bytes a step when aligned
+ * (cosim copies the whole CPU state, softmmu flushes whole TLBs). */
 void *memcpy(void *d, const void *s, size_t n)
 {
     uint8_t *dp = d;
     const uint8_t *sp = s;
 
+    if (both_aligned8(dp, sp)) {
+        for (; n >= 8; n -= 8, dp += 8, sp += 8) {
+            *(uint64_t *)(void *)dp = *(const uint64_t *)(const void *)sp;
+        }
+    }
     while (n--) {
         *dp++ = *sp++;
     }
@@ -24,22 +36,33 @@ void *memmove(void *d, const void *s, size_t n)
     const uint8_t *sp = s;
 
     if (dp < sp) {
-        while (n--) {
-            *dp++ = *sp++;
+        return memcpy(d, s, n);
+    }
+    if (both_aligned8(dp + n, sp + n)) {
+        for (; n >= 8; n -= 8) {
+            *(uint64_t *)(void *)(dp + n - 8) =
+                *(const uint64_t *)(const void *)(sp + n - 8);
         }
-    } else {
-        while (n--) {
-            dp[n] = sp[n];
-        }
+    }
+    while (n--) {
+        dp[n] = sp[n];
     }
     return d;
 }
 
-/* Fill n bytes with c. */
+/* Fill n bytes with c; 8 bytes a step when aligned. */
 void *memset(void *d, int c, size_t n)
 {
     uint8_t *dp = d;
+    uint64_t w = (uint8_t)c * 0x0101010101010101ull;
 
+    while (n > 0 && ((uintptr_t)dp & 7) != 0) {
+        *dp++ = (uint8_t)c;
+        n--;
+    }
+    for (; n >= 8; n -= 8, dp += 8) {
+        *(uint64_t *)(void *)dp = w;
+    }
     while (n--) {
         *dp++ = (uint8_t)c;
     }

@@ -2,31 +2,36 @@
 # tests/difftest/run.sh: random instruction-sequence differential tests.
 #
 # usage: tests/difftest/run.sh [--count N] [--seed S] [--batch-size B]
-#                              [--qemu] [--keep] [HAMT86_CMD ...]
-#   HAMT86_CMD   the emulator command, run as `HAMT86_CMD -m 64 --kernel K`,
-#                e.g.  qemu-mips64el build/mips64el/hamt86
+#                              [--qemu] [--keep] [NAME=COMMAND ...]
+#   NAME=COMMAND an emulator under test, run as `COMMAND -m 64 --kernel K`,
+#                e.g. native=build/native/hamt86
+#                     mips64el="qemu-mips64el build/mips64el/hamt86"
+#                (a bare command without NAME= is one emulator "hamt86")
 #   --count N    sequences in total (default 100000)
-#   --seed S     base seed (default: random; printed); batch b uses S, b
-#   --batch-size sequences per kernel (default 5000)
-#   --qemu       also (or, without HAMT86_CMD, only) run the kernels under
+#   --seed S     base seed (default: $HAMT86_SEED, else random; printed);
+#                batch b uses S, b.  HAMT86_SEED=S reproduces a run.
+#   --batch-size sequences per kernel boot (default 20000, at most 20000)
+#   --qemu       also (or, without emulators, only) run the kernels under
 #                qemu-system-i386 -cpu pentium2: a check of the harness.
 #                CMPXCHG8B is then left out of the sequences: QEMU 7.2
 #                computes its other flags wrongly (seen against the CPU).
 #
 # For each batch gen.py writes a blob of sequences; the native runner (a
-# static i386 Linux program: the real CPU) produces the reference; the
-# same blob is linked into a multiboot kernel that runs under the emulator;
-# compare.py diffs the two, masking flags the SDM leaves undefined.
-# Output files go to $DIFFTEST_OUT (default build/difftest).  The last line
-# is "N passed, N failed" (batches); exit status 1 on any failure.
+# static i386 Linux program: the real CPU; qemu-i386 on hosts that cannot
+# run i386 programs) produces the reference; the same blob is linked into a
+# multiboot kernel that boots once per emulator; compare.py diffs the two,
+# masking flags the SDM leaves undefined.  Output files go to
+# $DIFFTEST_OUT (default build/difftest).  Prints one ok/not ok line per
+# batch x emulator; the last line is "N passed, N failed" (batches); exit
+# status 1 on any failure.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OUT=${DIFFTEST_OUT:-$ROOT/build/difftest}
 COUNT=100000
-BATCH=5000
-SEED=""
+BATCH=20000
+SEED=${HAMT86_SEED:-}
 QEMU=0
 KEEP=0
 while [ $# -gt 0 ]; do
@@ -36,20 +41,33 @@ while [ $# -gt 0 ]; do
     --batch-size) BATCH=$2; shift 2 ;;
     --qemu) QEMU=1; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     --) shift; break ;;
     *) break ;;
     esac
 done
-EMU=("$@")
+# Emulators: NAME=COMMAND words, or one bare command (all the words).
+EMU_NAMES=()
+EMU_CMDS=()
+if [ $# -gt 0 ]; then
+    case $1 in
+    *=*) for e in "$@"; do EMU_NAMES+=("${e%%=*}"); EMU_CMDS+=("${e#*=}"); done ;;
+    *) EMU_NAMES=(hamt86); EMU_CMDS=("$*") ;;
+    esac
+fi
 [ -n "$SEED" ] || SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')
-[ ${#EMU[@]} -gt 0 ] || QEMU=1
+[ ${#EMU_NAMES[@]} -gt 0 ] || QEMU=1
+if [ "$BATCH" -gt 20000 ] || [ "$BATCH" -lt 1 ]; then
+    echo "difftest: --batch-size $BATCH: expected 1..20000 (DT_MAX_SEQ)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
 EMU_TIMEOUT=${EMU_TIMEOUT:-600}
 
 CC=${CLANG:-clang-16}
 LD=${LLD:-ld.lld-16}
 mkdir -p "$OUT/obj"
-echo "difftest: seed $SEED, $COUNT sequences in batches of $BATCH"
+echo "difftest: seed $SEED (HAMT86_SEED=$SEED to reproduce), $COUNT sequences in batches of $BATCH"
 
 # --- build the runners (once) -------------------------------------------------
 NATIVE_FLAGS=(--target=i686-linux-gnu -march=pentiumpro -O2 -ffreestanding
@@ -83,6 +101,28 @@ for src in "$ROOT/tests/guest/lib/boot.S" "$ROOT/tests/guest/lib/lib.c" \
     GOBJ+=("$o")
 done
 
+# --- the oracle --------------------------------------------------------------------
+# The real CPU runs the i386 runner when the kernel can execute 32-bit
+# programs.  Some hosts cannot (x86_64 kernels without IA32 emulation, e.g.
+# PVM/Firecracker guests: "Exec format error"); there the runner runs under
+# qemu-i386 instead, which is a weaker oracle, so say so.  Force a choice
+# with DIFFTEST_ORACLE=native|qemu.
+ORACLE=${DIFFTEST_ORACLE:-}
+if [ -z "$ORACLE" ]; then
+    "$NATIVE" /dev/null >/dev/null 2>&1
+    case $? in
+    126|127) ORACLE=qemu ;;
+    *) ORACLE=native ;;
+    esac
+fi
+case $ORACLE in
+native) ORACLE_CMD=("$NATIVE") ;;
+qemu) ORACLE_CMD=(qemu-i386 -cpu pentium2 "$NATIVE")
+      echo "difftest: this host cannot run i386 programs; the oracle is qemu-i386 (not the real CPU)" ;;
+*) echo "difftest: DIFFTEST_ORACLE must be native or qemu, not '$ORACLE'"
+   echo "0 passed, 1 failed"; exit 1 ;;
+esac
+
 # --- batches ---------------------------------------------------------------------
 pass=0
 fail=0
@@ -92,11 +132,11 @@ for ((b = 0; b < nb; b++)); do
     [ $(( (b + 1) * BATCH )) -le "$COUNT" ] || n=$(( COUNT - b * BATCH ))
     pfx=$OUT/b$b
     genx=()
-    [ $QEMU = 1 ] && genx=(--exclude gen_cmpxchg8b)
+    { [ $QEMU = 1 ] || [ $ORACLE = qemu ]; } && genx=(--exclude gen_cmpxchg8b)
     python3 "$HERE/gen.py" "${genx[@]}" --seed "$SEED" --batch $b --count $n \
         "$pfx.bin" "$pfx.meta" >/dev/null || { fail=$((fail + 1)); continue; }
-    if ! "$NATIVE" "$pfx.bin" >"$pfx.ref" 2>"$pfx.ref.err"; then
-        echo "not ok batch $b: native runner failed (seed $SEED), see $pfx.ref.err"
+    if ! "${ORACLE_CMD[@]}" "$pfx.bin" >"$pfx.ref" 2>"$pfx.ref.err"; then
+        echo "not ok batch $b: $ORACLE runner failed (seed $SEED), see $pfx.ref.err"
         fail=$((fail + 1)); continue
     fi
     printf '    .section .rodata\n    .globl dt_blob, dt_blob_end\n    .balign 4\ndt_blob:\n    .incbin "%s"\ndt_blob_end:\n' \
@@ -106,28 +146,32 @@ for ((b = 0; b < nb; b++)); do
         "${GOBJ[@]}" "$pfx.blob.o" || { echo "not ok batch $b: kernel link failed"; fail=$((fail + 1)); continue; }
     runs=()
     [ $QEMU = 1 ] && runs+=(qemu)
-    [ ${#EMU[@]} -gt 0 ] && runs+=(emu)
+    for ((e = 0; e < ${#EMU_NAMES[@]}; e++)); do runs+=("$e"); done
     for r in "${runs[@]}"; do
+        t0=$(date +%s)
         if [ "$r" = qemu ]; then
+            name=qemu
             timeout "$EMU_TIMEOUT" qemu-system-i386 -M isapc -cpu pentium2 -m 64 \
                 -nographic -no-reboot -monitor none \
                 -device isa-debug-exit,iobase=0xf4 -kernel "$pfx.elf" \
-                </dev/null >"$pfx.qemu.out" 2>"$pfx.qemu.err"
-            name=qemu
+                </dev/null >"$pfx.$name.out" 2>"$pfx.$name.err"
         else
-            timeout "$EMU_TIMEOUT" "${EMU[@]}" -m 64 --kernel "$pfx.elf" \
-                </dev/null >"$pfx.emu.out" 2>"$pfx.emu.err"
-            name=hamt86
+            name=${EMU_NAMES[$r]}
+            read -r -a cmd <<<"${EMU_CMDS[$r]}"
+            timeout "$EMU_TIMEOUT" "${cmd[@]}" -m 64 --kernel "$pfx.elf" \
+                </dev/null >"$pfx.$name.out" 2>"$pfx.$name.err"
         fi
         rc=$?
-        res=$(python3 "$HERE/compare.py" --name $name "$pfx.meta" "$pfx.ref" "$pfx.$r.out")
+        res=$(python3 "$HERE/compare.py" --name "$name" "$pfx.meta" "$pfx.ref" "$pfx.$name.out")
         crc=$?
+        dt=$(( $(date +%s) - t0 ))
         if [ $crc = 0 ]; then
-            pass=$((pass + 1)); echo "ok batch $b $name ($n sequences)"
+            pass=$((pass + 1)); echo "ok batch $b $name ($n sequences, ${dt}s)"
         else
             fail=$((fail + 1))
-            echo "not ok batch $b $name (exit status $rc, seed $SEED)"
+            echo "not ok batch $b $name (exit status $rc, seed $SEED, ${dt}s)"
             echo "$res" | sed 's/^/    /'
+            [ $rc -lt 128 ] || echo "    $name was killed by signal $((rc - 128)); stderr: $pfx.$name.err"
         fi
     done
     [ $KEEP = 1 ] || rm -f "$pfx.blob.S" "$pfx.blob.o"

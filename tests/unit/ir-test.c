@@ -21,6 +21,8 @@
 #include "core/mem.h"
 #include "core/log.h"
 #include "core/os.h"
+#include "core/machine.h"
+#include "hamt/hamt.h"
 #include "translator/ir.h"
 #include "host-interp/interp.h"
 
@@ -28,6 +30,25 @@
 
 uint32_t log_mask;
 int log_fd = 2;
+Stats stats;            /* the interpreter counts executed insns */
+/* The interpreter asks which inline path to take: always the softmmu TLB. */
+static const MemPath ir_test_mempath = { .name = "ir-test",
+                                         .kind = MEM_KIND_SOFTMMU };
+const MemPath *mem_path = &ir_test_mempath;
+
+/* HAMT accessors: never reached (mem_path is not HAMT). */
+uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
+                        unsigned idx)
+{
+    abort();
+}
+
+/* See hamt_interp_ld. */
+void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
+                    unsigned memop, unsigned idx)
+{
+    abort();
+}
 static bool verbose;
 
 void hlog(const char *fmt, ...)
@@ -177,6 +198,15 @@ static void env_init(CPUX86State *env)
     memset(env, 0, sizeof(*env));
     env->mem.ram_base = (uintptr_t)ram;
     env->mem.pflags = pflags;
+    /* softmmu TLBs: pages 0..FAST_PAGES-1 identity (fast), rest slow */
+    memset(env->tlb_table, 0xff, sizeof(env->tlb_table));
+    for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+        for (uint32_t p = 0; p < FAST_PAGES; p++) {
+            env->tlb_table[idx][p].addr_read = p << GUEST_PAGE_BITS;
+            env->tlb_table[idx][p].addr_write = p << GUEST_PAGE_BITS;
+            env->tlb_table[idx][p].addend = (uintptr_t)ram;
+        }
+    }
     env->exception_index = -1;
 }
 

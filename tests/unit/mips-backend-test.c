@@ -130,6 +130,27 @@ void mem_st_slow(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
     ram_wr(ram, addr, val, oi & 7);
 }
 
+/* The lowering reads mem_path->kind: the softmmu TLB fast path. */
+static const MemPath test_mem_path = { .name = "test", .kind = MEM_KIND_SOFTMMU };
+const MemPath *mem_path = &test_mem_path;
+
+/* Softmmu TLBs of every mode: pages 0..15 identity onto ram, page 3 MMIO
+ * (all slow), page 5 code (stores slow), everything else empty (slow). */
+static void tlb_setup(CPUX86State *env)
+{
+    memset(env->tlb_table, 0xff, sizeof(env->tlb_table));
+    for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+        for (uint32_t p = 0; p < RAM_SIZE / GUEST_PAGE_SIZE; p++) {
+            CPUTLBEntry *e = &env->tlb_table[idx][p];
+            uint32_t rf = p == 3 ? TLB_MMIO : 0;
+            uint32_t wf = p == 3 ? TLB_MMIO : p == 5 ? TLB_NOTDIRTY : 0;
+            e->addr_read = (p << GUEST_PAGE_BITS) | rf;
+            e->addr_write = (p << GUEST_PAGE_BITS) | wf;
+            e->addend = (uintptr_t)ram;
+        }
+    }
+}
+
 static void *lookup_result;
 static unsigned nlookups;
 
@@ -544,6 +565,7 @@ static void init_state(CPUX86State *env)
     env->cc_src = rnd();
     env->mem.ram_base = (uintptr_t)ram;
     env->mem.pflags = guest_pflags;
+    tlb_setup(env);
 }
 
 /* Generate, lower, run and compare one random program. */
@@ -679,6 +701,7 @@ static int run_chain(void)
     memset(&env, 0, sizeof(env));
     env.mem.ram_base = (uintptr_t)ram;
     env.mem.pflags = guest_pflags;
+    tlb_setup(&env);
     env.regs[0] = 10;
     r = backend_mips.exec(&env, &tb1);
     if (r != ((uintptr_t)&tb1 | IR_EXIT_SLOT0) || env.regs[0] != 11) {

@@ -419,6 +419,9 @@ void trap_dispatch(TrapFrame *f)
     last_trap.ebx = f->ebx;
     last_trap.esi = f->esi;
     last_trap.edi = f->edi;
+    last_trap.cs = f->cs;
+    last_trap.user_esp = (f->cs & 3) ? (&f->eflags)[1] : 0;
+    last_trap.user_ss = (f->cs & 3) ? (&f->eflags)[2] : 0;
     if (catch_armed) {
         trap_unwind((int)f->vector);
     }

@@ -36,6 +36,7 @@ typedef struct TrapInfo {
     uint32_t count;
     uint32_t vector, err, eip;
     uint32_t eflags, eax, ecx, edx, ebx, esi, edi;
+    uint32_t cs, user_esp, user_ss;   /* ESP/SS pushed on a ring change, else 0 */
 } TrapInfo;
 extern volatile TrapInfo last_trap;
 /* Called for vectors 32..47 (remapped PIC IRQs) instead of recording them. */

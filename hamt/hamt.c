@@ -1,0 +1,973 @@
+/*
+ * hamt86 - the HAMT memory path (--mmu=hamt): refill handler, the table of
+ * live host mappings, flushes, code-page protection, interpreter accessors.
+ *
+ * Division of work:
+ *   - generated code / interpreter: one host access at
+ *     env->hamt_window[idx] + linear (no software TLB compare);
+ *   - hamt_fault (SIGSEGV/SIGBUS): the refill handler.  It walks the guest
+ *     page tables for the window's MMU index and installs the page through
+ *     the driver (hamt-linux.c: mmap of the RAM memfd), then the host
+ *     retries.  Anything it cannot map (guest #PF, MMIO, stores to pages
+ *     with translated code, unaligned accesses, 16 KiB units that are not
+ *     one physical run) is sent to the site's slow path: the PC is moved to
+ *     the out-of-line stub the backend emitted for that access (JIT), or the
+ *     interpreter accessor's recovery point; both call mem_ld_slow /
+ *     mem_st_slow in ordinary context, which is the softmmu C path
+ *     (softmmu-fallback/): it raises the #PF precisely, does MMIO, SMC.
+ *   - every mapping is recorded in maps[] (bounded; FIFO eviction) with a
+ *     (idx, linear unit) hash for flushes and a physical-frame hash for
+ *     write-protecting frames that get translated code.
+ *
+ * The softmmu's own TLB keeps serving C accesses (helpers) and code
+ * fetches, so every flush goes to both.
+ */
+#include "core/base.h"
+#include "core/libc.h"
+#include "core/log.h"
+#include "core/os.h"
+#include "core/mem.h"
+#include "core/mmu.h"
+#include "core/exec.h"
+#include "core/machine.h"
+#include "translator/ir.h"
+#include "hamt/hamt.h"
+
+#define DEBUG_HAMT 0
+
+/* Live map units over all windows: 2 kernel VMAs each at worst, well
+ * under vm.max_map_count (65530). */
+#define HAMT_MAX_MAP    16384
+#define VHASH_BITS      15
+#define FHASH_BITS      14
+/* A fill inside a large guest page (or with paging off) maps up to this
+ * many contiguous units with one call. */
+#define HAMT_RUN_UNITS  16
+/* A site sent to the slow path this often is patched to always take it. */
+#define HAMT_PATCH_THRESHOLD 64
+
+BUILD_ASSERT(HAMT_NB_IDX == NB_MMU_MODES);
+
+typedef struct HamtMap {
+    uint32_t vunit;   /* linear >> unit_bits */
+    uint32_t punit;   /* physical >> unit_bits */
+    int32_t hnext;    /* (idx, vunit) hash chain */
+    int32_t fnext;    /* punit hash chain */
+    uint8_t idx, prot;
+    bool live, global;
+} HamtMap;
+
+HamtStats hamt_stats;
+uint32_t hamt_opt_host_page;
+
+static HamtMap maps[HAMT_MAX_MAP];
+static int32_t vhash[1u << VHASH_BITS];
+static int32_t fhash[1u << FHASH_BITS];
+static uint32_t ring_next;
+static uint32_t nlive[HAMT_NB_IDX];
+static const HamtDriver *drv = &hamt_driver_linux;
+static CPUX86State *hamt_env;
+static unsigned unit_bits = GUEST_PAGE_BITS;
+static uint32_t unit_size = GUEST_PAGE_SIZE;
+/* Linear region covered by large-page fills per index since its flush. */
+static uint32_t large_lo[HAMT_NB_IDX], large_hi[HAMT_NB_IDX];
+/* The interpreter access in flight (its recovery point), or NULL.  The
+ * buffer is static: a local one had its setjmp stores optimised away. */
+static void **volatile hamt_recover;
+static void *hamt_jmpbuf[CPU_JMP_ENV_WORDS];
+
+static void walked_clear(unsigned idx);
+
+/* Hash bucket of (idx, vunit). */
+static inline unsigned vhash_of(unsigned idx, uint32_t vunit)
+{
+    return ((vunit * 0x9e3779b1u) >> (32 - VHASH_BITS)) ^ idx;
+}
+
+/* Hash bucket of a physical unit. */
+static inline unsigned fhash_of(uint32_t punit)
+{
+    return punit & ((1u << FHASH_BITS) - 1);
+}
+
+/* The live entry for (idx, vunit) or -1. */
+static int32_t map_find(unsigned idx, uint32_t vunit)
+{
+    for (int32_t i = vhash[vhash_of(idx, vunit)]; i >= 0; i = maps[i].hnext) {
+        if (maps[i].vunit == vunit && maps[i].idx == idx) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* Unlink entry i from a chain starting at *head (next field at 'fnext'). */
+static void chain_unlink(int32_t *head, int32_t i, bool frame)
+{
+    int32_t *p = head;
+
+    while (*p >= 0) {
+        if (*p == i) {
+            *p = frame ? maps[i].fnext : maps[i].hnext;
+            return;
+        }
+        p = frame ? &maps[*p].fnext : &maps[*p].hnext;
+    }
+}
+
+/* Forget entry i (the caller removes the host mapping). */
+static void map_drop(int32_t i)
+{
+    HamtMap *m = &maps[i];
+
+    chain_unlink(&vhash[vhash_of(m->idx, m->vunit)], i, false);
+    chain_unlink(&fhash[fhash_of(m->punit)], i, true);
+    m->live = false;
+    nlive[m->idx]--;
+}
+
+/* Take a free slot (FIFO: the oldest mapping is evicted when full). */
+static int32_t map_alloc(void)
+{
+    int32_t i = (int32_t)ring_next;
+
+    ring_next = (ring_next + 1) % HAMT_MAX_MAP;
+    if (maps[i].live) {
+        hamt_stats.evictions++;
+        drv->invalidate(maps[i].idx, maps[i].vunit << unit_bits, unit_size);
+        map_drop(i);
+    }
+    return i;
+}
+
+/* Record a new live mapping. */
+static void map_insert(unsigned idx, uint32_t vunit, uint32_t punit,
+                       unsigned prot, bool global)
+{
+    int32_t i = map_alloc();
+    HamtMap *m = &maps[i];
+    unsigned h = vhash_of(idx, vunit), fh = fhash_of(punit);
+
+    m->vunit = vunit;
+    m->punit = punit;
+    m->idx = (uint8_t)idx;
+    m->prot = (uint8_t)prot;
+    m->global = global;
+    m->live = true;
+    m->hnext = vhash[h];
+    vhash[h] = i;
+    m->fnext = fhash[fh];
+    fhash[fh] = i;
+    nlive[idx]++;
+}
+
+/* Drop every entry of idx from the table (host side handled by caller). */
+static void drop_idx_entries(unsigned idx)
+{
+    for (int32_t i = 0; i < HAMT_MAX_MAP; i++) {
+        if (maps[i].live && maps[i].idx == idx) {
+            map_drop(i);
+        }
+    }
+}
+
+/* Remove everything mapped in window idx with one driver call. */
+static void flush_window(unsigned idx)
+{
+    walked_clear(idx);
+    large_lo[idx] = 0xffffffffu;
+    large_hi[idx] = 0;
+    if (nlive[idx] == 0) {
+        return;
+    }
+    drv->invalidate_all(idx);
+    drop_idx_entries(idx);
+}
+
+/* Insertion sort of n unit numbers (n is small in practice). */
+static void sort_units(uint32_t *v, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        unsigned j = i;
+        while (j > 0 && v[j - 1] > x) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
+    }
+}
+
+/* Invalidate sorted units of idx, one driver call per consecutive run. */
+static void invalidate_runs(unsigned idx, uint32_t *v, unsigned n)
+{
+    unsigned i = 0;
+
+    sort_units(v, n);
+    while (i < n) {
+        unsigned j = i + 1;
+        while (j < n && v[j] == v[j - 1] + 1) {
+            j++;
+        }
+        drv->invalidate(idx, v[i] << unit_bits, (j - i) << unit_bits);
+        i = j;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Refill
+ */
+
+enum { FILL_OK, FILL_SLOW, FILL_PF };
+
+/* Guest page pa is plain RAM without MMIO/watch flags. */
+static inline bool page_is_ram(uint32_t pa)
+{
+    return pa < guest_ram_size &&
+           !(guest_pflags[pa >> GUEST_PAGE_BITS] & (PF_NOT_RAM | PF_WATCH));
+}
+
+/* Unit punit holds translated code in any of its guest pages. */
+static bool unit_has_code(uint32_t punit)
+{
+    uint32_t first = (punit << unit_bits) >> GUEST_PAGE_BITS;
+
+    for (uint32_t k = 0; k < unit_size >> GUEST_PAGE_BITS; k++) {
+        if (guest_pflags[first + k] & PF_CODE) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Guest pages walked (so A is set, and D if prot has PAGE_WRITE) since
+ * their last flush, per index: a direct-mapped cache.  A unit larger than
+ * a guest page may be mapped only when all its pages are here; losing an
+ * entry only makes a unit unmappable for a while (conservative).
+ */
+#define WALKED_BITS 10
+typedef struct Walked {
+    uint32_t vpage, ppage;   /* page numbers; vpage ~0 = empty */
+    uint8_t prot;
+    bool global;
+} Walked;
+static Walked walked[HAMT_NB_IDX][1u << WALKED_BITS];
+
+/* Remember a successful walk of linear for idx. */
+static void walked_add(unsigned idx, uint32_t linear, const X86PageResult *res)
+{
+    Walked *w = &walked[idx][(linear >> GUEST_PAGE_BITS) & ((1u << WALKED_BITS) - 1)];
+
+    w->vpage = linear >> GUEST_PAGE_BITS;
+    w->ppage = res->paddr >> GUEST_PAGE_BITS;
+    w->prot = (uint8_t)res->prot;
+    w->global = res->global;
+}
+
+/* Forget everything walked for idx. */
+static void walked_clear(unsigned idx)
+{
+    memset(walked[idx], 0xff, sizeof(walked[idx]));
+}
+
+/* Forget one page of idx. */
+static void walked_drop(unsigned idx, uint32_t linear)
+{
+    Walked *w = &walked[idx][(linear >> GUEST_PAGE_BITS) & ((1u << WALKED_BITS) - 1)];
+
+    if (w->vpage == linear >> GUEST_PAGE_BITS) {
+        w->vpage = ~0u;
+    }
+}
+
+/*
+ * The unit containing linear, given the walk result res for linear: its
+ * first physical address and the protection usable for the whole unit.
+ * With units of 4 KiB that is res itself.  A larger unit needs every
+ * guest page in it walked already (no speculative A/D updates), RAM, one
+ * aligned physical run; its protection is the intersection.  False: the
+ * unit cannot be mapped (yet): the access goes to the softmmu.
+ */
+static bool unit_translate(CPUX86State *env, unsigned idx, uint32_t linear,
+                           const X86PageResult *res, uint32_t *pbase,
+                           unsigned *prot, bool *global)
+{
+    uint32_t vbase = linear & ~(unit_size - 1);
+    uint32_t pa0 = (res->paddr & GUEST_PAGE_MASK) - ((linear & GUEST_PAGE_MASK) - vbase);
+    unsigned p = PAGE_READ | PAGE_WRITE;
+    bool g = true;
+
+    (void)env;
+    if (unit_size == GUEST_PAGE_SIZE) {
+        *pbase = res->paddr & GUEST_PAGE_MASK;
+        *prot = res->prot;
+        *global = res->global;
+        return page_is_ram(*pbase);
+    }
+    if (pa0 & (unit_size - 1)) {
+        return false;
+    }
+    if (idx == MMU_PHYS_IDX || res->page_size >= unit_size) {
+        /* one identity range or one large guest page: one A/D, one prot */
+        for (uint32_t off = 0; off < unit_size; off += GUEST_PAGE_SIZE) {
+            if (!page_is_ram(pa0 + off)) {
+                return false;
+            }
+        }
+        *pbase = pa0;
+        *prot = res->prot;
+        *global = res->global;
+        return true;
+    }
+    for (uint32_t off = 0; off < unit_size; off += GUEST_PAGE_SIZE) {
+        uint32_t vp = (vbase + off) >> GUEST_PAGE_BITS;
+        const Walked *w = &walked[idx][vp & ((1u << WALKED_BITS) - 1)];
+        if (w->vpage != vp || w->ppage != (pa0 + off) >> GUEST_PAGE_BITS ||
+            !page_is_ram(pa0 + off)) {
+            return false;
+        }
+        p &= w->prot;
+        g = g && w->global;
+    }
+    *pbase = pa0;
+    *prot = p;
+    *global = g;
+    return true;
+}
+
+/* Host protection for a unit with guest protection gprot. */
+static unsigned host_prot(unsigned gprot, uint32_t punit)
+{
+    unsigned p = OS_PROT_READ;
+
+    if ((gprot & PAGE_WRITE) && !unit_has_code(punit)) {
+        p |= OS_PROT_WRITE;
+    }
+    return p;
+}
+
+/*
+ * Inside a large guest page (or with paging off): extend the mapping to
+ * the aligned group of HAMT_RUN_UNITS units around the fault if every unit
+ * in it is unmapped, RAM, contiguous and of the same protection.  Returns
+ * the number of units mapped by the single install (>= 1).
+ */
+static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
+                         uint32_t gsize, unsigned prot, bool global)
+{
+    uint32_t run = HAMT_RUN_UNITS << unit_bits;
+    uint32_t vunit = linear >> unit_bits, punit = pbase >> unit_bits;
+    uint32_t vstart = linear & ~(run - 1);
+    uint32_t pstart = pbase - ((linear & ~(unit_size - 1)) - vstart);
+    uint32_t gbase = linear & ~(gsize - 1);
+    unsigned n = 1;
+    bool group = gsize >= run && vstart >= gbase &&
+                 (pstart & (run - 1)) == 0 && pstart < guest_ram_size &&
+                 run <= guest_ram_size - pstart;
+
+    for (uint32_t off = 0; group && off < run; off += unit_size) {
+        uint32_t pu = (pstart + off) >> unit_bits;
+        if (map_find(idx, (vstart + off) >> unit_bits) >= 0 ||
+            !page_is_ram(pstart + off) ||
+            ((prot & OS_PROT_WRITE) && unit_has_code(pu))) {
+            group = false;
+        }
+        for (uint32_t k = 1; group && k < unit_size >> GUEST_PAGE_BITS; k++) {
+            if (!page_is_ram(pstart + off + k * GUEST_PAGE_SIZE)) {
+                group = false;
+            }
+        }
+    }
+    if (group && drv->install(idx, vstart, pstart, run, prot, global) == 0) {
+        for (uint32_t off = 0; off < run; off += unit_size) {
+            map_insert(idx, (vstart + off) >> unit_bits, (pstart + off) >> unit_bits,
+                       prot, global);
+        }
+        n = HAMT_RUN_UNITS;
+    } else {
+        int r = drv->install(idx, vunit << unit_bits, punit << unit_bits,
+                             unit_size, prot, global);
+        if (r != 0) {
+            /* out of host mappings: evict a batch, retry once */
+            for (unsigned k = 0; k < 256; k++) {
+                map_alloc();
+            }
+            ring_next = (ring_next + HAMT_MAX_MAP - 256) % HAMT_MAX_MAP;
+            r = drv->install(idx, vunit << unit_bits, punit << unit_bits,
+                             unit_size, prot, global);
+            if (r != 0) {
+                return 0;
+            }
+        }
+        map_insert(idx, vunit, punit, prot, global);
+    }
+    if (gsize > unit_size) {
+        uint32_t hi = gbase + (gsize - 1);
+        large_lo[idx] = MIN(large_lo[idx], gbase);
+        large_hi[idx] = MAX(large_hi[idx], hi);
+    }
+    return n;
+}
+
+/* Refill for an access to linear in window idx: FILL_* and the cause. */
+static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
+                     bool is_write)
+{
+    X86PageResult res;
+    uint32_t pbase, punit, vunit = linear >> unit_bits;
+    unsigned gprot, prot;
+    bool global;
+    int32_t e;
+    int r;
+
+    r = x86_mmu_walk(env, linear, is_write ? MMU_DATA_STORE : MMU_DATA_LOAD,
+                     (int)idx, &res);
+    if (r != 0) {
+        hamt_stats.fault_pf++;
+        return FILL_PF;
+    }
+    walked_add(idx, linear, &res);
+    if (!page_is_ram(res.paddr & GUEST_PAGE_MASK)) {
+        hamt_stats.fault_mmio++;
+        return FILL_SLOW;
+    }
+    if (!unit_translate(env, idx, linear, &res, &pbase, &gprot, &global)) {
+        hamt_stats.fault_split++;
+        return FILL_SLOW;
+    }
+    punit = pbase >> unit_bits;
+    prot = host_prot(gprot, punit);
+    if (is_write && !(prot & OS_PROT_WRITE)) {
+        if (unit_has_code(punit)) {
+            hamt_stats.fault_smc++;
+        } else {
+            hamt_stats.fault_split++;
+        }
+        return FILL_SLOW;
+    }
+    e = map_find(idx, vunit);
+    if (e >= 0 && maps[e].punit == punit) {
+        /* present with fewer rights: the D-bit (or unprotect) upgrade */
+        if (maps[e].prot != prot) {
+            hamt_stats.fault_dbit++;
+            if (drv->protect(idx, vunit << unit_bits, unit_size, prot) != 0) {
+                return FILL_SLOW;
+            }
+            maps[e].prot = (uint8_t)prot;
+        } else {
+            hamt_stats.fault_miss++;   /* spurious (another index, retry) */
+        }
+        maps[e].global = global;
+        hamt_stats.fills++;
+        return FILL_OK;
+    }
+    if (e >= 0) {
+        map_drop(e);     /* stale frame: the new mmap replaces it */
+    }
+    hamt_stats.fault_miss++;
+    if (idx == MMU_PHYS_IDX) {
+        res.page_size = 4u << 20;
+    }
+    {
+        unsigned n = fill_run(idx, linear, pbase, res.page_size, prot, global);
+        if (n == 0) {
+            hamt_stats.fault_split++;
+            return FILL_SLOW;
+        }
+        hamt_stats.fill_pages += n;
+    }
+    hamt_stats.fills++;
+    return FILL_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * The fault handler
+ */
+
+/* Window index and guest linear address of host address host, or -1. */
+int hamt_window_of(uintptr_t host, uint32_t *linear)
+{
+    for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
+        uintptr_t b = hamt_window_base[i];
+        if (b != 0 && host - b < HAMT_WINDOW_SPAN + HAMT_GUARD_SIZE) {
+            *linear = (uint32_t)(host - b);
+            return host - b >= HAMT_WINDOW_SPAN ? -2 - (int)i : (int)i;
+        }
+    }
+    return -1;
+}
+
+/* Whether the host instruction at pc stores (decoding our own code). */
+static bool host_insn_is_store(uintptr_t pc)
+{
+    uint32_t w;
+
+    memcpy(&w, (const void *)pc, 4);
+#if defined(__mips__)
+    switch (w >> 26) {
+    case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d:
+    case 0x2e: case 0x3f: case 0x38: case 0x3c:
+        return true;
+    default:
+        return false;
+    }
+#elif defined(__loongarch__)
+    /* st.b/h/w/d, stptr.w/d, stx.b/h/w/d */
+    if ((w >> 22) >= 0xa4 && (w >> 22) <= 0xa7) {
+        return true;
+    }
+    if ((w >> 24) == 0x25 || (w >> 24) == 0x27) {
+        return true;
+    }
+    if ((w >> 15) >= 0x7020 && (w >> 15) <= 0x7038 && ((w >> 15) & 7) == 0) {
+        return true;
+    }
+    return false;
+#else
+    (void)w;
+    return false;
+#endif
+}
+
+/* Interpreter recovery: leave the faulting access for its slow path. */
+static NORETURN void hamt_interp_landing(void *arg)
+{
+    void **buf = hamt_recover;
+
+    (void)arg;
+    hamt_recover = NULL;
+    cpu_longjmp(buf);
+}
+
+/* Default backend hook: no JIT HAMT sites in this build. */
+__attribute__((weak)) bool hamt_backend_find_site(uintptr_t pc, HamtSite *site)
+{
+    (void)pc;
+    (void)site;
+    return false;
+}
+
+/* Default backend hook: nothing to patch. */
+__attribute__((weak)) void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub)
+{
+    (void)pc;
+    (void)stub;
+}
+
+/* Slow-path entries per JIT site (direct-mapped by host PC, outside the
+ * code cache: writes there are costly under qemu-user); returns the count. */
+static uint32_t site_hit(uintptr_t pc)
+{
+    static struct { uintptr_t pc; uint32_t hits; } sites[1024];
+    unsigned i = (unsigned)(pc >> 2) & 1023;
+
+    if (sites[i].pc != pc) {
+        sites[i].pc = pc;
+        sites[i].hits = 0;
+    }
+    return ++sites[i].hits;
+}
+
+/* SIGSEGV/SIGBUS: refill, or send the access to its slow path. */
+bool hamt_fault(OSFault *f)
+{
+    uint64_t t0 = os_clock_ns();
+    CPUX86State *env = hamt_env;
+    HamtSite site;
+    uint32_t linear = 0;
+    int idx = hamt_window_of(f->addr, &linear);
+    bool jit, is_write;
+    int r;
+
+    if (idx == -1 || env == NULL) {
+        return false;
+    }
+    jit = hamt_backend_find_site(f->pc, &site);
+    if (!jit && hamt_recover == NULL) {
+        return false;       /* a window access from unknown code: a bug */
+    }
+    hamt_stats.faults++;
+    is_write = f->is_write >= 0 ? f->is_write != 0 : host_insn_is_store(f->pc);
+    if (f->kind == OS_FAULT_BUS) {
+        hamt_stats.fault_unaligned++;
+        r = FILL_SLOW;
+    } else if (idx < -1) {
+        hamt_stats.fault_split++;     /* crossed 4 GiB into the guard */
+        r = FILL_SLOW;
+    } else {
+        r = hamt_fill(env, (unsigned)idx, linear, is_write);
+    }
+    if (DEBUG_HAMT) {
+        hlog("hamt: fault pc %p idx %d lin 0x%08x %s -> %d\n", (void *)f->pc,
+             idx, linear, is_write ? "W" : "R", r);
+    }
+    if (r != FILL_OK) {
+        hamt_stats.fallbacks++;
+        if (jit) {
+            if (r == FILL_SLOW && site_hit(f->pc) == HAMT_PATCH_THRESHOLD) {
+                hamt_stats.patched_sites++;
+                hamt_backend_patch_site(f->pc, site.stub);
+            }
+            os_fault_set_pc(f, site.stub);
+        } else {
+            os_fault_redirect_call(f, hamt_interp_landing, NULL);
+        }
+    }
+    hamt_stats.ns_handler += os_clock_ns() - t0;
+    return true;
+}
+
+/* ------------------------------------------------------------------------
+ * Interpreter accessors
+ */
+
+/* Sign/zero extension per memop. */
+static inline uint32_t extend(uint32_t v, unsigned memop)
+{
+    switch (memop & (MO_SIZE | MO_SIGN)) {
+    case MO_8:   return v & 0xff;
+    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
+    case MO_16:  return v & 0xffff;
+    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
+    default:     return v;
+    }
+}
+
+/* An access's arguments kept in memory across the recovery longjmp (the
+ * landing function does not preserve callee-saved registers). */
+typedef struct SavedAccess {
+    CPUX86State *env;
+    uint32_t addr, val;
+    unsigned oi;
+} SavedAccess;
+static volatile SavedAccess saved;
+
+/* Guest load through the window; faults refill or go to the slow path. */
+uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
+                        unsigned idx)
+{
+    unsigned size = 1u << (memop & MO_SIZE);
+    void **buf = hamt_jmpbuf;
+    uintptr_t host = env->hamt_window[idx] + addr;
+    uint32_t v;
+
+    if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
+        return mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
+    }
+    /* the arguments as the recovery path finds them after the longjmp */
+    saved.env = env;
+    saved.addr = addr;
+    saved.oi = MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx);
+    if (cpu_setjmp(buf)) {
+        hamt_recover = NULL;
+        return mem_ld_slow(saved.env, saved.addr, saved.oi, 0);
+    }
+    hamt_recover = buf;
+    if (size == 1) {
+        v = *(volatile uint8_t *)host;
+    } else if (size == 2) {
+        v = *(volatile uint16_t *)host;
+    } else {
+        v = *(volatile uint32_t *)host;
+    }
+    hamt_recover = NULL;
+    return extend(v, memop);
+}
+
+/* Guest store through the window; faults refill or go to the slow path. */
+void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
+                    unsigned memop, unsigned idx)
+{
+    unsigned size = 1u << (memop & MO_SIZE);
+    void **buf = hamt_jmpbuf;
+    uintptr_t host = env->hamt_window[idx] + addr;
+
+    if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
+        mem_st_slow(env, addr, val, MAKE_OI(memop & MO_SIZE, idx), 0);
+        return;
+    }
+    saved.env = env;
+    saved.addr = addr;
+    saved.val = val;
+    saved.oi = MAKE_OI(memop & MO_SIZE, idx);
+    if (cpu_setjmp(buf)) {
+        hamt_recover = NULL;
+        mem_st_slow(saved.env, saved.addr, saved.val, saved.oi, 0);
+        return;
+    }
+    hamt_recover = buf;
+    if (size == 1) {
+        *(volatile uint8_t *)host = (uint8_t)val;
+    } else if (size == 2) {
+        *(volatile uint16_t *)host = (uint16_t)val;
+    } else {
+        *(volatile uint32_t *)host = val;
+    }
+    hamt_recover = NULL;
+}
+
+/* host-interp/interp.c: route the interpreter's accesses through us. */
+extern bool interp_mem_hamt;
+
+/* ------------------------------------------------------------------------
+ * The MemPath: softmmu for C accesses and fetches, windows for the rest
+ */
+
+/* Reserve the windows, install the handler, publish the bases. */
+static void hamt_init(CPUX86State *env)
+{
+    size_t hp = os_host_page_size();
+    uint32_t want = hamt_opt_host_page ? hamt_opt_host_page : (uint32_t)hp;
+
+    mempath_softmmu.init(env);
+    if (want < hp) {
+        want = (uint32_t)hp;
+    }
+    if (want != 4096 && want != 16384 && want != 65536) {
+        os_fatal(1, "hamt: unsupported host page size %u", want);
+    }
+    unit_size = want;
+    unit_bits = (unsigned)__builtin_ctz(want);
+    if (!hamt_linux_init(unit_bits)) {
+        os_fatal(1, "hamt: cannot set up the guest windows (memfd RAM and "
+                 "4 x 4 GiB of address space are needed)");
+    }
+    memset(vhash, 0xff, sizeof(vhash));
+    memset(fhash, 0xff, sizeof(fhash));
+    for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
+        env->hamt_window[i] = hamt_window_base[i];
+        large_lo[i] = 0xffffffffu;
+        walked_clear(i);
+    }
+    hamt_env = env;
+    interp_mem_hamt = true;
+    if (!os_set_fault_handler(hamt_fault)) {
+        os_fatal(1, "hamt: cannot install the fault handler");
+    }
+}
+
+/* C load (helpers, slow path of the windows): the softmmu. */
+static uint32_t hamt_ld(CPUX86State *env, uint32_t addr, unsigned oi,
+                        uintptr_t ra)
+{
+    hamt_stats.c_accesses++;
+    return mempath_softmmu.ld(env, addr, oi, ra);
+}
+
+/* C store: the softmmu (SMC, MMIO, #PF, page crossing). */
+static void hamt_st(CPUX86State *env, uint32_t addr, uint32_t val,
+                    unsigned oi, uintptr_t ra)
+{
+    hamt_stats.c_accesses++;
+    mempath_softmmu.st(env, addr, val, oi, ra);
+}
+
+/* Code fetch translation: the softmmu's (records fetch faults). */
+static bool hamt_get_phys_code(CPUX86State *env, uint32_t linear,
+                               uint32_t *phys)
+{
+    return mempath_softmmu.get_phys_code(env, linear, phys);
+}
+
+/* Remove units [v0, v0 + n) of idx that are mapped, in batched runs. */
+static void flush_units(unsigned idx, uint32_t v0, uint32_t n)
+{
+    uint32_t buf[64];
+    unsigned k = 0;
+
+    for (uint32_t v = v0; v - v0 < n; v++) {
+        int32_t e = map_find(idx, v);
+        if (e < 0) {
+            continue;
+        }
+        map_drop(e);
+        buf[k++] = v;
+        if (k == ARRAY_SIZE(buf)) {
+            invalidate_runs(idx, buf, k);
+            k = 0;
+        }
+    }
+    if (k) {
+        invalidate_runs(idx, buf, k);
+    }
+}
+
+/* INVLPG: the unit from every window (a large page: the whole index). */
+static void hamt_flush_page(CPUX86State *env, uint32_t linear)
+{
+    mempath_softmmu.flush_page(env, linear);
+    hamt_stats.flush_page++;
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        walked_drop(idx, linear);
+        if (nlive[idx] == 0) {
+            continue;
+        }
+        if (linear >= large_lo[idx] && linear <= large_hi[idx]) {
+            flush_window(idx);
+            continue;
+        }
+        flush_units(idx, linear >> unit_bits, 1);
+    }
+}
+
+/* CR0/CR4 paging changes: every window. */
+static void hamt_flush_all(CPUX86State *env)
+{
+    mempath_softmmu.flush_all(env);
+    hamt_stats.flush_all++;
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        flush_window(idx);
+    }
+}
+
+/* CR3 reload: drop non-global mappings, keep global ones. */
+static void hamt_flush_nonglobal(CPUX86State *env)
+{
+    static uint32_t units[HAMT_MAX_MAP];
+
+    if (mempath_softmmu.flush_nonglobal) {
+        mempath_softmmu.flush_nonglobal(env);
+    } else {
+        mempath_softmmu.flush_all(env);
+    }
+    hamt_stats.flush_nonglobal++;
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        unsigned n = 0, nglobal = 0;
+
+        walked_clear(idx);
+        if (nlive[idx] == 0) {
+            continue;
+        }
+        for (int32_t i = 0; i < HAMT_MAX_MAP; i++) {
+            if (maps[i].live && maps[i].idx == idx && maps[i].global) {
+                nglobal++;
+            }
+        }
+        if (nglobal == 0) {
+            flush_window(idx);
+            continue;
+        }
+        for (int32_t i = 0; i < HAMT_MAX_MAP; i++) {
+            if (maps[i].live && maps[i].idx == idx && !maps[i].global) {
+                units[n++] = maps[i].vunit;
+                map_drop(i);
+            }
+        }
+        /* large-page regions stay: the globals in them survive too */
+        invalidate_runs(idx, units, n);
+    }
+}
+
+/* Drop linear [linear, linear + len) from every window. */
+static void hamt_flush_range(CPUX86State *env, uint32_t linear, uint32_t len)
+{
+    uint32_t v0 = linear >> unit_bits;
+    uint32_t n = (uint32_t)((((uint64_t)linear + len + unit_size - 1) >> unit_bits) - v0);
+
+    if (mempath_softmmu.flush_range) {
+        mempath_softmmu.flush_range(env, linear, len);
+    }
+    hamt_stats.flush_range++;
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        walked_clear(idx);
+        if (nlive[idx] == 0) {
+            continue;
+        }
+        if (n > 4096 || (linear <= large_hi[idx] && linear + len - 1 >= large_lo[idx])) {
+            flush_window(idx);
+        } else {
+            flush_units(idx, v0, n);
+        }
+    }
+}
+
+/* Drop the windows in idxmask. */
+static void hamt_flush_mmuidx(CPUX86State *env, unsigned idxmask)
+{
+    if (mempath_softmmu.flush_mmuidx) {
+        mempath_softmmu.flush_mmuidx(env, idxmask);
+    }
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        if (idxmask & (1u << idx)) {
+            flush_window(idx);
+        }
+    }
+}
+
+/* A frame got translated code: every writable mapping of it -> read-only. */
+static void hamt_protect_code_page(CPUX86State *env, uint32_t phys_page,
+                                   bool has_code)
+{
+    uint32_t punit = phys_page >> unit_bits;
+
+    mempath_softmmu.protect_code_page(env, phys_page, has_code);
+    if (!has_code) {
+        return;     /* writable again on the next write fault */
+    }
+    for (int32_t i = fhash[fhash_of(punit)]; i >= 0; i = maps[i].fnext) {
+        if (maps[i].punit == punit && (maps[i].prot & OS_PROT_WRITE)) {
+            hamt_stats.code_protects++;
+            drv->protect(maps[i].idx, maps[i].vunit << unit_bits, unit_size,
+                         OS_PROT_READ);
+            maps[i].prot = OS_PROT_READ;
+        }
+    }
+}
+
+/* One "name: value" line on stderr. */
+static void stat_line(const char *name, uint64_t v)
+{
+    char buf[128];
+    int n = h_snprintf(buf, sizeof(buf), "  %-28s %llu\n", name,
+                       (unsigned long long)v);
+    os_write(2, buf, (size_t)n);
+}
+
+/* --stats lines of HAMT. */
+void hamt_stats_print(void)
+{
+    const HamtStats *s = &hamt_stats;
+    char buf[96];
+    int n;
+
+    n = h_snprintf(buf, sizeof(buf), "hamt: driver %s, map unit %u KiB\n",
+                   drv->name, unit_size >> 10);
+    os_write(2, buf, (size_t)n);
+    stat_line("host faults", s->faults);
+    stat_line("fills", s->fills);
+    stat_line("pages mapped by fills", s->fill_pages);
+    stat_line("fault: miss", s->fault_miss);
+    stat_line("fault: guest #PF", s->fault_pf);
+    stat_line("fault: D-bit/upgrade", s->fault_dbit);
+    stat_line("fault: SMC (code page)", s->fault_smc);
+    stat_line("fault: MMIO/not RAM", s->fault_mmio);
+    stat_line("fault: split unit", s->fault_split);
+    stat_line("fault: unaligned", s->fault_unaligned);
+    stat_line("fallbacks to slow path", s->fallbacks);
+    stat_line("sites patched to slow", s->patched_sites);
+    stat_line("C accesses (softmmu)", s->c_accesses);
+    stat_line("code-page protects", s->code_protects);
+    stat_line("flush: page", s->flush_page);
+    stat_line("flush: all", s->flush_all);
+    stat_line("flush: nonglobal", s->flush_nonglobal);
+    stat_line("flush: range", s->flush_range);
+    stat_line("evictions", s->evictions);
+    stat_line("driver syscalls", hamt_syscalls);
+    stat_line("refill handler us", s->ns_handler / 1000);
+}
+
+const MemPath mempath_hamt = {
+    .name = "hamt",
+    .kind = MEM_KIND_HAMT,
+    .init = hamt_init,
+    .ld = hamt_ld,
+    .st = hamt_st,
+    .get_phys_code = hamt_get_phys_code,
+    .flush_page = hamt_flush_page,
+    .flush_all = hamt_flush_all,
+    .flush_nonglobal = hamt_flush_nonglobal,
+    .flush_range = hamt_flush_range,
+    .flush_mmuidx = hamt_flush_mmuidx,
+    .protect_code_page = hamt_protect_code_page,
+};

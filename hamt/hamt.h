@@ -1,0 +1,97 @@
+/*
+ * hamt86 - HAMT: hardware-assisted memory translation (docs/HAMT.md).
+ *
+ * The HAMT memory path (mempath_hamt, --mmu=hamt) lets generated code
+ * access guest memory with one host load/store at
+ * window_base[mmu_idx] + zero_extend(guest linear address).  The host MMU
+ * checks the access; a miss is a host fault that hamt_fault() handles like
+ * a TLB refill: run the guest page walk, install the page through the
+ * host-TLB driver (HamtDriver) and retry, or send the access to the slow
+ * path (guest #PF, MMIO, code pages, unaligned, unmappable host pages).
+ */
+#ifndef HAMT86_HAMT_H
+#define HAMT86_HAMT_H
+
+#include "core/base.h"
+#include "core/cpu.h"
+#include "core/os.h"
+
+#define HAMT_NB_IDX 4
+
+/*
+ * The host-TLB driver: what the refill handler and the flushes need from
+ * whatever holds the translations (Linux windows, or a real TLB).
+ * Addresses are guest linear / guest physical; len is a multiple of the
+ * driver's map unit (1 << unit_bits).
+ */
+typedef struct HamtDriver {
+    const char *name;
+    /* Map guest linear [va, va + len) of index idx to physical pa. 0 or -errno. */
+    int (*install)(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
+                   unsigned prot, bool global);
+    /* Change the protection of an installed range (same frames). */
+    int (*protect)(unsigned idx, uint32_t va, uint32_t len, unsigned prot);
+    /* Remove [va, va + len) of index idx. */
+    void (*invalidate)(unsigned idx, uint32_t va, uint32_t len);
+    /* Remove everything of index idx (one syscall / one invtlb). */
+    void (*invalidate_all)(unsigned idx);
+    /* The index the CPU runs with now (privileged: the ASID to use). */
+    void (*switch_context)(unsigned idx);
+} HamtDriver;
+
+extern const HamtDriver hamt_driver_linux;
+
+/* Linux user-space driver: window bases (env->hamt_window) and geometry. */
+#define HAMT_WINDOW_SPAN  ((uint64_t)1 << 32)
+#define HAMT_GUARD_SIZE   ((uint64_t)1 << 16)
+extern uintptr_t hamt_window_base[HAMT_NB_IDX];
+bool hamt_linux_init(unsigned unit_bits);
+/* Number of map/unmap/protect system calls made by the driver. */
+extern uint64_t hamt_syscalls;
+
+/* Options (frontend): host page size to emulate (0: the real one). */
+extern uint32_t hamt_opt_host_page;
+
+/* Statistics for --stats. */
+typedef struct HamtStats {
+    uint64_t faults, fills, fill_pages, fault_miss, fault_pf, fault_dbit,
+             fault_smc, fault_mmio, fault_split, fault_unaligned,
+             fault_wprot, fallbacks, patched_sites, flush_page, flush_all,
+             flush_nonglobal, flush_range, evictions, code_protects,
+             c_accesses, ns_handler;
+} HamtStats;
+extern HamtStats hamt_stats;
+void hamt_stats_print(void);
+
+/*
+ * Backend hook: the slow-path stub of the HAMT access at host pc; patch
+ * makes the site always take the stub.  Implemented by
+ * the JIT backend (host-mips/mips-lower.c); false if pc is not a site.
+ */
+typedef struct HamtSite {
+    uintptr_t stub;
+} HamtSite;
+bool hamt_backend_find_site(uintptr_t pc, HamtSite *site);
+/* JIT backends end each TB with a site table: {access offset, stub offset}
+ * words per site, then the count, then this magic word. */
+#define HAMT_SITE_MAGIC 0x544d4148u   /* "HAMT" */
+void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub);
+
+/* The window index a host address belongs to, or -1. */
+int hamt_window_of(uintptr_t host, uint32_t *linear);
+
+/* Interpreter accessors (host-interp/): one host access through the
+ * window, faults resolved by hamt_fault (refill / slow path). */
+uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
+                        unsigned idx);
+void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
+                    unsigned memop, unsigned idx);
+
+/* The HAMT memory path (--mmu=hamt). */
+struct MemPath;
+extern const struct MemPath mempath_hamt;
+
+/* The refill handler (installed with os_set_fault_handler by init). */
+bool hamt_fault(OSFault *f);
+
+#endif

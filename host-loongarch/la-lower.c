@@ -1,0 +1,1411 @@
+/*
+ * hamt86 - IR -> LoongArch64 lowering with a local register allocator.
+ *
+ * The same model as the MIPS backend (host-mips/mips-lower.c); see
+ * la-target.h for the register map:
+ *   - globals (guest EAX..EDI) are pinned in s0..s7;
+ *   - constants are used as immediates when an immediate form exists,
+ *     otherwise materialised into a pool register for one op ($zero for 0);
+ *   - ordinary temps get a pool register on definition or first use and
+ *     have a 4-byte home slot in the frame (sp + LA_SPILL_OFF + 4 * t,
+ *     reached with ldptr.w/stptr.w).  A pre-pass computes the last read of
+ *     every temp (extended over backward branches); at basic-block ends and
+ *     around helper calls every dirty temp that is still live is stored to
+ *     its slot and the register state is forgotten.
+ *
+ * Guest memory: one lowering function per memory-path kind
+ * (lower_ldst_softmmu, lower_ldst_hamt), chosen by mem_path->kind at
+ * translation time.  The softmmu path does an inline TLB lookup (which
+ * also rejects misaligned addresses), then one host access at
+ * addend + linear; misses go to an out-of-line slow path at the end of the
+ * TB, which calls mem_ld_slow / mem_st_slow with the host address of the
+ * inline access as retaddr.  The HAMT path is one host access through the
+ * window of the access's MMU index; its slow path is entered by the host
+ * fault handler (hamt/hamt.c) through the TB's site table.
+ */
+#include "core/base.h"
+#include "core/libc.h"
+#include "core/log.h"
+#include "core/os.h"
+#include "core/mem.h"
+#include "core/exec.h"
+#include "translator/ir.h"
+#include "hamt/hamt.h"
+#include "host-loongarch/la-target.h"
+#include "host-loongarch/la-emit.h"
+
+#ifndef DEBUG_LA_RA
+#define DEBUG_LA_RA 0
+#endif
+
+#define MAX_RELOCS 1024
+#define MAX_SLOW   512
+#define REG_FREE    (-1)
+#define REG_SCRATCH (-2)
+
+/* Operand counts per opcode (IR_call is handled separately). */
+static const uint8_t op_nout[IR_NB_OPS] = {
+#define IR_OP(name, nout, nin, flags) nout,
+#include "translator/ir-ops.def"
+#undef IR_OP
+};
+static const uint8_t op_nin[IR_NB_OPS] = {
+#define IR_OP(name, nout, nin, flags) nin,
+#include "translator/ir-ops.def"
+#undef IR_OP
+};
+
+/* Kinds of label branches. */
+enum { BR_ALWAYS, BR_EQ, BR_NE, BR_LT, BR_GE, BR_LTU, BR_GEU, BR_EQZ, BR_NEZ };
+
+/* A forward branch to a label, patched when the label is placed. */
+typedef struct Reloc {
+    uint32_t off;        /* offset of the branch instruction */
+    uint16_t label;
+    uint8_t kind;        /* BR_* */
+} Reloc;
+
+/* One out-of-line guest memory slow path. */
+typedef struct SlowPath {
+    uint32_t branch_off;  /* the bnez leaving the fast path */
+    uint32_t access_off;  /* the inline host access (retaddr) */
+    uint32_t back_off;    /* where to resume */
+    uint32_t save_mask;   /* pool registers to preserve over the call */
+    uint8_t is_store, memop, mmu_idx;
+    uint8_t addr_reg, val_reg, dst_reg;
+    bool long_branch;     /* xor + bnez instead of bne */
+    bool hamt;            /* HAMT site: entered by the fault handler */
+    uint32_t stub_off;    /* where emit_slow_path put it (HAMT site table) */
+} SlowPath;
+
+typedef struct Lower {
+    HostAsm *s;
+    const IRFunc *f;
+    const TranslationBlock *tb;
+    LaTbInfo *info;
+    unsigned cur;                      /* index of the op being lowered */
+    uint32_t lock;                     /* registers in use by this op */
+    int8_t temp_reg[IR_MAX_TEMPS];     /* host reg or -1 */
+    bool temp_dirty[IR_MAX_TEMPS];     /* reg newer than the frame slot */
+    int32_t last_use[IR_MAX_TEMPS];    /* last op index reading the temp */
+    int16_t reg_temp[32];              /* temp, REG_FREE or REG_SCRATCH */
+    int32_t label_pos[IR_MAX_LABELS];  /* op index of set_label (-1: none) */
+    int32_t label_off[IR_MAX_LABELS];  /* host offset (-1: not yet) */
+    Reloc relocs[MAX_RELOCS];
+    unsigned nrelocs;
+    SlowPath slow[MAX_SLOW];
+    unsigned nslow;
+    int hamt_win;         /* HAMT: mmu_idx whose window is in RAMBASE, -1 */
+    bool long_branches;   /* slow-path branches with 21-bit reach */
+    bool branch_range;    /* a bne did not reach its slow path */
+    bool failed;
+} Lower;
+
+static Lower lower_state;
+
+/* Frame slot offset of temp t. */
+static int32_t temp_slot(IRTemp t)
+{
+    return LA_SPILL_OFF + 4 * (int32_t)t;
+}
+
+/* ---------------------------------------------------------------------- */
+/* liveness pre-pass                                                      */
+
+/* Input temps of op (outputs excluded); returns the count. */
+static unsigned op_inputs(const IROp *op, const IRTemp **in)
+{
+    if (op->opc == IR_call) {
+        const IRHelperInfo *h = &ir_helpers[op->imm];
+        unsigned first = h->has_ret ? 1 : 0;
+        *in = &op->args[first];
+        return op->nargs > first ? op->nargs - first : 0;
+    }
+    *in = &op->args[op_nout[op->opc]];
+    return op_nin[op->opc];
+}
+
+/* Output temp of op or IR_NO_TEMP. */
+static IRTemp op_output(const IROp *op)
+{
+    if (op->opc == IR_call) {
+        const IRHelperInfo *h = &ir_helpers[op->imm];
+        return (h->has_ret && op->nargs > 0) ? op->args[0] : IR_NO_TEMP;
+    }
+    return op_nout[op->opc] ? op->args[0] : IR_NO_TEMP;
+}
+
+/* Compute last_use[] and label positions; extend over backward branches. */
+static void compute_liveness(Lower *L)
+{
+    const IRFunc *f = L->f;
+    bool changed;
+
+    for (unsigned t = 0; t < f->ntemps; t++) {
+        L->last_use[t] = -1;
+    }
+    for (unsigned l = 0; l < IR_MAX_LABELS; l++) {
+        L->label_pos[l] = -1;
+        L->label_off[l] = -1;
+    }
+    for (unsigned i = 0; i < f->nops; i++) {
+        const IROp *op = &f->ops[i];
+        const IRTemp *in;
+        unsigned n = op_inputs(op, &in);
+
+        for (unsigned k = 0; k < n; k++) {
+            if (in[k] != IR_NO_TEMP && in[k] < f->ntemps) {
+                L->last_use[in[k]] = (int32_t)i;
+            }
+        }
+        if (op->opc == IR_set_label && op->imm < IR_MAX_LABELS) {
+            L->label_pos[op->imm] = (int32_t)i;
+        }
+    }
+    /* A loop keeps every temp it touches alive up to its back edge. */
+    do {
+        changed = false;
+        for (unsigned j = 0; j < f->nops; j++) {
+            const IROp *op = &f->ops[j];
+            int32_t p;
+
+            if (op->opc != IR_br && op->opc != IR_brcond) {
+                continue;
+            }
+            p = op->imm < IR_MAX_LABELS ? L->label_pos[op->imm] : -1;
+            if (p < 0 || p >= (int32_t)j) {
+                continue;
+            }
+            for (unsigned i = (unsigned)p; i <= j; i++) {
+                const IROp *o = &f->ops[i];
+                const IRTemp *in;
+                unsigned n = op_inputs(o, &in);
+                IRTemp out = op_output(o);
+
+                for (unsigned k = 0; k <= n; k++) {
+                    IRTemp t = k < n ? in[k] : out;
+                    if (t != IR_NO_TEMP && t < f->ntemps &&
+                        f->temps[t].kind == IR_TEMP_NORMAL &&
+                        L->last_use[t] <= (int32_t)j) {
+                        /* live past the back edge's own sync */
+                        L->last_use[t] = (int32_t)j + 1;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    } while (changed);
+}
+
+/* ---------------------------------------------------------------------- */
+/* register allocator                                                     */
+
+/* Store temp t's register to its slot if that is needed. */
+static void spill_temp(Lower *L, IRTemp t)
+{
+    if (L->temp_dirty[t]) {
+        la_stptr_w(L->s, (unsigned)L->temp_reg[t], LA_SP, temp_slot(t) >> 2);
+        L->temp_dirty[t] = false;
+    }
+}
+
+/* Forget what register r holds (no store). */
+static void free_reg(Lower *L, unsigned r)
+{
+    int t = L->reg_temp[r];
+
+    if (t >= 0) {
+        L->temp_reg[t] = -1;
+        L->temp_dirty[t] = false;
+    }
+    L->reg_temp[r] = REG_FREE;
+}
+
+/* Pick a free pool register, evicting the one used furthest away. */
+static unsigned alloc_reg(Lower *L)
+{
+    int best = -1;
+    int32_t best_use = -2;
+
+    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
+        if ((LA_POOL_MASK & (1u << r)) && !(L->lock & (1u << r)) &&
+            L->reg_temp[r] == REG_FREE) {
+            L->lock |= 1u << r;
+            return r;
+        }
+    }
+    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
+        int t;
+        if (!(LA_POOL_MASK & (1u << r)) || (L->lock & (1u << r))) {
+            continue;
+        }
+        t = L->reg_temp[r];
+        if (t >= 0 && L->last_use[t] > best_use) {
+            best_use = L->last_use[t];
+            best = (int)r;
+        }
+    }
+    if (best < 0) {
+        os_fatal(1, "loongarch backend: out of registers at op %u", L->cur);
+    }
+    if (L->last_use[L->reg_temp[best]] > (int32_t)L->cur) {
+        spill_temp(L, (IRTemp)L->reg_temp[best]);
+    }
+    free_reg(L, (unsigned)best);
+    L->lock |= 1u << best;
+    return (unsigned)best;
+}
+
+/* True (and *v set) if t is a constant. */
+static bool temp_const(Lower *L, IRTemp t, uint32_t *v)
+{
+    if (L->f->temps[t].kind == IR_TEMP_CONST) {
+        *v = L->f->temps[t].val;
+        return true;
+    }
+    return false;
+}
+
+/* Register holding input t for the current op (loads it if needed). */
+static unsigned use_reg(Lower *L, IRTemp t)
+{
+    const IRTempInfo *ti = &L->f->temps[t];
+    unsigned r;
+
+    if (ti->kind == IR_TEMP_GLOBAL) {
+        return LA_R_GUEST0 + t;
+    }
+    if (ti->kind == IR_TEMP_CONST) {
+        if (ti->val == 0) {
+            return LA_ZERO;
+        }
+        r = alloc_reg(L);
+        L->reg_temp[r] = REG_SCRATCH;
+        la_emit_li32(L->s, r, ti->val);
+        return r;
+    }
+    if (L->temp_reg[t] >= 0) {
+        r = (unsigned)L->temp_reg[t];
+        L->lock |= 1u << r;
+        return r;
+    }
+    r = alloc_reg(L);
+    la_ldptr_w(L->s, r, LA_SP, temp_slot(t) >> 2);
+    L->temp_reg[t] = (int8_t)r;
+    L->reg_temp[r] = (int16_t)t;
+    L->temp_dirty[t] = false;
+    return r;
+}
+
+/* After the inputs are loaded: free dead inputs and const scratch regs so
+ * that the output may reuse them (every sequence below is alias-safe). */
+static void release_inputs(Lower *L)
+{
+    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
+        int t = L->reg_temp[r];
+        if (!(L->lock & (1u << r))) {
+            continue;
+        }
+        if (t == REG_SCRATCH ||
+            (t >= 0 && L->last_use[t] <= (int32_t)L->cur)) {
+            free_reg(L, r);
+            L->lock &= ~(1u << r);
+        }
+    }
+}
+
+/* Register to write output t into (marks it dirty). */
+static unsigned def_reg(Lower *L, IRTemp t)
+{
+    const IRTempInfo *ti = &L->f->temps[t];
+    unsigned r;
+
+    if (ti->kind == IR_TEMP_GLOBAL) {
+        return LA_R_GUEST0 + t;
+    }
+    if (ti->kind == IR_TEMP_CONST) {
+        os_fatal(1, "loongarch backend: write to constant temp %u", t);
+    }
+    if (L->temp_reg[t] >= 0) {
+        r = (unsigned)L->temp_reg[t];
+    } else {
+        r = alloc_reg(L);
+        L->temp_reg[t] = (int8_t)r;
+        L->reg_temp[r] = (int16_t)t;
+    }
+    L->lock |= 1u << r;
+    L->temp_dirty[t] = true;
+    return r;
+}
+
+/* End of one op: drop dead temps and scratch registers, unlock. */
+static void end_op(Lower *L)
+{
+    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
+        int t = L->reg_temp[r];
+        if (t == REG_SCRATCH || (t >= 0 && L->last_use[t] <= (int32_t)L->cur)) {
+            free_reg(L, r);
+        }
+    }
+    L->lock = 0;
+}
+
+/* Basic-block boundary: store live dirty temps, forget all registers. */
+static void sync_all(Lower *L)
+{
+    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
+        int t = L->reg_temp[r];
+        if (t >= 0 && L->last_use[t] > (int32_t)L->cur) {
+            spill_temp(L, (IRTemp)t);
+        }
+        if (t != REG_FREE) {
+            free_reg(L, r);
+        }
+    }
+}
+
+/* Mask of pool registers currently holding something. */
+static uint32_t busy_mask(Lower *L)
+{
+    uint32_t m = 0;
+
+    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
+        if (L->reg_temp[r] >= 0) {
+            m |= 1u << r;
+        }
+    }
+    return m;
+}
+
+/* ---------------------------------------------------------------------- */
+/* control flow                                                           */
+
+/* Emit a branch of kind k (operands rj, rd) with displacement disp words. */
+static void emit_branch(HostAsm *s, int k, unsigned rj, unsigned rd,
+                        int32_t disp)
+{
+    switch (k) {
+    case BR_ALWAYS: la_b(s, disp); break;
+    case BR_EQ: la_beq(s, rj, rd, disp); break;
+    case BR_NE: la_bne(s, rj, rd, disp); break;
+    case BR_LT: la_blt(s, rj, rd, disp); break;
+    case BR_GE: la_bge(s, rj, rd, disp); break;
+    case BR_LTU: la_bltu(s, rj, rd, disp); break;
+    case BR_GEU: la_bgeu(s, rj, rd, disp); break;
+    case BR_EQZ: la_beqz(s, rj, disp); break;
+    default: la_bnez(s, rj, disp); break;
+    }
+}
+
+/* Patch the displacement of a branch of kind k at insn. */
+static void patch_branch(uint32_t *insn, int k, int32_t disp)
+{
+    switch (k) {
+    case BR_ALWAYS: la_patch_b(insn, disp); break;
+    case BR_EQZ: la_patch_beqz(insn, disp); break;
+    case BR_NEZ: la_patch_bnez(insn, disp); break;
+    default: la_patch_beq(insn, disp); break;   /* same offs16 field */
+    }
+}
+
+/* Branch of kind k to label l, patched later if the label is still ahead. */
+static void branch_to_label(Lower *L, int k, unsigned rj, unsigned rd,
+                            unsigned l)
+{
+    HostAsm *s = L->s;
+    uint32_t off = hostasm_offset(s);
+    int32_t disp = 0;
+
+    if (l < IR_MAX_LABELS && L->label_off[l] >= 0) {
+        disp = (L->label_off[l] - (int32_t)off) / 4;
+    } else if (L->nrelocs < MAX_RELOCS) {
+        L->relocs[L->nrelocs].off = off;
+        L->relocs[L->nrelocs].label = (uint16_t)l;
+        L->relocs[L->nrelocs].kind = (uint8_t)k;
+        L->nrelocs++;
+    } else {
+        L->failed = true;
+    }
+    emit_branch(s, k, rj, rd, disp);
+}
+
+/* Patch every pending branch to label l, now placed at the current offset. */
+static void place_label(Lower *L, unsigned l)
+{
+    uint32_t here = hostasm_offset(L->s);
+
+    if (l >= IR_MAX_LABELS) {
+        L->failed = true;
+        return;
+    }
+    L->label_off[l] = (int32_t)here;
+    L->hamt_win = -1;                  /* HAMT: joins may come without it */
+    for (unsigned i = 0; i < L->nrelocs; i++) {
+        if (L->relocs[i].label == l && !L->s->overflow) {
+            uint32_t *insn = (uint32_t *)(void *)(L->s->start + L->relocs[i].off);
+            patch_branch(insn, L->relocs[i].kind,
+                         ((int32_t)here - (int32_t)L->relocs[i].off) / 4);
+        }
+    }
+}
+
+/* Jump to the epilogue with a0 = (uintptr_t)tb | val. */
+static void emit_exit(Lower *L, uint32_t val)
+{
+    HostAsm *s = L->s;
+
+    la_emit_li64(s, LA_R_RET, (uint64_t)((uintptr_t)L->tb | val));
+    la_emit_jump_abs(s, LA_ZERO, la_epilogue_code);
+}
+
+/*
+ * Evaluate cond(a, b) into a register r such that the condition holds iff
+ * (r != 0) == *nz.  r is either TMP0 or an input register.
+ */
+static unsigned emit_cond(Lower *L, IRCond c, IRTemp ta, IRTemp tb, bool *nz)
+{
+    HostAsm *s = L->s;
+    uint32_t bv = 0;
+    bool bc = temp_const(L, tb, &bv);
+    int32_t sb = (int32_t)bv;
+    unsigned a = use_reg(L, ta);
+    unsigned b;
+    const unsigned t0 = LA_R_TMP0;
+
+    switch (c) {
+    case IR_COND_EQ:
+    case IR_COND_NE:
+        *nz = (c == IR_COND_NE);
+        if (bc && bv == 0) {
+            return a;
+        }
+        if (bc && la_fits_u12(bv)) {
+            la_xori(s, t0, a, bv);
+        } else {
+            b = use_reg(L, tb);
+            la_xor(s, t0, a, b);
+        }
+        return t0;
+    case IR_COND_LT:
+    case IR_COND_GE:
+        *nz = (c == IR_COND_LT);
+        if (bc && la_fits_s12(sb)) {
+            la_slti(s, t0, a, sb);
+        } else {
+            b = use_reg(L, tb);
+            la_slt(s, t0, a, b);
+        }
+        return t0;
+    case IR_COND_LTU:
+    case IR_COND_GEU:
+        /* both operands are sign-extended: 64-bit unsigned order agrees */
+        *nz = (c == IR_COND_LTU);
+        if (bc && la_fits_s12(sb)) {
+            la_sltui(s, t0, a, sb);
+        } else {
+            b = use_reg(L, tb);
+            la_sltu(s, t0, a, b);
+        }
+        return t0;
+    case IR_COND_GT:
+    case IR_COND_LE:
+        /* a > b  <=>  !(a < b + 1) */
+        if (bc && sb != INT32_MAX && la_fits_s12((int64_t)sb + 1)) {
+            *nz = (c == IR_COND_LE);
+            la_slti(s, t0, a, sb + 1);
+        } else {
+            *nz = (c == IR_COND_GT);
+            b = use_reg(L, tb);
+            la_slt(s, t0, b, a);
+        }
+        return t0;
+    case IR_COND_GTU:
+    case IR_COND_LEU:
+        if (bc && bv != 0xffffffffu && la_fits_s12((int32_t)(bv + 1))) {
+            *nz = (c == IR_COND_LEU);
+            la_sltui(s, t0, a, (int32_t)(bv + 1));
+        } else {
+            *nz = (c == IR_COND_GTU);
+            b = use_reg(L, tb);
+            la_sltu(s, t0, b, a);
+        }
+        return t0;
+    case IR_COND_TSTEQ:
+    case IR_COND_TSTNE:
+        *nz = (c == IR_COND_TSTNE);
+        if (bc && la_fits_u12(bv)) {
+            la_andi(s, t0, a, bv);
+        } else {
+            b = use_reg(L, tb);
+            la_and(s, t0, a, b);
+        }
+        return t0;
+    default:
+        os_fatal(1, "loongarch backend: bad condition %d", (int)c);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* ops                                                                    */
+
+/* Two-input ALU ops, with immediate forms for constant second operands. */
+static void lower_binop(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    IRTemp ta = op->args[1], tb = op->args[2];
+    uint32_t bv = 0, av = 0;
+    bool bc, ac;
+    unsigned d, a, b = 0;
+    bool imm = false;
+    int32_t sb;
+
+    bc = temp_const(L, tb, &bv);
+    ac = temp_const(L, ta, &av);
+    if (ac && !bc && (op->opc == IR_add || op->opc == IR_and ||
+                      op->opc == IR_or || op->opc == IR_xor ||
+                      op->opc == IR_mul)) {
+        IRTemp x = ta;
+        ta = tb;
+        tb = x;
+        bc = true;
+        bv = av;
+    }
+    sb = (int32_t)bv;
+    if (bc) {
+        switch (op->opc) {
+        case IR_add:
+            imm = la_fits_s12(sb);
+            break;
+        case IR_sub:
+            imm = la_fits_s12(-(int64_t)sb);
+            break;
+        case IR_and: case IR_or: case IR_xor:
+            imm = la_fits_u12(bv);
+            break;
+        case IR_shl: case IR_shr: case IR_sar: case IR_rotl: case IR_rotr:
+            imm = true;
+            break;
+        default:
+            break;
+        }
+    }
+    a = use_reg(L, ta);
+    if (!imm) {
+        b = use_reg(L, tb);
+    }
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+
+    switch (op->opc) {
+    case IR_add:
+        imm ? la_addi_w(s, d, a, sb) : la_add_w(s, d, a, b);
+        break;
+    case IR_sub:
+        imm ? la_addi_w(s, d, a, -sb) : la_sub_w(s, d, a, b);
+        break;
+    case IR_and:
+        imm ? la_andi(s, d, a, bv) : la_and(s, d, a, b);
+        break;
+    case IR_or:
+        imm ? la_ori(s, d, a, bv) : la_or(s, d, a, b);
+        break;
+    case IR_xor:
+        imm ? la_xori(s, d, a, bv) : la_xor(s, d, a, b);
+        break;
+    case IR_shl:
+        imm ? la_slli_w(s, d, a, bv & 31) : la_sll_w(s, d, a, b);
+        break;
+    case IR_shr:
+        imm ? la_srli_w(s, d, a, bv & 31) : la_srl_w(s, d, a, b);
+        break;
+    case IR_sar:
+        imm ? la_srai_w(s, d, a, bv & 31) : la_sra_w(s, d, a, b);
+        break;
+    case IR_rotr:
+        imm ? la_rotri_w(s, d, a, bv & 31) : la_rotr_w(s, d, a, b);
+        break;
+    case IR_rotl:
+        if (imm) {
+            la_rotri_w(s, d, a, (32 - (bv & 31)) & 31);
+        } else {
+            la_sub_w(s, LA_R_TMP0, LA_ZERO, b);
+            la_rotr_w(s, d, a, LA_R_TMP0);
+        }
+        break;
+    case IR_mul:
+        la_mul_w(s, d, a, b);
+        break;
+    case IR_muluh:
+        la_mulh_wu(s, d, a, b);
+        break;
+    case IR_mulsh:
+        la_mulh_w(s, d, a, b);
+        break;
+    default:
+        os_fatal(1, "loongarch backend: bad binop %u", op->opc);
+    }
+}
+
+/* One-input ALU ops. */
+static void lower_unop(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    unsigned a, d;
+
+    if (op->opc == IR_mov && ir_is_const(L->f, op->args[1])) {
+        d = def_reg(L, op->args[0]);
+        la_emit_li32(s, d, L->f->temps[op->args[1]].val);
+        return;
+    }
+    a = use_reg(L, op->args[1]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+
+    switch (op->opc) {
+    case IR_mov:
+        la_emit_mov(s, d, a);
+        break;
+    case IR_neg:
+        la_sub_w(s, d, LA_ZERO, a);
+        break;
+    case IR_not:
+        la_nor(s, d, a, LA_ZERO);
+        break;
+    case IR_ext8s:
+        la_ext_w_b(s, d, a);
+        break;
+    case IR_ext8u:
+        la_andi(s, d, a, 0xff);
+        break;
+    case IR_ext16s:
+        la_ext_w_h(s, d, a);
+        break;
+    case IR_ext16u:
+        la_bstrpick_w(s, d, a, 15, 0);
+        break;
+    case IR_bswap:
+        /* revb.2h swaps bytes within halves, rotri.w 16 swaps the halves */
+        la_revb_2h(s, d, a);
+        la_rotri_w(s, d, d, 16);
+        break;
+    case IR_clz:
+        la_clz_w(s, d, a);
+        break;
+    case IR_ctz:
+        la_ctz_w(s, d, a);
+        break;
+    case IR_extract: {
+        unsigned pos = op->imm & 31, len = op->imm2;
+        if (len == 0 || len > 32) {
+            os_fatal(1, "loongarch backend: bad extract length %u", len);
+        }
+        if (pos + len >= 32) {
+            la_srli_w(s, d, a, pos);
+        } else {
+            la_bstrpick_w(s, d, a, pos + len - 1, pos);
+        }
+        break;
+    }
+    default:
+        os_fatal(1, "loongarch backend: bad unop %u", op->opc);
+    }
+}
+
+/* deposit: d = a with bits [pos, pos + len) replaced by b's low bits. */
+static void lower_deposit(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    unsigned pos = op->imm & 31, len = op->imm2;
+    unsigned a, b, d;
+
+    if (len == 0) {
+        len = 1;
+    }
+    if (pos + len > 32) {
+        len = 32 - pos;
+    }
+    a = use_reg(L, op->args[1]);
+    b = use_reg(L, op->args[2]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    if (d != a) {
+        if (d == b) {
+            la_move(s, LA_R_TMP0, b);
+            b = LA_R_TMP0;
+        }
+        la_move(s, d, a);
+    }
+    la_bstrins_w(s, d, b, pos + len - 1, pos);
+}
+
+/* setcond: d = cond(a, b). */
+static void lower_setcond(Lower *L, const IROp *op)
+{
+    bool nz;
+    unsigned r = emit_cond(L, (IRCond)op->cond, op->args[1], op->args[2], &nz);
+    unsigned d;
+
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    if (nz) {
+        la_sltu(L->s, d, LA_ZERO, r);
+    } else {
+        la_sltui(L->s, d, r, 1);
+    }
+}
+
+/* movcond: d = cond(a, b) ? c : e, through maskeqz/masknez. */
+static void lower_movcond(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    bool nz;
+    unsigned r = emit_cond(L, (IRCond)op->cond, op->args[1], op->args[2], &nz);
+    unsigned c, e, d, x, y;
+
+    if (r != LA_R_TMP0) {
+        la_move(s, LA_R_TMP0, r);
+    }
+    c = use_reg(L, op->args[3]);
+    e = use_reg(L, op->args[4]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    /* x: the value chosen when TMP0 != 0, y: when TMP0 == 0 */
+    x = nz ? c : e;
+    y = nz ? e : c;
+    la_maskeqz(s, LA_R_TMP1, x, LA_R_TMP0);
+    la_masknez(s, LA_R_TMP2, y, LA_R_TMP0);
+    la_or(s, d, LA_R_TMP1, LA_R_TMP2);
+}
+
+/* brcond: if cond(a, b) goto label. */
+static void lower_brcond(Lower *L, const IROp *op)
+{
+    IRCond c = (IRCond)op->cond;
+    unsigned a, b;
+    int k;
+    bool nz;
+
+    switch (c) {
+    case IR_COND_EQ: case IR_COND_NE: case IR_COND_LT: case IR_COND_GE:
+    case IR_COND_LE: case IR_COND_GT: case IR_COND_LTU: case IR_COND_GEU:
+    case IR_COND_LEU: case IR_COND_GTU:
+        /* compare two registers directly (constants via scratch/$zero) */
+        a = use_reg(L, op->args[0]);
+        b = use_reg(L, op->args[1]);
+        sync_all(L);
+        switch (c) {
+        case IR_COND_EQ: k = BR_EQ; break;
+        case IR_COND_NE: k = BR_NE; break;
+        case IR_COND_LT: k = BR_LT; break;
+        case IR_COND_GE: k = BR_GE; break;
+        case IR_COND_LTU: k = BR_LTU; break;
+        case IR_COND_GEU: k = BR_GEU; break;
+        case IR_COND_GT: k = BR_LT; { unsigned x = a; a = b; b = x; } break;
+        case IR_COND_LE: k = BR_GE; { unsigned x = a; a = b; b = x; } break;
+        case IR_COND_GTU: k = BR_LTU; { unsigned x = a; a = b; b = x; } break;
+        default: k = BR_GEU; { unsigned x = a; a = b; b = x; } break;
+        }
+        if ((k == BR_EQ || k == BR_NE) && b == LA_ZERO) {
+            branch_to_label(L, k == BR_EQ ? BR_EQZ : BR_NEZ, a, LA_ZERO,
+                            op->imm);
+        } else {
+            branch_to_label(L, k, a, b, op->imm);
+        }
+        return;
+    default:
+        break;
+    }
+    {
+        unsigned r = emit_cond(L, c, op->args[0], op->args[1], &nz);
+        sync_all(L);
+        branch_to_label(L, nz ? BR_NEZ : BR_EQZ, r, LA_ZERO, op->imm);
+    }
+}
+
+/* Load/store sized access at off(base), off a signed 12-bit immediate. */
+static void emit_access(HostAsm *s, bool store, unsigned memop, unsigned r,
+                        unsigned base, int32_t off)
+{
+    switch (memop & (MO_SIZE | MO_SIGN)) {
+    case MO_8:
+        store ? la_st_b(s, r, base, off) : la_ld_bu(s, r, base, off);
+        break;
+    case MO_8S:
+        store ? la_st_b(s, r, base, off) : la_ld_b(s, r, base, off);
+        break;
+    case MO_16:
+        store ? la_st_h(s, r, base, off) : la_ld_hu(s, r, base, off);
+        break;
+    case MO_16S:
+        store ? la_st_h(s, r, base, off) : la_ld_h(s, r, base, off);
+        break;
+    default:
+        store ? la_st_w(s, r, base, off) : la_ld_w(s, r, base, off);
+        break;
+    }
+}
+
+/* Load/store sized access at base + index (register indexed). */
+static void emit_access_x(HostAsm *s, bool store, unsigned memop, unsigned r,
+                          unsigned base, unsigned index)
+{
+    switch (memop & (MO_SIZE | MO_SIGN)) {
+    case MO_8:
+        store ? la_stx_b(s, r, base, index) : la_ldx_bu(s, r, base, index);
+        break;
+    case MO_8S:
+        store ? la_stx_b(s, r, base, index) : la_ldx_b(s, r, base, index);
+        break;
+    case MO_16:
+        store ? la_stx_h(s, r, base, index) : la_ldx_hu(s, r, base, index);
+        break;
+    case MO_16S:
+        store ? la_stx_h(s, r, base, index) : la_ldx_h(s, r, base, index);
+        break;
+    default:
+        store ? la_stx_w(s, r, base, index) : la_ldx_w(s, r, base, index);
+        break;
+    }
+}
+
+/* ld_env / st_env: access at imm(env). */
+static void lower_env(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    bool store = (op->opc == IR_st_env);
+    int32_t off = (int32_t)op->imm;
+    unsigned size = op->cond & MO_SIZE;
+    unsigned r;
+
+    if (store) {
+        r = use_reg(L, op->args[0]);
+    } else {
+        r = def_reg(L, op->args[0]);
+    }
+    if (la_fits_s12(off)) {
+        emit_access(s, store, op->cond, r, LA_R_ENV, off);
+    } else if (size == MO_32 && (off & 3) == 0 && off < (8192 << 2)) {
+        /* ldptr.w/stptr.w reach 32 KiB in units of 4 bytes */
+        store ? la_stptr_w(s, r, LA_R_ENV, off >> 2)
+              : la_ldptr_w(s, r, LA_R_ENV, off >> 2);
+    } else {
+        la_emit_li32(s, LA_R_TMP0, op->imm);
+        emit_access_x(s, store, op->cond, r, LA_R_ENV, LA_R_TMP0);
+    }
+}
+
+/* Operands of one qemu_ld/qemu_st after register assignment. */
+typedef struct LdSt {
+    bool store;
+    unsigned memop, mmu_idx, size;
+    unsigned addr, val;     /* val: the stored value or the load result */
+} LdSt;
+
+/* Offset of env->hamt_window[idx] (the HAMT window bases). */
+static int32_t hamt_window_off(unsigned idx)
+{
+    /* ldptr.d reach: 32 KiB in units of 4 bytes */
+    BUILD_ASSERT(offsetof(CPUX86State, hamt_window) % 4 == 0);
+    BUILD_ASSERT(offsetof(CPUX86State, hamt_window) +
+                 HAMT_NB_IDX * sizeof(uintptr_t) <= (8191u << 2));
+    return (int32_t)(offsetof(CPUX86State, hamt_window) + idx * sizeof(uintptr_t));
+}
+
+/*
+ * HAMT path (MEM_KIND_HAMT, docs/HAMT.md): no check at all, the host MMU
+ * does it.
+ *   ldptr.d    RAMBASE, hamt_window[idx](env)  (once per block; RAMBASE is
+ *                                              callee-saved, calls keep it)
+ *   bstrpick.d t1, addr, 31, 0
+ *   l?x/s?x    val, RAMBASE, t1               <- a HAMT site
+ * A host fault at the site that the refill handler cannot map resumes at
+ * the site's out-of-line slow path (queued like the softmmu's, entered by
+ * the handler instead of a branch); the site table at the end of the TB
+ * maps the site to its stub (la-hamt.c: hamt_backend_find_site).
+ */
+static void lower_ldst_hamt(Lower *L, const LdSt *m)
+{
+    HostAsm *s = L->s;
+    SlowPath *sp;
+
+    if (m->mmu_idx >= HAMT_NB_IDX || L->nslow >= MAX_SLOW) {
+        L->failed = true;
+        return;
+    }
+    if (L->hamt_win != (int)m->mmu_idx) {
+        la_ldptr_d(s, LA_R_RAMBASE, LA_R_ENV, hamt_window_off(m->mmu_idx) >> 2);
+        L->hamt_win = (int)m->mmu_idx;
+    }
+    sp = &L->slow[L->nslow++];
+    sp->is_store = m->store;
+    sp->memop = (uint8_t)m->memop;
+    sp->mmu_idx = (uint8_t)m->mmu_idx;
+    sp->addr_reg = (uint8_t)m->addr;
+    sp->val_reg = (uint8_t)(m->store ? m->val : 0);
+    sp->dst_reg = (uint8_t)(m->store ? 0 : m->val);
+    sp->save_mask = busy_mask(L) & ~(m->store ? 0u : 1u << m->val);
+    sp->hamt = true;
+    sp->long_branch = false;
+    sp->branch_off = UINT32_MAX;       /* no branch: the fault handler enters */
+    la_bstrpick_d(s, LA_R_TMP1, m->addr, 31, 0);
+    sp->access_off = hostasm_offset(s);
+    emit_access_x(s, m->store, m->memop, m->val, LA_R_RAMBASE, LA_R_TMP1);
+    sp->back_off = hostasm_offset(s);
+}
+
+/* The HAMT site table after the slow paths: {access, stub, hits} words per
+ * site, then the count and HAMT_SITE_MAGIC as the TB's last two words. */
+static void emit_hamt_site_table(Lower *L)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < L->nslow; i++) {
+        const SlowPath *sp = &L->slow[i];
+        if (sp->hamt) {
+            hostasm_put32(L->s, sp->access_off);
+            hostasm_put32(L->s, sp->stub_off);
+            hostasm_put32(L->s, 0);
+            n++;
+        }
+    }
+    hostasm_put32(L->s, n);
+    hostasm_put32(L->s, HAMT_SITE_MAGIC);
+}
+
+/*
+ * Softmmu path (MEM_KIND_SOFTMMU, core/mem.h): inline TLB lookup in
+ * env->tlb_table[mmu_idx], one host access at addend + linear on a hit,
+ * slow path queued for the TB end on a miss / flagged entry / misaligned
+ * address (the compare word has bits 0..1 clear and flags in 8..11).
+ *
+ *   t0 = env + ((addr >> 12) & (CPU_TLB_SIZE - 1)) * 16   bstrpick.d, alsl.d
+ *   t1 = t0->addr_read / addr_write                        ldptr.w
+ *   t2 = addr & (PAGE_MASK | (size - 1))                   move, bstrins.w
+ *   bne t1, t2, slow             (xor + bnez when the TB is too large)
+ *   t1 = t0->addend                                        ldptr.d
+ *   l?x/s?x val, t1, addr        <- retaddr of the slow path
+ */
+static void lower_ldst_softmmu(Lower *L, const LdSt *m)
+{
+    HostAsm *s = L->s;
+    const unsigned t0 = LA_R_TMP0, t1 = LA_R_TMP1, t2 = LA_R_TMP2;
+    int32_t tlb_off = (int32_t)(offsetof(CPUX86State, tlb_table) +
+                                (size_t)m->mmu_idx * CPU_TLB_SIZE *
+                                sizeof(CPUTLBEntry));
+    int32_t cmp_off = tlb_off + (m->store ? (int32_t)offsetof(CPUTLBEntry, addr_write)
+                                          : (int32_t)offsetof(CPUTLBEntry, addr_read));
+    int32_t add_off = tlb_off + (int32_t)offsetof(CPUTLBEntry, addend);
+    unsigned sbits = m->memop & MO_SIZE;
+    SlowPath *sp;
+
+    BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
+    BUILD_ASSERT(offsetof(CPUTLBEntry, addr_read) == 0);
+    BUILD_ASSERT(offsetof(CPUTLBEntry, addr_write) == 4);
+    BUILD_ASSERT(offsetof(CPUTLBEntry, addend) == 8);
+    BUILD_ASSERT(CPU_TLB_ENTRY_BITS >= 1 && CPU_TLB_ENTRY_BITS <= 4);
+    BUILD_ASSERT(offsetof(CPUX86State, tlb_table) % 8 == 0);
+    BUILD_ASSERT(offsetof(CPUX86State, tlb_table) +
+                 sizeof(((CPUX86State *)0)->tlb_table) <= (8191u << 2));
+    if (m->mmu_idx >= CPU_TLB_NB_MODES || L->nslow >= MAX_SLOW) {
+        L->failed = true;
+        return;
+    }
+    sp = &L->slow[L->nslow++];
+    sp->is_store = m->store;
+    sp->memop = (uint8_t)m->memop;
+    sp->mmu_idx = (uint8_t)m->mmu_idx;
+    sp->addr_reg = (uint8_t)m->addr;
+    sp->val_reg = (uint8_t)(m->store ? m->val : 0);
+    sp->dst_reg = (uint8_t)(m->store ? 0 : m->val);
+    sp->save_mask = busy_mask(L) & ~(m->store ? 0u : 1u << m->val);
+    sp->hamt = false;
+
+    la_bstrpick_d(s, t0, m->addr, GUEST_PAGE_BITS + CPU_TLB_BITS - 1,
+                  GUEST_PAGE_BITS);
+    la_alsl_d(s, t0, t0, LA_R_ENV, CPU_TLB_ENTRY_BITS);
+    la_ldptr_w(s, t1, t0, cmp_off >> 2);
+    la_move(s, t2, m->addr);
+    la_bstrins_w(s, t2, LA_ZERO, GUEST_PAGE_BITS - 1, sbits);
+    sp->branch_off = hostasm_offset(s);
+    sp->long_branch = L->long_branches;
+    if (L->long_branches) {
+        la_xor(s, t1, t1, t2);
+        sp->branch_off = hostasm_offset(s);
+        la_bnez(s, t1, 0);
+    } else {
+        la_bne(s, t1, t2, 0);
+    }
+    la_ldptr_d(s, t1, t0, add_off >> 2);
+    sp->access_off = hostasm_offset(s);
+    emit_access_x(s, m->store, m->memop, m->val, t1, m->addr);
+    sp->back_off = hostasm_offset(s);
+}
+
+/* qemu_ld / qemu_st: assign registers, then the memory path's lowering. */
+static void lower_qemu_ldst(Lower *L, const IROp *op)
+{
+    LdSt m;
+
+    m.store = (op->opc == IR_qemu_st);
+    m.memop = op->cond;
+    m.mmu_idx = op->imm;
+    m.size = 1u << (op->cond & MO_SIZE);
+    if (m.store) {
+        m.val = use_reg(L, op->args[0]);
+        m.addr = use_reg(L, op->args[1]);
+    } else {
+        m.addr = use_reg(L, op->args[1]);
+    }
+    release_inputs(L);
+    if (!m.store) {
+        m.val = def_reg(L, op->args[0]);
+    }
+    switch (mem_path->kind) {
+    case MEM_KIND_HAMT:
+        lower_ldst_hamt(L, &m);
+        break;
+    default:
+        lower_ldst_softmmu(L, &m);
+        break;
+    }
+}
+
+/* Emit the out-of-line slow path sp. */
+static void emit_slow_path(Lower *L, const SlowPath *sp)
+{
+    HostAsm *s = L->s;
+    uint32_t here = hostasm_offset(s);
+    unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
+    unsigned ra_reg = sp->is_store ? LA_A4 : LA_A3;
+
+    ((SlowPath *)sp)->stub_off = here;
+    if (!s->overflow && !sp->hamt) {
+        uint32_t *insn = (uint32_t *)(void *)(s->start + sp->branch_off);
+        int32_t disp = ((int32_t)here - (int32_t)sp->branch_off) / 4;
+        if (sp->long_branch) {
+            la_patch_bnez(insn, disp);
+        } else if (disp > 32767) {
+            /* beyond bne's reach: la_lower_tb retries with long branches */
+            L->branch_range = true;
+        } else {
+            la_patch_bne(insn, disp);
+        }
+    }
+    for (unsigned r = 0; r < 32; r++) {
+        if (sp->save_mask & (1u << r)) {
+            la_st_d(s, r, LA_SP, LA_SLOWSAVE_OFF + 8 * (int32_t)r);
+        }
+    }
+    la_emit_store_globals(s);
+    if (sp->is_store) {
+        la_move(s, LA_R_TMP0, sp->addr_reg);
+        la_move(s, LA_R_TMP2, sp->val_reg);
+        la_move(s, LA_A1, LA_R_TMP0);
+        la_move(s, LA_A2, LA_R_TMP2);
+        la_emit_li32(s, LA_A3, oi);
+    } else {
+        la_move(s, LA_A1, sp->addr_reg);
+        la_emit_li32(s, LA_A2, oi);
+    }
+    /* retaddr: the host address of the inline access, pc-relative */
+    la_pcaddi(s, ra_reg,
+              ((int32_t)sp->access_off - (int32_t)hostasm_offset(s)) / 4);
+    la_move(s, LA_A0, LA_R_ENV);
+    la_emit_call(s, sp->is_store ? (const void *)mem_st_slow
+                                 : (const void *)mem_ld_slow);
+    if (!sp->is_store) {
+        unsigned d = sp->dst_reg;
+        switch (sp->memop & (MO_SIZE | MO_SIGN)) {
+        case MO_8:
+            la_andi(s, d, LA_A0, 0xff);
+            break;
+        case MO_8S:
+            la_ext_w_b(s, d, LA_A0);
+            break;
+        case MO_16:
+            la_bstrpick_w(s, d, LA_A0, 15, 0);
+            break;
+        case MO_16S:
+            la_ext_w_h(s, d, LA_A0);
+            break;
+        default:
+            la_addi_w(s, d, LA_A0, 0);
+            break;
+        }
+    }
+    /* the result is in place first: dst_reg is never in save_mask */
+    for (unsigned r = 0; r < 32; r++) {
+        if (sp->save_mask & (1u << r)) {
+            la_ld_d(s, r, LA_SP, LA_SLOWSAVE_OFF + 8 * (int32_t)r);
+        }
+    }
+    here = hostasm_offset(s);
+    la_b(s, ((int32_t)sp->back_off - (int32_t)here) / 4);
+}
+
+/* Helper call: a0 = env, a1.. = args; result in a0. */
+static void lower_call(Lower *L, const IROp *op)
+{
+    HostAsm *s = L->s;
+    const IRHelperInfo *h;
+    const IRTemp *in;
+    unsigned n;
+    IRTemp out;
+    int src[IR_MAX_CALL_ARGS];
+    bool pending[IR_MAX_CALL_ARGS];
+
+    if (op->imm >= ir_nb_helpers) {
+        os_fatal(1, "loongarch backend: bad helper id %u", op->imm);
+    }
+    h = &ir_helpers[op->imm];
+    n = op_inputs(op, &in);
+    out = op_output(op);
+    if (n > IR_MAX_CALL_ARGS) {
+        os_fatal(1, "loongarch backend: helper %s: too many args", h->name);
+    }
+
+    /* where each argument is now: a register (-1: frame slot/imm/global) */
+    for (unsigned k = 0; k < n; k++) {
+        IRTemp t = in[k];
+        src[k] = (L->f->temps[t].kind == IR_TEMP_NORMAL) ? L->temp_reg[t] : -1;
+    }
+    /* everything live after the call goes to its frame slot */
+    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
+        int t = L->reg_temp[r];
+        if (t >= 0 && L->last_use[t] > (int32_t)L->cur) {
+            spill_temp(L, (IRTemp)t);
+        }
+        if (t != REG_FREE) {
+            free_reg(L, r);
+        }
+    }
+    if (h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
+        la_emit_store_globals(s);
+    }
+    /*
+     * Register arguments: a parallel move into a1..an.  Emit a move whose
+     * destination no other pending move still reads; break cycles through
+     * TMP0 (never a destination).
+     */
+    for (unsigned k = 0; k < n; k++) {
+        pending[k] = src[k] >= 0;
+    }
+    for (;;) {
+        bool any = false, progress = false;
+        for (unsigned k = 0; k < n; k++) {
+            bool blocked = false;
+            if (!pending[k]) {
+                continue;
+            }
+            any = true;
+            for (unsigned j = 0; j < n; j++) {
+                if (j != k && pending[j] && src[j] == (int)LA_R_ARG(k + 1)) {
+                    blocked = true;
+                }
+            }
+            if (!blocked) {
+                la_emit_mov(s, LA_R_ARG(k + 1), (unsigned)src[k]);
+                pending[k] = false;
+                progress = true;
+            }
+        }
+        if (!any) {
+            break;
+        }
+        if (!progress) {
+            for (unsigned k = 0; k < n; k++) {
+                if (pending[k]) {
+                    la_move(s, LA_R_TMP0, (unsigned)src[k]);
+                    src[k] = LA_R_TMP0;
+                    break;
+                }
+            }
+        }
+    }
+    /* then constants, globals and frame slots */
+    for (unsigned k = 0; k < n; k++) {
+        IRTemp t = in[k];
+        unsigned r = LA_R_ARG(k + 1);
+        const IRTempInfo *ti = &L->f->temps[t];
+
+        if (src[k] >= 0) {
+            continue;
+        }
+        if (ti->kind == IR_TEMP_GLOBAL) {
+            la_move(s, r, LA_R_GUEST0 + t);
+        } else if (ti->kind == IR_TEMP_CONST) {
+            la_emit_li32(s, r, ti->val);
+        } else {
+            la_ldptr_w(s, r, LA_SP, temp_slot(t) >> 2);
+        }
+    }
+    la_move(s, LA_A0, LA_R_ENV);
+    la_emit_call(s, h->fn);
+    if (h->flags & IRH_RW_GLOBALS) {
+        la_emit_load_globals(s);
+    }
+    if (out != IR_NO_TEMP) {
+        if (L->f->temps[out].kind == IR_TEMP_GLOBAL) {
+            la_addi_w(s, LA_R_GUEST0 + out, LA_R_RET, 0);
+        } else {
+            /* the psABI returns 32-bit values sign-extended */
+            L->temp_reg[out] = LA_R_RET;
+            L->reg_temp[LA_R_RET] = (int16_t)out;
+            L->temp_dirty[out] = true;
+        }
+    }
+}
+
+/* lookup_and_goto_ptr: jump to the next TB if the lookup hits. */
+static void lower_lookup_and_goto(Lower *L)
+{
+    HostAsm *s = L->s;
+
+    la_move(s, LA_A0, LA_R_ENV);
+    la_emit_call(s, (const void *)helper_lookup_tb_ptr);
+    la_beqz(s, LA_A0, 2);
+    la_jirl(s, LA_ZERO, LA_A0, 0);
+    emit_exit(L, IR_EXIT_PLAIN);
+}
+
+/* goto_tb n: patchable b, initially to the instruction after it. */
+static void lower_goto_tb(Lower *L, unsigned n)
+{
+    HostAsm *s = L->s;
+    uint32_t off = hostasm_offset(s);
+
+    if (n > 1) {
+        os_fatal(1, "loongarch backend: bad goto_tb slot %u", n);
+    }
+    L->info->jmp_insn_off[n] = off;
+    L->info->jmp_reset_off[n] = off + 4;
+    la_b(s, 1);
+}
+
+/* Lower one op. */
+static void lower_op(Lower *L, const IROp *op)
+{
+    switch (op->opc) {
+    case IR_mov: case IR_neg: case IR_not: case IR_ext8s: case IR_ext8u:
+    case IR_ext16s: case IR_ext16u: case IR_bswap: case IR_clz: case IR_ctz:
+    case IR_extract:
+        lower_unop(L, op);
+        break;
+    case IR_add: case IR_sub: case IR_mul: case IR_muluh: case IR_mulsh:
+    case IR_and: case IR_or: case IR_xor: case IR_shl: case IR_shr:
+    case IR_sar: case IR_rotl: case IR_rotr:
+        lower_binop(L, op);
+        break;
+    case IR_deposit:
+        lower_deposit(L, op);
+        break;
+    case IR_setcond:
+        lower_setcond(L, op);
+        break;
+    case IR_movcond:
+        lower_movcond(L, op);
+        break;
+    case IR_ld_env: case IR_st_env:
+        lower_env(L, op);
+        break;
+    case IR_qemu_ld: case IR_qemu_st:
+        lower_qemu_ldst(L, op);
+        break;
+    case IR_call:
+        lower_call(L, op);
+        break;
+    case IR_set_label:
+        sync_all(L);
+        place_label(L, op->imm);
+        break;
+    case IR_br:
+        sync_all(L);
+        branch_to_label(L, BR_ALWAYS, LA_ZERO, LA_ZERO, op->imm);
+        break;
+    case IR_brcond:
+        lower_brcond(L, op);
+        break;
+    case IR_insn_start:
+        if (L->info->ninsns < IR_MAX_OPS) {
+            L->info->insn_off[L->info->ninsns] = hostasm_offset(L->s);
+            L->info->insn_eip[L->info->ninsns] = op->imm;
+            L->info->ninsns++;
+        }
+        break;
+    case IR_goto_tb:
+        sync_all(L);
+        lower_goto_tb(L, op->imm);
+        break;
+    case IR_exit_tb:
+        sync_all(L);
+        emit_exit(L, op->imm);
+        break;
+    case IR_lookup_and_goto_ptr:
+        sync_all(L);
+        lower_lookup_and_goto(L);
+        break;
+    default:
+        os_fatal(1, "loongarch backend: unhandled IR op %u", op->opc);
+    }
+}
+
+/* One lowering attempt of the whole function: body, then the slow paths. */
+static bool lower_tb_once(Lower *L, HostAsm *s, const TranslationBlock *tb,
+                          const IRFunc *f, LaTbInfo *info)
+{
+    L->s = s;
+    L->f = f;
+    L->tb = tb;
+    L->info = info;
+    L->nrelocs = 0;
+    L->nslow = 0;
+    L->failed = false;
+    L->branch_range = false;
+    L->hamt_win = -1;
+    L->lock = 0;
+    info->ninsns = 0;
+    info->jmp_insn_off[0] = info->jmp_insn_off[1] = TB_JMP_RESET_OFFSET_INVALID;
+    info->jmp_reset_off[0] = info->jmp_reset_off[1] = TB_JMP_RESET_OFFSET_INVALID;
+    for (unsigned t = 0; t < f->ntemps; t++) {
+        L->temp_reg[t] = -1;
+        L->temp_dirty[t] = false;
+    }
+    for (unsigned r = 0; r < 32; r++) {
+        L->reg_temp[r] = REG_FREE;
+    }
+    compute_liveness(L);
+
+    for (unsigned i = 0; i < f->nops && !s->overflow && !L->failed; i++) {
+        L->cur = i;
+        lower_op(L, &f->ops[i]);
+        end_op(L);
+        if (DEBUG_LA_RA) {
+            hlog("loongarch ra: op %u busy 0x%x\n", i, busy_mask(L));
+        }
+    }
+    info->slow_off = hostasm_offset(s);
+    for (unsigned i = 0; i < L->nslow && !s->overflow; i++) {
+        emit_slow_path(L, &L->slow[i]);
+    }
+    if (mem_path->kind == MEM_KIND_HAMT) {
+        emit_hamt_site_table(L);
+    }
+    return !s->overflow && !L->failed;
+}
+
+/* Lower f; redo it with long slow-path branches if a bne fell short. */
+bool la_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
+                 LaTbInfo *info)
+{
+    Lower *L = &lower_state;
+    bool ok;
+
+    L->long_branches = false;
+    ok = lower_tb_once(L, s, tb, f, info);
+    if (ok && L->branch_range) {
+        s->ptr = s->start;
+        L->long_branches = true;
+        ok = lower_tb_once(L, s, tb, f, info);
+    }
+    return ok && !L->branch_range;
+}

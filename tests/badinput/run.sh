@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# tests/badinput/run.sh: hamt86 on bad input must fail cleanly.
+#
+# usage: tests/badinput/run.sh [-b BUILD] NAME=COMMAND ...
+#   NAME=COMMAND   an emulator, e.g. native=build/native/hamt86 or
+#                  mips64el="qemu-mips64el build/mips64el/hamt86"
+#   -b BUILD       build root (default: build); files go to BUILD/badinput
+#
+# Every case runs the emulator on one bad input: broken files (not ELF,
+# truncated, ELF64, no multiboot header, missing), bad options (unknown,
+# bad values, -m 0, no kernel), and tiny guests built here from source
+# (a jump to unbacked memory, a triple fault, an undecodable instruction).
+# A case passes when the exit status is the expected one (never a signal
+# or a timeout) and the output carries the expected message.  The #UD case
+# is a guest exception: the guest catches it and exits normally, and
+# `-d unimp` must log the instruction's bytes.  (One more case checks
+# that --stats prints the IR optimizer counters.)  Prints "ok"/"not ok" per
+# case x emulator; the last line is "N passed, N failed".
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+BUILD=$ROOT/build
+while getopts "b:" o; do
+    case $o in
+    b) BUILD=$OPTARG ;;
+    *) sed -n '2,18p' "$0"; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+if [ $# = 0 ]; then
+    echo "badinput: no emulator given (NAME=COMMAND)"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+OUT=$BUILD/badinput
+mkdir -p "$OUT/obj"
+TIMEOUT=${EMU_TIMEOUT:-60}
+CC=${CLANG:-clang-16}
+LD=${LLD:-ld.lld-16}
+GFLAGS=(--target=i686-elf -march=pentiumpro -O2 -ffreestanding -fno-pic
+        -nostdlib -fno-builtin -fno-stack-protector
+        -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -std=gnu11
+        -Wall -Wextra -Wno-unused-parameter -I"$ROOT/tests/guest")
+
+# --- inputs -------------------------------------------------------------------
+build_fail() {
+    echo "badinput: building $1 failed"
+    echo "0 passed, 1 failed"
+    exit 1
+}
+LIBO=()
+for src in "$ROOT/tests/guest/lib/boot.S" "$ROOT/tests/guest/lib/lib.c"; do
+    o=$OUT/obj/$(basename "$src" | tr . _).o
+    $CC "${GFLAGS[@]}" -c "$src" -o "$o" || build_fail "$src"
+    LIBO+=("$o")
+done
+for k in ud triple wild; do
+    $CC "${GFLAGS[@]}" -c "$HERE/$k.c" -o "$OUT/obj/$k.o" &&
+    $LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" -o "$OUT/$k.elf" \
+        "${LIBO[@]}" "$OUT/obj/$k.o" || build_fail "$k.elf"
+done
+$CC --target=i686-elf -c "$HERE/nomb.S" -o "$OUT/obj/nomb.o" &&
+$LD -m elf_i386 -Ttext=0x100000 -e _start -o "$OUT/nomb.elf" "$OUT/obj/nomb.o" ||
+    build_fail nomb.elf
+$CC --target=x86_64-elf -c "$HERE/nomb.S" -o "$OUT/obj/elf64.o" &&
+$LD -m elf_x86_64 -Ttext=0x100000 -e _start -o "$OUT/elf64.elf" "$OUT/obj/elf64.o" ||
+    build_fail elf64.elf
+printf 'this is a text file, not a kernel\n' >"$OUT/notelf.elf"
+head -c 4200 "$OUT/ud.elf" >"$OUT/trunc.elf"
+rm -f "$OUT/missing.elf"
+
+# --- cases ----------------------------------------------------------------------
+# name @ expected status ("nz": any non-zero, else exact) @ ERE the output
+# must match @ emulator arguments
+CASES=(
+    "notelf@nz@notelf\.elf.*(ELF|elf)@-m 64 --kernel $OUT/notelf.elf"
+    "truncated@nz@trunc\.elf: truncated@-m 64 --kernel $OUT/trunc.elf"
+    "elf64@nz@elf64\.elf.*(ELF32|32-bit|i386|class)@-m 64 --kernel $OUT/elf64.elf"
+    "no-multiboot@nz@nomb\.elf.*multiboot@-m 64 --kernel $OUT/nomb.elf"
+    "missing-file@nz@missing\.elf.*(No such file|cannot open|not found)@-m 64 --kernel $OUT/missing.elf"
+    "no-kernel@nz@no kernel@-m 64"
+    "unknown-option@nz@frobnicate@--frobnicate --kernel $OUT/ud.elf"
+    "bad-ram-size@nz@-m abc.*(number|MiB)@-m abc --kernel $OUT/ud.elf"
+    "ram-size-0@nz@-m 0@-m 0 --kernel $OUT/ud.elf"
+    "ram-size-huge@nz@too large@-m 99999 --kernel $OUT/ud.elf"
+    "bad-mmu@nz@--mmu bogus@-m 64 --mmu bogus --kernel $OUT/ud.elf"
+    "bad-log-item@nz@unknown log item 'bogus'@-m 64 -d bogus --kernel $OUT/ud.elf"
+    "wild-jump@nz@unmapped memory at EIP 0x0c000000@-m 64 --kernel $OUT/wild.elf"
+    "triple-fault@4@triple fault@-m 64 --kernel $OUT/triple.elf"
+    "undecodable@1@0f 04@-m 64 -d unimp --kernel $OUT/ud.elf"
+    "stats-ir-opt@1@IR ops after optimiser +[1-9]@-m 64 --stats --kernel $OUT/ud.elf"
+)
+
+pass=0
+fail=0
+for emu in "$@"; do
+    ename=${emu%%=*}
+    read -r -a cmd <<<"${emu#*=}"
+    for c in "${CASES[@]}"; do
+        IFS='@' read -r name want re args <<<"$c"
+        read -r -a argv <<<"$args"
+        log=$OUT/$name.$ename.log
+        timeout "$TIMEOUT" "${cmd[@]}" "${argv[@]}" </dev/null >"$log" 2>&1
+        rc=$?
+        why=""
+        if [ $rc = 124 ]; then
+            why="timed out after ${TIMEOUT}s"
+        elif [ $rc -ge 128 ]; then
+            why="killed by signal $((rc - 128))"
+        elif [ "$want" = nz ] && [ $rc = 0 ]; then
+            why="exit status 0, expected an error"
+        elif [ "$want" != nz ] && [ $rc != "$want" ]; then
+            why="exit status $rc, expected $want"
+        elif ! grep -qE -- "$re" "$log"; then
+            why="no message matching /$re/"
+        elif [ $name = undecodable ] && ! grep -q '^DONE ud passed=2 failed=0' "$log"; then
+            why="the guest did not catch #UD at the right EIP"
+        fi
+        if [ -z "$why" ]; then
+            pass=$((pass + 1))
+            echo "ok $name $ename (status $rc)"
+        else
+            fail=$((fail + 1))
+            echo "not ok $name $ename: $why; output ($log):"
+            head -n 5 "$log" | sed 's/^/    /'
+        fi
+    done
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ]
