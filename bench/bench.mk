@@ -44,4 +44,4 @@ $(BENCH_OUT)/mem_%.o: $(BENCH_DIR)/mem/mem_%.c $(wildcard $(BENCH_DIR)/mem/*.h) 
 $(BENCH_OUT)/%.elf: $(BENCH_OUT)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/link.ld
 	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_LIB_OBJS) $<
 
-.PRECIOUS: $(BENCH_OUT)/%.o
+.PRECIOUS: $(BENCH_OUT)/%.o $(BENCH_OUT)/mem_%.o
