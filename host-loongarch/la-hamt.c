@@ -26,12 +26,11 @@ bool hamt_backend_find_site(uintptr_t pc, HamtSite *site)
         return false;
     }
     n = end[-2];
-    tab = end - 2 - 3 * (size_t)n;
+    tab = end - 2 - 2 * (size_t)n;
     off = (uint32_t)(pc - (uintptr_t)tb->host_code);
     for (uint32_t i = 0; i < n; i++) {
-        if (tab[3 * i] == off) {
-            site->stub = (uintptr_t)tb->host_code + tab[3 * i + 1];
-            site->hits = (uint32_t *)(uintptr_t)&tab[3 * i + 2];
+        if (tab[2 * i] == off) {
+            site->stub = (uintptr_t)tb->host_code + tab[2 * i + 1];
             return true;
         }
     }

@@ -953,8 +953,8 @@ static void lower_ldst_hamt(Lower *L, const LdSt *m)
     sp->back_off = hostasm_offset(s);
 }
 
-/* The HAMT site table after the slow paths: {access, stub, hits} words per
- * site, then the count and HAMT_SITE_MAGIC as the TB's last two words. */
+/* The HAMT site table after the slow paths: {access, stub} words per site,
+ * then the count and HAMT_SITE_MAGIC as the TB's last two words. */
 static void emit_hamt_site_table(Lower *L)
 {
     unsigned n = 0;
@@ -964,7 +964,6 @@ static void emit_hamt_site_table(Lower *L)
         if (sp->hamt) {
             hostasm_put32(L->s, sp->access_off);
             hostasm_put32(L->s, sp->stub_off);
-            hostasm_put32(L->s, 0);
             n++;
         }
     }
