@@ -13,6 +13,19 @@
  * happens, and the real run's exception then continues to the execution
  * loop as it would have without co-simulation.
  *
+ * Paging: the shadow translates linear addresses itself, without side
+ * effects: through the memory path's current TLB entry when it has one
+ * (MemPath.peek, so a stale entry the real run would use is used too),
+ * else with x86_mmu_probe (no A/D writes); a probe fault raises #PF on the
+ * shadow.  The overlay and the comparison are physical.  A probe after the
+ * shadow stored something, or after it flushed the TLB, could read page
+ * tables the overlay changed: such runs are not compared.  While the
+ * shadow runs, mem_path is cosim_path, so helpers' cpu_ld* also go
+ * through the overlay and the shadow's TLB flushes do not touch the real
+ * TLBs.  On the native build the "real" backend is the interpreter too:
+ * cosim then checks the memory path (TLB fast path, slow path, fills)
+ * against this side-effect-free model rather than generated code.
+ *
  * Shadows are allocated from chunks that are never freed: --cosim is a
  * debugging mode and a code-cache flush merely leaks the old shadows.
  */
@@ -21,6 +34,7 @@
 #include "core/log.h"
 #include "core/os.h"
 #include "core/mem.h"
+#include "core/mmu.h"
 #include "core/machine.h"
 #include "translator/decode.h"
 #include "host-interp/interp.h"
@@ -85,8 +99,9 @@ void cosim_attach(TranslationBlock *tb, const IRFunc *f)
 #define OVL_MAX  (OVL_SIZE / 2)
 
 typedef struct OverlaySlot {
-    uint32_t addr;
+    uint32_t addr;      /* physical */
     uint32_t gen;       /* valid when == ovl.gen */
+    uint32_t lin;       /* linear address of the first store (reports) */
     uint8_t val;
 } OverlaySlot;
 
@@ -96,9 +111,11 @@ static struct {
     unsigned nused;
     uint32_t gen;
     bool bail;                /* shadow touched memory it cannot replay */
+    bool flushed;             /* shadow flushed the TLB: peek is stale */
 } ovl;
 
 static CPUX86State shadow_env;
+static const MemPath *real_path;   /* mem_path outside the shadow run */
 
 /* Start an empty overlay. */
 static void ovl_reset(void)
@@ -110,6 +127,7 @@ static void ovl_reset(void)
     }
     ovl.nused = 0;
     ovl.bail = false;
+    ovl.flushed = false;
 }
 
 /* Give up on the shadow run (leaves through shadow_env.jmp_env). */
@@ -119,7 +137,7 @@ static NORETURN void ovl_bail(void)
     cpu_longjmp(shadow_env.jmp_env);
 }
 
-/* Slot of addr, or of the free slot where it would go. */
+/* Slot of physical addr, or of the free slot where it would go. */
 static OverlaySlot *ovl_find(uint32_t addr)
 {
     unsigned h = (addr * 0x9e3779b1u) >> (32 - OVL_BITS);
@@ -133,10 +151,54 @@ static OverlaySlot *ovl_find(uint32_t addr)
     }
 }
 
-/* Can the shadow access the byte at addr through RAM? */
-static inline bool ovl_ram_ok(CPUX86State *env, uint32_t addr)
+/*
+ * Physical address of the shadow's access to linear addr: the real TLB's
+ * view if it maps the page, else a probe walk (#PF raised on the shadow).
+ * Bails on watched, non-RAM and not replayable accesses.
+ */
+static uint32_t cosim_xlate(CPUX86State *env, uint32_t addr, bool store,
+                            unsigned idx)
 {
-    return !(env->mem.pflags[addr >> GUEST_PAGE_BITS] & (PF_NOT_RAM | PF_WATCH));
+    X86PageResult res;
+    uint32_t pa;
+    int r;
+
+    if (idx == MMU_PHYS_IDX) {
+        pa = addr;
+    } else if (!ovl.flushed && real_path->peek != NULL &&
+               real_path->peek(env, addr, store, idx, &pa)) {
+        /* the real run hits the same TLB entry */
+    } else {
+        if (ovl.nused || ovl.flushed) {
+            ovl_bail();   /* the walk might read page tables we changed */
+        }
+        r = x86_mmu_probe(env, addr, store ? MMU_DATA_STORE : MMU_DATA_LOAD,
+                          (int)idx, &res);
+        if (r) {
+            x86_raise_page_fault(env, addr, r, 0);
+        }
+        pa = res.paddr;
+    }
+    if (env->mem.pflags[pa >> GUEST_PAGE_BITS] & (PF_NOT_RAM | PF_WATCH)) {
+        ovl_bail();
+    }
+    return pa;
+}
+
+/* Physical addresses of the size bytes at addr, page by page, in order. */
+static void cosim_xlate_n(CPUX86State *env, uint32_t addr, unsigned size,
+                          bool store, unsigned idx, uint32_t *pa)
+{
+    if (mem_watch_test(addr, size)) {
+        ovl_bail();   /* the real run logs (or stops at) the access */
+    }
+    for (unsigned i = 0; i < size; i++) {
+        if (i == 0 || ((addr + i) & ~GUEST_PAGE_MASK) == 0) {
+            pa[i] = cosim_xlate(env, addr + i, store, idx);
+        } else {
+            pa[i] = pa[i - 1] + 1;
+        }
+    }
 }
 
 /* Shadow load: overlay bytes first, then RAM. */
@@ -144,45 +206,37 @@ static uint32_t cosim_ld(void *opaque, CPUX86State *env, uint32_t addr,
                          unsigned memop, unsigned mmu_idx)
 {
     unsigned size = 1u << (memop & MO_SIZE);
-    uint32_t v = 0;
+    uint32_t pa[4], v = 0;
 
     (void)opaque;
-    (void)mmu_idx;
+    cosim_xlate_n(env, addr, size, false, mmu_idx, pa);
     for (unsigned i = 0; i < size; i++) {
-        uint32_t a = addr + i;
-        OverlaySlot *s;
-        uint8_t b;
-        if (!ovl_ram_ok(env, a)) {
-            ovl_bail();
-        }
-        s = ovl_find(a);
-        b = s->gen == ovl.gen ? s->val : *(const uint8_t *)(env->mem.ram_base + a);
+        OverlaySlot *s = ovl_find(pa[i]);
+        uint8_t b = s->gen == ovl.gen ? s->val
+                                      : *(const uint8_t *)(env->mem.ram_base + pa[i]);
         v |= (uint32_t)b << (8 * i);
     }
     return v;
 }
 
-/* Shadow store: into the overlay only. */
+/* Shadow store: into the overlay only; both pages are checked first. */
 static void cosim_st(void *opaque, CPUX86State *env, uint32_t addr, uint32_t val,
                      unsigned memop, unsigned mmu_idx)
 {
     unsigned size = 1u << (memop & MO_SIZE);
+    uint32_t pa[4];
 
     (void)opaque;
-    (void)mmu_idx;
+    cosim_xlate_n(env, addr, size, true, mmu_idx, pa);
     for (unsigned i = 0; i < size; i++) {
-        uint32_t a = addr + i;
-        OverlaySlot *s;
-        if (!ovl_ram_ok(env, a)) {
-            ovl_bail();
-        }
-        s = ovl_find(a);
+        OverlaySlot *s = ovl_find(pa[i]);
         if (s->gen != ovl.gen) {
             if (ovl.nused >= OVL_MAX) {
                 ovl_bail();
             }
             s->gen = ovl.gen;
-            s->addr = a;
+            s->addr = pa[i];
+            s->lin = addr + i;
             ovl.used[ovl.nused++] = (uint16_t)(s - ovl.slot);
         }
         s->val = (uint8_t)(val >> (8 * i));
@@ -190,6 +244,82 @@ static void cosim_st(void *opaque, CPUX86State *env, uint32_t addr, uint32_t val
 }
 
 static const InterpMem cosim_mem = { cosim_ld, cosim_st, NULL };
+
+/* Helpers' cpu_ld* during the shadow run. */
+static uint32_t cosim_path_ld(CPUX86State *env, uint32_t addr, unsigned oi,
+                              uintptr_t ra)
+{
+    unsigned memop = oi & 0xf;
+    uint32_t v = cosim_ld(NULL, env, addr, memop, oi >> 4);
+
+    (void)ra;
+    switch (memop & (MO_SIZE | MO_SIGN)) {
+    case MO_8:   return v & 0xff;
+    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
+    case MO_16:  return v & 0xffff;
+    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
+    default:     return v;
+    }
+}
+
+/* Helpers' cpu_st* during the shadow run. */
+static void cosim_path_st(CPUX86State *env, uint32_t addr, uint32_t val,
+                          unsigned oi, uintptr_t ra)
+{
+    (void)ra;
+    cosim_st(NULL, env, addr, val, oi & 0xf, oi >> 4);
+}
+
+/* Code fetch during the shadow run: the real path's view. */
+static bool cosim_path_code(CPUX86State *env, uint32_t linear, uint32_t *phys)
+{
+    return real_path->get_phys_code(env, linear, phys);
+}
+
+/* A TLB flush by the shadow: the real run does it; stop trusting peek. */
+static void cosim_path_flush_page(CPUX86State *env, uint32_t linear)
+{
+    (void)env;
+    (void)linear;
+    ovl.flushed = true;
+}
+
+/* A full (or non-global, range, index) flush by the shadow. */
+static void cosim_path_flush_all(CPUX86State *env)
+{
+    (void)env;
+    ovl.flushed = true;
+}
+
+/* Range flush by the shadow. */
+static void cosim_path_flush_range(CPUX86State *env, uint32_t linear, uint32_t len)
+{
+    (void)env;
+    (void)linear;
+    (void)len;
+    ovl.flushed = true;
+}
+
+/* MMU-index flush by the shadow. */
+static void cosim_path_flush_mmuidx(CPUX86State *env, unsigned idxmask)
+{
+    (void)env;
+    (void)idxmask;
+    ovl.flushed = true;
+}
+
+/* The memory path while the shadow runs (kind is copied from the real one). */
+static MemPath cosim_path = {
+    .name = "cosim-shadow",
+    .ld = cosim_path_ld,
+    .st = cosim_path_st,
+    .get_phys_code = cosim_path_code,
+    .flush_page = cosim_path_flush_page,
+    .flush_all = cosim_path_flush_all,
+    .flush_nonglobal = cosim_path_flush_all,
+    .flush_range = cosim_path_flush_range,
+    .flush_mmuidx = cosim_path_flush_mmuidx,
+};
 
 /* --- reporting ------------------------------------------------------------- */
 
@@ -284,12 +414,17 @@ static bool cosim_compare(CPUX86State *env, TranslationBlock *tb, bool exc,
                       (uint32_t)s->error_code);
         return false;
     }
+    if (exc && env->exception_index == EXCP0E_PF && env->cr[2] != s->cr[2]) {
+        cosim_diverge(env, tb, "CR2", env->cr[2], s->cr[2]);
+        return false;
+    }
     for (unsigned i = 0; i < ovl.nused; i++) {
         const OverlaySlot *o = &ovl.slot[ovl.used[i]];
         uint8_t real = *(const uint8_t *)(env->mem.ram_base + o->addr);
         if (real != o->val) {
-            char what[48];
-            h_snprintf(what, sizeof(what), "mem[0x%08x]", o->addr);
+            char what[64];
+            h_snprintf(what, sizeof(what), "mem[phys 0x%08x lin 0x%08x]",
+                       o->addr, o->lin);
             cosim_diverge(env, tb, what, real, o->val);
             return false;
         }
@@ -321,11 +456,37 @@ static void __attribute__((noinline)) cosim_run_real(CPUX86State *env,
 static void __attribute__((noinline)) cosim_run_shadow(const CosimShadow *s)
 {
     shadow_exc = false;
+    real_path = mem_path;
+    cosim_path.kind = real_path->kind;
+    mem_path = &cosim_path;
     if (cpu_setjmp(shadow_env.jmp_env) == 0) {
         interp_exec_shadow(&shadow_env, s->block, &cosim_mem);
     } else {
         shadow_exc = true;
     }
+    mem_path = real_path;
+}
+
+/*
+ * --cosim-inject=N (debug): corrupt the real result of the Nth compared TB
+ * (a byte it stored, else EAX), to show that the comparison catches it.
+ */
+static void cosim_inject(CPUX86State *env)
+{
+    char buf[128];
+    int n;
+
+    if (ovl.nused) {
+        const OverlaySlot *o = &ovl.slot[ovl.used[0]];
+        *(uint8_t *)(env->mem.ram_base + o->addr) ^= 0x01;
+        n = h_snprintf(buf, sizeof(buf), "cosim: injected: flipped bit 0 of "
+                       "mem[phys 0x%08x] after the real run\n", o->addr);
+    } else {
+        env->regs[R_EAX] ^= 0x01;
+        n = h_snprintf(buf, sizeof(buf), "cosim: injected: flipped bit 0 of "
+                       "EAX after the real run\n");
+    }
+    os_write(2, buf, (size_t)n);
 }
 
 /* Execute tb under co-simulation. */
@@ -350,6 +511,9 @@ uintptr_t cosim_exec(CPUX86State *env, TranslationBlock *tb)
     compare = !ovl.bail && !(real_exc && env->exception_index < 0);
     if (compare) {
         stats.cosim_tbs++;
+        if (unlikely(stats.cosim_tbs == machine.opt.cosim_inject)) {
+            cosim_inject(env);
+        }
         cosim_compare(env, tb, real_exc, shadow_exc);
     } else {
         stats.cosim_skipped++;

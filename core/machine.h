@@ -12,6 +12,7 @@ typedef struct MachineOptions {
     const char *mmu_mode;  /* "flat" today; "softmmu", "hamt" later */
     bool stats;
     bool cosim;
+    uint64_t cosim_inject; /* debug: corrupt the Nth compared TB (0: off) */
     bool nochain;
 } MachineOptions;
 

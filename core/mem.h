@@ -63,6 +63,7 @@ enum { MEM_KIND_SOFTMMU = 0, MEM_KIND_HAMT = 1 };
 /* Watchpoint flags. */
 #define WP_READ  1u
 #define WP_WRITE 2u
+#define WP_STOP  4u   /* stop the machine after the accessing instruction */
 
 /* OI: memop | mmu_idx << 4, the packed operand of the slow-path calls. */
 #define MAKE_OI(memop, idx) ((memop) | ((idx) << 4))
@@ -85,6 +86,11 @@ typedef struct MemPath {
     void (*flush_mmuidx)(CPUX86State *env, unsigned idxmask);
     /* A page got (or lost) translated code. */
     void (*protect_code_page)(CPUX86State *env, uint32_t phys_page, bool has_code);
+    /* Optional, for --cosim: the physical address the path's current TLB
+     * gives linear for a load (store = false) or store, without filling,
+     * walking or counting; false if no entry allows that access. */
+    bool (*peek)(CPUX86State *env, uint32_t linear, bool store, unsigned idx,
+                 uint32_t *phys);
 } MemPath;
 
 extern const MemPath mempath_softmmu;   /* softmmu-fallback/ */
@@ -96,11 +102,17 @@ void tlb_flush_all(CPUX86State *env);                     /* CR0/CR4 paging */
 void tlb_flush_nonglobal(CPUX86State *env);               /* CR3 reload */
 
 /* Watchpoints on linear addresses (softmmu): accesses overlapping
- * [linear, linear + len) are logged; flags WP_READ | WP_WRITE. */
+ * [linear, linear + len) are logged; flags WP_READ | WP_WRITE | WP_STOP. */
 bool mem_watch_insert(CPUX86State *env, uint32_t linear, uint32_t len,
                       unsigned flags);
-/* Parse "ADDR[:LEN]" (hex or decimal) and insert a read/write watchpoint. */
+/* Parse "ADDR[:LEN][:stop]" (hex or decimal) and insert a read/write
+ * watchpoint; with ":stop" the machine stops after the accessing
+ * instruction (exit status WATCH_EXIT_STATUS). */
 bool mem_watch_parse(CPUX86State *env, const char *spec);
+/* Does any watchpoint overlap linear [addr, addr + len)? */
+bool mem_watch_test(uint32_t linear, uint32_t len);
+/* Exit status after a ":stop" watchpoint hit. */
+#define WATCH_EXIT_STATUS 6
 
 /*
  * Instruction fetch fault: get_phys_code returns false without raising and

@@ -229,8 +229,18 @@ static void la_disas(const void *code, size_t size)
                 hlog("-- guest 0x%08x\n", (unsigned)la_info.insn_eip[k]);
                 k++;
             }
-            if (off == la_info.slow_off && off < last_size) {
+            if (off == la_info.slow_off && off < la_info.table_off) {
                 hlog("-- slow paths\n");
+            }
+            if (off >= la_info.table_off) {
+                uint32_t w;
+                if (off == la_info.table_off) {
+                    hlog("-- HAMT site table\n");
+                }
+                memcpy(&w, p + off, 4);
+                hlog("  0x%016llx:  %08x  .word\n",
+                     (unsigned long long)(uintptr_t)(p + off), (unsigned)w);
+                continue;
             }
         }
         disas_line(p + off);

@@ -1386,6 +1386,7 @@ static bool lower_tb_once(Lower *L, HostAsm *s, const TranslationBlock *tb,
     for (unsigned i = 0; i < L->nslow && !s->overflow; i++) {
         emit_slow_path(L, &L->slow[i]);
     }
+    info->table_off = hostasm_offset(s);
     if (mem_path->kind == MEM_KIND_HAMT) {
         emit_hamt_site_table(L);
     }

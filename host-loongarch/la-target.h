@@ -101,6 +101,7 @@ typedef struct LaTbInfo {
     uint32_t jmp_insn_off[2];
     uint32_t jmp_reset_off[2];
     uint32_t slow_off;                     /* start of out-of-line slow paths */
+    uint32_t table_off;                    /* HAMT site table (data), or size */
 } LaTbInfo;
 
 /*
