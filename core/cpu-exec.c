@@ -31,6 +31,7 @@
 #pragma weak x86_cpu_do_hw_interrupt
 
 Machine machine;
+bool cpu_in_exec;
 
 /* Stop the machine with status (isa-debug-exit, fatal device error...). */
 void machine_request_exit(int status)
@@ -96,6 +97,7 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
     TranslationBlock *last_tb = NULL;
     int last_slot = -1;
 
+    cpu_in_exec = false;   /* back here through cpu_loop_exit */
     for (;;) {
         TranslationBlock *tb;
         uint32_t pc, cs_base, flags, cflags;
@@ -229,6 +231,7 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
         }
         stats.tb_execs++;
         inhibit = (env->hflags & HF_INHIBIT_IRQ) != 0;
+        cpu_in_exec = true;
 #if HAVE_COSIM
         if (machine.opt.cosim) {
             ret = cosim_exec(env, tb);
@@ -237,6 +240,7 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
         {
             ret = host_backend->exec(env, tb);
         }
+        cpu_in_exec = false;
         if (inhibit) {
             /* the shadow covers exactly the instruction after STI/MOV SS */
             env->hflags &= ~HF_INHIBIT_IRQ;

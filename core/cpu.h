@@ -181,6 +181,10 @@ typedef struct CPUX86State {
     /* HAMT (hamt/): host base of each MMU index's window; generated code
      * loads the TB's one into its window-base register (offset < 32 KiB). */
     uintptr_t hamt_window[4];
+    /* --stats: softmmu TLB fast-path hits per MMU index, counted by the
+     * interpreter and by generated code translated with counting on
+     * (MIPS: tlb_hits_enabled); printed by mem_stats_print. */
+    uint64_t tlb_hits[CPU_TLB_NB_MODES];
 } CPUX86State;
 
 #define CPU_INTERRUPT_HARD  0x1u

@@ -83,6 +83,9 @@ typedef struct HostBackend {
     void (*set_jmp_target)(TranslationBlock *tb, int n, TranslationBlock *dst);
     /* Disassemble host code for -d out_asm (NULL if not available). */
     void (*disas)(const void *code, size_t size);
+    /* Counts softmmu TLB fast-path hits in env->tlb_hits[] when
+     * mem_count_tlb_hits is set at translation time (--stats). */
+    bool counts_tlb_hits;
 } HostBackend;
 
 extern const HostBackend backend_interp;
@@ -120,6 +123,10 @@ int cpu_exec_loop(CPUX86State *env);
 /* cflags for the next TB the loop runs (0: normal); set by the SMC restart
  * path to CF_NOCACHE | CF_SINGLE so the interrupted store can complete. */
 extern uint32_t tb_next_cflags;
+/* True while the loop runs a TB (backend exec), false in the loop itself
+ * (exception delivery, device polling): an access may restart its
+ * instruction (CF_SINGLE) only in the first case. */
+extern bool cpu_in_exec;
 /* Allocate the code cache and TB tables (core/tb.c); after phys_map_init. */
 void tb_init(void);
 /* Release a CF_NOCACHE TB once it has run (core/tb.c). */

@@ -122,8 +122,13 @@ bool mem_watch_test(uint32_t linear, uint32_t len);
  */
 void mem_raise_fetch_fault(CPUX86State *env);
 
+/* Set before the first translation (--stats): backends with
+ * counts_tlb_hits emit a per-MMU-index hit counter in the inline fast
+ * path (env->tlb_hits[]); off, the fast path is unchanged. */
+extern bool mem_count_tlb_hits;
+
 /* Print the memory-path counters for --stats (stderr). */
-void mem_stats_print(void);
+void mem_stats_print(const CPUX86State *env);
 
 /* Slow paths called by generated code and by the interpreter. */
 uint32_t mem_ld_slow(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);

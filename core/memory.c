@@ -33,6 +33,7 @@ uint32_t guest_ram_size;
 uint8_t guest_pflags[GUEST_NB_PAGES];
 
 const MemPath *mem_path = &mempath_softmmu;
+bool mem_count_tlb_hits;
 
 static MMIORegion mmio_regions[MAX_MMIO];
 static unsigned nb_mmio;

@@ -47,6 +47,8 @@ static void ir_opt_stats_print(void)
     stat_line("IR unreachable ops removed", o->unreachable);
     stat_line("IR dead ops removed", o->dead_code);
     stat_line("IR dead flag stores removed", o->dead_flags);
+    stat_line("IR flag loads forwarded", o->flag_loads);
+    stat_line("IR temp->global movs coalesced", o->coalesced);
 }
 
 /* Print every counter and the derived ratios. */
@@ -96,7 +98,7 @@ void stats_print(void)
     stat_line("I/O port accesses", stats.io_accesses);
     stat_line("slow-path loads", stats.slow_loads);
     stat_line("slow-path stores", stats.slow_stores);
-    mem_stats_print();
+    mem_stats_print(&machine.cpu);
     if (mem_path->kind == MEM_KIND_HAMT) {
         hamt_stats_print();
     }

@@ -46,6 +46,7 @@ static const char *opt_watch[MAX_WATCH];
 static unsigned nb_watch;
 static bool opt_stats;
 static bool opt_cosim;
+static const char *opt_cosim_inject;
 static bool opt_list_mmu;
 static bool opt_help;
 
@@ -75,10 +76,12 @@ static const Option options[] = {
       "Print execution statistics to stderr at exit" },
     { "cosim", 0, NULL, &opt_cosim,
       "Co-simulate every TB against the IR interpreter" },
+    { "cosim-inject", 0, &opt_cosim_inject, NULL,
+      "Debug --cosim: corrupt the Nth compared TB's result (implies --cosim)" },
     { "mmu", 0, &opt_mmu, NULL,
       "Guest memory path (see --list-mmu; default softmmu)" },
     { "watch", 0, &watch_tmp, NULL,
-      "Log guest accesses to linear ADDR[:LEN] (softmmu; repeatable)" },
+      "Log accesses to linear ADDR[:LEN][:stop] (softmmu; repeatable)" },
     { "host-page-size", 0, &opt_host_page, NULL,
       "HAMT: behave as if the host page were SIZE (4k, 16k, 64k)" },
     { "list-mmu", 0, NULL, &opt_list_mmu,
@@ -368,7 +371,21 @@ int main(int argc, char **argv)
         }
     }
     machine.opt.stats = opt_stats;
+    mem_count_tlb_hits = opt_stats;
     machine.opt.cosim = opt_cosim;
+    if (opt_cosim_inject != NULL) {
+        uint64_t n = 0;
+        const char *p = opt_cosim_inject;
+        for (; *p >= '0' && *p <= '9' && n < (1ull << 60); p++) {
+            n = n * 10 + (uint64_t)(*p - '0');
+        }
+        if (p == opt_cosim_inject || *p != '\0' || n == 0) {
+            usage_error("--cosim-inject %s: expected a TB number >= 1",
+                        opt_cosim_inject);
+        }
+        machine.opt.cosim_inject = n;
+        machine.opt.cosim = true;
+    }
     machine.opt.nochain = log_enabled(LOG_NOCHAIN);
     if (opt_kernel == NULL) {
         usage_error("no kernel given (use --kernel FILE with a multiboot "
@@ -395,7 +412,7 @@ int main(int argc, char **argv)
     cpu_reset_multiboot(env, k.entry, k.mbi);
     for (unsigned i = 0; i < nb_watch; i++) {
         if (!mem_watch_parse(env, opt_watch[i])) {
-            usage_error("--watch %s: expected ADDR[:LEN] (at most 8)",
+            usage_error("--watch %s: expected ADDR[:LEN][:stop] (at most 8)",
                         opt_watch[i]);
         }
     }

@@ -46,6 +46,7 @@ static gchar **opt_watch;
 static gchar *opt_backend;
 static gboolean opt_stats;
 static gboolean opt_cosim;
+static gchar *opt_cosim_inject;
 static gboolean opt_list_mmu;
 static gchar *opt_host_page;
 
@@ -66,11 +67,15 @@ static GOptionEntry entries[] = {
       "Print execution statistics to stderr at exit", NULL },
     { "cosim", 0, 0, G_OPTION_ARG_NONE, &opt_cosim,
       "Co-simulate every TB against the IR interpreter", NULL },
+    { "cosim-inject", 0, 0, G_OPTION_ARG_STRING, &opt_cosim_inject,
+      "Debug --cosim: corrupt the result of the Nth compared TB (implies "
+      "--cosim; the run must report a divergence)", "N" },
     { "mmu", 0, 0, G_OPTION_ARG_STRING, &opt_mmu,
       "Guest memory path (see --list-mmu; default softmmu)", "MODE" },
     { "watch", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_watch,
-      "Log guest accesses to linear ADDR[:LEN] (softmmu; repeatable)",
-      "ADDR[:LEN]" },
+      "Log guest accesses to linear ADDR[:LEN] (softmmu; repeatable); "
+      ":stop stops the guest after the accessing instruction (status 6)",
+      "ADDR[:LEN][:stop]" },
     { "host-page-size", 0, 0, G_OPTION_ARG_STRING, &opt_host_page,
       "HAMT: behave as if the host page were SIZE (4k, 16k, 64k)", "SIZE" },
     { "list-mmu", 0, 0, G_OPTION_ARG_NONE, &opt_list_mmu,
@@ -272,7 +277,18 @@ int main(int argc, char **argv)
         }
     }
     machine.opt.stats = opt_stats;
+    mem_count_tlb_hits = opt_stats;
     machine.opt.cosim = opt_cosim;
+    if (opt_cosim_inject != NULL) {
+        char *end;
+        guint64 n = g_ascii_strtoull(opt_cosim_inject, &end, 10);
+        if (*opt_cosim_inject == '\0' || *end != '\0' || n == 0) {
+            usage_error("--cosim-inject %s: expected a TB number >= 1",
+                        opt_cosim_inject);
+        }
+        machine.opt.cosim_inject = n;
+        machine.opt.cosim = true;
+    }
     machine.opt.nochain = log_enabled(LOG_NOCHAIN);
     if (opt_kernel == NULL) {
         usage_error("no kernel given (use --kernel FILE with a multiboot "
@@ -300,7 +316,8 @@ int main(int argc, char **argv)
     cpu_reset_multiboot(env, k.entry, k.mbi);
     for (gchar **w = opt_watch; w != NULL && *w != NULL; w++) {
         if (!mem_watch_parse(env, *w)) {
-            usage_error("--watch %s: expected ADDR[:LEN] (at most 8)", *w);
+            usage_error("--watch %s: expected ADDR[:LEN][:stop] (at most 8)",
+                        *w);
         }
     }
 

@@ -1,7 +1,8 @@
 /*
  * hamt86 - HAMT Linux user-space driver: the host "TLB" is the process
  * page table.  Guest RAM is one memfd (os_alloc_ram); each MMU index has a
- * 4 GiB (+ guard) PROT_NONE window; installing a translation is
+ * PROT_NONE window (4 GiB + guard; paging off: RAM size + guard), reserved
+ * on first use; installing a translation is
  * mmap(MAP_FIXED | MAP_SHARED) of the frame's file range at
  * window + linear, removing it is an anonymous PROT_NONE mmap over it (never
  * munmap: the hole could be taken by an unrelated allocation).
@@ -13,28 +14,49 @@
 #include "hamt/hamt.h"
 
 uintptr_t hamt_window_base[HAMT_NB_IDX];
+uint64_t hamt_window_span[HAMT_NB_IDX];
 uint64_t hamt_syscalls;
+uint64_t hamt_reserved_bytes;
 
 static int ram_fd = -1;
 static unsigned map_unit_bits = 12;
+/* Per window: the linear range installed since the last invalidate_all
+ * (lo > hi: nothing), so a window reset only touches what was used. */
+static uint32_t used_lo[HAMT_NB_IDX], used_hi[HAMT_NB_IDX];
 
-/* Reserve the windows; false if the host cannot (no memfd, no space). */
+/* Set up the driver; windows are reserved later (hamt_linux_reserve). */
 bool hamt_linux_init(unsigned unit_bits)
 {
     ram_fd = os_ram_fd();
     map_unit_bits = unit_bits;
-    if (ram_fd < 0) {
-        return false;
-    }
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
-        uint64_t len = HAMT_WINDOW_SPAN + HAMT_GUARD_SIZE;
-        void *p = os_reserve((size_t)len);
-        if (p == NULL) {
-            return false;
-        }
-        hamt_window_base[i] = (uintptr_t)p;
+        used_lo[i] = 0xffffffffu;
+        used_hi[i] = 0;
     }
-    return true;
+    return ram_fd >= 0;
+}
+
+/*
+ * Reserve window idx: span bytes (a multiple of the map unit, at most
+ * 4 GiB) plus the guard, PROT_NONE.  Lazy, per window: under qemu-user
+ * (7.x) every reserved page costs a page descriptor, ~0.1 s per 4 GiB.
+ */
+uintptr_t hamt_linux_reserve(unsigned idx, uint64_t span)
+{
+    void *p;
+
+    if (hamt_window_base[idx] != 0) {
+        return hamt_window_base[idx];
+    }
+    p = os_reserve((size_t)(span + HAMT_GUARD_SIZE));
+    if (p == NULL) {
+        return 0;
+    }
+    hamt_syscalls++;
+    hamt_reserved_bytes += span + HAMT_GUARD_SIZE;
+    hamt_window_span[idx] = span;
+    hamt_window_base[idx] = (uintptr_t)p;
+    return (uintptr_t)p;
 }
 
 /* Host address of linear va in window idx. */
@@ -49,6 +71,8 @@ static int linux_install(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
 {
     (void)global;
     hamt_syscalls++;
+    used_lo[idx] = MIN(used_lo[idx], va);
+    used_hi[idx] = MAX(used_hi[idx], va + (len - 1));
     return os_map_fixed(win_addr(idx, va), len, (int)prot, ram_fd, pa);
 }
 
@@ -72,16 +96,22 @@ static void linux_invalidate(unsigned idx, uint32_t va, uint32_t len)
     }
 }
 
-/* The whole window back to PROT_NONE in one call. */
+/* The used part of the window back to PROT_NONE in one call. */
 static void linux_invalidate_all(unsigned idx)
 {
+    uint32_t lo = used_lo[idx], hi = used_hi[idx];
     int r;
 
+    if (lo > hi) {
+        return;
+    }
     hamt_syscalls++;
-    r = os_map_fixed(win_addr(idx, 0), (size_t)HAMT_WINDOW_SPAN, 0, -1, 0);
+    r = os_map_fixed(win_addr(idx, lo), (size_t)hi - lo + 1, 0, -1, 0);
     if (r != 0) {
         os_fatal(1, "hamt: cannot reset window %u: %d", idx, r);
     }
+    used_lo[idx] = 0xffffffffu;
+    used_hi[idx] = 0;
 }
 
 /* Nothing to do: each index has its own window, chosen by generated code. */

@@ -44,10 +44,22 @@ extern const HamtDriver hamt_driver_linux;
 /* Linux user-space driver: window bases (env->hamt_window) and geometry. */
 #define HAMT_WINDOW_SPAN  ((uint64_t)1 << 32)
 #define HAMT_GUARD_SIZE   ((uint64_t)1 << 16)
-extern uintptr_t hamt_window_base[HAMT_NB_IDX];
+extern uintptr_t hamt_window_base[HAMT_NB_IDX];   /* 0: not reserved yet */
+extern uint64_t hamt_window_span[HAMT_NB_IDX];     /* bytes before the guard */
 bool hamt_linux_init(unsigned unit_bits);
-/* Number of map/unmap/protect system calls made by the driver. */
+uintptr_t hamt_linux_reserve(unsigned idx, uint64_t span);
+/* Number of reserve/map/unmap/protect system calls made by the driver. */
 extern uint64_t hamt_syscalls;
+extern uint64_t hamt_reserved_bytes;
+
+/*
+ * The window of idx, reserved on first use (translation time for the JIT,
+ * first access for the interpreter); sets env->hamt_window[idx].  The
+ * paging-off window (MMU_PHYS_IDX) only spans guest RAM: accesses at or
+ * above hamt_phys_limit must take the slow path without touching it.
+ */
+uintptr_t hamt_window_ensure(unsigned idx);
+extern uint32_t hamt_phys_limit;
 
 /* Options (frontend): host page size to emulate (0: the real one). */
 extern uint32_t hamt_opt_host_page;
@@ -56,9 +68,10 @@ extern uint32_t hamt_opt_host_page;
 typedef struct HamtStats {
     uint64_t faults, fills, fill_pages, fault_miss, fault_pf, fault_dbit,
              fault_smc, fault_mmio, fault_split, fault_unaligned,
-             fault_wprot, fallbacks, patched_sites, flush_page, flush_all,
-             flush_nonglobal, flush_range, evictions, code_protects,
-             c_accesses, ns_handler;
+             fault_wprot, fault_watch, fallbacks, patched_sites,
+             retranslations, flush_page, flush_all, flush_nonglobal,
+             flush_nonglobal_syscalls, flush_range, evictions,
+             code_protects, c_accesses, ns_handler;
 } HamtStats;
 extern HamtStats hamt_stats;
 void hamt_stats_print(void);
@@ -77,8 +90,35 @@ bool hamt_backend_find_site(uintptr_t pc, HamtSite *site);
 #define HAMT_SITE_MAGIC 0x544d4148u   /* "HAMT" */
 void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub);
 
+/*
+ * Hot fallback sites: guest physical PCs of instructions whose HAMT
+ * accesses kept going to the slow path.  Their TBs are invalidated; the
+ * retranslation (hamt_hot_insn true at lowering time) emits the softmmu
+ * inline fast path for their accesses instead of a HAMT site.
+ */
+bool hamt_hot_insn(const struct TranslationBlock *tb, uint32_t eip);
+
 /* The window index a host address belongs to, or -1. */
 int hamt_window_of(uintptr_t host, uint32_t *linear);
+
+/*
+ * Exception-table probes (hamt/hamt-probe.c): one host access each; a
+ * fault in them that the refill handler cannot map resumes at a fixup that
+ * returns HAMT_PROBE_FAULT (loads; values are zero-extended) or 1 (stores).
+ */
+#if defined(__x86_64__) || (defined(__mips__) && defined(__mips64) && \
+                            defined(_ABI64) && _MIPS_SIM == _ABI64)
+#define HAMT_HAVE_PROBES 1
+#endif
+#define HAMT_PROBE_FAULT (~(uint64_t)0)
+uint64_t hamt_probe_ld8(uintptr_t host);
+uint64_t hamt_probe_ld16(uintptr_t host);
+uint64_t hamt_probe_ld32(uintptr_t host);
+unsigned hamt_probe_st8(uintptr_t host, uint32_t v);
+unsigned hamt_probe_st16(uintptr_t host, uint32_t v);
+unsigned hamt_probe_st32(uintptr_t host, uint32_t v);
+/* The fixup for a fault at pc inside a probe, or 0. */
+uintptr_t hamt_probe_fixup(uintptr_t pc);
 
 /* Interpreter accessors (host-interp/): one host access through the
  * window, faults resolved by hamt_fault (refill / slow path). */

@@ -229,9 +229,6 @@ bool interp_mem_hamt;
 #pragma weak hamt_interp_ld
 #pragma weak hamt_interp_st
 
-/* Softmmu TLB hits of the C fast path below (--stats). */
-uint64_t interp_tlb_hits;
-
 /*
  * The softmmu entry of (idx, addr) when it allows the access without the
  * slow path: same page, no TLB_* flag, not crossing the page (the C fast
@@ -246,7 +243,7 @@ static inline uint8_t *interp_tlb_host(CPUX86State *env, uint32_t addr,
 
     if (likely(cmp == (addr & GUEST_PAGE_MASK) &&
                (addr & ~GUEST_PAGE_MASK) <= GUEST_PAGE_SIZE - size)) {
-        interp_tlb_hits++;
+        env->tlb_hits[idx]++;   /* --stats */
         return (uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr);
     }
     return NULL;
@@ -533,6 +530,7 @@ void interp_dump_block(const InterpBlock *b)
 
 const HostBackend backend_interp = {
     .name = "interp",
+    .counts_tlb_hits = true,     /* always (interp_tlb_host) */
     .init = interp_init,
     .gen_code = interp_gen_code,
     .exec = interp_exec,

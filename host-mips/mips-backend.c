@@ -246,6 +246,7 @@ size_t mips_prologue_size(void)
 
 const HostBackend backend_mips = {
     .name = "mips",
+    .counts_tlb_hits = true,     /* with mem_count_tlb_hits (mips-lower.c) */
     .init = mips_init,
     .gen_code = mips_gen_code,
     .exec = mips_exec,

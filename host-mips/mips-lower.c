@@ -49,6 +49,8 @@ BUILD_ASSERT(offsetof(CPUTLBEntry, addr_write) == 4);
 BUILD_ASSERT(offsetof(CPUTLBEntry, addend) == 8);
 BUILD_ASSERT(offsetof(CPUX86State, tlb_table) + sizeof(CPUTLBEntry) *
              CPU_TLB_SIZE * NB_MMU_MODES <= 32767);
+/* --stats hit counters (mem_count_tlb_hits): ld/sd with an imm16 from env. */
+BUILD_ASSERT(offsetof(CPUX86State, tlb_hits) + 8 * NB_MMU_MODES <= 32767);
 
 /* Operand counts per opcode (IR_call is handled separately). */
 static const uint8_t op_nout[IR_NB_OPS] = {
@@ -899,6 +901,16 @@ static void emit_hamt_site_table(Lower *L)
     hostasm_put32(L->s, HAMT_SITE_MAGIC);
 }
 
+/* --stats: env->tlb_hits[idx]++ on the fast path's hit side (3 insns). */
+static void emit_tlb_hit_count(HostAsm *s, unsigned idx)
+{
+    int32_t off = (int32_t)(offsetof(CPUX86State, tlb_hits) + 8 * idx);
+
+    mips_ld(s, MIPS_R_TMP0, off, MIPS_R_ENV);
+    mips_daddiu(s, MIPS_R_TMP0, MIPS_R_TMP0, 1);
+    mips_sd(s, MIPS_R_TMP0, off, MIPS_R_ENV);
+}
+
 /* qemu_ld / qemu_st: inline fast path, slow path queued for the TB end. */
 static void lower_qemu_ldst(Lower *L, const IROp *op)
 {
@@ -975,6 +987,9 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     }
     sp->access_off = hostasm_offset(s);
     emit_access(s, store, op->cond, store ? v : d, 0, t9);
+    if (mem_count_tlb_hits) {
+        emit_tlb_hit_count(s, op->imm);   /* --stats only; slow path skips it */
+    }
     sp->back_off = hostasm_offset(s);
 }
 

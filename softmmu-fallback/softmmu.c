@@ -82,6 +82,8 @@ typedef struct Watchpoint {
 } Watchpoint;
 static Watchpoint watchpoints[MAX_WATCH];
 static unsigned nb_watch;
+/* A WP_STOP hit restarted its instruction alone: stop after it. */
+static bool watch_stepping;
 
 /* ------------------------------------------------------------------------
  * Small helpers
@@ -401,28 +403,78 @@ static CPUTLBEntry *tlb_lookup_fill(CPUX86State *env, unsigned idx,
     return e;
 }
 
+/* MemPath.peek: the current entry's physical address, no side effects. */
+static bool softmmu_peek(CPUX86State *env, uint32_t addr, bool store,
+                         unsigned idx, uint32_t *phys)
+{
+    unsigned i = tlb_index(addr);
+    const CPUTLBEntry *e = &env->tlb_table[idx][i];
+    const TLBDesc *d = &tlbd[idx];
+
+    if (tlb_hit_page(store ? e->addr_write : e->addr_read, addr)) {
+        *phys = d->full[i].paddr | (addr & ~GUEST_PAGE_MASK);
+        return true;
+    }
+    for (unsigned v = 0; v < VTLB_SIZE; v++) {
+        e = &d->vtable[v];
+        if (tlb_hit_page(store ? e->addr_write : e->addr_read, addr)) {
+            *phys = d->vfull[v].paddr | (addr & ~GUEST_PAGE_MASK);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------------------
  * Slow-path accesses
  */
 
-/* Log a watchpoint access. */
+/*
+ * A watched access (like QEMU's gdbstub watchpoints): log it with the
+ * guest EIP, the value (and for RAM stores the old value, old != NULL).
+ * A WP_STOP watchpoint first restarts the instruction alone in a one-shot
+ * TB (state is exact at a slow-path access), logs when that TB makes the
+ * access and stops the machine once the instruction has completed.
+ */
 static void watch_hit(CPUX86State *env, uint32_t addr, unsigned size,
-                      unsigned kind, uint32_t val, uintptr_t ra)
+                      unsigned kind, uint32_t val, const uint8_t *old,
+                      uintptr_t ra)
 {
-    char buf[160];
+    unsigned fl = watch_match(addr, size);
+    char buf[192];
     int n;
 
-    if (!(watch_match(addr, size) & kind)) {
+    if (!(fl & kind)) {
         return;
     }
-    softmmu_stats.watch_hits++;
     if (ra) {
         cpu_restore_state(env, ra);
     }
-    n = h_snprintf(buf, sizeof(buf), "hamt86: watchpoint: %s%u 0x%08x %s 0x%x "
-                   "at EIP 0x%08x\n", kind == WP_WRITE ? "st" : "ld", size * 8,
-                   addr, kind == WP_WRITE ? "<-" : "->", val, env->eip);
+    if ((fl & WP_STOP) && !watch_stepping && cpu_in_exec) {
+        watch_stepping = true;
+        tb_next_cflags = CF_NOCACHE | CF_SINGLE;
+        env->exception_index = -1;
+        cpu_loop_exit(env);
+    }
+    softmmu_stats.watch_hits++;
+    n = h_snprintf(buf, sizeof(buf), "hamt86: watchpoint: %s%u 0x%08x %s 0x%x",
+                   kind == WP_WRITE ? "st" : "ld", size * 8, addr,
+                   kind == WP_WRITE ? "<-" : "->", val);
+    if (old != NULL) {
+        n += h_snprintf(buf + n, sizeof(buf) - (size_t)n, " (was 0x%x)",
+                        ld_host(old, size));
+    }
+    n += h_snprintf(buf + n, sizeof(buf) - (size_t)n, " at EIP 0x%08x\n",
+                    env->eip);
     os_write(2, buf, (size_t)n);
+    if (fl & WP_STOP) {
+        n = h_snprintf(buf, sizeof(buf), "hamt86: watchpoint: stopping the "
+                       "guest after the instruction at EIP 0x%08x (status %d)\n",
+                       env->eip, WATCH_EXIT_STATUS);
+        os_write(2, buf, (size_t)n);
+        watch_stepping = false;
+        machine_request_exit(WATCH_EXIT_STATUS);
+    }
 }
 
 /* One load that does not cross a page. */
@@ -443,7 +495,7 @@ static uint32_t ld_page(CPUX86State *env, uint32_t addr, unsigned size,
                     size);
     }
     if (unlikely(fl & TLB_WATCH)) {
-        watch_hit(env, addr, size, WP_READ, v, ra);
+        watch_hit(env, addr, size, WP_READ, v, NULL, ra);
     }
     return v;
 }
@@ -458,7 +510,9 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
     uint32_t pa = f->paddr | (addr & ~GUEST_PAGE_MASK);
 
     if (unlikely(fl & TLB_WATCH)) {
-        watch_hit(env, addr, size, WP_WRITE, val, ra);
+        watch_hit(env, addr, size, WP_WRITE, val,
+                  (fl & TLB_MMIO) ? NULL : (const uint8_t *)(e->addend +
+                      (uintptr_t)(intptr_t)(int32_t)addr), ra);
     }
     if (unlikely(fl & TLB_MMIO)) {
         softmmu_stats.mmio++;
@@ -658,25 +712,36 @@ static const char *parse_num(const char *s, uint32_t *out)
     return n ? s : NULL;
 }
 
-/* "ADDR[:LEN]" -> read/write watchpoint. */
+/* "ADDR[:LEN][:stop]" -> read/write watchpoint. */
 bool mem_watch_parse(CPUX86State *env, const char *spec)
 {
     uint32_t addr, len = 1;
+    unsigned flags = WP_READ | WP_WRITE;
     const char *p = parse_num(spec, &addr);
 
     if (p == NULL) {
         return false;
     }
-    if (*p == ':') {
+    if (*p == ':' && strcmp(p + 1, "stop") != 0) {
         p = parse_num(p + 1, &len);
         if (p == NULL) {
             return false;
         }
     }
+    if (strcmp(p, ":stop") == 0) {
+        flags |= WP_STOP;
+        p += 5;
+    }
     if (*p != '\0') {
         return false;
     }
-    return mem_watch_insert(env, addr, len, WP_READ | WP_WRITE);
+    return mem_watch_insert(env, addr, len, flags);
+}
+
+/* Does any watchpoint overlap linear [addr, addr + len)? */
+bool mem_watch_test(uint32_t addr, uint32_t len)
+{
+    return nb_watch && watch_match(addr, len) != 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -692,28 +757,50 @@ static void stat_line(const char *name, uint64_t v)
     os_write(2, buf, (size_t)n);
 }
 
-/* host-interp/interp.c: C fast-path TLB hits (weak: not in every link). */
-#pragma weak interp_tlb_hits
-extern uint64_t interp_tlb_hits;
+/* A "name: N (P.P%)" line, P = num / den. */
+static void stat_pct(const char *name, uint64_t v, uint64_t num, uint64_t den)
+{
+    char buf[128];
+    uint64_t x10 = den ? num * 1000u / den : 0;
+    int n = h_snprintf(buf, sizeof(buf), "  %-28s %llu (%llu.%llu%%)\n", name,
+                       (unsigned long long)v, (unsigned long long)(x10 / 10),
+                       (unsigned long long)(x10 % 10));
+    os_write(2, buf, (size_t)n);
+}
 
 /* --stats lines of the memory path. */
-void mem_stats_print(void)
+void mem_stats_print(const CPUX86State *env)
 {
+    static const char *const idx_name[NB_MMU_MODES] = {
+        "user", "kernel+SMAP", "kernel", "phys"
+    };
     const SoftmmuStats *s = &softmmu_stats;
+    uint64_t hits = 0, lookups;
+    char buf[128];
+    int n;
 
-    if (&interp_tlb_hits != NULL) {
-        softmmu_stats.fast_hits = interp_tlb_hits;
+    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+        hits += env->tlb_hits[i];
     }
-
-    if (host_backend == &backend_interp) {
-        stat_line("TLB fast-path hits (interp)", s->fast_hits);
+    lookups = hits + s->misses;
+    if (host_backend != NULL && host_backend->counts_tlb_hits &&
+        (host_backend == &backend_interp || mem_count_tlb_hits)) {
+        stat_pct("TLB fast-path hits", hits, hits, lookups);
+        for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+            if (env->tlb_hits[i]) {
+                n = h_snprintf(buf, sizeof(buf), "    hits %-23s %llu\n",
+                               idx_name[i], (unsigned long long)env->tlb_hits[i]);
+                os_write(2, buf, (size_t)n);
+            }
+        }
+        stat_pct("TLB misses (data)", s->misses, s->misses, lookups);
     } else {
-        char buf[96];
-        int n = h_snprintf(buf, sizeof(buf), "  %-28s not counted (JIT)\n",
-                           "TLB fast-path hits");
+        n = h_snprintf(buf, sizeof(buf), "  %-28s not counted (%s backend)\n",
+                       "TLB fast-path hits",
+                       host_backend ? host_backend->name : "no");
         os_write(2, buf, (size_t)n);
+        stat_line("TLB misses (data)", s->misses);
     }
-    stat_line("TLB misses (data)", s->misses);
     stat_line("TLB victim hits", s->victim_hits);
     stat_line("TLB fills", s->fills);
     stat_line("TLB code misses", s->code_misses);
@@ -745,4 +832,5 @@ const MemPath mempath_softmmu = {
     .flush_range = softmmu_flush_range,
     .flush_mmuidx = softmmu_flush_mmuidx,
     .protect_code_page = softmmu_protect_code_page,
+    .peek = softmmu_peek,
 };

@@ -8,14 +8,14 @@
 #include "core/base.h"
 
 /*
- * --stats counters.  TLB hits of generated MIPS code are not counted (the
- * inline fast path has no counter); the interpreter counts its C fast-path
- * hits in fast_hits.  Every slow-path entry is counted by core/memory.c
- * (slow-path loads/stores); misses = slow-path entries whose main entry
- * did not map the page.
+ * --stats counters.  Fast-path TLB hits are counted per MMU index in
+ * env->tlb_hits[] (the interpreter always; generated code when translated
+ * with mem_count_tlb_hits, see core/mem.h).  Every slow-path entry is
+ * counted by core/memory.c (slow-path loads/stores); misses = slow-path
+ * entries whose main entry did not map the page.
  */
 typedef struct SoftmmuStats {
-    uint64_t fast_hits, misses, victim_hits, fills, code_misses, page_faults;
+    uint64_t misses, victim_hits, fills, code_misses, page_faults;
     uint64_t flush_all, flush_nonglobal, flush_page, flush_large, flush_range;
     uint64_t flush_mmuidx, mmio, code_stores, crossing, watch_hits;
 } SoftmmuStats;

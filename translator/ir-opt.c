@@ -58,7 +58,18 @@ static struct {
     uint8_t dead[IR_MAX_OPS];
     bool label_seen[IR_MAX_LABELS];
     LiveSet label_live[IR_MAX_LABELS];
+    /* forward pass: last st_env to each lazy-flag field in this block */
+    uint32_t fwd_epoch[4];
+    IRTemp fwd_src[4];
+    uint32_t fwd_ver[4];
+    /* coalescing pass: per temp def count, def op and last read */
+    uint16_t ndefs[IR_MAX_TEMPS];
+    uint16_t def_at[IR_MAX_TEMPS];
+    int16_t last_read[IR_MAX_TEMPS];
 } opt;
+
+static int opt_flag_field(const IROp *op);
+static bool opt_env_overlaps_flags(const IROp *op, unsigned *mask);
 
 /* ------------------------------------------------------------------------ */
 /* forward pass                                                             */
@@ -334,6 +345,50 @@ static unsigned opt_nout(const IROp *op)
     return ir_op_defs[op->opc].nout;
 }
 
+/* st_env: remember the value stored to a lazy-flag field (forwarding). */
+static void opt_fwd_store(const IROp *op)
+{
+    int k = opt_flag_field(op);
+    unsigned mask;
+
+    if (k >= 0) {
+        opt.fwd_epoch[k] = opt.epoch;
+        opt.fwd_src[k] = op->args[0];
+        opt.fwd_ver[k] = opt.ver[op->args[0]];
+    } else if (opt_env_overlaps_flags(op, &mask)) {
+        for (unsigned i = 0; i < 4; i++) {
+            if (mask & (1u << i)) {
+                opt.fwd_epoch[i] = 0;
+            }
+        }
+    }
+}
+
+/*
+ * ld_env of a lazy-flag field stored earlier in the same block (no label,
+ * no helper call in between) by a temp that still holds that value: turn
+ * it into a mov from that temp (the branch of `dec; jne` then tests the
+ * register instead of reloading cc_dst).  The store itself stays.
+ */
+static bool opt_fwd_load(IRFunc *f, IROp *op)
+{
+    int k = opt_flag_field(op);
+    IRTemp src;
+
+    if (k < 0 || opt.fwd_epoch[k] != opt.epoch) {
+        return false;
+    }
+    src = opt.fwd_src[k];
+    if (f->temps[src].kind != IR_TEMP_CONST && opt.ver[src] != opt.fwd_ver[k]) {
+        return false;
+    }
+    if (f->temps[src].type != f->temps[op->args[0]].type) {
+        return false;
+    }
+    opt_make_mov(op, src);
+    return true;
+}
+
 /* The forward pass. */
 static void opt_forward(IRFunc *f)
 {
@@ -425,9 +480,20 @@ static void opt_forward(IRFunc *f)
             if (op->imm < ENV_REGS_END) {
                 opt_clobber_globals();
             }
+            opt_fwd_store(op);
+            break;
+        case IR_ld_env:
+            if (opt_fwd_load(f, op)) {
+                ir_opt_stats.flag_loads++;
+                opc = IR_mov;
+            }
             break;
         default:
             break;
+        }
+        if (opc == IR_call && !(ir_helpers[op->imm].flags & IRH_PURE)) {
+            /* a helper may write the lazy-flag fields */
+            memset(opt.fwd_epoch, 0, sizeof(opt.fwd_epoch));
         }
 
         if (opc <= IR_movcond) {
@@ -653,6 +719,137 @@ static void opt_backward(IRFunc *f)
 }
 
 /* ------------------------------------------------------------------------ */
+/* coalescing: d = op(...) -> t; mov G = t  ==>  G = op(...)                 */
+
+/* Does op read temp t? */
+static bool opt_reads(const IROp *op, IRTemp t)
+{
+    for (unsigned a = opt_nout(op); a < op->nargs; a++) {
+        if (op->args[a] == t) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Does op write temp t (its output, or a global through env or a helper)? */
+static bool opt_writes(const IROp *op, IRTemp t)
+{
+    if (opt_nout(op) && op->args[0] == t) {
+        return true;
+    }
+    if (t < IR_NB_GLOBALS) {
+        if (op->opc == IR_call && (ir_helpers[op->imm].flags & IRH_RW_GLOBALS)) {
+            return true;
+        }
+        if (op->opc == IR_st_env && op->imm < ENV_REGS_END) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* May the old value of global g be observed by op (raise, helper, env)? */
+static bool opt_observes_globals(const IROp *op)
+{
+    unsigned fl = ir_op_defs[op->opc].flags;
+
+    if (fl & (IRF_MAY_RAISE | IRF_BB_END)) {
+        return true;
+    }
+    if (op->opc == IR_call &&
+        (ir_helpers[op->imm].flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE))) {
+        return true;
+    }
+    return (op->opc == IR_ld_env || op->opc == IR_st_env) &&
+           op->imm < ENV_REGS_END;
+}
+
+/*
+ * Lower directly into the guest register: for `t = op(...); ...;
+ * mov G = t` where t has one definition and
+ *   - between the def and the mov nothing reads or writes G, nothing may
+ *     raise, call a helper that sees the globals, touch env->regs or end
+ *     the block (G's old value is unobservable there),
+ *   - after the mov G is not written before the last read of t, and no
+ *     label lies between the def and that read,
+ * the def writes G, every read of t reads G and the mov goes.  Saves the
+ * `or $gpr,$tmp,$0` each ALU result paid in the backends.
+ */
+static void opt_coalesce(IRFunc *f)
+{
+    unsigned n = f->nops;
+
+    for (unsigned t = 0; t < f->ntemps; t++) {
+        opt.ndefs[t] = 0;
+        opt.last_read[t] = -1;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        const IROp *op = &f->ops[i];
+        unsigned nout = opt_nout(op);
+
+        for (unsigned a = 0; a < nout; a++) {
+            IRTemp t = op->args[a];
+            if (opt.ndefs[t] < UINT16_MAX) {
+                opt.ndefs[t]++;
+            }
+            opt.def_at[t] = (uint16_t)i;
+        }
+        for (unsigned a = nout; a < op->nargs; a++) {
+            opt.last_read[op->args[a]] = (int16_t)i;
+        }
+    }
+    for (unsigned j = 0; j < n; j++) {
+        IROp *mv = &f->ops[j];
+        IRTemp g, t;
+        unsigned i, last;
+        bool ok = true;
+
+        if (opt.dead[j] || mv->opc != IR_mov) {
+            continue;
+        }
+        g = mv->args[0];
+        t = mv->args[1];
+        if (g >= IR_NB_GLOBALS || f->temps[t].kind != IR_TEMP_NORMAL ||
+            opt.ndefs[t] != 1 || opt.def_at[t] >= j ||
+            f->temps[t].type != f->temps[g].type) {
+            continue;
+        }
+        i = opt.def_at[t];
+        last = (unsigned)opt.last_read[t];
+        if (opt.dead[i] || opt_nout(&f->ops[i]) != 1) {
+            continue;
+        }
+        for (unsigned k = i + 1; k < j && ok; k++) {
+            const IROp *o = &f->ops[k];
+            ok = !opt.dead[k] && !opt_reads(o, g) && !opt_writes(o, g) &&
+                 !opt_observes_globals(o);
+        }
+        for (unsigned k = j + 1; k <= last && ok; k++) {
+            const IROp *o = &f->ops[k];
+            if (opt.dead[k]) {
+                continue;
+            }
+            ok = o->opc != IR_set_label && (k == last || !opt_writes(o, g));
+        }
+        if (!ok) {
+            continue;
+        }
+        f->ops[i].args[0] = g;
+        for (unsigned k = i + 1; k <= last; k++) {
+            IROp *o = &f->ops[k];
+            for (unsigned a = opt_nout(o); a < o->nargs; a++) {
+                if (o->args[a] == t) {
+                    o->args[a] = g;
+                }
+            }
+        }
+        opt.dead[j] = 1;
+        ir_opt_stats.coalesced++;
+    }
+}
+
+/* ------------------------------------------------------------------------ */
 
 /* Squeeze out removed ops. */
 static void opt_compact(IRFunc *f)
@@ -688,6 +885,9 @@ void ir_optimize(IRFunc *f)
     }
     opt_forward(f);
     opt_backward(f);
+    opt_compact(f);
+    memset(opt.dead, 0, f->nops);
+    opt_coalesce(f);
     opt_compact(f);
     ir_opt_stats.ops_out += f->nops;
     if (DEBUG_OPT) {

@@ -206,6 +206,8 @@ typedef struct IROptStats {
     uint64_t unreachable;   /* ops removed after br/exit_tb */
     uint64_t dead_code;     /* ops removed by dead-code elimination */
     uint64_t dead_flags;    /* dead st_env to cc_op/cc_dst/cc_src/cc_src2 */
+    uint64_t flag_loads;    /* ld_env of a lazy-flag field forwarded from a store */
+    uint64_t coalesced;     /* temp -> global movs removed (def writes the global) */
 } IROptStats;
 extern IROptStats ir_opt_stats;
 

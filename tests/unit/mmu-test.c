@@ -41,9 +41,15 @@ void hlog(const char *fmt, ...)
     va_end(ap);
 }
 
+static char last_msg[256];      /* the last os_write (watchpoint logs) */
+
 void os_write(int fd, const void *buf, size_t len)
 {
     fwrite(buf, 1, len, fd == 1 ? stdout : stderr);
+    if (len < sizeof(last_msg)) {
+        memcpy(last_msg, buf, len);
+        last_msg[len] = '\0';
+    }
 }
 
 int h_snprintf(char *buf, size_t n, const char *fmt, ...)
@@ -99,6 +105,24 @@ void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys,
 bool cpu_restore_state(CPUX86State *env, uintptr_t host_pc)
 {
     return false;
+}
+
+/* The execution-loop side of watchpoint stops. */
+bool cpu_in_exec;
+uint32_t tb_next_cflags;
+bool mem_count_tlb_hits;
+static int exit_status = -1;
+
+void machine_request_exit(int status)
+{
+    exit_status = status;
+}
+
+void cpu_loop_exit(CPUX86State *e)
+{
+    (void)e;
+    fault_vec = -2;     /* "restarted" */
+    longjmp(fault_jb, 1);
 }
 
 unsigned cpu_mmu_index(CPUX86State *env)
@@ -429,10 +453,72 @@ static void test_tlb(void)
     }
 }
 
+/* MemPath.peek (cosim) and watchpoints: log text, :stop restart + stop. */
+static void test_peek_watch(void)
+{
+    const uint32_t L = 0x40001000u, L2 = L + CPU_TLB_SIZE * 4096u;
+    uint32_t pa = 0;
+
+    mem_path->init(&env);
+    setup32(L, P | RW | US, 0x200000 | P | RW | US);
+    wr32(PT + ((L2 >> 12) & 0x3ff) * 4, 0x300000 | P | RW | US);
+    check("peek.empty", mem_path->peek(&env, L + 4, false, K, &pa), 0);
+    sld(L, MO_32, K);
+    check("peek.ld", mem_path->peek(&env, L + 4, false, K, &pa), 1);
+    check("peek.ld.pa", pa, 0x200004);
+    check("peek.st.clean", mem_path->peek(&env, L + 4, true, K, &pa), 0);
+    check("peek.other.idx", mem_path->peek(&env, L + 4, false, U, &pa), 0);
+    sst(L + 8, 1, MO_32, K);
+    check("peek.st", mem_path->peek(&env, L + 8, true, K, &pa), 1);
+    sld(L2, MO_32, K);          /* same index: L goes to the victim TLB */
+    check("peek.victim", mem_path->peek(&env, L + 12, true, K, &pa), 1);
+    check("peek.victim.pa", pa, 0x20000c);
+    check("peek.l2.pa", mem_path->peek(&env, L2, false, K, &pa) && pa == 0x300000, 1);
+    mem_path->flush_page(&env, L);
+    check("peek.flushed", mem_path->peek(&env, L + 12, false, K, &pa), 0);
+
+    check("watch.parse.bad1", mem_watch_parse(&env, "0x10:"), 0);
+    check("watch.parse.bad2", mem_watch_parse(&env, "0x10:4:stop:x"), 0);
+    check("watch.parse.bad3", mem_watch_parse(&env, ":stop"), 0);
+    check("watch.parse.bad4", mem_watch_parse(&env, "0x10:4:halt"), 0);
+    check("watch.parse", mem_watch_parse(&env, "0x40001010:4"), 1);
+    check("watch.test.in", mem_watch_test(L + 0x12, 1), 1);
+    check("watch.test.out", mem_watch_test(L + 0x14, 4), 0);
+    check("watch.test.overlap", mem_watch_test(L + 0xe, 4), 1);
+    wr32(0x200010, 0x1234);
+    env.eip = 0x1000;
+    sst(L + 0x10, 0x55, MO_32, K);
+    check("watch.st.msg", strcmp(last_msg, "hamt86: watchpoint: st32 0x40001010 "
+                                 "<- 0x55 (was 0x1234) at EIP 0x00001000\n"), 0);
+    check("watch.st.done", rd32(0x200010), 0x55);
+    last_msg[0] = 0;
+    check("watch.ld", sld(L + 0x12, MO_16, K), 0);
+    check("watch.ld.msg", strcmp(last_msg, "hamt86: watchpoint: ld16 0x40001012 "
+                                 "-> 0x0 at EIP 0x00001000\n"), 0);
+    last_msg[0] = 0;
+    sld(L + 0x14, MO_32, K);
+    check("watch.ld.other", last_msg[0], 0);
+    /* :stop inside a TB: restart the insn alone, then log and stop */
+    check("watch.parse.stop", mem_watch_parse(&env, "0x40001020:stop"), 1);
+    cpu_in_exec = true;
+    wr32(0x200020, 7);
+    sst(L + 0x20, 9, MO_8, K);
+    check("watch.stop.restart", fault_vec, -2);
+    check("watch.stop.cflags", tb_next_cflags != 0, 1);
+    check("watch.stop.notyet", rd32(0x200020), 7);
+    check("watch.stop.noexit", exit_status, -1);
+    sst(L + 0x20, 9, MO_8, K);     /* the one-shot TB */
+    check("watch.stop.store", rd32(0x200020), 9);
+    check("watch.stop.exit", exit_status, WATCH_EXIT_STATUS);
+    check("watch.stop.msg", strstr(last_msg, "stopping the guest after") != NULL, 1);
+    cpu_in_exec = false;
+}
+
 int main(void)
 {
     test_walker();
     test_tlb();
+    test_peek_watch();
     printf("mmu-test: %d checks, %d failed\n", checks, fails);
     return fails ? 1 : 0;
 }
