@@ -80,8 +80,9 @@ static void log_cpu_state(CPUX86State *env)
 static void do_interrupt(CPUX86State *env)
 {
     if (x86_cpu_do_interrupt == NULL) {
-        os_fatal(2, "guest exception %d at EIP 0x%08x, but exception "
-                 "delivery is not built in", env->exception_index, env->eip);
+        os_fatal(2, "guest exception %d at EIP 0x%08x%s, but exception "
+                 "delivery is not built in", env->exception_index, env->eip,
+                 LOG_SYM(env->eip));
     }
     x86_cpu_do_interrupt(env);
     env->exception_index = -1;
@@ -119,9 +120,9 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
             } else {
                 stats.exceptions++;
                 if (log_enabled(LOG_INT)) {
-                    hlog("exception %d err=0x%x is_int=%d at EIP 0x%08x"
+                    hlog("exception %d err=0x%x is_int=%d at EIP 0x%08x%s"
                          " (next 0x%08x)\n", e, env->error_code,
-                         env->exception_is_int, env->eip,
+                         env->exception_is_int, env->eip, LOG_SYM(env->eip),
                          env->exception_next_eip);
                 }
                 do_interrupt(env);
@@ -143,8 +144,8 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
             if (vec >= 0) {
                 env->halted = false;
                 stats.interrupts++;
-                DEBUG_LOG(LOG_INT, "hardware interrupt vector 0x%02x at EIP 0x%08x\n",
-                          vec, env->eip);
+                DEBUG_LOG(LOG_INT, "hardware interrupt vector 0x%02x at EIP 0x%08x%s\n",
+                          vec, env->eip, LOG_SYM(env->eip));
                 if (x86_cpu_do_hw_interrupt != NULL) {
                     /* external: no error code even for vectors 8..17 */
                     x86_cpu_do_hw_interrupt(env, vec);
@@ -164,21 +165,22 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
         /* 4. HLT */
         if (env->halted) {
             if (!(env->eflags & IF_MASK)) {
-                char buf[128];
+                char buf[256];
                 int n = h_snprintf(buf, sizeof(buf),
                                    "hamt86: guest halted with interrupts "
-                                   "disabled at EIP 0x%08x\n", env->eip);
+                                   "disabled at EIP 0x%08x%s\n", env->eip,
+                                   LOG_SYM(env->eip));
                 os_write(2, buf, (size_t)n);
                 return 2;
             }
             /* an interrupt ends the STI shadow of STI; HLT */
             env->hflags &= ~HF_INHIBIT_IRQ;
             if (!hw_idle(env)) {
-                char buf[160];
+                char buf[256];
                 int n = h_snprintf(buf, sizeof(buf),
-                                   "hamt86: guest halted at EIP 0x%08x waiting "
-                                   "for an interrupt no device can raise\n",
-                                   env->eip);
+                                   "hamt86: guest halted at EIP 0x%08x%s "
+                                   "waiting for an interrupt no device can "
+                                   "raise\n", env->eip, LOG_SYM(env->eip));
                 os_write(2, buf, (size_t)n);
                 return 2;
             }
@@ -207,11 +209,12 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
         if (tb->icount == 0) {
             uint32_t phys = cs_base + pc;
             mem_raise_fetch_fault(env);   /* #PF on the fetch, if paged */
-            char buf[160];
+            char buf[256];
             int n;
             mem_path->get_phys_code(env, cs_base + pc, &phys);
             n = h_snprintf(buf, sizeof(buf), "hamt86: guest jumped to unmapped "
-                           "memory at EIP 0x%08x (phys 0x%08x)\n", pc, phys);
+                           "memory at EIP 0x%08x%s (phys 0x%08x)\n", pc,
+                           LOG_SYM(cs_base + pc), phys);
             os_write(2, buf, (size_t)n);
             return 2;
         }
@@ -224,7 +227,7 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
 
         /* 6. run it */
         if (unlikely(log_enabled(LOG_EXEC)) && log_in_filter(pc)) {
-            hlog("Trace 0x%08x [%08x]\n", pc, flags);
+            hlog("Trace 0x%08x%s [%08x]\n", pc, LOG_SYM(cs_base + pc), flags);
             if (log_enabled(LOG_CPU)) {
                 log_cpu_state(env);
             }

@@ -113,9 +113,17 @@ typedef struct MemFast {
  * One softmmu TLB entry (softmmu-fallback/, see core/mem.h TLB_*): the
  * compare words are (page | TLB_* flags), all-ones when empty; a hit
  * accesses host (addend + (intptr_t)(int32_t)linear).
+ *
+ * Each MMU index has a direct-mapped table of a power-of-two size between
+ * CPU_TLB_MIN_BITS and CPU_TLB_MAX_BITS entries, resized at flush time by
+ * its use rate (QEMU's dynamic TLB).  Generated code reaches it through
+ * env->tlb_fast[idx] (QEMU's CPUTLBDescFast): entry of linear address a =
+ * table + ((a >> (GUEST_PAGE_BITS - CPU_TLB_ENTRY_BITS)) & mask).
  */
-#define CPU_TLB_BITS       8
-#define CPU_TLB_SIZE       (1u << CPU_TLB_BITS)
+#define CPU_TLB_MIN_BITS   8
+#define CPU_TLB_MAX_BITS   12
+#define CPU_TLB_DYN_DEFAULT_BITS 8
+#define CPU_TLB_MAX_SIZE   (1u << CPU_TLB_MAX_BITS)
 #define CPU_TLB_ENTRY_BITS 4
 #define CPU_TLB_NB_MODES   4   /* == NB_MMU_MODES (core/mmu.h) */
 typedef struct CPUTLBEntry {
@@ -123,6 +131,13 @@ typedef struct CPUTLBEntry {
     uint32_t addr_write;
     uintptr_t addend;
 } CPUTLBEntry;
+
+/* What generated code needs of one index's TLB: the index mask, already
+ * shifted by CPU_TLB_ENTRY_BITS ((n_entries - 1) << 4), and the table. */
+typedef struct CPUTLBDescFast {
+    uintptr_t mask;
+    CPUTLBEntry *table;
+} CPUTLBDescFast;
 
 /*
  * Non-local exit from helpers to the execution loop: __builtin_setjmp
@@ -156,7 +171,7 @@ typedef struct CPUX86State {
     volatile int32_t exit_request; /* nonzero: leave at next TB entry */
     uint32_t pad0;
     MemFast  mem;
-    CPUTLBEntry tlb_table[CPU_TLB_NB_MODES][CPU_TLB_SIZE]; /* softmmu TLBs */
+    CPUTLBDescFast tlb_fast[CPU_TLB_NB_MODES]; /* softmmu TLBs */
     /* ---- the rest is only touched by C code ---- */
     SegmentCache segs[CPU_NB_SEGS];
     SegmentCache ldt, tr, gdt, idt; /* gdt/idt: base + limit only */
@@ -186,6 +201,22 @@ typedef struct CPUX86State {
      * (MIPS: tlb_hits_enabled); printed by mem_stats_print. */
     uint64_t tlb_hits[CPU_TLB_NB_MODES];
 } CPUX86State;
+
+/* The softmmu TLB entry that linear address addr uses in MMU index idx. */
+static inline CPUTLBEntry *tlb_entry(CPUX86State *env, unsigned idx,
+                                     uint32_t addr)
+{
+    const CPUTLBDescFast *f = &env->tlb_fast[idx];
+
+    return (CPUTLBEntry *)(void *)((uintptr_t)f->table +
+        (((uintptr_t)addr >> (GUEST_PAGE_BITS - CPU_TLB_ENTRY_BITS)) & f->mask));
+}
+
+/* Number of entries of MMU index idx's TLB. */
+static inline unsigned tlb_n_entries(const CPUX86State *env, unsigned idx)
+{
+    return (unsigned)(env->tlb_fast[idx].mask >> CPU_TLB_ENTRY_BITS) + 1;
+}
 
 #define CPU_INTERRUPT_HARD  0x1u
 #define CPU_INTERRUPT_NMI   0x2u

@@ -93,6 +93,31 @@ void log_print_help(int fd)
     os_write(fd, line, (size_t)n);
 }
 
+static LogSymbolLookup log_symbol_lookup;
+
+/* Register the guest symbol lookup (NULL: none). */
+void log_set_symbol_lookup(LogSymbolLookup fn)
+{
+    log_symbol_lookup = fn;
+}
+
+/* " <name+0xoff>" (" <name>" at offset 0) for addr, or "". */
+const char *log_sym(uint32_t addr, char *buf, size_t size)
+{
+    const char *name;
+    uint32_t off;
+
+    buf[0] = '\0';
+    if (log_symbol_lookup != NULL && log_symbol_lookup(addr, &name, &off)) {
+        if (off != 0) {
+            h_snprintf(buf, size, " <%s+0x%x>", name, off);
+        } else {
+            h_snprintf(buf, size, " <%s>", name);
+        }
+    }
+    return buf;
+}
+
 /* -dfilter ranges: [start, end] inclusive. */
 #define LOG_MAX_RANGES 16
 static struct {

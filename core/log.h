@@ -35,4 +35,19 @@ void hlog_bytes(const uint8_t *p, size_t n);
 /* Print the list of -d items ("-d help") to fd (core/log.c). */
 void log_print_help(int fd);
 
+/*
+ * Guest symbols for log and fatal messages.  The front end registers a
+ * lookup (the kernel's ELF .symtab): the name of the symbol containing
+ * addr and addr's offset in it, or false.
+ */
+typedef bool (*LogSymbolLookup)(uint32_t addr, const char **name,
+                                uint32_t *off);
+void log_set_symbol_lookup(LogSymbolLookup fn);
+
+#define LOG_SYM_LEN 72
+/* " <name+0xoff>" for guest address addr in buf, or "" when unknown. */
+const char *log_sym(uint32_t addr, char *buf, size_t size);
+/* The same in a temporary buffer: hlog("0x%08x%s", eip, LOG_SYM(eip)). */
+#define LOG_SYM(addr) log_sym((addr), (char[LOG_SYM_LEN]){ 0 }, LOG_SYM_LEN)
+
 #endif

@@ -15,9 +15,10 @@
  *
  * Physical addresses above 4 GiB (PSE-36 / PAE frames) cannot be expressed
  * in this 32-bit physical map.  The PC has nothing there (unassigned: reads
- * 0, writes dropped), so such pages are sent to PHYS_HOLE, the last 4 KiB
- * page of the 32-bit space, which is unassigned too (no ROM is mapped
- * there).  They never alias RAM.
+ * 0, writes dropped), so such pages are sent to PHYS_HOLE, the 4 KiB page
+ * just below the firmware window at 0xFFFE0000 (hw/firmware.c), which is
+ * unassigned too, as on qemu-system-i386 -M isapc.  They never alias RAM
+ * or the firmware.
  */
 #include "core/mmu.h"
 #include "core/mem.h"
@@ -50,24 +51,34 @@
 /* PAE PDPTE reserved bits besides the address ones: 1-2, 5-8. */
 #define PDPTE_RSVD 0x1e6ull
 /* Where frames above 4 GiB go (see the header comment). */
-#define PHYS_HOLE 0xfffff000u
+#define PHYS_HOLE 0xfffdf000u
+
+/* Page-table access hooks of the running x86_mmu_walk_ops (else NULL). */
+static const X86WalkOps *walk_ops;
 
 /* Guest physical 32-bit load (page tables). */
 static inline uint64_t pt_ld32(uint32_t pa)
 {
+    if (unlikely(walk_ops != NULL)) {
+        return walk_ops->ld32(walk_ops->opaque, pa);
+    }
     return phys_read(pa, 4);
 }
 
 /* Guest physical 64-bit load (PAE entries). */
 static inline uint64_t pt_ld64(uint32_t pa)
 {
-    return phys_read(pa, 4) | ((uint64_t)phys_read(pa + 4, 4) << 32);
+    return pt_ld32(pa) | (pt_ld32(pa + 4) << 32);
 }
 
 /* Set bits in a paging-structure entry (low dword), unless probing. */
 static inline void pt_set(uint32_t pa, uint64_t old, uint64_t bits, bool probe)
 {
     if (!probe && (old & bits) != bits) {
+        if (unlikely(walk_ops != NULL)) {
+            walk_ops->st32(walk_ops->opaque, pa, (uint32_t)(old | bits));
+            return;
+        }
         phys_write_notdirty(pa, (uint32_t)(old | bits), 4);
     }
 }
@@ -240,6 +251,18 @@ int x86_mmu_walk(CPUX86State *env, uint32_t linear, int access, int mmu_idx,
                  X86PageResult *res)
 {
     return mmu_walk(env, linear, access, mmu_idx, res, false);
+}
+
+/* A full walk whose page-table reads and A/D writes go through ops. */
+int x86_mmu_walk_ops(CPUX86State *env, uint32_t linear, int access,
+                     int mmu_idx, X86PageResult *res, const X86WalkOps *ops)
+{
+    int r;
+
+    walk_ops = ops;
+    r = mmu_walk(env, linear, access, mmu_idx, res, false);
+    walk_ops = NULL;
+    return r;
 }
 
 /* Translate without touching guest memory. */

@@ -62,6 +62,17 @@ int x86_mmu_walk(CPUX86State *env, uint32_t linear, int access, int mmu_idx, X86
 /* Set CR2 and raise #PF(err & 0xffff) precisely (ra = host return address or 0). */
 NORETURN void x86_raise_page_fault(CPUX86State *env, uint32_t linear, int err, uintptr_t ra);
 
+/* Page-table memory of x86_mmu_walk_ops (--cosim: the shadow's overlay). */
+typedef struct X86WalkOps {
+    uint32_t (*ld32)(void *opaque, uint32_t pa);
+    void (*st32)(void *opaque, uint32_t pa, uint32_t val);   /* A/D updates */
+    void *opaque;
+} X86WalkOps;
+/* x86_mmu_walk with every paging-structure read and A/D write through ops
+ * (must not raise from inside the hooks). */
+int x86_mmu_walk_ops(CPUX86State *env, uint32_t linear, int access,
+                     int mmu_idx, X86PageResult *res, const X86WalkOps *ops);
+
 /* The same walk without any A/D update (debug, cosim, tests): 0 or fault code. */
 int x86_mmu_probe(CPUX86State *env, uint32_t linear, int access, int mmu_idx,
                   X86PageResult *res);

@@ -317,7 +317,7 @@ void *helper_lookup_tb_ptr(CPUX86State *env)
         return NULL;
     }
     if (unlikely(log_enabled(LOG_EXEC)) && log_in_filter(pc)) {
-        hlog("Trace 0x%08x [%08x]\n", pc, flags);
+        hlog("Trace 0x%08x%s [%08x]\n", pc, LOG_SYM(cs_base + pc), flags);
     }
     return tb->host_code;
 }

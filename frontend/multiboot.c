@@ -16,11 +16,18 @@
  *     MBI_ADDR + 0x080  memory map entries (size=20, base, length, type)
  *     MBI_ADDR + 0x200  command line, NUL terminated
  *
- * The ELF structures are parsed here directly (no libelf).  Errors name
- * the file and say what was expected.
+ * The kernel's ELF symbol table (.symtab), if any, is kept for log and
+ * fatal messages ("<symbol+0xoff>" next to guest EIPs, core/log.h); a
+ * stripped kernel or a corrupt table just means no symbols.
+ *
+ * The ELF structures are parsed here directly, for both front ends: the
+ * LoongArch build has no libc (so no libelf), and one parser is less than
+ * two, so the hosted build does not use libelf either.  Errors name the
+ * file and say what was expected.
  */
 #include "core/base.h"
 #include "core/libc.h"
+#include "core/log.h"
 #include "core/mem.h"
 #include "core/os.h"
 #include "frontend/loader.h"
@@ -59,6 +66,12 @@
 #define EM_LOONGARCH 258
 #define PT_LOAD     1
 #define PN_XNUM     0xffff
+#define SHT_SYMTAB  2
+#define SHN_UNDEF   0
+#define SHN_LORESERVE 0xff00
+#define STT_NOTYPE  0
+#define STT_OBJECT  1
+#define STT_FUNC    2
 
 typedef struct Elf32Ehdr {
     uint8_t  e_ident[EI_NIDENT];
@@ -72,8 +85,21 @@ typedef struct Elf32Phdr {
     uint32_t p_flags, p_align;
 } Elf32Phdr;
 
+typedef struct Elf32Shdr {
+    uint32_t sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size;
+    uint32_t sh_link, sh_info, sh_addralign, sh_entsize;
+} Elf32Shdr;
+
+typedef struct Elf32Sym {
+    uint32_t st_name, st_value, st_size;
+    uint8_t  st_info, st_other;
+    uint16_t st_shndx;
+} Elf32Sym;
+
 BUILD_ASSERT(sizeof(Elf32Ehdr) == 52);
 BUILD_ASSERT(sizeof(Elf32Phdr) == 32);
+BUILD_ASSERT(sizeof(Elf32Shdr) == 40);
+BUILD_ASSERT(sizeof(Elf32Sym) == 16);
 
 #define EXPECT "expected a multiboot ELF32 i386 kernel"
 
@@ -295,6 +321,167 @@ static bool build_mbi(const char *path, LoadedKernel *k)
     return true;
 }
 
+/* --- guest symbols ---------------------------------------------------------- */
+
+/* A label without a size covers at most this much code after it. */
+#define SYM_NOSIZE_SPAN 0x10000u
+
+typedef struct GuestSym {
+    uint32_t addr, size;
+    uint32_t name;        /* offset in sym_names */
+    uint32_t rank;        /* at one address the highest rank wins */
+} GuestSym;
+
+static GuestSym *syms;
+static size_t nsyms, syms_bytes;
+static char *sym_names;
+static size_t names_bytes;
+
+/* Order by address, then rank (the best symbol of an address last). */
+static bool sym_before(const GuestSym *a, const GuestSym *b)
+{
+    return a->addr != b->addr ? a->addr < b->addr : a->rank < b->rank;
+}
+
+/* Sort syms[0..nsyms): shell sort with Knuth's gaps (no libc qsort). */
+static void sort_syms(void)
+{
+    size_t gap = 1;
+
+    while (gap < nsyms / 3) {
+        gap = 3 * gap + 1;
+    }
+    for (; gap > 0; gap /= 3) {
+        for (size_t i = gap; i < nsyms; i++) {
+            GuestSym t = syms[i];
+            size_t j = i;
+            for (; j >= gap && sym_before(&t, &syms[j - gap]); j -= gap) {
+                syms[j] = syms[j - gap];
+            }
+            syms[j] = t;
+        }
+    }
+}
+
+/* The symbol containing guest address addr (core/log.h lookup). */
+static bool sym_lookup(uint32_t addr, const char **name, uint32_t *off)
+{
+    size_t lo = 0, hi = nsyms;
+
+    /* the last symbol at or below addr */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (syms[mid].addr <= addr) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    /* a sized symbol must contain addr; try a few enclosing ones */
+    for (size_t i = lo, tries = 0; i > 0 && tries < 8; i--, tries++) {
+        const GuestSym *s = &syms[i - 1];
+        uint32_t d = addr - s->addr;
+        if (s->size ? d < s->size : d < SYM_NOSIZE_SPAN) {
+            *name = sym_names + s->name;
+            *off = d;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Forget the symbols of a previous kernel. */
+static void free_symbols(void)
+{
+    log_set_symbol_lookup(NULL);
+    if (syms != NULL) {
+        os_free(syms, syms_bytes);
+    }
+    if (sym_names != NULL) {
+        os_free(sym_names, names_bytes);
+    }
+    syms = NULL;
+    sym_names = NULL;
+    nsyms = 0;
+}
+
+/* Section header i of the image, if it lies inside it. */
+static bool get_shdr(const Elf32Ehdr *eh, const uint8_t *buf, size_t len,
+                     unsigned i, Elf32Shdr *sh)
+{
+    uint64_t off = eh->e_shoff + (uint64_t)i * sizeof(*sh);
+
+    if (i >= eh->e_shnum || off + sizeof(*sh) > len) {
+        return false;
+    }
+    memcpy(sh, buf + off, sizeof(*sh));
+    return true;
+}
+
+/*
+ * Keep the function, object and label symbols of the image's .symtab for
+ * log_sym().  Anything missing or inconsistent: no symbols, no error.
+ */
+static void load_symbols(const Elf32Ehdr *eh, const uint8_t *buf, size_t len)
+{
+    Elf32Shdr sh, str;
+    unsigned i;
+    size_t count;
+
+    free_symbols();
+    memset(&sh, 0, sizeof(sh));
+    if (eh->e_shoff == 0 || eh->e_shentsize != sizeof(Elf32Shdr)) {
+        return;
+    }
+    for (i = 0; get_shdr(eh, buf, len, i, &sh); i++) {
+        if (sh.sh_type == SHT_SYMTAB) {
+            break;
+        }
+    }
+    if (sh.sh_type != SHT_SYMTAB || i >= eh->e_shnum ||
+        sh.sh_entsize != sizeof(Elf32Sym) ||
+        (uint64_t)sh.sh_offset + sh.sh_size > len ||
+        !get_shdr(eh, buf, len, sh.sh_link, &str) || str.sh_size == 0 ||
+        (uint64_t)str.sh_offset + str.sh_size > len) {
+        return;
+    }
+    count = sh.sh_size / sizeof(Elf32Sym);
+    syms_bytes = count * sizeof(GuestSym) + 1;
+    names_bytes = (size_t)str.sh_size + 1;
+    syms = os_zalloc(syms_bytes);
+    sym_names = os_zalloc(names_bytes);
+    if (syms == NULL || sym_names == NULL) {
+        free_symbols();
+        return;
+    }
+    memcpy(sym_names, buf + str.sh_offset, str.sh_size);   /* NUL-ended */
+    for (size_t k = 0; k < count; k++) {
+        Elf32Sym es;
+        unsigned type;
+
+        memcpy(&es, buf + sh.sh_offset + k * sizeof(es), sizeof(es));
+        type = es.st_info & 0xf;
+        if ((type != STT_NOTYPE && type != STT_FUNC && type != STT_OBJECT) ||
+            es.st_shndx == SHN_UNDEF || es.st_shndx >= SHN_LORESERVE ||
+            es.st_name == 0 || es.st_name >= str.sh_size ||
+            sym_names[es.st_name] == '\0' || sym_names[es.st_name] == '$') {
+            continue;
+        }
+        syms[nsyms].addr = es.st_value;
+        syms[nsyms].size = es.st_size;
+        syms[nsyms].name = es.st_name;
+        syms[nsyms].rank = (type == STT_FUNC) * 4 + (es.st_size != 0) * 2 +
+                           ((es.st_info >> 4) != 0);   /* global/weak */
+        nsyms++;
+    }
+    if (nsyms == 0) {
+        free_symbols();
+        return;
+    }
+    sort_syms();
+    log_set_symbol_lookup(sym_lookup);
+}
+
 /* Check and load the kernel image buf[0..len) read from path. */
 bool load_multiboot_image(const char *path, const uint8_t *buf, size_t len,
                           LoadedKernel *out)
@@ -343,5 +530,6 @@ bool load_multiboot_image(const char *path, const uint8_t *buf, size_t len,
     if (!load_segments(path, &eh, buf, len, out)) {
         return false;
     }
+    load_symbols(&eh, buf, len);
     return build_mbi(path, out);
 }

@@ -35,10 +35,11 @@
 
 #define DEBUG_HAMT 0
 
-/* Live map units over all windows: 2 kernel VMAs each at worst, well
- * under vm.max_map_count (65530). */
-#define HAMT_MAX_MAP    16384
-#define VHASH_BITS      15
+/* Live map units over all windows: 2 kernel VMAs each at worst, under
+ * vm.max_map_count (65530) with room for the process's own; enough for a
+ * 64 MiB working set of 4 KiB pages plus code (ENOMEM: evict a batch). */
+#define HAMT_MAX_MAP    28672
+#define VHASH_BITS      16
 #define FHASH_BITS      14
 /* A fill inside a large guest page (or with paging off) maps up to this
  * many contiguous units with one call. */
@@ -53,6 +54,7 @@ typedef struct HamtMap {
     uint32_t punit;   /* physical >> unit_bits */
     int32_t hnext;    /* (idx, vunit) hash chain */
     int32_t fnext;    /* punit hash chain */
+    int32_t lprev, lnext;   /* live list of (idx, global) */
     uint8_t idx, prot;
     bool live, global;
 } HamtMap;
@@ -65,6 +67,12 @@ static int32_t vhash[1u << VHASH_BITS];
 static int32_t fhash[1u << FHASH_BITS];
 static uint32_t ring_next;
 static uint32_t nlive[HAMT_NB_IDX];
+/* Live entries per window, split global / non-global, so a CR3 reload
+ * costs O(live non-global entries of the window), not a table scan. */
+static int32_t lhead[HAMT_NB_IDX][2];
+uint64_t hamt_phys_limit = (uint64_t)1 << 32;
+/* Windows reserved on first use (false: all at init, full size). */
+static bool lazy_windows;
 static const HamtDriver *drv = &hamt_driver_linux;
 static CPUX86State *hamt_env;
 static unsigned unit_bits = GUEST_PAGE_BITS;
@@ -74,7 +82,9 @@ static uint32_t large_lo[HAMT_NB_IDX], large_hi[HAMT_NB_IDX];
 /* The interpreter access in flight (its recovery point), or NULL.  The
  * buffer is static: a local one had its setjmp stores optimised away. */
 static void **volatile hamt_recover;
+#ifndef HAMT_HAVE_PROBES
 static void *hamt_jmpbuf[CPU_JMP_ENV_WORDS];
+#endif
 
 static void walked_clear(unsigned idx);
 
@@ -115,6 +125,35 @@ static void chain_unlink(int32_t *head, int32_t i, bool frame)
     }
 }
 
+/* Put live entry i on its window's (global or not) list. */
+static void list_add(int32_t i)
+{
+    HamtMap *m = &maps[i];
+    int32_t *head = &lhead[m->idx][m->global];
+
+    m->lprev = -1;
+    m->lnext = *head;
+    if (*head >= 0) {
+        maps[*head].lprev = i;
+    }
+    *head = i;
+}
+
+/* Take entry i off its list. */
+static void list_del(int32_t i)
+{
+    HamtMap *m = &maps[i];
+
+    if (m->lprev >= 0) {
+        maps[m->lprev].lnext = m->lnext;
+    } else {
+        lhead[m->idx][m->global] = m->lnext;
+    }
+    if (m->lnext >= 0) {
+        maps[m->lnext].lprev = m->lprev;
+    }
+}
+
 /* Forget entry i (the caller removes the host mapping). */
 static void map_drop(int32_t i)
 {
@@ -122,8 +161,19 @@ static void map_drop(int32_t i)
 
     chain_unlink(&vhash[vhash_of(m->idx, m->vunit)], i, false);
     chain_unlink(&fhash[fhash_of(m->punit)], i, true);
+    list_del(i);
     m->live = false;
     nlive[m->idx]--;
+}
+
+/* Entry i changes its global bit (moves between the lists). */
+static void map_set_global(int32_t i, bool global)
+{
+    if (maps[i].global != global) {
+        list_del(i);
+        maps[i].global = global;
+        list_add(i);
+    }
 }
 
 /* Take a free slot (FIFO: the oldest mapping is evicted when full). */
@@ -158,15 +208,16 @@ static void map_insert(unsigned idx, uint32_t vunit, uint32_t punit,
     vhash[h] = i;
     m->fnext = fhash[fh];
     fhash[fh] = i;
+    list_add(i);
     nlive[idx]++;
 }
 
 /* Drop every entry of idx from the table (host side handled by caller). */
 static void drop_idx_entries(unsigned idx)
 {
-    for (int32_t i = 0; i < HAMT_MAX_MAP; i++) {
-        if (maps[i].live && maps[i].idx == idx) {
-            map_drop(i);
+    for (unsigned g = 0; g < 2; g++) {
+        while (lhead[idx][g] >= 0) {
+            map_drop(lhead[idx][g]);
         }
     }
 }
@@ -347,11 +398,56 @@ static unsigned host_prot(unsigned gprot, uint32_t punit)
     return p;
 }
 
+/* Peek walks (group_peek): page-table reads from RAM; an A/D update the
+ * walk would make is only noted, never written. */
+static bool peek_wrote;
+
+/* Peek: read a paging-structure dword. */
+static uint32_t peek_ld32(void *opaque, uint32_t pa)
+{
+    (void)opaque;
+    return (uint32_t)phys_read(pa, 4);
+}
+
+/* Peek: the walk wanted to set A or D: the page is not "already walked". */
+static void peek_st32(void *opaque, uint32_t pa, uint32_t val)
+{
+    (void)opaque;
+    (void)pa;
+    (void)val;
+    peek_wrote = true;
+}
+
+static const X86WalkOps peek_ops = { peek_ld32, peek_st32, NULL };
+
 /*
- * Inside a large guest page (or with paging off): extend the mapping to
- * the aligned group of HAMT_RUN_UNITS units around the fault if every unit
- * in it is unmapped, RAM, contiguous and of the same protection.  Returns
- * the number of units mapped by the single install (>= 1).
+ * 4 KiB guest pages: may the neighbour at lin (expected at physical pa)
+ * join a group mapping with prot/global?  Only if a load walk for idx
+ * succeeds without changing any A/D bit (A already set, and D if prot is
+ * writable: no speculative A/D), to the expected frame, same rights.
+ */
+static bool group_peek(unsigned idx, uint32_t lin, uint32_t pa,
+                       unsigned prot, bool global)
+{
+    X86PageResult r;
+
+    peek_wrote = false;
+    if (x86_mmu_walk_ops(hamt_env, lin, MMU_DATA_LOAD, (int)idx, &r, &peek_ops) != 0 ||
+        peek_wrote || r.paddr != pa || r.global != global ||
+        host_prot(r.prot, pa >> unit_bits) != prot) {
+        return false;
+    }
+    walked_add(idx, lin, &r);
+    return true;
+}
+
+/*
+ * Extend the mapping to the aligned group of HAMT_RUN_UNITS units around
+ * the fault if every unit in it is unmapped, RAM, contiguous and of the
+ * same protection: inside a large guest page or with paging off (one A/D
+ * for all), or with 4 KiB pages whose PTEs have A (and D) set already
+ * (group_peek).  Returns the number of units mapped by the single install
+ * (>= 1), 0 if nothing could be mapped.
  */
 static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
                          uint32_t gsize, unsigned prot, bool global)
@@ -362,9 +458,11 @@ static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
     uint32_t pstart = pbase - ((linear & ~(unit_size - 1)) - vstart);
     uint32_t gbase = linear & ~(gsize - 1);
     unsigned n = 1;
-    bool group = gsize >= run && vstart >= gbase &&
+    bool peek = gsize < run && unit_size == GUEST_PAGE_SIZE &&
+                idx != MMU_PHYS_IDX && hamt_env != NULL;
+    bool group = (gsize >= run || peek) && (peek || vstart >= gbase) &&
                  (pstart & (run - 1)) == 0 && pstart < guest_ram_size &&
-                 run <= guest_ram_size - pstart;
+                 run <= guest_ram_size - pstart && !mem_watch_test(vstart, run);
 
     for (uint32_t off = 0; group && off < run; off += unit_size) {
         uint32_t pu = (pstart + off) >> unit_bits;
@@ -377,6 +475,10 @@ static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
             if (!page_is_ram(pstart + off + k * GUEST_PAGE_SIZE)) {
                 group = false;
             }
+        }
+        if (group && peek && vstart + off != (linear & ~(unit_size - 1)) &&
+            !group_peek(idx, vstart + off, pstart + off, prot, global)) {
+            group = false;
         }
     }
     if (group && drv->install(idx, vstart, pstart, run, prot, global) == 0) {
@@ -428,6 +530,10 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
         return FILL_PF;
     }
     walked_add(idx, linear, &res);
+    if (mem_watch_test(linear & ~(unit_size - 1), unit_size)) {
+        hamt_stats.fault_watch++;     /* never mapped: the softmmu logs it */
+        return FILL_SLOW;
+    }
     if (!page_is_ram(res.paddr & GUEST_PAGE_MASK)) {
         hamt_stats.fault_mmio++;
         return FILL_SLOW;
@@ -458,7 +564,7 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
         } else {
             hamt_stats.fault_miss++;   /* spurious (another index, retry) */
         }
-        maps[e].global = global;
+        map_set_global(e, global);
         hamt_stats.fills++;
         return FILL_OK;
     }
@@ -490,9 +596,9 @@ int hamt_window_of(uintptr_t host, uint32_t *linear)
 {
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
         uintptr_t b = hamt_window_base[i];
-        if (b != 0 && host - b < HAMT_WINDOW_SPAN + HAMT_GUARD_SIZE) {
+        if (b != 0 && host - b < hamt_window_span[i] + HAMT_GUARD_SIZE) {
             *linear = (uint32_t)(host - b);
-            return host - b >= HAMT_WINDOW_SPAN ? -2 - (int)i : (int)i;
+            return host - b >= hamt_window_span[i] ? -2 - (int)i : (int)i;
         }
     }
     return -1;
@@ -569,6 +675,79 @@ static uint32_t site_hit(uintptr_t pc)
     return ++sites[i].hits;
 }
 
+/*
+ * Hot fallback sites, by guest physical PC of the instruction (+1, so 0 is
+ * free): a small open-addressed set, never shrunk (a stale entry only
+ * costs the softmmu inline path at that instruction).
+ */
+#define HOT_BITS 9
+static uint32_t hot_set[1u << HOT_BITS];
+static unsigned hot_count;
+
+/* Guest physical address of the instruction at eip of tb. */
+static uint32_t insn_phys(const TranslationBlock *tb, uint32_t eip)
+{
+    uint32_t off = (tb->phys_pc & ~GUEST_PAGE_MASK) + (eip - tb->pc);
+
+    if (off < GUEST_PAGE_SIZE || tb->phys_page2 == ~0u) {
+        return tb->phys_pc + (eip - tb->pc);
+    }
+    return tb->phys_page2 + (off - GUEST_PAGE_SIZE);
+}
+
+/* Slot of phys in hot_set (its own or the empty one ending the probe). */
+static unsigned hot_slot(uint32_t phys)
+{
+    unsigned i = (phys * 0x9e3779b1u) >> (32 - HOT_BITS);
+
+    while (hot_set[i] != 0 && hot_set[i] != phys + 1) {
+        i = (i + 1) & ((1u << HOT_BITS) - 1);
+    }
+    return i;
+}
+
+/* Lowering: emit the softmmu inline access for the insn at eip of tb? */
+bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
+{
+    uint32_t phys;
+
+    if (hot_count == 0 || tb == NULL) {
+        return false;
+    }
+    phys = insn_phys(tb, eip);
+    return hot_set[hot_slot(phys)] == phys + 1;
+}
+
+/*
+ * The JIT site at pc keeps going to the slow path: remember its guest
+ * instruction and invalidate the TBs holding it, so it is retranslated
+ * with an inline softmmu access.  Safe in the handler: the fault came from
+ * generated code, which holds no TB-structure state; the running TB's code
+ * stays in the cache until it exits (its site is patched to the stub).
+ */
+static void hot_site_add(CPUX86State *env, uintptr_t pc)
+{
+    const TranslationBlock *tb = tb_find_by_host_pc(pc);
+    uint32_t off, phys;
+    int i;
+
+    if (tb == NULL || tb->icount == 0 || tb->invalid ||
+        hot_count >= (1u << HOT_BITS) / 2) {
+        return;
+    }
+    off = (uint32_t)(pc - (uintptr_t)tb->host_code);
+    for (i = tb->icount - 1; i > 0 && tb->insn_host_off[i] > off; i--) {
+        continue;
+    }
+    phys = insn_phys(tb, tb->insn_eip[i]);
+    if (hot_set[hot_slot(phys)] == 0) {
+        hot_set[hot_slot(phys)] = phys + 1;
+        hot_count++;
+    }
+    hamt_stats.retranslations++;
+    tb_invalidate_phys_range(env, phys, phys + 1);
+}
+
 /* SIGSEGV/SIGBUS: refill, or send the access to its slow path. */
 bool hamt_fault(OSFault *f)
 {
@@ -577,6 +756,7 @@ bool hamt_fault(OSFault *f)
     HamtSite site;
     uint32_t linear = 0;
     int idx = hamt_window_of(f->addr, &linear);
+    uintptr_t fixup = 0;
     bool jit, is_write;
     int r;
 
@@ -584,7 +764,10 @@ bool hamt_fault(OSFault *f)
         return false;
     }
     jit = hamt_backend_find_site(f->pc, &site);
-    if (!jit && hamt_recover == NULL) {
+    if (!jit) {
+        fixup = hamt_probe_fixup(f->pc);
+    }
+    if (!jit && fixup == 0 && hamt_recover == NULL) {
         return false;       /* a window access from unknown code: a bug */
     }
     hamt_stats.faults++;
@@ -608,8 +791,11 @@ bool hamt_fault(OSFault *f)
             if (r == FILL_SLOW && site_hit(f->pc) == HAMT_PATCH_THRESHOLD) {
                 hamt_stats.patched_sites++;
                 hamt_backend_patch_site(f->pc, site.stub);
+                hot_site_add(env, f->pc);
             }
             os_fault_set_pc(f, site.stub);
+        } else if (fixup != 0) {
+            os_fault_set_pc(f, fixup);
         } else {
             os_fault_redirect_call(f, hamt_interp_landing, NULL);
         }
@@ -634,6 +820,59 @@ static inline uint32_t extend(uint32_t v, unsigned memop)
     }
 }
 
+/* Host address of the interpreter access, or 0 if it must take the slow
+ * path directly (page crossing, paging-off access beyond RAM). */
+static inline uintptr_t interp_host(CPUX86State *env, uint32_t addr,
+                                    unsigned size, unsigned idx)
+{
+    uintptr_t base = env->hamt_window[idx];
+
+    if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size ||
+        (idx == MMU_PHYS_IDX && addr >= hamt_phys_limit)) {
+        return 0;
+    }
+    if (unlikely(base == 0)) {
+        base = hamt_window_ensure(idx);
+    }
+    return base + addr;
+}
+
+#ifdef HAMT_HAVE_PROBES
+/* Guest load through the window: one probe; a fault the refill handler
+ * cannot map makes the probe return HAMT_PROBE_FAULT: the slow path. */
+uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
+                        unsigned idx)
+{
+    unsigned size = 1u << (memop & MO_SIZE);
+    uintptr_t host = interp_host(env, addr, size, idx);
+    uint64_t v;
+
+    if (host != 0) {
+        v = size == 4 ? hamt_probe_ld32(host) :
+            size == 2 ? hamt_probe_ld16(host) : hamt_probe_ld8(host);
+        if (likely(v != HAMT_PROBE_FAULT)) {
+            return extend((uint32_t)v, memop);
+        }
+    }
+    return mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
+}
+
+/* Guest store through the window (probe; slow path on its fault status). */
+void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
+                    unsigned memop, unsigned idx)
+{
+    unsigned size = 1u << (memop & MO_SIZE);
+    uintptr_t host = interp_host(env, addr, size, idx);
+
+    if (host != 0 &&
+        (size == 4 ? hamt_probe_st32(host, val) :
+         size == 2 ? hamt_probe_st16(host, val) : hamt_probe_st8(host, val)) == 0) {
+        return;
+    }
+    mem_st_slow(env, addr, val, MAKE_OI(memop & MO_SIZE, idx), 0);
+}
+#else
+/* Hosts without probes: setjmp accessors. */
 /* An access's arguments kept in memory across the recovery longjmp (the
  * landing function does not preserve callee-saved registers). */
 typedef struct SavedAccess {
@@ -649,10 +888,10 @@ uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
 {
     unsigned size = 1u << (memop & MO_SIZE);
     void **buf = hamt_jmpbuf;
-    uintptr_t host = env->hamt_window[idx] + addr;
+    uintptr_t host = interp_host(env, addr, size, idx);
     uint32_t v;
 
-    if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
+    if (host == 0) {
         return mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
     }
     /* the arguments as the recovery path finds them after the longjmp */
@@ -681,9 +920,9 @@ void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
 {
     unsigned size = 1u << (memop & MO_SIZE);
     void **buf = hamt_jmpbuf;
-    uintptr_t host = env->hamt_window[idx] + addr;
+    uintptr_t host = interp_host(env, addr, size, idx);
 
-    if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
+    if (host == 0) {
         mem_st_slow(env, addr, val, MAKE_OI(memop & MO_SIZE, idx), 0);
         return;
     }
@@ -707,12 +946,42 @@ void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
     hamt_recover = NULL;
 }
 
+#endif /* HAMT_HAVE_PROBES */
+
 /* host-interp/interp.c: route the interpreter's accesses through us. */
 extern bool interp_mem_hamt;
 
 /* ------------------------------------------------------------------------
  * The MemPath: softmmu for C accesses and fetches, windows for the rest
  */
+
+/* The window of idx, reserved on first use; published in env. */
+uintptr_t hamt_window_ensure(unsigned idx)
+{
+    uint64_t span = HAMT_WINDOW_SPAN;
+    uintptr_t b = hamt_window_base[idx];
+
+    if (b != 0) {
+        return b;
+    }
+    if (idx == MMU_PHYS_IDX && hamt_phys_limit < HAMT_WINDOW_SPAN) {
+        span = hamt_phys_limit;
+    }
+    b = hamt_linux_reserve(idx, span);
+    if (b == 0) {
+        os_fatal(1, "hamt: cannot reserve the guest window of MMU index %u "
+                 "(%llu MiB of address space)", idx,
+                 (unsigned long long)(span >> 20));
+    }
+    if (DEBUG_HAMT) {
+        hlog("hamt: window %u at %p, %llu MiB\n", idx, (void *)b,
+             (unsigned long long)(span >> 20));
+    }
+    if (hamt_env != NULL) {
+        hamt_env->hamt_window[idx] = b;
+    }
+    return b;
+}
 
 /* Reserve the windows, install the handler, publish the bases. */
 static void hamt_init(CPUX86State *env)
@@ -730,17 +999,34 @@ static void hamt_init(CPUX86State *env)
     unit_size = want;
     unit_bits = (unsigned)__builtin_ctz(want);
     if (!hamt_linux_init(unit_bits)) {
-        os_fatal(1, "hamt: cannot set up the guest windows (memfd RAM and "
-                 "4 x 4 GiB of address space are needed)");
+        os_fatal(1, "hamt: cannot set up the guest windows (guest RAM must "
+                 "be a memfd)");
     }
     memset(vhash, 0xff, sizeof(vhash));
     memset(fhash, 0xff, sizeof(fhash));
+    memset(lhead, 0xff, sizeof(lhead));
+    hamt_env = env;
+    /*
+     * Lazy windows need backends that call hamt_window_ensure when they
+     * translate (MIPS) or access (interpreter) and bound paging-off
+     * accesses by hamt_phys_limit; others get all four full windows now.
+     */
+#if defined(__loongarch__)
+    lazy_windows = host_backend == &backend_interp;
+#else
+    lazy_windows = true;
+#endif
+    if (lazy_windows) {
+        hamt_phys_limit = ((uint64_t)guest_ram_size + unit_size - 1) & ~(uint64_t)(unit_size - 1);
+        if (hamt_phys_limit > (1u << 16)) {
+            hamt_phys_limit = (hamt_phys_limit + 0xffff) & ~(uint64_t)0xffff;
+        }
+    }
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
-        env->hamt_window[i] = hamt_window_base[i];
+        env->hamt_window[i] = lazy_windows ? 0 : hamt_window_ensure(i);
         large_lo[i] = 0xffffffffu;
         walked_clear(i);
     }
-    hamt_env = env;
     interp_mem_hamt = true;
     if (!os_set_fault_handler(hamt_fault)) {
         os_fatal(1, "hamt: cannot install the fault handler");
@@ -821,10 +1107,12 @@ static void hamt_flush_all(CPUX86State *env)
     }
 }
 
-/* CR3 reload: drop non-global mappings, keep global ones. */
+/* CR3 reload: drop non-global mappings, keep global ones; walks only the
+ * window's non-global list. */
 static void hamt_flush_nonglobal(CPUX86State *env)
 {
     static uint32_t units[HAMT_MAX_MAP];
+    uint64_t sc0 = hamt_syscalls;
 
     if (mempath_softmmu.flush_nonglobal) {
         mempath_softmmu.flush_nonglobal(env);
@@ -833,30 +1121,25 @@ static void hamt_flush_nonglobal(CPUX86State *env)
     }
     hamt_stats.flush_nonglobal++;
     for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
-        unsigned n = 0, nglobal = 0;
+        unsigned n = 0;
 
         walked_clear(idx);
         if (nlive[idx] == 0) {
             continue;
         }
-        for (int32_t i = 0; i < HAMT_MAX_MAP; i++) {
-            if (maps[i].live && maps[i].idx == idx && maps[i].global) {
-                nglobal++;
-            }
-        }
-        if (nglobal == 0) {
-            flush_window(idx);
+        if (lhead[idx][1] < 0) {
+            flush_window(idx);       /* no global entry: one call */
             continue;
         }
-        for (int32_t i = 0; i < HAMT_MAX_MAP; i++) {
-            if (maps[i].live && maps[i].idx == idx && !maps[i].global) {
-                units[n++] = maps[i].vunit;
-                map_drop(i);
-            }
+        while (lhead[idx][0] >= 0) {
+            int32_t i = lhead[idx][0];
+            units[n++] = maps[i].vunit;
+            map_drop(i);
         }
         /* large-page regions stay: the globals in them survive too */
         invalidate_runs(idx, units, n);
     }
+    hamt_stats.flush_nonglobal_syscalls += hamt_syscalls - sc0;
 }
 
 /* Drop linear [linear, linear + len) from every window. */
@@ -944,16 +1227,20 @@ void hamt_stats_print(void)
     stat_line("fault: MMIO/not RAM", s->fault_mmio);
     stat_line("fault: split unit", s->fault_split);
     stat_line("fault: unaligned", s->fault_unaligned);
+    stat_line("fault: watchpoint", s->fault_watch);
     stat_line("fallbacks to slow path", s->fallbacks);
     stat_line("sites patched to slow", s->patched_sites);
+    stat_line("retranslations", s->retranslations);
     stat_line("C accesses (softmmu)", s->c_accesses);
     stat_line("code-page protects", s->code_protects);
     stat_line("flush: page", s->flush_page);
     stat_line("flush: all", s->flush_all);
     stat_line("flush: nonglobal", s->flush_nonglobal);
+    stat_line("flush: nonglobal syscalls", s->flush_nonglobal_syscalls);
     stat_line("flush: range", s->flush_range);
     stat_line("evictions", s->evictions);
     stat_line("driver syscalls", hamt_syscalls);
+    stat_line("window KiB reserved", hamt_reserved_bytes >> 10);
     stat_line("refill handler us", s->ns_handler / 1000);
 }
 

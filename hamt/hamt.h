@@ -59,7 +59,7 @@ extern uint64_t hamt_reserved_bytes;
  * above hamt_phys_limit must take the slow path without touching it.
  */
 uintptr_t hamt_window_ensure(unsigned idx);
-extern uint32_t hamt_phys_limit;
+extern uint64_t hamt_phys_limit;   /* 1 << 32: the full window (no check) */
 
 /* Options (frontend): host page size to emulate (0: the real one). */
 extern uint32_t hamt_opt_host_page;
@@ -78,8 +78,8 @@ void hamt_stats_print(void);
 
 /*
  * Backend hook: the slow-path stub of the HAMT access at host pc; patch
- * makes the site always take the stub.  Implemented by
- * the JIT backend (host-mips/mips-lower.c); false if pc is not a site.
+ * makes the site always take the stub.  find: host-common/hamt-site.c
+ * (JIT backends); patch: the backend's *-hamt.c.  false if pc is not a site.
  */
 typedef struct HamtSite {
     uintptr_t stub;
@@ -96,6 +96,7 @@ void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub);
  * retranslation (hamt_hot_insn true at lowering time) emits the softmmu
  * inline fast path for their accesses instead of a HAMT site.
  */
+struct TranslationBlock;
 bool hamt_hot_insn(const struct TranslationBlock *tb, uint32_t eip);
 
 /* The window index a host address belongs to, or -1. */

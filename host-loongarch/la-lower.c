@@ -1,17 +1,12 @@
 /*
- * hamt86 - IR -> LoongArch64 lowering with a local register allocator.
+ * hamt86 - IR -> LoongArch64 lowering: instruction selection, the LP64D
+ * calling convention, branch forms, guest memory sequences.
  *
- * The same model as the MIPS backend (host-mips/mips-lower.c); see
- * la-target.h for the register map:
- *   - globals (guest EAX..EDI) are pinned in s0..s7;
- *   - constants are used as immediates when an immediate form exists,
- *     otherwise materialised into a pool register for one op ($zero for 0);
- *   - ordinary temps get a pool register on definition or first use and
- *     have a 4-byte home slot in the frame (sp + LA_SPILL_OFF + 4 * t,
- *     reached with ldptr.w/stptr.w).  A pre-pass computes the last read of
- *     every temp (extended over backward branches); at basic-block ends and
- *     around helper calls every dirty temp that is still live is stored to
- *     its slot and the register state is forgotten.
+ * Liveness, the temp -> register/slot allocator, label relocations, the
+ * slow-path queue, the HAMT site table and the TB records are shared with
+ * the MIPS backend (host-common/lower-common.h, which describes the model);
+ * la-target.h has the register map.  Temp home slots are reached with
+ * ldptr.w/stptr.w.
  *
  * Guest memory: one lowering function per memory-path kind
  * (lower_ldst_softmmu, lower_ldst_hamt), chosen by mem_path->kind at
@@ -31,350 +26,40 @@
 #include "core/exec.h"
 #include "translator/ir.h"
 #include "hamt/hamt.h"
+#include "host-common/lower-common.h"
 #include "host-loongarch/la-target.h"
 #include "host-loongarch/la-emit.h"
-
-#ifndef DEBUG_LA_RA
-#define DEBUG_LA_RA 0
-#endif
-
-#define MAX_RELOCS 1024
-#define MAX_SLOW   512
-#define REG_FREE    (-1)
-#define REG_SCRATCH (-2)
-
-/* Operand counts per opcode (IR_call is handled separately). */
-static const uint8_t op_nout[IR_NB_OPS] = {
-#define IR_OP(name, nout, nin, flags) nout,
-#include "translator/ir-ops.def"
-#undef IR_OP
-};
-static const uint8_t op_nin[IR_NB_OPS] = {
-#define IR_OP(name, nout, nin, flags) nin,
-#include "translator/ir-ops.def"
-#undef IR_OP
-};
 
 /* Kinds of label branches. */
 enum { BR_ALWAYS, BR_EQ, BR_NE, BR_LT, BR_GE, BR_LTU, BR_GEU, BR_EQZ, BR_NEZ };
 
-/* A forward branch to a label, patched when the label is placed. */
-typedef struct Reloc {
-    uint32_t off;        /* offset of the branch instruction */
-    uint16_t label;
-    uint8_t kind;        /* BR_* */
-} Reloc;
-
-/* One out-of-line guest memory slow path. */
-typedef struct SlowPath {
-    uint32_t branch_off;  /* the bnez leaving the fast path */
-    uint32_t access_off;  /* the inline host access (retaddr) */
-    uint32_t back_off;    /* where to resume */
-    uint32_t save_mask;   /* pool registers to preserve over the call */
-    uint8_t is_store, memop, mmu_idx;
-    uint8_t addr_reg, val_reg, dst_reg;
-    bool long_branch;     /* xor + bnez instead of bne */
-    bool hamt;            /* HAMT site: entered by the fault handler */
-    uint32_t stub_off;    /* where emit_slow_path put it (HAMT site table) */
-} SlowPath;
-
-typedef struct Lower {
-    HostAsm *s;
-    const IRFunc *f;
-    const TranslationBlock *tb;
-    LaTbInfo *info;
-    unsigned cur;                      /* index of the op being lowered */
-    uint32_t lock;                     /* registers in use by this op */
-    int8_t temp_reg[IR_MAX_TEMPS];     /* host reg or -1 */
-    bool temp_dirty[IR_MAX_TEMPS];     /* reg newer than the frame slot */
-    int32_t last_use[IR_MAX_TEMPS];    /* last op index reading the temp */
-    int16_t reg_temp[32];              /* temp, REG_FREE or REG_SCRATCH */
-    int32_t label_pos[IR_MAX_LABELS];  /* op index of set_label (-1: none) */
-    int32_t label_off[IR_MAX_LABELS];  /* host offset (-1: not yet) */
-    Reloc relocs[MAX_RELOCS];
-    unsigned nrelocs;
-    SlowPath slow[MAX_SLOW];
-    unsigned nslow;
-    int hamt_win;         /* HAMT: mmu_idx whose window is in RAMBASE, -1 */
-    bool long_branches;   /* slow-path branches with 21-bit reach */
-    bool branch_range;    /* a bne did not reach its slow path */
-    bool failed;
-} Lower;
-
 static Lower lower_state;
 
-/* Frame slot offset of temp t. */
-static int32_t temp_slot(IRTemp t)
-{
-    return LA_SPILL_OFF + 4 * (int32_t)t;
-}
-
 /* ---------------------------------------------------------------------- */
-/* liveness pre-pass                                                      */
+/* host-common emitters                                                   */
 
-/* Input temps of op (outputs excluded); returns the count. */
-static unsigned op_inputs(const IROp *op, const IRTemp **in)
+/* host-common: store r's low word to the temp slot at sp + off. */
+void host_st_slot(HostAsm *s, unsigned r, int32_t off)
 {
-    if (op->opc == IR_call) {
-        const IRHelperInfo *h = &ir_helpers[op->imm];
-        unsigned first = h->has_ret ? 1 : 0;
-        *in = &op->args[first];
-        return op->nargs > first ? op->nargs - first : 0;
-    }
-    *in = &op->args[op_nout[op->opc]];
-    return op_nin[op->opc];
+    la_stptr_w(s, r, LA_SP, off >> 2);
 }
 
-/* Output temp of op or IR_NO_TEMP. */
-static IRTemp op_output(const IROp *op)
+/* host-common: load the temp slot at sp + off into r (sign-extending). */
+void host_ld_slot(HostAsm *s, unsigned r, int32_t off)
 {
-    if (op->opc == IR_call) {
-        const IRHelperInfo *h = &ir_helpers[op->imm];
-        return (h->has_ret && op->nargs > 0) ? op->args[0] : IR_NO_TEMP;
-    }
-    return op_nout[op->opc] ? op->args[0] : IR_NO_TEMP;
+    la_ldptr_w(s, r, LA_SP, off >> 2);
 }
 
-/* Compute last_use[] and label positions; extend over backward branches. */
-static void compute_liveness(Lower *L)
+/* host-common: r = (int64_t)(int32_t)v. */
+void host_li32(HostAsm *s, unsigned r, uint32_t v)
 {
-    const IRFunc *f = L->f;
-    bool changed;
-
-    for (unsigned t = 0; t < f->ntemps; t++) {
-        L->last_use[t] = -1;
-    }
-    for (unsigned l = 0; l < IR_MAX_LABELS; l++) {
-        L->label_pos[l] = -1;
-        L->label_off[l] = -1;
-    }
-    for (unsigned i = 0; i < f->nops; i++) {
-        const IROp *op = &f->ops[i];
-        const IRTemp *in;
-        unsigned n = op_inputs(op, &in);
-
-        for (unsigned k = 0; k < n; k++) {
-            if (in[k] != IR_NO_TEMP && in[k] < f->ntemps) {
-                L->last_use[in[k]] = (int32_t)i;
-            }
-        }
-        if (op->opc == IR_set_label && op->imm < IR_MAX_LABELS) {
-            L->label_pos[op->imm] = (int32_t)i;
-        }
-    }
-    /* A loop keeps every temp it touches alive up to its back edge. */
-    do {
-        changed = false;
-        for (unsigned j = 0; j < f->nops; j++) {
-            const IROp *op = &f->ops[j];
-            int32_t p;
-
-            if (op->opc != IR_br && op->opc != IR_brcond) {
-                continue;
-            }
-            p = op->imm < IR_MAX_LABELS ? L->label_pos[op->imm] : -1;
-            if (p < 0 || p >= (int32_t)j) {
-                continue;
-            }
-            for (unsigned i = (unsigned)p; i <= j; i++) {
-                const IROp *o = &f->ops[i];
-                const IRTemp *in;
-                unsigned n = op_inputs(o, &in);
-                IRTemp out = op_output(o);
-
-                for (unsigned k = 0; k <= n; k++) {
-                    IRTemp t = k < n ? in[k] : out;
-                    if (t != IR_NO_TEMP && t < f->ntemps &&
-                        f->temps[t].kind == IR_TEMP_NORMAL &&
-                        L->last_use[t] <= (int32_t)j) {
-                        /* live past the back edge's own sync */
-                        L->last_use[t] = (int32_t)j + 1;
-                        changed = true;
-                    }
-                }
-            }
-        }
-    } while (changed);
+    la_emit_li32(s, r, v);
 }
 
-/* ---------------------------------------------------------------------- */
-/* register allocator                                                     */
-
-/* Store temp t's register to its slot if that is needed. */
-static void spill_temp(Lower *L, IRTemp t)
+/* host-common: rd = rs. */
+void host_mov(HostAsm *s, unsigned rd, unsigned rs)
 {
-    if (L->temp_dirty[t]) {
-        la_stptr_w(L->s, (unsigned)L->temp_reg[t], LA_SP, temp_slot(t) >> 2);
-        L->temp_dirty[t] = false;
-    }
-}
-
-/* Forget what register r holds (no store). */
-static void free_reg(Lower *L, unsigned r)
-{
-    int t = L->reg_temp[r];
-
-    if (t >= 0) {
-        L->temp_reg[t] = -1;
-        L->temp_dirty[t] = false;
-    }
-    L->reg_temp[r] = REG_FREE;
-}
-
-/* Pick a free pool register, evicting the one used furthest away. */
-static unsigned alloc_reg(Lower *L)
-{
-    int best = -1;
-    int32_t best_use = -2;
-
-    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
-        if ((LA_POOL_MASK & (1u << r)) && !(L->lock & (1u << r)) &&
-            L->reg_temp[r] == REG_FREE) {
-            L->lock |= 1u << r;
-            return r;
-        }
-    }
-    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
-        int t;
-        if (!(LA_POOL_MASK & (1u << r)) || (L->lock & (1u << r))) {
-            continue;
-        }
-        t = L->reg_temp[r];
-        if (t >= 0 && L->last_use[t] > best_use) {
-            best_use = L->last_use[t];
-            best = (int)r;
-        }
-    }
-    if (best < 0) {
-        os_fatal(1, "loongarch backend: out of registers at op %u", L->cur);
-    }
-    if (L->last_use[L->reg_temp[best]] > (int32_t)L->cur) {
-        spill_temp(L, (IRTemp)L->reg_temp[best]);
-    }
-    free_reg(L, (unsigned)best);
-    L->lock |= 1u << best;
-    return (unsigned)best;
-}
-
-/* True (and *v set) if t is a constant. */
-static bool temp_const(Lower *L, IRTemp t, uint32_t *v)
-{
-    if (L->f->temps[t].kind == IR_TEMP_CONST) {
-        *v = L->f->temps[t].val;
-        return true;
-    }
-    return false;
-}
-
-/* Register holding input t for the current op (loads it if needed). */
-static unsigned use_reg(Lower *L, IRTemp t)
-{
-    const IRTempInfo *ti = &L->f->temps[t];
-    unsigned r;
-
-    if (ti->kind == IR_TEMP_GLOBAL) {
-        return LA_R_GUEST0 + t;
-    }
-    if (ti->kind == IR_TEMP_CONST) {
-        if (ti->val == 0) {
-            return LA_ZERO;
-        }
-        r = alloc_reg(L);
-        L->reg_temp[r] = REG_SCRATCH;
-        la_emit_li32(L->s, r, ti->val);
-        return r;
-    }
-    if (L->temp_reg[t] >= 0) {
-        r = (unsigned)L->temp_reg[t];
-        L->lock |= 1u << r;
-        return r;
-    }
-    r = alloc_reg(L);
-    la_ldptr_w(L->s, r, LA_SP, temp_slot(t) >> 2);
-    L->temp_reg[t] = (int8_t)r;
-    L->reg_temp[r] = (int16_t)t;
-    L->temp_dirty[t] = false;
-    return r;
-}
-
-/* After the inputs are loaded: free dead inputs and const scratch regs so
- * that the output may reuse them (every sequence below is alias-safe). */
-static void release_inputs(Lower *L)
-{
-    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
-        int t = L->reg_temp[r];
-        if (!(L->lock & (1u << r))) {
-            continue;
-        }
-        if (t == REG_SCRATCH ||
-            (t >= 0 && L->last_use[t] <= (int32_t)L->cur)) {
-            free_reg(L, r);
-            L->lock &= ~(1u << r);
-        }
-    }
-}
-
-/* Register to write output t into (marks it dirty). */
-static unsigned def_reg(Lower *L, IRTemp t)
-{
-    const IRTempInfo *ti = &L->f->temps[t];
-    unsigned r;
-
-    if (ti->kind == IR_TEMP_GLOBAL) {
-        return LA_R_GUEST0 + t;
-    }
-    if (ti->kind == IR_TEMP_CONST) {
-        os_fatal(1, "loongarch backend: write to constant temp %u", t);
-    }
-    if (L->temp_reg[t] >= 0) {
-        r = (unsigned)L->temp_reg[t];
-    } else {
-        r = alloc_reg(L);
-        L->temp_reg[t] = (int8_t)r;
-        L->reg_temp[r] = (int16_t)t;
-    }
-    L->lock |= 1u << r;
-    L->temp_dirty[t] = true;
-    return r;
-}
-
-/* End of one op: drop dead temps and scratch registers, unlock. */
-static void end_op(Lower *L)
-{
-    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
-        int t = L->reg_temp[r];
-        if (t == REG_SCRATCH || (t >= 0 && L->last_use[t] <= (int32_t)L->cur)) {
-            free_reg(L, r);
-        }
-    }
-    L->lock = 0;
-}
-
-/* Basic-block boundary: store live dirty temps, forget all registers. */
-static void sync_all(Lower *L)
-{
-    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
-        int t = L->reg_temp[r];
-        if (t >= 0 && L->last_use[t] > (int32_t)L->cur) {
-            spill_temp(L, (IRTemp)t);
-        }
-        if (t != REG_FREE) {
-            free_reg(L, r);
-        }
-    }
-}
-
-/* Mask of pool registers currently holding something. */
-static uint32_t busy_mask(Lower *L)
-{
-    uint32_t m = 0;
-
-    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
-        if (L->reg_temp[r] >= 0) {
-            m |= 1u << r;
-        }
-    }
-    return m;
+    la_emit_mov(s, rd, rs);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -397,9 +82,11 @@ static void emit_branch(HostAsm *s, int k, unsigned rj, unsigned rd,
     }
 }
 
-/* Patch the displacement of a branch of kind k at insn. */
-static void patch_branch(uint32_t *insn, int k, int32_t disp)
+/* host-common: point the label branch of kind k at insn (offset off) to to. */
+void host_patch_label(uint32_t *insn, int k, uint32_t off, uint32_t to)
 {
+    int32_t disp = ((int32_t)to - (int32_t)off) / 4;
+
     switch (k) {
     case BR_ALWAYS: la_patch_b(insn, disp); break;
     case BR_EQZ: la_patch_beqz(insn, disp); break;
@@ -413,40 +100,10 @@ static void branch_to_label(Lower *L, int k, unsigned rj, unsigned rd,
                             unsigned l)
 {
     HostAsm *s = L->s;
-    uint32_t off = hostasm_offset(s);
-    int32_t disp = 0;
+    int32_t to = label_ref(L, l, k);
+    int32_t disp = to >= 0 ? (to - (int32_t)hostasm_offset(s)) / 4 : 0;
 
-    if (l < IR_MAX_LABELS && L->label_off[l] >= 0) {
-        disp = (L->label_off[l] - (int32_t)off) / 4;
-    } else if (L->nrelocs < MAX_RELOCS) {
-        L->relocs[L->nrelocs].off = off;
-        L->relocs[L->nrelocs].label = (uint16_t)l;
-        L->relocs[L->nrelocs].kind = (uint8_t)k;
-        L->nrelocs++;
-    } else {
-        L->failed = true;
-    }
     emit_branch(s, k, rj, rd, disp);
-}
-
-/* Patch every pending branch to label l, now placed at the current offset. */
-static void place_label(Lower *L, unsigned l)
-{
-    uint32_t here = hostasm_offset(L->s);
-
-    if (l >= IR_MAX_LABELS) {
-        L->failed = true;
-        return;
-    }
-    L->label_off[l] = (int32_t)here;
-    L->hamt_win = -1;                  /* HAMT: joins may come without it */
-    for (unsigned i = 0; i < L->nrelocs; i++) {
-        if (L->relocs[i].label == l && !L->s->overflow) {
-            uint32_t *insn = (uint32_t *)(void *)(L->s->start + L->relocs[i].off);
-            patch_branch(insn, L->relocs[i].kind,
-                         ((int32_t)here - (int32_t)L->relocs[i].off) / 4);
-        }
-    }
 }
 
 /* Jump to the epilogue with a0 = (uintptr_t)tb | val. */
@@ -921,7 +578,7 @@ static int32_t hamt_window_off(unsigned idx)
  * A host fault at the site that the refill handler cannot map resumes at
  * the site's out-of-line slow path (queued like the softmmu's, entered by
  * the handler instead of a branch); the site table at the end of the TB
- * maps the site to its stub (la-hamt.c: hamt_backend_find_site).
+ * maps the site to its stub (host-common/hamt-site.c).
  */
 static void lower_ldst_hamt(Lower *L, const LdSt *m)
 {
@@ -936,39 +593,13 @@ static void lower_ldst_hamt(Lower *L, const LdSt *m)
         la_ldptr_d(s, LA_R_RAMBASE, LA_R_ENV, hamt_window_off(m->mmu_idx) >> 2);
         L->hamt_win = (int)m->mmu_idx;
     }
-    sp = &L->slow[L->nslow++];
-    sp->is_store = m->store;
-    sp->memop = (uint8_t)m->memop;
-    sp->mmu_idx = (uint8_t)m->mmu_idx;
-    sp->addr_reg = (uint8_t)m->addr;
-    sp->val_reg = (uint8_t)(m->store ? m->val : 0);
-    sp->dst_reg = (uint8_t)(m->store ? 0 : m->val);
-    sp->save_mask = busy_mask(L) & ~(m->store ? 0u : 1u << m->val);
-    sp->hamt = true;
-    sp->long_branch = false;
-    sp->branch_off = UINT32_MAX;       /* no branch: the fault handler enters */
+    /* no branch (SLOW_NO_BRANCH): the fault handler enters the stub */
+    sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
+    sp->hamt_site = true;
     la_bstrpick_d(s, LA_R_TMP1, m->addr, 31, 0);
     sp->access_off = hostasm_offset(s);
     emit_access_x(s, m->store, m->memop, m->val, LA_R_RAMBASE, LA_R_TMP1);
     sp->back_off = hostasm_offset(s);
-}
-
-/* The HAMT site table after the slow paths: {access, stub} words per site,
- * then the count and HAMT_SITE_MAGIC as the TB's last two words. */
-static void emit_hamt_site_table(Lower *L)
-{
-    unsigned n = 0;
-
-    for (unsigned i = 0; i < L->nslow; i++) {
-        const SlowPath *sp = &L->slow[i];
-        if (sp->hamt) {
-            hostasm_put32(L->s, sp->access_off);
-            hostasm_put32(L->s, sp->stub_off);
-            n++;
-        }
-    }
-    hostasm_put32(L->s, n);
-    hostasm_put32(L->s, HAMT_SITE_MAGIC);
 }
 
 /*
@@ -1005,19 +636,14 @@ static void lower_ldst_softmmu(Lower *L, const LdSt *m)
     BUILD_ASSERT(offsetof(CPUX86State, tlb_table) % 8 == 0);
     BUILD_ASSERT(offsetof(CPUX86State, tlb_table) +
                  sizeof(((CPUX86State *)0)->tlb_table) <= (8191u << 2));
-    if (m->mmu_idx >= CPU_TLB_NB_MODES || L->nslow >= MAX_SLOW) {
+    if (m->mmu_idx >= CPU_TLB_NB_MODES) {
         L->failed = true;
         return;
     }
-    sp = &L->slow[L->nslow++];
-    sp->is_store = m->store;
-    sp->memop = (uint8_t)m->memop;
-    sp->mmu_idx = (uint8_t)m->mmu_idx;
-    sp->addr_reg = (uint8_t)m->addr;
-    sp->val_reg = (uint8_t)(m->store ? m->val : 0);
-    sp->dst_reg = (uint8_t)(m->store ? 0 : m->val);
-    sp->save_mask = busy_mask(L) & ~(m->store ? 0u : 1u << m->val);
-    sp->hamt = false;
+    sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
+    if (sp == NULL) {
+        return;
+    }
 
     la_bstrpick_d(s, t0, m->addr, GUEST_PAGE_BITS + CPU_TLB_BITS - 1,
                   GUEST_PAGE_BITS);
@@ -1026,7 +652,7 @@ static void lower_ldst_softmmu(Lower *L, const LdSt *m)
     la_move(s, t2, m->addr);
     la_bstrins_w(s, t2, LA_ZERO, GUEST_PAGE_BITS - 1, sbits);
     sp->branch_off = hostasm_offset(s);
-    sp->long_branch = L->long_branches;
+    sp->branch_kind = L->long_branches;
     if (L->long_branches) {
         la_xor(s, t1, t1, t2);
         sp->branch_off = hostasm_offset(s);
@@ -1069,19 +695,18 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     }
 }
 
-/* Emit the out-of-line slow path sp. */
-static void emit_slow_path(Lower *L, const SlowPath *sp)
+/* Emit the out-of-line slow path sp (branch_kind 1: xor + bnez). */
+static void emit_slow_path(Lower *L, SlowPath *sp)
 {
     HostAsm *s = L->s;
     uint32_t here = hostasm_offset(s);
     unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
     unsigned ra_reg = sp->is_store ? LA_A4 : LA_A3;
 
-    ((SlowPath *)sp)->stub_off = here;
-    if (!s->overflow && !sp->hamt) {
+    if (!s->overflow && sp->branch_off != SLOW_NO_BRANCH) {
         uint32_t *insn = (uint32_t *)(void *)(s->start + sp->branch_off);
         int32_t disp = ((int32_t)here - (int32_t)sp->branch_off) / 4;
-        if (sp->long_branch) {
+        if (sp->branch_kind) {
             la_patch_bnez(insn, disp);
         } else if (disp > 32767) {
             /* beyond bne's reach: la_lower_tb retries with long branches */
@@ -1151,93 +776,22 @@ static void lower_call(Lower *L, const IROp *op)
     unsigned n;
     IRTemp out;
     int src[IR_MAX_CALL_ARGS];
-    bool pending[IR_MAX_CALL_ARGS];
 
     if (op->imm >= ir_nb_helpers) {
         os_fatal(1, "loongarch backend: bad helper id %u", op->imm);
     }
     h = &ir_helpers[op->imm];
-    n = op_inputs(op, &in);
-    out = op_output(op);
+    n = ir_op_inputs(op, &in);
+    out = ir_op_output(op);
     if (n > IR_MAX_CALL_ARGS) {
         os_fatal(1, "loongarch backend: helper %s: too many args", h->name);
     }
 
-    /* where each argument is now: a register (-1: frame slot/imm/global) */
-    for (unsigned k = 0; k < n; k++) {
-        IRTemp t = in[k];
-        src[k] = (L->f->temps[t].kind == IR_TEMP_NORMAL) ? L->temp_reg[t] : -1;
-    }
-    /* everything live after the call goes to its frame slot */
-    for (unsigned r = LA_POOL_FIRST; r <= LA_POOL_LAST; r++) {
-        int t = L->reg_temp[r];
-        if (t >= 0 && L->last_use[t] > (int32_t)L->cur) {
-            spill_temp(L, (IRTemp)t);
-        }
-        if (t != REG_FREE) {
-            free_reg(L, r);
-        }
-    }
+    lower_call_begin(L, in, n, src);
     if (h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
         la_emit_store_globals(s);
     }
-    /*
-     * Register arguments: a parallel move into a1..an.  Emit a move whose
-     * destination no other pending move still reads; break cycles through
-     * TMP0 (never a destination).
-     */
-    for (unsigned k = 0; k < n; k++) {
-        pending[k] = src[k] >= 0;
-    }
-    for (;;) {
-        bool any = false, progress = false;
-        for (unsigned k = 0; k < n; k++) {
-            bool blocked = false;
-            if (!pending[k]) {
-                continue;
-            }
-            any = true;
-            for (unsigned j = 0; j < n; j++) {
-                if (j != k && pending[j] && src[j] == (int)LA_R_ARG(k + 1)) {
-                    blocked = true;
-                }
-            }
-            if (!blocked) {
-                la_emit_mov(s, LA_R_ARG(k + 1), (unsigned)src[k]);
-                pending[k] = false;
-                progress = true;
-            }
-        }
-        if (!any) {
-            break;
-        }
-        if (!progress) {
-            for (unsigned k = 0; k < n; k++) {
-                if (pending[k]) {
-                    la_move(s, LA_R_TMP0, (unsigned)src[k]);
-                    src[k] = LA_R_TMP0;
-                    break;
-                }
-            }
-        }
-    }
-    /* then constants, globals and frame slots */
-    for (unsigned k = 0; k < n; k++) {
-        IRTemp t = in[k];
-        unsigned r = LA_R_ARG(k + 1);
-        const IRTempInfo *ti = &L->f->temps[t];
-
-        if (src[k] >= 0) {
-            continue;
-        }
-        if (ti->kind == IR_TEMP_GLOBAL) {
-            la_move(s, r, LA_R_GUEST0 + t);
-        } else if (ti->kind == IR_TEMP_CONST) {
-            la_emit_li32(s, r, ti->val);
-        } else {
-            la_ldptr_w(s, r, LA_SP, temp_slot(t) >> 2);
-        }
-    }
+    lower_call_args(L, in, n, src);
     la_move(s, LA_A0, LA_R_ENV);
     la_emit_call(s, h->fn);
     if (h->flags & IRH_RW_GLOBALS) {
@@ -1248,9 +802,7 @@ static void lower_call(Lower *L, const IROp *op)
             la_addi_w(s, LA_R_GUEST0 + out, LA_R_RET, 0);
         } else {
             /* the psABI returns 32-bit values sign-extended */
-            L->temp_reg[out] = LA_R_RET;
-            L->reg_temp[LA_R_RET] = (int16_t)out;
-            L->temp_dirty[out] = true;
+            lower_bind_result(L, out, LA_R_RET);
         }
     }
 }
@@ -1270,15 +822,8 @@ static void lower_lookup_and_goto(Lower *L)
 /* goto_tb n: patchable b, initially to the instruction after it. */
 static void lower_goto_tb(Lower *L, unsigned n)
 {
-    HostAsm *s = L->s;
-    uint32_t off = hostasm_offset(s);
-
-    if (n > 1) {
-        os_fatal(1, "loongarch backend: bad goto_tb slot %u", n);
-    }
-    L->info->jmp_insn_off[n] = off;
-    L->info->jmp_reset_off[n] = off + 4;
-    la_b(s, 1);
+    lower_jmp_slot(L, n, 4);
+    la_b(L->s, 1);
 }
 
 /* Lower one op. */
@@ -1325,11 +870,7 @@ static void lower_op(Lower *L, const IROp *op)
         lower_brcond(L, op);
         break;
     case IR_insn_start:
-        if (L->info->ninsns < IR_MAX_OPS) {
-            L->info->insn_off[L->info->ninsns] = hostasm_offset(L->s);
-            L->info->insn_eip[L->info->ninsns] = op->imm;
-            L->info->ninsns++;
-        }
+        lower_insn_start(L, op->imm);
         break;
     case IR_goto_tb:
         sync_all(L);
@@ -1350,52 +891,16 @@ static void lower_op(Lower *L, const IROp *op)
 
 /* One lowering attempt of the whole function: body, then the slow paths. */
 static bool lower_tb_once(Lower *L, HostAsm *s, const TranslationBlock *tb,
-                          const IRFunc *f, LaTbInfo *info)
+                          const IRFunc *f, HostTbInfo *info)
 {
-    L->s = s;
-    L->f = f;
-    L->tb = tb;
-    L->info = info;
-    L->nrelocs = 0;
-    L->nslow = 0;
-    L->failed = false;
+    lower_begin(L, s, tb, f, info);
     L->branch_range = false;
-    L->hamt_win = -1;
-    L->lock = 0;
-    info->ninsns = 0;
-    info->jmp_insn_off[0] = info->jmp_insn_off[1] = TB_JMP_RESET_OFFSET_INVALID;
-    info->jmp_reset_off[0] = info->jmp_reset_off[1] = TB_JMP_RESET_OFFSET_INVALID;
-    for (unsigned t = 0; t < f->ntemps; t++) {
-        L->temp_reg[t] = -1;
-        L->temp_dirty[t] = false;
-    }
-    for (unsigned r = 0; r < 32; r++) {
-        L->reg_temp[r] = REG_FREE;
-    }
-    compute_liveness(L);
-
-    for (unsigned i = 0; i < f->nops && !s->overflow && !L->failed; i++) {
-        L->cur = i;
-        lower_op(L, &f->ops[i]);
-        end_op(L);
-        if (DEBUG_LA_RA) {
-            hlog("loongarch ra: op %u busy 0x%x\n", i, busy_mask(L));
-        }
-    }
-    info->slow_off = hostasm_offset(s);
-    for (unsigned i = 0; i < L->nslow && !s->overflow; i++) {
-        emit_slow_path(L, &L->slow[i]);
-    }
-    info->table_off = hostasm_offset(s);
-    if (mem_path->kind == MEM_KIND_HAMT) {
-        emit_hamt_site_table(L);
-    }
-    return !s->overflow && !L->failed;
+    return lower_run(L, lower_op, emit_slow_path);
 }
 
 /* Lower f; redo it with long slow-path branches if a bne fell short. */
 bool la_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
-                 LaTbInfo *info)
+                 HostTbInfo *info)
 {
     Lower *L = &lower_state;
     bool ok;

@@ -47,6 +47,7 @@
 #include "core/exec.h"
 #include "core/hostasm.h"
 #include "translator/ir.h"
+#include "host-common/host-common.h"
 
 enum {
     LA_ZERO = 0, LA_RA = 1, LA_TP = 2, LA_SP = 3,
@@ -93,23 +94,21 @@ extern uint8_t *la_epilogue_code;   /* exit: a0 already set */
 /* Bytes of prologue + epilogue code starting at la_prologue_code. */
 size_t la_prologue_size(void);
 
-/* Per-TB side results of lowering, used by gen_code and disas. */
-typedef struct LaTbInfo {
-    uint32_t ninsns;                       /* insn_start ops seen */
-    uint32_t insn_off[IR_MAX_OPS];         /* host offset per insn_start */
-    uint32_t insn_eip[IR_MAX_OPS];
-    uint32_t jmp_insn_off[2];
-    uint32_t jmp_reset_off[2];
-    uint32_t slow_off;                     /* start of out-of-line slow paths */
-    uint32_t table_off;                    /* HAMT site table (data), or size */
-} LaTbInfo;
-
-/*
- * Lower f into s (s->start = the TB's host code). tb is only used for its
- * address (exit values).  Returns false on overflow of s or of a backend
- * limit (the caller flushes the cache and retries).
- */
+/* Lower f into s (host-common/host-common.h: HostLowerFn). */
 bool la_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
-                 LaTbInfo *info);
+                 HostTbInfo *info);
+
+/* Register classes for host-common (host-common/host-target.h). */
+#define HOST_NAME          "loongarch"
+#define HOST_REG_ZERO      LA_ZERO
+#define HOST_REG_GUEST0    LA_R_GUEST0
+#define HOST_REG_TMP0      LA_R_TMP0
+#define HOST_REG_ARG(i)    LA_R_ARG(i)
+#define HOST_POOL_MASK     LA_POOL_MASK
+#define HOST_POOL_FIRST    LA_POOL_FIRST
+#define HOST_POOL_LAST     LA_POOL_LAST
+#define HOST_SPILL_OFF     LA_SPILL_OFF
+/* Lower: slow-path branches with 21-bit reach; a bne fell short. */
+#define HOST_LOWER_FIELDS  bool long_branches; bool branch_range;
 
 #endif

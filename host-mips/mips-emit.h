@@ -92,6 +92,14 @@ static inline void mips_emit_call(HostAsm *s, const void *fn)
     mips_nop(s);
 }
 
+/* Call fn(env, ...) through t9: a0 = env is set in the jalr delay slot. */
+static inline void mips_emit_call_env(HostAsm *s, const void *fn)
+{
+    mips_emit_li64(s, MIPS_R_CALL, (uint64_t)(uintptr_t)fn);
+    mips_jalr(s, MIPS_RA, MIPS_R_CALL);
+    mips_move(s, MIPS_A0, MIPS_R_ENV);
+}
+
 /* Reload the fixed memory-path registers from env (after calls). */
 static inline void mips_emit_reload_fixed(HostAsm *s)
 {

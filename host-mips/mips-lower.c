@@ -1,16 +1,12 @@
 /*
- * hamt86 - IR -> MIPS64r2 lowering with a local register allocator.
+ * hamt86 - IR -> MIPS64r2 lowering: instruction selection, the n64
+ * calling convention, branches and their delay slots, guest memory
+ * sequences.
  *
- * Allocation model (see mips-target.h for the register map):
- *   - globals (guest EAX..EDI) are pinned in s0..s7;
- *   - constants are used as immediates when an immediate form exists,
- *     otherwise materialised into a pool register for one op ($0 for 0);
- *   - ordinary temps get a pool register on definition or first use and
- *     have a 4-byte home slot in the frame (sp + MIPS_SPILL_OFF + 4 * t).
- *     A pre-pass computes the last read of every temp (extended over
- *     backward branches); at basic-block ends and around helper calls
- *     every dirty temp that is still live is stored to its slot and the
- *     register state is forgotten.
+ * Liveness, the temp -> register/slot allocator, label relocations, the
+ * slow-path queue, the HAMT site table and the TB records are shared with
+ * the LoongArch backend (host-common/lower-common.h, which describes the
+ * model); mips-target.h has the register map.
  *
  * Guest memory (softmmu): inline TLB lookup in env->tlb_table[mmu_idx]
  * (compare word, alignment folded into the compare), one host access at
@@ -28,17 +24,9 @@
 #include "core/exec.h"
 #include "translator/ir.h"
 #include "hamt/hamt.h"
+#include "host-common/lower-common.h"
 #include "host-mips/mips-target.h"
 #include "host-mips/mips-emit.h"
-
-#ifndef DEBUG_MIPS_RA
-#define DEBUG_MIPS_RA 0
-#endif
-
-#define MAX_RELOCS 1024
-#define MAX_SLOW   512
-#define REG_FREE    (-1)
-#define REG_SCRATCH (-2)
 
 int mips_mempath_mode = MIPS_MEMPATH_FLAT;
 
@@ -52,334 +40,71 @@ BUILD_ASSERT(offsetof(CPUX86State, tlb_table) + sizeof(CPUTLBEntry) *
 /* --stats hit counters (mem_count_tlb_hits): ld/sd with an imm16 from env. */
 BUILD_ASSERT(offsetof(CPUX86State, tlb_hits) + 8 * NB_MMU_MODES <= 32767);
 
-/* Operand counts per opcode (IR_call is handled separately). */
-static const uint8_t op_nout[IR_NB_OPS] = {
-#define IR_OP(name, nout, nin, flags) nout,
-#include "translator/ir-ops.def"
-#undef IR_OP
-};
-static const uint8_t op_nin[IR_NB_OPS] = {
-#define IR_OP(name, nout, nin, flags) nin,
-#include "translator/ir-ops.def"
-#undef IR_OP
-};
-
-/* A forward branch to a label, patched when the label is placed. */
-typedef struct Reloc {
-    uint32_t off;        /* offset of the branch instruction */
-    uint16_t label;
-} Reloc;
-
-/* One out-of-line guest memory slow path. */
-typedef struct SlowPath {
-    uint32_t branch_off;  /* the bne leaving the fast path */
-    uint32_t access_off;  /* the inline host access (retaddr) */
-    uint32_t back_off;    /* where to resume */
-    uint32_t save_mask;   /* pool registers to preserve over the call */
-    uint8_t is_store, memop, mmu_idx;
-    uint8_t addr_reg, val_reg, dst_reg;
-    uint32_t stub_off;    /* where emit_slow_path put it (HAMT site table) */
-} SlowPath;
-
-typedef struct Lower {
-    HostAsm *s;
-    const IRFunc *f;
-    const TranslationBlock *tb;
-    MipsTbInfo *info;
-    unsigned cur;                      /* index of the op being lowered */
-    uint32_t lock;                     /* registers in use by this op */
-    int8_t temp_reg[IR_MAX_TEMPS];     /* host reg or -1 */
-    bool temp_dirty[IR_MAX_TEMPS];     /* reg newer than the frame slot */
-    int32_t last_use[IR_MAX_TEMPS];    /* last op index reading the temp */
-    int16_t reg_temp[32];              /* temp, REG_FREE or REG_SCRATCH */
-    int32_t label_pos[IR_MAX_LABELS];  /* op index of set_label (-1: none) */
-    int32_t label_off[IR_MAX_LABELS];  /* host offset (-1: not yet) */
-    Reloc relocs[MAX_RELOCS];
-    unsigned nrelocs;
-    SlowPath slow[MAX_SLOW];
-    unsigned nslow;
-    int hamt_win;                      /* HAMT: mmu_idx whose window is in t3, -1 */
-    bool failed;
-} Lower;
-
 static Lower lower_state;
 
-/* Frame slot offset of temp t. */
-static int32_t temp_slot(IRTemp t)
-{
-    return MIPS_SPILL_OFF + 4 * (int32_t)t;
-}
+static void emit_access(HostAsm *s, bool store, unsigned memop, unsigned r,
+                        int32_t off, unsigned base);
 
 /* ---------------------------------------------------------------------- */
-/* liveness pre-pass                                                      */
+/* host-common emitters                                                   */
 
-/* Input temps of op (outputs excluded); returns the count. */
-static unsigned op_inputs(const IROp *op, const IRTemp **in)
+/* host-common: store r's low word to the temp slot at sp + off. */
+void host_st_slot(HostAsm *s, unsigned r, int32_t off)
 {
-    if (op->opc == IR_call) {
-        const IRHelperInfo *h = &ir_helpers[op->imm];
-        unsigned first = h->has_ret ? 1 : 0;
-        *in = &op->args[first];
-        return op->nargs > first ? op->nargs - first : 0;
-    }
-    *in = &op->args[op_nout[op->opc]];
-    return op_nin[op->opc];
+    mips_sw(s, r, off, MIPS_SP);
 }
 
-/* Output temp of op or IR_NO_TEMP. */
-static IRTemp op_output(const IROp *op)
+/* host-common: load the temp slot at sp + off into r (lw sign-extends). */
+void host_ld_slot(HostAsm *s, unsigned r, int32_t off)
 {
-    if (op->opc == IR_call) {
-        const IRHelperInfo *h = &ir_helpers[op->imm];
-        return (h->has_ret && op->nargs > 0) ? op->args[0] : IR_NO_TEMP;
-    }
-    return op_nout[op->opc] ? op->args[0] : IR_NO_TEMP;
+    mips_lw(s, r, off, MIPS_SP);
 }
 
-/* Compute last_use[] and label positions; extend over backward branches. */
-static void compute_liveness(Lower *L)
+/* host-common: r = (int64_t)(int32_t)v. */
+void host_li32(HostAsm *s, unsigned r, uint32_t v)
 {
-    const IRFunc *f = L->f;
-    bool changed;
-
-    for (unsigned t = 0; t < f->ntemps; t++) {
-        L->last_use[t] = -1;
-    }
-    for (unsigned l = 0; l < IR_MAX_LABELS; l++) {
-        L->label_pos[l] = -1;
-        L->label_off[l] = -1;
-    }
-    for (unsigned i = 0; i < f->nops; i++) {
-        const IROp *op = &f->ops[i];
-        const IRTemp *in;
-        unsigned n = op_inputs(op, &in);
-
-        for (unsigned k = 0; k < n; k++) {
-            if (in[k] != IR_NO_TEMP && in[k] < f->ntemps) {
-                L->last_use[in[k]] = (int32_t)i;
-            }
-        }
-        if (op->opc == IR_set_label && op->imm < IR_MAX_LABELS) {
-            L->label_pos[op->imm] = (int32_t)i;
-        }
-    }
-    /* A loop keeps every temp it touches alive up to its back edge. */
-    do {
-        changed = false;
-        for (unsigned j = 0; j < f->nops; j++) {
-            const IROp *op = &f->ops[j];
-            int32_t p;
-
-            if (op->opc != IR_br && op->opc != IR_brcond) {
-                continue;
-            }
-            p = op->imm < IR_MAX_LABELS ? L->label_pos[op->imm] : -1;
-            if (p < 0 || p >= (int32_t)j) {
-                continue;
-            }
-            for (unsigned i = (unsigned)p; i <= j; i++) {
-                const IROp *o = &f->ops[i];
-                const IRTemp *in;
-                unsigned n = op_inputs(o, &in);
-                IRTemp out = op_output(o);
-
-                for (unsigned k = 0; k <= n; k++) {
-                    IRTemp t = k < n ? in[k] : out;
-                    if (t != IR_NO_TEMP && t < f->ntemps &&
-                        f->temps[t].kind == IR_TEMP_NORMAL &&
-                        L->last_use[t] <= (int32_t)j) {
-                        /* live past the back edge's own sync */
-                        L->last_use[t] = (int32_t)j + 1;
-                        changed = true;
-                    }
-                }
-            }
-        }
-    } while (changed);
+    mips_emit_li32(s, r, v);
 }
 
-/* ---------------------------------------------------------------------- */
-/* register allocator                                                     */
-
-/* Store temp t's register to its slot if that is needed. */
-static void spill_temp(Lower *L, IRTemp t)
+/* host-common: rd = rs. */
+void host_mov(HostAsm *s, unsigned rd, unsigned rs)
 {
-    if (L->temp_dirty[t]) {
-        mips_sw(L->s, (unsigned)L->temp_reg[t], temp_slot(t), MIPS_SP);
-        L->temp_dirty[t] = false;
-    }
+    mips_emit_mov(s, rd, rs);
 }
 
-/* Forget what register r holds (no store). */
-static void free_reg(Lower *L, unsigned r)
+/* host-common: point the beq/bne at insn (offset off) to offset to. */
+void host_patch_label(uint32_t *insn, int kind, uint32_t off, uint32_t to)
 {
-    int t = L->reg_temp[r];
-
-    if (t >= 0) {
-        L->temp_reg[t] = -1;
-        L->temp_dirty[t] = false;
-    }
-    L->reg_temp[r] = REG_FREE;
-}
-
-/* Pick a free pool register, evicting the one used furthest away. */
-static unsigned alloc_reg(Lower *L)
-{
-    int best = -1;
-    int32_t best_use = -2;
-
-    for (unsigned r = 2; r < 32; r++) {
-        if ((MIPS_POOL_MASK & (1u << r)) && !(L->lock & (1u << r)) &&
-            L->reg_temp[r] == REG_FREE) {
-            L->lock |= 1u << r;
-            return r;
-        }
-    }
-    for (unsigned r = 2; r < 32; r++) {
-        int t;
-        if (!(MIPS_POOL_MASK & (1u << r)) || (L->lock & (1u << r))) {
-            continue;
-        }
-        t = L->reg_temp[r];
-        if (t >= 0 && L->last_use[t] > best_use) {
-            best_use = L->last_use[t];
-            best = (int)r;
-        }
-    }
-    if (best < 0) {
-        os_fatal(1, "mips backend: out of registers at op %u", L->cur);
-    }
-    if (L->last_use[L->reg_temp[best]] > (int32_t)L->cur) {
-        spill_temp(L, (IRTemp)L->reg_temp[best]);
-    }
-    free_reg(L, (unsigned)best);
-    L->lock |= 1u << best;
-    return (unsigned)best;
-}
-
-/* True (and *v set) if t is a constant. */
-static bool temp_const(Lower *L, IRTemp t, uint32_t *v)
-{
-    if (L->f->temps[t].kind == IR_TEMP_CONST) {
-        *v = L->f->temps[t].val;
-        return true;
-    }
-    return false;
-}
-
-/* Register holding input t for the current op (loads it if needed). */
-static unsigned use_reg(Lower *L, IRTemp t)
-{
-    const IRTempInfo *ti = &L->f->temps[t];
-    unsigned r;
-
-    if (ti->kind == IR_TEMP_GLOBAL) {
-        return MIPS_R_GUEST0 + t;
-    }
-    if (ti->kind == IR_TEMP_CONST) {
-        if (ti->val == 0) {
-            return MIPS_ZERO;
-        }
-        r = alloc_reg(L);
-        L->reg_temp[r] = REG_SCRATCH;
-        mips_emit_li32(L->s, r, ti->val);
-        return r;
-    }
-    if (L->temp_reg[t] >= 0) {
-        r = (unsigned)L->temp_reg[t];
-        L->lock |= 1u << r;
-        return r;
-    }
-    r = alloc_reg(L);
-    mips_lw(L->s, r, temp_slot(t), MIPS_SP);
-    L->temp_reg[t] = (int8_t)r;
-    L->reg_temp[r] = (int16_t)t;
-    L->temp_dirty[t] = false;
-    return r;
-}
-
-/* After the inputs are loaded: free dead inputs and const scratch regs so
- * that the output may reuse them (every sequence below is alias-safe). */
-static void release_inputs(Lower *L)
-{
-    for (unsigned r = 2; r < 32; r++) {
-        int t = L->reg_temp[r];
-        if (!(L->lock & (1u << r))) {
-            continue;
-        }
-        if (t == REG_SCRATCH ||
-            (t >= 0 && L->last_use[t] <= (int32_t)L->cur)) {
-            free_reg(L, r);
-            L->lock &= ~(1u << r);
-        }
-    }
-}
-
-/* Register to write output t into (marks it dirty). */
-static unsigned def_reg(Lower *L, IRTemp t)
-{
-    const IRTempInfo *ti = &L->f->temps[t];
-    unsigned r;
-
-    if (ti->kind == IR_TEMP_GLOBAL) {
-        return MIPS_R_GUEST0 + t;
-    }
-    if (ti->kind == IR_TEMP_CONST) {
-        os_fatal(1, "mips backend: write to constant temp %u", t);
-    }
-    if (L->temp_reg[t] >= 0) {
-        r = (unsigned)L->temp_reg[t];
-    } else {
-        r = alloc_reg(L);
-        L->temp_reg[t] = (int8_t)r;
-        L->reg_temp[r] = (int16_t)t;
-    }
-    L->lock |= 1u << r;
-    L->temp_dirty[t] = true;
-    return r;
-}
-
-/* End of one op: drop dead temps and scratch registers, unlock. */
-static void end_op(Lower *L)
-{
-    for (unsigned r = 2; r < 32; r++) {
-        int t = L->reg_temp[r];
-        if (t == REG_SCRATCH || (t >= 0 && L->last_use[t] <= (int32_t)L->cur)) {
-            free_reg(L, r);
-        }
-    }
-    L->lock = 0;
-}
-
-/* Basic-block boundary: store live dirty temps, forget all registers. */
-static void sync_all(Lower *L)
-{
-    for (unsigned r = 2; r < 32; r++) {
-        int t = L->reg_temp[r];
-        if (t >= 0 && L->last_use[t] > (int32_t)L->cur) {
-            spill_temp(L, (IRTemp)t);
-        }
-        if (t != REG_FREE) {
-            free_reg(L, r);
-        }
-    }
-}
-
-/* Mask of pool registers currently holding something. */
-static uint32_t busy_mask(Lower *L)
-{
-    uint32_t m = 0;
-
-    for (unsigned r = 2; r < 32; r++) {
-        if (L->reg_temp[r] >= 0) {
-            m |= 1u << r;
-        }
-    }
-    return m;
+    mips_patch_field_off(insn, ((int32_t)to - (int32_t)(off + 4)) / 4);
 }
 
 /* ---------------------------------------------------------------------- */
 /* control flow                                                           */
+
+/* Fill the delay slot of the branch just emitted: the held-back env store
+ * (never a guest memory access), else a nop. */
+static void emit_delay_slot(Lower *L)
+{
+    if (L->defer) {
+        emit_access(L->s, true, L->defer_memop, L->defer_reg, L->defer_off,
+                    MIPS_R_ENV);
+        L->defer = false;
+        L->pinned = 0;
+    } else {
+        mips_nop(L->s);
+    }
+}
+
+/* Emit a held-back env store in place (the next op is no branch). */
+static void flush_deferred(Lower *L)
+{
+    if (L->defer) {
+        emit_access(L->s, true, L->defer_memop, L->defer_reg, L->defer_off,
+                    MIPS_R_ENV);
+        L->defer = false;
+        L->pinned = 0;
+    }
+}
 
 /* Emit a branch word (beq/bne built by the caller) to label l, patched later
  * if the label is still ahead.  emit() must produce exactly one insn. */
@@ -387,43 +112,15 @@ static void branch_to_label(Lower *L, int kind, unsigned rs, unsigned rt,
                             unsigned l)
 {
     HostAsm *s = L->s;
-    uint32_t off = hostasm_offset(s);
-    int32_t disp = 0;
+    int32_t to = label_ref(L, l, kind);
+    int32_t disp = to >= 0 ? (to - (int32_t)(hostasm_offset(s) + 4)) / 4 : 0;
 
-    if (l < IR_MAX_LABELS && L->label_off[l] >= 0) {
-        disp = (L->label_off[l] - (int32_t)(off + 4)) / 4;
-    } else if (L->nrelocs < MAX_RELOCS) {
-        L->relocs[L->nrelocs].off = off;
-        L->relocs[L->nrelocs].label = (uint16_t)l;
-        L->nrelocs++;
-    } else {
-        L->failed = true;
-    }
     if (kind == IR_COND_EQ) {
         mips_beq(s, rs, rt, disp);
     } else {
         mips_bne(s, rs, rt, disp);
     }
-    mips_nop(s);
-}
-
-/* Patch every pending branch to label l, now placed at the current offset. */
-static void place_label(Lower *L, unsigned l)
-{
-    uint32_t here = hostasm_offset(L->s);
-
-    if (l >= IR_MAX_LABELS) {
-        L->failed = true;
-        return;
-    }
-    L->label_off[l] = (int32_t)here;
-    L->hamt_win = -1;                  /* HAMT: joins may come without t3 */
-    for (unsigned i = 0; i < L->nrelocs; i++) {
-        if (L->relocs[i].label == l && !L->s->overflow) {
-            uint32_t *insn = (uint32_t *)(void *)(L->s->start + L->relocs[i].off);
-            mips_patch_field_off(insn, ((int32_t)here - (int32_t)(L->relocs[i].off + 4)) / 4);
-        }
-    }
+    emit_delay_slot(L);
 }
 
 /* Jump to the epilogue with v0 = (uintptr_t)tb | val. */
@@ -431,12 +128,15 @@ static void emit_exit(Lower *L, uint32_t val)
 {
     HostAsm *s = L->s;
 
+    if (L->defer && L->defer_reg == MIPS_V0) {
+        flush_deferred(L);
+    }
     mips_emit_li64(s, MIPS_V0, (uint64_t)((uintptr_t)L->tb | val));
     if (!mips_j_reaches(s->ptr, mips_epilogue_code)) {
         os_fatal(1, "mips backend: code cache outside the epilogue's region");
     }
     mips_j(s, mips_jtarget(mips_epilogue_code));
-    mips_nop(s);
+    emit_delay_slot(L);
 }
 
 /*
@@ -830,6 +530,18 @@ static void lower_env(Lower *L, const IROp *op)
     } else {
         r = def_reg(L, op->args[0]);
     }
+    if (store && base == MIPS_R_ENV && L->cur + 1 < L->f->nops) {
+        unsigned next = L->f->ops[L->cur + 1].opc;
+        if (next == IR_brcond || next == IR_br || next == IR_exit_tb) {
+            /* into the branch's delay slot (env, not guest memory) */
+            L->defer = true;
+            L->defer_reg = (uint8_t)r;
+            L->defer_memop = op->cond;
+            L->defer_off = off;
+            L->pinned = (MIPS_POOL_MASK & (1u << r)) ? 1u << r : 0;
+            return;
+        }
+    }
     emit_access(s, store, op->cond, r, off, base);
 }
 
@@ -840,6 +552,11 @@ static int32_t hamt_window_off(unsigned idx)
     return (int32_t)(offsetof(CPUX86State, hamt_window) + idx * sizeof(uintptr_t));
 }
 
+/* hamt/ (weak: the backend unit test links without it). */
+#pragma weak hamt_window_ensure
+#pragma weak hamt_hot_insn
+#pragma weak hamt_phys_limit
+
 /*
  * HAMT qemu_ld / qemu_st: no check at all, the host MMU does it.
  *   ld    t3, hamt_window[idx](env)   (once per block / after calls)
@@ -849,7 +566,12 @@ static int32_t hamt_window_off(unsigned idx)
  * A host fault at the site that the refill handler cannot map resumes at
  * the site's out-of-line slow path (queued like the softmmu's, entered by
  * the handler instead of a branch); the site table at the end of the TB
- * maps the site to its stub (hamt_backend_find_site).
+ * maps the site to its stub (hamt_backend_find_site).  The window is
+ * reserved here, at translation time (hamt_window_ensure).  Paging off
+ * (MMU_PHYS_IDX), the window only spans RAM, so first:
+ *   lui   at, limit >> 16; sltu at, addr, at; beq at, zero, stub; nop
+ * (addresses are sign-extended: the unsigned 64-bit compare is the 32-bit
+ * one).
  */
 static void lower_qemu_ldst_hamt(Lower *L, const IROp *op, unsigned a,
                                  unsigned v, unsigned d)
@@ -862,43 +584,31 @@ static void lower_qemu_ldst_hamt(Lower *L, const IROp *op, unsigned a,
         L->failed = true;
         return;
     }
+    if (&hamt_window_ensure != NULL) {
+        hamt_window_ensure(op->imm);
+    }
     if (L->hamt_win != (int)op->imm) {
         mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(op->imm), MIPS_R_ENV);
         L->hamt_win = (int)op->imm;
     }
-    sp = &L->slow[L->nslow++];
-    sp->is_store = store;
-    sp->memop = op->cond;
-    sp->mmu_idx = (uint8_t)op->imm;
-    sp->addr_reg = (uint8_t)a;
-    sp->val_reg = (uint8_t)v;
-    sp->dst_reg = (uint8_t)d;
-    sp->save_mask = busy_mask(L) & ~(store ? 0u : 1u << d);
-    sp->branch_off = UINT32_MAX;       /* no branch: the fault handler enters */
+    /* no branch (SLOW_NO_BRANCH): the fault handler enters */
+    sp = slow_path_new(L, store, op->cond, op->imm, a, store ? v : d);
+    sp->hamt_win = (int8_t)op->imm;
+    sp->hamt_site = true;
+    if (op->imm == MMU_PHYS_IDX && &hamt_phys_limit != NULL &&
+        hamt_phys_limit < ((uint64_t)1 << 32)) {
+        BUILD_ASSERT(GUEST_PAGE_SIZE <= 0x10000);
+        mips_lui(s, MIPS_R_TMP0, (uint32_t)(hamt_phys_limit >> 16));
+        mips_sltu(s, MIPS_R_TMP0, a, MIPS_R_TMP0);
+        sp->branch_off = hostasm_offset(s);
+        mips_beq(s, MIPS_R_TMP0, MIPS_ZERO, 0);
+        mips_nop(s);                   /* the dext below may be patched */
+    }
     mips_dext(s, MIPS_R_TMP1, a, 0, 32);
     mips_daddu(s, MIPS_R_TMP1, MIPS_R_TMP1, MIPS_R_RAMBASE);
     sp->access_off = hostasm_offset(s);
     emit_access(s, store, op->cond, store ? v : d, 0, MIPS_R_TMP1);
     sp->back_off = hostasm_offset(s);
-}
-
-/* The HAMT site table after the slow paths: {access, stub} offsets per
- * site, then the count and HAMT_SITE_MAGIC as the TB's last two words
- * (read-only data: writes into the code cache are costly under qemu-user). */
-static void emit_hamt_site_table(Lower *L)
-{
-    unsigned n = 0;
-
-    for (unsigned i = 0; i < L->nslow; i++) {
-        const SlowPath *sp = &L->slow[i];
-        if (sp->branch_off == UINT32_MAX) {
-            hostasm_put32(L->s, sp->access_off);
-            hostasm_put32(L->s, sp->stub_off);
-            n++;
-        }
-    }
-    hostasm_put32(L->s, n);
-    hostasm_put32(L->s, HAMT_SITE_MAGIC);
 }
 
 /* --stats: env->tlb_hits[idx]++ on the fast path's hit side (3 insns). */
@@ -932,21 +642,17 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     }
 
     if (mips_mempath_mode == MIPS_MEMPATH_HAMT || mem_path->kind == MEM_KIND_HAMT) {
-        lower_qemu_ldst_hamt(L, op, a, v, d);    /* hamt/: docs/HAMT.md */
+        /* a hot fallback site (hamt/) gets the softmmu access below */
+        if (&hamt_hot_insn == NULL || !hamt_hot_insn(L->tb, L->cur_eip)) {
+            lower_qemu_ldst_hamt(L, op, a, v, d);    /* hamt/: docs/HAMT.md */
+            return;
+        }
+    }
+    sp = slow_path_new(L, store, op->cond, op->imm, a, store ? v : d);
+    if (sp == NULL) {
         return;
     }
-    if (L->nslow >= MAX_SLOW) {
-        L->failed = true;
-        return;
-    }
-    sp = &L->slow[L->nslow++];
-    sp->is_store = store;
-    sp->memop = op->cond;
-    sp->mmu_idx = (uint8_t)op->imm;
-    sp->addr_reg = (uint8_t)a;
-    sp->val_reg = (uint8_t)v;
-    sp->dst_reg = (uint8_t)d;
-    sp->save_mask = busy_mask(L) & ~(store ? 0u : 1u << d);
+    sp->hamt_win = (int8_t)L->hamt_win;    /* HAMT TB: t3 dies in the call */
 
     /*
      * Softmmu TLB lookup (core/mem.h), 10 host instructions on a hit:
@@ -994,15 +700,14 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
 }
 
 /* Emit the out-of-line slow path sp. */
-static void emit_slow_path(Lower *L, const SlowPath *sp)
+static void emit_slow_path(Lower *L, SlowPath *sp)
 {
     HostAsm *s = L->s;
     uint32_t here = hostasm_offset(s);
     unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
     uintptr_t ra = (uintptr_t)(s->start + sp->access_off);
 
-    ((SlowPath *)sp)->stub_off = here;
-    if (!s->overflow && sp->branch_off != UINT32_MAX) {
+    if (!s->overflow && sp->branch_off != SLOW_NO_BRANCH) {
         mips_patch_field_off((uint32_t *)(void *)(s->start + sp->branch_off),
                              ((int32_t)here - (int32_t)(sp->branch_off + 4)) / 4);
     }
@@ -1029,8 +734,8 @@ static void emit_slow_path(Lower *L, const SlowPath *sp)
         mips_emit_call(s, (const void *)mem_ld_slow);
     }
     mips_emit_reload_fixed(s);
-    if (sp->branch_off == UINT32_MAX) {
-        mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(sp->mmu_idx), MIPS_R_ENV);
+    if (sp->hamt_win >= 0) {
+        mips_ld(s, MIPS_R_RAMBASE, hamt_window_off((unsigned)sp->hamt_win), MIPS_R_ENV);
     }
     if (!sp->is_store) {
         unsigned d = sp->dst_reg;
@@ -1073,95 +778,23 @@ static void lower_call(Lower *L, const IROp *op)
     unsigned n;
     IRTemp out;
     int src[IR_MAX_CALL_ARGS];
-    bool pending[IR_MAX_CALL_ARGS];
 
     if (op->imm >= ir_nb_helpers) {
         os_fatal(1, "mips backend: bad helper id %u", op->imm);
     }
     h = &ir_helpers[op->imm];
-    n = op_inputs(op, &in);
-    out = op_output(op);
+    n = ir_op_inputs(op, &in);
+    out = ir_op_output(op);
     if (n > IR_MAX_CALL_ARGS) {
         os_fatal(1, "mips backend: helper %s: too many args", h->name);
     }
 
-    /* where each argument is now: a register (-1: frame slot/imm/global) */
-    for (unsigned k = 0; k < n; k++) {
-        IRTemp t = in[k];
-        src[k] = (L->f->temps[t].kind == IR_TEMP_NORMAL) ? L->temp_reg[t] : -1;
-    }
-    /* everything live after the call goes to its frame slot */
-    for (unsigned r = 2; r < 32; r++) {
-        int t = L->reg_temp[r];
-        if (t >= 0 && L->last_use[t] > (int32_t)L->cur) {
-            spill_temp(L, (IRTemp)t);
-        }
-        if (t != REG_FREE) {
-            free_reg(L, r);
-        }
-    }
+    lower_call_begin(L, in, n, src);
     if (h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
         mips_emit_store_globals(s);
     }
-    /*
-     * Register arguments: a parallel move into a1..an.  Emit a move whose
-     * destination no other pending move still reads; break cycles through
-     * TMP0 (never a destination).
-     */
-    for (unsigned k = 0; k < n; k++) {
-        pending[k] = src[k] >= 0;
-    }
-    for (;;) {
-        bool any = false, progress = false;
-        for (unsigned k = 0; k < n; k++) {
-            bool blocked = false;
-            if (!pending[k]) {
-                continue;
-            }
-            any = true;
-            for (unsigned j = 0; j < n; j++) {
-                if (j != k && pending[j] && src[j] == (int)MIPS_R_ARG(k + 1)) {
-                    blocked = true;
-                }
-            }
-            if (!blocked) {
-                mips_emit_mov(s, MIPS_R_ARG(k + 1), (unsigned)src[k]);
-                pending[k] = false;
-                progress = true;
-            }
-        }
-        if (!any) {
-            break;
-        }
-        if (!progress) {
-            for (unsigned k = 0; k < n; k++) {
-                if (pending[k]) {
-                    mips_move(s, MIPS_R_TMP0, (unsigned)src[k]);
-                    src[k] = MIPS_R_TMP0;
-                    break;
-                }
-            }
-        }
-    }
-    /* then constants, globals and frame slots */
-    for (unsigned k = 0; k < n; k++) {
-        IRTemp t = in[k];
-        unsigned r = MIPS_R_ARG(k + 1);
-        const IRTempInfo *ti = &L->f->temps[t];
-
-        if (src[k] >= 0) {
-            continue;
-        }
-        if (ti->kind == IR_TEMP_GLOBAL) {
-            mips_move(s, r, MIPS_R_GUEST0 + t);
-        } else if (ti->kind == IR_TEMP_CONST) {
-            mips_emit_li32(s, r, ti->val);
-        } else {
-            mips_lw(s, r, temp_slot(t), MIPS_SP);
-        }
-    }
-    mips_move(s, MIPS_A0, MIPS_R_ENV);
-    mips_emit_call(s, h->fn);
+    lower_call_args(L, in, n, src);
+    mips_emit_call_env(s, h->fn);
     mips_emit_reload_fixed(s);
     L->hamt_win = -1;                  /* t3 is caller-saved */
     if (h->flags & IRH_RW_GLOBALS) {
@@ -1171,9 +804,7 @@ static void lower_call(Lower *L, const IROp *op)
         if (L->f->temps[out].kind == IR_TEMP_GLOBAL) {
             mips_sll(s, MIPS_R_GUEST0 + out, MIPS_V0, 0);
         } else {
-            L->temp_reg[out] = MIPS_V0;
-            L->reg_temp[MIPS_V0] = (int16_t)out;
-            L->temp_dirty[out] = true;
+            lower_bind_result(L, out, MIPS_V0);
         }
     }
 }
@@ -1183,8 +814,7 @@ static void lower_lookup_and_goto(Lower *L)
 {
     HostAsm *s = L->s;
 
-    mips_move(s, MIPS_A0, MIPS_R_ENV);
-    mips_emit_call(s, (const void *)helper_lookup_tb_ptr);
+    mips_emit_call_env(s, (const void *)helper_lookup_tb_ptr);
     mips_emit_reload_fixed(s);
     L->hamt_win = -1;
     mips_beq(s, MIPS_V0, MIPS_ZERO, 3);
@@ -1198,13 +828,8 @@ static void lower_lookup_and_goto(Lower *L)
 static void lower_goto_tb(Lower *L, unsigned n)
 {
     HostAsm *s = L->s;
-    uint32_t off = hostasm_offset(s);
 
-    if (n > 1) {
-        os_fatal(1, "mips backend: bad goto_tb slot %u", n);
-    }
-    L->info->jmp_insn_off[n] = off;
-    L->info->jmp_reset_off[n] = off + 8;
+    lower_jmp_slot(L, n, 8);
     mips_j(s, mips_jtarget(s->ptr + 8));
     mips_nop(s);
 }
@@ -1212,6 +837,10 @@ static void lower_goto_tb(Lower *L, unsigned n)
 /* Lower one op. */
 static void lower_op(Lower *L, const IROp *op)
 {
+    if (L->defer && op->opc != IR_brcond && op->opc != IR_br &&
+        op->opc != IR_exit_tb) {
+        flush_deferred(L);
+    }
     switch (op->opc) {
     case IR_mov: case IR_neg: case IR_not: case IR_ext8s: case IR_ext8u:
     case IR_ext16s: case IR_ext16u: case IR_bswap: case IR_clz: case IR_ctz:
@@ -1253,11 +882,7 @@ static void lower_op(Lower *L, const IROp *op)
         lower_brcond(L, op);
         break;
     case IR_insn_start:
-        if (L->info->ninsns < IR_MAX_OPS) {
-            L->info->insn_off[L->info->ninsns] = hostasm_offset(L->s);
-            L->info->insn_eip[L->info->ninsns] = op->imm;
-            L->info->ninsns++;
-        }
+        lower_insn_start(L, op->imm);
         break;
     case IR_goto_tb:
         sync_all(L);
@@ -1278,45 +903,12 @@ static void lower_op(Lower *L, const IROp *op)
 
 /* Lower the whole function: body, then the slow paths. */
 bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
-                   MipsTbInfo *info)
+                   HostTbInfo *info)
 {
     Lower *L = &lower_state;
 
-    L->s = s;
-    L->f = f;
-    L->tb = tb;
-    L->info = info;
-    L->nrelocs = 0;
-    L->nslow = 0;
-    L->hamt_win = -1;
-    L->failed = false;
-    L->lock = 0;
-    info->ninsns = 0;
-    info->jmp_insn_off[0] = info->jmp_insn_off[1] = TB_JMP_RESET_OFFSET_INVALID;
-    info->jmp_reset_off[0] = info->jmp_reset_off[1] = TB_JMP_RESET_OFFSET_INVALID;
-    for (unsigned t = 0; t < f->ntemps; t++) {
-        L->temp_reg[t] = -1;
-        L->temp_dirty[t] = false;
-    }
-    for (unsigned r = 0; r < 32; r++) {
-        L->reg_temp[r] = REG_FREE;
-    }
-    compute_liveness(L);
-
-    for (unsigned i = 0; i < f->nops && !s->overflow && !L->failed; i++) {
-        L->cur = i;
-        lower_op(L, &f->ops[i]);
-        end_op(L);
-        if (DEBUG_MIPS_RA) {
-            hlog("mips ra: op %u busy 0x%x\n", i, busy_mask(L));
-        }
-    }
-    info->slow_off = hostasm_offset(s);
-    for (unsigned i = 0; i < L->nslow && !s->overflow; i++) {
-        emit_slow_path(L, &L->slow[i]);
-    }
-    if (mem_path->kind == MEM_KIND_HAMT) {
-        emit_hamt_site_table(L);
-    }
+    lower_begin(L, s, tb, f, info);
+    L->defer = false;
+    return lower_run(L, lower_op, emit_slow_path);
     return !s->overflow && !L->failed;
 }

@@ -43,6 +43,7 @@
 #include "core/exec.h"
 #include "core/hostasm.h"
 #include "translator/ir.h"
+#include "host-common/host-common.h"
 
 enum {
     MIPS_ZERO = 0, MIPS_AT = 1, MIPS_V0 = 2, MIPS_V1 = 3,
@@ -97,22 +98,22 @@ extern uint8_t *mips_epilogue_code;   /* exit: v0 already set */
 /* Bytes of prologue + epilogue code starting at mips_prologue_code. */
 size_t mips_prologue_size(void);
 
-/* Per-TB side results of lowering, used by gen_code and disas. */
-typedef struct MipsTbInfo {
-    uint32_t ninsns;                       /* insn_start ops seen */
-    uint32_t insn_off[IR_MAX_OPS];         /* host offset per insn_start */
-    uint32_t insn_eip[IR_MAX_OPS];
-    uint32_t jmp_insn_off[2];
-    uint32_t jmp_reset_off[2];
-    uint32_t slow_off;                     /* start of out-of-line slow paths */
-} MipsTbInfo;
-
-/*
- * Lower f into s (s->start = the TB's host code). tb is only used for its
- * address (exit values).  Returns false on overflow of s or of a backend
- * limit (the caller flushes the cache and retries).
- */
+/* Lower f into s (host-common/host-common.h: HostLowerFn). */
 bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
-                   MipsTbInfo *info);
+                   HostTbInfo *info);
+
+/* Register classes for host-common (host-common/host-target.h). */
+#define HOST_NAME          "mips"
+#define HOST_REG_ZERO      MIPS_ZERO
+#define HOST_REG_GUEST0    MIPS_R_GUEST0
+#define HOST_REG_TMP0      MIPS_R_TMP0
+#define HOST_REG_ARG(i)    MIPS_R_ARG(i)
+#define HOST_POOL_MASK     MIPS_POOL_MASK
+#define HOST_POOL_FIRST    MIPS_V0
+#define HOST_POOL_LAST     MIPS_T1
+#define HOST_SPILL_OFF     MIPS_SPILL_OFF
+/* Lower: an env store held back for the delay slot of the next branch. */
+#define HOST_LOWER_FIELDS  bool defer; uint8_t defer_reg, defer_memop; \
+                           int32_t defer_off;
 
 #endif

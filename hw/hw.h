@@ -11,6 +11,9 @@ void serial_init(void);
 /* POST 0x80, debug console 0xE9, isa-debug-exit 0xF4 (hw/debug-ports.c). */
 void debug_ports_init(void);
 
+/* The firmware area: reset vector, top-of-4-GiB window (hw/firmware.c). */
+void firmware_init(void);
+
 /* 8259A pair (hw/i8259.c). */
 void pic_init(void);
 void pic_set_irq(int irq, bool level);

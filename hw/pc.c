@@ -12,6 +12,7 @@ void hw_init(void)
     pit_init();
     serial_init();
     debug_ports_init();
+    firmware_init();
 }
 
 /* Timers catch up (the loop calls this between TBs); rate limited since

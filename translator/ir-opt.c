@@ -336,15 +336,6 @@ static bool opt_simplify(IRFunc *f, IROp *op)
     return false;
 }
 
-/* Number of output temps of op. */
-static unsigned opt_nout(const IROp *op)
-{
-    if (op->opc == IR_call) {
-        return op->imm < ir_nb_helpers && ir_helpers[op->imm].has_ret ? 1 : 0;
-    }
-    return ir_op_defs[op->opc].nout;
-}
-
 /* st_env: remember the value stored to a lazy-flag field (forwarding). */
 static void opt_fwd_store(const IROp *op)
 {
@@ -399,7 +390,7 @@ static void opt_forward(IRFunc *f)
     for (unsigned i = 0; i < f->nops; last = opt.dead[i] ? last : i, i++) {
         IROp *op = &f->ops[i];
         unsigned opc = op->opc;
-        unsigned nout = opt_nout(op);
+        unsigned nout = ir_op_nout(op);
         uint32_t in[4];
         bool all_const;
 
@@ -611,7 +602,7 @@ static void opt_backward(IRFunc *f)
         if (opt.dead[i]) {
             continue;
         }
-        nout = opt_nout(op);
+        nout = ir_op_nout(op);
 
         /* control flow and barriers */
         switch (opc) {
@@ -724,7 +715,7 @@ static void opt_backward(IRFunc *f)
 /* Does op read temp t? */
 static bool opt_reads(const IROp *op, IRTemp t)
 {
-    for (unsigned a = opt_nout(op); a < op->nargs; a++) {
+    for (unsigned a = ir_op_nout(op); a < op->nargs; a++) {
         if (op->args[a] == t) {
             return true;
         }
@@ -735,7 +726,7 @@ static bool opt_reads(const IROp *op, IRTemp t)
 /* Does op write temp t (its output, or a global through env or a helper)? */
 static bool opt_writes(const IROp *op, IRTemp t)
 {
-    if (opt_nout(op) && op->args[0] == t) {
+    if (ir_op_nout(op) && op->args[0] == t) {
         return true;
     }
     if (t < IR_NB_GLOBALS) {
@@ -786,7 +777,7 @@ static void opt_coalesce(IRFunc *f)
     }
     for (unsigned i = 0; i < n; i++) {
         const IROp *op = &f->ops[i];
-        unsigned nout = opt_nout(op);
+        unsigned nout = ir_op_nout(op);
 
         for (unsigned a = 0; a < nout; a++) {
             IRTemp t = op->args[a];
@@ -817,7 +808,7 @@ static void opt_coalesce(IRFunc *f)
         }
         i = opt.def_at[t];
         last = (unsigned)opt.last_read[t];
-        if (opt.dead[i] || opt_nout(&f->ops[i]) != 1) {
+        if (opt.dead[i] || ir_op_nout(&f->ops[i]) != 1) {
             continue;
         }
         for (unsigned k = i + 1; k < j && ok; k++) {
@@ -838,7 +829,7 @@ static void opt_coalesce(IRFunc *f)
         f->ops[i].args[0] = g;
         for (unsigned k = i + 1; k <= last; k++) {
             IROp *o = &f->ops[k];
-            for (unsigned a = opt_nout(o); a < o->nargs; a++) {
+            for (unsigned a = ir_op_nout(o); a < o->nargs; a++) {
                 if (o->args[a] == t) {
                     o->args[a] = g;
                 }

@@ -81,6 +81,7 @@ typedef enum IRCond {
 #define IR_EXIT_NOCHAIN  4u      /* env->eip changed in a way that forbids chaining */
 
 typedef uint16_t IRTemp;
+#define IR_NO_TEMP       0xffffu /* no temp (void helper, ignored result) */
 #define IR_NB_GLOBALS    8
 #define IR_MAX_TEMPS     2048
 #define IR_MAX_OPS       4096
@@ -133,6 +134,40 @@ typedef struct IRHelperInfo {
 extern const IRHelperInfo ir_helpers[];
 extern const unsigned ir_nb_helpers;
 
+/*
+ * Operand roles of one op, from ir_op_defs (ir-ops.def) or, for IR_call,
+ * from the helper's IRHelperInfo.  Shared by the optimiser, the validator
+ * and the host backends' liveness pass.
+ */
+
+/* Number of output temps of op (0 or 1). */
+static inline unsigned ir_op_nout(const IROp *op)
+{
+    if (op->opc == IR_call) {
+        return op->imm < ir_nb_helpers && ir_helpers[op->imm].has_ret &&
+               op->nargs > 0 ? 1 : 0;
+    }
+    return ir_op_defs[op->opc].nout;
+}
+
+/* Input temps of op (outputs excluded): *in points into op->args. */
+static inline unsigned ir_op_inputs(const IROp *op, const IRTemp **in)
+{
+    unsigned first = ir_op_nout(op);
+
+    *in = &op->args[first];
+    if (op->opc == IR_call) {
+        return op->nargs > first ? op->nargs - first : 0;
+    }
+    return ir_op_defs[op->opc].nin;
+}
+
+/* The output temp of op, or IR_NO_TEMP. */
+static inline IRTemp ir_op_output(const IROp *op)
+{
+    return ir_op_nout(op) ? op->args[0] : IR_NO_TEMP;
+}
+
 typedef struct IRFunc {
     IROp ops[IR_MAX_OPS];
     IRTempInfo temps[IR_MAX_TEMPS];
@@ -172,8 +207,7 @@ void ir_ld_env(IRFunc *f, IRTemp d, unsigned off, unsigned memop);
 void ir_st_env(IRFunc *f, IRTemp v, unsigned off, unsigned memop);
 void ir_qemu_ld(IRFunc *f, IRTemp d, IRTemp addr, unsigned memop, unsigned mmu_idx);
 void ir_qemu_st(IRFunc *f, IRTemp v, IRTemp addr, unsigned memop, unsigned mmu_idx);
-/* ret may be 0xffff (IR_NO_TEMP) for void helpers / ignored results. */
-#define IR_NO_TEMP 0xffffu
+/* ret may be IR_NO_TEMP for void helpers / ignored results. */
 void ir_call(IRFunc *f, unsigned helper_id, IRTemp ret, unsigned nargs, const IRTemp *args);
 void ir_set_label(IRFunc *f, unsigned label);
 void ir_br(IRFunc *f, unsigned label);

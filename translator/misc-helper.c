@@ -15,9 +15,13 @@
  * then returns 1 and the translated code re-executes the instruction, so
  * a long REP cannot starve interrupts.  0 means the instruction is done.
  *
- * REP MOVS/STOS have a host-pointer fast path for plain RAM with paging
- * off (str_fast_span): chunks never cross a page, so they cannot fault,
- * and the registers are committed after each chunk.
+ * REP MOVS/STOS have a page-wise host-pointer fast path for plain RAM
+ * (str_fast_span): with paging off through pflags, with paging on through
+ * the softmmu TLB entry of the page (exact compare word: no MMIO, code,
+ * watch or missing right).  Chunks never cross a page, so they cannot
+ * fault, and the registers are committed after each chunk; a page whose
+ * entry is missing takes one element through the C accessors (which fill
+ * the TLB or raise the precise #PF) and the next chunk goes fast.
  */
 #include "core/cpu.h"
 #include "core/mem.h"
@@ -145,24 +149,69 @@ static bool str_cmp_flags(CPUX86State *env, const StrOp *o, uint32_t a,
 }
 
 /*
- * Fast path for REP MOVS/STOS on plain RAM: with paging off, 32-bit
- * addressing and both pages free of PF_* slow bits, up to the next page
- * boundary (in the direction of DF) can be done on host pointers without
- * any possible fault.  Returns how many elements of the chunk starting at
- * linear addr are safe (0: use the slow path), *p the host pointer.
+ * Host page of one stream (source or destination) of a string helper call,
+ * remembered for the whole call: a TLB entry can only change through a
+ * flush, which no data access of the helper causes, so the source page
+ * stays usable after the destination's fill evicted its entry (both pages
+ * on the same TLB index).
+ */
+typedef struct StrPage {
+    uint32_t page;     /* guest linear page, 1 = none */
+    uint8_t *host;     /* host address of the page */
+} StrPage;
+
+/* Host address of the plain-RAM page holding linear addr, or NULL. */
+static uint8_t *str_host_page(CPUX86State *env, uint32_t addr, bool store)
+{
+    uint32_t page = addr & GUEST_PAGE_MASK;
+    const CPUTLBEntry *e;
+    uint32_t cmp;
+
+    if (!(env->cr[0] & CR0_PG)) {
+        if (env->mem.pflags == NULL ||
+            (env->mem.pflags[addr >> GUEST_PAGE_BITS] &
+             (store ? PF_STORE_SLOW : PF_LOAD_SLOW))) {
+            return NULL;
+        }
+        return (uint8_t *)env->mem.ram_base + page;
+    }
+    if (mem_path->kind != MEM_KIND_SOFTMMU) {
+        return NULL;
+    }
+    e = &env->tlb_table[cpu_mmu_index(env)][(addr >> GUEST_PAGE_BITS) &
+                                             (CPU_TLB_SIZE - 1)];
+    cmp = store ? e->addr_write : e->addr_read;
+    if (cmp != page) {
+        return NULL;   /* missing, no right, or TLB_* flags */
+    }
+    return (uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)page);
+}
+
+/*
+ * Fast path for REP MOVS/STOS on plain RAM: with 32-bit addressing, up to
+ * the page boundary (in the direction of DF) can be done on host pointers
+ * without any possible fault.  Returns how many elements of the chunk
+ * starting at linear addr are safe (0: use the slow path), *p the host
+ * pointer.
  */
 static uint32_t str_fast_span(CPUX86State *env, const StrOp *o, uint32_t addr,
-                              uint8_t slow, uint8_t **p)
+                              bool store, StrPage *pc, uint8_t **p)
 {
     uint32_t off = addr & ~GUEST_PAGE_MASK, bytes;
 
-    if ((env->cr[0] & CR0_PG) || o->amask != 0xffffffffu ||
-        env->mem.pflags == NULL || off + o->size > GUEST_PAGE_SIZE ||
-        (env->mem.pflags[addr >> GUEST_PAGE_BITS] & slow)) {
+    if (o->amask != 0xffffffffu || off + o->size > GUEST_PAGE_SIZE) {
         return 0;
     }
+    if (pc->page != (addr & GUEST_PAGE_MASK)) {
+        uint8_t *h = str_host_page(env, addr, store);
+        if (h == NULL) {
+            return 0;
+        }
+        pc->page = addr & GUEST_PAGE_MASK;
+        pc->host = h;
+    }
     bytes = o->step > 0 ? GUEST_PAGE_SIZE - off : off + o->size;
-    *p = (uint8_t *)env->mem.ram_base + addr;
+    *p = pc->host + off;
     return bytes / o->size;
 }
 
@@ -197,6 +246,31 @@ static inline void str_copy1(uint8_t *d, const uint8_t *s, unsigned size)
     }
 }
 
+/*
+ * Copy k elements from ps to pd in the direction of DF with the result of
+ * x86's element-by-element order: a block move where the regions do not
+ * overlap or the destination trails the source, else element by element
+ * (EDI = ESI + 1 with DF = 0 replicates the first byte).
+ */
+static void str_copy_chunk(uint8_t *pd, const uint8_t *ps, uint32_t k,
+                           const StrOp *o)
+{
+    uint32_t bytes = k * o->size;
+    bool up = o->step > 0;
+    const uint8_t *ls = up ? ps : ps - (bytes - o->size);
+    uint8_t *ld = up ? pd : pd - (bytes - o->size);
+
+    if (ld + bytes <= ls || ls + bytes <= ld || (up ? ld <= ls : ld >= ls)) {
+        memmove(ld, ls, bytes);
+        return;
+    }
+    for (uint32_t i = 0; i < k; i++) {
+        str_copy1(pd, ps, o->size);
+        ps += o->step;
+        pd += o->step;
+    }
+}
+
 /* Commit k elements done on the fast path. */
 static void str_commit(CPUX86State *env, const StrOp *o, uint32_t k,
                        bool src, bool dst)
@@ -218,23 +292,20 @@ uint32_t helper_rep_movs(CPUX86State *env, uint32_t ctl)
     uintptr_t ra = GETPC();
     StrOp o;
     unsigned n;
-    uint32_t ret = 0, v, k, ks, kd, i;
+    uint32_t ret = 0, v, k, ks, kd;
     uint8_t *ps, *pd;
+    StrPage cs = { 1, NULL }, cd = { 1, NULL };
 
     str_decode(env, ctl, &o);
     for (n = 0; !str_stop(env, &o, n, &ret); n++) {
         if (o.rep != STR_REP_NONE) {
             ks = str_fast_span(env, &o, o.src_base + env->regs[R_ESI],
-                               PF_LOAD_SLOW, &ps);
+                               false, &cs, &ps);
             kd = ks ? str_fast_span(env, &o, o.dst_base + env->regs[R_EDI],
-                                    PF_STORE_SLOW, &pd) : 0;
+                                    true, &cd, &pd) : 0;
             k = MIN(MIN(ks, kd), str_budget(env, &o, n));
             if (k > 1) {
-                for (i = 0; i < k; i++) {
-                    str_copy1(pd, ps, o.size);
-                    ps += o.step;
-                    pd += o.step;
-                }
+                str_copy_chunk(pd, ps, k, &o);
                 str_commit(env, &o, k, true, true);
                 n += k - 1;
                 continue;
@@ -257,6 +328,7 @@ uint32_t helper_rep_stos(CPUX86State *env, uint32_t ctl)
     unsigned n;
     uint32_t ret = 0, k, i, v = env->regs[R_EAX];
     uint8_t *pd, b[4];
+    StrPage cd = { 1, NULL };
 
     str_decode(env, ctl, &o);
     b[0] = (uint8_t)v;
@@ -266,7 +338,7 @@ uint32_t helper_rep_stos(CPUX86State *env, uint32_t ctl)
     for (n = 0; !str_stop(env, &o, n, &ret); n++) {
         if (o.rep != STR_REP_NONE) {
             k = MIN(str_fast_span(env, &o, o.dst_base + env->regs[R_EDI],
-                                  PF_STORE_SLOW, &pd),
+                                  true, &cd, &pd),
                     str_budget(env, &o, n));
             if (k > 1) {
                 if (o.size == 1) {

@@ -1213,12 +1213,13 @@ static bool vec_contributory(int intno)
 /* A fault while delivering #DF: report and stop the machine. */
 static NORETURN void triple_fault(CPUX86State *env, int intno)
 {
-    char buf[128];
+    char buf[256];
     int n;
 
     n = h_snprintf(buf, sizeof(buf),
-                   "hamt86: triple fault at EIP 0x%08x (CS 0x%04x, "
+                   "hamt86: triple fault at EIP 0x%08x%s (CS 0x%04x, "
                    "vector %d during #DF)\n", env->eip,
+                   LOG_SYM(env->segs[R_CS].base + env->eip),
                    env->segs[R_CS].selector, intno);
     os_write(2, buf, (size_t)n);
     env->old_exception = 0;
@@ -1414,10 +1415,11 @@ static void do_interrupt_all(CPUX86State *env, int intno, bool is_int,
     env->old_exception = (is_int || is_hw) ? 0 : intno + 1;
 
     if (log_enabled(LOG_INT)) {
-        hlog("int: vector 0x%02x%s%s err 0x%x at %04x:%08x ESP %08x "
+        hlog("int: vector 0x%02x%s%s err 0x%x at %04x:%08x%s ESP %08x "
              "CPL %d%s\n", intno, is_int ? " (soft)" : "",
              is_hw ? " (hw)" : "", has_err ? err : 0,
-             env->segs[R_CS].selector, env->eip, env->regs[R_ESP],
+             env->segs[R_CS].selector, env->eip,
+             LOG_SYM(env->segs[R_CS].base + env->eip), env->regs[R_ESP],
              seg_cpl(env), intno == EXCP0E_PF ? " (#PF)" : "");
         if (intno == EXCP0E_PF) {
             hlog("int: CR2 %08x\n", env->cr[2]);

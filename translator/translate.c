@@ -494,6 +494,7 @@ static void log_in_asm(const X86Insn *insn)
 {
     char buf[128];
     char hex[48];
+    const char *sym = LOG_SYM(insn->eip);
     int i, n = 0;
 
     x86_disas(insn, buf, sizeof(buf));
@@ -501,7 +502,8 @@ static void log_in_asm(const X86Insn *insn)
     for (i = 0; i < insn->len && n < (int)sizeof(hex) - 3; i++) {
         n += h_snprintf(hex + n, sizeof(hex) - n, "%02x", insn->bytes[i]);
     }
-    hlog("0x%08x:  %-30s %s\n", insn->eip, hex, buf);
+    /* the symbol (if the kernel has symbols) in a column of its own */
+    hlog("0x%08x:  %-30s %-*s%s\n", insn->eip, hex, *sym ? 36 : 0, buf, sym);
 }
 
 /* Translate the guest code at (tb->cs_base + tb->pc) into f. */

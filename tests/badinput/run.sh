@@ -10,6 +10,10 @@
 # truncated, ELF64, no multiboot header, missing), bad options (unknown,
 # bad values, -m 0, no kernel), and tiny guests built here from source
 # (a jump to unbacked memory, a triple fault, an undecodable instruction).
+# Option cases check the shared parser (frontend/options.c): every usage
+# error exits 1 with "hamt86: <what>: <why> (expected ...)" on every front
+# end.  Symbol cases check "<symbol+0xoff>" next to guest EIPs in -d
+# in_asm/exec/int and fatal messages, and that a stripped kernel still runs.
 # A case passes when the exit status is the expected one (never a signal
 # or a timeout) and the output carries the expected message.  The #UD case
 # is a guest exception: the guest catches it and exits normally, and
@@ -66,6 +70,10 @@ $LD -m elf_i386 -Ttext=0x100000 -e _start -o "$OUT/nomb.elf" "$OUT/obj/nomb.o" |
 $CC --target=x86_64-elf -c "$HERE/nomb.S" -o "$OUT/obj/elf64.o" &&
 $LD -m elf_x86_64 -Ttext=0x100000 -e _start -o "$OUT/elf64.elf" "$OUT/obj/elf64.o" ||
     build_fail elf64.elf
+# no .symtab: symbols are optional, never an error
+$LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" --strip-all \
+    -o "$OUT/ud-stripped.elf" "${LIBO[@]}" "$OUT/obj/ud.o" ||
+    build_fail ud-stripped.elf
 printf 'this is a text file, not a kernel\n' >"$OUT/notelf.elf"
 head -c 4200 "$OUT/ud.elf" >"$OUT/trunc.elf"
 rm -f "$OUT/missing.elf"
@@ -90,6 +98,27 @@ CASES=(
     "triple-fault@4@triple fault@-m 64 --kernel $OUT/triple.elf"
     "undecodable@1@0f 04@-m 64 -d unimp --kernel $OUT/ud.elf"
     "stats-ir-opt@1@IR ops after optimiser +[1-9]@-m 64 --stats --kernel $OUT/ud.elf"
+    # the shared option parser (frontend/options.c): usage errors exit 1
+    "option-twice@1@-m 64: given twice \(first as -m 32@-m 32 --kernel $OUT/ud.elf -m 64"
+    "long-short-twice@1@--memory 64: given twice \(first as -m 32@-m 32 --memory=64 --kernel $OUT/ud.elf"
+    "mmu-empty@1@--mmu: empty value \(expected a memory path@--mmu= --kernel $OUT/ud.elf"
+    "ram-size-4097@1@-m 4097: too large \(at most 3584@-m 4097 --kernel $OUT/ud.elf"
+    "bad-log-item-list@1@-d: unknown log item 'frob' \(try '-d help'\)@-d in_asm,frob,int --kernel $OUT/ud.elf"
+    "missing-arg-at-end@1@Missing argument for --kernel \(expected@-m 64 --kernel"
+    "missing-short-arg@1@Missing argument for -d \(expected@--kernel $OUT/ud.elf -d"
+    "flag-with-value@1@Option --stats does not take a value@--stats=yes --kernel $OUT/ud.elf"
+    "extra-argument@1@unexpected argument 'extra'@--kernel $OUT/ud.elf extra"
+    "bad-dfilter@1@-dfilter 0x10..0x1: bad range list@-dfilter 0x10..0x1 --kernel $OUT/ud.elf"
+    "bad-host-page@1@--host-page-size 8k: expected 4k, 16k or 64k@--host-page-size=8k --kernel $OUT/ud.elf"
+    "bad-backend@1@--backend frob: unknown backend@--backend frob --kernel $OUT/ud.elf"
+    "help@0@Application Options:@--help"
+    "watch-repeatable@1@DONE ud passed=2@-m 64 --watch 0x200000 --watch=0x300000:4 --kernel $OUT/ud.elf"
+    # guest symbols (the kernel's .symtab) next to guest EIPs
+    "sym-in-asm@1@^0x[0-9a-f]{8}: .* <kmain(\+0x[0-9a-f]+)?>\$@-m 64 -d in_asm --kernel $OUT/ud.elf"
+    "sym-exec@1@^Trace 0x[0-9a-f]{8} <kmain(\+0x[0-9a-f]+)?> @-m 64 -d exec --kernel $OUT/ud.elf"
+    "sym-int@1@^int: vector 0x06 .* <bad_at> ESP@-m 64 -d int --kernel $OUT/ud.elf"
+    "sym-triple-fault@4@triple fault at EIP 0x[0-9a-f]{8} <[a-z_]+(\+0x[0-9a-f]+)?> \(CS@-m 64 --kernel $OUT/triple.elf"
+    "stripped-kernel@1@^0x[0-9a-f]{8}: +[0-9a-f]+ +[a-z]+[^<]*\$@-m 64 -d in_asm --kernel $OUT/ud-stripped.elf"
 )
 
 pass=0

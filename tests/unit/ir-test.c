@@ -487,8 +487,12 @@ static void test_opt_patterns(void)
     ir_mov(f, ir_global(R_ECX), t1);
     ir_exit_tb(f, 0);
     ir_optimize(f);
-    CHECK(count_op(f, IR_st_env) == 4, "flag barriers: %u st_env left",
+    /* the ld_env is forwarded from the store before it (mov t2 = t2), so
+     * that store is overwritten unobserved: helper and raise barriers keep
+     * the first two, the last one stays */
+    CHECK(count_op(f, IR_st_env) == 3, "flag barriers: %u st_env left",
           count_op(f, IR_st_env));
+    CHECK(count_op(f, IR_ld_env) == 0, "flag load not forwarded");
 }
 
 /* ---------------------------------------------------------------- 3. random IR */

@@ -80,6 +80,8 @@ static uint8_t *ram;                 /* guest RAM the backend sees */
 static uint8_t ref_ram[RAM_SIZE];    /* reference copy */
 uint8_t guest_pflags[GUEST_NB_PAGES];
 static unsigned nslow_ld, nslow_st;
+static unsigned ref_nmem;            /* guest accesses the reference made */
+bool mem_count_tlb_hits;             /* --stats hit counters (odd iterations) */
 static uint8_t *code_lo, *code_hi;
 
 /* Check that a slow-path retaddr points into generated code. */
@@ -314,8 +316,14 @@ static uint32_t ref_run(const IRFunc *f, CPUX86State *env)
         case IR_st_env:
             memcpy((uint8_t *)env + op->imm, &rv[a[0]], 4);
             break;
-        case IR_qemu_ld: rv[a[0]] = ram_rd(ref_ram, x, op->cond); break;
-        case IR_qemu_st: ram_wr(ref_ram, rv[a[1]], rv[a[0]], op->cond); break;
+        case IR_qemu_ld:
+            ref_nmem++;
+            rv[a[0]] = ram_rd(ref_ram, x, op->cond);
+            break;
+        case IR_qemu_st:
+            ref_nmem++;
+            ram_wr(ref_ram, rv[a[1]], rv[a[0]], op->cond);
+            break;
         case IR_call: {
             const IRHelperInfo *h = &ir_helpers[op->imm];
             unsigned first = h->has_ret;
@@ -577,9 +585,12 @@ static int run_random(int iter)
     unsigned n = 5 + rnd() % 60;
     uint32_t ret;
     uintptr_t hret;
+    uint64_t hits0 = 0, hits = 0;
+    unsigned slow0;
 
     fn_init(f);
     nlive = 0;
+    mem_count_tlb_hits = (iter & 1) != 0;
     emit(f, IR_insn_start, 0)->imm = 0x1000;
     for (unsigned i = 0; i < n; i++) {
         if (i % 7 == 6) {
@@ -611,6 +622,7 @@ static int run_random(int iter)
     if (getenv("MBT_TRACE")) {
         fprintf(stderr, "iter %d: %u ops\n", iter, f->nops);
     }
+    ref_nmem = 0;
     ret = ref_run(f, &ref);
     if (getenv("MBT_TRACE")) {
         fprintf(stderr, "  ref done\n");
@@ -629,7 +641,23 @@ static int run_random(int iter)
             fflush(stdout);
         }
     }
+    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+        hits0 += env.tlb_hits[i];
+    }
+    slow0 = nslow_ld + nslow_st;
     hret = backend_mips.exec(&env, &tb);
+    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+        hits += env.tlb_hits[i];
+    }
+    hits -= hits0;
+    /* every access is a counted hit or a slow path; no count when off */
+    if (mem_count_tlb_hits ? hits + (nslow_ld + nslow_st - slow0) != ref_nmem
+                           : hits != 0) {
+        printf("TLB HIT COUNT iter %d: %llu hits + %u slow, %u accesses (%s)\n",
+               iter, (unsigned long long)hits, nslow_ld + nslow_st - slow0,
+               ref_nmem, mem_count_tlb_hits ? "counting" : "off");
+        return 1;
+    }
     if (hret != ((uintptr_t)&tb | ret) ||
         memcmp(env.regs, ref.regs, sizeof(env.regs)) ||
         env.cc_dst != ref.cc_dst || env.eip != ref.eip ||

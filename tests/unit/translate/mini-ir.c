@@ -103,6 +103,7 @@ static uint8_t *memp(CPUX86State *env, uint32_t a, int n) {
 uint32_t log_mask; int log_fd = 2;
 bool log_in_filter(uint32_t eip) { (void)eip; return true; }
 void hlog(const char *fmt, ...) { va_list ap; va_start(ap, fmt); vfprintf(stderr, fmt, ap); va_end(ap); }
+const char *log_sym(uint32_t addr, char *buf, size_t size) { (void)addr; (void)size; buf[0] = 0; return buf; }
 int h_snprintf(char *b, size_t n, const char *fmt, ...) { va_list ap; va_start(ap, fmt); int r = vsnprintf(b, n, fmt, ap); va_end(ap); return r; }
 void os_fatal(int code, const char *fmt, ...) { va_list ap; va_start(ap, fmt); vfprintf(stderr, fmt, ap); va_end(ap); fputc('\n', stderr); exit(code); }
 void raise_exception_err_ra(CPUX86State *env, int vec, int err, uintptr_t ra) {

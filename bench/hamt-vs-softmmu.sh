@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# bench/hamt-vs-softmmu.sh: --mmu=hamt vs --mmu=softmmu on the memory-bound
+# kernels of bench/mem, side by side in one run (HAMT owner; bench/run.sh
+# is the general harness).
+#
+# usage: bench/hamt-vs-softmmu.sh [-e "EMULATOR CMD"] [-s SCALE] [-o OUTBASE]
+#   -e   emulator command (default: qemu-mips64el build/mips64el/hamt86)
+#   -s   the larger BM_SCALE (default 3); every kernel is built with
+#        BM_SCALE=1 and =SCALE (build/bench-mem-s1, build/bench-mem-sSCALE)
+#   -o   output base (default bench/results/hamt-vs-softmmu): writes .tsv,
+#        .md (table) and .svg (bench/hamt-vs-softmmu-plot.py)
+#
+# Times are CPU seconds (user + sys) of the emulator process.
+# "cold" = the time of the BM_SCALE=1 run (start-up, first touch of every
+# page, i.e. HAMT fills, included).  "warm" = (T(SCALE) - T(1)) / (SCALE - 1):
+# the scale multiplies iterations, not working sets, so the difference is
+# the steady state without start-up and first-touch fills.  Counters come
+# from an extra --stats run at SCALE=1 (not timed).  Each kernel's output must end in DONE.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+EMU="qemu-mips64el $ROOT/build/mips64el/hamt86"
+SCALE=3
+OUT=$ROOT/bench/results/hamt-vs-softmmu
+while getopts "e:s:o:" o; do
+    case $o in
+    e) EMU=$OPTARG ;;
+    s) SCALE=$OPTARG ;;
+    o) OUT=$OPTARG ;;
+    *) sed -n '2,19p' "$0"; exit 2 ;;
+    esac
+done
+KERNELS="mem_linear mem_random mem_chase mem_fork mem_syscall"
+for sc in 1 "$SCALE"; do
+    make -s -C "$ROOT/bench/mem" BM_SCALE="$sc" OUT="$ROOT/build/bench-mem-s$sc" >/dev/null || exit 1
+done
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# run KERNEL MODE SCALE [--stats] -> CPU seconds (user + sys: robust on a
+# shared, loaded machine, unlike wall time) on stdout, stderr in
+# $TMP/K.M.S.err.  Timed runs go without --stats: it turns on the softmmu's
+# TLB hit counters in generated code.
+run() {
+    local rc
+    /usr/bin/time -f "%U %S" -o "$TMP/time" $EMU -m 128 --mmu="$2" ${4:-} \
+        --kernel "$ROOT/build/bench-mem-s$3/$1.elf" \
+        >"$TMP/$1.$2.$3.out" 2>"$TMP/$1.$2.$3.err" </dev/null
+    rc=$?
+    if [ "$rc" != 1 ] || ! grep -q '^DONE' "$TMP/$1.$2.$3.out"; then
+        echo "hamt-vs-softmmu: $1 --mmu=$2 BM_SCALE=$3 failed (status $rc)" >&2
+        tail -3 "$TMP/$1.$2.$3.err" >&2
+        echo "nan"
+        return
+    fi
+    tail -1 "$TMP/time" | awk '{print $1 + $2}'
+}
+
+# stat KERNEL MODE NAME -> the --stats counter (0 if absent)
+stat() {
+    local v
+    v=$(grep -m1 "^  $3 " "$TMP/$1.$2.1.err" | awk '{print $NF}')
+    echo "${v:-0}"
+}
+
+printf "kernel\tmode\tcold_s\twarm_s\thost_faults\tfills\tfallbacks\tevictions\tsyscalls\tretranslations\ttlb_fills\n" >"$OUT.tsv"
+for k in $KERNELS; do
+    for m in softmmu hamt; do
+        c=$(run "$k" "$m" 1)
+        s=$(run "$k" "$m" "$SCALE")
+        run "$k" "$m" 1 --stats >/dev/null
+        w=$(echo "($s - $c) / ($SCALE - 1)" | bc -l 2>/dev/null || echo nan)
+        printf "%s\t%s\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$k" "$m" "$c" "$w" \
+            "$(stat "$k" "$m" "host faults")" "$(stat "$k" "$m" "fills")" \
+            "$(stat "$k" "$m" "fallbacks to slow path")" "$(stat "$k" "$m" "evictions")" \
+            "$(stat "$k" "$m" "driver syscalls")" "$(stat "$k" "$m" "retranslations")" \
+            "$(stat "$k" "$m" "TLB fills")" >>"$OUT.tsv"
+        echo "$k $m cold $c warm $w" >&2
+    done
+done
+python3 "$ROOT/bench/hamt-vs-softmmu-plot.py" "$OUT.tsv" "$OUT.svg" "$EMU" "$SCALE" >"$OUT.md"
+echo "wrote $OUT.tsv $OUT.md $OUT.svg" >&2
