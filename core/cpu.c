@@ -136,13 +136,20 @@ void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi)
     MemFast mem = env->mem;
     struct Machine *m = env->machine;
     uintptr_t win[ARRAY_SIZE(env->hamt_window)];
+    CPUTLBDescFast tlbf[CPU_TLB_NB_MODES];
 
     memcpy(win, env->hamt_window, sizeof(win));   /* HAMT windows (hamt/) */
+    memcpy(tlbf, env->tlb_fast, sizeof(tlbf));    /* softmmu tables */
     memset(env, 0, sizeof(*env));
     env->mem = mem;
     env->machine = m;
     memcpy(env->hamt_window, win, sizeof(win));
-    memset(env->tlb_table, 0xff, sizeof(env->tlb_table)); /* TLBs empty */
+    memcpy(env->tlb_fast, tlbf, sizeof(tlbf));
+    for (unsigned i = 0; i < CPU_TLB_NB_MODES; i++) {
+        if (tlbf[i].table != NULL) {                 /* TLBs empty */
+            memset(tlbf[i].table, 0xff, tlbf[i].mask + sizeof(CPUTLBEntry));
+        }
+    }
 
     env->regs[R_EAX] = 0x2BADB002u;
     env->regs[R_EBX] = mbi;

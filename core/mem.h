@@ -13,7 +13,7 @@
  * Memory paths ("softmmu" now, "hamt" later) implement MemPath.  Generated
  * code calls mem_ld_slow / mem_st_slow when its inline fast path cannot
  * complete an access.  The softmmu fast path (MEM_KIND_SOFTMMU) looks up
- * env->tlb_table[mmu_idx][(linear >> 12) & (CPU_TLB_SIZE - 1)] and compares
+ * tlb_entry(env, mmu_idx, linear) (core/cpu.h: dynamic size) and compares
  * addr_read / addr_write with (linear & (TARGET_PAGE_MASK | (size - 1)));
  * the TLB_* flag bits below live in the low bits of the compare words, so
  * one compare sends every special case (empty, MMIO, code page, watchpoint)
@@ -133,6 +133,12 @@ void mem_stats_print(const CPUX86State *env);
 /* Slow paths called by generated code and by the interpreter. */
 uint32_t mem_ld_slow(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);
 void mem_st_slow(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi, uintptr_t ra);
+
+/* Accesses by C helpers (not counted as slow path): the softmmu TLB entry
+ * when it allows the access, else the memory path's ld / st. */
+uint32_t mem_ld_helper(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);
+void mem_st_helper(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
+                   uintptr_t ra);
 
 /* Helpers for C code (helpers, string insns): guest linear accesses. */
 uint32_t cpu_ldub(CPUX86State *env, uint32_t addr, uintptr_t ra);

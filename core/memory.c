@@ -275,6 +275,56 @@ void mem_st_slow(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
     mem_path->st(env, addr, val, oi, ra);
 }
 
+/* Host address of a C-side access that the softmmu TLB allows without the
+ * slow path (same page, no TLB_* flag, misaligned is fine), else NULL. */
+static inline uint8_t *helper_tlb_host(CPUX86State *env, uint32_t addr,
+                                       unsigned oi, bool store)
+{
+    unsigned idx = oi >> 4, size = 1u << (oi & MO_SIZE);
+    const CPUTLBEntry *e;
+
+    if (mem_path->kind != MEM_KIND_SOFTMMU ||
+        (addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
+        return NULL;
+    }
+    e = tlb_entry(env, idx, addr);
+    if ((store ? e->addr_write : e->addr_read) != (addr & GUEST_PAGE_MASK)) {
+        return NULL;
+    }
+    return (uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr);
+}
+
+/* Load by a C helper (descriptor tables, INT/IRET stacks): TLB, else path. */
+uint32_t mem_ld_helper(CPUX86State *env, uint32_t addr, unsigned oi,
+                       uintptr_t ra)
+{
+    uint8_t *p = helper_tlb_host(env, addr, oi, false);
+    uint32_t v;
+
+    if (p == NULL) {
+        return mem_path->ld(env, addr, oi, ra);
+    }
+    v = ld_le(p, 1u << (oi & MO_SIZE));
+    switch (oi & (MO_SIZE | MO_SIGN)) {
+    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
+    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
+    default:     return v;
+    }
+}
+
+/* Store by a C helper: TLB, else the memory path. */
+void mem_st_helper(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
+                   uintptr_t ra)
+{
+    uint8_t *p = helper_tlb_host(env, addr, oi, true);
+
+    if (p == NULL) {
+        mem_path->st(env, addr, val, oi, ra);
+        return;
+    }
+    st_le(p, val, 1u << (oi & MO_SIZE));
+}
+
 /* MMU index for data accesses in the current mode (core/mmu.h). */
 unsigned cpu_mmu_index(CPUX86State *env)
 {
@@ -293,35 +343,35 @@ unsigned cpu_mmu_index(CPUX86State *env)
 /* Byte load at a linear address. */
 uint32_t cpu_ldub(CPUX86State *env, uint32_t addr, uintptr_t ra)
 {
-    return mem_path->ld(env, addr, MAKE_OI(MO_8, cpu_mmu_index(env)), ra);
+    return mem_ld_helper(env, addr, MAKE_OI(MO_8, cpu_mmu_index(env)), ra);
 }
 
 /* 16-bit load at a linear address. */
 uint32_t cpu_lduw(CPUX86State *env, uint32_t addr, uintptr_t ra)
 {
-    return mem_path->ld(env, addr, MAKE_OI(MO_16, cpu_mmu_index(env)), ra);
+    return mem_ld_helper(env, addr, MAKE_OI(MO_16, cpu_mmu_index(env)), ra);
 }
 
 /* 32-bit load at a linear address. */
 uint32_t cpu_ldl(CPUX86State *env, uint32_t addr, uintptr_t ra)
 {
-    return mem_path->ld(env, addr, MAKE_OI(MO_32, cpu_mmu_index(env)), ra);
+    return mem_ld_helper(env, addr, MAKE_OI(MO_32, cpu_mmu_index(env)), ra);
 }
 
 /* Byte store at a linear address. */
 void cpu_stb(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra)
 {
-    mem_path->st(env, addr, v, MAKE_OI(MO_8, cpu_mmu_index(env)), ra);
+    mem_st_helper(env, addr, v, MAKE_OI(MO_8, cpu_mmu_index(env)), ra);
 }
 
 /* 16-bit store at a linear address. */
 void cpu_stw(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra)
 {
-    mem_path->st(env, addr, v, MAKE_OI(MO_16, cpu_mmu_index(env)), ra);
+    mem_st_helper(env, addr, v, MAKE_OI(MO_16, cpu_mmu_index(env)), ra);
 }
 
 /* 32-bit store at a linear address. */
 void cpu_stl(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra)
 {
-    mem_path->st(env, addr, v, MAKE_OI(MO_32, cpu_mmu_index(env)), ra);
+    mem_st_helper(env, addr, v, MAKE_OI(MO_32, cpu_mmu_index(env)), ra);
 }

@@ -256,22 +256,34 @@ uint32_t busy_mask(const Lower *L)
 /* ---------------------------------------------------------------------- */
 /* calls                                                                  */
 
-/* Note where the call inputs are, then spill live temps and forget all. */
-void lower_call_begin(Lower *L, const IRTemp *in, unsigned n, int *src)
+/* Check the call, note where its inputs are, spill live temps, forget all. */
+void lower_call_begin(Lower *L, const IROp *op, LowerCall *c)
 {
+    if (op->imm >= ir_nb_helpers) {
+        os_fatal(1, HOST_NAME " backend: bad helper id %u", op->imm);
+    }
+    c->h = &ir_helpers[op->imm];
+    c->n = ir_op_inputs(op, &c->in);
+    c->out = ir_op_output(op);
+    if (c->n > IR_MAX_CALL_ARGS) {
+        os_fatal(1, HOST_NAME " backend: helper %s: too many args", c->h->name);
+    }
     /* where each argument is now: a register (-1: frame slot/imm/global) */
-    for (unsigned k = 0; k < n; k++) {
-        IRTemp t = in[k];
-        src[k] = (L->f->temps[t].kind == IR_TEMP_NORMAL) ? L->temp_reg[t] : -1;
+    for (unsigned k = 0; k < c->n; k++) {
+        IRTemp t = c->in[k];
+        c->src[k] = (L->f->temps[t].kind == IR_TEMP_NORMAL) ? L->temp_reg[t] : -1;
     }
     /* everything live after the call goes to its frame slot */
     sync_all(L);
 }
 
-/* Load helper arguments 1..n from src[] registers, slots, constants, globals. */
-void lower_call_args(Lower *L, const IRTemp *in, unsigned n, int *src)
+/* Load helper arguments 1..n from registers, slots, constants, globals. */
+void lower_call_args(Lower *L, LowerCall *c)
 {
     HostAsm *s = L->s;
+    const IRTemp *in = c->in;
+    unsigned n = c->n;
+    int *src = c->src;
     bool pending[IR_MAX_CALL_ARGS];
 
     /*

@@ -134,15 +134,24 @@ uint32_t busy_mask(const Lower *L);
 
 /* --- calls ---------------------------------------------------------------- */
 
+/* One helper call being lowered (lower_call_begin .. lower_call_args). */
+typedef struct LowerCall {
+    const IRHelperInfo *h;
+    const IRTemp *in;                  /* the n inputs */
+    unsigned n;
+    IRTemp out;                        /* result temp or IR_NO_TEMP */
+    int src[IR_MAX_CALL_ARGS];         /* register holding in[k], -1: none */
+} LowerCall;
+
 /*
- * Before a helper call with inputs in[0..n): note in src[] which register
- * holds each (-1: slot, constant or global), then store every live temp
- * and forget all registers (sync_all).
+ * Before the helper call op: fill c (which register holds each input; -1:
+ * slot, constant or global), then store every live temp and forget all
+ * registers (sync_all).
  */
-void lower_call_begin(Lower *L, const IRTemp *in, unsigned n, int *src);
+void lower_call_begin(Lower *L, const IROp *op, LowerCall *c);
 /* Move the inputs into HOST_REG_ARG(1..n): a parallel move, then slots,
  * constants and globals. */
-void lower_call_args(Lower *L, const IRTemp *in, unsigned n, int *src);
+void lower_call_args(Lower *L, LowerCall *c);
 /* After the call: temp out (not a global) now lives, dirty, in reg. */
 void lower_bind_result(Lower *L, IRTemp out, unsigned reg);
 

@@ -237,8 +237,7 @@ bool interp_mem_hamt;
 static inline uint8_t *interp_tlb_host(CPUX86State *env, uint32_t addr,
                                        unsigned size, unsigned idx, bool store)
 {
-    const CPUTLBEntry *e = &env->tlb_table[idx][(addr >> GUEST_PAGE_BITS) &
-                                                (CPU_TLB_SIZE - 1)];
+    const CPUTLBEntry *e = tlb_entry(env, idx, addr);
     uint32_t cmp = store ? e->addr_write : e->addr_read;
 
     if (likely(cmp == (addr & GUEST_PAGE_MASK) &&

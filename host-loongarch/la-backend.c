@@ -122,6 +122,7 @@ size_t la_prologue_size(void)
 
 const HostBackend backend_loongarch = {
     .name = "loongarch",
+    .counts_tlb_hits = true,     /* with mem_count_tlb_hits (la-lower.c) */
     .init = la_init,
     .gen_code = la_gen_code,
     .exec = la_exec,

@@ -602,40 +602,54 @@ static void lower_ldst_hamt(Lower *L, const LdSt *m)
     sp->back_off = hostasm_offset(s);
 }
 
+/* --stats: env->tlb_hits[idx]++ on the fast path's hit side (3 insns). */
+static void emit_tlb_hit_count(HostAsm *s, unsigned idx)
+{
+    int32_t off = (int32_t)(offsetof(CPUX86State, tlb_hits) + 8 * idx);
+
+    BUILD_ASSERT(offsetof(CPUX86State, tlb_hits) % 4 == 0);
+    BUILD_ASSERT(offsetof(CPUX86State, tlb_hits) + 8 * CPU_TLB_NB_MODES <=
+                 (8191u << 2));
+    la_ldptr_d(s, LA_R_TMP0, LA_R_ENV, off >> 2);
+    la_addi_d(s, LA_R_TMP0, LA_R_TMP0, 1);
+    la_stptr_d(s, LA_R_TMP0, LA_R_ENV, off >> 2);
+}
+
 /*
  * Softmmu path (MEM_KIND_SOFTMMU, core/mem.h): inline TLB lookup in
- * env->tlb_table[mmu_idx], one host access at addend + linear on a hit,
- * slow path queued for the TB end on a miss / flagged entry / misaligned
- * address (the compare word has bits 0..1 clear and flags in 8..11).
+ * env->tlb_fast[mmu_idx] (dynamic size: mask + table, core/cpu.h), one host
+ * access at addend + linear on a hit, slow path queued for the TB end on a
+ * miss / flagged entry / page-crossing address.  LoongArch accesses
+ * misaligned addresses in hardware, so the compare uses the page of the
+ * access's last byte (QEMU's unaligned-allowed compare): a misaligned
+ * access inside one page stays on the fast path.
  *
- *   t0 = env + ((addr >> 12) & (CPU_TLB_SIZE - 1)) * 16   bstrpick.d, alsl.d
- *   t1 = t0->addr_read / addr_write                        ldptr.w
- *   t2 = addr & (PAGE_MASK | (size - 1))                   move, bstrins.w
+ *   t0 = (addr >> 8) & tlb_fast[idx].mask              srli.d, ld.d, and
+ *   t0 += tlb_fast[idx].table                          ld.d, add.d
+ *   t1 = t0->addr_read / addr_write                    ldptr.w
+ *   t2 = (addr + size - 1) & PAGE_MASK                 addi.w, bstrins.w
  *   bne t1, t2, slow             (xor + bnez when the TB is too large)
- *   t1 = t0->addend                                        ldptr.d
+ *   t1 = t0->addend                                    ldptr.d
  *   l?x/s?x val, t1, addr        <- retaddr of the slow path
+ *   (--stats: env->tlb_hits[idx]++, 3 insns)
  */
 static void lower_ldst_softmmu(Lower *L, const LdSt *m)
 {
     HostAsm *s = L->s;
     const unsigned t0 = LA_R_TMP0, t1 = LA_R_TMP1, t2 = LA_R_TMP2;
-    int32_t tlb_off = (int32_t)(offsetof(CPUX86State, tlb_table) +
-                                (size_t)m->mmu_idx * CPU_TLB_SIZE *
-                                sizeof(CPUTLBEntry));
-    int32_t cmp_off = tlb_off + (m->store ? (int32_t)offsetof(CPUTLBEntry, addr_write)
-                                          : (int32_t)offsetof(CPUTLBEntry, addr_read));
-    int32_t add_off = tlb_off + (int32_t)offsetof(CPUTLBEntry, addend);
-    unsigned sbits = m->memop & MO_SIZE;
+    int32_t fast = (int32_t)(offsetof(CPUX86State, tlb_fast) +
+                             (size_t)m->mmu_idx * sizeof(CPUTLBDescFast));
+    int32_t cmp_off = m->store ? (int32_t)offsetof(CPUTLBEntry, addr_write)
+                               : (int32_t)offsetof(CPUTLBEntry, addr_read);
+    int32_t add_off = (int32_t)offsetof(CPUTLBEntry, addend);
     SlowPath *sp;
 
     BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
     BUILD_ASSERT(offsetof(CPUTLBEntry, addr_read) == 0);
     BUILD_ASSERT(offsetof(CPUTLBEntry, addr_write) == 4);
     BUILD_ASSERT(offsetof(CPUTLBEntry, addend) == 8);
-    BUILD_ASSERT(CPU_TLB_ENTRY_BITS >= 1 && CPU_TLB_ENTRY_BITS <= 4);
-    BUILD_ASSERT(offsetof(CPUX86State, tlb_table) % 8 == 0);
-    BUILD_ASSERT(offsetof(CPUX86State, tlb_table) +
-                 sizeof(((CPUX86State *)0)->tlb_table) <= (8191u << 2));
+    BUILD_ASSERT(offsetof(CPUX86State, tlb_fast) +
+                 sizeof(CPUTLBDescFast) * CPU_TLB_NB_MODES <= 2047);
     if (m->mmu_idx >= CPU_TLB_NB_MODES) {
         L->failed = true;
         return;
@@ -645,12 +659,14 @@ static void lower_ldst_softmmu(Lower *L, const LdSt *m)
         return;
     }
 
-    la_bstrpick_d(s, t0, m->addr, GUEST_PAGE_BITS + CPU_TLB_BITS - 1,
-                  GUEST_PAGE_BITS);
-    la_alsl_d(s, t0, t0, LA_R_ENV, CPU_TLB_ENTRY_BITS);
+    la_srli_d(s, t0, m->addr, GUEST_PAGE_BITS - CPU_TLB_ENTRY_BITS);
+    la_ld_d(s, t1, LA_R_ENV, fast + (int32_t)offsetof(CPUTLBDescFast, mask));
+    la_and(s, t0, t0, t1);
+    la_ld_d(s, t1, LA_R_ENV, fast + (int32_t)offsetof(CPUTLBDescFast, table));
+    la_add_d(s, t0, t0, t1);
     la_ldptr_w(s, t1, t0, cmp_off >> 2);
-    la_move(s, t2, m->addr);
-    la_bstrins_w(s, t2, LA_ZERO, GUEST_PAGE_BITS - 1, sbits);
+    la_addi_w(s, t2, m->addr, (int32_t)m->size - 1);
+    la_bstrins_w(s, t2, LA_ZERO, GUEST_PAGE_BITS - 1, 0);
     sp->branch_off = hostasm_offset(s);
     sp->branch_kind = L->long_branches;
     if (L->long_branches) {
@@ -663,6 +679,9 @@ static void lower_ldst_softmmu(Lower *L, const LdSt *m)
     la_ldptr_d(s, t1, t0, add_off >> 2);
     sp->access_off = hostasm_offset(s);
     emit_access_x(s, m->store, m->memop, m->val, t1, m->addr);
+    if (mem_count_tlb_hits) {
+        emit_tlb_hit_count(s, m->mmu_idx);   /* --stats only; slow path skips it */
+    }
     sp->back_off = hostasm_offset(s);
 }
 
@@ -771,38 +790,24 @@ static void emit_slow_path(Lower *L, SlowPath *sp)
 static void lower_call(Lower *L, const IROp *op)
 {
     HostAsm *s = L->s;
-    const IRHelperInfo *h;
-    const IRTemp *in;
-    unsigned n;
-    IRTemp out;
-    int src[IR_MAX_CALL_ARGS];
+    LowerCall c;
 
-    if (op->imm >= ir_nb_helpers) {
-        os_fatal(1, "loongarch backend: bad helper id %u", op->imm);
-    }
-    h = &ir_helpers[op->imm];
-    n = ir_op_inputs(op, &in);
-    out = ir_op_output(op);
-    if (n > IR_MAX_CALL_ARGS) {
-        os_fatal(1, "loongarch backend: helper %s: too many args", h->name);
-    }
-
-    lower_call_begin(L, in, n, src);
-    if (h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
+    lower_call_begin(L, op, &c);
+    if (c.h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
         la_emit_store_globals(s);
     }
-    lower_call_args(L, in, n, src);
+    lower_call_args(L, &c);
     la_move(s, LA_A0, LA_R_ENV);
-    la_emit_call(s, h->fn);
-    if (h->flags & IRH_RW_GLOBALS) {
+    la_emit_call(s, c.h->fn);
+    if (c.h->flags & IRH_RW_GLOBALS) {
         la_emit_load_globals(s);
     }
-    if (out != IR_NO_TEMP) {
-        if (L->f->temps[out].kind == IR_TEMP_GLOBAL) {
-            la_addi_w(s, LA_R_GUEST0 + out, LA_R_RET, 0);
+    if (c.out != IR_NO_TEMP) {
+        if (L->f->temps[c.out].kind == IR_TEMP_GLOBAL) {
+            la_addi_w(s, LA_R_GUEST0 + c.out, LA_R_RET, 0);
         } else {
             /* the psABI returns 32-bit values sign-extended */
-            lower_bind_result(L, out, LA_R_RET);
+            lower_bind_result(L, c.out, LA_R_RET);
         }
     }
 }

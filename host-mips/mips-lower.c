@@ -30,13 +30,13 @@
 
 int mips_mempath_mode = MIPS_MEMPATH_FLAT;
 
-/* The TLB fast path addresses every mode's table with an imm16 from env. */
+/* The TLB fast path loads env->tlb_fast[idx] (mask, table) with an imm16. */
 BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
 BUILD_ASSERT(offsetof(CPUTLBEntry, addr_read) == 0);
 BUILD_ASSERT(offsetof(CPUTLBEntry, addr_write) == 4);
 BUILD_ASSERT(offsetof(CPUTLBEntry, addend) == 8);
-BUILD_ASSERT(offsetof(CPUX86State, tlb_table) + sizeof(CPUTLBEntry) *
-             CPU_TLB_SIZE * NB_MMU_MODES <= 32767);
+BUILD_ASSERT(offsetof(CPUX86State, tlb_fast) +
+             sizeof(CPUTLBDescFast) * NB_MMU_MODES <= 32767);
 /* --stats hit counters (mem_count_tlb_hits): ld/sd with an imm16 from env. */
 BUILD_ASSERT(offsetof(CPUX86State, tlb_hits) + 8 * NB_MMU_MODES <= 32767);
 
@@ -655,29 +655,34 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     sp->hamt_win = (int8_t)L->hamt_win;    /* HAMT TB: t3 dies in the call */
 
     /*
-     * Softmmu TLB lookup (core/mem.h), 10 host instructions on a hit:
-     *   dext  t9, addr, 12, CPU_TLB_BITS     TLB index
-     *   dsll  t9, t9, CPU_TLB_ENTRY_BITS
-     *   daddu t9, t9, env
-     *   lw    at, tlb_table[idx][0].addr_{read,write}(t9)
+     * Softmmu TLB lookup (core/mem.h), 12 host instructions on a hit; the
+     * table size is dynamic (env->tlb_fast[idx], core/cpu.h):
+     *   dsrl  t9, addr, 12 - CPU_TLB_ENTRY_BITS
+     *   ld    at, tlb_fast[idx].mask(env)
+     *   and   t9, t9, at                     TLB index * 16
+     *   ld    at, tlb_fast[idx].table(env)
+     *   daddu t9, t9, at
+     *   lw    at, addr_{read,write}(t9)
      *   t8 = addr & (page mask | (size - 1))   (2 insns, sign-extended)
      *   bne   at, t8, slow
-     *    ld   t9, tlb_table[idx][0].addend(t9)   (delay slot: env only)
+     *    ld   t9, addend(t9)                 (delay slot: env only)
      *   daddu t9, t9, addr                   (addend takes the sign-
      *   l?/s? val, 0(t9)                      extended address) <- retaddr
      * Flag bits in the compare word and misalignment both mismatch.
      */
     {
-        int32_t base = (int32_t)(offsetof(CPUX86State, tlb_table) +
-                                 (size_t)op->imm * CPU_TLB_SIZE * sizeof(CPUTLBEntry));
-        int32_t cmp_off = base + (int32_t)(store ? offsetof(CPUTLBEntry, addr_write)
-                                                 : offsetof(CPUTLBEntry, addr_read));
-        int32_t add_off = base + (int32_t)offsetof(CPUTLBEntry, addend);
+        int32_t fast = (int32_t)(offsetof(CPUX86State, tlb_fast) +
+                                 (size_t)op->imm * sizeof(CPUTLBDescFast));
+        int32_t cmp_off = (int32_t)(store ? offsetof(CPUTLBEntry, addr_write)
+                                          : offsetof(CPUTLBEntry, addr_read));
+        int32_t add_off = (int32_t)offsetof(CPUTLBEntry, addend);
         unsigned sbits = op->cond & MO_SIZE;
 
-        mips_dext(s, t9, a, GUEST_PAGE_BITS, CPU_TLB_BITS);
-        mips_dsll(s, t9, t9, CPU_TLB_ENTRY_BITS);
-        mips_daddu(s, t9, t9, MIPS_R_ENV);
+        mips_dsrl(s, t9, a, GUEST_PAGE_BITS - CPU_TLB_ENTRY_BITS);
+        mips_ld(s, at, fast + (int32_t)offsetof(CPUTLBDescFast, mask), MIPS_R_ENV);
+        mips_and(s, t9, t9, at);
+        mips_ld(s, at, fast + (int32_t)offsetof(CPUTLBDescFast, table), MIPS_R_ENV);
+        mips_daddu(s, t9, t9, at);
         mips_lw(s, at, cmp_off, t9);
         if (sbits == 0) {
             mips_srl(s, MIPS_R_TMP2, a, GUEST_PAGE_BITS);
@@ -773,38 +778,24 @@ static void emit_slow_path(Lower *L, SlowPath *sp)
 static void lower_call(Lower *L, const IROp *op)
 {
     HostAsm *s = L->s;
-    const IRHelperInfo *h;
-    const IRTemp *in;
-    unsigned n;
-    IRTemp out;
-    int src[IR_MAX_CALL_ARGS];
+    LowerCall c;
 
-    if (op->imm >= ir_nb_helpers) {
-        os_fatal(1, "mips backend: bad helper id %u", op->imm);
-    }
-    h = &ir_helpers[op->imm];
-    n = ir_op_inputs(op, &in);
-    out = ir_op_output(op);
-    if (n > IR_MAX_CALL_ARGS) {
-        os_fatal(1, "mips backend: helper %s: too many args", h->name);
-    }
-
-    lower_call_begin(L, in, n, src);
-    if (h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
+    lower_call_begin(L, op, &c);
+    if (c.h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
         mips_emit_store_globals(s);
     }
-    lower_call_args(L, in, n, src);
-    mips_emit_call_env(s, h->fn);
+    lower_call_args(L, &c);
+    mips_emit_call_env(s, c.h->fn);
     mips_emit_reload_fixed(s);
     L->hamt_win = -1;                  /* t3 is caller-saved */
-    if (h->flags & IRH_RW_GLOBALS) {
+    if (c.h->flags & IRH_RW_GLOBALS) {
         mips_emit_load_globals(s);
     }
-    if (out != IR_NO_TEMP) {
-        if (L->f->temps[out].kind == IR_TEMP_GLOBAL) {
-            mips_sll(s, MIPS_R_GUEST0 + out, MIPS_V0, 0);
+    if (c.out != IR_NO_TEMP) {
+        if (L->f->temps[c.out].kind == IR_TEMP_GLOBAL) {
+            mips_sll(s, MIPS_R_GUEST0 + c.out, MIPS_V0, 0);
         } else {
-            lower_bind_result(L, out, MIPS_V0);
+            lower_bind_result(L, c.out, MIPS_V0);
         }
     }
 }

@@ -2,9 +2,10 @@
  * hamt86 - the paging softmmu: per-MMU-index software TLBs in front of the
  * page walker (core/mmu-walk.c), QEMU cputlb-style.
  *
- *   env->tlb_table[idx][i]  direct-mapped, CPU_TLB_SIZE entries, indexed
- *                           by linear bits 12.., read by the inline fast
- *                           paths (core/mem.h describes the entry)
+ *   tlb_tables[idx][i]      direct-mapped, 2^bits entries (CPU_TLB_MIN_BITS
+ *                           ..CPU_TLB_MAX_BITS), indexed by linear bits
+ *                           12.., read by the inline fast paths through
+ *                           env->tlb_fast[idx] (mask + table, core/cpu.h)
  *   tlbd[idx].full[i]       what the fast entry stands for: linear and
  *                           physical page, protections, G bit
  *   tlbd[idx].vtable/vfull  fully associative victim TLB (VTLB_SIZE), the
@@ -13,6 +14,17 @@
  *                           pages seen since the last flush: a page flush
  *                           inside it flushes the whole index (the TLB
  *                           holds 4 KiB pieces only)
+ *
+ * Dynamic sizing (QEMU's tlb_mmu_resize_locked policy): when an index is
+ * flushed whole, its use rate (valid entries / size, the maximum over the
+ * last TLB_WINDOW flushes) decides the new size: over 70% doubles it,
+ * under 30% shrinks it to the smallest power of two that keeps the rate
+ * at or below 70%.  An index that is rarely flushed (a large working set
+ * without CR3 reloads) is also checked once it has taken 2 x size misses
+ * since its last check: then it flushes itself if it is to grow, which it
+ * also does when more than size of those misses were victim hits (conflict
+ * misses: two hot pages sharing a slot; not in QEMU).  Such an index does
+ * not shrink while its window still sees that many victim hits.
  *
  * Flag bits in the compare words (TLB_MMIO, TLB_NOTDIRTY, TLB_WATCH) send
  * the access to the slow path below, which handles MMIO through the
@@ -36,16 +48,22 @@
 
 #define DEBUG_SOFTMMU 0
 
-/* Generated code indexes env->tlb_table with these constants. */
+/* Generated code indexes env->tlb_fast[idx].table with these constants. */
 BUILD_ASSERT(CPU_TLB_NB_MODES == NB_MMU_MODES);
 BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
 BUILD_ASSERT(offsetof(CPUTLBEntry, addr_read) == 0);
 BUILD_ASSERT(offsetof(CPUTLBEntry, addr_write) == 4);
 BUILD_ASSERT(offsetof(CPUTLBEntry, addend) == 8);
-BUILD_ASSERT(offsetof(CPUX86State, tlb_table) == 88);
-/* the MIPS fast path reaches every mode's table with a 16-bit offset */
-BUILD_ASSERT(offsetof(CPUX86State, tlb_table) +
-             sizeof(((CPUX86State *)0)->tlb_table) < 32768);
+BUILD_ASSERT(offsetof(CPUX86State, tlb_fast) == 88);
+BUILD_ASSERT(offsetof(CPUTLBDescFast, mask) == 0);
+BUILD_ASSERT(offsetof(CPUTLBDescFast, table) == 8);
+/* the fast paths load mask and table with a 12-bit (LoongArch) offset */
+BUILD_ASSERT(offsetof(CPUX86State, tlb_fast) +
+             sizeof(((CPUX86State *)0)->tlb_fast) < 2048);
+BUILD_ASSERT(CPU_TLB_MIN_BITS <= CPU_TLB_DYN_DEFAULT_BITS &&
+             CPU_TLB_DYN_DEFAULT_BITS <= CPU_TLB_MAX_BITS);
+/* index bits stay inside the 20-bit page number */
+BUILD_ASSERT(CPU_TLB_MAX_BITS <= 32 - GUEST_PAGE_BITS);
 BUILD_ASSERT((TLB_FLAGS_MASK & 3) == 0 && TLB_FLAGS_MASK < GUEST_PAGE_SIZE);
 
 #define VTLB_SIZE 8
@@ -59,7 +77,13 @@ typedef struct TLBFull {
 } TLBFull;
 
 typedef struct TLBDesc {
-    TLBFull full[CPU_TLB_SIZE];
+    TLBFull full[CPU_TLB_MAX_SIZE];
+    unsigned bits;                   /* log2 of the current size */
+    unsigned window_max;             /* most entries used, this window */
+    unsigned window_flushes;         /* whole flushes in this window */
+    unsigned misses;                 /* misses since the last whole flush */
+    unsigned vhits;                  /* victim hits since the last check */
+    unsigned window_vhits;           /* victim hits in this window */
     CPUTLBEntry vtable[VTLB_SIZE];
     TLBFull vfull[VTLB_SIZE];
     unsigned vindex;                 /* next victim slot (round robin) */
@@ -68,6 +92,10 @@ typedef struct TLBDesc {
 } TLBDesc;
 
 static TLBDesc tlbd[NB_MMU_MODES];
+static CPUTLBEntry tlb_tables[NB_MMU_MODES][CPU_TLB_MAX_SIZE]
+    __attribute__((aligned(64)));
+
+#define TLB_WINDOW 16   /* whole flushes per shrink window */
 SoftmmuStats softmmu_stats;
 
 /* Pending instruction-fetch fault (get_phys_code). */
@@ -130,10 +158,16 @@ static inline uint32_t mo_extend(uint32_t v, unsigned memop)
     }
 }
 
-/* TLB index of a linear address. */
-static inline unsigned tlb_index(uint32_t addr)
+/* TLB index of a linear address in MMU index idx. */
+static inline unsigned tlb_index(unsigned idx, uint32_t addr)
 {
-    return (addr >> GUEST_PAGE_BITS) & (CPU_TLB_SIZE - 1);
+    return (addr >> GUEST_PAGE_BITS) & ((1u << tlbd[idx].bits) - 1);
+}
+
+/* Entries of MMU index idx. */
+static inline unsigned tlb_size(unsigned idx)
+{
+    return 1u << tlbd[idx].bits;
 }
 
 /* Does compare word cmp map the page of addr (ignoring the flag bits)? */
@@ -169,13 +203,67 @@ static unsigned watch_match(uint32_t addr, uint32_t len)
  * Flushes
  */
 
-/* Empty every entry of MMU index idx. */
-static void flush_idx(CPUX86State *env, unsigned idx)
+/* Used entries of MMU index idx's main table. */
+static unsigned tlb_used(unsigned idx)
+{
+    const TLBDesc *d = &tlbd[idx];
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < tlb_size(idx); i++) {
+        n += d->full[i].vaddr != TLB_EMPTY;
+    }
+    return n;
+}
+
+/* The size MMU index idx should have with used entries in use (QEMU's
+ * policy: grow over 70%, shrink under 30% at the end of a window). */
+static unsigned tlb_wanted_bits(unsigned idx, unsigned used)
+{
+    TLBDesc *d = &tlbd[idx];
+    unsigned bits = d->bits, size = tlb_size(idx);
+    unsigned rate;
+
+    if (used > d->window_max) {
+        d->window_max = used;
+    }
+    rate = d->window_max * 100u / size;
+    if (rate > 70 && bits < CPU_TLB_MAX_BITS) {
+        return bits + 1;
+    }
+    if (rate < 30 && d->window_flushes >= TLB_WINDOW &&
+        d->window_vhits < size) {
+        unsigned nb = CPU_TLB_MIN_BITS;
+        while (nb < bits && d->window_max * 100u > (70u << nb)) {
+            nb++;
+        }
+        return nb;
+    }
+    return bits;
+}
+
+/* Publish MMU index idx's table and mask to generated code. */
+static void tlb_publish(CPUX86State *env, unsigned idx)
+{
+    env->tlb_fast[idx].table = tlb_tables[idx];
+    env->tlb_fast[idx].mask = (uintptr_t)(tlb_size(idx) - 1) << CPU_TLB_ENTRY_BITS;
+}
+
+/* Empty every entry of MMU index idx at size 2^bits. */
+static void flush_idx_bits(CPUX86State *env, unsigned idx, unsigned bits)
 {
     TLBDesc *d = &tlbd[idx];
 
-    memset(env->tlb_table[idx], 0xff, sizeof(env->tlb_table[idx]));
-    for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+    if (bits != d->bits) {
+        softmmu_stats.resizes++;
+        d->window_max = 0;
+        d->window_flushes = 0;
+        d->window_vhits = 0;
+    }
+    d->bits = bits;
+    d->misses = 0;
+    tlb_publish(env, idx);
+    memset(tlb_tables[idx], 0xff, sizeof(CPUTLBEntry) << bits);
+    for (unsigned i = 0; i < tlb_size(idx); i++) {
         d->full[i].vaddr = TLB_EMPTY;
     }
     for (unsigned i = 0; i < VTLB_SIZE; i++) {
@@ -184,6 +272,26 @@ static void flush_idx(CPUX86State *env, unsigned idx)
     d->large_addr = 0;
     d->large_mask = 0;
     d->large = false;
+}
+
+/* A whole flush of MMU index idx: the size it should have from now on. */
+static unsigned tlb_flush_bits(unsigned idx)
+{
+    TLBDesc *d = &tlbd[idx];
+    unsigned bits = tlb_wanted_bits(idx, tlb_used(idx));
+
+    if (++d->window_flushes >= TLB_WINDOW) {
+        d->window_max = 0;
+        d->window_flushes = 0;
+        d->window_vhits = 0;
+    }
+    return bits;
+}
+
+/* Empty every entry of MMU index idx, resizing it by its use rate. */
+static void flush_idx(CPUX86State *env, unsigned idx)
+{
+    flush_idx_bits(env, idx, tlb_flush_bits(idx));
 }
 
 /* Empty everything. */
@@ -211,7 +319,7 @@ static void flush_page_idx(CPUX86State *env, unsigned idx, uint32_t addr)
 {
     TLBDesc *d = &tlbd[idx];
     uint32_t page = addr & GUEST_PAGE_MASK;
-    unsigned i = tlb_index(addr);
+    unsigned i = tlb_index(idx, addr);
 
     if (d->large && (addr & d->large_mask) == d->large_addr) {
         softmmu_stats.flush_large++;
@@ -219,7 +327,7 @@ static void flush_page_idx(CPUX86State *env, unsigned idx, uint32_t addr)
         return;
     }
     if (d->full[i].vaddr == page) {
-        entry_clear(&env->tlb_table[idx][i], &d->full[i]);
+        entry_clear(&env->tlb_fast[idx].table[i], &d->full[i]);
     }
     for (unsigned v = 0; v < VTLB_SIZE; v++) {
         if (d->vfull[v].vaddr == page) {
@@ -248,7 +356,7 @@ static void softmmu_flush_range(CPUX86State *env, uint32_t addr, uint32_t len)
         return;
     }
     n = (((addr & ~GUEST_PAGE_MASK) + len - 1) >> GUEST_PAGE_BITS) + 1;
-    if (n >= CPU_TLB_SIZE / 4 || len > 0x10000000u) {
+    if (n >= (1u << CPU_TLB_MIN_BITS) / 4 || len > 0x10000000u) {
         for (unsigned i = 0; i < NB_MMU_MODES; i++) {
             flush_idx(env, i);
         }
@@ -267,9 +375,14 @@ static void softmmu_flush_nonglobal(CPUX86State *env)
     softmmu_stats.flush_nonglobal++;
     for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
         TLBDesc *d = &tlbd[idx];
-        for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+        unsigned bits = tlb_flush_bits(idx);
+        if (bits != d->bits) {
+            flush_idx_bits(env, idx, bits);   /* globals go too: legal */
+            continue;
+        }
+        for (unsigned i = 0; i < tlb_size(idx); i++) {
             if (d->full[i].vaddr != TLB_EMPTY && !d->full[i].global) {
-                entry_clear(&env->tlb_table[idx][i], &d->full[i]);
+                entry_clear(&env->tlb_fast[idx].table[i], &d->full[i]);
             }
         }
         for (unsigned v = 0; v < VTLB_SIZE; v++) {
@@ -290,8 +403,8 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
                          const X86PageResult *res)
 {
     TLBDesc *d = &tlbd[idx];
-    unsigned i = tlb_index(addr);
-    CPUTLBEntry *e = &env->tlb_table[idx][i];
+    unsigned i = tlb_index(idx, addr);
+    CPUTLBEntry *e = &env->tlb_fast[idx].table[i];
     TLBFull *f = &d->full[i];
     uint32_t vpage = addr & GUEST_PAGE_MASK;
     uint32_t ppage = res->paddr & GUEST_PAGE_MASK;
@@ -360,18 +473,20 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
 static bool victim_hit(CPUX86State *env, unsigned idx, uint32_t addr, bool store)
 {
     TLBDesc *d = &tlbd[idx];
-    unsigned i = tlb_index(addr);
+    unsigned i = tlb_index(idx, addr);
 
     for (unsigned v = 0; v < VTLB_SIZE; v++) {
         uint32_t cmp = store ? d->vtable[v].addr_write : d->vtable[v].addr_read;
         if (tlb_hit_page(cmp, addr)) {
-            CPUTLBEntry te = env->tlb_table[idx][i];
+            CPUTLBEntry te = env->tlb_fast[idx].table[i];
             TLBFull tf = d->full[i];
-            env->tlb_table[idx][i] = d->vtable[v];
+            env->tlb_fast[idx].table[i] = d->vtable[v];
             d->full[i] = d->vfull[v];
             d->vtable[v] = te;
             d->vfull[v] = tf;
             softmmu_stats.victim_hits++;
+            d->vhits++;
+            d->window_vhits++;
             return true;
         }
     }
@@ -382,14 +497,29 @@ static bool victim_hit(CPUX86State *env, unsigned idx, uint32_t addr, bool store
 static CPUTLBEntry *tlb_lookup_fill(CPUX86State *env, unsigned idx,
                                     uint32_t addr, bool store, uintptr_t ra)
 {
-    unsigned i = tlb_index(addr);
-    CPUTLBEntry *e = &env->tlb_table[idx][i];
+    unsigned i = tlb_index(idx, addr);
+    CPUTLBEntry *e = &env->tlb_fast[idx].table[i];
     uint32_t cmp = store ? e->addr_write : e->addr_read;
+    TLBDesc *d = &tlbd[idx];
 
     if (likely(tlb_hit_page(cmp, addr))) {
         return e;
     }
     softmmu_stats.misses++;
+    if (unlikely(++d->misses > 2 * tlb_size(idx)) && d->bits < CPU_TLB_MAX_BITS) {
+        /* capacity misses without flushes: grow now if the rate says so;
+         * conflict misses (the victim TLB keeps swapping): grow too */
+        unsigned bits = tlb_wanted_bits(idx, tlb_used(idx));
+        if (bits <= d->bits && d->vhits > tlb_size(idx)) {
+            bits = d->bits + 1;
+        }
+        d->misses = 0;
+        d->vhits = 0;
+        if (bits > d->bits) {
+            flush_idx_bits(env, idx, bits);
+            e = tlb_entry(env, idx, addr);
+        }
+    }
     if (!victim_hit(env, idx, addr, store)) {
         X86PageResult res;
         int r = x86_mmu_walk(env, addr, store ? MMU_DATA_STORE : MMU_DATA_LOAD,
@@ -407,8 +537,8 @@ static CPUTLBEntry *tlb_lookup_fill(CPUX86State *env, unsigned idx,
 static bool softmmu_peek(CPUX86State *env, uint32_t addr, bool store,
                          unsigned idx, uint32_t *phys)
 {
-    unsigned i = tlb_index(addr);
-    const CPUTLBEntry *e = &env->tlb_table[idx][i];
+    unsigned i = tlb_index(idx, addr);
+    const CPUTLBEntry *e = &env->tlb_fast[idx].table[i];
     const TLBDesc *d = &tlbd[idx];
 
     if (tlb_hit_page(store ? e->addr_write : e->addr_read, addr)) {
@@ -486,7 +616,7 @@ static uint32_t ld_page(CPUX86State *env, uint32_t addr, unsigned size,
     uint32_t v;
 
     if (unlikely(fl & TLB_MMIO)) {
-        uint32_t pa = tlbd[idx].full[tlb_index(addr)].paddr |
+        uint32_t pa = tlbd[idx].full[tlb_index(idx, addr)].paddr |
                       (addr & ~GUEST_PAGE_MASK);
         softmmu_stats.mmio++;
         v = phys_read(pa, size);
@@ -506,7 +636,7 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
 {
     CPUTLBEntry *e = tlb_lookup_fill(env, idx, addr, true, ra);
     uint32_t fl = e->addr_write & TLB_FLAGS_MASK;
-    const TLBFull *f = &tlbd[idx].full[tlb_index(addr)];
+    const TLBFull *f = &tlbd[idx].full[tlb_index(idx, addr)];
     uint32_t pa = f->paddr | (addr & ~GUEST_PAGE_MASK);
 
     if (unlikely(fl & TLB_WATCH)) {
@@ -525,7 +655,7 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
             /* may restart the instruction (does not return then) */
             tb_invalidate_phys_page_fast(env, pa, size, ra);
         }
-        e = &env->tlb_table[idx][tlb_index(addr)];
+        e = &env->tlb_fast[idx].table[tlb_index(idx, addr)];
         if (!(guest_pflags[pa >> GUEST_PAGE_BITS] & PF_CODE) &&
             tlb_hit_page(e->addr_write, addr)) {
             e->addr_write &= ~TLB_NOTDIRTY;
@@ -589,7 +719,7 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
                                   uint32_t *phys)
 {
     unsigned idx = cpu_mmu_index(env);
-    unsigned i = tlb_index(linear);
+    unsigned i = tlb_index(idx, linear);
     TLBDesc *d = &tlbd[idx];
     uint32_t page = linear & GUEST_PAGE_MASK;
     X86PageResult res;
@@ -628,10 +758,10 @@ static void softmmu_protect_code_page(CPUX86State *env, uint32_t phys_page,
     guest_pflags[pp >> GUEST_PAGE_BITS] |= PF_CODE;
     for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
         TLBDesc *d = &tlbd[idx];
-        for (unsigned i = 0; i < CPU_TLB_SIZE; i++) {
+        for (unsigned i = 0; i < tlb_size(idx); i++) {
             if (d->full[i].paddr == pp && d->full[i].vaddr != TLB_EMPTY &&
-                env->tlb_table[idx][i].addr_write != TLB_EMPTY) {
-                env->tlb_table[idx][i].addr_write |= TLB_NOTDIRTY;
+                env->tlb_fast[idx].table[i].addr_write != TLB_EMPTY) {
+                env->tlb_fast[idx].table[i].addr_write |= TLB_NOTDIRTY;
             }
         }
         for (unsigned v = 0; v < VTLB_SIZE; v++) {
@@ -653,11 +783,12 @@ void mem_raise_fetch_fault(CPUX86State *env)
     }
 }
 
-/* Empty TLBs. */
+/* Empty TLBs at their default size. */
 static void softmmu_init(CPUX86State *env)
 {
     for (unsigned i = 0; i < NB_MMU_MODES; i++) {
-        flush_idx(env, i);
+        tlbd[i].bits = CPU_TLB_DYN_DEFAULT_BITS;
+        flush_idx_bits(env, i, CPU_TLB_DYN_DEFAULT_BITS);
     }
 }
 
@@ -814,6 +945,10 @@ void mem_stats_print(const CPUX86State *env)
     stat_line("MMIO accesses", s->mmio);
     stat_line("stores to code pages", s->code_stores);
     stat_line("page-crossing accesses", s->crossing);
+    stat_line("TLB resizes", s->resizes);
+    n = h_snprintf(buf, sizeof(buf), "  %-28s %u %u %u %u\n", "TLB entries per index",
+                   tlb_size(0), tlb_size(1), tlb_size(2), tlb_size(3));
+    os_write(2, buf, (size_t)n);
     if (nb_watch) {
         stat_line("watchpoint hits", s->watch_hits);
     }

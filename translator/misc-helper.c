@@ -178,8 +178,7 @@ static uint8_t *str_host_page(CPUX86State *env, uint32_t addr, bool store)
     if (mem_path->kind != MEM_KIND_SOFTMMU) {
         return NULL;
     }
-    e = &env->tlb_table[cpu_mmu_index(env)][(addr >> GUEST_PAGE_BITS) &
-                                             (CPU_TLB_SIZE - 1)];
+    e = tlb_entry(env, cpu_mmu_index(env), addr);
     cmp = store ? e->addr_write : e->addr_read;
     if (cmp != page) {
         return NULL;   /* missing, no right, or TLB_* flags */

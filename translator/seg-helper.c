@@ -98,7 +98,7 @@ static inline uint32_t seg_ld(CPUX86State *env, uint32_t addr, unsigned mo,
     if (!(env->cr[0] & CR0_PG)) {
         idx = MMU_PHYS_IDX;
     }
-    return mem_ld_slow(env, addr, MAKE_OI(mo, idx), ra);
+    return mem_ld_helper(env, addr, MAKE_OI(mo, idx), ra);
 }
 
 /* Linear store of a memop at privilege idx. */
@@ -108,7 +108,7 @@ static inline void seg_st(CPUX86State *env, uint32_t addr, uint32_t v,
     if (!(env->cr[0] & CR0_PG)) {
         idx = MMU_PHYS_IDX;
     }
-    mem_st_slow(env, addr, v, MAKE_OI(mo, idx), ra);
+    mem_st_helper(env, addr, v, MAKE_OI(mo, idx), ra);
 }
 
 /* Base of a descriptor. */

@@ -193,18 +193,21 @@ static unsigned failures, checks;
 static uint8_t code_buf[1 << 22];
 static CodeCache code_cache = { code_buf, code_buf, code_buf + sizeof(code_buf) };
 
+static CPUTLBEntry test_tlb[NB_MMU_MODES][256];
 static void env_init(CPUX86State *env)
 {
     memset(env, 0, sizeof(*env));
     env->mem.ram_base = (uintptr_t)ram;
     env->mem.pflags = pflags;
     /* softmmu TLBs: pages 0..FAST_PAGES-1 identity (fast), rest slow */
-    memset(env->tlb_table, 0xff, sizeof(env->tlb_table));
+    memset(test_tlb, 0xff, sizeof(test_tlb));
     for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+        env->tlb_fast[idx].table = test_tlb[idx];
+        env->tlb_fast[idx].mask = 255u << CPU_TLB_ENTRY_BITS;
         for (uint32_t p = 0; p < FAST_PAGES; p++) {
-            env->tlb_table[idx][p].addr_read = p << GUEST_PAGE_BITS;
-            env->tlb_table[idx][p].addr_write = p << GUEST_PAGE_BITS;
-            env->tlb_table[idx][p].addend = (uintptr_t)ram;
+            test_tlb[idx][p].addr_read = p << GUEST_PAGE_BITS;
+            test_tlb[idx][p].addr_write = p << GUEST_PAGE_BITS;
+            test_tlb[idx][p].addend = (uintptr_t)ram;
         }
     }
     env->exception_index = -1;

@@ -138,12 +138,15 @@ const MemPath *mem_path = &test_mem_path;
 
 /* Softmmu TLBs of every mode: pages 0..15 identity onto ram, page 3 MMIO
  * (all slow), page 5 code (stores slow), everything else empty (slow). */
+static CPUTLBEntry test_tlb[NB_MMU_MODES][256];
 static void tlb_setup(CPUX86State *env)
 {
-    memset(env->tlb_table, 0xff, sizeof(env->tlb_table));
+    memset(test_tlb, 0xff, sizeof(test_tlb));
     for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+        env->tlb_fast[idx].table = test_tlb[idx];
+        env->tlb_fast[idx].mask = 255u << CPU_TLB_ENTRY_BITS;
         for (uint32_t p = 0; p < RAM_SIZE / GUEST_PAGE_SIZE; p++) {
-            CPUTLBEntry *e = &env->tlb_table[idx][p];
+            CPUTLBEntry *e = &test_tlb[idx][p];
             uint32_t rf = p == 3 ? TLB_MMIO : 0;
             uint32_t wf = p == 3 ? TLB_MMIO : p == 5 ? TLB_NOTDIRTY : 0;
             e->addr_read = (p << GUEST_PAGE_BITS) | rf;

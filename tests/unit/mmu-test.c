@@ -339,7 +339,7 @@ static void sst(uint32_t addr, uint32_t v, unsigned memop, int idx)
 
 static const CPUTLBEntry *entry(int idx, uint32_t lin)
 {
-    return &env.tlb_table[idx][(lin >> 12) & (CPU_TLB_SIZE - 1)];
+    return tlb_entry(&env, (unsigned)idx, lin);
 }
 
 static void test_tlb(void)
@@ -376,7 +376,7 @@ static void test_tlb(void)
 
     /* victim TLB: two pages with the same index */
     {
-        uint32_t L2 = L + (CPU_TLB_SIZE << 12);
+        uint32_t L2 = L + (1u << (CPU_TLB_DYN_DEFAULT_BITS + 12));
         uint64_t vh;
         wr32(PT + ((L2 >> 12) & 0x3ff) * 4, 0x220000 | P | RW | US);
         wr32(0x220000, 0x44444444);
@@ -456,7 +456,7 @@ static void test_tlb(void)
 /* MemPath.peek (cosim) and watchpoints: log text, :stop restart + stop. */
 static void test_peek_watch(void)
 {
-    const uint32_t L = 0x40001000u, L2 = L + CPU_TLB_SIZE * 4096u;
+    const uint32_t L = 0x40001000u, L2 = L + (1u << (CPU_TLB_DYN_DEFAULT_BITS + 12));
     uint32_t pa = 0;
 
     mem_path->init(&env);
