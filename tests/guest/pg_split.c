@@ -1,0 +1,168 @@
+/*
+ * pg_split: stores that cross a page boundary into a faulting page must
+ * fault as a whole: no byte of the first page may be written (SDM: the
+ * access is checked before any part of it is performed).
+ *   - 4-byte stores at page_end-1/-2/-3 and 2-byte stores at page_end-1
+ *     where the next page is not present, at a 4 KiB boundary inside a
+ *     16 KiB block, at a 16 KiB boundary and at a 64 KiB boundary (host
+ *     map units under HAMT), with the first page written just before (so
+ *     a HAMT host has it mapped writable);
+ *   - the next page present but read-only: CR0.WP=1 in ring 0, and ring 3;
+ *   - every store repeated 80 times (past the emulator's hot-site
+ *     threshold, so retranslated code is covered too);
+ *   - a crossing load (CR2 = the boundary, nothing loaded);
+ *   - the same stores once the next page is present (first write: the
+ *     second page's D bit is clear) write both halves and set both D bits.
+ */
+#include "lib/lib.h"
+#include "lib/pgt.h"
+
+const char kernel_name[] = "pg_split";
+
+#define W(i) (PG_WIN + (uint32_t)(i) * 4096u)
+#define W2(i) (PG_WIN2 + (uint32_t)(i) * 4096u)
+#define ROUNDS 80
+
+/* The store forms under test (one guest instruction each). */
+static void st32(void *p)
+{
+    PgAccess *a = p;
+    __asm__ volatile("movl %1, (%0)" : : "r"(a->addr), "r"(a->val) : "memory");
+}
+static void st16(void *p)
+{
+    PgAccess *a = p;
+    __asm__ volatile("movw %w1, (%0)" : : "r"(a->addr), "r"(a->val) : "memory");
+}
+static void ld32(void *p)
+{
+    PgAccess *a = p;
+    uint32_t v = 0x5a5a5a5au;
+    __asm__ volatile("movl (%1), %0" : "+r"(v) : "r"(a->addr) : "memory");
+    a->val = v;
+}
+
+/* Last dword of pool frame f, read through the identity mapping. */
+static uint32_t tail(int f)
+{
+    return *(volatile uint32_t *)(PG_FRAME(f) + 0xffc);
+}
+
+/*
+ * Store val with op at va (crossing from frame f's page into a faulting
+ * page) ROUNDS times from ring ring, each time right after a store to the
+ * first page; every round must raise #PF(err, cr2) and leave frame f's last
+ * dword unchanged.
+ */
+static void split_case(const char *name, int ring, void (*op)(void *), uint32_t va,
+                       uint32_t val, int f, uint32_t err, uint32_t cr2)
+{
+    char n[64];
+    size_t l = strlen(name);
+    unsigned bad_vec = 0, bad_err = 0, bad_cr2 = 0, bad_mem = 0;
+    PgAccess warm = { va & ~0xfffu, pg_pat(f, 0) };
+
+    memcpy(n, name, l);
+    for (int i = 0; i < ROUNDS; i++) {
+        PgAccess a = { va, val + (uint32_t)i };
+        int vec;
+
+        write_cr2(0);
+        if (ring == 3) {
+            ring3_run(pg_wr32, &warm);
+            vec = ring3_run(op, &a);
+        } else {
+            trap_catch(pg_wr32, &warm);
+            vec = trap_catch(op, &a);
+        }
+        bad_vec += vec != 14;
+        bad_err += vec == 14 && last_trap.err != err;
+        bad_cr2 += read_cr2() != cr2;
+        bad_mem += tail(f) != pg_pat(f, 0xffc);
+    }
+    memcpy(n + l, ".vec", 5);
+    check(n, bad_vec, 0);
+    memcpy(n + l, ".err", 5);
+    check(n, bad_err, 0);
+    memcpy(n + l, ".cr2", 5);
+    check(n, bad_cr2, 0);
+    memcpy(n + l, ".nopartial", 11);
+    check(n, bad_mem, 0);
+}
+
+/* Write (and so walk) every page of WIN in [lo, hi]. */
+static void touch(int lo, int hi)
+{
+    for (int i = lo; i <= hi; i++) {
+        *(volatile uint32_t *)(W(i) + 0x10) = pg_pat(i, 0x10);
+    }
+}
+
+void kmain(void)
+{
+    uint32_t v;
+
+    pg_setup32();
+    for (int i = 0; i < 40; i++) {
+        pg_fill_frame(i);
+    }
+    /* WIN: pages 0-3 RW, 4 NP (16 KiB boundary); 8-11 RW, 12 RO user;
+     * 16-31 RW, 32 NP (64 KiB boundary).  WIN2: 0 RW, 1 NP (4 KiB). */
+    for (int i = 0; i < 33; i++) {
+        pg_pt_win[i] = PG_FRAME(i) | PTE_P | PTE_W | PTE_U;
+    }
+    pg_pt_win[4] = 0;
+    pg_pt_win[12] = PG_FRAME(12) | PTE_P | PTE_U;
+    pg_pt_win[32] = 0;
+    pg_pt_win2[0] = PG_FRAME(36) | PTE_P | PTE_W | PTE_U;
+    pg_pt_win2[1] = 0;
+    write_cr3((uint32_t)pg_pd);
+    touch(0, 3);
+    touch(8, 11);
+    touch(16, 31);
+    *(volatile uint32_t *)(W2(0) + 0x10) = pg_pat(36, 0x10);
+
+    /* not present next page */
+    split_case("split.16k.st32.m2", 0, st32, W(4) - 2, 0x11223344, 3, PFE_W, W(4));
+    split_case("split.16k.st32.m1", 0, st32, W(4) - 1, 0x55667788, 3, PFE_W, W(4));
+    split_case("split.16k.st32.m3", 0, st32, W(4) - 3, 0x99aabbcc, 3, PFE_W, W(4));
+    split_case("split.16k.st16.m1", 0, st16, W(4) - 1, 0xddee, 3, PFE_W, W(4));
+    split_case("split.16k.r3.st32.m2", 3, st32, W(4) - 2, 0x0badf00d, 3, PFE_W | PFE_U, W(4));
+    split_case("split.64k.st32.m2", 0, st32, W(32) - 2, 0x12345678, 31, PFE_W, W(32));
+    split_case("split.64k.st16.m1", 0, st16, W(32) - 1, 0x9abc, 31, PFE_W, W(32));
+    split_case("split.4k.st32.m2", 0, st32, W2(1) - 2, 0xcafe0001, 36, PFE_W, W2(1));
+    split_case("split.4k.st16.m1", 0, st16, W2(1) - 1, 0xbeef, 36, PFE_W, W2(1));
+
+    /* read-only next page: ring 3 always, ring 0 with CR0.WP=1 */
+    split_case("split.ro.r3.st32.m2", 3, st32, W(12) - 2, 0x01020304, 11,
+               PFE_P | PFE_W | PFE_U, W(12));
+    write_cr0(read_cr0() | CR0_WP);
+    split_case("split.ro.wp.st32.m1", 0, st32, W(12) - 1, 0x05060708, 11, PFE_P | PFE_W, W(12));
+    split_case("split.ro.wp.st16.m1", 0, st16, W(12) - 1, 0x090a, 11, PFE_P | PFE_W, W(12));
+    write_cr0(read_cr0() & ~CR0_WP);
+    check("split.ro.unchanged", *(volatile uint32_t *)PG_FRAME(12), pg_pat(12, 0));
+
+    /* a crossing load faults on the second page and loads nothing */
+    pg_try("split.ld32.m2", 0, ld32, W(4) - 2, 0, 14, 0, W(4), &v);
+    check("split.ld32.m2.val", v, 0);
+
+    /* present now (D clear on the second page): both halves are written */
+    pg_pt_win[4] = PG_FRAME(4) | PTE_P | PTE_W | PTE_U;
+    pg_pt_win[32] = PG_FRAME(32) | PTE_P | PTE_W | PTE_U;
+    pg_pt_win2[1] = PG_FRAME(37) | PTE_P | PTE_W | PTE_U;
+    pg_try("split.ok.16k.st32", 0, st32, W(4) - 2, 0x11223344, -1, 0, 0, NULL);
+    check("split.ok.16k.lo", tail(3), (pg_pat(3, 0xffc) & 0xffff) | 0x33440000);
+    check("split.ok.16k.hi", *(volatile uint32_t *)PG_FRAME(4),
+          (pg_pat(4, 0) & 0xffff0000) | 0x1122);
+    check("split.ok.16k.dirty", (pg_pt_win[3] & pg_pt_win[4] & PTE_D) != 0, 1);
+    pg_try("split.ok.64k.st16", 0, st16, W(32) - 1, 0xa1b2, -1, 0, 0, NULL);
+    check("split.ok.64k.lo", tail(31), (pg_pat(31, 0xffc) & 0x00ffffff) | 0xb2000000);
+    check("split.ok.64k.hi", *(volatile uint32_t *)PG_FRAME(32),
+          (pg_pat(32, 0) & 0xffffff00) | 0xa1);
+    pg_try("split.ok.4k.st32", 0, st32, W2(1) - 3, 0xc1d2e3f4, -1, 0, 0, NULL);
+    check("split.ok.4k.lo", tail(36), (pg_pat(36, 0xffc) & 0xff) | 0xd2e3f400);
+    check("split.ok.4k.hi", *(volatile uint32_t *)PG_FRAME(37),
+          (pg_pat(37, 0) & 0xffffff00) | 0xc1);
+    check("split.ok.4k.dirty", (pg_pt_win2[1] & PTE_D) != 0, 1);
+    finish(0x811c9dc5);
+}
