@@ -562,7 +562,13 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
             }
             maps[e].prot = (uint8_t)prot;
         } else {
-            hamt_stats.fault_miss++;   /* spurious (another index, retry) */
+            /*
+             * Already mapped as asked: the fault was not on this unit (an
+             * access crossing into the next unit on a host that reports
+             * its first byte).  Retrying would loop: take the slow path.
+             */
+            hamt_stats.fault_split++;
+            return FILL_SLOW;
         }
         map_set_global(e, global);
         hamt_stats.fills++;
@@ -1008,14 +1014,10 @@ static void hamt_init(CPUX86State *env)
     hamt_env = env;
     /*
      * Lazy windows need backends that call hamt_window_ensure when they
-     * translate (MIPS) or access (interpreter) and bound paging-off
-     * accesses by hamt_phys_limit; others get all four full windows now.
+     * translate (MIPS, LoongArch) or access (interpreter) and bound
+     * paging-off accesses by hamt_phys_limit: every backend does now.
      */
-#if defined(__loongarch__)
-    lazy_windows = host_backend == &backend_interp;
-#else
     lazy_windows = true;
-#endif
     if (lazy_windows) {
         hamt_phys_limit = ((uint64_t)guest_ram_size + unit_size - 1) & ~(uint64_t)(unit_size - 1);
         if (hamt_phys_limit > (1u << 16)) {

@@ -568,6 +568,11 @@ static int32_t hamt_window_off(unsigned idx)
     return (int32_t)(offsetof(CPUX86State, hamt_window) + idx * sizeof(uintptr_t));
 }
 
+/* hamt/ (weak: a backend unit test may link without it). */
+#pragma weak hamt_window_ensure
+#pragma weak hamt_hot_insn
+#pragma weak hamt_phys_limit
+
 /*
  * HAMT path (MEM_KIND_HAMT, docs/HAMT.md): no check at all, the host MMU
  * does it.
@@ -578,24 +583,71 @@ static int32_t hamt_window_off(unsigned idx)
  * A host fault at the site that the refill handler cannot map resumes at
  * the site's out-of-line slow path (queued like the softmmu's, entered by
  * the handler instead of a branch); the site table at the end of the TB
- * maps the site to its stub (host-common/hamt-site.c).
+ * maps the site to its stub (host-common/hamt-site.c).  The window is
+ * reserved here, at translation time (hamt_window_ensure).  Two checks
+ * branch to the same stub first:
+ *   - paging off (MMU_PHYS_IDX): the window only spans RAM:
+ *       lu12i.w t0, limit >> 12; bgeu addr, t0, stub
+ *     (sltu + beqz with long branches; addr and t0 are both sign-extended,
+ *     so the unsigned 64-bit compare is the 32-bit one);
+ *   - paging on, 2- and 4-byte stores: LoongArch does misaligned accesses
+ *     in hardware (or the kernel does them bytewise), so a store crossing
+ *     into a page that faults could write its first part before the fault;
+ *     x86 faults the whole store.  A store whose last byte is on the next
+ *     4 KiB page takes the stub (low12(addr + size - 1) < size - 1):
+ *       addi.w t0, addr, size - 1; andi t0, t0, 0xfff;
+ *       size 2: beqz t0, stub   size 4: sltui t0, t0, 3; bnez t0, stub
+ *     Loads need no check (a faulting load writes no register, the stub
+ *     redoes it); neither do paging-off stores (nothing faults there: the
+ *     stub redoes the whole store).
  */
 static void lower_ldst_hamt(Lower *L, const LdSt *m)
 {
     HostAsm *s = L->s;
+    const unsigned t0 = LA_R_TMP0;
     SlowPath *sp;
 
     if (m->mmu_idx >= HAMT_NB_IDX || L->nslow >= MAX_SLOW) {
         L->failed = true;
         return;
     }
+    if (&hamt_window_ensure != NULL) {
+        hamt_window_ensure(m->mmu_idx);
+    }
     if (L->hamt_win != (int)m->mmu_idx) {
         la_ldptr_d(s, LA_R_RAMBASE, LA_R_ENV, hamt_window_off(m->mmu_idx) >> 2);
         L->hamt_win = (int)m->mmu_idx;
     }
-    /* no branch (SLOW_NO_BRANCH): the fault handler enters the stub */
+    /* no branch (SLOW_NO_BRANCH) unless a check below needs one */
     sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
     sp->hamt_site = true;
+    if (m->mmu_idx == MMU_PHYS_IDX) {
+        if (&hamt_phys_limit != NULL && hamt_phys_limit < ((uint64_t)1 << 32)) {
+            BUILD_ASSERT(GUEST_PAGE_SIZE >= 0x1000);
+            la_lu12i_w(s, t0, la_sext(hamt_phys_limit >> 12, 20));
+            sp->branch_kind = L->long_branches;
+            if (L->long_branches) {
+                la_sltu(s, t0, m->addr, t0);
+                sp->branch_off = hostasm_offset(s);
+                la_beqz(s, t0, 0);
+            } else {
+                sp->branch_off = hostasm_offset(s);
+                la_bgeu(s, m->addr, t0, 0);
+            }
+        }
+    } else if (m->store && m->size > 1) {
+        la_addi_w(s, t0, m->addr, (int32_t)m->size - 1);
+        la_andi(s, t0, t0, GUEST_PAGE_SIZE - 1);
+        sp->branch_kind = 1;              /* offs21: beqz/bnez reach */
+        if (m->size == 2) {
+            sp->branch_off = hostasm_offset(s);
+            la_beqz(s, t0, 0);
+        } else {
+            la_sltui(s, t0, t0, (int32_t)m->size - 1);
+            sp->branch_off = hostasm_offset(s);
+            la_bnez(s, t0, 0);
+        }
+    }
     la_bstrpick_d(s, LA_R_TMP1, m->addr, 31, 0);
     sp->access_off = hostasm_offset(s);
     emit_access_x(s, m->store, m->memop, m->val, LA_R_RAMBASE, LA_R_TMP1);
@@ -706,7 +758,12 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     }
     switch (mem_path->kind) {
     case MEM_KIND_HAMT:
-        lower_ldst_hamt(L, &m);
+        /* a hot fallback site (hamt/) gets the softmmu access instead */
+        if (&hamt_hot_insn == NULL || !hamt_hot_insn(L->tb, L->cur_eip)) {
+            lower_ldst_hamt(L, &m);
+            break;
+        }
+        lower_ldst_softmmu(L, &m);
         break;
     default:
         lower_ldst_softmmu(L, &m);
