@@ -3,10 +3,15 @@
 # kernels of bench/mem, side by side in one run (HAMT owner; bench/run.sh
 # is the general harness).
 #
-# usage: bench/hamt-vs-softmmu.sh [-e "EMULATOR CMD"] [-s SCALE] [-o OUTBASE]
-#   -e   emulator command (default: qemu-mips64el build/mips64el/hamt86)
+# usage: bench/hamt-vs-softmmu.sh [-e "EMULATOR CMD"]... [-b BUILD] [-s SCALE] [-o OUTBASE]
+#   -e   emulator command (default: qemu-mips64el build/mips64el/hamt86);
+#        repeat -e to compare hosts in one run: runs are interleaved
+#        (kernel > emulator > mode) and each emulator gets its own
+#        OUTBASE-<tag> files, tag = the qemu-<tag> of the command (or e<N>)
+#   -b   build root for the kernels (default build): BUILD/bench-mem-s1,
+#        BUILD/bench-mem-sSCALE
 #   -s   the larger BM_SCALE (default 3); every kernel is built with
-#        BM_SCALE=1 and =SCALE (build/bench-mem-s1, build/bench-mem-sSCALE)
+#        BM_SCALE=1 and =SCALE
 #   -o   output base (default bench/results/hamt-vs-softmmu): writes .tsv,
 #        .md (table) and .svg (bench/hamt-vs-softmmu-plot.py)
 #
@@ -18,20 +23,33 @@
 # from an extra --stats run at SCALE=1 (not timed).  Each kernel's output must end in DONE.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-EMU="qemu-mips64el $ROOT/build/mips64el/hamt86"
+EMUS=()
+KBUILD=$ROOT/build
 SCALE=3
 OUT=$ROOT/bench/results/hamt-vs-softmmu
-while getopts "e:s:o:" o; do
+while getopts "e:b:s:o:" o; do
     case $o in
-    e) EMU=$OPTARG ;;
+    e) EMUS+=("$OPTARG") ;;
+    b) KBUILD=$(cd "$OPTARG" && pwd) ;;
     s) SCALE=$OPTARG ;;
     o) OUT=$OPTARG ;;
-    *) sed -n '2,19p' "$0"; exit 2 ;;
+    *) sed -n '2,25p' "$0"; exit 2 ;;
     esac
 done
+[ ${#EMUS[@]} -gt 0 ] || EMUS=("qemu-mips64el $ROOT/build/mips64el/hamt86")
 KERNELS="mem_linear mem_random mem_chase mem_fork mem_syscall"
 for sc in 1 "$SCALE"; do
-    make -s -C "$ROOT/bench/mem" BM_SCALE="$sc" OUT="$ROOT/build/bench-mem-s$sc" >/dev/null || exit 1
+    make -s -C "$ROOT/bench/mem" BM_SCALE="$sc" OUT="$KBUILD/bench-mem-s$sc" >/dev/null || exit 1
+done
+# output base per emulator
+declare -A OUTB
+for i in "${!EMUS[@]}"; do
+    if [ ${#EMUS[@]} -eq 1 ]; then
+        OUTB[$i]=$OUT
+    else
+        tag=$(echo "${EMUS[$i]}" | sed -n 's/^qemu-\([a-z0-9]*\) .*/\1/p')
+        OUTB[$i]=$OUT-${tag:-e$i}
+    fi
 done
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -43,7 +61,7 @@ trap 'rm -rf "$TMP"' EXIT
 run() {
     local rc
     /usr/bin/time -f "%U %S" -o "$TMP/time" $EMU -m 128 --mmu="$2" ${4:-} \
-        --kernel "$ROOT/build/bench-mem-s$3/$1.elf" \
+        --kernel "$KBUILD/bench-mem-s$3/$1.elf" \
         >"$TMP/$1.$2.$3.out" 2>"$TMP/$1.$2.$3.err" </dev/null
     rc=$?
     if [ "$rc" != 1 ] || ! grep -q '^DONE' "$TMP/$1.$2.$3.out"; then
@@ -62,8 +80,12 @@ stat() {
     echo "${v:-0}"
 }
 
-printf "kernel\tmode\tcold_s\twarm_s\thost_faults\tfills\tfallbacks\tevictions\tsyscalls\tretranslations\ttlb_fills\n" >"$OUT.tsv"
+for i in "${!EMUS[@]}"; do
+    printf "kernel\tmode\tcold_s\twarm_s\thost_faults\tfills\tfallbacks\tevictions\tsyscalls\tretranslations\ttlb_fills\n" >"${OUTB[$i]}.tsv"
+done
 for k in $KERNELS; do
+  for i in "${!EMUS[@]}"; do
+    EMU=${EMUS[$i]}
     for m in softmmu hamt; do
         c=$(run "$k" "$m" 1)
         s=$(run "$k" "$m" "$SCALE")
@@ -73,9 +95,13 @@ for k in $KERNELS; do
             "$(stat "$k" "$m" "host faults")" "$(stat "$k" "$m" "fills")" \
             "$(stat "$k" "$m" "fallbacks to slow path")" "$(stat "$k" "$m" "evictions")" \
             "$(stat "$k" "$m" "driver syscalls")" "$(stat "$k" "$m" "retranslations")" \
-            "$(stat "$k" "$m" "TLB fills")" >>"$OUT.tsv"
-        echo "$k $m cold $c warm $w" >&2
+            "$(stat "$k" "$m" "TLB fills")" >>"${OUTB[$i]}.tsv"
+        echo "$k [$EMU] $m cold $c warm $w" >&2
     done
+  done
 done
-python3 "$ROOT/bench/hamt-vs-softmmu-plot.py" "$OUT.tsv" "$OUT.svg" "$EMU" "$SCALE" >"$OUT.md"
-echo "wrote $OUT.tsv $OUT.md $OUT.svg" >&2
+for i in "${!EMUS[@]}"; do
+    o=${OUTB[$i]}
+    python3 "$ROOT/bench/hamt-vs-softmmu-plot.py" "$o.tsv" "$o.svg" "${EMUS[$i]}" "$SCALE" >"$o.md"
+    echo "wrote $o.tsv $o.md $o.svg" >&2
+done
