@@ -64,34 +64,32 @@ static bool cc_tracked(DisasContext *s)
     return true;
 }
 
-/* Zero-extend v to size bytes into a new temp. */
-IRTemp gen_zext(DisasContext *s, int size, IRTemp v)
+/* Extend v from size bytes into a new temp with op8 / op16 (size 4: copy). */
+static IRTemp gen_ext(DisasContext *s, int size, IRTemp v, IROpcode op8,
+                      IROpcode op16)
 {
     IRTemp t = ir_new_temp(s->f);
 
     if (size == 1) {
-        ir_unop(s->f, IR_ext8u, t, v);
+        ir_unop(s->f, op8, t, v);
     } else if (size == 2) {
-        ir_unop(s->f, IR_ext16u, t, v);
+        ir_unop(s->f, op16, t, v);
     } else {
         ir_mov(s->f, t, v);
     }
     return t;
 }
 
+/* Zero-extend v to size bytes into a new temp. */
+IRTemp gen_zext(DisasContext *s, int size, IRTemp v)
+{
+    return gen_ext(s, size, v, IR_ext8u, IR_ext16u);
+}
+
 /* Sign-extend v from size bytes into a new temp. */
 IRTemp gen_sext(DisasContext *s, int size, IRTemp v)
 {
-    IRTemp t = ir_new_temp(s->f);
-
-    if (size == 1) {
-        ir_unop(s->f, IR_ext8s, t, v);
-    } else if (size == 2) {
-        ir_unop(s->f, IR_ext16s, t, v);
-    } else {
-        ir_mov(s->f, t, v);
-    }
-    return t;
+    return gen_ext(s, size, v, IR_ext8s, IR_ext16s);
 }
 
 /* Store cc_op if the IR has not stored the current static value yet. */
@@ -210,6 +208,20 @@ static IRTemp cc_src(DisasContext *s)
     return cc_ld(s, offsetof(CPUX86State, cc_src));
 }
 
+/* SUB's operands src1 (*a) and src2 (*b), zero-extended to size bytes. */
+static void cc_sub_operands(DisasContext *s, int size, IRTemp *a, IRTemp *b)
+{
+    if (cc_tracked(s)) {
+        *a = tr.src1;
+        *b = tr.src;
+    } else {
+        *b = cc_src(s);
+        *a = ir_new_temp(s->f);
+        ir_binop(s->f, IR_add, *a, cc_dst(s), *b);
+        *a = gen_zext(s, size, *a);
+    }
+}
+
 /* Full arithmetic EFLAGS (CC_ARITH bits only) as a temp. */
 IRTemp gen_compute_eflags(DisasContext *s)
 {
@@ -259,15 +271,7 @@ IRTemp gen_compute_cf(DisasContext *s)
         return t;
     case CC_OP_SUBB:
         /* borrow iff src1 < src2 */
-        if (cc_tracked(s)) {
-            a = tr.src1;
-            b = tr.src;
-        } else {
-            b = cc_src(s);
-            a = ir_new_temp(s->f);
-            ir_binop(s->f, IR_add, a, cc_dst(s), b);
-            a = gen_zext(s, 1 << ot, a);
-        }
+        cc_sub_operands(s, 1 << ot, &a, &b);
         ir_setcond(s->f, IR_COND_LTU, t, a, b);
         return t;
     case CC_OP_LOGICB:
@@ -367,15 +371,7 @@ static CCPrep cc_prepare_even(DisasContext *s, int jcc)
         return p;
     }
     if (base == CC_OP_SUBB) {
-        if (cc_tracked(s)) {
-            a = tr.src1;
-            b = tr.src;
-        } else {
-            b = cc_src(s);
-            a = ir_new_temp(s->f);
-            ir_binop(s->f, IR_add, a, cc_dst(s), b);
-            a = gen_zext(s, size, a);
-        }
+        cc_sub_operands(s, size, &a, &b);
         switch (jcc) {
         case JCC_B:
             p.cond = IR_COND_LTU; p.a = a; p.b = b;

@@ -120,9 +120,7 @@ IROp *ir_emit(IRFunc *f, IROpcode opc)
 /* d = a */
 void ir_mov(IRFunc *f, IRTemp d, IRTemp a)
 {
-    IROp *op = ir_emit(f, IR_mov);
-    op->args[0] = d;
-    op->args[1] = a;
+    ir_unop(f, IR_mov, d, a);
 }
 
 /* d = constant */
@@ -197,42 +195,39 @@ void ir_movcond(IRFunc *f, IRCond c, IRTemp d, IRTemp a, IRTemp b, IRTemp v1, IR
     op->args[4] = v2;
 }
 
+/* Emit a memory op opc on t (args[0]) with memop and imm; returns the op. */
+static IROp *ir_mem_op(IRFunc *f, IROpcode opc, IRTemp t, unsigned memop,
+                       unsigned imm)
+{
+    IROp *op = ir_emit(f, opc);
+    op->cond = memop;
+    op->args[0] = t;
+    op->imm = imm;
+    return op;
+}
+
 /* d = *(env + off) */
 void ir_ld_env(IRFunc *f, IRTemp d, unsigned off, unsigned memop)
 {
-    IROp *op = ir_emit(f, IR_ld_env);
-    op->cond = memop;
-    op->args[0] = d;
-    op->imm = off;
+    ir_mem_op(f, IR_ld_env, d, memop, off);
 }
 
 /* *(env + off) = v */
 void ir_st_env(IRFunc *f, IRTemp v, unsigned off, unsigned memop)
 {
-    IROp *op = ir_emit(f, IR_st_env);
-    op->cond = memop;
-    op->args[0] = v;
-    op->imm = off;
+    ir_mem_op(f, IR_st_env, v, memop, off);
 }
 
 /* d = guest memory[addr] */
 void ir_qemu_ld(IRFunc *f, IRTemp d, IRTemp addr, unsigned memop, unsigned mmu_idx)
 {
-    IROp *op = ir_emit(f, IR_qemu_ld);
-    op->cond = memop;
-    op->args[0] = d;
-    op->args[1] = addr;
-    op->imm = mmu_idx;
+    ir_mem_op(f, IR_qemu_ld, d, memop, mmu_idx)->args[1] = addr;
 }
 
 /* guest memory[addr] = v */
 void ir_qemu_st(IRFunc *f, IRTemp v, IRTemp addr, unsigned memop, unsigned mmu_idx)
 {
-    IROp *op = ir_emit(f, IR_qemu_st);
-    op->cond = memop;
-    op->args[0] = v;
-    op->args[1] = addr;
-    op->imm = mmu_idx;
+    ir_mem_op(f, IR_qemu_st, v, memop, mmu_idx)->args[1] = addr;
 }
 
 /*

@@ -369,106 +369,115 @@ static void str_set_eax(CPUX86State *env, unsigned size, uint32_t v)
     env->regs[R_EAX] = (env->regs[R_EAX] & ~m) | (v & m);
 }
 
-/* LODS. */
-uint32_t helper_rep_lods(CPUX86State *env, uint32_t ctl)
+/* One element of a string op without a fast path; true ends the loop early. */
+typedef bool StrElemFn(CPUX86State *env, const StrOp *o, uintptr_t ra);
+
+/* Run elem once per element under the REP control of ctl. */
+static inline uint32_t str_loop(CPUX86State *env, uint32_t ctl, uintptr_t ra,
+                                StrElemFn *elem)
 {
-    uintptr_t ra = GETPC();
     StrOp o;
     unsigned n;
-    uint32_t ret = 0, v;
+    uint32_t ret = 0;
 
     str_decode(env, ctl, &o);
     for (n = 0; !str_stop(env, &o, n, &ret); n++) {
-        v = str_ld(env, str_addr(&o, o.src_base, env->regs[R_ESI]), o.size, ra);
-        str_set_eax(env, o.size, v);
-        str_adv(&o, &env->regs[R_ESI]);
-        str_count(env, &o);
+        if (elem(env, &o, ra)) {
+            return 0;
+        }
     }
     return ret;
+}
+
+/* One LODS element. */
+static inline bool str_lods1(CPUX86State *env, const StrOp *o, uintptr_t ra)
+{
+    uint32_t v = str_ld(env, str_addr(o, o->src_base, env->regs[R_ESI]),
+                        o->size, ra);
+
+    str_set_eax(env, o->size, v);
+    str_adv(o, &env->regs[R_ESI]);
+    str_count(env, o);
+    return false;
+}
+
+/* LODS. */
+uint32_t helper_rep_lods(CPUX86State *env, uint32_t ctl)
+{
+    return str_loop(env, ctl, GETPC(), str_lods1);
+}
+
+/* One SCAS element; true when REPE / REPNE stops on ZF. */
+static inline bool str_scas1(CPUX86State *env, const StrOp *o, uintptr_t ra)
+{
+    uint32_t v = str_ld(env, str_addr(o, o->dst_base, env->regs[R_EDI]),
+                        o->size, ra);
+
+    str_adv(o, &env->regs[R_EDI]);
+    str_count(env, o);
+    return str_cmp_flags(env, o, env->regs[R_EAX], v);
 }
 
 /* SCAS (REPE / REPNE stop on ZF). */
 uint32_t helper_rep_scas(CPUX86State *env, uint32_t ctl)
 {
-    uintptr_t ra = GETPC();
-    StrOp o;
-    unsigned n;
-    uint32_t ret = 0, v;
-    bool done;
+    return str_loop(env, ctl, GETPC(), str_scas1);
+}
 
-    str_decode(env, ctl, &o);
-    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
-        v = str_ld(env, str_addr(&o, o.dst_base, env->regs[R_EDI]), o.size, ra);
-        str_adv(&o, &env->regs[R_EDI]);
-        str_count(env, &o);
-        done = str_cmp_flags(env, &o, env->regs[R_EAX], v);
-        if (done) {
-            return 0;
-        }
-    }
-    return ret;
+/* One CMPS element; true when REPE / REPNE stops on ZF. */
+static inline bool str_cmps1(CPUX86State *env, const StrOp *o, uintptr_t ra)
+{
+    uint32_t a, b;
+
+    a = str_ld(env, str_addr(o, o->src_base, env->regs[R_ESI]), o->size, ra);
+    b = str_ld(env, str_addr(o, o->dst_base, env->regs[R_EDI]), o->size, ra);
+    str_adv(o, &env->regs[R_ESI]);
+    str_adv(o, &env->regs[R_EDI]);
+    str_count(env, o);
+    return str_cmp_flags(env, o, a, b);
 }
 
 /* CMPS (REPE / REPNE stop on ZF). */
 uint32_t helper_rep_cmps(CPUX86State *env, uint32_t ctl)
 {
-    uintptr_t ra = GETPC();
-    StrOp o;
-    unsigned n;
-    uint32_t ret = 0, a, b;
-    bool done;
-
-    str_decode(env, ctl, &o);
-    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
-        a = str_ld(env, str_addr(&o, o.src_base, env->regs[R_ESI]), o.size, ra);
-        b = str_ld(env, str_addr(&o, o.dst_base, env->regs[R_EDI]), o.size, ra);
-        str_adv(&o, &env->regs[R_ESI]);
-        str_adv(&o, &env->regs[R_EDI]);
-        str_count(env, &o);
-        done = str_cmp_flags(env, &o, a, b);
-        if (done) {
-            return 0;
-        }
-    }
-    return ret;
+    return str_loop(env, ctl, GETPC(), str_cmps1);
 }
 
-/* INS: ES:[eDI] = port DX.  The store is probed first (a faulting
- * destination must not consume device data): load-then-store of the
- * current value is the probe. */
+/* One INS element: ES:[eDI] = port DX.  The store is probed first (a
+ * faulting destination must not consume device data): load-then-store of
+ * the current value is the probe. */
+static inline bool str_ins1(CPUX86State *env, const StrOp *o, uintptr_t ra)
+{
+    uint32_t addr = str_addr(o, o->dst_base, env->regs[R_EDI]), v;
+
+    str_st(env, addr, str_ld(env, addr, o->size, ra), o->size, ra);
+    v = io_read((uint16_t)env->regs[R_EDX], o->size);
+    str_st(env, addr, v, o->size, ra);
+    str_adv(o, &env->regs[R_EDI]);
+    str_count(env, o);
+    return false;
+}
+
+/* INS. */
 uint32_t helper_rep_ins(CPUX86State *env, uint32_t ctl)
 {
-    uintptr_t ra = GETPC();
-    StrOp o;
-    unsigned n;
-    uint32_t ret = 0, addr, v;
-
-    str_decode(env, ctl, &o);
-    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
-        addr = str_addr(&o, o.dst_base, env->regs[R_EDI]);
-        str_st(env, addr, str_ld(env, addr, o.size, ra), o.size, ra);
-        v = io_read((uint16_t)env->regs[R_EDX], o.size);
-        str_st(env, addr, v, o.size, ra);
-        str_adv(&o, &env->regs[R_EDI]);
-        str_count(env, &o);
-    }
-    return ret;
+    return str_loop(env, ctl, GETPC(), str_ins1);
 }
 
-/* OUTS: port DX = seg:[eSI]. */
+/* One OUTS element: port DX = seg:[eSI]. */
+static inline bool str_outs1(CPUX86State *env, const StrOp *o, uintptr_t ra)
+{
+    uint32_t v = str_ld(env, str_addr(o, o->src_base, env->regs[R_ESI]),
+                        o->size, ra);
+
+    io_write((uint16_t)env->regs[R_EDX], v, o->size);
+    str_adv(o, &env->regs[R_ESI]);
+    str_count(env, o);
+    return false;
+}
+
+/* OUTS. */
 uint32_t helper_rep_outs(CPUX86State *env, uint32_t ctl)
 {
-    uintptr_t ra = GETPC();
-    StrOp o;
-    unsigned n;
-    uint32_t ret = 0, v;
-
-    str_decode(env, ctl, &o);
-    for (n = 0; !str_stop(env, &o, n, &ret); n++) {
-        v = str_ld(env, str_addr(&o, o.src_base, env->regs[R_ESI]), o.size, ra);
-        io_write((uint16_t)env->regs[R_EDX], v, o.size);
-        str_adv(&o, &env->regs[R_ESI]);
-        str_count(env, &o);
-    }
-    return ret;
+    return str_loop(env, ctl, GETPC(), str_outs1);
 }

@@ -601,11 +601,61 @@ static void task_iret(CPUX86State *env, uint32_t next_eip, uintptr_t ra)
     task_switch(env, link, e1, e2, TS_IRET, next_eip, ra);
 }
 
-/* Fetch the target of a call gate (e1, e2) and check its code segment. */
-static void gate_target(CPUX86State *env, uint32_t gtype, uint32_t e1,
+/* Real-mode / VM86 far transfer: CS = sel, EIP = eip. */
+static void jmp_real(CPUX86State *env, uint32_t sel, uint32_t eip)
+{
+    load_cs_real(env, sel);
+    env->eip = eip;
+    seg_sync_hflags(env, -1);
+}
+
+/* Protected-mode far transfer: CS = sel with RPL cpl from (e1, e2), EIP = eip. */
+static void jmp_prot(CPUX86State *env, uint32_t sel, uint32_t e1, uint32_t e2,
+                     int cpl, uint32_t eip)
+{
+    seg_cache_set(&env->segs[R_CS], (sel & 0xfffc) | cpl, e1, e2);
+    env->eip = eip;
+    seg_sync_hflags(env, cpl);
+}
+
+/* Fetch the descriptor of a far JMP / CALL selector (#GP if null or bad). */
+static void far_desc_fetch(CPUX86State *env, uint32_t sel, uint32_t *e1,
+                           uint32_t *e2, uintptr_t ra)
+{
+    if ((sel & 0xfffc) == 0) {
+        seg_raise(env, EXCP0D_GP, 0, ra);
+    }
+    if (!desc_fetch(env, sel, e1, e2, ra)) {
+        seg_raise(env, EXCP0D_GP, sel & 0xfffc, ra);
+    }
+}
+
+/* Check a direct far JMP / CALL to code segment sel (e1, e2) at offset. */
+static void check_far_direct(CPUX86State *env, uint32_t sel, uint32_t e1,
+                             uint32_t e2, int cpl, uint32_t offset,
+                             uintptr_t ra)
+{
+    check_code_direct(env, sel, e2, cpl, ra);
+    if (offset > desc_limit(e1, e2)) {
+        seg_raise(env, EXCP0D_GP, 0, ra);
+    }
+}
+
+/*
+ * Check call gate sel (e1, e2) at CPL cpl, then fetch its target and check
+ * the target code segment's type.
+ */
+static void gate_target(CPUX86State *env, uint32_t sel, int cpl,
+                        uint32_t gtype, uint32_t e1,
                         uint32_t e2, uint32_t *gsel, uint32_t *goff,
                         uint32_t *c1, uint32_t *c2, uintptr_t ra)
 {
+    if (desc_dpl(e2) < cpl || desc_dpl(e2) < (int)(sel & 3)) {
+        seg_raise(env, EXCP0D_GP, sel & 0xfffc, ra);
+    }
+    if (!(e2 & DESC_P_MASK)) {
+        seg_raise(env, EXCP0B_NP, sel & 0xfffc, ra);
+    }
     *gsel = e1 >> 16;
     *goff = (e1 & 0xffff) | ((gtype & 8) ? (e2 & 0xffff0000u) : 0);
     if ((*gsel & 0xfffc) == 0) {
@@ -615,6 +665,37 @@ static void gate_target(CPUX86State *env, uint32_t gtype, uint32_t e1,
         !(*c2 & DESC_CS_MASK)) {
         seg_raise(env, EXCP0D_GP, *gsel & 0xfffc, ra);
     }
+}
+
+/*
+ * Check a call gate's target code segment (gsel, c1, c2) at goff: bad_dpl
+ * (the caller's privilege rule) is #GP, then not present #NP, then #GP(0).
+ */
+static void check_gate_code(CPUX86State *env, uint32_t gsel, uint32_t c1,
+                            uint32_t c2, uint32_t goff, bool bad_dpl,
+                            uintptr_t ra)
+{
+    if (bad_dpl) {
+        seg_raise(env, EXCP0D_GP, gsel & 0xfffc, ra);
+    }
+    if (!(c2 & DESC_P_MASK)) {
+        seg_raise(env, EXCP0B_NP, gsel & 0xfffc, ra);
+    }
+    if (goff > desc_limit(c1, c2)) {
+        seg_raise(env, EXCP0D_GP, 0, ra);
+    }
+}
+
+/* Push the far return address CS:next_eip (size bytes each) at CPL cpl. */
+static void push_far_ret(CPUX86State *env, int cpl, int size,
+                         uint32_t next_eip, uintptr_t ra)
+{
+    SegStack st;
+
+    stk_init(&st, &env->segs[R_SS], env->regs[R_ESP], cpl, ra);
+    stk_push(env, &st, env->segs[R_CS].selector, size);
+    stk_push(env, &st, next_eip, size);
+    stk_commit(env, &st);
 }
 
 /* Far JMP sel:offset. */
@@ -627,51 +708,25 @@ void helper_ljmp(CPUX86State *env, uint32_t sel, uint32_t offset,
 
     sel &= 0xffff;
     if (!(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK)) {
-        load_cs_real(env, sel);
-        env->eip = offset;
-        seg_sync_hflags(env, -1);
+        jmp_real(env, sel, offset);
         return;
     }
-    if ((sel & 0xfffc) == 0) {
-        seg_raise(env, EXCP0D_GP, 0, ra);
-    }
-    if (!desc_fetch(env, sel, &e1, &e2, ra)) {
-        seg_raise(env, EXCP0D_GP, sel & 0xfffc, ra);
-    }
+    far_desc_fetch(env, sel, &e1, &e2, ra);
     if (e2 & DESC_S_MASK) {
-        check_code_direct(env, sel, e2, cpl, ra);
-        if (offset > desc_limit(e1, e2)) {
-            seg_raise(env, EXCP0D_GP, 0, ra);
-        }
+        check_far_direct(env, sel, e1, e2, cpl, offset, ra);
         /* like QEMU (the reference), CS loads leave the accessed bit */
-        seg_cache_set(&env->segs[R_CS], (sel & 0xfffc) | cpl, e1, e2);
-        env->eip = offset;
-        seg_sync_hflags(env, cpl);
+        jmp_prot(env, sel, e1, e2, cpl, offset);
         return;
     }
     type = (e2 >> DESC_TYPE_SHIFT) & 15;
     switch (type) {
     case 4:     /* 16-bit call gate */
     case 12:    /* 32-bit call gate */
-        if (desc_dpl(e2) < cpl || desc_dpl(e2) < (int)(sel & 3)) {
-            seg_raise(env, EXCP0D_GP, sel & 0xfffc, ra);
-        }
-        if (!(e2 & DESC_P_MASK)) {
-            seg_raise(env, EXCP0B_NP, sel & 0xfffc, ra);
-        }
-        gate_target(env, type, e1, e2, &gsel, &goff, &c1, &c2, ra);
-        if ((c2 & DESC_C_MASK) ? desc_dpl(c2) > cpl : desc_dpl(c2) != cpl) {
-            seg_raise(env, EXCP0D_GP, gsel & 0xfffc, ra);
-        }
-        if (!(c2 & DESC_P_MASK)) {
-            seg_raise(env, EXCP0B_NP, gsel & 0xfffc, ra);
-        }
-        if (goff > desc_limit(c1, c2)) {
-            seg_raise(env, EXCP0D_GP, 0, ra);
-        }
-        seg_cache_set(&env->segs[R_CS], (gsel & 0xfffc) | cpl, c1, c2);
-        env->eip = goff;
-        seg_sync_hflags(env, cpl);
+        gate_target(env, sel, cpl, type, e1, e2, &gsel, &goff, &c1, &c2, ra);
+        check_gate_code(env, gsel, c1, c2, goff,
+                        (c2 & DESC_C_MASK) ? desc_dpl(c2) > cpl
+                                           : desc_dpl(c2) != cpl, ra);
+        jmp_prot(env, gsel, c1, c2, cpl, goff);
         return;
     case 1: case 9: case 5:
         task_jmp_call(env, sel, e1, e2, TS_JMP, next_eip, ra);
@@ -728,33 +783,15 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t offset,
 
     sel &= 0xffff;
     if (!(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK)) {
-        stk_init(&st, &env->segs[R_SS], env->regs[R_ESP], cpl, ra);
-        stk_push(env, &st, env->segs[R_CS].selector, size);
-        stk_push(env, &st, next_eip, size);
-        stk_commit(env, &st);
-        load_cs_real(env, sel);
-        env->eip = offset;
-        seg_sync_hflags(env, -1);
+        push_far_ret(env, cpl, size, next_eip, ra);
+        jmp_real(env, sel, offset);
         return;
     }
-    if ((sel & 0xfffc) == 0) {
-        seg_raise(env, EXCP0D_GP, 0, ra);
-    }
-    if (!desc_fetch(env, sel, &e1, &e2, ra)) {
-        seg_raise(env, EXCP0D_GP, sel & 0xfffc, ra);
-    }
+    far_desc_fetch(env, sel, &e1, &e2, ra);
     if (e2 & DESC_S_MASK) {
-        check_code_direct(env, sel, e2, cpl, ra);
-        if (offset > desc_limit(e1, e2)) {
-            seg_raise(env, EXCP0D_GP, 0, ra);
-        }
-        stk_init(&st, &env->segs[R_SS], env->regs[R_ESP], cpl, ra);
-        stk_push(env, &st, env->segs[R_CS].selector, size);
-        stk_push(env, &st, next_eip, size);
-        stk_commit(env, &st);
-        seg_cache_set(&env->segs[R_CS], (sel & 0xfffc) | cpl, e1, e2);
-        env->eip = offset;
-        seg_sync_hflags(env, cpl);
+        check_far_direct(env, sel, e1, e2, cpl, offset, ra);
+        push_far_ret(env, cpl, size, next_eip, ra);
+        jmp_prot(env, sel, e1, e2, cpl, offset);
         return;
     }
     type = (e2 >> DESC_TYPE_SHIFT) & 15;
@@ -765,23 +802,9 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t offset,
     if (type != 4 && type != 12) {
         seg_raise(env, EXCP0D_GP, sel & 0xfffc, ra);
     }
-    if (desc_dpl(e2) < cpl || desc_dpl(e2) < (int)(sel & 3)) {
-        seg_raise(env, EXCP0D_GP, sel & 0xfffc, ra);
-    }
-    if (!(e2 & DESC_P_MASK)) {
-        seg_raise(env, EXCP0B_NP, sel & 0xfffc, ra);
-    }
-    gate_target(env, type, e1, e2, &gsel, &goff, &c1, &c2, ra);
+    gate_target(env, sel, cpl, type, e1, e2, &gsel, &goff, &c1, &c2, ra);
     dpl = desc_dpl(c2);
-    if (dpl > cpl) {
-        seg_raise(env, EXCP0D_GP, gsel & 0xfffc, ra);
-    }
-    if (!(c2 & DESC_P_MASK)) {
-        seg_raise(env, EXCP0B_NP, gsel & 0xfffc, ra);
-    }
-    if (goff > desc_limit(c1, c2)) {
-        seg_raise(env, EXCP0D_GP, 0, ra);
-    }
+    check_gate_code(env, gsel, c1, c2, goff, dpl > cpl, ra);
     size = (type & 8) ? 4 : 2;
     if (!(c2 & DESC_C_MASK) && dpl < cpl) {
         /* inner privilege: new stack from the TSS, parameters copied */
@@ -808,14 +831,9 @@ void helper_lcall(CPUX86State *env, uint32_t sel, uint32_t offset,
         env->regs[R_ESP] = (esp & ~st.mask) | (st.sp & st.mask);
         cpl = dpl;
     } else {
-        stk_init(&st, &env->segs[R_SS], env->regs[R_ESP], cpl, ra);
-        stk_push(env, &st, env->segs[R_CS].selector, size);
-        stk_push(env, &st, next_eip, size);
-        stk_commit(env, &st);
+        push_far_ret(env, cpl, size, next_eip, ra);
     }
-    seg_cache_set(&env->segs[R_CS], (gsel & 0xfffc) | cpl, c1, c2);
-    env->eip = goff;
-    seg_sync_hflags(env, cpl);
+    jmp_prot(env, gsel, c1, c2, cpl, goff);
 }
 
 /* Returning to an outer level: data segments the new CPL may not use go null. */
@@ -913,9 +931,7 @@ void helper_lret(CPUX86State *env, uint32_t opsize, uint32_t extra)
     if (!(env->cr[0] & CR0_PE) || (env->eflags & VM_MASK)) {
         st.sp += extra;
         stk_commit(env, &st);
-        load_cs_real(env, new_cs);
-        env->eip = new_eip;
-        seg_sync_hflags(env, -1);
+        jmp_real(env, new_cs, new_eip);
         return;
     }
     cpl = pm_return(env, &st, new_eip, new_cs, size, extra, ra);
