@@ -21,48 +21,13 @@
 # that --stats prints the IR optimizer counters.)  Prints "ok"/"not ok" per
 # case x emulator; the last line is "N passed, N failed".
 set -uo pipefail
-
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=$ROOT/build
-while getopts "b:" o; do
-    case $o in
-    b) BUILD=$OPTARG ;;
-    *) sed -n '2,18p' "$0"; exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-if [ $# = 0 ]; then
-    echo "badinput: no emulator given (NAME=COMMAND)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-OUT=$BUILD/badinput
-mkdir -p "$OUT/obj"
-TIMEOUT=${EMU_TIMEOUT:-60}
-CC=${CLANG:-clang-16}
-LD=${LLD:-ld.lld-16}
-GFLAGS=(--target=i686-elf -march=pentiumpro -O2 -ffreestanding -fno-pic
-        -nostdlib -fno-builtin -fno-stack-protector
-        -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -std=gnu11
-        -Wall -Wextra -Wno-unused-parameter -I"$ROOT/tests/guest")
+. "$(dirname "$0")/../lib/suite.sh"
+suite_init badinput 18 60 "$@"
+build_fail() { suite_fail "building $1 failed"; }
 
 # --- inputs -------------------------------------------------------------------
-build_fail() {
-    echo "badinput: building $1 failed"
-    echo "0 passed, 1 failed"
-    exit 1
-}
-LIBO=()
-for src in "$ROOT/tests/guest/lib/boot.S" "$ROOT/tests/guest/lib/lib.c"; do
-    o=$OUT/obj/$(basename "$src" | tr . _).o
-    $CC "${GFLAGS[@]}" -c "$src" -o "$o" || build_fail "$src"
-    LIBO+=("$o")
-done
 for k in ud triple wild; do
-    $CC "${GFLAGS[@]}" -c "$HERE/$k.c" -o "$OUT/obj/$k.o" &&
-    $LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" -o "$OUT/$k.elf" \
-        "${LIBO[@]}" "$OUT/obj/$k.o" || build_fail "$k.elf"
+    suite_kernel $k
 done
 $CC --target=i686-elf -c "$HERE/nomb.S" -o "$OUT/obj/nomb.o" &&
 $LD -m elf_i386 -Ttext=0x100000 -e _start -o "$OUT/nomb.elf" "$OUT/obj/nomb.o" ||
@@ -121,9 +86,7 @@ CASES=(
     "stripped-kernel@1@^0x[0-9a-f]{8}: +[0-9a-f]+ +[a-z]+[^<]*\$@-m 64 -d in_asm --kernel $OUT/ud-stripped.elf"
 )
 
-pass=0
-fail=0
-for emu in "$@"; do
+for emu in "${EMUS[@]}"; do
     ename=${emu%%=*}
     read -r -a cmd <<<"${emu#*=}"
     for c in "${CASES[@]}"; do
@@ -147,14 +110,10 @@ for emu in "$@"; do
             why="the guest did not catch #UD at the right EIP"
         fi
         if [ -z "$why" ]; then
-            pass=$((pass + 1))
-            echo "ok $name $ename (status $rc)"
+            ok "$name $ename (status $rc)"
         else
-            fail=$((fail + 1))
-            echo "not ok $name $ename: $why; output ($log):"
-            head -n 5 "$log" | sed 's/^/    /'
+            notok "$name $ename" "$why" "$log"
         fi
     done
 done
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+suite_done

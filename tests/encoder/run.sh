@@ -32,7 +32,7 @@ for spec in "mips host-mips/mips-insn.def mips-insn host-mips/mips-disas.c TEST_
     if ! $CC -std=gnu11 -O1 -Wall -Wextra -Werror -Wno-unused-function \
             -D"$def_macro" -I"$ROOT" -I"$OUT" \
             "$ROOT/tests/encoder/encoder-test.c" "$ROOT/$disas" \
-            "$ROOT/tests/encoder/hosted-shim.c" -o "$OUT/encoder-$isa"; then
+            "$ROOT/tests/lib/hosted-shim.c" -o "$OUT/encoder-$isa"; then
         echo "encoder-$isa: build failed"
         total_fail=$((total_fail + 1))
         continue

@@ -4,13 +4,9 @@
  * suite relies on (TSC, CX8, CMOV), and that rdtsc increases.
  */
 #include "lib/lib.h"
+#include "lib/cpu.h"    /* cpuid */
 
 const char kernel_name[] = "cpuid_tsc";
-
-static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
 
 void kmain(void)
 {

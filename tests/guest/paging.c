@@ -12,18 +12,11 @@
  *   - rep movsb faulting in the middle (restartable, precise ECX/ESI/EDI).
  */
 #include "lib/lib.h"
+#include "lib/pgt.h"    /* PTE_*, and CR0_*, CR4_*, invlpg... from cpu.h */
 
 const char kernel_name[] = "paging";
 
-#define PTE_P   0x001u
-#define PTE_W   0x002u
-#define PTE_U   0x004u
-#define PTE_A   0x020u
-#define PTE_D   0x040u
-#define PDE_PS  0x080u
-#define CR0_PG  0x80000000u
-#define CR0_WP  0x00010000u
-#define CR4_PSE 0x00000010u
+#define PDE_PS  PTE_PS
 
 #define ALIAS   0x40000000u
 #define NPAGES  16
@@ -32,14 +25,6 @@ static uint32_t pd[1024] __attribute__((aligned(4096)));
 static uint32_t pt_low[1024] __attribute__((aligned(4096)));   /* 0..4 MiB */
 static uint32_t pt_alias[1024] __attribute__((aligned(4096))); /* ALIAS.. */
 static uint8_t buf[NPAGES][4096] __attribute__((aligned(4096)));
-
-static inline uint32_t read_cr0(void) { uint32_t v; __asm__ volatile("movl %%cr0, %0" : "=r"(v)); return v; }
-static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("movl %%cr2, %0" : "=r"(v)); return v; }
-static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("movl %%cr4, %0" : "=r"(v)); return v; }
-static inline void write_cr0(uint32_t v) { __asm__ volatile("movl %0, %%cr0" : : "r"(v) : "memory"); }
-static inline void write_cr3(uint32_t v) { __asm__ volatile("movl %0, %%cr3" : : "r"(v) : "memory"); }
-static inline void write_cr4(uint32_t v) { __asm__ volatile("movl %0, %%cr4" : : "r"(v) : "memory"); }
-static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
 
 static uint32_t alias_va(int page) { return ALIAS + (uint32_t)page * 4096; }
 static uint32_t buf_pa(int page) { return (uint32_t)buf[page]; }

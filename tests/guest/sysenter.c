@@ -9,19 +9,9 @@
  */
 #include "lib/lib.h"
 #include "lib/sys.h"
+#include "lib/cpu.h"    /* rdmsr, wrmsr */
 
 const char kernel_name[] = "sysenter";
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return ((uint64_t)hi << 32) | lo;
-}
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
-}
 
 static uint8_t se_kstack[4096] __attribute__((aligned(16)));
 static uint8_t se_ustack[4096] __attribute__((aligned(16)));

@@ -25,55 +25,11 @@
 # softmmu's).  Prints "ok"/"not ok" per case x emulator; the last line is
 # "N passed, N failed".
 set -uo pipefail
-
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-BUILD=$ROOT/build
-while getopts "b:" o; do
-    case $o in
-    b) BUILD=$OPTARG ;;
-    *) sed -n '2,26p' "$0"; exit 2 ;;
-    esac
-done
-shift $((OPTIND - 1))
-if [ $# = 0 ]; then
-    echo "mempath: no emulator given (NAME=COMMAND)"
-    echo "0 passed, 1 failed"
-    exit 1
-fi
-OUT=$BUILD/mempath
-mkdir -p "$OUT/obj"
-TIMEOUT=${EMU_TIMEOUT:-600}
-CC=${CLANG:-clang-16}
-LD=${LLD:-ld.lld-16}
-GFLAGS=(--target=i686-elf -march=pentiumpro -O2 -ffreestanding -fno-pic
-        -nostdlib -fno-builtin -fno-stack-protector
-        -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -std=gnu11
-        -Wall -Wextra -Wno-unused-parameter -I"$ROOT/tests/guest")
-build_fail() {
-    echo "mempath: building $1 failed"
-    echo "0 passed, 1 failed"
-    exit 1
-}
-LIBO=()
-for src in "$ROOT/tests/guest/lib/boot.S" "$ROOT/tests/guest/lib/lib.c"; do
-    o=$OUT/obj/$(basename "$src" | tr . _).o
-    $CC "${GFLAGS[@]}" -c "$src" -o "$o" || build_fail "$src"
-    LIBO+=("$o")
-done
-$CC "${GFLAGS[@]}" -c "$HERE/watch.c" -o "$OUT/obj/watch.o" &&
-$LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" -o "$OUT/watch.elf" \
-    "${LIBO[@]}" "$OUT/obj/watch.o" || build_fail watch.elf
+. "$(dirname "$0")/../lib/suite.sh"
+suite_init mempath 26 600 "$@"
+suite_kernel watch
 K=$OUT/watch.elf
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); echo "ok $1"; }
-notok() {  # name why log
-    fail=$((fail + 1))
-    echo "not ok $1: $2${3:+ ($3)}"
-    [ -n "${3:-}" ] && [ -f "$3" ] && tail -n 5 "$3" | sed 's/^/    /'
-}
 # run NAME LOG ARGS...: sets RC
 run() {
     local log=$1
@@ -102,7 +58,7 @@ status() {
     return 0
 }
 
-for emu in "$@"; do
+for emu in "${EMUS[@]}"; do
     ename=${emu%%=*}
     read -r -a cmd <<<"${emu#*=}"
 
@@ -207,5 +163,4 @@ for emu in "$@"; do
         ok "$c"
     fi
 done
-echo "$pass passed, $fail failed"
-[ $fail = 0 ]
+suite_done

@@ -28,8 +28,7 @@
 
 /* ---------------------------------------------------------------- stubs */
 
-uint32_t log_mask;
-int log_fd = 2;
+/* log_mask, hlog, h_snprintf...: tests/lib/hosted-shim.c */
 Stats stats;            /* the interpreter counts executed insns */
 /* The interpreter asks which inline path to take: always the softmmu TLB. */
 static const MemPath ir_test_mempath = { .name = "ir-test",
@@ -50,29 +49,6 @@ void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
     abort();
 }
 static bool verbose;
-
-void hlog(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-}
-
-int h_vsnprintf(char *b, size_t n, const char *fmt, va_list ap)
-{
-    return vsnprintf(b, n, fmt, ap);
-}
-
-int h_snprintf(char *b, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    int r;
-    va_start(ap, fmt);
-    r = vsnprintf(b, n, fmt, ap);
-    va_end(ap);
-    return r;
-}
 
 void os_fatal(int code, const char *fmt, ...)
 {

@@ -26,32 +26,8 @@
 
 /* ---------------------------------------------------------------- stubs */
 
-uint32_t log_mask;
-int log_fd = 2;
+/* log_mask, hlog, h_snprintf...: tests/lib/hosted-shim.c */
 static int verbose;
-
-void hlog(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stdout, fmt, ap);
-    va_end(ap);
-}
-
-int h_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-    return vsnprintf(buf, size, fmt, ap);
-}
-
-int h_snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    int r;
-    va_start(ap, fmt);
-    r = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return r;
-}
 
 void hostasm_range_error(const char *insn, const char *field, long long value)
 {

@@ -8,7 +8,8 @@ mkdir -p "$OUT"
 python3 "$ROOT/cross/gen-insn.py" mips "$ROOT/host-mips/mips-insn.def" "$OUT/mips-insn.h"
 mips64el-linux-gnuabi64-gcc -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter \
     -DHAMT86_HOST_MIPS -I"$ROOT" -I"$OUT" -static -o "$OUT/mips-backend-test" \
-    "$ROOT/tests/unit/mips-backend-test.c" "$ROOT/translator/ir.c" \
+    "$ROOT/tests/unit/mips-backend-test.c" "$ROOT/tests/lib/hosted-shim.c" \
+    "$ROOT/translator/ir.c" \
     "$ROOT/host-common/lower-common.c" "$ROOT/host-common/backend-common.c" \
     "$ROOT/host-mips/mips-lower.c" \
     "$ROOT/host-mips/mips-backend.c" "$ROOT/host-mips/mips-disas.c"

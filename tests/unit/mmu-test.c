@@ -25,21 +25,13 @@ static uint8_t ram[RAM_SIZE];
 uint8_t *guest_ram = ram;
 uint32_t guest_ram_size = RAM_SIZE;
 uint8_t guest_pflags[GUEST_NB_PAGES];
-uint32_t log_mask;
+/* log_mask, hlog, h_snprintf: tests/lib/hosted-shim.c */
 const MemPath *mem_path = &mempath_softmmu;
 const HostBackend *host_backend;
 const HostBackend backend_interp;
 static jmp_buf fault_jb;
 static int fault_vec, fault_err, ninval, nmmio;
 static uint32_t last_mmio_addr;
-
-void hlog(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-}
 
 static char last_msg[256];      /* the last os_write (watchpoint logs) */
 
@@ -50,15 +42,6 @@ void os_write(int fd, const void *buf, size_t len)
         memcpy(last_msg, buf, len);
         last_msg[len] = '\0';
     }
-}
-
-int h_snprintf(char *buf, size_t n, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int r = vsnprintf(buf, n, fmt, ap);
-    va_end(ap);
-    return r;
 }
 
 uint32_t phys_read(uint32_t pa, unsigned size)

@@ -2,7 +2,7 @@
  * hamt86 guest test kernels: paging and privilege helpers (header only, so
  * the Makefile's lib objects stay unchanged; include after lib.h).
  *
- *   - control registers, MSRs, CPUID, INVLPG;
+ *   - control registers, MSRs, CPUID, INVLPG (from cpu.h);
  *   - page-table entry bits (32-bit and PAE) and #PF error-code bits;
  *   - a GDT with ring-3 segments and a TSS (pgt_gdt_init), and
  *     ring3_run(fn, arg): run fn(arg) at CPL 3 and come back.
@@ -14,6 +14,7 @@
  *   0x30 TSS (ss0 = 0x10, esp0 = a private trap stack)
  *   0x38 spare data descriptor, set with pgt_gdt_set(7, ...)
  *
+ * The GDT loading and ring-3 entry code is gdt.h's (shared with sys.h).
  * ring3_run() enters fn at CPL 3 with an iret (IF=0, IOPL=0) on a private
  * user stack; fn's return lands on a stub that executes int $0x80.  Every
  * exception from ring 3 unwinds through trap_catch, so the result is the
@@ -25,6 +26,8 @@
 #define GUEST_PGT_H
 
 #include "lib.h"
+#include "cpu.h"
+#include "gdt.h"
 
 #define PTE_P    0x001u
 #define PTE_W    0x002u
@@ -43,18 +46,6 @@
 #define PFE_RSVD 0x08u  /* reserved bit set in a paging entry */
 #define PFE_ID   0x10u  /* instruction fetch */
 
-#define CR0_PE   0x00000001u
-#define CR0_WP   0x00010000u
-#define CR0_PG   0x80000000u
-#define CR4_PSE  0x00000010u
-#define CR4_PAE  0x00000020u
-#define CR4_PGE  0x00000080u
-#define CR4_SMEP 0x00100000u
-#define CR4_SMAP 0x00200000u
-#define MSR_EFER 0xc0000080u
-#define EFER_NXE 0x00000800u
-#define EFL_AC   0x00040000u
-
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
 #define SEL_UCODE 0x23
@@ -62,37 +53,8 @@
 #define SEL_TSS   0x30
 #define SEL_SPARE 0x38
 
-static inline uint32_t read_cr0(void) { uint32_t v; __asm__ volatile("movl %%cr0, %0" : "=r"(v)); return v; }
-static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("movl %%cr2, %0" : "=r"(v)); return v; }
-static inline uint32_t read_cr3(void) { uint32_t v; __asm__ volatile("movl %%cr3, %0" : "=r"(v)); return v; }
-static inline uint32_t read_cr4(void) { uint32_t v; __asm__ volatile("movl %%cr4, %0" : "=r"(v)); return v; }
-static inline void write_cr0(uint32_t v) { __asm__ volatile("movl %0, %%cr0" : : "r"(v) : "memory"); }
-static inline void write_cr2(uint32_t v) { __asm__ volatile("movl %0, %%cr2" : : "r"(v) : "memory"); }
-static inline void write_cr3(uint32_t v) { __asm__ volatile("movl %0, %%cr3" : : "r"(v) : "memory"); }
-static inline void write_cr4(uint32_t v) { __asm__ volatile("movl %0, %%cr4" : : "r"(v) : "memory"); }
-static inline void invlpg(uint32_t va) { __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory"); }
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return ((uint64_t)hi << 32) | lo;
-}
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
-}
-static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c, uint32_t *d)
-{
-    __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
-}
-
 /* Load the flat kernel data selector into DS/ES/FS/GS (after ring 3). */
-static inline void pgt_reload_kseg(void)
-{
-    __asm__ volatile("movw %w0, %%ds; movw %w0, %%es; movw %w0, %%fs; movw %w0, %%gs"
-                     : : "r"(SEL_KDATA) : "memory");
-}
+#define pgt_reload_kseg gdt_reload_kseg
 
 /* ---- GDT, TSS, ring 3 ---------------------------------------------------- */
 
@@ -113,12 +75,7 @@ static uint8_t pgt_user_stack[16384] __attribute__((aligned(4096), unused));
 
 /* Descriptor for base/limit (limit in bytes if !gran, else in 4 KiB units),
  * access byte (P DPL S type) and flags nibble (G DB L AVL). */
-static inline uint64_t pgt_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
-{
-    return (uint64_t)(limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) |
-           ((uint64_t)access << 40) | ((uint64_t)((limit >> 16) & 0xf) << 48) |
-           ((uint64_t)(flags & 0xf) << 52) | ((uint64_t)(base >> 24) << 56);
-}
+#define pgt_desc gdt_desc
 
 static inline void pgt_gdt_set(int idx, uint64_t desc)
 {
@@ -127,11 +84,6 @@ static inline void pgt_gdt_set(int idx, uint64_t desc)
 
 static inline void pgt_gdt_init(void)
 {
-    struct {
-        uint16_t limit;
-        uint32_t base;
-    } __attribute__((packed)) gdtr;
-
     pgt_gdt[0] = 0;
     pgt_gdt[1] = 0x00cf9a000000ffffull;      /* kernel code */
     pgt_gdt[2] = 0x00cf92000000ffffull;      /* kernel data */
@@ -144,66 +96,13 @@ static inline void pgt_gdt_init(void)
     pgt_tss[25] = 104u << 16;                /* I/O map base beyond limit */
     pgt_gdt[6] = pgt_desc((uint32_t)pgt_tss, 103, 0x89, 0x0);
     pgt_gdt[7] = 0;
-    gdtr.limit = sizeof(pgt_gdt) - 1;
-    gdtr.base = (uint32_t)pgt_gdt;
-    __asm__ volatile("lgdt %0\n\t"
-                     "ljmp $0x08, $1f\n"
-                     "1:\n\t"
-                     "movw $0x10, %%ax\n\t"
-                     "movw %%ax, %%ds\n\t"
-                     "movw %%ax, %%es\n\t"
-                     "movw %%ax, %%fs\n\t"
-                     "movw %%ax, %%gs\n\t"
-                     "movw %%ax, %%ss\n\t"
-                     "movw $0x30, %%ax\n\t"
-                     "ltr %%ax"
-                     : : "m"(gdtr) : "eax", "memory");
-}
-
-/* The user-mode return stub: fn returns here, int $0x80 goes back to ring 0. */
-__asm__(".section .text\n"
-        ".globl pgt_ring3_ret\n"
-        "pgt_ring3_ret:\n\t"
-        "int $0x80\n\t"
-        "ud2\n");
-extern void pgt_ring3_ret(void);
-
-typedef struct Ring3Ctx {
-    void (*fn)(void *);
-    void *arg;
-} Ring3Ctx;
-
-static void __attribute__((unused, noinline)) pgt_ring3_enter(void *p)
-{
-    Ring3Ctx *c = p;
-    uint32_t *sp = (uint32_t *)(pgt_user_stack + sizeof(pgt_user_stack));
-
-    *--sp = (uint32_t)c->arg;
-    *--sp = (uint32_t)pgt_ring3_ret;
-    __asm__ volatile("movw %w0, %%ds\n\t"
-                     "movw %w0, %%es\n\t"
-                     "movw %w0, %%fs\n\t"
-                     "movw %w0, %%gs\n\t"
-                     "pushl %0\n\t"          /* ss */
-                     "pushl %1\n\t"          /* esp */
-                     "pushl $0x2\n\t"        /* eflags: IF=0, IOPL=0 */
-                     "pushl %2\n\t"          /* cs */
-                     "pushl %3\n\t"          /* eip */
-                     "iretl"
-                     : : "r"((uint32_t)SEL_UDATA), "r"(sp), "r"((uint32_t)SEL_UCODE),
-                         "r"(c->fn)
-                     : "memory");
-    __builtin_unreachable();
+    gdt_load(pgt_gdt, sizeof(pgt_gdt) - 1);
 }
 
 /* Run fn(arg) at CPL 3; returns 0x80 when fn returned, else the vector. */
 static inline int __attribute__((unused)) ring3_run(void (*fn)(void *), void *arg)
 {
-    Ring3Ctx c = { fn, arg };
-    int v = trap_catch(pgt_ring3_enter, &c);
-
-    pgt_reload_kseg();
-    return v;
+    return gdt_ring3_run(fn, arg, 0, pgt_user_stack + sizeof(pgt_user_stack));
 }
 
 /* Run fn(arg) in ring 0 under trap_catch; -1 when it returned. */

@@ -9,6 +9,8 @@
  *   - sys_ring3_run(fn, arg, eflags) runs fn(arg) at CPL 3 and comes back
  *     (0x80 when fn returned, else the vector; last_trap has the details).
  *
+ * The GDT loading and ring-3 entry code is gdt.h's (shared with pgt.h).
+ *
  * GDT (the first three match boot.S so the IDT's selector 0x08 stays valid):
  *   0x08 kernel code  0x10 kernel data  0x18 data16
  *   0x23 user code (DPL 3)  0x2b user data (DPL 3)  0x30 TSS
@@ -18,6 +20,7 @@
 #define GUEST_SYS_H
 
 #include "lib.h"
+#include "gdt.h"
 
 #define SYS_KCODE  0x08
 #define SYS_KDATA  0x10
@@ -56,13 +59,7 @@ static uint8_t sys_trap_stack[16384] __attribute__((aligned(16), unused));
 static uint8_t sys_user_stack[16384] __attribute__((aligned(16), unused));
 
 /* Segment descriptor: limit in bytes (or 4 KiB units with G), access, flags. */
-static inline uint64_t sys_desc(uint32_t base, uint32_t limit, uint8_t access,
-                                uint8_t flags)
-{
-    return (uint64_t)(limit & 0xffff) | ((uint64_t)(base & 0xffffff) << 16) |
-           ((uint64_t)access << 40) | ((uint64_t)((limit >> 16) & 0xf) << 48) |
-           ((uint64_t)(flags & 0xf) << 52) | ((uint64_t)(base >> 24) << 56);
-}
+#define sys_desc gdt_desc
 
 /* Gate descriptor (call/interrupt/trap/task): selector, offset, access,
  * parameter count (call gates). */
@@ -80,20 +77,11 @@ static inline void sys_gdt_set(int idx, uint64_t d)
 }
 
 /* Reload DS/ES/FS/GS with the kernel data selector. */
-static inline void sys_reload_kseg(void)
-{
-    __asm__ volatile("movw %w0, %%ds; movw %w0, %%es; movw %w0, %%fs; movw %w0, %%gs"
-                     : : "r"(SYS_KDATA) : "memory");
-}
+#define sys_reload_kseg gdt_reload_kseg
 
 /* Load the GDT and TR; every I/O port denied by the bitmap. */
 static void __attribute__((unused)) sys_init(void)
 {
-    struct {
-        uint16_t limit;
-        uint32_t base;
-    } __attribute__((packed)) gdtr;
-
     memset(sys_gdt, 0, sizeof(sys_gdt));
     sys_gdt[1] = sys_desc(0, 0xfffff, ACC_CODE, FLG_G32);
     sys_gdt[2] = sys_desc(0, 0xfffff, ACC_DATA, FLG_G32);
@@ -106,20 +94,7 @@ static void __attribute__((unused)) sys_init(void)
     sys_tss.iomap = 104;
     memset(sys_tss.bitmap, 0xff, sizeof(sys_tss.bitmap));
     sys_gdt[6] = sys_desc((uint32_t)&sys_tss, sizeof(sys_tss) - 1, ACC_TSS32, 0);
-    gdtr.limit = sizeof(sys_gdt) - 1;
-    gdtr.base = (uint32_t)sys_gdt;
-    __asm__ volatile("lgdt %0\n\t"
-                     "ljmp $0x08, $1f\n"
-                     "1:\n\t"
-                     "movw $0x10, %%ax\n\t"
-                     "movw %%ax, %%ds\n\t"
-                     "movw %%ax, %%es\n\t"
-                     "movw %%ax, %%fs\n\t"
-                     "movw %%ax, %%gs\n\t"
-                     "movw %%ax, %%ss\n\t"
-                     "movw $0x30, %%ax\n\t"
-                     "ltr %%ax"
-                     : : "m"(gdtr) : "eax", "memory");
+    gdt_load(sys_gdt, sizeof(sys_gdt) - 1);
 }
 
 /* Allow (1) or deny (0) port in the TSS I/O bitmap. */
@@ -156,52 +131,11 @@ static inline uint64_t sys_idt_get(int vec)
     return ((volatile uint64_t *)idtr.base)[vec];
 }
 
-/* fn's return lands here at CPL 3: int $0x80 goes back to ring 0. */
-__asm__(".section .text\n"
-        ".globl sys_ring3_ret\n"
-        "sys_ring3_ret:\n\t"
-        "int $0x80\n\t"
-        "ud2\n");
-extern void sys_ring3_ret(void);
-
-typedef struct SysRing3 {
-    void (*fn)(void *);
-    void *arg;
-    uint32_t eflags;
-} SysRing3;
-
-static void __attribute__((unused, noinline)) sys_ring3_enter(void *p)
-{
-    SysRing3 *c = p;
-    uint32_t *sp = (uint32_t *)(sys_user_stack + sizeof(sys_user_stack));
-
-    *--sp = (uint32_t)c->arg;
-    *--sp = (uint32_t)sys_ring3_ret;
-    __asm__ volatile("movw %w0, %%ds\n\t"
-                     "movw %w0, %%es\n\t"
-                     "movw %w0, %%fs\n\t"
-                     "movw %w0, %%gs\n\t"
-                     "pushl %0\n\t"          /* ss */
-                     "pushl %1\n\t"          /* esp */
-                     "pushl %4\n\t"          /* eflags */
-                     "pushl %2\n\t"          /* cs */
-                     "pushl %3\n\t"          /* eip */
-                     "iretl"
-                     : : "r"((uint32_t)SYS_UDATA), "r"(sp), "r"((uint32_t)SYS_UCODE),
-                         "r"(c->fn), "r"(c->eflags)
-                     : "memory");
-    __builtin_unreachable();
-}
-
 /* Run fn(arg) at CPL 3 with the given EFLAGS; 0x80 when fn returned. */
 static inline int __attribute__((unused)) sys_ring3_run(void (*fn)(void *), void *arg,
                                                         uint32_t eflags)
 {
-    SysRing3 c = { fn, arg, eflags | 2 };
-    int v = trap_catch(sys_ring3_enter, &c);
-
-    sys_reload_kseg();
-    return v;
+    return gdt_ring3_run(fn, arg, eflags, sys_user_stack + sizeof(sys_user_stack));
 }
 
 /* Selector access helpers. */
