@@ -32,6 +32,7 @@
 #include "core/machine.h"
 #include "translator/ir.h"
 #include "hamt/hamt.h"
+#include "softmmu-fallback/softmmu.h"
 
 #define DEBUG_HAMT 0
 
@@ -340,14 +341,17 @@ static void walked_drop(unsigned idx, uint32_t linear)
  * aligned physical run; its protection is the intersection.  False: the
  * unit cannot be mapped (yet): the access goes to the softmmu.
  */
+static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
+                      unsigned *prot, bool *global);
+static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
+                         uint32_t gsize, unsigned prot, bool global);
+
 static bool unit_translate(CPUX86State *env, unsigned idx, uint32_t linear,
                            const X86PageResult *res, uint32_t *pbase,
                            unsigned *prot, bool *global)
 {
     uint32_t vbase = linear & ~(unit_size - 1);
     uint32_t pa0 = (res->paddr & GUEST_PAGE_MASK) - ((linear & GUEST_PAGE_MASK) - vbase);
-    unsigned p = PAGE_READ | PAGE_WRITE;
-    bool g = true;
 
     (void)env;
     if (unit_size == GUEST_PAGE_SIZE) {
@@ -371,19 +375,9 @@ static bool unit_translate(CPUX86State *env, unsigned idx, uint32_t linear,
         *global = res->global;
         return true;
     }
-    for (uint32_t off = 0; off < unit_size; off += GUEST_PAGE_SIZE) {
-        uint32_t vp = (vbase + off) >> GUEST_PAGE_BITS;
-        const Walked *w = &walked[idx][vp & ((1u << WALKED_BITS) - 1)];
-        if (w->vpage != vp || w->ppage != (pa0 + off) >> GUEST_PAGE_BITS ||
-            !page_is_ram(pa0 + off)) {
-            return false;
-        }
-        p &= w->prot;
-        g = g && w->global;
+    if (!unit_peek(idx, vbase, pa0, prot, global)) {
+        return false;
     }
-    *pbase = pa0;
-    *prot = p;
-    *global = g;
     return true;
 }
 
@@ -439,6 +433,83 @@ static bool group_peek(unsigned idx, uint32_t lin, uint32_t pa,
     }
     walked_add(idx, lin, &r);
     return true;
+}
+
+/*
+ * Units larger than a guest page: are all guest pages of the unit at vbase
+ * walked, to the physical run at pa0 (RAM)?  A page not in the walked
+ * cache is peeked: a load walk that must not change any A/D bit (so A is
+ * set already, D too if it is writable): nothing guest-visible happens
+ * speculatively.  *prot/*global: the intersection.
+ */
+static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
+                      unsigned *prot, bool *global)
+{
+    unsigned p = PAGE_READ | PAGE_WRITE;
+    bool g = true;
+
+    for (uint32_t off = 0; off < unit_size; off += GUEST_PAGE_SIZE) {
+        uint32_t vp = (vbase + off) >> GUEST_PAGE_BITS;
+        const Walked *w = &walked[idx][vp & ((1u << WALKED_BITS) - 1)];
+        X86PageResult r;
+
+        if (!page_is_ram(pa0 + off)) {
+            return false;
+        }
+        if (w->vpage == vp && w->ppage == (pa0 + off) >> GUEST_PAGE_BITS) {
+            p &= w->prot;
+            g = g && w->global;
+            continue;
+        }
+        peek_wrote = false;
+        if (hamt_env == NULL ||
+            x86_mmu_walk_ops(hamt_env, vbase + off, MMU_DATA_LOAD, (int)idx,
+                             &r, &peek_ops) != 0 ||
+            peek_wrote || (r.paddr & GUEST_PAGE_MASK) != pa0 + off) {
+            return false;
+        }
+        walked_add(idx, vbase + off, &r);
+        p &= r.prot;
+        g = g && r.global;
+    }
+    *prot = p;
+    *global = g;
+    return true;
+}
+
+/*
+ * Units larger than a guest page: after a slow-path access that filled the
+ * softmmu TLB (so the page is walked now), map the unit of addr if all its
+ * guest pages are walked (unit_peek), so the next access through the
+ * window hits instead of taking another "split unit" fault.
+ */
+static void unit_fill_after_slow(unsigned idx, uint32_t addr)
+{
+    uint32_t vbase = addr & ~(unit_size - 1), pa0;
+    unsigned gprot, prot;
+    bool global;
+    X86PageResult r;
+
+    if (idx == MMU_PHYS_IDX || idx >= HAMT_NB_IDX || hamt_env == NULL ||
+        hamt_window_base[idx] == 0 || map_find(idx, addr >> unit_bits) >= 0 ||
+        mem_watch_test(vbase, unit_size)) {
+        return;
+    }
+    peek_wrote = false;
+    if (x86_mmu_walk_ops(hamt_env, vbase, MMU_DATA_LOAD, (int)idx, &r,
+                         &peek_ops) != 0 || peek_wrote ||
+        r.page_size > GUEST_PAGE_SIZE) {
+        return;    /* large pages: hamt_fill maps them directly */
+    }
+    pa0 = r.paddr & GUEST_PAGE_MASK;
+    if ((pa0 & (unit_size - 1)) || !unit_peek(idx, vbase, pa0, &gprot, &global)) {
+        return;
+    }
+    prot = host_prot(gprot, pa0 >> unit_bits);
+    if (fill_run(idx, addr, pa0, GUEST_PAGE_SIZE, prot, global) != 0) {
+        hamt_stats.slow_fills++;
+        hamt_stats.fill_pages++;
+    }
 }
 
 /*
@@ -512,6 +583,11 @@ static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
     return n;
 }
 
+/* Set by hamt_fill: the FILL_SLOW was a unit not mappable yet (16 KiB
+ * units whose sibling pages are not walked), which unit_fill_after_slow or
+ * a later fill usually cures: weighs less toward retranslation. */
+static bool fill_transient;
+
 /* Refill for an access to linear in window idx: FILL_* and the cause. */
 static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
                      bool is_write)
@@ -540,6 +616,7 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
     }
     if (!unit_translate(env, idx, linear, &res, &pbase, &gprot, &global)) {
         hamt_stats.fault_split++;
+        fill_transient = true;
         return FILL_SLOW;
     }
     punit = pbase >> unit_bits;
@@ -549,6 +626,7 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
             hamt_stats.fault_smc++;
         } else {
             hamt_stats.fault_split++;
+            fill_transient = true;
         }
         return FILL_SLOW;
     }
@@ -668,8 +746,11 @@ __attribute__((weak)) void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub)
 }
 
 /* Slow-path entries per JIT site (direct-mapped by host PC, outside the
- * code cache: writes there are costly under qemu-user); returns the count. */
-static uint32_t site_hit(uintptr_t pc)
+ * code cache: writes there are costly under qemu-user), weighted
+ * (HAMT_HIT_WEIGHT per entry, 1 per transient split); returns true when
+ * the site just reached the retranslation threshold. */
+#define HAMT_HIT_WEIGHT 16
+static bool site_hit(uintptr_t pc, uint32_t weight)
 {
     static struct { uintptr_t pc; uint32_t hits; } sites[1024];
     unsigned i = (unsigned)(pc >> 2) & 1023;
@@ -678,7 +759,9 @@ static uint32_t site_hit(uintptr_t pc)
         sites[i].pc = pc;
         sites[i].hits = 0;
     }
-    return ++sites[i].hits;
+    sites[i].hits += weight;
+    return sites[i].hits >= HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT &&
+           sites[i].hits - weight < HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT;
 }
 
 /*
@@ -777,6 +860,7 @@ bool hamt_fault(OSFault *f)
         return false;       /* a window access from unknown code: a bug */
     }
     hamt_stats.faults++;
+    fill_transient = false;
     is_write = f->is_write >= 0 ? f->is_write != 0 : host_insn_is_store(f->pc);
     if (f->kind == OS_FAULT_BUS) {
         hamt_stats.fault_unaligned++;
@@ -785,6 +869,7 @@ bool hamt_fault(OSFault *f)
         hamt_stats.fault_split++;     /* crossed 4 GiB into the guard */
         r = FILL_SLOW;
     } else {
+        fill_transient = false;
         r = hamt_fill(env, (unsigned)idx, linear, is_write);
     }
     if (DEBUG_HAMT) {
@@ -794,7 +879,8 @@ bool hamt_fault(OSFault *f)
     if (r != FILL_OK) {
         hamt_stats.fallbacks++;
         if (jit) {
-            if (r == FILL_SLOW && site_hit(f->pc) == HAMT_PATCH_THRESHOLD) {
+            if (r == FILL_SLOW &&
+                site_hit(f->pc, fill_transient ? 1 : HAMT_HIT_WEIGHT)) {
                 hamt_stats.patched_sites++;
                 hamt_backend_patch_site(f->pc, site.stub);
                 hot_site_add(env, f->pc);
@@ -1039,16 +1125,28 @@ static void hamt_init(CPUX86State *env)
 static uint32_t hamt_ld(CPUX86State *env, uint32_t addr, unsigned oi,
                         uintptr_t ra)
 {
+    uint64_t fills = softmmu_stats.fills;
+    uint32_t v;
+
     hamt_stats.c_accesses++;
-    return mempath_softmmu.ld(env, addr, oi, ra);
+    v = mempath_softmmu.ld(env, addr, oi, ra);
+    if (unit_size > GUEST_PAGE_SIZE && softmmu_stats.fills != fills) {
+        unit_fill_after_slow(oi >> 4, addr);
+    }
+    return v;
 }
 
 /* C store: the softmmu (SMC, MMIO, #PF, page crossing). */
 static void hamt_st(CPUX86State *env, uint32_t addr, uint32_t val,
                     unsigned oi, uintptr_t ra)
 {
+    uint64_t fills = softmmu_stats.fills;
+
     hamt_stats.c_accesses++;
     mempath_softmmu.st(env, addr, val, oi, ra);
+    if (unit_size > GUEST_PAGE_SIZE && softmmu_stats.fills != fills) {
+        unit_fill_after_slow(oi >> 4, addr);
+    }
 }
 
 /* Code fetch translation: the softmmu's (records fetch faults). */
@@ -1234,6 +1332,7 @@ void hamt_stats_print(void)
     stat_line("sites patched to slow", s->patched_sites);
     stat_line("retranslations", s->retranslations);
     stat_line("C accesses (softmmu)", s->c_accesses);
+    stat_line("units mapped after slow path", s->slow_fills);
     stat_line("code-page protects", s->code_protects);
     stat_line("flush: page", s->flush_page);
     stat_line("flush: all", s->flush_all);

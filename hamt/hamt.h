@@ -71,7 +71,7 @@ typedef struct HamtStats {
              fault_wprot, fault_watch, fallbacks, patched_sites,
              retranslations, flush_page, flush_all, flush_nonglobal,
              flush_nonglobal_syscalls, flush_range, evictions,
-             code_protects, c_accesses, ns_handler;
+             code_protects, c_accesses, slow_fills, ns_handler;
 } HamtStats;
 extern HamtStats hamt_stats;
 void hamt_stats_print(void);
