@@ -335,13 +335,7 @@ static uint32_t cosim_path_ld(CPUX86State *env, uint32_t addr, unsigned oi,
     uint32_t v = cosim_ld(NULL, env, addr, memop, oi >> 4);
 
     (void)ra;
-    switch (memop & (MO_SIZE | MO_SIGN)) {
-    case MO_8:   return v & 0xff;
-    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
-    case MO_16:  return v & 0xffff;
-    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
-    default:     return v;
-    }
+    return memop_extend(v, memop);
 }
 
 /* Helpers' cpu_st* during the shadow run. */

@@ -25,6 +25,38 @@
 
 #include "core/base.h"
 #include "core/cpu.h"
+#include "core/libc.h"
+
+/* Little-endian load of 1, 2 or 4 bytes from host memory (every host is
+ * little-endian; memcpy keeps unaligned pointers legal). */
+static inline uint32_t mem_host_ld(const uint8_t *p, unsigned size)
+{
+    uint32_t v;
+
+    if (size == 1) {
+        return *p;
+    }
+    if (size == 2) {
+        uint16_t h;
+        memcpy(&h, p, 2);
+        return h;
+    }
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/* Little-endian store of 1, 2 or 4 bytes to host memory. */
+static inline void mem_host_st(uint8_t *p, uint32_t v, unsigned size)
+{
+    if (size == 1) {
+        *p = (uint8_t)v;
+    } else if (size == 2) {
+        uint16_t h = (uint16_t)v;
+        memcpy(p, &h, 2);
+    } else {
+        memcpy(p, &v, 4);
+    }
+}
 
 #define PF_NOT_RAM 0x01
 #define PF_CODE    0x02

@@ -49,43 +49,6 @@ static inline uint32_t ones(unsigned size)
     return size >= 4 ? 0xffffffffu : (1u << (size * 8)) - 1;
 }
 
-/* Little-endian load from host memory (all hosts are little-endian). */
-static inline uint32_t ld_le(const uint8_t *p, unsigned size)
-{
-    uint32_t v = 0;
-
-    switch (size) {
-    case 1:
-        return p[0];
-    case 2: {
-        uint16_t h;
-        memcpy(&h, p, 2);
-        return h;
-    }
-    default:
-        memcpy(&v, p, 4);
-        return v;
-    }
-}
-
-/* Little-endian store to host memory. */
-static inline void st_le(uint8_t *p, uint32_t v, unsigned size)
-{
-    switch (size) {
-    case 1:
-        p[0] = (uint8_t)v;
-        break;
-    case 2: {
-        uint16_t h = (uint16_t)v;
-        memcpy(p, &h, 2);
-        break;
-    }
-    default:
-        memcpy(p, &v, 4);
-        break;
-    }
-}
-
 /* Set up RAM and the page flags; publish them in env->mem. */
 void phys_map_init(CPUX86State *env, uint8_t *ram, uint32_t ram_size)
 {
@@ -153,7 +116,7 @@ uint32_t phys_read(uint32_t phys, unsigned size)
     const MMIORegion *r;
 
     if (phys < guest_ram_size && size <= guest_ram_size - phys) {
-        return ld_le(guest_ram + phys, size);
+        return mem_host_ld(guest_ram + phys, size);
     }
     r = mmio_find(phys);
     if (r != NULL && r->read != NULL) {
@@ -172,7 +135,7 @@ void phys_write(uint32_t phys, uint32_t val, unsigned size)
         if (unlikely(guest_pflags[phys >> GUEST_PAGE_BITS] & PF_CODE)) {
             tb_invalidate_phys_range(&machine.cpu, phys, phys + size);
         }
-        st_le(guest_ram + phys, val, size);
+        mem_host_st(guest_ram + phys, val, size);
         return;
     }
     r = mmio_find(phys);
@@ -219,7 +182,7 @@ void io_write(uint16_t port, uint32_t val, unsigned size)
 void phys_write_notdirty(uint32_t phys, uint32_t val, unsigned size)
 {
     if (phys < guest_ram_size && size <= guest_ram_size - phys) {
-        st_le(guest_ram + phys, val, size);
+        mem_host_st(guest_ram + phys, val, size);
         return;
     }
     phys_write(phys, val, size);
@@ -306,7 +269,7 @@ uint32_t mem_ld_helper(CPUX86State *env, uint32_t addr, unsigned oi,
     if (p == NULL) {
         return mem_path->ld(env, addr, oi, ra);
     }
-    v = ld_le(p, 1u << (oi & MO_SIZE));
+    v = mem_host_ld(p, 1u << (oi & MO_SIZE));
     switch (oi & (MO_SIZE | MO_SIGN)) {
     case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
     case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
@@ -324,7 +287,7 @@ void mem_st_helper(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
         mem_path->st(env, addr, val, oi, ra);
         return;
     }
-    st_le(p, val, 1u << (oi & MO_SIZE));
+    mem_host_st(p, val, 1u << (oi & MO_SIZE));
 }
 
 /* MMU index for data accesses in the current mode (core/mmu.h). */

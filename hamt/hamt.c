@@ -900,18 +900,6 @@ bool hamt_fault(OSFault *f)
  * Interpreter accessors
  */
 
-/* Sign/zero extension per memop. */
-static inline uint32_t extend(uint32_t v, unsigned memop)
-{
-    switch (memop & (MO_SIZE | MO_SIGN)) {
-    case MO_8:   return v & 0xff;
-    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
-    case MO_16:  return v & 0xffff;
-    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
-    default:     return v;
-    }
-}
-
 /* Host address of the interpreter access, or 0 if it must take the slow
  * path directly (page crossing, paging-off access beyond RAM). */
 static inline uintptr_t interp_host(CPUX86State *env, uint32_t addr,
@@ -943,7 +931,7 @@ uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
         v = size == 4 ? hamt_probe_ld32(host) :
             size == 2 ? hamt_probe_ld16(host) : hamt_probe_ld8(host);
         if (likely(v != HAMT_PROBE_FAULT)) {
-            return extend((uint32_t)v, memop);
+            return memop_extend((uint32_t)v, memop);
         }
     }
     return mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
@@ -1003,7 +991,7 @@ uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
         v = *(volatile uint32_t *)host;
     }
     hamt_recover = NULL;
-    return extend(v, memop);
+    return memop_extend(v, memop);
 }
 
 /* Guest store through the window; faults refill or go to the slow path. */

@@ -125,7 +125,7 @@ dispatch_top:
     OP(qemu_ld)
         SYNC();
 #if INTERP_SHADOW
-        A(0) = interp_extend(mem->ld(mem->opaque, env, A(1), op->cond, op->imm),
+        A(0) = memop_extend(mem->ld(mem->opaque, env, A(1), op->cond, op->imm),
                              op->cond);
 #else
         (void)mem;

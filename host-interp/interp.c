@@ -211,18 +211,6 @@ InterpBlock *interp_build(TranslationBlock *tb, const IRFunc *f,
 /* ------------------------------------------------------------------------ */
 /* execution                                                                */
 
-/* Extend a loaded value according to memop. */
-static inline uint32_t interp_extend(uint32_t v, unsigned memop)
-{
-    switch (memop & (MO_SIZE | MO_SIGN)) {
-    case MO_8:   return v & 0xff;
-    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
-    case MO_16:  return v & 0xffff;
-    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
-    default:     return v;
-    }
-}
-
 /* Set by hamt/hamt.c under --mmu=hamt: guest accesses go through the
  * HAMT windows (weak: unit tests link the interpreter without hamt/). */
 bool interp_mem_hamt;
@@ -262,19 +250,11 @@ static inline uint32_t interp_qemu_ld(CPUX86State *env, uint32_t addr,
     p = interp_tlb_host(env, addr, size, idx, false);
 
     if (likely(p != NULL)) {
-        if (size == 1) {
-            v = *p;
-        } else if (size == 2) {
-            uint16_t h;
-            memcpy(&h, p, 2);
-            v = h;
-        } else {
-            memcpy(&v, p, 4);
-        }
+        v = mem_host_ld(p, size);
     } else {
         v = mem_ld_slow(env, addr, MAKE_OI(memop, idx), 0);
     }
-    return interp_extend(v, memop);
+    return memop_extend(v, memop);
 }
 
 /* Guest store: the softmmu TLB fast path, else the slow path. */
@@ -291,14 +271,7 @@ static inline void interp_qemu_st(CPUX86State *env, uint32_t addr, uint32_t v,
     p = interp_tlb_host(env, addr, size, idx, true);
 
     if (likely(p != NULL)) {
-        if (size == 1) {
-            *p = (uint8_t)v;
-        } else if (size == 2) {
-            uint16_t h = (uint16_t)v;
-            memcpy(p, &h, 2);
-        } else {
-            memcpy(p, &v, 4);
-        }
+        mem_host_st(p, v, size);
     } else {
         mem_st_slow(env, addr, v, MAKE_OI(memop, idx), 0);
     }
@@ -307,44 +280,14 @@ static inline void interp_qemu_st(CPUX86State *env, uint32_t addr, uint32_t v,
 /* Load from env + off. */
 static inline uint32_t interp_ld_env(CPUX86State *env, uint32_t off, unsigned memop)
 {
-    const uint8_t *p = (const uint8_t *)env + off;
-    uint32_t v;
-
-    switch (memop & MO_SIZE) {
-    case MO_8:
-        v = *p;
-        break;
-    case MO_16: {
-        uint16_t h;
-        memcpy(&h, p, 2);
-        v = h;
-        break;
-    }
-    default:
-        memcpy(&v, p, 4);
-        break;
-    }
-    return interp_extend(v, memop);
+    return memop_extend(mem_host_ld((const uint8_t *)env + off,
+                                    1u << (memop & MO_SIZE)), memop);
 }
 
 /* Store to env + off. */
 static inline void interp_st_env(CPUX86State *env, uint32_t off, uint32_t v, unsigned memop)
 {
-    uint8_t *p = (uint8_t *)env + off;
-
-    switch (memop & MO_SIZE) {
-    case MO_8:
-        *p = (uint8_t)v;
-        break;
-    case MO_16: {
-        uint16_t h = (uint16_t)v;
-        memcpy(p, &h, 2);
-        break;
-    }
-    default:
-        memcpy(p, &v, 4);
-        break;
-    }
+    mem_host_st((uint8_t *)env + off, v, 1u << (memop & MO_SIZE));
 }
 
 typedef uint32_t (*HelperFn0)(CPUX86State *);

@@ -117,47 +117,6 @@ static bool watch_stepping;
  * Small helpers
  */
 
-/* Little-endian host load of 1, 2 or 4 bytes. */
-static inline uint32_t ld_host(const uint8_t *p, unsigned size)
-{
-    if (size == 1) {
-        return *p;
-    }
-    if (size == 2) {
-        uint16_t h;
-        memcpy(&h, p, 2);
-        return h;
-    }
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-/* Little-endian host store of 1, 2 or 4 bytes. */
-static inline void st_host(uint8_t *p, uint32_t v, unsigned size)
-{
-    if (size == 1) {
-        *p = (uint8_t)v;
-    } else if (size == 2) {
-        uint16_t h = (uint16_t)v;
-        memcpy(p, &h, 2);
-    } else {
-        memcpy(p, &v, 4);
-    }
-}
-
-/* Sign- or zero-extend a loaded value per memop. */
-static inline uint32_t mo_extend(uint32_t v, unsigned memop)
-{
-    switch (memop & (MO_SIZE | MO_SIGN)) {
-    case MO_8:   return v & 0xff;
-    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
-    case MO_16:  return v & 0xffff;
-    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
-    default:     return v;
-    }
-}
-
 /* TLB index of a linear address in MMU index idx. */
 static inline unsigned tlb_index(unsigned idx, uint32_t addr)
 {
@@ -592,7 +551,7 @@ static void watch_hit(CPUX86State *env, uint32_t addr, unsigned size,
                    kind == WP_WRITE ? "<-" : "->", val);
     if (old != NULL) {
         n += h_snprintf(buf + n, sizeof(buf) - (size_t)n, " (was 0x%x)",
-                        ld_host(old, size));
+                        mem_host_ld(old, size));
     }
     n += h_snprintf(buf + n, sizeof(buf) - (size_t)n, " at EIP 0x%08x\n",
                     env->eip);
@@ -621,7 +580,7 @@ static uint32_t ld_page(CPUX86State *env, uint32_t addr, unsigned size,
         softmmu_stats.mmio++;
         v = phys_read(pa, size);
     } else {
-        v = ld_host((const uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr),
+        v = mem_host_ld((const uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr),
                     size);
     }
     if (unlikely(fl & TLB_WATCH)) {
@@ -660,10 +619,10 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
             tlb_hit_page(e->addr_write, addr)) {
             e->addr_write &= ~TLB_NOTDIRTY;
         }
-        st_host(guest_ram + pa, val, size);
+        mem_host_st(guest_ram + pa, val, size);
         return;
     }
-    st_host((uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr), val,
+    mem_host_st((uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr), val,
             size);
 }
 
@@ -684,7 +643,7 @@ static uint32_t softmmu_ld(CPUX86State *env, uint32_t addr, unsigned oi,
     } else {
         v = ld_page(env, addr, size, idx, ra);
     }
-    return mo_extend(v, memop);
+    return memop_extend(v, memop);
 }
 
 /* Slow-path store (any alignment); a split store faults before writing. */

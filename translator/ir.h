@@ -70,6 +70,18 @@ typedef enum IRCond {
 #define MO_8S   (MO_8 | MO_SIGN)
 #define MO_16S  (MO_16 | MO_SIGN)
 
+/* Sign- or zero-extend a value loaded with memop to 32 bits. */
+static inline uint32_t memop_extend(uint32_t v, unsigned memop)
+{
+    switch (memop & (MO_SIZE | MO_SIGN)) {
+    case MO_8:   return v & 0xff;
+    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
+    case MO_16:  return v & 0xffff;
+    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
+    default:     return v;
+    }
+}
+
 /* MMU indices: MMU_*_IDX / NB_MMU_MODES from core/mmu.h. */
 #include "core/mmu.h"
 
