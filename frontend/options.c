@@ -253,6 +253,16 @@ static void opt_host_page_size(FrontendOptions *o, const char *s)
     options_error("--host-page-size %s: expected 4k, 16k or 64k", s);
 }
 
+/* --hamt-adapt: on or off. */
+static void opt_hamt_adapt(FrontendOptions *o, const char *s)
+{
+    if (strcmp(s, "on") == 0 || strcmp(s, "off") == 0) {
+        o->hamt_adapt = strcmp(s, "on") == 0;
+        return;
+    }
+    options_error("--hamt-adapt %s: expected on or off", s);
+}
+
 /* --list-mmu. */
 static void opt_list_mmu(FrontendOptions *o, const char *s)
 {
@@ -333,6 +343,7 @@ void options_parse(int argc, char **argv, FrontendKind kind,
     memset(o, 0, sizeof(*o));
     o->ram_mib = RAM_DEFAULT_MIB;
     o->mem_path = mmu_modes[0];
+    o->hamt_adapt = -1;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -542,6 +553,9 @@ int frontend_main(int argc, char **argv, FrontendKind kind)
     }
     if (o.host_page != 0) {
         hamt_opt_host_page = o.host_page;
+    }
+    if (o.hamt_adapt >= 0) {
+        hamt_opt_adapt = o.hamt_adapt != 0;
     }
     machine.opt.ram_mib = o.ram_mib;
     machine.opt.mmu_mode = mem_path->name;

@@ -43,6 +43,7 @@ typedef struct FrontendOptions {
     const struct MemPath *mem_path;
     const struct HostBackend *backend;   /* NULL: the build's default */
     uint32_t host_page;                  /* --host-page-size, 0: real */
+    int hamt_adapt;                      /* --hamt-adapt: 1, 0, -1 unset */
     bool stats, cosim;
     uint64_t cosim_inject;
     const char *watch[OPT_MAX_WATCH];

@@ -63,6 +63,8 @@ extern uint64_t hamt_phys_limit;   /* 1 << 32: the full window (no check) */
 
 /* Options (frontend): host page size to emulate (0: the real one). */
 extern uint32_t hamt_opt_host_page;
+/* --hamt-adapt: retranslate hot fallback / churning sites (default on). */
+extern bool hamt_opt_adapt;
 
 /* Statistics for --stats. */
 typedef struct HamtStats {
@@ -71,7 +73,8 @@ typedef struct HamtStats {
              fault_wprot, fault_watch, fallbacks, patched_sites,
              retranslations, flush_page, flush_all, flush_nonglobal,
              flush_nonglobal_syscalls, flush_range, evictions,
-             code_protects, c_accesses, slow_fills, ns_handler;
+             code_protects, c_accesses, slow_fills, fault_churn,
+             churn_sites, pressure_windows, ns_handler;
 } HamtStats;
 extern HamtStats hamt_stats;
 void hamt_stats_print(void);

@@ -75,6 +75,7 @@ CASES=(
     "extra-argument@1@unexpected argument 'extra'@--kernel $OUT/ud.elf extra"
     "bad-dfilter@1@-dfilter 0x10..0x1: bad range list@-dfilter 0x10..0x1 --kernel $OUT/ud.elf"
     "bad-host-page@1@--host-page-size 8k: expected 4k, 16k or 64k@--host-page-size=8k --kernel $OUT/ud.elf"
+    "bad-hamt-adapt@1@--hamt-adapt maybe: expected on or off@--hamt-adapt=maybe --kernel $OUT/ud.elf"
     "bad-backend@1@--backend frob: unknown backend@--backend frob --kernel $OUT/ud.elf"
     "help@0@Application Options:@--help"
     "watch-repeatable@1@DONE ud passed=2@-m 64 --watch 0x200000 --watch=0x300000:4 --kernel $OUT/ud.elf"
