@@ -41,18 +41,19 @@ def fmt(v, spec="%.2f"):
 
 def main():
     tsv, svg, emu, scale = sys.argv[1:5]
+    runs = sys.argv[5] if len(sys.argv) > 5 else "1"
     rows = load(tsv)
     out = ["# --mmu=hamt vs --mmu=softmmu, memory-bound kernels (bench/mem)", "",
            "Produced by `bench/hamt-vs-softmmu.sh` (emulator: `%s`, `-m 128`)." % emu,
-           "Times are CPU seconds (user + sys) of the emulator process, robust on a loaded machine. "
-           "cold = the BM_SCALE=1 run (start-up and first touch "
+           "Times are CPU seconds (user + sys) of the emulator process, the minimum of %s runs per kernel, mode and scale (both modes interleaved). " % runs +
+           ("cold = the BM_SCALE=1 run (start-up and first touch "
            "included); warm = (T(BM_SCALE=%s) - T(1)) / %d, the steady state. "
-           "Counters: an extra untimed --stats run at BM_SCALE=1 (timed runs omit --stats: it enables the softmmu TLB hit counters)." % (scale, int(scale) - 1), "",
+           "Counters: an extra untimed --stats run at BM_SCALE=1 (timed runs omit --stats: it enables the softmmu TLB hit counters)." % (scale, int(scale) - 1)), "",
            "| kernel | softmmu cold s | hamt cold s | cold x | softmmu warm s | "
            "hamt warm s | warm x | hamt host faults | fills | fallbacks | "
-           "evictions | syscalls | retranslations | softmmu TLB fills |",
+           "evictions | syscalls | retranslations | of them churn | softmmu TLB fills |",
            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
-           "---: | ---: | ---: | ---: |"]
+           "---: | ---: | ---: | ---: | ---: |"]
     bars = []
     for k, m in rows.items():
         s, h = m.get("softmmu", {}), m.get("hamt", {})
@@ -60,13 +61,14 @@ def main():
         sw, hw = num(s.get("warm_s", "")), num(h.get("warm_s", ""))
         rc, rw = ratio(sc, hc), ratio(sw, hw)
         bars.append((k, rc, rw))
-        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             k, fmt(sc), fmt(hc), fmt(rc), fmt(sw), fmt(hw), fmt(rw),
             h.get("host_faults", ""), h.get("fills", ""), h.get("fallbacks", ""),
             h.get("evictions", ""), h.get("syscalls", ""),
-            h.get("retranslations", ""), s.get("tlb_fills", "")))
+            h.get("retranslations", ""), h.get("churn_sites", ""),
+            s.get("tlb_fills", "")))
     gc, gw = geomean([b[1] for b in bars]), geomean([b[2] for b in bars])
-    out.append("| **geomean** | | | **%s** | | | **%s** | | | | | | | |" % (fmt(gc), fmt(gw)))
+    out.append("| **geomean** | | | **%s** | | | **%s** | | | | | | | | |" % (fmt(gc), fmt(gw)))
     print("\n".join(out))
 
     # SVG: speed-up bars, cold and warm, with the 1x and 1.6x lines

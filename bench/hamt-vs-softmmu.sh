@@ -3,7 +3,7 @@
 # kernels of bench/mem, side by side in one run (HAMT owner; bench/run.sh
 # is the general harness).
 #
-# usage: bench/hamt-vs-softmmu.sh [-e "EMULATOR CMD"]... [-b BUILD] [-s SCALE] [-o OUTBASE]
+# usage: bench/hamt-vs-softmmu.sh [-e "EMULATOR CMD"]... [-b BUILD] [-s SCALE] [-r RUNS] [-o OUTBASE]
 #   -e   emulator command (default: qemu-mips64el build/mips64el/hamt86);
 #        repeat -e to compare hosts in one run: runs are interleaved
 #        (kernel > emulator > mode) and each emulator gets its own
@@ -12,6 +12,9 @@
 #        BUILD/bench-mem-sSCALE
 #   -s   the larger BM_SCALE (default 3); every kernel is built with
 #        BM_SCALE=1 and =SCALE
+#   -r   timed runs per kernel, mode and scale (default 3): the minimum
+#        counts (this machine is a shared VM: load from other work only
+#        ever adds time); the runs of both modes are interleaved
 #   -o   output base (default bench/results/hamt-vs-softmmu): writes .tsv,
 #        .md (table) and .svg (bench/hamt-vs-softmmu-plot.py)
 #
@@ -26,12 +29,14 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 EMUS=()
 KBUILD=$ROOT/build
 SCALE=3
+RUNS=3
 OUT=$ROOT/bench/results/hamt-vs-softmmu
-while getopts "e:b:s:o:" o; do
+while getopts "e:b:s:r:o:" o; do
     case $o in
     e) EMUS+=("$OPTARG") ;;
     b) KBUILD=$(cd "$OPTARG" && pwd) ;;
     s) SCALE=$OPTARG ;;
+    r) RUNS=$OPTARG ;;
     o) OUT=$OPTARG ;;
     *) sed -n '2,25p' "$0"; exit 2 ;;
     esac
@@ -81,27 +86,41 @@ stat() {
 }
 
 for i in "${!EMUS[@]}"; do
-    printf "kernel\tmode\tcold_s\twarm_s\thost_faults\tfills\tfallbacks\tevictions\tsyscalls\tretranslations\ttlb_fills\n" >"${OUTB[$i]}.tsv"
+    printf "kernel\tmode\tcold_s\twarm_s\thost_faults\tfills\tfallbacks\tevictions\tsyscalls\tretranslations\tchurn_sites\ttlb_fills\n" >"${OUTB[$i]}.tsv"
 done
+# min A B: the smaller of two times ("nan" loses)
+min() {
+    if [ "$1" = nan ]; then echo "$2"; elif [ "$2" = nan ]; then echo "$1";
+    else echo "$1 $2" | awk '{print ($1 < $2) ? $1 : $2}'; fi
+}
+declare -A C S
 for k in $KERNELS; do
   for i in "${!EMUS[@]}"; do
     EMU=${EMUS[$i]}
+    for m in softmmu hamt; do C[$m]=nan; S[$m]=nan; done
+    for r in $(seq "$RUNS"); do
+        for m in softmmu hamt; do
+            C[$m]=$(min "${C[$m]}" "$(run "$k" "$m" 1)")
+            S[$m]=$(min "${S[$m]}" "$(run "$k" "$m" "$SCALE")")
+        done
+    done
     for m in softmmu hamt; do
-        c=$(run "$k" "$m" 1)
-        s=$(run "$k" "$m" "$SCALE")
+        c=${C[$m]}
+        s=${S[$m]}
         run "$k" "$m" 1 --stats >/dev/null
         w=$(echo "($s - $c) / ($SCALE - 1)" | bc -l 2>/dev/null || echo nan)
-        printf "%s\t%s\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$k" "$m" "$c" "$w" \
+        printf "%s\t%s\t%.3f\t%.3f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n" "$k" "$m" "$c" "$w" \
             "$(stat "$k" "$m" "host faults")" "$(stat "$k" "$m" "fills")" \
             "$(stat "$k" "$m" "fallbacks to slow path")" "$(stat "$k" "$m" "evictions")" \
             "$(stat "$k" "$m" "driver syscalls")" "$(stat "$k" "$m" "retranslations")" \
+            "$(stat "$k" "$m" "sites retranslated (churn)")" \
             "$(stat "$k" "$m" "TLB fills")" >>"${OUTB[$i]}.tsv"
-        echo "$k [$EMU] $m cold $c warm $w" >&2
+        echo "$k [$EMU] $m cold $c warm $w (min of $RUNS)" >&2
     done
   done
 done
 for i in "${!EMUS[@]}"; do
     o=${OUTB[$i]}
-    python3 "$ROOT/bench/hamt-vs-softmmu-plot.py" "$o.tsv" "$o.svg" "${EMUS[$i]}" "$SCALE" >"$o.md"
+    python3 "$ROOT/bench/hamt-vs-softmmu-plot.py" "$o.tsv" "$o.svg" "${EMUS[$i]}" "$SCALE" "$RUNS" >"$o.md"
     echo "wrote $o.tsv $o.md $o.svg" >&2
 done
