@@ -404,6 +404,7 @@ static bool unit_translate(CPUX86State *env, unsigned idx, uint32_t linear,
     if (!unit_peek(idx, vbase, pa0, prot, global)) {
         return false;
     }
+    *pbase = pa0;
     return true;
 }
 
@@ -466,7 +467,7 @@ static bool group_peek(unsigned idx, uint32_t lin, uint32_t pa,
  * walked, to the physical run at pa0 (RAM)?  A page not in the walked
  * cache is peeked: a load walk that must not change any A/D bit (so A is
  * set already, D too if it is writable): nothing guest-visible happens
- * speculatively.  *prot/*global: the intersection.
+ * speculatively.  prot and global (out): the intersection.
  */
 static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
                       unsigned *prot, bool *global)
