@@ -33,6 +33,20 @@ enum { MMU_USER_IDX = 0,      /* CPL 3 */
 /* Older spelling used by the translator and the segment helpers. */
 #define MMU_KNOSMAP_IDX MMU_KERNEL_IDX
 
+/* MMU index of a TB's data accesses, from its flags (HF_PG, HF_CPL,
+ * HF_SMAP): what the translator bakes into its qemu_ld/st and what a
+ * backend may keep a window base for. */
+static inline unsigned tb_flags_mmu_index(uint32_t flags)
+{
+    if (!(flags & HF_PG_MASK)) {
+        return MMU_PHYS_IDX;
+    }
+    if ((flags & HF_CPL_MASK) == 3) {
+        return MMU_USER_IDX;
+    }
+    return (flags & HF_SMAP_MASK) ? MMU_KSMAP_IDX : MMU_KERNEL_IDX;
+}
+
 #define PAGE_READ  1
 #define PAGE_WRITE 2
 #define PAGE_EXEC  4

@@ -45,8 +45,7 @@ static void emit_prologue(HostAsm *s)
     }
     mips_move(s, MIPS_R_ENV, MIPS_A0);
     mips_emit_load_globals(s);
-    mips_emit_reload_fixed(s);
-    mips_jr(s, MIPS_A1);
+    mips_jr(s, MIPS_A1);               /* the TB loads its window (HAMT) */
     mips_nop(s);
 
     mips_epilogue_code = s->ptr;
@@ -101,6 +100,11 @@ static void mips_set_jmp_target(TranslationBlock *tb, int n, TranslationBlock *d
 
     if (insn == NULL) {
         return;
+    }
+    if (dst != NULL && mips_tb_window(dst) >= 0 &&
+        mips_tb_window(dst) == mips_tb_window(tb)) {
+        /* gp already holds dst's window base: skip its window load */
+        target = (uint8_t *)target + MIPS_TB_WIN_ENTRY;
     }
     if (!mips_j_reaches(insn, target)) {
         os_fatal(1, "mips backend: chain target %p out of j range", target);

@@ -100,15 +100,6 @@ static inline void mips_emit_call_env(HostAsm *s, const void *fn)
     mips_move(s, MIPS_A0, MIPS_R_ENV);
 }
 
-/* Reload the fixed memory-path registers from env (after calls). */
-static inline void mips_emit_reload_fixed(HostAsm *s)
-{
-    mips_ld(s, MIPS_R_PFLAGS, (int32_t)offsetof(CPUX86State, mem.pflags),
-            MIPS_R_ENV);
-    mips_ld(s, MIPS_R_RAMBASE, (int32_t)offsetof(CPUX86State, mem.ram_base),
-            MIPS_R_ENV);
-}
-
 /* Store the guest registers s0..s7 to env->regs[]. */
 static inline void mips_emit_store_globals(HostAsm *s)
 {

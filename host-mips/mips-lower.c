@@ -557,12 +557,55 @@ static int32_t hamt_window_off(unsigned idx)
 #pragma weak hamt_hot_insn
 #pragma weak hamt_phys_limit
 
+/* True if guest accesses take the HAMT path (mips-target.h). */
+static bool mips_hamt_tbs(void)
+{
+    return mips_mempath_mode == MIPS_MEMPATH_HAMT ||
+           mem_path->kind == MEM_KIND_HAMT;
+}
+
+/* mips-target.h: the MMU index of tb's accesses (its flags, as the
+ * translator's mem_idx), whose window base the TB keeps in gp; -1 when
+ * accesses do not go through the HAMT windows. */
+int mips_tb_window(const TranslationBlock *tb)
+{
+    if (!mips_hamt_tbs()) {
+        return -1;
+    }
+    return (int)tb_flags_mmu_index(tb->flags);
+}
+
+/*
+ * HAMT, first instruction of the TB: gp = env->hamt_window[idx] for the
+ * TB's index.  The window is reserved now, at translation time, so the
+ * base is never 0 when the TB or any TB chained after it runs, and a base
+ * never changes once set (hamt_window_ensure).  gp is callee-saved: helper
+ * calls, slow paths and the refill handler (which only moves the PC to a
+ * stub) keep it.  Chained jumps from a TB of the same index enter after
+ * this load (mips_set_jmp_target).
+ */
+static void lower_tb_window(Lower *L)
+{
+    L->tb_win = mips_tb_window(L->tb);
+    if (L->tb_win < 0) {
+        return;
+    }
+    if (&hamt_window_ensure != NULL) {
+        hamt_window_ensure((unsigned)L->tb_win);
+    }
+    mips_ld(L->s, MIPS_R_WINDOW, hamt_window_off((unsigned)L->tb_win),
+            MIPS_R_ENV);
+    BUILD_ASSERT(MIPS_TB_WIN_ENTRY == 4);
+}
+
 /*
  * HAMT qemu_ld / qemu_st: no check at all, the host MMU does it.
- *   ld    t3, hamt_window[idx](env)   (once per block / after calls)
  *   dext  t9, addr, 0, 32
- *   daddu t9, t9, t3
+ *   daddu t9, t9, gp                  (gp: window of the TB's index)
  *   l?/s? val, 0(t9)                  <- a HAMT site
+ * An access of another MMU index (none today: the translator gives every
+ * access the TB's index) uses t3 instead, loaded with
+ *   ld    t3, hamt_window[idx](env)   (once per block / after calls)
  * A host fault at the site that the refill handler cannot map resumes at
  * the site's out-of-line slow path (queued like the softmmu's, entered by
  * the handler instead of a branch); the site table at the end of the TB
@@ -578,22 +621,26 @@ static void lower_qemu_ldst_hamt(Lower *L, const IROp *op, unsigned a,
 {
     HostAsm *s = L->s;
     bool store = (op->opc == IR_qemu_st);
+    unsigned base = MIPS_R_WINDOW;
     SlowPath *sp;
 
-    if (L->nslow >= MAX_SLOW) {
+    if (op->imm >= HAMT_NB_IDX || L->nslow >= MAX_SLOW) {
         L->failed = true;
         return;
     }
-    if (&hamt_window_ensure != NULL) {
-        hamt_window_ensure(op->imm);
-    }
-    if (L->hamt_win != (int)op->imm) {
-        mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(op->imm), MIPS_R_ENV);
-        L->hamt_win = (int)op->imm;
+    if ((int)op->imm != L->tb_win) {
+        if (&hamt_window_ensure != NULL) {
+            hamt_window_ensure(op->imm);
+        }
+        if (L->hamt_win != (int)op->imm) {
+            mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(op->imm), MIPS_R_ENV);
+            L->hamt_win = (int)op->imm;
+        }
+        base = MIPS_R_RAMBASE;
     }
     /* no branch (SLOW_NO_BRANCH): the fault handler enters */
     sp = slow_path_new(L, store, op->cond, op->imm, a, store ? v : d);
-    sp->hamt_win = (int8_t)op->imm;
+    sp->hamt_win = base == MIPS_R_RAMBASE ? (int8_t)op->imm : -1;
     sp->hamt_site = true;
     if (op->imm == MMU_PHYS_IDX && &hamt_phys_limit != NULL &&
         hamt_phys_limit < ((uint64_t)1 << 32)) {
@@ -605,7 +652,7 @@ static void lower_qemu_ldst_hamt(Lower *L, const IROp *op, unsigned a,
         mips_nop(s);                   /* the dext below may be patched */
     }
     mips_dext(s, MIPS_R_TMP1, a, 0, 32);
-    mips_daddu(s, MIPS_R_TMP1, MIPS_R_TMP1, MIPS_R_RAMBASE);
+    mips_daddu(s, MIPS_R_TMP1, MIPS_R_TMP1, base);
     sp->access_off = hostasm_offset(s);
     emit_access(s, store, op->cond, store ? v : d, 0, MIPS_R_TMP1);
     sp->back_off = hostasm_offset(s);
@@ -652,7 +699,8 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     if (sp == NULL) {
         return;
     }
-    sp->hamt_win = (int8_t)L->hamt_win;    /* HAMT TB: t3 dies in the call */
+    sp->hamt_win = (int8_t)L->hamt_win;    /* HAMT TB: t3 dies in the call
+                                              (gp does not) */
 
     /*
      * Softmmu TLB lookup (core/mem.h), 12 host instructions on a hit; the
@@ -738,7 +786,6 @@ static void emit_slow_path(Lower *L, SlowPath *sp)
         mips_move(s, MIPS_A0, MIPS_R_ENV);
         mips_emit_call(s, (const void *)mem_ld_slow);
     }
-    mips_emit_reload_fixed(s);
     if (sp->hamt_win >= 0) {
         mips_ld(s, MIPS_R_RAMBASE, hamt_window_off((unsigned)sp->hamt_win), MIPS_R_ENV);
     }
@@ -786,8 +833,7 @@ static void lower_call(Lower *L, const IROp *op)
     }
     lower_call_args(L, &c);
     mips_emit_call_env(s, c.h->fn);
-    mips_emit_reload_fixed(s);
-    L->hamt_win = -1;                  /* t3 is caller-saved */
+    L->hamt_win = -1;                  /* t3 is caller-saved (gp is not) */
     if (c.h->flags & IRH_RW_GLOBALS) {
         mips_emit_load_globals(s);
     }
@@ -800,13 +846,13 @@ static void lower_call(Lower *L, const IROp *op)
     }
 }
 
-/* lookup_and_goto_ptr: jump to the next TB if the lookup hits. */
+/* lookup_and_goto_ptr: jump to the next TB if the lookup hits (at its
+ * start: it loads its own window base). */
 static void lower_lookup_and_goto(Lower *L)
 {
     HostAsm *s = L->s;
 
     mips_emit_call_env(s, (const void *)helper_lookup_tb_ptr);
-    mips_emit_reload_fixed(s);
     L->hamt_win = -1;
     mips_beq(s, MIPS_V0, MIPS_ZERO, 3);
     mips_nop(s);
@@ -900,6 +946,6 @@ bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
 
     lower_begin(L, s, tb, f, info);
     L->defer = false;
+    lower_tb_window(L);
     return lower_run(L, lower_op, emit_slow_path);
-    return !s->overflow && !L->failed;
 }

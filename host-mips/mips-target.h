@@ -8,15 +8,24 @@
  *   $2-$3     v0-v1   allocatable (v0 also: helper result, exit value)
  *   $4-$11    a0-a7   allocatable (a0..a4 also: helper arguments)
  *   $12-$13   t0-t1   allocatable
- *   $14 t2    PFLAGS: env->mem.pflags       (reloaded after every call)
- *   $15 t3    RAMBASE: env->mem.ram_base     (reloaded after every call;
- *                      the HAMT path will keep window_base here instead)
+ *   $14 t2    unused
+ *   $15 t3    RAMBASE: HAMT window base of an MMU index other than the
+ *                      TB's (loaded before such an access; caller-saved, so
+ *                      reloaded after calls and at labels)
  *   $16-$23   s0-s7   guest EAX..EDI, fixed for the whole TB (callee-saved,
  *                      so a signal handler finds them in the signal context)
  *   $24 t8    TMP2: scratch
  *   $25 t9    TMP1: scratch; always the call address (PIC helpers need it)
  *   $26-$27   k0/k1   never touched (kernel)
- *   $28 gp    never touched (saved/restored by the prologue only)
+ *   $28 gp    WINDOW: under HAMT, env->hamt_window[idx] of the TB's MMU
+ *                      index (mips_tb_window), loaded by the first
+ *                      instruction of every TB and kept across helper calls
+ *                      (callee-saved in n64; every C function of the static
+ *                      -mabicalls image computes its own gp from t9 and
+ *                      restores it, __builtin_longjmp restores it too).
+ *                      Chained jumps between TBs of the same index skip
+ *                      that load (MIPS_TB_WIN_ENTRY).  Saved/restored by
+ *                      the prologue/epilogue.
  *   $29 sp    frame (below)
  *   $30 s8    env (CPUX86State *)
  *   $31 ra    clobbered by calls
@@ -62,8 +71,8 @@ enum {
 #define MIPS_R_TMP0     MIPS_AT
 #define MIPS_R_TMP1     MIPS_T9
 #define MIPS_R_TMP2     MIPS_T8
-#define MIPS_R_PFLAGS   MIPS_T2
 #define MIPS_R_RAMBASE  MIPS_T3
+#define MIPS_R_WINDOW   MIPS_GP
 #define MIPS_R_CALL     MIPS_T9
 
 /* Allocatable pool (all caller-saved): v0-v1, a0-a7, t0-t1. */
@@ -84,13 +93,26 @@ enum {
 #define MIPS_JREGION_BITS 28
 
 /*
- * Guest memory fast path flavour.  MIPS_MEMPATH_FLAT: pflags check, then
- * RAMBASE + zero-extended guest address.  MIPS_MEMPATH_HAMT (later): one
- * access at RAMBASE (= window base) + zero-extended guest address, no check.
+ * Guest memory fast path flavour.  MIPS_MEMPATH_FLAT: whatever mem_path
+ * says (softmmu TLB lookup, or HAMT when mem_path->kind is MEM_KIND_HAMT).
+ * MIPS_MEMPATH_HAMT: HAMT accesses (window base + zero-extended guest
+ * address, no check) even if mem_path is not HAMT.
  */
 #define MIPS_MEMPATH_FLAT 0
 #define MIPS_MEMPATH_HAMT 1
 extern int mips_mempath_mode;
+
+/*
+ * Under HAMT every TB starts with `ld gp, hamt_window[idx](s8)` (idx:
+ * mips_tb_window), one instruction: entries from the prologue, from
+ * lookup_and_goto_ptr and chained jumps from a TB of another index run it;
+ * a chained jump from a TB of the same index enters MIPS_TB_WIN_ENTRY bytes
+ * further.
+ */
+#define MIPS_TB_WIN_ENTRY 4
+/* MMU index whose window base tb keeps in MIPS_R_WINDOW, or -1 (no HAMT:
+ * the TB has no window load). */
+int mips_tb_window(const TranslationBlock *tb);
 
 /* Where the shared prologue/epilogue live (set by mips-backend.c init). */
 extern uint8_t *mips_prologue_code;   /* uintptr_t enter(env, tb_code) */
@@ -112,8 +134,9 @@ bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
 #define HOST_POOL_FIRST    MIPS_V0
 #define HOST_POOL_LAST     MIPS_T1
 #define HOST_SPILL_OFF     MIPS_SPILL_OFF
-/* Lower: an env store held back for the delay slot of the next branch. */
+/* Lower: an env store held back for the delay slot of the next branch;
+ * the MMU index whose window base is in MIPS_R_WINDOW (-1: none). */
 #define HOST_LOWER_FIELDS  bool defer; uint8_t defer_reg, defer_memop; \
-                           int32_t defer_off;
+                           int32_t defer_off; int tb_win;
 
 #endif
