@@ -143,13 +143,13 @@ void helper_idiv_l(CPUX86State *env, uint32_t src)
 #define CTL_OT(c)    (((c) >> 8) & 3u)
 #define CTL_RIGHT(c) (((c) >> 16) & 1u)
 
-/* Rotate the (bits + 1)-bit value CF:v; returns the new CF:v. */
-static uint64_t rotc_value(uint32_t v, uint32_t ctl, uint32_t eflags)
+/* Rotate the (bits + 1)-bit value CF:v (CF: bit 0 of cf); returns the new CF:v. */
+static uint64_t rotc_value(uint32_t v, uint32_t ctl, uint32_t cf)
 {
     unsigned bits = 8u << CTL_OT(ctl), w = bits + 1;
     unsigned n = CTL_COUNT(ctl) % w;
     uint64_t mask = (1ull << w) - 1;
-    uint64_t x = ((uint64_t)(eflags & CC_C) << bits) |
+    uint64_t x = ((uint64_t)(cf & CC_C) << bits) |
                  (v & (uint32_t)((1ull << bits) - 1));
 
     if (n == 0) {
@@ -161,31 +161,28 @@ static uint64_t rotc_value(uint32_t v, uint32_t ctl, uint32_t eflags)
     return ((x << n) | (x >> (w - n))) & mask;
 }
 
-/* RCL/RCR result. */
-uint32_t helper_rotc(CPUX86State *env, uint32_t v, uint32_t ctl,
-                     uint32_t eflags)
+/* RCL/RCR result (cf: the incoming CF, 0 or 1). */
+uint32_t helper_rotc(CPUX86State *env, uint32_t v, uint32_t ctl, uint32_t cf)
 {
     unsigned bits = 8u << CTL_OT(ctl);
 
     (void)env;
-    return (uint32_t)(rotc_value(v, ctl, eflags) & ((1ull << bits) - 1));
+    return (uint32_t)(rotc_value(v, ctl, cf) & ((1ull << bits) - 1));
 }
 
-/* RCL/RCR flags: CF = the rotated-out bit, OF = MSB(v ^ result);
- * unchanged when the reduced count is 0. */
+/* RCL/RCR flags: CF = the rotated-out bit, OF = MSB(v ^ result), as the
+ * CC_C | CC_O bits to merge (cf: the incoming CF).  The translator leaves
+ * the flags alone when the reduced count is 0 (then CF = cf, OF = 0). */
 uint32_t helper_rotc_flags(CPUX86State *env, uint32_t v, uint32_t ctl,
-                           uint32_t eflags)
+                           uint32_t cf)
 {
     unsigned bits = 8u << CTL_OT(ctl);
-    uint64_t x = rotc_value(v, ctl, eflags);
+    uint64_t x = rotc_value(v, ctl, cf);
     uint32_t res = (uint32_t)(x & ((1ull << bits) - 1));
-    uint32_t f = eflags & CC_ARITH & ~(CC_C | CC_O);
+    uint32_t f;
 
     (void)env;
-    if (CTL_COUNT(ctl) % (bits + 1) == 0) {
-        return eflags & CC_ARITH;
-    }
-    f |= (uint32_t)(x >> bits) & 1;
+    f = (uint32_t)(x >> bits) & 1;
     if (((v ^ res) >> (bits - 1)) & 1) {
         f |= CC_O;
     }

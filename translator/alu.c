@@ -229,7 +229,7 @@ void gen_cmpxchg(DisasContext *s, const X86Insn *insn)
 void gen_cmpxchg8b(DisasContext *s, const X86Insn *insn)
 {
     IRFunc *f = s->f;
-    IRTemp addr, addr4, lo, hi, e1, e2, eq, nlo, nhi, fl, z;
+    IRTemp addr, addr4, lo, hi, e1, e2, eq, nlo, nhi, z;
     int n;
 
     for (n = 0; n < insn->nops && insn->op[n].kind != OPK_MEM; n++) {
@@ -258,12 +258,9 @@ void gen_cmpxchg8b(DisasContext *s, const X86Insn *insn)
     /* EDX:EAX = m64 when not equal (equal: they already hold it) */
     ir_mov(f, ir_global(R_EAX), lo);
     ir_mov(f, ir_global(R_EDX), hi);
-    fl = gen_compute_eflags(s);
     z = ir_new_temp(f);
-    ir_binopi(f, IR_and, fl, fl, ~CC_Z);
-    ir_binopi(f, IR_shl, z, eq, 6);
-    ir_binop(f, IR_or, fl, fl, z);
-    gen_set_eflags_arith(s, fl);
+    ir_binopi(f, IR_shl, z, eq, 6);     /* ZF is bit 6 */
+    gen_flags_merge(s, CC_Z, z);
 }
 
 /* CBW / CWDE: sign-extend AL into AX, or AX into EAX. */

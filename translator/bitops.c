@@ -4,7 +4,8 @@
  * BTx with a register bit offset and a memory operand addresses the
  * operand-sized word at base + (offset >> 3) (signed, in operand-size
  * units), per the SDM; an immediate offset is taken modulo the size.
- * CF = the selected bit, ZF unchanged; OF/SF/AF/PF are undefined and kept.
+ * CF = the selected bit, ZF unchanged; OF/SF/AF/PF are undefined and kept:
+ * CF is merged into the lazy state (gen_flags_merge).
  */
 #include "core/cpu.h"
 #include "translator/translate.h"
@@ -17,7 +18,7 @@ static void gen_btx(DisasContext *s, const X86Insn *insn, int kind)
 {
     IRFunc *f = s->f;
     int size = insn->op[0].size, bits = 8 * size;
-    IRTemp addr = IR_NO_TEMP, off, bit, v, mask, res, cf, fl;
+    IRTemp addr = IR_NO_TEMP, off, bit, v, mask, res, cf;
 
     if (insn->op[1].kind == OPK_IMM) {
         off = ir_const(f, insn->op[1].imm & (bits - 1));
@@ -56,11 +57,7 @@ static void gen_btx(DisasContext *s, const X86Insn *insn, int kind)
         }
         gen_st_op(s, insn, 0, res, addr);
     }
-    fl = gen_compute_eflags(s);
-    res = ir_new_temp(f);
-    ir_binopi(f, IR_and, res, fl, ~CC_C);
-    ir_binop(f, IR_or, res, res, cf);
-    gen_set_eflags_arith(s, res);
+    gen_flags_merge(s, CC_C, cf);
 }
 
 /* BT r/m, r/imm8 */

@@ -1,8 +1,8 @@
 /*
  * hamt86 - lazy flag evaluation (C side).
  *
- * cc_compute_all() turns the lazy state described in translator/cc.h into
- * the six arithmetic EFLAGS bits.  It is used by cpu_cc_compute_all(), by
+ * cc_compute_all() turns the lazy state described in translator/cc.h
+ * (including merged states) into the six arithmetic EFLAGS bits.  It is used by cpu_cc_compute_all(), by
  * the pure IR helpers cc_compute_all / cc_compute_c and by the ALU helpers.
  */
 #include "core/cpu.h"
@@ -43,13 +43,14 @@ static inline uint32_t cc_of(uint32_t x, int ot)
     return (x & cc_sign[ot]) ? CC_O : 0;
 }
 
-/* Carry flag alone (0 or 1). */
-uint32_t cc_compute_c(uint32_t dst, uint32_t src, uint32_t src2, int op)
+/* Carry flag alone (0 or 1) of a plain (not merged) op. */
+static uint32_t cc_compute_c_plain(uint32_t dst, uint32_t src, uint32_t src2,
+                                   int op)
 {
     int ot;
     uint32_t m, s1, raw = src;
 
-    if (op == CC_OP_EFLAGS) {
+    if (op == CC_OP_EFLAGS || op >= CC_OP_NB) {
         return src & CC_C;
     }
     ot = cc_op_ot(op);
@@ -83,13 +84,14 @@ uint32_t cc_compute_c(uint32_t dst, uint32_t src, uint32_t src2, int op)
     }
 }
 
-/* All six arithmetic flags from the lazy state. */
-uint32_t cc_compute_all(uint32_t dst, uint32_t src, uint32_t src2, int op)
+/* All six arithmetic flags of a plain (not merged) op. */
+static uint32_t cc_compute_all_plain(uint32_t dst, uint32_t src,
+                                     uint32_t src2, int op)
 {
     int ot;
     uint32_t m, s1, f, raw = src;
 
-    if (op == CC_OP_EFLAGS || op < 0 || op >= CC_OP_NB) {
+    if (op == CC_OP_EFLAGS || op >= CC_OP_NB) {
         return src & CC_ARITH;
     }
     ot = cc_op_ot(op);
@@ -148,6 +150,30 @@ uint32_t cc_compute_all(uint32_t dst, uint32_t src, uint32_t src2, int op)
         break;
     }
     return f;
+}
+
+/* Carry flag alone (0 or 1) from the lazy state, merged or not. */
+uint32_t cc_compute_c(uint32_t dst, uint32_t src, uint32_t src2, int op)
+{
+    uint32_t raw = (uint32_t)op, mask = (raw >> CC_MRG_MASK_SHIFT) & CC_ARITH;
+
+    if (mask & CC_C) {
+        return (raw >> CC_MRG_VAL_SHIFT) & CC_C;
+    }
+    return cc_compute_c_plain(dst, src, src2, (int)(raw & CC_OP_INNER_MASK));
+}
+
+/* All six arithmetic flags from the lazy state, merged or not. */
+uint32_t cc_compute_all(uint32_t dst, uint32_t src, uint32_t src2, int op)
+{
+    uint32_t raw = (uint32_t)op, mask = (raw >> CC_MRG_MASK_SHIFT) & CC_ARITH;
+    uint32_t f = 0;
+
+    if (mask != CC_ARITH) {
+        f = cc_compute_all_plain(dst, src, src2,
+                                 (int)(raw & CC_OP_INNER_MASK));
+    }
+    return (f & ~mask) | ((raw >> CC_MRG_VAL_SHIFT) & mask);
 }
 
 /* Arithmetic flags (CC_ARITH bits) of env's lazy state. */

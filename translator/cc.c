@@ -8,6 +8,12 @@
  * compare of the saved operands, after LOGIC a test of the result, and only
  * unknown states call the cc_compute_all helper.
  *
+ * Instructions that define only some flags merge them into the state
+ * (gen_flags_merge, cc.h) without evaluating the others.  Consumers read
+ * the merged flags from cc_op's merge bits, the others from the inner op
+ * when it is known; only a condition that mixes both, or an unknown inner
+ * op, goes through the helper, which decodes the merge itself.
+ *
  * Besides env, cc.c remembers the temps holding the operands of the last
  * producer of this TB so consumers can use them without reloading env.
  * They are only reused while no label was placed after the producer (the
@@ -27,7 +33,14 @@ static struct {
     int cc_op;        /* CC_OP_DYNAMIC: nothing tracked */
     unsigned op_idx;  /* f->nops right after the producer */
     IRTemp dst, src, src1;   /* zero-extended; src1 only for SUB */
-} tr = { NULL, CC_OP_DYNAMIC, 0, 0, 0, 0 };
+    IRTemp mop;       /* value stored by the last merge (IR_NO_TEMP: none) */
+    unsigned mop_idx; /* f->nops right after that store */
+} tr = { NULL, CC_OP_DYNAMIC, 0, 0, 0, 0, IR_NO_TEMP, 0 };
+
+/* Flags each even condition reads (O, B, E, BE, S, P, L, LE). */
+static const uint32_t cc_jcc_deps[8] = {
+    CC_O, CC_C, CC_Z, CC_C | CC_Z, CC_S, CC_P, CC_S | CC_O, CC_S | CC_O | CC_Z
+};
 
 /* x86 condition encodings (Jcc low nibble). */
 enum {
@@ -46,22 +59,29 @@ void cc_reset_tracking(DisasContext *s)
 {
     tr.f = s->f;
     tr.cc_op = CC_OP_DYNAMIC;
+    tr.mop = IR_NO_TEMP;
+}
+
+/* Was a label placed since op index idx (temps from before may not dominate)? */
+static bool cc_label_since(DisasContext *s, unsigned idx)
+{
+    unsigned i;
+
+    for (i = idx; i < s->f->nops; i++) {
+        if (s->f->ops[i].opc == IR_set_label) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* The tracked temps for cc_op, or false if they cannot be reused here. */
 static bool cc_tracked(DisasContext *s)
 {
-    unsigned i;
-
     if (tr.f != s->f || tr.cc_op != s->cc_op || tr.cc_op == CC_OP_DYNAMIC) {
         return false;
     }
-    for (i = tr.op_idx; i < s->f->nops; i++) {
-        if (s->f->ops[i].opc == IR_set_label) {
-            return false;
-        }
-    }
-    return true;
+    return !cc_label_since(s, tr.op_idx);
 }
 
 /* Extend v from size bytes into a new temp with op8 / op16 (size 4: copy). */
@@ -105,8 +125,17 @@ void gen_update_cc_op(DisasContext *s)
 /* Change the static cc_op (stored lazily by gen_update_cc_op). */
 void gen_set_cc_op(DisasContext *s, int cc_op)
 {
-    /* New operands even when cc_op stays (EFLAGS after EFLAGS: BT, RCR) */
+    /* New operands even when cc_op stays (EFLAGS after EFLAGS: a merge
+     * into explicit flags) */
     tr.cc_op = CC_OP_DYNAMIC;
+    tr.mop = IR_NO_TEMP;
+    if (s->cc_mrg) {
+        /* env->cc_op holds merge bits: store even the same inner op */
+        s->cc_mrg = 0;
+        s->cc_op = cc_op;
+        s->cc_op_dirty = cc_op != CC_OP_DYNAMIC;
+        return;
+    }
     if (cc_op == s->cc_op) {
         return;
     }
@@ -119,8 +148,10 @@ void gen_set_cc_op(DisasContext *s, int cc_op)
 void gen_cc_op_synced(DisasContext *s, int cc_op)
 {
     tr.cc_op = CC_OP_DYNAMIC;
+    tr.mop = IR_NO_TEMP;
     s->cc_op = cc_op;
     s->cc_op_dirty = false;
+    s->cc_mrg = 0;
 }
 
 /* Store the lazy operands (IR_NO_TEMP: leave the field) and switch to cc_op. */
@@ -208,6 +239,51 @@ static IRTemp cc_src(DisasContext *s)
     return cc_ld(s, offsetof(CPUX86State, cc_src));
 }
 
+/* env->cc_op of the current merged state (s->cc_mrg != 0): tracked temp or env. */
+static IRTemp cc_merged_op(DisasContext *s)
+{
+    if (tr.f == s->f && tr.mop != IR_NO_TEMP && !cc_label_since(s, tr.mop_idx)) {
+        return tr.mop;
+    }
+    return cc_ld(s, offsetof(CPUX86State, cc_op));
+}
+
+/* Replace the flags in mask by vals (only bits of mask), keeping the rest. */
+void gen_flags_merge(DisasContext *s, uint32_t mask, IRTemp vals)
+{
+    IRFunc *f = s->f;
+    IRTemp op, v;
+
+    if (s->cc_op == CC_OP_EFLAGS && !s->cc_mrg) {
+        /* explicit flags already: replace the bits in cc_src */
+        IRTemp t = ir_new_temp(f);
+
+        ir_binopi(f, IR_and, t, cc_src(s), ~mask);
+        ir_binop(f, IR_or, t, t, vals);
+        gen_set_eflags_arith(s, t);
+        return;
+    }
+    op = ir_new_temp(f);
+    if (s->cc_mrg || s->cc_op == CC_OP_DYNAMIC) {
+        /* env->cc_op (merged or not): clear the old bits of mask */
+        ir_binopi(f, IR_and, op, cc_merged_op(s), ~cc_mrg_bits(mask));
+        ir_binopi(f, IR_or, op, op, mask << CC_MRG_MASK_SHIFT);
+    } else {
+        ir_movi(f, op, (uint32_t)s->cc_op | mask << CC_MRG_MASK_SHIFT);
+    }
+    v = ir_new_temp(f);
+    ir_binopi(f, IR_shl, v, vals, CC_MRG_VAL_SHIFT);
+    ir_binop(f, IR_or, op, op, v);
+    /* stored at once: the value is only known at run time */
+    ir_st_env(f, op, offsetof(CPUX86State, cc_op), MO_32);
+    s->cc_op_dirty = false;
+    s->cc_mrg |= mask;
+    /* tr's inner operands stay valid: cc_dst / cc_src are unchanged */
+    tr.f = f;
+    tr.mop = op;
+    tr.mop_idx = f->nops;
+}
+
 /* SUB's operands src1 (*a) and src2 (*b), zero-extended to size bytes. */
 static void cc_sub_operands(DisasContext *s, int size, IRTemp *a, IRTemp *b)
 {
@@ -227,6 +303,16 @@ IRTemp gen_compute_eflags(DisasContext *s)
 {
     IRTemp args[4], t;
 
+    if (s->cc_mrg) {
+        /* the helper decodes the merge bits of cc_op */
+        args[0] = cc_dst(s);
+        args[1] = cc_src(s);
+        args[2] = cc_ld(s, offsetof(CPUX86State, cc_src2));
+        args[3] = cc_merged_op(s);
+        t = ir_new_temp(s->f);
+        ir_call(s->f, HELPER_cc_compute_all, t, 4, args);
+        return t;
+    }
     if (s->cc_op == CC_OP_EFLAGS) {
         t = ir_new_temp(s->f);
         ir_binopi(s->f, IR_and, t, cc_src(s), CC_ARITH);
@@ -250,7 +336,19 @@ IRTemp gen_compute_cf(DisasContext *s)
 {
     IRTemp t = ir_new_temp(s->f), a, b, args[4];
     int op = s->cc_op, ot;
+    uint32_t m = s->cc_mrg;
 
+    if (m & CC_C) {
+        ir_extract(s->f, t, cc_merged_op(s), CC_MRG_VAL_SHIFT, 1);
+        return t;
+    }
+    if (m && op != CC_OP_DYNAMIC) {
+        /* CF is the inner op's */
+        s->cc_mrg = 0;
+        t = gen_compute_cf(s);
+        s->cc_mrg = m;
+        return t;
+    }
     if (op == CC_OP_EFLAGS) {
         ir_binopi(s->f, IR_and, t, cc_src(s), CC_C);
         return t;
@@ -259,7 +357,7 @@ IRTemp gen_compute_cf(DisasContext *s)
         args[0] = cc_dst(s);
         args[1] = cc_src(s);
         args[2] = cc_ld(s, offsetof(CPUX86State, cc_src2));
-        args[3] = cc_ld(s, offsetof(CPUX86State, cc_op));
+        args[3] = m ? cc_merged_op(s) : cc_ld(s, offsetof(CPUX86State, cc_op));
         ir_call(s->f, HELPER_cc_compute_c, t, 4, args);
         return t;
     }
@@ -349,7 +447,24 @@ static CCPrep cc_prepare_even(DisasContext *s, int jcc)
     CCPrep p;
     int op = s->cc_op, base = cc_op_base(op), ot = 0, size = 4;
     IRTemp d, a, b, zero;
+    uint32_t m = s->cc_mrg, need = cc_jcc_deps[jcc >> 1];
 
+    if (m) {
+        if ((need & m) == need) {
+            /* only merged flags: test the values in cc_op */
+            d = ir_new_temp(s->f);
+            ir_binopi(s->f, IR_shr, d, cc_merged_op(s), CC_MRG_VAL_SHIFT);
+            return cc_from_eflags(s, jcc, d);
+        }
+        if (!(need & m) && op != CC_OP_DYNAMIC) {
+            /* only flags of the inner op */
+            s->cc_mrg = 0;
+            p = cc_prepare_even(s, jcc);
+            s->cc_mrg = m;
+            return p;
+        }
+        return cc_from_eflags(s, jcc, gen_compute_eflags(s));
+    }
     if (op > CC_OP_EFLAGS) {
         ot = cc_op_ot(op);
         size = 1 << ot;

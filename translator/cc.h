@@ -23,6 +23,21 @@
  *   MUL          low result    nonzero: CF=OF   -        (src: full 32 bits)
  *
  * dst and src are kept zero-extended to the operation size.
+ *
+ * Merged state.  An instruction that defines only some of the flags
+ * (ROL/ROR, RCL/RCR, BT*, CLC/STC/CMC, SAHF, CMPXCHG8B, ARPL) need not
+ * evaluate the others: it leaves cc_dst / cc_src / cc_src2 and the low
+ * byte of cc_op (the inner op) alone and records in the upper bits of cc_op
+ * which flags it replaces and their new values:
+ *
+ *   cc_op bits   0..7   inner CC_OP_* (describes cc_dst / cc_src / cc_src2)
+ *                8..19  values of the replaced flags (EFLAGS bit layout)
+ *                20..31 mask of the replaced flags (CC_ARITH bits)
+ *
+ * flags = (flags of the inner op & ~mask) | (values & mask).  A plain op has
+ * zero upper bits, so merging into any state, merged or not, known or not,
+ * is cc_op = (cc_op & ~(mask << 20 | mask << 8)) | mask << 20 | values << 8:
+ * no helper call even when the incoming cc_op is only known at run time.
  */
 #ifndef HAMT86_CC_H
 #define HAMT86_CC_H
@@ -45,6 +60,17 @@ enum {
     CC_OP_MULB, CC_OP_MULW, CC_OP_MULL,
     CC_OP_NB
 };
+
+/* Merged state fields of cc_op (see above). */
+#define CC_OP_INNER_MASK   0xffu
+#define CC_MRG_VAL_SHIFT   8
+#define CC_MRG_MASK_SHIFT  20
+
+/* The cc_op bits that merging the flags in mask (CC_ARITH bits) replaces. */
+static inline uint32_t cc_mrg_bits(uint32_t mask)
+{
+    return (mask << CC_MRG_MASK_SHIFT) | (mask << CC_MRG_VAL_SHIFT);
+}
 
 /* Operation size class (0: 8, 1: 16, 2: 32 bits) from a byte count. */
 static inline int cc_ot(int size)
@@ -75,6 +101,9 @@ struct DisasContext;
 void cc_reset_tracking(struct DisasContext *s);
 /* Record that a helper has just written env->cc_op = cc_op itself. */
 void gen_cc_op_synced(struct DisasContext *s, int cc_op);
+/* Replace the flags in mask (CC_ARITH bits) by vals (a temp holding only
+ * bits of mask), keeping the others lazy: a merged state (see above). */
+void gen_flags_merge(struct DisasContext *s, uint32_t mask, IRTemp vals);
 /* Store cc_dst / cc_src / cc_src2 (IR_NO_TEMP: leave) and switch to cc_op. */
 void gen_flags_set(struct DisasContext *s, int cc_op, IRTemp dst,
                    IRTemp src, IRTemp src2);

@@ -217,16 +217,13 @@ void gen_lahf(DisasContext *s, const X86Insn *insn)
     gen_st_reg(s, 1, 4, t);   /* AH */
 }
 
-/* SAHF: SF ZF AF PF CF from AH; OF kept. */
+/* SAHF: SF ZF AF PF CF from AH merged into the lazy state; OF kept. */
 void gen_sahf(DisasContext *s, const X86Insn *insn)
 {
-    IRTemp fl = gen_compute_eflags(s), ah = gen_ld_reg(s, 1, 4);
-    IRTemp t = ir_new_temp(s->f), n = ir_new_temp(s->f);
+    IRTemp ah = gen_ld_reg(s, 1, 4), n = ir_new_temp(s->f);
 
-    ir_binopi(s->f, IR_and, t, fl, CC_O);
     ir_binopi(s->f, IR_and, n, ah, CC_S | CC_Z | CC_A | CC_P | CC_C);
-    ir_binop(s->f, IR_or, t, t, n);
-    gen_set_eflags_arith(s, t);
+    gen_flags_merge(s, CC_S | CC_Z | CC_A | CC_P | CC_C, n);
 }
 
 /*
@@ -314,31 +311,25 @@ void gen_setcc(DisasContext *s, const X86Insn *insn)
     gen_st_op(s, insn, 0, gen_cc_value(s, insn->cc), IR_NO_TEMP);
 }
 
-/* CF = op(CF) for CLC / STC / CMC. */
-static void gen_cf_op(DisasContext *s, IROpcode opc, uint32_t v)
-{
-    IRTemp fl = gen_compute_eflags(s), t = ir_new_temp(s->f);
-
-    ir_binopi(s->f, opc, t, fl, v);
-    gen_set_eflags_arith(s, t);
-}
-
-/* CLC. */
+/* CLC: CF = 0, merged into the lazy state. */
 void gen_clc(DisasContext *s, const X86Insn *insn)
 {
-    gen_cf_op(s, IR_and, ~CC_C);
+    gen_flags_merge(s, CC_C, ir_const(s->f, 0));
 }
 
-/* STC. */
+/* STC: CF = 1, merged into the lazy state. */
 void gen_stc(DisasContext *s, const X86Insn *insn)
 {
-    gen_cf_op(s, IR_or, CC_C);
+    gen_flags_merge(s, CC_C, ir_const(s->f, CC_C));
 }
 
-/* CMC. */
+/* CMC: CF = !CF, merged into the lazy state. */
 void gen_cmc(DisasContext *s, const X86Insn *insn)
 {
-    gen_cf_op(s, IR_xor, CC_C);
+    IRTemp t = ir_new_temp(s->f);
+
+    ir_binopi(s->f, IR_xor, t, gen_compute_cf(s), 1);
+    gen_flags_merge(s, CC_C, t);
 }
 
 /* CLD: env->df = +1. */

@@ -12,7 +12,8 @@
  * and SAR record CC_OP_SAR with src = value >> (count - 1) (CF is the last
  * bit shifted out, OF = MSB(src ^ result), which is the defined count-1 OF
  * and what Intel CPUs produce for larger counts).  Rotates only change CF
- * and OF, so they record explicit EFLAGS.  32-bit SHLD/SHRD are inline;
+ * and OF, so they merge those two into the lazy state (gen_flags_merge,
+ * cc.h) without evaluating the others.  32-bit SHLD/SHRD are inline;
  * RCL/RCR and 16-bit SHLD/SHRD compute through pure helpers (alu-helper.c).
  */
 #include "core/cpu.h"
@@ -22,10 +23,12 @@
 enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAR, SH_SHLD,
        SH_SHRD };
 
-/* Result and new lazy flag state of one shift with a nonzero count. */
+/* Result and new lazy flag state of one shift with a nonzero count:
+ * cc_op with dst / src, or (mrg != 0) the flags mrg merged with values src. */
 typedef struct ShiftOut {
     IRTemp res;
     int cc_op;
+    uint32_t mrg;
     IRTemp dst, src;
 } ShiftOut;
 
@@ -37,9 +40,10 @@ static ShiftOut gen_shift_core(DisasContext *s, int kind, int size, IRTemp a,
     IRFunc *f = s->f;
     ShiftOut o;
     int ot = cc_ot(size), bits = 8 * size;
-    IRTemp c1, t, src, fl, cf, of, ctl, args[3];
+    IRTemp c1, t, src, cf, of, ctl, args[3];
 
     o.res = ir_new_temp(f);
+    o.mrg = 0;
     c1 = ir_new_temp(f);
     ir_binopi(f, IR_sub, c1, c, 1);
     switch (kind) {
@@ -84,27 +88,25 @@ static ShiftOut gen_shift_core(DisasContext *s, int kind, int size, IRTemp a,
             ir_extract(f, of, t, bits - 2, 1);
             ir_binop(f, IR_xor, of, of, cf);
         }
-        fl = gen_compute_eflags(s);
         t = ir_new_temp(f);
-        ir_binopi(f, IR_and, t, fl, CC_ARITH & ~(CC_C | CC_O));
-        ir_binop(f, IR_or, t, t, cf);
         ir_binopi(f, IR_shl, of, of, 11);
-        ir_binop(f, IR_or, t, t, of);
+        ir_binop(f, IR_or, t, cf, of);
         o.cc_op = CC_OP_EFLAGS;
+        o.mrg = CC_C | CC_O;
         o.dst = IR_NO_TEMP;
         o.src = t;
         break;
     case SH_RCL:
     case SH_RCR:
-        fl = gen_compute_eflags(s);
         ctl = ir_new_temp(f);
         ir_binopi(f, IR_or, ctl, c,
                   (uint32_t)(ot << 8) | (kind == SH_RCR ? 0x10000u : 0));
         args[0] = gen_zext(s, size, a);
         args[1] = ctl;
-        args[2] = fl;
+        args[2] = gen_compute_cf(s);
         ir_call(f, HELPER_rotc, o.res, 3, args);
         o.cc_op = CC_OP_EFLAGS;
+        o.mrg = CC_C | CC_O;
         o.dst = IR_NO_TEMP;
         o.src = ir_new_temp(f);
         ir_call(f, HELPER_rotc_flags, o.src, 3, args);
@@ -222,24 +224,39 @@ static void gen_shift(DisasContext *s, const X86Insn *insn, int kind)
         }
         o = gen_shift_core(s, kind, size, a, b, c);
         gen_st_op(s, insn, 0, o.res, addr);
-        gen_flags_set(s, o.cc_op, o.dst, o.src, IR_NO_TEMP);
+        if (o.mrg) {
+            gen_flags_merge(s, o.mrg, o.src);
+        } else {
+            gen_flags_set(s, o.cc_op, o.dst, o.src, IR_NO_TEMP);
+        }
         return;
     }
 
     /* count in CL: skip everything when it is zero */
     gen_update_cc_op(s);
     l_skip = ir_new_label(f);
-    /* RCL/RCR counts that reduce to 0 modulo 9 / 17 return the operand
-     * and the flags unchanged from the helpers */
     ir_brcond(f, IR_COND_EQ, c, ir_const(f, 0), l_skip);
     o = gen_shift_core(s, kind, size, a, b, c);
     gen_st_op(s, insn, 0, o.res, addr);
-    if (o.dst != IR_NO_TEMP) {
-        ir_st_env(f, o.dst, offsetof(CPUX86State, cc_dst), MO_32);
+    if ((kind == SH_RCL || kind == SH_RCR) && size < 4) {
+        /* counts that reduce to 0 modulo 9 / 17: the helper returned the
+         * operand (stored like any other) and the flags stay */
+        for (uint32_t k = 8 * size + 1; k < 32; k += 8 * size + 1) {
+            ir_brcond(f, IR_COND_EQ, c, ir_const(f, k), l_skip);
+        }
     }
-    ir_st_env(f, o.src, offsetof(CPUX86State, cc_src), MO_32);
-    ir_st_env(f, ir_const(f, (uint32_t)o.cc_op), offsetof(CPUX86State, cc_op),
-              MO_32);
+    if (o.mrg) {
+        /* stores cc_op (or, over explicit EFLAGS, cc_src) itself */
+        gen_flags_merge(s, o.mrg, o.src);
+        gen_update_cc_op(s);
+    } else {
+        if (o.dst != IR_NO_TEMP) {
+            ir_st_env(f, o.dst, offsetof(CPUX86State, cc_dst), MO_32);
+        }
+        ir_st_env(f, o.src, offsetof(CPUX86State, cc_src), MO_32);
+        ir_st_env(f, ir_const(f, (uint32_t)o.cc_op),
+                  offsetof(CPUX86State, cc_op), MO_32);
+    }
     ir_set_label(f, l_skip);
     gen_cc_op_synced(s, CC_OP_DYNAMIC);
 }

@@ -421,7 +421,7 @@ void gen_bound(DisasContext *s, const X86Insn *insn)
 /* ARPL r/m16, r16: raise the RPL of the destination; ZF = adjusted. */
 void gen_arpl(DisasContext *s, const X86Insn *insn)
 {
-    IRTemp addr = IR_NO_TEMP, dst, src, drpl, srpl, adj, res, z, fl, t;
+    IRTemp addr = IR_NO_TEMP, dst, src, drpl, srpl, adj, res, z;
 
     if (sys_check_pm(s, insn)) {
         return;
@@ -443,12 +443,8 @@ void gen_arpl(DisasContext *s, const X86Insn *insn)
     z = ir_new_temp(s->f);
     ir_setcond(s->f, IR_COND_LTU, z, drpl, srpl);
     ir_binopi(s->f, IR_shl, z, z, 6);   /* ZF is bit 6 */
-    fl = gen_compute_eflags(s);
     gen_st_op(s, insn, 0, res, addr);
-    t = ir_new_temp(s->f);
-    ir_binopi(s->f, IR_and, t, fl, ~CC_Z);
-    ir_binop(s->f, IR_or, t, t, z);
-    gen_set_eflags_arith(s, t);
+    gen_flags_merge(s, CC_Z, z);
 }
 
 /* LAR/LSL Gv, r/m16: the helper sets ZF; the register changes only if ZF. */

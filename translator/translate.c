@@ -477,18 +477,6 @@ void helper_single_step(CPUX86State *env)
  * The loop
  */
 
-/* MMU index for data accesses under the TB's flags. */
-static int tb_mem_idx(uint32_t flags)
-{
-    if (!(flags & HF_PG_MASK)) {
-        return MMU_PHYS_IDX;
-    }
-    if ((flags & HF_CPL_MASK) == 3) {
-        return MMU_USER_IDX;
-    }
-    return (flags & HF_SMAP_MASK) ? MMU_KSMAP_IDX : MMU_KNOSMAP_IDX;
-}
-
 /* Log one decoded instruction for -d in_asm. */
 static void log_in_asm(const X86Insn *insn)
 {
@@ -533,10 +521,11 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
     s->vm86 = (tb->flags & HF_VM_MASK) != 0;
     s->cpl = tb->flags & HF_CPL_MASK;
     s->iopl = (tb->flags & HF_IOPL_MASK) >> HF_IOPL_SHIFT;
-    s->mem_idx = tb_mem_idx(tb->flags);
+    s->mem_idx = (int)tb_flags_mmu_index(tb->flags);
     s->is_jmp = DISAS_NEXT;
     s->cc_op = CC_OP_DYNAMIC;
     s->cc_op_dirty = false;
+    s->cc_mrg = 0;
     s->page_start = (tb->cs_base + tb->pc) & GUEST_PAGE_MASK;
     if (max_insns <= 0 || max_insns > TB_MAX_INSNS) {
         max_insns = TB_MAX_INSNS;

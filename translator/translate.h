@@ -42,6 +42,11 @@ typedef struct DisasContext {
      * IR has already stored it (cc_op_dirty == false). */
     int cc_op;
     bool cc_op_dirty;
+    /* flags (CC_ARITH bits) a merged state (translator/cc.h) replaced since
+     * cc_op was last set: env->cc_op then holds merge bits over the inner op
+     * cc_op (or over an unknown op when cc_op is CC_OP_DYNAMIC), is always
+     * stored, and its values for these bits are exact.  0: no merge. */
+    uint32_t cc_mrg;
     const X86Insn *insn;
 } DisasContext;
 

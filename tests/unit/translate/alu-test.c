@@ -407,6 +407,179 @@ static void test_stack(void)
     CHECK(ex == -1); CHECK(env.regs[R_ESP] == 0x30000000); CHECK(env.regs[R_EAX] == 7);
 }
 
+/* One partial-flag sequence for test_merge: bytes and instruction count. */
+typedef struct MergeSeq {
+    uint8_t code[160];
+    int len, ninsn;
+} MergeSeq;
+
+/* Append one instruction (n bytes) to q. */
+static void merge_add(MergeSeq *q, const char *b, int n)
+{
+    if (n > 0) {
+        memcpy(q->code + q->len, b, n);
+        q->len += n;
+        q->ninsn++;
+    }
+}
+
+/* Run q from a fixed initial state in TBs of at most max insns (normalize:
+ * turn the lazy state into explicit EFLAGS between TBs).  Returns false on
+ * an exception; *fl gets the final arithmetic flags. */
+static bool merge_run(const MergeSeq *q, const uint32_t *regs, uint32_t eflags,
+                      int max, bool normalize, uint32_t *fl, uint8_t *setcc)
+{
+    uint8_t *c = phys_ram_ptr(CODEBASE + 0x4000), *mw = phys_ram_ptr(MEMWIN);
+    TranslationBlock tb;
+    uint32_t pc = CODEBASE + 0x4000;
+    int left = q->ninsn;
+
+    memcpy(c, q->code, q->len);
+    memset(c + q->len, 0x90, 16);
+    memset(mw + 0xe0, 0x55, 16);
+    memset(&env, 0, sizeof(env));
+    memcpy(env.regs, regs, 32);
+    env.cc_op = CC_OP_EFLAGS;
+    env.cc_src = eflags & CC_ARITH;
+    while (left > 0) {
+        if (run_tb(pc, 0, F32, 0, left < max ? left : max, &tb) == -1) {
+            return false;
+        }
+        left -= tb.icount;
+        pc = env.eip;
+        if (normalize) {
+            env.cc_src = cpu_cc_compute_all(&env) & CC_ARITH;
+            env.cc_op = CC_OP_EFLAGS;
+        }
+    }
+    *fl = cpu_cc_compute_all(&env) & CC_ARITH;
+    memcpy(setcc, mw + 0xe0, 16);
+    return pc == CODEBASE + 0x4000 + (uint32_t)q->len;
+}
+
+/*
+ * Merged lazy flags (ROL/ROR/RCL/RCR/BT* after any producer, nested): the
+ * same sequence split into TBs in every way (a TB start makes the incoming
+ * cc_op unknown, inside a TB it is known) must give the same registers,
+ * SETcc bytes and flags, also when the state is made explicit between TBs.
+ */
+static void test_merge(void)
+{
+    static const struct { const char *b; int n; } prod[] = {
+        { "", 0 }, { "\x29\xd8", 2 }, { "\x01\xd8", 2 }, { "\x11\xd8", 2 },
+        { "\x19\xd8", 2 }, { "\x21\xd8", 2 }, { "\x40", 1 }, { "\x48", 1 },
+        { "\xd1\xe0", 2 }, { "\xd1\xf8", 2 }, { "\xf7\xeb", 2 },
+        { "\x28\xd8", 2 }, { "\x66\x29\xd8", 3 }, { "\x27", 1 },
+        { "\xd3\xe0", 2 },
+    };
+    static const struct { const char *b; int n; } part[] = {
+        { "", 0 }, { "\xd1\xc2", 2 }, { "\xc1\xca\x05", 3 }, { "\xd3\xc2", 2 },
+        { "\xd2\xca", 2 }, { "\xd1\xd2", 2 }, { "\xd3\xda", 2 },
+        { "\x66\xd3\xd2", 3 }, { "\xd2\xd2", 2 }, { "\x0f\xa3\xd2", 3 },
+        { "\x0f\xba\xe2\x07", 4 }, { "\x0f\xab\xca", 3 },
+    };
+    static const struct { const char *b; int n; } tail[] = {
+        { "", 0 }, { "\x19\xf6", 2 }, { "\x47", 1 }, { "\x11\xfe", 2 },
+    };
+    static const uint32_t cls[] = { 0, 1, 8, 9, 17, 18, 31, 32 };
+    static const int maxes[] = { 100, 1, 2, 3 };
+    uint32_t x = 0x2545f491u, regs[8], eflags, fl0, fl;
+    uint8_t set0[16], set[16];
+    int n = 0, bad = 0;
+
+    for (unsigned p = 0; p < ARRAY_SIZE(prod); p++) {
+        for (unsigned a = 0; a < ARRAY_SIZE(part); a++) {
+            for (unsigned b = 0; b < ARRAY_SIZE(part); b++) {
+                for (unsigned t = 0; t < ARRAY_SIZE(tail); t++) {
+                    MergeSeq q = { .len = 0, .ninsn = 0 };
+                    uint32_t saved[8];
+
+                    merge_add(&q, prod[p].b, prod[p].n);
+                    merge_add(&q, part[a].b, part[a].n);
+                    merge_add(&q, part[b].b, part[b].n);
+                    merge_add(&q, tail[t].b, tail[t].n);
+                    for (int cc = 0; cc < 16; cc++) {
+                        uint32_t ad = SETCC_BASE + cc;
+                        char sb[7] = { 0x0f, (char)(0x90 + cc), 0x05 };
+
+                        memcpy(sb + 3, &ad, 4);
+                        merge_add(&q, sb, 7);
+                    }
+                    for (int i = 0; i < 8; i++) {
+                        x ^= x << 13; x ^= x >> 17; x ^= x << 5;
+                        regs[i] = x;
+                    }
+                    regs[R_ECX] = (regs[R_ECX] & ~0xffu) | cls[x % 8];
+                    regs[R_ESP] = MEMBASE + 0x100;
+                    eflags = x >> 8;
+                    n++;
+                    if (!merge_run(&q, regs, eflags, 100, true, &fl0, set0)) {
+                        bad++;
+                        continue;
+                    }
+                    memcpy(saved, env.regs, 32);
+                    for (unsigned m = 0; m < 2 * ARRAY_SIZE(maxes); m++) {
+                        bool ok = merge_run(&q, regs, eflags, maxes[m / 2],
+                                            m & 1, &fl, set);
+
+                        if (!ok || fl != fl0 || memcmp(set, set0, 16) ||
+                            memcmp(saved, env.regs, 32)) {
+                            if (++bad <= 10) {
+                                printf("FAIL merge p%u a%u b%u t%u max %d%s: "
+                                       "flags %03x want %03x\n", p, a, b, t,
+                                       maxes[m / 2], m & 1 ? " normalized" : "",
+                                       fl, fl0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    /* precise flags at a fault right after a merge, and at a faulting
+     * memory-operand rotate / BTS (flags of before the insn) */
+    for (int k = 0; k < 4; k++) {
+        static const char *faulting[4] = {
+            "\x01\x05\x00\x00\x00\x30",          /* add [0x30000000], eax */
+            "\xd1\x05\x00\x00\x00\x30",          /* rol dword [0x30000000], 1 */
+            "\x0f\xab\x05\x00\x00\x00\x30",      /* bts [0x30000000], eax */
+            "\xd3\x1d\x00\x00\x00\x30",          /* rcr dword [0x30000000], cl */
+        };
+        static const int flen[4] = { 6, 6, 7, 6 };
+        MergeSeq q = { .len = 0, .ninsn = 0 };
+        TranslationBlock tb;
+        uint8_t *c = phys_ram_ptr(CODEBASE + 0x4000);
+
+        merge_add(&q, "\x29\xd8", 2);                 /* sub eax, ebx */
+        merge_add(&q, "\xd1\xc2", 2);                 /* rol edx, 1 */
+        merge_add(&q, "\x0f\xba\xe1\x03", 4);         /* bt ecx, 3 */
+        for (int i = 0; i < 8; i++) {
+            regs[i] = 0x9e3779b9u * (i + 3 + k);
+        }
+        regs[R_ECX] = 0x0b;
+        if (!merge_run(&q, regs, 0x8d5, 100, false, &fl0, set0)) {
+            bad++;
+            continue;
+        }
+        merge_add(&q, faulting[k], flen[k]);
+        memset(&env, 0, sizeof(env));
+        memcpy(env.regs, regs, 32);
+        env.cc_op = CC_OP_EFLAGS;
+        env.cc_src = 0x8d5;
+        memcpy(c, q.code, q.len);
+        /* (the test interpreter does not restore EIP at a fault) */
+        if (run_tb(CODEBASE + 0x4000, 0, F32, 0, 100, &tb) != -1 ||
+            last_exc != EXCP0E_PF ||
+            (cpu_cc_compute_all(&env) & CC_ARITH) != fl0) {
+            printf("FAIL merge fault %d: exc %d flags %03x want %03x\n", k,
+                   last_exc, cpu_cc_compute_all(&env) & CC_ARITH, fl0);
+            bad++;
+        }
+    }
+    printf("merge: %d sequences, %d failed\n", n, bad);
+    fails += bad;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -416,6 +589,7 @@ int main(int argc, char **argv)
     test_vectors(argv[1]);
     test_tb_loop();
     test_stack();
+    test_merge();
     printf("%s: %d failures\n", fails ? "FAIL" : "PASS", fails);
     return fails != 0;
 }
