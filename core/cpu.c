@@ -15,6 +15,7 @@
  *
  *   0  regs[8]      32 eip        36 cc_op     40 cc_dst    44 cc_src
  *  48  cc_src2      52 df         56 eflags    60 hflags    64 exit_request
+ *  68  cc_res2
  *  72  mem.ram_base 80 mem.pflags
  */
 BUILD_ASSERT(sizeof(void *) == 8);
@@ -28,6 +29,7 @@ BUILD_ASSERT(offsetof(CPUX86State, df) == 52);
 BUILD_ASSERT(offsetof(CPUX86State, eflags) == 56);
 BUILD_ASSERT(offsetof(CPUX86State, hflags) == 60);
 BUILD_ASSERT(offsetof(CPUX86State, exit_request) == 64);
+BUILD_ASSERT(offsetof(CPUX86State, cc_res2) == 68);
 BUILD_ASSERT(offsetof(CPUX86State, mem) == 72);
 BUILD_ASSERT(offsetof(CPUX86State, mem.ram_base) == 72);
 BUILD_ASSERT(offsetof(CPUX86State, mem.pflags) == 80);
@@ -69,6 +71,7 @@ void cpu_load_eflags(CPUX86State *env, uint32_t eflags, uint32_t update_mask)
     env->cc_src = eflags & CC_ARITH;
     env->cc_dst = 0;
     env->cc_src2 = 0;
+    env->cc_res2 = 0;
     env->cc_op = CC_OP_EFLAGS;
     env->df = (eflags & DF_MASK) ? -1 : 1;
     update_mask &= ~(CC_ARITH | DF_MASK);

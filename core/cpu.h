@@ -169,7 +169,8 @@ typedef struct CPUX86State {
     uint32_t eflags;       /* all bits except CC_ARITH and DF */
     uint32_t hflags;
     volatile int32_t exit_request; /* nonzero: leave at next TB entry */
-    uint32_t pad0;
+    uint32_t cc_res2;      /* lazy flags: INC/DEC result layered over cc_op's
+                            * inner op (cc_op bits 28..30, translator/cc.h) */
     MemFast  mem;
     CPUTLBDescFast tlb_fast[CPU_TLB_NB_MODES]; /* softmmu TLBs */
     /* ---- the rest is only touched by C code ---- */

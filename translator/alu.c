@@ -127,19 +127,28 @@ void gen_cmp(DisasContext *s, const X86Insn *insn) { gen_alu(s, insn, ALU_CMP); 
 /* TEST r/m, r/imm */
 void gen_test(DisasContext *s, const X86Insn *insn) { gen_alu(s, insn, ALU_TEST); }
 
-/* INC/DEC r/m: CF is preserved (saved in cc_src). */
+/* INC/DEC r/m: CF is preserved (saved in cc_src, or kept lazy under an
+ * INC/DEC layer when computing it would need a helper, cc.h). */
 static void gen_incdec(DisasContext *s, const X86Insn *insn, bool dec)
 {
     int size = insn->op[0].size, ot = cc_ot(size);
-    IRTemp addr, a, res, cf;
+    int op = (dec ? CC_OP_DECB : CC_OP_INCB) + ot;
+    bool layer = cc_cf_needs_helper(s);
+    IRTemp addr, a, res, cf = IR_NO_TEMP;
 
-    cf = gen_compute_cf(s);
+    if (!layer) {
+        cf = gen_compute_cf(s);
+    }
     a = ld_rmw(s, insn, &addr);
     res = ir_new_temp(s->f);
     ir_binopi(s->f, dec ? IR_sub : IR_add, res, a, 1);
     gen_st_op(s, insn, 0, res, addr);
-    gen_flags_set(s, (dec ? CC_OP_DECB : CC_OP_INCB) + ot,
-                  gen_zext(s, size, res), cf, IR_NO_TEMP);
+    if (layer) {
+        /* CF would need a helper: keep it lazy under an INC/DEC layer */
+        gen_flags_incdec_layer(s, op, gen_zext(s, size, res));
+    } else {
+        gen_flags_set(s, op, gen_zext(s, size, res), cf, IR_NO_TEMP);
+    }
 }
 
 /* INC r/m */

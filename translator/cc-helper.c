@@ -2,11 +2,15 @@
  * hamt86 - lazy flag evaluation (C side).
  *
  * cc_compute_all() turns the lazy state described in translator/cc.h
- * (including merged states) into the six arithmetic EFLAGS bits.  It is used by cpu_cc_compute_all(), by
+ * (including merged states) into the six arithmetic EFLAGS bits;
+ * cc_compute_all_res() also takes the INC/DEC layer's env->cc_res2.  It is used by cpu_cc_compute_all(), by
  * the pure IR helpers cc_compute_all / cc_compute_c and by the ALU helpers.
  */
 #include "core/cpu.h"
 #include "translator/cc.h"
+
+/* env->cc_res2 (INC/DEC layer) sits in the block generated code addresses
+ * with immediate offsets, next to the other lazy-flag fields. */
 
 /* Sign bit of a 8/16/32-bit operation by size class. */
 static const uint32_t cc_sign[3] = { 0x80u, 0x8000u, 0x80000000u };
@@ -163,24 +167,46 @@ uint32_t cc_compute_c(uint32_t dst, uint32_t src, uint32_t src2, int op)
     return cc_compute_c_plain(dst, src, src2, (int)(raw & CC_OP_INNER_MASK));
 }
 
-/* All six arithmetic flags from the lazy state, merged or not. */
-uint32_t cc_compute_all(uint32_t dst, uint32_t src, uint32_t src2, int op)
+/* All six arithmetic flags from the lazy state, merged or not, with the
+ * INC/DEC layer result res2 (read only when op has the layer). */
+uint32_t cc_compute_all_res(uint32_t dst, uint32_t src, uint32_t src2,
+                            uint32_t res2, int op)
 {
     uint32_t raw = (uint32_t)op, mask = (raw >> CC_MRG_MASK_SHIFT) & CC_ARITH;
-    uint32_t f = 0;
+    uint32_t k = (raw & CC_RES_FIELD) >> CC_RES_SHIFT, f = 0;
+    int inner = (int)(raw & CC_OP_INNER_MASK);
 
-    if (mask != CC_ARITH) {
-        f = cc_compute_all_plain(dst, src, src2,
-                                 (int)(raw & CC_OP_INNER_MASK));
+    if (k >= 1 && k <= 6) {
+        /* CF from the inner op, the rest from INC/DEC of res2 */
+        if (!(mask & CC_C)) {
+            f = cc_compute_c_plain(dst, src, src2, inner);
+        }
+        f |= cc_compute_all_plain(res2, 0, 0, CC_OP_INCB + (int)k - 1) &
+             ~CC_C;
+    } else if (mask != CC_ARITH) {
+        f = cc_compute_all_plain(dst, src, src2, inner);
     }
     return (f & ~mask) | ((raw >> CC_MRG_VAL_SHIFT) & mask);
+}
+
+/* All six arithmetic flags from a lazy state without the INC/DEC layer. */
+uint32_t cc_compute_all(uint32_t dst, uint32_t src, uint32_t src2, int op)
+{
+    return cc_compute_all_res(dst, src, src2, 0,
+                              (int)((uint32_t)op & ~CC_RES_FIELD));
 }
 
 /* Arithmetic flags (CC_ARITH bits) of env's lazy state. */
 uint32_t cpu_cc_compute_all(const CPUX86State *env)
 {
-    return cc_compute_all(env->cc_dst, env->cc_src, env->cc_src2,
-                          (int)env->cc_op);
+    return cc_compute_all_res(env->cc_dst, env->cc_src, env->cc_src2,
+                              env->cc_res2, (int)env->cc_op);
+}
+
+/* IR helper: all arithmetic flags of env's lazy state (any state). */
+uint32_t helper_cc_compute_all_env(CPUX86State *env)
+{
+    return cpu_cc_compute_all(env);
 }
 
 /* IR helper: all arithmetic flags from explicit lazy state (pure). */

@@ -35,7 +35,9 @@ static struct {
     IRTemp dst, src, src1;   /* zero-extended; src1 only for SUB */
     IRTemp mop;       /* value stored by the last merge (IR_NO_TEMP: none) */
     unsigned mop_idx; /* f->nops right after that store */
-} tr = { NULL, CC_OP_DYNAMIC, 0, 0, 0, 0, IR_NO_TEMP, 0 };
+    IRTemp res;       /* value stored to cc_res2 by the INC/DEC layer */
+    unsigned res_idx; /* f->nops right after that store */
+} tr = { NULL, CC_OP_DYNAMIC, 0, 0, 0, 0, IR_NO_TEMP, 0, IR_NO_TEMP, 0 };
 
 /* Flags each even condition reads (O, B, E, BE, S, P, L, LE). */
 static const uint32_t cc_jcc_deps[8] = {
@@ -60,6 +62,7 @@ void cc_reset_tracking(DisasContext *s)
     tr.f = s->f;
     tr.cc_op = CC_OP_DYNAMIC;
     tr.mop = IR_NO_TEMP;
+    tr.res = IR_NO_TEMP;
 }
 
 /* Was a label placed since op index idx (temps from before may not dominate)? */
@@ -129,9 +132,11 @@ void gen_set_cc_op(DisasContext *s, int cc_op)
      * into explicit flags) */
     tr.cc_op = CC_OP_DYNAMIC;
     tr.mop = IR_NO_TEMP;
-    if (s->cc_mrg) {
-        /* env->cc_op holds merge bits: store even the same inner op */
+    tr.res = IR_NO_TEMP;
+    if (s->cc_mrg || s->cc_res) {
+        /* env->cc_op holds merge / layer bits: store even the same inner op */
         s->cc_mrg = 0;
+        s->cc_res = 0;
         s->cc_op = cc_op;
         s->cc_op_dirty = cc_op != CC_OP_DYNAMIC;
         return;
@@ -149,9 +154,11 @@ void gen_cc_op_synced(DisasContext *s, int cc_op)
 {
     tr.cc_op = CC_OP_DYNAMIC;
     tr.mop = IR_NO_TEMP;
+    tr.res = IR_NO_TEMP;
     s->cc_op = cc_op;
     s->cc_op_dirty = false;
     s->cc_mrg = 0;
+    s->cc_res = 0;
 }
 
 /* Store the lazy operands (IR_NO_TEMP: leave the field) and switch to cc_op. */
@@ -248,13 +255,64 @@ static IRTemp cc_merged_op(DisasContext *s)
     return cc_ld(s, offsetof(CPUX86State, cc_op));
 }
 
+/* env->cc_res2 of the current INC/DEC layer (s->cc_res != 0). */
+static IRTemp cc_res_val(DisasContext *s)
+{
+    if (tr.f == s->f && tr.res != IR_NO_TEMP && !cc_label_since(s, tr.res_idx)) {
+        return tr.res;
+    }
+    return cc_ld(s, offsetof(CPUX86State, cc_res2));
+}
+
+/* Would CF of the current state need a helper call? */
+bool cc_cf_needs_helper(DisasContext *s)
+{
+    int base = cc_op_base(s->cc_op);
+
+    if (s->cc_mrg & CC_C) {
+        return false;
+    }
+    return s->cc_op == CC_OP_DYNAMIC || base == CC_OP_ADCB ||
+           base == CC_OP_SBBB;
+}
+
+/* INC/DEC layer: res replaces all flags but CF (see cc.h). */
+void gen_flags_incdec_layer(DisasContext *s, int incdec_op, IRTemp res)
+{
+    IRFunc *f = s->f;
+    IRTemp op = ir_new_temp(f);
+    uint32_t k = (uint32_t)(incdec_op - CC_OP_INCB + 1) << CC_RES_SHIFT;
+
+    ir_st_env(f, res, offsetof(CPUX86State, cc_res2), MO_32);
+    if (s->cc_mrg || s->cc_res || s->cc_op == CC_OP_DYNAMIC) {
+        /* keep the inner op and a merged CF, drop the other merge bits
+         * and any older layer */
+        ir_binopi(f, IR_and, op, cc_merged_op(s),
+                  ~(cc_mrg_bits(CC_ARITH & ~CC_C) | CC_RES_FIELD));
+        ir_binopi(f, IR_or, op, op, k);
+    } else {
+        ir_movi(f, op, (uint32_t)s->cc_op | k);
+    }
+    /* stored at once, like a merge */
+    ir_st_env(f, op, offsetof(CPUX86State, cc_op), MO_32);
+    s->cc_op_dirty = false;
+    s->cc_mrg &= CC_C;
+    s->cc_res = incdec_op;
+    /* tr's inner operands stay valid: cc_dst / cc_src are unchanged */
+    tr.f = f;
+    tr.mop = op;
+    tr.mop_idx = f->nops;
+    tr.res = res;
+    tr.res_idx = f->nops;
+}
+
 /* Replace the flags in mask by vals (only bits of mask), keeping the rest. */
 void gen_flags_merge(DisasContext *s, uint32_t mask, IRTemp vals)
 {
     IRFunc *f = s->f;
     IRTemp op, v;
 
-    if (s->cc_op == CC_OP_EFLAGS && !s->cc_mrg) {
+    if (s->cc_op == CC_OP_EFLAGS && !s->cc_mrg && !s->cc_res) {
         /* explicit flags already: replace the bits in cc_src */
         IRTemp t = ir_new_temp(f);
 
@@ -264,7 +322,7 @@ void gen_flags_merge(DisasContext *s, uint32_t mask, IRTemp vals)
         return;
     }
     op = ir_new_temp(f);
-    if (s->cc_mrg || s->cc_op == CC_OP_DYNAMIC) {
+    if (s->cc_mrg || s->cc_res || s->cc_op == CC_OP_DYNAMIC) {
         /* env->cc_op (merged or not): clear the old bits of mask */
         ir_binopi(f, IR_and, op, cc_merged_op(s), ~cc_mrg_bits(mask));
         ir_binopi(f, IR_or, op, op, mask << CC_MRG_MASK_SHIFT);
@@ -303,6 +361,14 @@ IRTemp gen_compute_eflags(DisasContext *s)
 {
     IRTemp args[4], t;
 
+    if (s->cc_res || s->cc_op == CC_OP_DYNAMIC) {
+        /* env's state may have the INC/DEC layer, which needs cc_res2:
+         * the helper reads env (every lazy field is stored in order) */
+        gen_update_cc_op(s);
+        t = ir_new_temp(s->f);
+        ir_call(s->f, HELPER_cc_compute_all_env, t, 0, args);
+        return t;
+    }
     if (s->cc_mrg) {
         /* the helper decodes the merge bits of cc_op */
         args[0] = cc_dst(s);
@@ -321,11 +387,7 @@ IRTemp gen_compute_eflags(DisasContext *s)
     args[0] = cc_dst(s);
     args[1] = cc_src(s);
     args[2] = cc_ld(s, offsetof(CPUX86State, cc_src2));
-    if (s->cc_op == CC_OP_DYNAMIC) {
-        args[3] = cc_ld(s, offsetof(CPUX86State, cc_op));
-    } else {
-        args[3] = ir_const(s->f, (uint32_t)s->cc_op);
-    }
+    args[3] = ir_const(s->f, (uint32_t)s->cc_op);
     t = ir_new_temp(s->f);
     ir_call(s->f, HELPER_cc_compute_all, t, 4, args);
     return t;
@@ -335,18 +397,20 @@ IRTemp gen_compute_eflags(DisasContext *s)
 IRTemp gen_compute_cf(DisasContext *s)
 {
     IRTemp t = ir_new_temp(s->f), a, b, args[4];
-    int op = s->cc_op, ot;
+    int op = s->cc_op, ot, r = s->cc_res;
     uint32_t m = s->cc_mrg;
 
     if (m & CC_C) {
         ir_extract(s->f, t, cc_merged_op(s), CC_MRG_VAL_SHIFT, 1);
         return t;
     }
-    if (m && op != CC_OP_DYNAMIC) {
-        /* CF is the inner op's */
+    if ((m || r) && op != CC_OP_DYNAMIC) {
+        /* CF is the inner op's (the INC/DEC layer keeps it) */
         s->cc_mrg = 0;
+        s->cc_res = 0;
         t = gen_compute_cf(s);
         s->cc_mrg = m;
+        s->cc_res = r;
         return t;
     }
     if (op == CC_OP_EFLAGS) {
@@ -357,7 +421,9 @@ IRTemp gen_compute_cf(DisasContext *s)
         args[0] = cc_dst(s);
         args[1] = cc_src(s);
         args[2] = cc_ld(s, offsetof(CPUX86State, cc_src2));
-        args[3] = m ? cc_merged_op(s) : cc_ld(s, offsetof(CPUX86State, cc_op));
+        /* cc_compute_c ignores the layer bits: CF is never the layer's */
+        args[3] = (m || r) ? cc_merged_op(s)
+                           : cc_ld(s, offsetof(CPUX86State, cc_op));
         ir_call(s->f, HELPER_cc_compute_c, t, 4, args);
         return t;
     }
@@ -448,6 +514,7 @@ static CCPrep cc_prepare_even(DisasContext *s, int jcc)
     int op = s->cc_op, base = cc_op_base(op), ot = 0, size = 4;
     IRTemp d, a, b, zero;
     uint32_t m = s->cc_mrg, need = cc_jcc_deps[jcc >> 1];
+    int r = s->cc_res;
 
     if (m) {
         if ((need & m) == need) {
@@ -456,14 +523,44 @@ static CCPrep cc_prepare_even(DisasContext *s, int jcc)
             ir_binopi(s->f, IR_shr, d, cc_merged_op(s), CC_MRG_VAL_SHIFT);
             return cc_from_eflags(s, jcc, d);
         }
-        if (!(need & m) && op != CC_OP_DYNAMIC) {
-            /* only flags of the inner op */
+        if (!(need & m) && (op != CC_OP_DYNAMIC || r)) {
+            /* only flags of the inner op / INC/DEC layer */
             s->cc_mrg = 0;
             p = cc_prepare_even(s, jcc);
             s->cc_mrg = m;
             return p;
         }
         return cc_from_eflags(s, jcc, gen_compute_eflags(s));
+    }
+    if (r) {
+        /* no merge over the layer: ZF / SF from the INC/DEC result, CF
+         * from the inner op */
+        if (jcc == JCC_E || jcc == JCC_S) {
+            size = 1 << cc_op_ot(r);
+            d = cc_res_val(s);
+            p.a = d;
+            if (jcc == JCC_E) {
+                p.cond = IR_COND_EQ;
+                p.b = ir_const(s->f, 0);
+            } else {
+                p.cond = IR_COND_TSTNE;
+                p.b = ir_const(s->f, 0x80u << (8 * (size - 1)));
+            }
+            return p;
+        }
+        if (jcc == JCC_B) {
+            p.cond = IR_COND_NE;
+            p.a = gen_compute_cf(s);
+            p.b = ir_const(s->f, 0);
+            return p;
+        }
+        return cc_from_eflags(s, jcc, gen_compute_eflags(s));
+    }
+    if (op == CC_OP_DYNAMIC && jcc == JCC_B) {
+        p.cond = IR_COND_NE;
+        p.a = gen_compute_cf(s);
+        p.b = ir_const(s->f, 0);
+        return p;
     }
     if (op > CC_OP_EFLAGS) {
         ot = cc_op_ot(op);

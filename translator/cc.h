@@ -38,6 +38,20 @@
  * zero upper bits, so merging into any state, merged or not, known or not,
  * is cc_op = (cc_op & ~(mask << 20 | mask << 8)) | mask << 20 | values << 8:
  * no helper call even when the incoming cc_op is only known at run time.
+ *
+ * INC/DEC layer.  INC/DEC define all flags but CF, whose value is the
+ * incoming state's.  When that CF would need a helper (cc_op unknown at
+ * translation time, or ADC/SBB), INC/DEC instead store their zero-extended
+ * result in env->cc_res2 and set cc_op bits 28..30 (CC_RES_*: unused by the
+ * mask field, whose bits for EFLAGS 8..10 are never set) to
+ * 1 + (CC_OP_INCB..CC_OP_DECL - CC_OP_INCB), clearing the merge bits of
+ * every flag but CF.  The flags are then evaluated in three layers:
+ *
+ *   inner op (dst/src/src2) -> OF/SF/ZF/AF/PF of INC/DEC(cc_res2), CF kept
+ *                           -> merged values (mask / values fields)
+ *
+ * so a later merge (CLC, BT, ROL, ...) still overrides what it replaces.
+ * Any plain producer rewrites cc_op whole, which drops the layer.
  */
 #ifndef HAMT86_CC_H
 #define HAMT86_CC_H
@@ -66,6 +80,10 @@ enum {
 #define CC_MRG_VAL_SHIFT   8
 #define CC_MRG_MASK_SHIFT  20
 
+/* INC/DEC layer field of cc_op (see above): 0 none, else 1 + op - INCB. */
+#define CC_RES_SHIFT       28
+#define CC_RES_FIELD       (7u << CC_RES_SHIFT)
+
 /* The cc_op bits that merging the flags in mask (CC_ARITH bits) replaces. */
 static inline uint32_t cc_mrg_bits(uint32_t mask)
 {
@@ -93,6 +111,9 @@ static inline int cc_op_ot(int cc_op)
 /* Pure flag evaluation shared by cpu_cc_compute_all and the helpers. */
 uint32_t cc_compute_all(uint32_t dst, uint32_t src, uint32_t src2, int op);
 uint32_t cc_compute_c(uint32_t dst, uint32_t src, uint32_t src2, int op);
+/* cc_compute_all with the INC/DEC layer result res2 (used when op has it). */
+uint32_t cc_compute_all_res(uint32_t dst, uint32_t src, uint32_t src2,
+                            uint32_t res2, int op);
 /* Parity flag (CC_P or 0) of the low byte of v. */
 uint32_t cc_parity(uint32_t v);
 
@@ -104,6 +125,11 @@ void gen_cc_op_synced(struct DisasContext *s, int cc_op);
 /* Replace the flags in mask (CC_ARITH bits) by vals (a temp holding only
  * bits of mask), keeping the others lazy: a merged state (see above). */
 void gen_flags_merge(struct DisasContext *s, uint32_t mask, IRTemp vals);
+/* Would CF of the current state need a helper call (INC/DEC then layer)? */
+bool cc_cf_needs_helper(struct DisasContext *s);
+/* INC/DEC layer: res (zero-extended result) of incdec_op (CC_OP_INC* /
+ * CC_OP_DEC*) replaces all flags but CF, CF stays lazy (see above). */
+void gen_flags_incdec_layer(struct DisasContext *s, int incdec_op, IRTemp res);
 /* Store cc_dst / cc_src / cc_src2 (IR_NO_TEMP: leave) and switch to cc_op. */
 void gen_flags_set(struct DisasContext *s, int cc_op, IRTemp dst,
                    IRTemp src, IRTemp src2);

@@ -38,6 +38,7 @@ typedef struct EnvField {
 static const EnvField ir_env_fields[] = {
     EFA(regs, CPU_NB_REGS), EF(eip), EF(cc_op), EF(cc_dst), EF(cc_src),
     EF(cc_src2), EF(df), EF(eflags), EF(hflags), EF(exit_request),
+    EF(cc_res2),
     EF(mem.ram_base), EF(mem.pflags), EF(ldt), EF(tr), EF(gdt), EF(idt),
     EFA(cr, 5), EFA(dr, 8), EF(tsc_offset), EF(exception_index),
     EF(error_code), EF(exception_is_int), EF(exception_next_eip),

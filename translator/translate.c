@@ -526,6 +526,7 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
     s->cc_op = CC_OP_DYNAMIC;
     s->cc_op_dirty = false;
     s->cc_mrg = 0;
+    s->cc_res = 0;
     s->page_start = (tb->cs_base + tb->pc) & GUEST_PAGE_MASK;
     if (max_insns <= 0 || max_insns > TB_MAX_INSNS) {
         max_insns = TB_MAX_INSNS;

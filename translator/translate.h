@@ -47,6 +47,10 @@ typedef struct DisasContext {
      * cc_op (or over an unknown op when cc_op is CC_OP_DYNAMIC), is always
      * stored, and its values for these bits are exact.  0: no merge. */
     uint32_t cc_mrg;
+    /* INC/DEC layer (translator/cc.h) set since cc_op was last set: its
+     * CC_OP_INC* / CC_OP_DEC* (env->cc_op then always stored), 0: none.
+     * With cc_op CC_OP_DYNAMIC and 0 here, env may still hold a layer. */
+    int cc_res;
     const X86Insn *insn;
 } DisasContext;
 

@@ -477,9 +477,15 @@ static void test_merge(void)
         { "\xd2\xca", 2 }, { "\xd1\xd2", 2 }, { "\xd3\xda", 2 },
         { "\x66\xd3\xd2", 3 }, { "\xd2\xd2", 2 }, { "\x0f\xa3\xd2", 3 },
         { "\x0f\xba\xe2\x07", 4 }, { "\x0f\xab\xca", 3 },
+        /* INC/DEC (a layer when the incoming CF would need a helper:
+         * TB start, after ADC/SBB; plain otherwise): inc edx, dec edx,
+         * inc dl, dec dx, inc byte [SETCC_BASE] (rewritten by the SETccs) */
+        { "\x42", 1 }, { "\x4a", 1 }, { "\xfe\xc2", 2 },
+        { "\x66\x4a", 2 }, { "\xfe\x05\xe0\x08\x00\x10", 6 },
     };
     static const struct { const char *b; int n; } tail[] = {
         { "", 0 }, { "\x19\xf6", 2 }, { "\x47", 1 }, { "\x11\xfe", 2 },
+        { "\x0f\xba\xe7\x00", 4 }, { "\x27", 1 }, { "\x4f", 1 },
     };
     static const uint32_t cls[] = { 0, 1, 8, 9, 17, 18, 31, 32 };
     static const int maxes[] = { 100, 1, 2, 3 };
@@ -536,23 +542,39 @@ static void test_merge(void)
             }
         }
     }
-    /* precise flags at a fault right after a merge, and at a faulting
-     * memory-operand rotate / BTS (flags of before the insn) */
-    for (int k = 0; k < 4; k++) {
-        static const char *faulting[4] = {
+    /* precise flags at a fault right after a merge or an INC/DEC layer,
+     * and at a faulting memory-operand rotate / BTS / INC (flags of before
+     * the insn) */
+    for (int k = 0; k < 15; k++) {
+        static const char *faulting[5] = {
             "\x01\x05\x00\x00\x00\x30",          /* add [0x30000000], eax */
             "\xd1\x05\x00\x00\x00\x30",          /* rol dword [0x30000000], 1 */
             "\x0f\xab\x05\x00\x00\x00\x30",      /* bts [0x30000000], eax */
             "\xd3\x1d\x00\x00\x00\x30",          /* rcr dword [0x30000000], cl */
+            "\xff\x05\x00\x00\x00\x30",          /* inc dword [0x30000000] */
         };
-        static const int flen[4] = { 6, 6, 7, 6 };
+        static const int flen[5] = { 6, 6, 7, 6, 6 };
         MergeSeq q = { .len = 0, .ninsn = 0 };
         TranslationBlock tb;
         uint8_t *c = phys_ram_ptr(CODEBASE + 0x4000);
 
-        merge_add(&q, "\x29\xd8", 2);                 /* sub eax, ebx */
-        merge_add(&q, "\xd1\xc2", 2);                 /* rol edx, 1 */
-        merge_add(&q, "\x0f\xba\xe1\x03", 4);         /* bt ecx, 3 */
+        if (k < 5) {
+            merge_add(&q, "\x29\xd8", 2);             /* sub eax, ebx */
+            merge_add(&q, "\xd1\xc2", 2);             /* rol edx, 1 */
+            merge_add(&q, "\x0f\xba\xe1\x03", 4);     /* bt ecx, 3 */
+        } else if (k < 10) {
+            merge_add(&q, "\x4a", 1);                 /* dec edx (layer) */
+            merge_add(&q, "\xd1\xc2", 2);             /* rol edx, 1 */
+            merge_add(&q, "\x11\xd8", 2);             /* adc eax, ebx */
+            merge_add(&q, "\x4b", 1);                 /* dec ebx (layer) */
+        } else {
+            merge_add(&q, "\x19\xd8", 2);             /* sbb eax, ebx */
+            merge_add(&q, "\x42", 1);                 /* inc edx (layer) */
+            merge_add(&q, "\x0f\xba\xe1\x03", 4);     /* bt ecx, 3 */
+            merge_add(&q, "\x48", 1);                 /* dec eax (plain) */
+            merge_add(&q, "\x11\xd8", 2);             /* adc eax, ebx */
+            merge_add(&q, "\xfe\xc9", 2);             /* dec cl (layer) */
+        }
         for (int i = 0; i < 8; i++) {
             regs[i] = 0x9e3779b9u * (i + 3 + k);
         }
@@ -561,7 +583,7 @@ static void test_merge(void)
             bad++;
             continue;
         }
-        merge_add(&q, faulting[k], flen[k]);
+        merge_add(&q, faulting[k % 5], flen[k % 5]);
         memset(&env, 0, sizeof(env));
         memcpy(env.regs, regs, 32);
         env.cc_op = CC_OP_EFLAGS;
