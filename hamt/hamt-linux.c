@@ -2,10 +2,10 @@
  * hamt86 - HAMT Linux user-space driver: the host "TLB" is the process
  * page table.  Guest RAM is one memfd (os_alloc_ram); each MMU index has a
  * PROT_NONE window (4 GiB + guard; paging off: RAM size + guard), reserved
- * on first use; installing a translation is
- * mmap(MAP_FIXED | MAP_SHARED) of the frame's file range at
- * window + linear, removing it is an anonymous PROT_NONE mmap over it (never
- * munmap: the hole could be taken by an unrelated allocation).
+ * on first use; installing a translation is mmap(MAP_FIXED | MAP_SHARED)
+ * of the frame's file range at base + sext32(linear) (layout: hamt.h),
+ * removing it is an anonymous PROT_NONE mmap over it (never munmap: the
+ * hole could be taken by an unrelated allocation).
  */
 #include "core/base.h"
 #include "core/libc.h"
@@ -20,8 +20,9 @@ uint64_t hamt_reserved_bytes;
 
 static int ram_fd = -1;
 static unsigned map_unit_bits = 12;
-/* Per window: the linear range installed since the last invalidate_all
- * (lo > hi: nothing), so a window reset only touches what was used. */
+/* Per window: the range installed since the last invalidate_all, as keys
+ * linear ^ 0x80000000 (host offset from the window start; lo > hi:
+ * nothing), so a window reset only touches what was used. */
 static uint32_t used_lo[HAMT_NB_IDX], used_hi[HAMT_NB_IDX];
 
 /* Set up the driver; windows are reserved later (hamt_linux_reserve). */
@@ -37,16 +38,23 @@ bool hamt_linux_init(unsigned unit_bits)
 }
 
 /*
- * Reserve window idx: span bytes (a multiple of the map unit, at most
- * 4 GiB) plus the guard, PROT_NONE.  Lazy, per window: under qemu-user
- * (7.x) every reserved page costs a page descriptor, ~0.1 s per 4 GiB.
+ * Reserve window idx: span bytes (a multiple of the map unit; more than
+ * 2 GiB means the full 4 GiB) plus the guard, PROT_NONE; returns the base
+ * (mid, host address of linear 0, hamt.h).  Lazy, per window: under
+ * qemu-user (7.x) every reserved page costs a page descriptor, ~0.1 s per
+ * 4 GiB.
  */
 uintptr_t hamt_linux_reserve(unsigned idx, uint64_t span)
 {
+    uint64_t below = 0;
     void *p;
 
     if (hamt_window_base[idx] != 0) {
         return hamt_window_base[idx];
+    }
+    if (span > HAMT_WINDOW_HALF) {
+        span = HAMT_WINDOW_SPAN;
+        below = HAMT_WINDOW_HALF;     /* 0x80000000.. below mid */
     }
     p = os_reserve((size_t)(span + HAMT_GUARD_SIZE));
     if (p == NULL) {
@@ -55,14 +63,24 @@ uintptr_t hamt_linux_reserve(unsigned idx, uint64_t span)
     hamt_syscalls++;
     hamt_reserved_bytes += span + HAMT_GUARD_SIZE;
     hamt_window_span[idx] = span;
-    hamt_window_base[idx] = (uintptr_t)p;
-    return (uintptr_t)p;
+    hamt_window_base[idx] = (uintptr_t)p + (uintptr_t)below;
+    return hamt_window_base[idx];
 }
 
 /* Host address of linear va in window idx. */
 static inline void *win_addr(unsigned idx, uint32_t va)
 {
-    return (void *)(hamt_window_base[idx] + (uintptr_t)va);
+    return (void *)hamt_host_addr(hamt_window_base[idx], va);
+}
+
+/* Bytes of [va, va + len) before linear 0x80000000, where the host layout
+ * wraps (the whole len if the range does not cross it). */
+static inline uint32_t win_part(uint32_t va, uint32_t len)
+{
+    if (va < HAMT_WINDOW_HALF && (uint64_t)va + len > HAMT_WINDOW_HALF) {
+        return (uint32_t)(HAMT_WINDOW_HALF - va);
+    }
+    return len;
 }
 
 /* mmap the frames [pa, pa + len) at window idx + va. */
@@ -70,29 +88,57 @@ static int linux_install(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
                          unsigned prot, bool global)
 {
     (void)global;
-    hamt_syscalls++;
-    used_lo[idx] = MIN(used_lo[idx], va);
-    used_hi[idx] = MAX(used_hi[idx], va + (len - 1));
-    return os_map_fixed(win_addr(idx, va), len, (int)prot, ram_fd, pa);
+    while (len != 0) {
+        uint32_t n = win_part(va, len), k = va ^ 0x80000000u;
+        int r;
+
+        hamt_syscalls++;
+        used_lo[idx] = MIN(used_lo[idx], k);
+        used_hi[idx] = MAX(used_hi[idx], k + (n - 1));
+        r = os_map_fixed(win_addr(idx, va), n, (int)prot, ram_fd, pa);
+        if (r != 0) {
+            return r;
+        }
+        va += n;
+        pa += n;
+        len -= n;
+    }
+    return 0;
 }
 
 /* mprotect an installed range. */
 static int linux_protect(unsigned idx, uint32_t va, uint32_t len, unsigned prot)
 {
-    hamt_syscalls++;
-    return os_protect(win_addr(idx, va), len, (int)prot);
+    while (len != 0) {
+        uint32_t n = win_part(va, len);
+        int r;
+
+        hamt_syscalls++;
+        r = os_protect(win_addr(idx, va), n, (int)prot);
+        if (r != 0) {
+            return r;
+        }
+        va += n;
+        len -= n;
+    }
+    return 0;
 }
 
 /* Back to reserved PROT_NONE. */
 static void linux_invalidate(unsigned idx, uint32_t va, uint32_t len)
 {
-    int r;
+    while (len != 0) {
+        uint32_t n = win_part(va, len);
+        int r;
 
-    hamt_syscalls++;
-    r = os_map_fixed(win_addr(idx, va), len, 0, -1, 0);
-    if (r != 0) {
-        os_fatal(1, "hamt: cannot unmap window %u va 0x%08x+0x%x: %d",
-                 idx, va, len, r);
+        hamt_syscalls++;
+        r = os_map_fixed(win_addr(idx, va), n, 0, -1, 0);
+        if (r != 0) {
+            os_fatal(1, "hamt: cannot unmap window %u va 0x%08x+0x%x: %d",
+                     idx, va, n, r);
+        }
+        va += n;
+        len -= n;
     }
 }
 
@@ -106,7 +152,9 @@ static void linux_invalidate_all(unsigned idx)
         return;
     }
     hamt_syscalls++;
-    r = os_map_fixed(win_addr(idx, lo), (size_t)hi - lo + 1, 0, -1, 0);
+    /* keys are contiguous in host memory: lo is linear lo ^ 0x80000000 */
+    r = os_map_fixed(win_addr(idx, lo ^ 0x80000000u), (size_t)hi - lo + 1,
+                     0, -1, 0);
     if (r != 0) {
         os_fatal(1, "hamt: cannot reset window %u: %d", idx, r);
     }

@@ -3,7 +3,8 @@
  * encodings and the driver logic (hamt-tlb.h).
  *
  * Layout: the same four windows as the Linux driver, at fixed host
- * virtual bases; the windows are disjoint, so the MMU index needs no ASID.
+ * virtual bases (linear L at base + sext32(L), hamt.h); the windows are
+ * disjoint, so the MMU index needs no ASID.
  * The ASID is the guest context generation: a CR3 reload (non-global
  * flush) moves to the next ASID, leaving the old non-global entries dead
  * and the global ones (G=1, ASID ignored) alive; only a wrap of the ASID
@@ -152,7 +153,8 @@ static int tlb_install(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
     uint32_t ps = 1u << tlb_page_bits;
 
     for (uint32_t off = 0; off < len; off += ps) {
-        write_page(tlb_window[idx] + va + off, (uint64_t)pa + off, prot, global);
+        write_page(hamt_host_addr(tlb_window[idx], va + off),
+                   (uint64_t)pa + off, prot, global);
     }
     return 0;
 }
@@ -163,7 +165,8 @@ static int tlb_protect(unsigned idx, uint32_t va, uint32_t len, unsigned prot)
     uint32_t ps = 1u << tlb_page_bits;
 
     for (uint32_t off = 0; off < len; off += ps) {
-        tlb_ops->invalidate(tlb_asid, tlb_window[idx] + va + off, true);
+        tlb_ops->invalidate(tlb_asid, hamt_host_addr(tlb_window[idx], va + off),
+                            true);
     }
     (void)prot;
     return 0;   /* the next access refills with the new rights */
@@ -175,7 +178,8 @@ static void tlb_invalidate(unsigned idx, uint32_t va, uint32_t len)
     uint32_t ps = 1u << tlb_page_bits;
 
     for (uint32_t off = 0; off < len; off += ps) {
-        tlb_ops->invalidate(tlb_asid, tlb_window[idx] + va + off, true);
+        tlb_ops->invalidate(tlb_asid, hamt_host_addr(tlb_window[idx], va + off),
+                            true);
     }
 }
 

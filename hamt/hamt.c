@@ -4,7 +4,7 @@
  *
  * Division of work:
  *   - generated code / interpreter: one host access at
- *     env->hamt_window[idx] + linear (no software TLB compare);
+ *     env->hamt_window[idx] + sext32(linear) (no software TLB compare);
  *   - hamt_fault (SIGSEGV/SIGBUS): the refill handler.  It walks the guest
  *     page tables for the window's MMU index and installs the page through
  *     the driver (hamt-linux.c: mmap of the RAM memfd), then the host
@@ -740,14 +740,27 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
  * The fault handler
  */
 
-/* Window index and guest linear address of host address host, or -1. */
+/*
+ * Window index and guest linear address of host address host, or -1; -2 -
+ * index for the guard above the window (an access that crossed linear
+ * 0x7fffffff -> 0x80000000, or the end of a paging-off window).  Host
+ * offset off from the base (linear 0) is sext32(linear) (hamt.h):
+ *   full window:  -2 GiB <= off < 2 GiB,  guard 2 GiB <= off < 2 GiB + 64 KiB
+ *   span <= 2 GiB:     0 <= off < span,   guard span <= off < span + 64 KiB
+ */
 int hamt_window_of(uintptr_t host, uint32_t *linear)
 {
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
         uintptr_t b = hamt_window_base[i];
-        if (b != 0 && host - b < hamt_window_span[i] + HAMT_GUARD_SIZE) {
-            *linear = (uint32_t)(host - b);
-            return host - b >= hamt_window_span[i] ? -2 - (int)i : (int)i;
+        bool full = hamt_window_span[i] > HAMT_WINDOW_HALF;
+        int64_t lo = full ? -(int64_t)HAMT_WINDOW_HALF : 0;
+        int64_t hi = full ? (int64_t)HAMT_WINDOW_HALF
+                          : (int64_t)hamt_window_span[i];
+        int64_t off = (int64_t)(intptr_t)(host - b);
+
+        if (b != 0 && off >= lo && off < hi + (int64_t)HAMT_GUARD_SIZE) {
+            *linear = (uint32_t)off;
+            return off >= hi ? -2 - (int)i : (int)i;
         }
     }
     return -1;
@@ -932,7 +945,8 @@ bool hamt_fault(OSFault *f)
         hamt_stats.fault_unaligned++;
         r = FILL_SLOW;
     } else if (idx < -1) {
-        hamt_stats.fault_split++;     /* crossed 4 GiB into the guard */
+        hamt_stats.fault_split++;     /* crossed 0x7fffffff (or the end of
+                                         RAM) into the guard */
         r = FILL_SLOW;
     } else {
         fill_transient = false;
@@ -965,12 +979,15 @@ bool hamt_fault(OSFault *f)
          * took away.  The unit is mapped now, so the retried access would
          * work; send the site to its stub from now on and retranslate it
          * with the inline softmmu access, whose refill costs a walk, not
-         * a host fault and a syscall.
+         * a host fault and a syscall.  The patch may have replaced the
+         * access itself (LoongArch: b stub; MIPS: nop in the delay slot
+         * of the branch), so this access goes to the stub too.
          */
         hamt_stats.churn_sites++;
         hamt_stats.patched_sites++;
         hamt_backend_patch_site(f->pc, site.stub);
         hot_site_add(env, f->pc);
+        os_fault_set_pc(f, site.stub);
     }
     {
         uint64_t t1 = os_clock_ns();
@@ -998,7 +1015,7 @@ static inline uintptr_t interp_host(CPUX86State *env, uint32_t addr,
     if (unlikely(base == 0)) {
         base = hamt_window_ensure(idx);
     }
-    return base + addr;
+    return hamt_host_addr(base, addr);    /* as generated code: base + sext */
 }
 
 #ifdef HAMT_HAVE_PROBES
@@ -1128,7 +1145,12 @@ uintptr_t hamt_window_ensure(unsigned idx)
     if (b != 0) {
         return b;
     }
-    if (idx == MMU_PHYS_IDX && hamt_phys_limit < HAMT_WINDOW_SPAN) {
+    /*
+     * Paging off, RAM up to 2 GiB: [mid, mid + limit) + guard.  Above (up
+     * to 3584 MiB with -m), linear >= 2 GiB lives below mid, so reserve the
+     * full 4 GiB layout; generated code still bounds accesses by the limit.
+     */
+    if (idx == MMU_PHYS_IDX && hamt_phys_limit <= HAMT_WINDOW_HALF) {
         span = hamt_phys_limit;
     }
     b = hamt_linux_reserve(idx, span);

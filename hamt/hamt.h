@@ -3,7 +3,7 @@
  *
  * The HAMT memory path (mempath_hamt, --mmu=hamt) lets generated code
  * access guest memory with one host load/store at
- * window_base[mmu_idx] + zero_extend(guest linear address).  The host MMU
+ * window_base[mmu_idx] + sign_extend(guest linear address).  The host MMU
  * checks the access; a miss is a host fault that hamt_fault() handles like
  * a TLB refill: run the guest page walk, install the page through the
  * host-TLB driver (HamtDriver) and retry, or send the access to the slow
@@ -41,11 +41,37 @@ typedef struct HamtDriver {
 
 extern const HamtDriver hamt_driver_linux;
 
-/* Linux user-space driver: window bases (env->hamt_window) and geometry. */
+/*
+ * Linux user-space driver: window bases (env->hamt_window) and geometry.
+ * Generated code keeps 32-bit values sign-extended in 64-bit registers, so
+ * a window is laid out around its base ("mid"): linear L lives at host
+ * mid + sext32(L) = start + (L ^ 0x80000000), and an access is the address
+ * register plus mid, with no zero-extension:
+ *
+ *   start                  mid = start + 2 GiB          start + 4 GiB
+ *   +----------------------+----------------------------+-------+
+ *   | 0x80000000 ..        | 0x00000000 .. 0x7fffffff   | guard |
+ *   |        .. 0xffffffff | (linear 0 at mid)          | 64 KiB|
+ *   +----------------------+----------------------------+-------+
+ *
+ * Linear 0xffffffff -> 0 is contiguous host memory (x86 wraps there too);
+ * an access crossing 0x7fffffff -> 0x80000000 runs into the guard.  A
+ * window of at most 2 GiB (paging off with RAM <= 2 GiB) reserves only
+ * [mid, mid + span + guard).
+ */
 #define HAMT_WINDOW_SPAN  ((uint64_t)1 << 32)
+#define HAMT_WINDOW_HALF  ((uint64_t)1 << 31)
 #define HAMT_GUARD_SIZE   ((uint64_t)1 << 16)
-extern uintptr_t hamt_window_base[HAMT_NB_IDX];   /* 0: not reserved yet */
-extern uint64_t hamt_window_span[HAMT_NB_IDX];     /* bytes before the guard */
+/* mid (host address of linear 0); 0: not reserved yet */
+extern uintptr_t hamt_window_base[HAMT_NB_IDX];
+/* linear bytes before the guard: at most 2 GiB, or 4 GiB */
+extern uint64_t hamt_window_span[HAMT_NB_IDX];
+
+/* Host address of linear in the window whose base (linear 0) is mid. */
+static inline uintptr_t hamt_host_addr(uintptr_t mid, uint32_t linear)
+{
+    return mid + (uintptr_t)(intptr_t)(int32_t)linear;
+}
 bool hamt_linux_init(unsigned unit_bits);
 uintptr_t hamt_linux_reserve(unsigned idx, uint64_t span);
 /* Number of reserve/map/unmap/protect system calls made by the driver. */

@@ -10,11 +10,12 @@
 #include "host-loongarch/la-target.h"
 #include "host-loongarch/la-emit.h"
 
-/* hamt/: make the site at pc always take its stub (the bstrpick.d before
- * the access becomes a b to the stub). */
+/* hamt/: make the site at pc always take its stub: the access itself
+ * (l?x/s?x val, RAMBASE, addr) becomes a b to the stub, which does the
+ * access and returns after it. */
 void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub)
 {
-    uint32_t *at = (uint32_t *)(pc - 4);
+    uint32_t *at = (uint32_t *)pc;
 
     if (!la_b_reaches(at, (const void *)stub)) {
         return;   /* cannot happen inside one 128 MiB cache; stay unpatched */

@@ -578,8 +578,9 @@ static int32_t hamt_window_off(unsigned idx)
  * does it.
  *   ldptr.d    RAMBASE, hamt_window[idx](env)  (once per block; RAMBASE is
  *                                              callee-saved, calls keep it)
- *   bstrpick.d t1, addr, 31, 0
- *   l?x/s?x    val, RAMBASE, t1               <- a HAMT site
+ *   l?x/s?x    val, RAMBASE, addr             <- a HAMT site
+ * (addr is sign-extended, la-target.h; linear L lives at RAMBASE +
+ * sext32(L), hamt.h).
  * A host fault at the site that the refill handler cannot map resumes at
  * the site's out-of-line slow path (queued like the softmmu's, entered by
  * the handler instead of a branch); the site table at the end of the TB
@@ -648,9 +649,8 @@ static void lower_ldst_hamt(Lower *L, const LdSt *m)
             la_bnez(s, t0, 0);
         }
     }
-    la_bstrpick_d(s, LA_R_TMP1, m->addr, 31, 0);
     sp->access_off = hostasm_offset(s);
-    emit_access_x(s, m->store, m->memop, m->val, LA_R_RAMBASE, LA_R_TMP1);
+    emit_access_x(s, m->store, m->memop, m->val, LA_R_RAMBASE, m->addr);
     sp->back_off = hostasm_offset(s);
 }
 
@@ -807,9 +807,13 @@ static void emit_slow_path(Lower *L, SlowPath *sp)
         la_move(s, LA_A1, sp->addr_reg);
         la_emit_li32(s, LA_A2, oi);
     }
-    /* retaddr: the host address of the inline access, pc-relative */
+    /*
+     * retaddr: just after the inline access, pc-relative.  A HAMT access
+     * may be the first host instruction of its guest instruction, and
+     * cpu_restore_state looks for the instruction strictly before retaddr.
+     */
     la_pcaddi(s, ra_reg,
-              ((int32_t)sp->access_off - (int32_t)hostasm_offset(s)) / 4);
+              ((int32_t)sp->access_off + 4 - (int32_t)hostasm_offset(s)) / 4);
     la_move(s, LA_A0, LA_R_ENV);
     la_emit_call(s, sp->is_store ? (const void *)mem_st_slow
                                  : (const void *)mem_ld_slow);

@@ -10,17 +10,23 @@
 #include "host-mips/mips-target.h"
 #include "host-mips/mips-emit.h"
 
-/* hamt/: make the site at pc always take its stub (the dext before the
- * access becomes a branch; the daddu runs in its delay slot, harmlessly). */
+/*
+ * hamt/: make the site at pc always take its stub.  The site is
+ *   daddu t9, addr, gp    ->  beq zero, zero, stub
+ *   l?/s? val, 0(t9)      ->  nop (the delay slot: the access must not run)
+ * The faulting thread is in the refill handler, which moves its PC to the
+ * stub, so nothing executes the two words while they change.
+ */
 void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub)
 {
     HostAsm s;
-    uint8_t *at = (uint8_t *)(pc - 8);
+    uint8_t *at = (uint8_t *)(pc - 4);
 
     s.start = s.ptr = at;
-    s.end = at + 4;
+    s.end = at + 8;
     s.overflow = false;
-    mips_beq(&s, MIPS_ZERO, MIPS_ZERO, (int32_t)((intptr_t)stub - (intptr_t)(pc - 4)) / 4);
-    os_flush_icache(at, at + 4);
+    mips_beq(&s, MIPS_ZERO, MIPS_ZERO,
+             (int32_t)((intptr_t)stub - (intptr_t)pc) / 4);
+    mips_nop(&s);
+    os_flush_icache(at, at + 8);
 }
-

@@ -600,8 +600,9 @@ static void lower_tb_window(Lower *L)
 
 /*
  * HAMT qemu_ld / qemu_st: no check at all, the host MMU does it.
- *   dext  t9, addr, 0, 32
- *   daddu t9, t9, gp                  (gp: window of the TB's index)
+ *   daddu t9, addr, gp                (gp: window base of the TB's index;
+ *                                      addr is sign-extended, linear L
+ *                                      lives at base + sext32(L), hamt.h)
  *   l?/s? val, 0(t9)                  <- a HAMT site
  * An access of another MMU index (none today: the translator gives every
  * access the TB's index) uses t3 instead, loaded with
@@ -649,10 +650,10 @@ static void lower_qemu_ldst_hamt(Lower *L, const IROp *op, unsigned a,
         mips_sltu(s, MIPS_R_TMP0, a, MIPS_R_TMP0);
         sp->branch_off = hostasm_offset(s);
         mips_beq(s, MIPS_R_TMP0, MIPS_ZERO, 0);
-        mips_nop(s);                   /* the dext below may be patched */
+        mips_nop(s);                   /* the daddu below may be patched */
     }
-    mips_dext(s, MIPS_R_TMP1, a, 0, 32);
-    mips_daddu(s, MIPS_R_TMP1, MIPS_R_TMP1, base);
+    /* every I32 value is sign-extended (mips-target.h): no dext needed */
+    mips_daddu(s, MIPS_R_TMP1, a, base);
     sp->access_off = hostasm_offset(s);
     emit_access(s, store, op->cond, store ? v : d, 0, MIPS_R_TMP1);
     sp->back_off = hostasm_offset(s);

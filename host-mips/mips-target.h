@@ -95,7 +95,7 @@ enum {
 /*
  * Guest memory fast path flavour.  MIPS_MEMPATH_FLAT: whatever mem_path
  * says (softmmu TLB lookup, or HAMT when mem_path->kind is MEM_KIND_HAMT).
- * MIPS_MEMPATH_HAMT: HAMT accesses (window base + zero-extended guest
+ * MIPS_MEMPATH_HAMT: HAMT accesses (window base + sign-extended guest
  * address, no check) even if mem_path is not HAMT.
  */
 #define MIPS_MEMPATH_FLAT 0

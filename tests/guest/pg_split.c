@@ -12,7 +12,13 @@
  *     threshold, so retranslated code is covered too);
  *   - a crossing load (CR2 = the boundary, nothing loaded);
  *   - the same stores once the next page is present (first write: the
- *     second page's D bit is clear) write both halves and set both D bits.
+ *     second page's D bit is clear) write both halves and set both D bits;
+ *   - the 4 GiB boundaries (HAMT places linear L at window base +
+ *     sext32(L): 0x7fffffff -> 0x80000000 runs into the window's guard,
+ *     0xffffffff -> 0 is contiguous host memory): crossing stores into a
+ *     not-present page fault as a whole, crossing loads fault or, with both
+ *     pages present, read both (x86 wraps 0xffffffff -> 0), crossing stores
+ *     write both halves, each repeated past the hot-site threshold.
  */
 #include "lib/lib.h"
 #include "lib/pgt.h"
@@ -90,6 +96,107 @@ static void split_case(const char *name, int ring, void (*op)(void *), uint32_t 
     check(n, bad_mem, 0);
 }
 
+/* Page tables for linear 0x7fc00000, 0x80000000 and 0xffc00000. */
+static uint32_t pt_b511[1024] __attribute__((aligned(4096)));
+static uint32_t pt_b512[1024] __attribute__((aligned(4096)));
+static uint32_t pt_b1023[1024] __attribute__((aligned(4096)));
+
+/* The dword at byte off (0xffd..0xfff) of frame f's page, continued in
+ * frame g's, read through the identity mapping. */
+static uint32_t cross_val(int f, int g, uint32_t off)
+{
+    uint64_t q = tail(f) | (uint64_t)*(volatile uint32_t *)PG_FRAME(g) << 32;
+
+    return (uint32_t)(q >> ((off - 0xffc) * 8));
+}
+
+/*
+ * Crossing loads at va = end - 1, - 2, - 3 (end: 0x80000000 or 0, the
+ * first byte of frame g's page, the bytes before it in frame f's), ROUNDS
+ * times each: every one must read both pages.
+ */
+static void cross_loads(const char *name, uint32_t end, int f, int g)
+{
+    unsigned bad = 0;
+
+    for (int i = 0; i < ROUNDS; i++) {
+        for (uint32_t m = 1; m <= 3; m++) {
+            PgAccess a = { end - m, 0 };
+
+            bad += trap_catch(ld32, &a) != -1;
+            bad += a.val != cross_val(f, g, 0x1000 - m);
+        }
+    }
+    check(name, bad, 0);
+}
+
+/* Crossing stores at end - 2 (as cross_loads), ROUNDS times: both halves
+ * written each time. */
+static void cross_stores(const char *name, uint32_t end, int f, int g)
+{
+    unsigned bad = 0;
+
+    for (int i = 0; i < ROUNDS; i++) {
+        PgAccess a = { end - 2, 0x0a0b0000u + (uint32_t)i * 0x10001u };
+
+        bad += trap_catch(st32, &a) != -1;
+        bad += (tail(f) >> 16) != (a.val & 0xffff);
+        bad += (*(volatile uint32_t *)PG_FRAME(g) & 0xffff) != a.val >> 16;
+    }
+    check(name, bad, 0);
+}
+
+/*
+ * The 4 GiB boundaries: 0x7ffff000 -> frame 40, 0x80000000 -> frame 41,
+ * 0xfffff000 -> frame 42, linear 0 -> frame 43 (the pages after each
+ * boundary not present first).
+ */
+static void boundary_cases(void)
+{
+    uint32_t v;
+
+    for (int i = 40; i < 44; i++) {
+        pg_fill_frame(i);
+    }
+    pt_b511[1023] = PG_FRAME(40) | PTE_P | PTE_W | PTE_U;
+    pt_b512[0] = 0;
+    pt_b1023[1023] = PG_FRAME(42) | PTE_P | PTE_W | PTE_U;
+    pg_pd[511] = (uint32_t)pt_b511 | PTE_P | PTE_W | PTE_U;
+    pg_pd[512] = (uint32_t)pt_b512 | PTE_P | PTE_W | PTE_U;
+    pg_pd[1023] = (uint32_t)pt_b1023 | PTE_P | PTE_W | PTE_U;
+    *pg_id_pte(0) = 0;
+    write_cr3((uint32_t)pg_pd);
+
+    split_case("split.2g.st32.m2", 0, st32, 0x7ffffffe, 0x13572468, 40, PFE_W, 0x80000000);
+    split_case("split.2g.st16.m1", 0, st16, 0x7fffffff, 0x3579, 40, PFE_W, 0x80000000);
+    split_case("split.4g.st32.m2", 0, st32, 0xfffffffe, 0x9bdf0123, 42, PFE_W, 0);
+    split_case("split.4g.r3.st32.m1", 3, st32, 0xffffffff, 0x2468ace0, 42,
+               PFE_W | PFE_U, 0);
+    split_case("split.4g.st16.m1", 0, st16, 0xffffffff, 0x4567, 42, PFE_W, 0);
+    pg_try("split.2g.ld32.m2", 0, ld32, 0x7ffffffe, 0, 14, 0, 0x80000000, &v);
+    check("split.2g.ld32.m2.val", v, 0);
+    pg_try("split.4g.ld32.m1", 0, ld32, 0xffffffff, 0, 14, 0, 0, &v);
+    check("split.4g.ld32.m1.val", v, 0);
+
+    /* both pages present: loads first (A only), then stores (D) */
+    pt_b512[0] = PG_FRAME(41) | PTE_P | PTE_W | PTE_U;
+    *pg_id_pte(0) = PG_FRAME(43) | PTE_P | PTE_W | PTE_U;
+    invlpg(0x80000000u);
+    invlpg(0);
+    cross_loads("split.2g.ld32.ok", 0x80000000u, 40, 41);
+    cross_loads("split.4g.ld32.ok", 0, 42, 43);
+    check("split.2g.clean", (pt_b512[0] & PTE_D) != 0, 0);
+    check("split.4g.clean", (*pg_id_pte(0) & PTE_D) != 0, 0);
+    cross_stores("split.2g.st32.ok", 0x80000000u, 40, 41);
+    cross_stores("split.4g.st32.ok", 0, 42, 43);
+    check("split.2g.dirty", (pt_b511[1023] & pt_b512[0] & PTE_D) != 0, 1);
+    check("split.4g.dirty", (pt_b1023[1023] & *pg_id_pte(0) & PTE_D) != 0, 1);
+
+    *pg_id_pte(0) = 0;
+    pg_pd[511] = pg_pd[512] = pg_pd[1023] = 0;
+    write_cr3((uint32_t)pg_pd);
+}
+
 /* Write (and so walk) every page of WIN in [lo, hi]. */
 static void touch(int lo, int hi)
 {
@@ -164,5 +271,6 @@ void kmain(void)
     check("split.ok.4k.hi", *(volatile uint32_t *)PG_FRAME(37),
           (pg_pat(37, 0) & 0xffffff00) | 0xc1);
     check("split.ok.4k.dirty", (pg_pt_win2[1] & PTE_D) != 0, 1);
+    boundary_cases();
     finish(0x811c9dc5);
 }
