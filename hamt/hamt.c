@@ -57,6 +57,8 @@
  * HAMT_PRESSURE_PCT, a JIT site that refills a unit its window mapped
  * before (a flush or eviction took it away: churn, not first touch)
  * HAMT_CHURN_REFILLS times is retranslated with the inline softmmu access.
+ * On 16 KiB hosts a unit whose pages are not all walked yet takes a split
+ * fault and its slow path maps it: after a flush that cycle is churn too.
  */
 #define HAMT_PRESSURE_NS   (20u * 1000u * 1000u)
 #define HAMT_FAULT_COST_X  4
@@ -114,6 +116,12 @@ static bool fill_churn;
  * last complete window. */
 static uint64_t pressure_start, pressure_ns;
 static bool pressure_high;
+
+/* Whether window idx has mapped vunit before (since start-up). */
+static inline bool seen_test(unsigned idx, uint32_t vunit)
+{
+    return seen[idx] != NULL && (seen[idx][vunit >> 3] >> (vunit & 7)) & 1;
+}
 
 /* Hash bucket of (idx, vunit). */
 static inline unsigned vhash_of(unsigned idx, uint32_t vunit)
@@ -224,6 +232,10 @@ static void map_insert(unsigned idx, uint32_t vunit, uint32_t punit,
     int32_t i = map_alloc();
     HamtMap *m = &maps[i];
     unsigned h = vhash_of(idx, vunit), fh = fhash_of(punit);
+
+    if (seen[idx] != NULL) {
+        seen[idx][vunit >> 3] |= (uint8_t)(1u << (vunit & 7));
+    }
 
     m->vunit = vunit;
     m->punit = punit;
@@ -422,6 +434,9 @@ static unsigned host_prot(unsigned gprot, uint32_t punit)
 /* Peek walks (group_peek): page-table reads from RAM; an A/D update the
  * walk would make is only noted, never written. */
 static bool peek_wrote;
+/* Set when unit_translate fails only because a sibling page is not walked
+ * yet (its A/D bits would change): a later fill may cure it. */
+static bool unit_transient;
 
 /* Peek: read a paging-structure dword. */
 static uint32_t peek_ld32(void *opaque, uint32_t pa)
@@ -492,7 +507,11 @@ static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
         if (hamt_env == NULL ||
             x86_mmu_walk_ops(hamt_env, vbase + off, MMU_DATA_LOAD, (int)idx,
                              &r, &peek_ops) != 0 ||
-            peek_wrote || (r.paddr & GUEST_PAGE_MASK) != pa0 + off) {
+            (r.paddr & GUEST_PAGE_MASK) != pa0 + off) {
+            return false;       /* not present, or not one physical run */
+        }
+        if (peek_wrote) {
+            unit_transient = true;  /* A/D not set yet: a later fill may */
             return false;
         }
         walked_add(idx, vbase + off, &r);
@@ -520,6 +539,12 @@ static void unit_fill_after_slow(unsigned idx, uint32_t addr)
     if (idx == MMU_PHYS_IDX || idx >= HAMT_NB_IDX || hamt_env == NULL ||
         hamt_window_base[idx] == 0 || map_find(idx, addr >> unit_bits) >= 0 ||
         mem_watch_test(vbase, unit_size)) {
+        return;
+    }
+    if (pressure_high || seen_test(idx, addr >> unit_bits)) {
+        /* the unit churns (mapped before, flushed since) or host faults
+         * are costly now: a mapping nobody may use is a syscall to make
+         * and another to remove; a HAMT access that needs it maps it */
         return;
     }
     peek_wrote = false;
@@ -615,23 +640,6 @@ static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
  * a later fill usually cures: weighs less toward retranslation. */
 static bool fill_transient;
 
-/* Whether window idx mapped vunit before; marks it mapped now. */
-static bool seen_test_and_set(unsigned idx, uint32_t vunit)
-{
-    uint8_t bit = (uint8_t)(1u << (vunit & 7));
-    bool was;
-
-    if (seen[idx] == NULL) {
-        seen[idx] = os_zalloc(((size_t)1 << (32 - unit_bits)) / 8);
-        if (seen[idx] == NULL) {
-            return false;       /* no memory: every miss counts as first */
-        }
-    }
-    was = (seen[idx][vunit >> 3] & bit) != 0;
-    seen[idx][vunit >> 3] |= bit;
-    return was;
-}
-
 /* Account a host fault that kept the handler from t0 to t1 to the
  * fill-pressure window; closes the window after HAMT_PRESSURE_NS. */
 static void pressure_account(uint64_t t0, uint64_t t1)
@@ -675,9 +683,14 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
         hamt_stats.fault_mmio++;
         return FILL_SLOW;
     }
+    unit_transient = false;
     if (!unit_translate(env, idx, linear, &res, &pbase, &gprot, &global)) {
+        /* not mappable (yet: fill_transient); a unit mapped before (and
+         * flushed since) is churn like a refill: its slow path maps it */
         hamt_stats.fault_split++;
-        fill_transient = true;
+        fill_transient = unit_transient;
+        fill_churn = seen_test(idx, vunit);
+        hamt_stats.fault_churn += fill_churn;
         return FILL_SLOW;
     }
     punit = pbase >> unit_bits;
@@ -717,10 +730,8 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
         map_drop(e);     /* stale frame: the new mmap replaces it */
     }
     hamt_stats.fault_miss++;
-    fill_churn = seen_test_and_set(idx, vunit);
-    if (fill_churn) {
-        hamt_stats.fault_churn++;
-    }
+    fill_churn = seen_test(idx, vunit);
+    hamt_stats.fault_churn += fill_churn;
     if (idx == MMU_PHYS_IDX) {
         res.page_size = 4u << 20;
     }
@@ -828,10 +839,13 @@ __attribute__((weak)) void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub)
  * (HAMT_HIT_WEIGHT per entry, 1 per transient split); returns true when
  * the site just reached the retranslation threshold. */
 #define HAMT_HIT_WEIGHT 16
+/* Weight of a churn refill (or churn split fault) under fill pressure. */
+#define HAMT_CHURN_WEIGHT \
+    (HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT / HAMT_CHURN_REFILLS)
 static bool site_hit(uintptr_t pc, uint32_t weight)
 {
-    static struct { uintptr_t pc; uint32_t hits; } sites[1024];
-    unsigned i = (unsigned)(pc >> 2) & 1023;
+    static struct { uintptr_t pc; uint32_t hits; } sites[4096];
+    unsigned i = (unsigned)((pc >> 2) * 0x9e3779b1u) >> 20;
 
     if (sites[i].pc != pc) {
         sites[i].pc = pc;
@@ -847,7 +861,7 @@ static bool site_hit(uintptr_t pc, uint32_t weight)
  * free): a small open-addressed set, never shrunk (a stale entry only
  * costs the softmmu inline path at that instruction).
  */
-#define HOT_BITS 9
+#define HOT_BITS 12
 static uint32_t hot_set[1u << HOT_BITS];
 static unsigned hot_count;
 
@@ -915,6 +929,22 @@ static void hot_site_add(CPUX86State *env, uintptr_t pc)
     tb_invalidate_phys_range(env, phys, phys + 1);
 }
 
+/*
+ * Weight of a slow-path entry (not a guest #PF: the softmmu would raise it
+ * too) toward its site's retranslation: under fill pressure every one
+ * counts 1/HAMT_CHURN_REFILLS of the threshold (host faults are a
+ * measurable share of the time, and a unit not mappable "yet" may stay so:
+ * a 16 KiB unit with a never-accessed page); otherwise a unit that a later
+ * fill may make mappable counts 1/16 of a plain fallback.
+ */
+static uint32_t site_weight(void)
+{
+    if (pressure_high) {
+        return HAMT_CHURN_WEIGHT;
+    }
+    return fill_transient ? 1 : HAMT_HIT_WEIGHT;
+}
+
 /* SIGSEGV/SIGBUS: refill, or send the access to its slow path. */
 bool hamt_fault(OSFault *f)
 {
@@ -960,7 +990,7 @@ bool hamt_fault(OSFault *f)
         hamt_stats.fallbacks++;
         if (jit) {
             if (r == FILL_SLOW && hamt_opt_adapt &&
-                site_hit(f->pc, fill_transient ? 1 : HAMT_HIT_WEIGHT)) {
+                site_hit(f->pc, site_weight())) {
                 hamt_stats.patched_sites++;
                 hamt_backend_patch_site(f->pc, site.stub);
                 hot_site_add(env, f->pc);
@@ -972,8 +1002,7 @@ bool hamt_fault(OSFault *f)
             os_fault_redirect_call(f, hamt_interp_landing, NULL);
         }
     } else if (jit && fill_churn && pressure_high && hamt_opt_adapt &&
-               site_hit(f->pc, HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT /
-                               HAMT_CHURN_REFILLS)) {
+               site_hit(f->pc, HAMT_CHURN_WEIGHT)) {
         /*
          * A refill storm: this site keeps remapping units that flushes
          * took away.  The unit is mapped now, so the retried access would
@@ -1208,6 +1237,10 @@ static void hamt_init(CPUX86State *env)
         env->hamt_window[i] = lazy_windows ? 0 : hamt_window_ensure(i);
         large_lo[i] = 0xffffffffu;
         walked_clear(i);
+        if (seen[i] == NULL) {
+            /* one bit per unit; no memory only disables churn detection */
+            seen[i] = os_zalloc(((size_t)1 << (32 - unit_bits)) / 8);
+        }
     }
     interp_mem_hamt = true;
     if (!os_set_fault_handler(hamt_fault)) {
