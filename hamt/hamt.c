@@ -107,10 +107,11 @@ static void *hamt_jmpbuf[CPU_JMP_ENV_WORDS];
 
 static void walked_clear(unsigned idx);
 
-/* Units each window has ever mapped (bit per unit, allocated on first
- * fill): a miss on a unit that is set here is a refill (churn). */
+/* Units each window has ever mapped (bit per unit, set by map_insert,
+ * allocated by hamt_init): a miss or split fault on a unit set here is a
+ * refill (churn), not a first touch. */
 static uint8_t *seen[HAMT_NB_IDX];
-/* Set by hamt_fill: the FILL_OK was a churn refill. */
+/* Set by hamt_fill: the fault was on a unit mapped before (churn). */
 static bool fill_churn;
 /* Fill-pressure window: start, estimated fault time in it, verdict of the
  * last complete window. */
@@ -945,6 +946,15 @@ static uint32_t site_weight(void)
     return fill_transient ? 1 : HAMT_HIT_WEIGHT;
 }
 
+/* Send the JIT site at pc to its stub from now on (patch) and have its TB
+ * retranslated with the inline softmmu access (hot set). */
+static void site_retranslate(CPUX86State *env, uintptr_t pc, uintptr_t stub)
+{
+    hamt_stats.patched_sites++;
+    hamt_backend_patch_site(pc, stub);
+    hot_site_add(env, pc);
+}
+
 /* SIGSEGV/SIGBUS: refill, or send the access to its slow path. */
 bool hamt_fault(OSFault *f)
 {
@@ -979,7 +989,6 @@ bool hamt_fault(OSFault *f)
                                          RAM) into the guard */
         r = FILL_SLOW;
     } else {
-        fill_transient = false;
         r = hamt_fill(env, (unsigned)idx, linear, is_write);
     }
     if (DEBUG_HAMT) {
@@ -991,9 +1000,7 @@ bool hamt_fault(OSFault *f)
         if (jit) {
             if (r == FILL_SLOW && hamt_opt_adapt &&
                 site_hit(f->pc, site_weight())) {
-                hamt_stats.patched_sites++;
-                hamt_backend_patch_site(f->pc, site.stub);
-                hot_site_add(env, f->pc);
+                site_retranslate(env, f->pc, site.stub);
             }
             os_fault_set_pc(f, site.stub);
         } else if (fixup != 0) {
@@ -1013,9 +1020,7 @@ bool hamt_fault(OSFault *f)
          * of the branch), so this access goes to the stub too.
          */
         hamt_stats.churn_sites++;
-        hamt_stats.patched_sites++;
-        hamt_backend_patch_site(f->pc, site.stub);
-        hot_site_add(env, f->pc);
+        site_retranslate(env, f->pc, site.stub);
         os_fault_set_pc(f, site.stub);
     }
     {
