@@ -9,6 +9,8 @@
  *   PF_NOT_RAM  not plain RAM (MMIO or unassigned): accesses go slow
  *   PF_CODE     translated code lives here: stores go slow (SMC check)
  *   PF_WATCH    reserved (physical watchpoints)
+ *   PF_PT       a guest page-table frame HAMT's cached contexts depend on:
+ *               stores go slow and call mem_pt_write_hook first
  *
  * Memory paths ("softmmu" now, "hamt" later) implement MemPath.  Generated
  * code calls mem_ld_slow / mem_st_slow when its inline fast path cannot
@@ -61,8 +63,13 @@ static inline void mem_host_st(uint8_t *p, uint32_t v, unsigned size)
 #define PF_NOT_RAM 0x01
 #define PF_CODE    0x02
 #define PF_WATCH   0x04
+#define PF_PT      0x08
 #define PF_LOAD_SLOW  (PF_NOT_RAM | PF_WATCH)
-#define PF_STORE_SLOW (PF_NOT_RAM | PF_CODE | PF_WATCH)
+#define PF_STORE_SLOW (PF_NOT_RAM | PF_CODE | PF_WATCH | PF_PT)
+
+/* Called with the physical address before a store to a PF_PT page (set by
+ * the memory path that protects page-table frames), NULL otherwise. */
+extern void (*mem_pt_write_hook)(uint32_t phys);
 #define GUEST_NB_PAGES (1u << (32 - GUEST_PAGE_BITS))
 
 typedef struct MMIORegion {
@@ -85,7 +92,7 @@ typedef struct IOPortHandler {
  * 0..1 stay clear so that misaligned addresses never match). */
 #define TLB_INVALID  0x800u   /* empty entry / no permission for this access */
 #define TLB_MMIO     0x400u   /* not RAM: dispatch through the physical map */
-#define TLB_NOTDIRTY 0x200u   /* (addr_write) page holds translated code */
+#define TLB_NOTDIRTY 0x200u   /* (addr_write) translated code or PF_PT page */
 #define TLB_WATCH    0x100u   /* a watchpoint overlaps the page */
 #define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
 

@@ -31,6 +31,7 @@
 uint8_t *guest_ram;
 uint32_t guest_ram_size;
 uint8_t guest_pflags[GUEST_NB_PAGES];
+void (*mem_pt_write_hook)(uint32_t phys);
 
 const MemPath *mem_path = &mempath_softmmu;
 bool mem_count_tlb_hits;
@@ -132,6 +133,9 @@ void phys_write(uint32_t phys, uint32_t val, unsigned size)
     const MMIORegion *r;
 
     if (phys < guest_ram_size && size <= guest_ram_size - phys) {
+        if (unlikely(guest_pflags[phys >> GUEST_PAGE_BITS] & PF_PT)) {
+            mem_pt_write_hook(phys);
+        }
         if (unlikely(guest_pflags[phys >> GUEST_PAGE_BITS] & PF_CODE)) {
             tb_invalidate_phys_range(&machine.cpu, phys, phys + size);
         }

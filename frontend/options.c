@@ -253,6 +253,19 @@ static void opt_host_page_size(FrontendOptions *o, const char *s)
     options_error("--host-page-size %s: expected 4k, 16k or 64k", s);
 }
 
+/* --hamt-contexts: 1 .. HAMT_MAX_CTX. */
+static void opt_hamt_contexts(FrontendOptions *o, const char *s)
+{
+    const char *end;
+    uint64_t n;
+
+    if (!parse_dec(s, &end, &n) || *end != '\0' || n < 1 || n > HAMT_MAX_CTX) {
+        options_error("--hamt-contexts %s: expected a number from 1 to %u", s,
+                      (unsigned)HAMT_MAX_CTX);
+    }
+    o->hamt_contexts = (int)n;
+}
+
 /* --hamt-adapt: on or off. */
 static void opt_hamt_adapt(FrontendOptions *o, const char *s)
 {
@@ -344,6 +357,7 @@ void options_parse(int argc, char **argv, FrontendKind kind,
     o->ram_mib = RAM_DEFAULT_MIB;
     o->mem_path = mmu_modes[0];
     o->hamt_adapt = -1;
+    o->hamt_contexts = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -556,6 +570,9 @@ int frontend_main(int argc, char **argv, FrontendKind kind)
     }
     if (o.hamt_adapt >= 0) {
         hamt_opt_adapt = o.hamt_adapt != 0;
+    }
+    if (o.hamt_contexts > 0) {
+        hamt_opt_contexts = (unsigned)o.hamt_contexts;
     }
     machine.opt.ram_mib = o.ram_mib;
     machine.opt.mmu_mode = mem_path->name;

@@ -44,6 +44,7 @@ typedef struct FrontendOptions {
     const struct HostBackend *backend;   /* NULL: the build's default */
     uint32_t host_page;                  /* --host-page-size, 0: real */
     int hamt_adapt;                      /* --hamt-adapt: 1, 0, -1 unset */
+    int hamt_contexts;                   /* --hamt-contexts: 1..8, 0 unset */
     bool stats, cosim;
     uint64_t cosim_inject;
     const char *watch[OPT_MAX_WATCH];

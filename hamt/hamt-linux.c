@@ -1,8 +1,8 @@
 /*
  * hamt86 - HAMT Linux user-space driver: the host "TLB" is the process
- * page table.  Guest RAM is one memfd (os_alloc_ram); each MMU index has a
- * PROT_NONE window (4 GiB + guard; paging off: RAM size + guard), reserved
- * on first use; installing a translation is mmap(MAP_FIXED | MAP_SHARED)
+ * page table.  Guest RAM is one memfd (os_alloc_ram); each window (an MMU
+ * index of a cached guest context, hamt_win) is a PROT_NONE reservation
+ * (4 GiB + guard; paging off: RAM size + guard), made on first use; installing a translation is mmap(MAP_FIXED | MAP_SHARED)
  * of the frame's file range at base + sext32(linear) (layout: hamt.h),
  * removing it is an anonymous PROT_NONE mmap over it (never munmap: the
  * hole could be taken by an unrelated allocation).
@@ -13,8 +13,8 @@
 #include "core/os.h"
 #include "hamt/hamt.h"
 
-uintptr_t hamt_window_base[HAMT_NB_IDX];
-uint64_t hamt_window_span[HAMT_NB_IDX];
+uintptr_t hamt_window_base[HAMT_NB_WIN];
+uint64_t hamt_window_span[HAMT_NB_WIN];
 uint64_t hamt_syscalls;
 uint64_t hamt_reserved_bytes;
 
@@ -23,14 +23,14 @@ static unsigned map_unit_bits = 12;
 /* Per window: the range installed since the last invalidate_all, as keys
  * linear ^ 0x80000000 (host offset from the window start; lo > hi:
  * nothing), so a window reset only touches what was used. */
-static uint32_t used_lo[HAMT_NB_IDX], used_hi[HAMT_NB_IDX];
+static uint32_t used_lo[HAMT_NB_WIN], used_hi[HAMT_NB_WIN];
 
 /* Set up the driver; windows are reserved later (hamt_linux_reserve). */
 bool hamt_linux_init(unsigned unit_bits)
 {
     ram_fd = os_ram_fd();
     map_unit_bits = unit_bits;
-    for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
+    for (unsigned i = 0; i < HAMT_NB_WIN; i++) {
         used_lo[i] = 0xffffffffu;
         used_hi[i] = 0;
     }
@@ -38,19 +38,19 @@ bool hamt_linux_init(unsigned unit_bits)
 }
 
 /*
- * Reserve window idx: span bytes (a multiple of the map unit; more than
+ * Reserve window win: span bytes (a multiple of the map unit; more than
  * 2 GiB means the full 4 GiB) plus the guard, PROT_NONE; returns the base
  * (mid, host address of linear 0, hamt.h).  Lazy, per window: under
  * qemu-user (7.x) every reserved page costs a page descriptor, ~0.1 s per
  * 4 GiB.
  */
-uintptr_t hamt_linux_reserve(unsigned idx, uint64_t span)
+uintptr_t hamt_linux_reserve(unsigned win, uint64_t span)
 {
     uint64_t below = 0;
     void *p;
 
-    if (hamt_window_base[idx] != 0) {
-        return hamt_window_base[idx];
+    if (hamt_window_base[win] != 0) {
+        return hamt_window_base[win];
     }
     if (span > HAMT_WINDOW_HALF) {
         span = HAMT_WINDOW_SPAN;
@@ -62,15 +62,15 @@ uintptr_t hamt_linux_reserve(unsigned idx, uint64_t span)
     }
     hamt_syscalls++;
     hamt_reserved_bytes += span + HAMT_GUARD_SIZE;
-    hamt_window_span[idx] = span;
-    hamt_window_base[idx] = (uintptr_t)p + (uintptr_t)below;
-    return hamt_window_base[idx];
+    hamt_window_span[win] = span;
+    hamt_window_base[win] = (uintptr_t)p + (uintptr_t)below;
+    return hamt_window_base[win];
 }
 
-/* Host address of linear va in window idx. */
-static inline void *win_addr(unsigned idx, uint32_t va)
+/* Host address of linear va in window win. */
+static inline void *win_addr(unsigned win, uint32_t va)
 {
-    return (void *)hamt_host_addr(hamt_window_base[idx], va);
+    return (void *)hamt_host_addr(hamt_window_base[win], va);
 }
 
 /* Bytes of [va, va + len) before linear 0x80000000, where the host layout
@@ -83,8 +83,8 @@ static inline uint32_t win_part(uint32_t va, uint32_t len)
     return len;
 }
 
-/* mmap the frames [pa, pa + len) at window idx + va. */
-static int linux_install(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
+/* mmap the frames [pa, pa + len) at window win + va. */
+static int linux_install(unsigned win, uint32_t va, uint32_t pa, uint32_t len,
                          unsigned prot, bool global)
 {
     (void)global;
@@ -93,9 +93,9 @@ static int linux_install(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
         int r;
 
         hamt_syscalls++;
-        used_lo[idx] = MIN(used_lo[idx], k);
-        used_hi[idx] = MAX(used_hi[idx], k + (n - 1));
-        r = os_map_fixed(win_addr(idx, va), n, (int)prot, ram_fd, pa);
+        used_lo[win] = MIN(used_lo[win], k);
+        used_hi[win] = MAX(used_hi[win], k + (n - 1));
+        r = os_map_fixed(win_addr(win, va), n, (int)prot, ram_fd, pa);
         if (r != 0) {
             return r;
         }
@@ -107,14 +107,14 @@ static int linux_install(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
 }
 
 /* mprotect an installed range. */
-static int linux_protect(unsigned idx, uint32_t va, uint32_t len, unsigned prot)
+static int linux_protect(unsigned win, uint32_t va, uint32_t len, unsigned prot)
 {
     while (len != 0) {
         uint32_t n = win_part(va, len);
         int r;
 
         hamt_syscalls++;
-        r = os_protect(win_addr(idx, va), n, (int)prot);
+        r = os_protect(win_addr(win, va), n, (int)prot);
         if (r != 0) {
             return r;
         }
@@ -125,17 +125,17 @@ static int linux_protect(unsigned idx, uint32_t va, uint32_t len, unsigned prot)
 }
 
 /* Back to reserved PROT_NONE. */
-static void linux_invalidate(unsigned idx, uint32_t va, uint32_t len)
+static void linux_invalidate(unsigned win, uint32_t va, uint32_t len)
 {
     while (len != 0) {
         uint32_t n = win_part(va, len);
         int r;
 
         hamt_syscalls++;
-        r = os_map_fixed(win_addr(idx, va), n, 0, -1, 0);
+        r = os_map_fixed(win_addr(win, va), n, 0, -1, 0);
         if (r != 0) {
             os_fatal(1, "hamt: cannot unmap window %u va 0x%08x+0x%x: %d",
-                     idx, va, n, r);
+                     win, va, n, r);
         }
         va += n;
         len -= n;
@@ -143,9 +143,9 @@ static void linux_invalidate(unsigned idx, uint32_t va, uint32_t len)
 }
 
 /* The used part of the window back to PROT_NONE in one call. */
-static void linux_invalidate_all(unsigned idx)
+static void linux_invalidate_all(unsigned win)
 {
-    uint32_t lo = used_lo[idx], hi = used_hi[idx];
+    uint32_t lo = used_lo[win], hi = used_hi[win];
     int r;
 
     if (lo > hi) {
@@ -153,19 +153,20 @@ static void linux_invalidate_all(unsigned idx)
     }
     hamt_syscalls++;
     /* keys are contiguous in host memory: lo is linear lo ^ 0x80000000 */
-    r = os_map_fixed(win_addr(idx, lo ^ 0x80000000u), (size_t)hi - lo + 1,
+    r = os_map_fixed(win_addr(win, lo ^ 0x80000000u), (size_t)hi - lo + 1,
                      0, -1, 0);
     if (r != 0) {
-        os_fatal(1, "hamt: cannot reset window %u: %d", idx, r);
+        os_fatal(1, "hamt: cannot reset window %u: %d", win, r);
     }
-    used_lo[idx] = 0xffffffffu;
-    used_hi[idx] = 0;
+    used_lo[win] = 0xffffffffu;
+    used_hi[win] = 0;
 }
 
-/* Nothing to do: each index has its own window, chosen by generated code. */
-static void linux_switch_context(unsigned idx)
+/* Nothing to do: each context has its own windows; generated code reads
+ * their bases from env->hamt_window[], which hamt.c switches. */
+static void linux_switch_context(unsigned ctx)
 {
-    (void)idx;
+    (void)ctx;
 }
 
 const HamtDriver hamt_driver_linux = {

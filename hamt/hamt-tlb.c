@@ -2,13 +2,14 @@
  * hamt86 - HAMT privileged drivers: MIPS64r2 / LoongArch64 TLB entry
  * encodings and the driver logic (hamt-tlb.h).
  *
- * Layout: the same four windows as the Linux driver, at fixed host
- * virtual bases (linear L at base + sext32(L), hamt.h); the windows are
- * disjoint, so the MMU index needs no ASID.
- * The ASID is the guest context generation: a CR3 reload (non-global
- * flush) moves to the next ASID, leaving the old non-global entries dead
- * and the global ones (G=1, ASID ignored) alive; only a wrap of the ASID
- * space flushes the TLB.
+ * Layout: one window per MMU index at a fixed host virtual base (linear L
+ * at base + sext32(L), hamt.h), shared by every cached guest context: the
+ * context is the ASID, as on a real CPU (the Linux driver gives each
+ * context its own windows instead).  A window number (hamt_win) gives the
+ * base (its MMU index) and the ASID (its context).  Recycling a context
+ * for another CR3 can take a fresh ASID (hamt_tlb_new_context): the old
+ * non-global entries die without a flush, global ones (G=1, ASID ignored)
+ * stay; only a wrap of the ASID space flushes the non-global entries.
  */
 #include "core/base.h"
 #include "core/os.h"
@@ -17,9 +18,12 @@
 
 static HamtTlbArch tlb_arch;
 static unsigned tlb_page_bits = 12;
-static uint64_t tlb_window[4];
+static uint64_t tlb_window[HAMT_NB_IDX];
 static const HamtTlbOps *tlb_ops;
-static unsigned tlb_asid;
+/* ASID of each cached context, the next unused one, the current context. */
+static unsigned ctx_asid[HAMT_MAX_CTX];
+static unsigned next_asid;
+static unsigned tlb_ctx;
 
 /* ASID field width: MIPS EntryHi 8 bits, LoongArch CSR.ASID 10 bits. */
 static unsigned asid_mask(void)
@@ -88,49 +92,67 @@ uint32_t hamt_la_tlbidx_ps(unsigned page_bits)
     return (uint32_t)page_bits << LA_TLBIDX_PS_SHIFT;
 }
 
+/* Number every context's ASID from 1 (after a flush of the old ones). */
+static void asid_renumber(void)
+{
+    next_asid = 1;
+    for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
+        ctx_asid[ci] = next_asid++;
+    }
+}
+
 /* Configure the driver. */
 void hamt_tlb_setup(HamtTlbArch arch, unsigned page_bits,
-                    const uint64_t window_base[4], const HamtTlbOps *ops)
+                    const uint64_t window_base[HAMT_NB_IDX],
+                    const HamtTlbOps *ops)
 {
     tlb_arch = arch;
     tlb_page_bits = page_bits;
-    for (unsigned i = 0; i < 4; i++) {
+    for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
         tlb_window[i] = window_base[i];
     }
     tlb_ops = ops;
-    tlb_asid = 1;
+    asid_renumber();
+    tlb_ctx = 0;
     tlb_ops->invalidate(0, ~(uint64_t)0, true);
-    tlb_ops->set_asid(tlb_asid);
+    tlb_ops->set_asid(ctx_asid[0]);
 }
 
-/* The ASID in use (the same for every index: windows are disjoint). */
-unsigned hamt_tlb_asid(unsigned idx)
+/* The ASID of cached context ctx. */
+unsigned hamt_tlb_asid(unsigned ctx)
 {
-    (void)idx;
-    return tlb_asid;
+    return ctx_asid[ctx];
 }
 
-/* CR3 reload: next ASID; on wrap, drop every non-global entry. */
-void hamt_tlb_new_context(unsigned idx)
+/* Context ctx starts over (a new CR3): a fresh ASID; on wrap, drop every
+ * non-global entry and renumber all contexts. */
+void hamt_tlb_new_context(unsigned ctx)
 {
-    (void)idx;
-    tlb_asid = (tlb_asid + 1) & asid_mask();
-    if (tlb_asid == 0) {
-        tlb_asid = 1;
+    if (next_asid > asid_mask()) {
         tlb_ops->invalidate(0, ~(uint64_t)0, false);
+        asid_renumber();
+    } else {
+        ctx_asid[ctx] = next_asid++;
     }
-    tlb_ops->set_asid(tlb_asid);
+    tlb_ops->set_asid(ctx_asid[tlb_ctx]);
+}
+
+/* Host virtual address of linear va in window win. */
+static inline uint64_t win_va(unsigned win, uint32_t va)
+{
+    return hamt_host_addr(tlb_window[hamt_win_idx(win)], va);
 }
 
 /* Write one page (its pair's other half invalid: the op merges halves of
  * an existing entry for the same pair, tlbp + tlbwi on hardware). */
-static void write_page(uint64_t va, uint64_t pa, unsigned prot, bool global)
+static void write_page(uint64_t va, uint64_t pa, unsigned prot, bool global,
+                       unsigned asid)
 {
     unsigned odd = (unsigned)(va >> tlb_page_bits) & 1;
 
     if (tlb_arch == HAMT_TLB_MIPS) {
         MipsTlbEntry e;
-        e.entryhi = hamt_mips_entryhi(va, tlb_page_bits, tlb_asid);
+        e.entryhi = hamt_mips_entryhi(va, tlb_page_bits, asid);
         e.entrylo[odd] = hamt_mips_entrylo(pa, prot, global);
         e.entrylo[!odd] = global ? MIPS_ELO_G : 0;
         e.pagemask = hamt_mips_pagemask(tlb_page_bits);
@@ -141,31 +163,31 @@ static void write_page(uint64_t va, uint64_t pa, unsigned prot, bool global)
         e.tlbelo[odd] = hamt_la_tlbelo(pa, prot, global, 3);
         e.tlbelo[!odd] = global ? LA_TLBELO_G : 0;
         e.tlbidx = hamt_la_tlbidx_ps(tlb_page_bits);
-        e.asid = tlb_asid;
+        e.asid = asid;
         tlb_ops->write_la(&e);
     }
 }
 
 /* HamtDriver.install: one entry per page. */
-static int tlb_install(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
+static int tlb_install(unsigned win, uint32_t va, uint32_t pa, uint32_t len,
                        unsigned prot, bool global)
 {
     uint32_t ps = 1u << tlb_page_bits;
 
     for (uint32_t off = 0; off < len; off += ps) {
-        write_page(hamt_host_addr(tlb_window[idx], va + off),
-                   (uint64_t)pa + off, prot, global);
+        write_page(win_va(win, va + off), (uint64_t)pa + off, prot, global,
+                   ctx_asid[hamt_win_ctx(win)]);
     }
     return 0;
 }
 
 /* HamtDriver.protect: rewrite with the new rights (same frames). */
-static int tlb_protect(unsigned idx, uint32_t va, uint32_t len, unsigned prot)
+static int tlb_protect(unsigned win, uint32_t va, uint32_t len, unsigned prot)
 {
     uint32_t ps = 1u << tlb_page_bits;
 
     for (uint32_t off = 0; off < len; off += ps) {
-        tlb_ops->invalidate(tlb_asid, hamt_host_addr(tlb_window[idx], va + off),
+        tlb_ops->invalidate(ctx_asid[hamt_win_ctx(win)], win_va(win, va + off),
                             true);
     }
     (void)prot;
@@ -173,28 +195,28 @@ static int tlb_protect(unsigned idx, uint32_t va, uint32_t len, unsigned prot)
 }
 
 /* HamtDriver.invalidate: invtlb op 6 / tlbp + tlbwi(invalid) per page. */
-static void tlb_invalidate(unsigned idx, uint32_t va, uint32_t len)
+static void tlb_invalidate(unsigned win, uint32_t va, uint32_t len)
 {
     uint32_t ps = 1u << tlb_page_bits;
 
     for (uint32_t off = 0; off < len; off += ps) {
-        tlb_ops->invalidate(tlb_asid, hamt_host_addr(tlb_window[idx], va + off),
+        tlb_ops->invalidate(ctx_asid[hamt_win_ctx(win)], win_va(win, va + off),
                             true);
     }
 }
 
-/* HamtDriver.invalidate_all: everything (the TLB is small). */
-static void tlb_invalidate_all(unsigned idx)
+/* HamtDriver.invalidate_all: every entry of the window's context (its
+ * other windows too: the TLB is small) and the global ones. */
+static void tlb_invalidate_all(unsigned win)
 {
-    (void)idx;
-    tlb_ops->invalidate(0, ~(uint64_t)0, true);
+    tlb_ops->invalidate(ctx_asid[hamt_win_ctx(win)], ~(uint64_t)0, true);
 }
 
-/* HamtDriver.switch_context: make sure the CPU runs with our ASID. */
-static void tlb_switch_context(unsigned idx)
+/* HamtDriver.switch_context: run with the context's ASID. */
+static void tlb_switch_context(unsigned ctx)
 {
-    (void)idx;
-    tlb_ops->set_asid(tlb_asid);
+    tlb_ctx = ctx;
+    tlb_ops->set_asid(ctx_asid[ctx]);
 }
 
 const HamtDriver hamt_driver_tlb = {

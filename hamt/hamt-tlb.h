@@ -5,8 +5,9 @@
  * that execute the privileged instructions; the unit tests supply a model
  * TLB (tests/unit/hamt-tlb-test.c).
  *
- * ASID: one per (MMU index, guest context generation): a CR3 reload
- * without global pages starts a new generation instead of flushing.
+ * ASID: one per cached guest context (hamt_win_ctx of a window); the MMU
+ * index picks the window base.  A recycled context takes a fresh ASID
+ * instead of flushing.
  */
 #ifndef HAMT86_HAMT_TLB_H
 #define HAMT86_HAMT_TLB_H
@@ -67,8 +68,9 @@ typedef struct HamtTlbOps {
     /* tlbwr (MIPS) / tlbfill (LoongArch): write a random entry. */
     void (*write_mips)(const MipsTlbEntry *e);
     void (*write_la)(const LaTlbEntry *e);
-    /* Invalidate entries of asid covering va (va == ~0: every entry of asid;
-     * global too if with_global). */
+    /* Invalidate entries of asid covering va (and global ones); va == ~0:
+     * every non-global entry of asid (asid 0: of every ASID), and every
+     * global entry if with_global. */
     void (*invalidate)(unsigned asid, uint64_t va, bool with_global);
     /* The CPU's current ASID (EntryHi.ASID / CSR.ASID). */
     void (*set_asid)(unsigned asid);
@@ -83,10 +85,11 @@ typedef enum { HAMT_TLB_MIPS, HAMT_TLB_LOONGARCH } HamtTlbArch;
  */
 void hamt_tlb_setup(HamtTlbArch arch, unsigned page_bits,
                     const uint64_t window_base[4], const HamtTlbOps *ops);
-/* ASID the driver uses for MMU index idx now. */
-unsigned hamt_tlb_asid(unsigned idx);
-/* Start a new context for the non-global mappings of idx (CR3 reload). */
-void hamt_tlb_new_context(unsigned idx);
+/* ASID of cached context ctx. */
+unsigned hamt_tlb_asid(unsigned ctx);
+/* Context ctx starts over for another CR3: a fresh ASID (its old
+ * non-global entries die without a flush). */
+void hamt_tlb_new_context(unsigned ctx);
 
 struct HamtDriver;
 extern const struct HamtDriver hamt_driver_tlb;

@@ -70,10 +70,13 @@ BUILD_ASSERT(HAMT_NB_IDX == NB_MMU_MODES);
 typedef struct HamtMap {
     uint32_t vunit;   /* linear >> unit_bits */
     uint32_t punit;   /* physical >> unit_bits */
-    int32_t hnext;    /* (idx, vunit) hash chain */
+    int32_t hnext;    /* (w, vunit) hash chain */
     int32_t fnext;    /* punit hash chain */
-    int32_t lprev, lnext;   /* live list of (idx, global) */
-    uint8_t idx, prot;
+    int32_t lprev, lnext;   /* live list of (win, global) */
+    uint32_t ptf;     /* guest page-table frame (page number) of its PTE,
+                         ~0: none (paging off, large page) */
+    int32_t pnext;    /* ptf hash chain */
+    uint8_t win, prot;
     bool live, global;
 } HamtMap;
 
@@ -84,11 +87,13 @@ bool hamt_opt_adapt = true;
 static HamtMap maps[HAMT_MAX_MAP];
 static int32_t vhash[1u << VHASH_BITS];
 static int32_t fhash[1u << FHASH_BITS];
+#define PTHASH_BITS     12
+static int32_t pthash[1u << PTHASH_BITS];
 static uint32_t ring_next;
-static uint32_t nlive[HAMT_NB_IDX];
+static uint32_t nlive[HAMT_NB_WIN];
 /* Live entries per window, split global / non-global, so a CR3 reload
  * costs O(live non-global entries of the window), not a table scan. */
-static int32_t lhead[HAMT_NB_IDX][2];
+static int32_t lhead[HAMT_NB_WIN][2];
 uint64_t hamt_phys_limit = (uint64_t)1 << 32;
 /* Windows reserved on first use (false: all at init, full size). */
 static bool lazy_windows;
@@ -97,7 +102,7 @@ static CPUX86State *hamt_env;
 static unsigned unit_bits = GUEST_PAGE_BITS;
 static uint32_t unit_size = GUEST_PAGE_SIZE;
 /* Linear region covered by large-page fills per index since its flush. */
-static uint32_t large_lo[HAMT_NB_IDX], large_hi[HAMT_NB_IDX];
+static uint32_t large_lo[HAMT_NB_WIN], large_hi[HAMT_NB_WIN];
 /* The interpreter access in flight (its recovery point), or NULL.  The
  * buffer is static: a local one had its setjmp stores optimised away. */
 static void **volatile hamt_recover;
@@ -105,12 +110,12 @@ static void **volatile hamt_recover;
 static void *hamt_jmpbuf[CPU_JMP_ENV_WORDS];
 #endif
 
-static void walked_clear(unsigned idx);
+static void walked_clear(unsigned w);
 
 /* Units each window has ever mapped (bit per unit, set by map_insert,
  * allocated by hamt_init): a miss or split fault on a unit set here is a
  * refill (churn), not a first touch. */
-static uint8_t *seen[HAMT_NB_IDX];
+static uint8_t *seen[HAMT_NB_WIN];
 /* Set by hamt_fill: the fault was on a unit mapped before (churn). */
 static bool fill_churn;
 /* Fill-pressure window: start, estimated fault time in it, verdict of the
@@ -118,16 +123,22 @@ static bool fill_churn;
 static uint64_t pressure_start, pressure_ns;
 static bool pressure_high;
 
-/* Whether window idx has mapped vunit before (since start-up). */
-static inline bool seen_test(unsigned idx, uint32_t vunit)
+/* Whether window w has mapped vunit before (since start-up). */
+static inline bool seen_test(unsigned w, uint32_t vunit)
 {
-    return seen[idx] != NULL && (seen[idx][vunit >> 3] >> (vunit & 7)) & 1;
+    return seen[w] != NULL && (seen[w][vunit >> 3] >> (vunit & 7)) & 1;
 }
 
-/* Hash bucket of (idx, vunit). */
-static inline unsigned vhash_of(unsigned idx, uint32_t vunit)
+/* Hash bucket of (w, vunit). */
+static inline unsigned vhash_of(unsigned w, uint32_t vunit)
 {
-    return ((vunit * 0x9e3779b1u) >> (32 - VHASH_BITS)) ^ idx;
+    return ((vunit * 0x9e3779b1u) >> (32 - VHASH_BITS)) ^ w;
+}
+
+/* Hash bucket of a page-table frame (guest page number). */
+static inline unsigned pthash_of(uint32_t frame)
+{
+    return frame & ((1u << PTHASH_BITS) - 1);
 }
 
 /* Hash bucket of a physical unit. */
@@ -136,28 +147,38 @@ static inline unsigned fhash_of(uint32_t punit)
     return punit & ((1u << FHASH_BITS) - 1);
 }
 
-/* The live entry for (idx, vunit) or -1. */
-static int32_t map_find(unsigned idx, uint32_t vunit)
+/* The live entry for (w, vunit) or -1. */
+static int32_t map_find(unsigned w, uint32_t vunit)
 {
-    for (int32_t i = vhash[vhash_of(idx, vunit)]; i >= 0; i = maps[i].hnext) {
-        if (maps[i].vunit == vunit && maps[i].idx == idx) {
+    for (int32_t i = vhash[vhash_of(w, vunit)]; i >= 0; i = maps[i].hnext) {
+        if (maps[i].vunit == vunit && maps[i].win == w) {
             return i;
         }
     }
     return -1;
 }
 
-/* Unlink entry i from a chain starting at *head (next field at 'fnext'). */
-static void chain_unlink(int32_t *head, int32_t i, bool frame)
+/* The hash chains an entry is on: (window, vunit), frame, PTE frame. */
+enum { CHAIN_V, CHAIN_F, CHAIN_P };
+
+/* The next-field of entry i in chain kind. */
+static inline int32_t *chain_next(int32_t i, int kind)
+{
+    return kind == CHAIN_V ? &maps[i].hnext :
+           kind == CHAIN_F ? &maps[i].fnext : &maps[i].pnext;
+}
+
+/* Unlink entry i from the chain of kind starting at *head. */
+static void chain_unlink(int32_t *head, int32_t i, int kind)
 {
     int32_t *p = head;
 
     while (*p >= 0) {
         if (*p == i) {
-            *p = frame ? maps[i].fnext : maps[i].hnext;
+            *p = *chain_next(i, kind);
             return;
         }
-        p = frame ? &maps[*p].fnext : &maps[*p].hnext;
+        p = chain_next(*p, kind);
     }
 }
 
@@ -165,7 +186,7 @@ static void chain_unlink(int32_t *head, int32_t i, bool frame)
 static void list_add(int32_t i)
 {
     HamtMap *m = &maps[i];
-    int32_t *head = &lhead[m->idx][m->global];
+    int32_t *head = &lhead[m->win][m->global];
 
     m->lprev = -1;
     m->lnext = *head;
@@ -183,7 +204,7 @@ static void list_del(int32_t i)
     if (m->lprev >= 0) {
         maps[m->lprev].lnext = m->lnext;
     } else {
-        lhead[m->idx][m->global] = m->lnext;
+        lhead[m->win][m->global] = m->lnext;
     }
     if (m->lnext >= 0) {
         maps[m->lnext].lprev = m->lprev;
@@ -195,11 +216,14 @@ static void map_drop(int32_t i)
 {
     HamtMap *m = &maps[i];
 
-    chain_unlink(&vhash[vhash_of(m->idx, m->vunit)], i, false);
-    chain_unlink(&fhash[fhash_of(m->punit)], i, true);
+    chain_unlink(&vhash[vhash_of(m->win, m->vunit)], i, CHAIN_V);
+    chain_unlink(&fhash[fhash_of(m->punit)], i, CHAIN_F);
+    if (m->ptf != ~0u) {
+        chain_unlink(&pthash[pthash_of(m->ptf)], i, CHAIN_P);
+    }
     list_del(i);
     m->live = false;
-    nlive[m->idx]--;
+    nlive[m->win]--;
 }
 
 /* Entry i changes its global bit (moves between the lists). */
@@ -220,27 +244,28 @@ static int32_t map_alloc(void)
     ring_next = (ring_next + 1) % HAMT_MAX_MAP;
     if (maps[i].live) {
         hamt_stats.evictions++;
-        drv->invalidate(maps[i].idx, maps[i].vunit << unit_bits, unit_size);
+        drv->invalidate(maps[i].win, maps[i].vunit << unit_bits, unit_size);
         map_drop(i);
     }
     return i;
 }
 
-/* Record a new live mapping. */
-static void map_insert(unsigned idx, uint32_t vunit, uint32_t punit,
-                       unsigned prot, bool global)
+/* Record a new live mapping; ptf: the page-table frame of its PTE (~0u:
+ * none), whose writes drop it (cached contexts). */
+static void map_insert(unsigned w, uint32_t vunit, uint32_t punit,
+                       unsigned prot, bool global, uint32_t ptf)
 {
     int32_t i = map_alloc();
     HamtMap *m = &maps[i];
-    unsigned h = vhash_of(idx, vunit), fh = fhash_of(punit);
+    unsigned h = vhash_of(w, vunit), fh = fhash_of(punit);
 
-    if (seen[idx] != NULL) {
-        seen[idx][vunit >> 3] |= (uint8_t)(1u << (vunit & 7));
+    if (seen[w] != NULL) {
+        seen[w][vunit >> 3] |= (uint8_t)(1u << (vunit & 7));
     }
 
     m->vunit = vunit;
     m->punit = punit;
-    m->idx = (uint8_t)idx;
+    m->win = (uint8_t)w;
     m->prot = (uint8_t)prot;
     m->global = global;
     m->live = true;
@@ -248,31 +273,36 @@ static void map_insert(unsigned idx, uint32_t vunit, uint32_t punit,
     vhash[h] = i;
     m->fnext = fhash[fh];
     fhash[fh] = i;
+    m->ptf = ptf;
+    if (ptf != ~0u) {
+        m->pnext = pthash[pthash_of(ptf)];
+        pthash[pthash_of(ptf)] = i;
+    }
     list_add(i);
-    nlive[idx]++;
+    nlive[w]++;
 }
 
-/* Drop every entry of idx from the table (host side handled by caller). */
-static void drop_idx_entries(unsigned idx)
+/* Drop every entry of w from the table (host side handled by caller). */
+static void drop_win_entries(unsigned w)
 {
     for (unsigned g = 0; g < 2; g++) {
-        while (lhead[idx][g] >= 0) {
-            map_drop(lhead[idx][g]);
+        while (lhead[w][g] >= 0) {
+            map_drop(lhead[w][g]);
         }
     }
 }
 
-/* Remove everything mapped in window idx with one driver call. */
-static void flush_window(unsigned idx)
+/* Remove everything mapped in window w with one driver call. */
+static void flush_window(unsigned w)
 {
-    walked_clear(idx);
-    large_lo[idx] = 0xffffffffu;
-    large_hi[idx] = 0;
-    if (nlive[idx] == 0) {
+    walked_clear(w);
+    large_lo[w] = 0xffffffffu;
+    large_hi[w] = 0;
+    if (nlive[w] == 0) {
         return;
     }
-    drv->invalidate_all(idx);
-    drop_idx_entries(idx);
+    drv->invalidate_all(w);
+    drop_win_entries(w);
 }
 
 /* Insertion sort of n unit numbers (n is small in practice). */
@@ -289,8 +319,8 @@ static void sort_units(uint32_t *v, unsigned n)
     }
 }
 
-/* Invalidate sorted units of idx, one driver call per consecutive run. */
-static void invalidate_runs(unsigned idx, uint32_t *v, unsigned n)
+/* Invalidate sorted units of w, one driver call per consecutive run. */
+static void invalidate_runs(unsigned w, uint32_t *v, unsigned n)
 {
     unsigned i = 0;
 
@@ -300,9 +330,291 @@ static void invalidate_runs(unsigned idx, uint32_t *v, unsigned n)
         while (j < n && v[j] == v[j - 1] + 1) {
             j++;
         }
-        drv->invalidate(idx, v[i] << unit_bits, (j - i) << unit_bits);
+        drv->invalidate(w, v[i] << unit_bits, (j - i) << unit_bits);
         i = j;
     }
+}
+
+/* ------------------------------------------------------------------------
+ * Cached guest contexts (docs/HAMT.md "Cached guest contexts")
+ *
+ * Each context caches the mappings made under one CR3 in its own windows,
+ * so they survive switches to other CR3s.  It stays coherent with the
+ * guest's page tables through write protection: every paging-structure
+ * frame a mapping was derived from is write-protected (host mappings
+ * read-only, softmmu TLB_NOTDIRTY: PF_PT) while a context depends on it.
+ * The first write to such a frame marks it dirty and unprotects it (the
+ * guest may keep writing, as x86 lets stale TLB entries live until INVLPG
+ * or a CR3 load); a CR3 load then drops the mappings the loaded context
+ * derived from frames written since (a directory frame: all of them).
+ */
+
+/* Paging-structure frames one context tracks; beyond that it is not cached
+ * (every load drops all its mappings, as with one context). */
+#define HAMT_CTX_FRAMES 128
+/* A frame written this often while protected stays unprotected for good:
+ * its dependent mappings are dropped at every CR3 load instead. */
+#define HAMT_PT_VOLATILE 8
+#define HAMT_CTX_NONE 0xffffffffu
+
+typedef struct CtxFrame {
+    uint32_t frame;   /* guest page number of a paging structure */
+    uint32_t since;   /* pt_tick when the context started depending on it */
+} CtxFrame;
+
+typedef struct HamtCtx {
+    uint32_t key;       /* the CR3 it caches (ctx_key), HAMT_CTX_NONE: free */
+    uint64_t used;      /* LRU stamp */
+    bool overflow;      /* a frame it cannot track: not coherent by writes */
+    unsigned nframes;
+    CtxFrame frames[HAMT_CTX_FRAMES];
+} HamtCtx;
+
+unsigned hamt_opt_contexts = HAMT_MAX_CTX;
+static HamtCtx ctxs[HAMT_MAX_CTX];
+static unsigned cur_ctx;
+static uint64_t ctx_clock;
+static unsigned ctx_ever;      /* contexts (bit) that ever held a CR3 */
+/* MMU indices (bit) whose windows TBs may use: every context gets them. */
+static unsigned idx_used;
+
+/* Per guest RAM page: PT_* state, contexts depending on it (bit per
+ * context; dirmask: as a directory), writes while protected (saturating),
+ * pt_tick of its last re-protection. */
+enum { PT_NONE, PT_PROT, PT_DIRTY };
+static uint8_t *pt_state, *pt_ctxmask, *pt_dirmask, *pt_writes;
+static uint32_t *pt_reprot;
+static uint32_t pt_frames, pt_tick;
+
+BUILD_ASSERT(HAMT_MAX_CTX <= 8);
+
+/* The context key of the CR3 in env (the PDPT or PD address). */
+static uint32_t ctx_key(const CPUX86State *env)
+{
+    return (env->cr[4] & CR4_PAE) ? env->cr[3] & ~0x1fu : env->cr[3] & ~0xfffu;
+}
+
+/* Whether contexts are cached (--hamt-contexts > 1). */
+static inline bool ctx_caching(void)
+{
+    return hamt_opt_contexts > 1 && pt_state != NULL;
+}
+
+/* Write-protect page-table frame fr: read-only in every window, stores
+ * through the softmmu TLB take the slow path (PF_PT). */
+static void pt_protect(uint32_t fr)
+{
+    uint32_t punit = (fr << GUEST_PAGE_BITS) >> unit_bits;
+
+    if (pt_state[fr] == PT_DIRTY) {
+        pt_reprot[fr] = ++pt_tick;     /* dependants from before: stale */
+    }
+    pt_state[fr] = PT_PROT;
+    guest_pflags[fr] |= PF_PT;
+    hamt_stats.pt_protects++;
+    for (int32_t i = fhash[fhash_of(punit)]; i >= 0; i = maps[i].fnext) {
+        if (maps[i].punit == punit && (maps[i].prot & OS_PROT_WRITE)) {
+            drv->protect(maps[i].win, maps[i].vunit << unit_bits, unit_size,
+                         OS_PROT_READ);
+            maps[i].prot = OS_PROT_READ;
+        }
+    }
+    softmmu_notdirty_page(hamt_env, fr << GUEST_PAGE_BITS);
+}
+
+/* A guest store is about to write physical pa (any path): a protected
+ * page-table frame becomes dirty and writable.  mem_pt_write_hook. */
+static void pt_written(uint32_t pa)
+{
+    uint32_t fr = pa >> GUEST_PAGE_BITS;
+
+    if (fr >= pt_frames || pt_state[fr] != PT_PROT) {
+        return;
+    }
+    pt_state[fr] = PT_DIRTY;
+    guest_pflags[fr] &= (uint8_t)~PF_PT;
+    pt_writes[fr] += pt_writes[fr] < 255;
+    hamt_stats.pt_writes++;
+}
+
+/* Context ci no longer depends on its k-th frame. */
+static void ctx_forget_frame(unsigned ci, unsigned k)
+{
+    HamtCtx *c = &ctxs[ci];
+    uint32_t fr = c->frames[k].frame;
+
+    pt_ctxmask[fr] &= (uint8_t)~(1u << ci);
+    pt_dirmask[fr] &= (uint8_t)~(1u << ci);
+    if (pt_ctxmask[fr] == 0 && pt_state[fr] == PT_PROT) {
+        /* nobody depends on it: stores may go straight through again
+         * (read-only mappings of it upgrade on their next write fault) */
+        pt_state[fr] = PT_NONE;
+        guest_pflags[fr] &= (uint8_t)~PF_PT;
+    }
+    c->frames[k] = c->frames[--c->nframes];
+}
+
+/* Drop every mapping of context ci and its frames. */
+static void ctx_flush(unsigned ci)
+{
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        flush_window(hamt_win(ci, idx));
+    }
+    while (ctxs[ci].nframes) {
+        ctx_forget_frame(ci, ctxs[ci].nframes - 1);
+    }
+    ctxs[ci].overflow = false;
+}
+
+/* Drop the mappings of context ci whose PTE lives in frame fr. */
+static void ctx_drop_leaf(unsigned ci, uint32_t fr)
+{
+    static uint32_t units[HAMT_MAX_MAP];
+
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        unsigned w = hamt_win(ci, idx), n = 0;
+        int32_t i = pthash[pthash_of(fr)];
+
+        while (i >= 0) {
+            int32_t next = maps[i].pnext;
+            if (maps[i].ptf == fr && maps[i].win == w) {
+                units[n++] = maps[i].vunit;
+                map_drop(i);
+            }
+            i = next;
+        }
+        if (n) {
+            hamt_stats.pt_drops += n;
+            walked_clear(w);
+            invalidate_runs(w, units, n);
+        }
+    }
+}
+
+/*
+ * The current context depends on the paging structures a walk read
+ * (frames f[0..n), top level first) for a page of psize: track and
+ * write-protect them.  Returns the frame of the walk's PTE (~0u: a large
+ * page or paging off), which the mappings made from the walk record.
+ */
+static uint32_t ctx_depend(const uint32_t *f, unsigned n, uint32_t psize)
+{
+    HamtCtx *c = &ctxs[cur_ctx];
+    uint8_t bit = (uint8_t)(1u << cur_ctx);
+    uint32_t leaf = (n != 0 && psize == GUEST_PAGE_SIZE) ? f[n - 1] : ~0u;
+
+    if (!ctx_caching() || c->overflow) {
+        return leaf;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        uint32_t fr = f[k];
+        bool dir = k + 1 < n || leaf == ~0u;
+
+        if (fr >= pt_frames) {
+            c->overflow = true;       /* not RAM: writes are not seen */
+            return leaf;
+        }
+        if (!(pt_ctxmask[fr] & bit)) {
+            if (c->nframes == HAMT_CTX_FRAMES) {
+                c->overflow = true;
+                return leaf;
+            }
+            if (pt_state[fr] != PT_PROT && pt_writes[fr] < HAMT_PT_VOLATILE) {
+                pt_protect(fr);
+            }
+            c->frames[c->nframes].frame = fr;
+            c->frames[c->nframes].since = pt_tick;
+            c->nframes++;
+            pt_ctxmask[fr] |= bit;
+        }
+        if (dir) {
+            pt_dirmask[fr] |= bit;
+        }
+    }
+    return leaf;
+}
+
+/*
+ * Before context ci runs again (a CR3 load): drop what page-table writes
+ * since its mappings were made may have changed.  A frame that is still
+ * protected and was not re-protected since the context started depending
+ * on it was not written: its mappings stay.
+ */
+static void ctx_validate(unsigned ci)
+{
+    HamtCtx *c = &ctxs[ci];
+    uint8_t bit = (uint8_t)(1u << ci);
+    unsigned k = 0;
+
+    if (c->overflow) {
+        hamt_stats.ctx_flushes++;
+        ctx_flush(ci);
+        return;
+    }
+    while (k < c->nframes) {
+        uint32_t fr = c->frames[k].frame;
+
+        if (pt_state[fr] == PT_PROT && pt_reprot[fr] <= c->frames[k].since) {
+            k++;
+            continue;
+        }
+        if (pt_dirmask[fr] & bit) {
+            hamt_stats.ctx_flushes++;
+            ctx_flush(ci);          /* a directory changed: everything */
+            return;
+        }
+        ctx_drop_leaf(ci, fr);
+        ctx_forget_frame(ci, k);
+    }
+}
+
+/* Make context ci current: its windows for every index in use. */
+static void ctx_activate(CPUX86State *env, unsigned ci)
+{
+    cur_ctx = ci;
+    ctxs[ci].used = ++ctx_clock;
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        unsigned w = hamt_win(ci, idx);
+
+        walked_clear(w);        /* walks are TLB state: a CR3 load ends them */
+        if (hamt_window_base[w] == 0 && (idx_used & (1u << idx))) {
+            hamt_window_ensure(idx);
+        }
+        env->hamt_window[idx] = hamt_window_base[w];
+    }
+    drv->switch_context(ci);
+}
+
+/* A context for key: a free one, else the least recently used other one
+ * (hamt_opt_contexts >= 2). */
+static unsigned ctx_alloc(uint32_t key)
+{
+    unsigned best = HAMT_MAX_CTX;
+
+    for (unsigned ci = 0; ci < hamt_opt_contexts && best == HAMT_MAX_CTX; ci++) {
+        if (ctxs[ci].key == HAMT_CTX_NONE) {
+            best = ci;
+        }
+    }
+    for (unsigned ci = 0; ci < hamt_opt_contexts && best == HAMT_MAX_CTX; ci++) {
+        if (ci != cur_ctx) {
+            best = ci;
+        }
+    }
+    for (unsigned ci = 0; ci < hamt_opt_contexts; ci++) {
+        if (ci != cur_ctx && ctxs[best].key != HAMT_CTX_NONE &&
+            ctxs[ci].used < ctxs[best].used) {
+            best = ci;
+        }
+    }
+    if (ctxs[best].key != HAMT_CTX_NONE) {
+        hamt_stats.ctx_recycled++;
+    }
+    hamt_stats.ctx_new++;
+    ctx_flush(best);
+    ctxs[best].key = key;
+    ctx_ever |= 1u << best;
+    return best;
 }
 
 /* ------------------------------------------------------------------------
@@ -331,6 +643,20 @@ static bool unit_has_code(uint32_t punit)
     return false;
 }
 
+/* Unit punit must stay read-only: translated code or a protected
+ * page-table frame in any of its guest pages. */
+static bool unit_store_slow(uint32_t punit)
+{
+    uint32_t first = (punit << unit_bits) >> GUEST_PAGE_BITS;
+
+    for (uint32_t k = 0; k < unit_size >> GUEST_PAGE_BITS; k++) {
+        if (guest_pflags[first + k] & (PF_CODE | PF_PT)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /*
  * Guest pages walked (so A is set, and D if prot has PAGE_WRITE) since
  * their last flush, per index: a direct-mapped cache.  A unit larger than
@@ -343,32 +669,32 @@ typedef struct Walked {
     uint8_t prot;
     bool global;
 } Walked;
-static Walked walked[HAMT_NB_IDX][1u << WALKED_BITS];
+static Walked walked[HAMT_NB_WIN][1u << WALKED_BITS];
 
-/* Remember a successful walk of linear for idx. */
-static void walked_add(unsigned idx, uint32_t linear, const X86PageResult *res)
+/* Remember a successful walk of linear for w. */
+static void walked_add(unsigned w, uint32_t linear, const X86PageResult *res)
 {
-    Walked *w = &walked[idx][(linear >> GUEST_PAGE_BITS) & ((1u << WALKED_BITS) - 1)];
+    Walked *wk = &walked[w][(linear >> GUEST_PAGE_BITS) & ((1u << WALKED_BITS) - 1)];
 
-    w->vpage = linear >> GUEST_PAGE_BITS;
-    w->ppage = res->paddr >> GUEST_PAGE_BITS;
-    w->prot = (uint8_t)res->prot;
-    w->global = res->global;
+    wk->vpage = linear >> GUEST_PAGE_BITS;
+    wk->ppage = res->paddr >> GUEST_PAGE_BITS;
+    wk->prot = (uint8_t)res->prot;
+    wk->global = res->global;
 }
 
-/* Forget everything walked for idx. */
-static void walked_clear(unsigned idx)
+/* Forget everything walked for w. */
+static void walked_clear(unsigned w)
 {
-    memset(walked[idx], 0xff, sizeof(walked[idx]));
+    memset(walked[w], 0xff, sizeof(walked[w]));
 }
 
-/* Forget one page of idx. */
-static void walked_drop(unsigned idx, uint32_t linear)
+/* Forget one page of w. */
+static void walked_drop(unsigned w, uint32_t linear)
 {
-    Walked *w = &walked[idx][(linear >> GUEST_PAGE_BITS) & ((1u << WALKED_BITS) - 1)];
+    Walked *wk = &walked[w][(linear >> GUEST_PAGE_BITS) & ((1u << WALKED_BITS) - 1)];
 
-    if (w->vpage == linear >> GUEST_PAGE_BITS) {
-        w->vpage = ~0u;
+    if (wk->vpage == linear >> GUEST_PAGE_BITS) {
+        wk->vpage = ~0u;
     }
 }
 
@@ -380,12 +706,13 @@ static void walked_drop(unsigned idx, uint32_t linear)
  * aligned physical run; its protection is the intersection.  False: the
  * unit cannot be mapped (yet): the access goes to the softmmu.
  */
-static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
+static bool unit_peek(unsigned w, uint32_t vbase, uint32_t pa0,
                       unsigned *prot, bool *global);
-static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
-                         uint32_t gsize, unsigned prot, bool global);
+static unsigned fill_run(unsigned w, uint32_t linear, uint32_t pbase,
+                         uint32_t gsize, unsigned prot, bool global,
+                         uint32_t ptf);
 
-static bool unit_translate(CPUX86State *env, unsigned idx, uint32_t linear,
+static bool unit_translate(CPUX86State *env, unsigned w, uint32_t linear,
                            const X86PageResult *res, uint32_t *pbase,
                            unsigned *prot, bool *global)
 {
@@ -402,7 +729,7 @@ static bool unit_translate(CPUX86State *env, unsigned idx, uint32_t linear,
     if (pa0 & (unit_size - 1)) {
         return false;
     }
-    if (idx == MMU_PHYS_IDX || res->page_size >= unit_size) {
+    if (w == MMU_PHYS_IDX || res->page_size >= unit_size) {
         /* one identity range or one large guest page: one A/D, one prot */
         for (uint32_t off = 0; off < unit_size; off += GUEST_PAGE_SIZE) {
             if (!page_is_ram(pa0 + off)) {
@@ -414,7 +741,7 @@ static bool unit_translate(CPUX86State *env, unsigned idx, uint32_t linear,
         *global = res->global;
         return true;
     }
-    if (!unit_peek(idx, vbase, pa0, prot, global)) {
+    if (!unit_peek(w, vbase, pa0, prot, global)) {
         return false;
     }
     *pbase = pa0;
@@ -426,7 +753,7 @@ static unsigned host_prot(unsigned gprot, uint32_t punit)
 {
     unsigned p = OS_PROT_READ;
 
-    if ((gprot & PAGE_WRITE) && !unit_has_code(punit)) {
+    if ((gprot & PAGE_WRITE) && !unit_store_slow(punit)) {
         p |= OS_PROT_WRITE;
     }
     return p;
@@ -439,11 +766,50 @@ static bool peek_wrote;
  * yet (its A/D bits would change): a later fill may cure it. */
 static bool unit_transient;
 
-/* Peek: read a paging-structure dword. */
-static uint32_t peek_ld32(void *opaque, uint32_t pa)
+/*
+ * Paging-structure frames read by the walks since wdeps_n was reset, top
+ * level first (the two halves of a PAE entry count once): what the
+ * mappings made from the walk depend on (ctx_depend).
+ */
+static uint32_t wdeps[4];
+static unsigned wdeps_n;
+static uint32_t wdeps_last;
+
+/* Note a paging-structure read at pa. */
+static void wdeps_note(uint32_t pa)
+{
+    bool pae = hamt_env != NULL && (hamt_env->cr[4] & CR4_PAE);
+
+    if (pae && (pa & 7) == 4 && wdeps_n != 0 && wdeps_last == pa - 4) {
+        return;                 /* the high half of the same PAE entry */
+    }
+    wdeps_last = pa;
+    if (wdeps_n < ARRAY_SIZE(wdeps)) {
+        wdeps[wdeps_n++] = pa >> GUEST_PAGE_BITS;
+    }
+}
+
+/* Refill walks: read a paging-structure dword, noting its frame. */
+static uint32_t rec_ld32(void *opaque, uint32_t pa)
 {
     (void)opaque;
+    wdeps_note(pa);
     return (uint32_t)phys_read(pa, 4);
+}
+
+/* Refill walks: the A/D update, as x86_mmu_walk makes it. */
+static void rec_st32(void *opaque, uint32_t pa, uint32_t val)
+{
+    (void)opaque;
+    phys_write_notdirty(pa, val, 4);
+}
+
+static const X86WalkOps rec_ops = { rec_ld32, rec_st32, NULL };
+
+/* Peek: read a paging-structure dword (noted like rec_ld32). */
+static uint32_t peek_ld32(void *opaque, uint32_t pa)
+{
+    return rec_ld32(opaque, pa);
 }
 
 /* Peek: the walk wanted to set A or D: the page is not "already walked". */
@@ -459,22 +825,22 @@ static const X86WalkOps peek_ops = { peek_ld32, peek_st32, NULL };
 
 /*
  * 4 KiB guest pages: may the neighbour at lin (expected at physical pa)
- * join a group mapping with prot/global?  Only if a load walk for idx
+ * join a group mapping with prot/global?  Only if a load walk for w
  * succeeds without changing any A/D bit (A already set, and D if prot is
  * writable: no speculative A/D), to the expected frame, same rights.
  */
-static bool group_peek(unsigned idx, uint32_t lin, uint32_t pa,
+static bool group_peek(unsigned w, uint32_t lin, uint32_t pa,
                        unsigned prot, bool global)
 {
     X86PageResult r;
 
     peek_wrote = false;
-    if (x86_mmu_walk_ops(hamt_env, lin, MMU_DATA_LOAD, (int)idx, &r, &peek_ops) != 0 ||
+    if (x86_mmu_walk_ops(hamt_env, lin, MMU_DATA_LOAD, (int)hamt_win_idx(w), &r, &peek_ops) != 0 ||
         peek_wrote || r.paddr != pa || r.global != global ||
         host_prot(r.prot, pa >> unit_bits) != prot) {
         return false;
     }
-    walked_add(idx, lin, &r);
+    walked_add(w, lin, &r);
     return true;
 }
 
@@ -485,7 +851,7 @@ static bool group_peek(unsigned idx, uint32_t lin, uint32_t pa,
  * set already, D too if it is writable): nothing guest-visible happens
  * speculatively.  prot and global (out): the intersection.
  */
-static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
+static bool unit_peek(unsigned w, uint32_t vbase, uint32_t pa0,
                       unsigned *prot, bool *global)
 {
     unsigned p = PAGE_READ | PAGE_WRITE;
@@ -493,20 +859,20 @@ static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
 
     for (uint32_t off = 0; off < unit_size; off += GUEST_PAGE_SIZE) {
         uint32_t vp = (vbase + off) >> GUEST_PAGE_BITS;
-        const Walked *w = &walked[idx][vp & ((1u << WALKED_BITS) - 1)];
+        const Walked *wk = &walked[w][vp & ((1u << WALKED_BITS) - 1)];
         X86PageResult r;
 
         if (!page_is_ram(pa0 + off)) {
             return false;
         }
-        if (w->vpage == vp && w->ppage == (pa0 + off) >> GUEST_PAGE_BITS) {
-            p &= w->prot;
-            g = g && w->global;
+        if (wk->vpage == vp && wk->ppage == (pa0 + off) >> GUEST_PAGE_BITS) {
+            p &= wk->prot;
+            g = g && wk->global;
             continue;
         }
         peek_wrote = false;
         if (hamt_env == NULL ||
-            x86_mmu_walk_ops(hamt_env, vbase + off, MMU_DATA_LOAD, (int)idx,
+            x86_mmu_walk_ops(hamt_env, vbase + off, MMU_DATA_LOAD, (int)hamt_win_idx(w),
                              &r, &peek_ops) != 0 ||
             (r.paddr & GUEST_PAGE_MASK) != pa0 + off) {
             return false;       /* not present, or not one physical run */
@@ -515,7 +881,7 @@ static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
             unit_transient = true;  /* A/D not set yet: a later fill may */
             return false;
         }
-        walked_add(idx, vbase + off, &r);
+        walked_add(w, vbase + off, &r);
         p &= r.prot;
         g = g && r.global;
     }
@@ -532,34 +898,36 @@ static bool unit_peek(unsigned idx, uint32_t vbase, uint32_t pa0,
  */
 static void unit_fill_after_slow(unsigned idx, uint32_t addr)
 {
-    uint32_t vbase = addr & ~(unit_size - 1), pa0;
-    unsigned gprot, prot;
+    uint32_t vbase = addr & ~(unit_size - 1), pa0, ptf;
+    unsigned gprot, prot, w = hamt_win(cur_ctx, idx);
     bool global;
     X86PageResult r;
 
-    if (idx == MMU_PHYS_IDX || idx >= HAMT_NB_IDX || hamt_env == NULL ||
-        hamt_window_base[idx] == 0 || map_find(idx, addr >> unit_bits) >= 0 ||
+    if (idx >= MMU_PHYS_IDX || hamt_env == NULL ||
+        hamt_window_base[w] == 0 || map_find(w, addr >> unit_bits) >= 0 ||
         mem_watch_test(vbase, unit_size)) {
         return;
     }
-    if (pressure_high || seen_test(idx, addr >> unit_bits)) {
+    if (pressure_high || seen_test(w, addr >> unit_bits)) {
         /* the unit churns (mapped before, flushed since) or host faults
          * are costly now: a mapping nobody may use is a syscall to make
          * and another to remove; a HAMT access that needs it maps it */
         return;
     }
     peek_wrote = false;
+    wdeps_n = 0;
     if (x86_mmu_walk_ops(hamt_env, vbase, MMU_DATA_LOAD, (int)idx, &r,
                          &peek_ops) != 0 || peek_wrote ||
         r.page_size > GUEST_PAGE_SIZE) {
         return;    /* large pages: hamt_fill maps them directly */
     }
     pa0 = r.paddr & GUEST_PAGE_MASK;
-    if ((pa0 & (unit_size - 1)) || !unit_peek(idx, vbase, pa0, &gprot, &global)) {
+    ptf = ctx_depend(wdeps, wdeps_n, r.page_size);
+    if ((pa0 & (unit_size - 1)) || !unit_peek(w, vbase, pa0, &gprot, &global)) {
         return;
     }
     prot = host_prot(gprot, pa0 >> unit_bits);
-    if (fill_run(idx, addr, pa0, GUEST_PAGE_SIZE, prot, global) != 0) {
+    if (fill_run(w, addr, pa0, GUEST_PAGE_SIZE, prot, global, ptf) != 0) {
         hamt_stats.slow_fills++;
         hamt_stats.fill_pages++;
     }
@@ -573,8 +941,9 @@ static void unit_fill_after_slow(unsigned idx, uint32_t addr)
  * (group_peek).  Returns the number of units mapped by the single install
  * (>= 1), 0 if nothing could be mapped.
  */
-static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
-                         uint32_t gsize, unsigned prot, bool global)
+static unsigned fill_run(unsigned w, uint32_t linear, uint32_t pbase,
+                         uint32_t gsize, unsigned prot, bool global,
+                         uint32_t ptf)
 {
     uint32_t run = HAMT_RUN_UNITS << unit_bits;
     uint32_t vunit = linear >> unit_bits, punit = pbase >> unit_bits;
@@ -583,16 +952,16 @@ static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
     uint32_t gbase = linear & ~(gsize - 1);
     unsigned n = 1;
     bool peek = gsize < run && unit_size == GUEST_PAGE_SIZE &&
-                idx != MMU_PHYS_IDX && hamt_env != NULL;
+                w != MMU_PHYS_IDX && hamt_env != NULL;
     bool group = (gsize >= run || peek) && (peek || vstart >= gbase) &&
                  (pstart & (run - 1)) == 0 && pstart < guest_ram_size &&
                  run <= guest_ram_size - pstart && !mem_watch_test(vstart, run);
 
     for (uint32_t off = 0; group && off < run; off += unit_size) {
         uint32_t pu = (pstart + off) >> unit_bits;
-        if (map_find(idx, (vstart + off) >> unit_bits) >= 0 ||
+        if (map_find(w, (vstart + off) >> unit_bits) >= 0 ||
             !page_is_ram(pstart + off) ||
-            ((prot & OS_PROT_WRITE) && unit_has_code(pu))) {
+            ((prot & OS_PROT_WRITE) && unit_store_slow(pu))) {
             group = false;
         }
         for (uint32_t k = 1; group && k < unit_size >> GUEST_PAGE_BITS; k++) {
@@ -601,18 +970,18 @@ static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
             }
         }
         if (group && peek && vstart + off != (linear & ~(unit_size - 1)) &&
-            !group_peek(idx, vstart + off, pstart + off, prot, global)) {
+            !group_peek(w, vstart + off, pstart + off, prot, global)) {
             group = false;
         }
     }
-    if (group && drv->install(idx, vstart, pstart, run, prot, global) == 0) {
+    if (group && drv->install(w, vstart, pstart, run, prot, global) == 0) {
         for (uint32_t off = 0; off < run; off += unit_size) {
-            map_insert(idx, (vstart + off) >> unit_bits, (pstart + off) >> unit_bits,
-                       prot, global);
+            map_insert(w, (vstart + off) >> unit_bits, (pstart + off) >> unit_bits,
+                       prot, global, ptf);
         }
         n = HAMT_RUN_UNITS;
     } else {
-        int r = drv->install(idx, vunit << unit_bits, punit << unit_bits,
+        int r = drv->install(w, vunit << unit_bits, punit << unit_bits,
                              unit_size, prot, global);
         if (r != 0) {
             /* out of host mappings: evict a batch, retry once */
@@ -620,18 +989,18 @@ static unsigned fill_run(unsigned idx, uint32_t linear, uint32_t pbase,
                 map_alloc();
             }
             ring_next = (ring_next + HAMT_MAX_MAP - 256) % HAMT_MAX_MAP;
-            r = drv->install(idx, vunit << unit_bits, punit << unit_bits,
+            r = drv->install(w, vunit << unit_bits, punit << unit_bits,
                              unit_size, prot, global);
             if (r != 0) {
                 return 0;
             }
         }
-        map_insert(idx, vunit, punit, prot, global);
+        map_insert(w, vunit, punit, prot, global, ptf);
     }
     if (gsize > unit_size) {
         uint32_t hi = gbase + (gsize - 1);
-        large_lo[idx] = MIN(large_lo[idx], gbase);
-        large_hi[idx] = MAX(large_hi[idx], hi);
+        large_lo[w] = MIN(large_lo[w], gbase);
+        large_hi[w] = MAX(large_hi[w], hi);
     }
     return n;
 }
@@ -658,24 +1027,26 @@ static void pressure_account(uint64_t t0, uint64_t t1)
     }
 }
 
-/* Refill for an access to linear in window idx: FILL_* and the cause. */
-static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
+/* Refill for an access to linear in window w: FILL_* and the cause. */
+static int hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
                      bool is_write)
 {
     X86PageResult res;
-    uint32_t pbase, punit, vunit = linear >> unit_bits;
+    uint32_t pbase, punit, ptf, vunit = linear >> unit_bits;
+    uint32_t pg;
     unsigned gprot, prot;
     bool global;
     int32_t e;
     int r;
 
-    r = x86_mmu_walk(env, linear, is_write ? MMU_DATA_STORE : MMU_DATA_LOAD,
-                     (int)idx, &res);
+    wdeps_n = 0;
+    r = x86_mmu_walk_ops(env, linear, is_write ? MMU_DATA_STORE : MMU_DATA_LOAD,
+                         (int)hamt_win_idx(w), &res, &rec_ops);
     if (r != 0) {
         hamt_stats.fault_pf++;
         return FILL_PF;
     }
-    walked_add(idx, linear, &res);
+    walked_add(w, linear, &res);
     if (mem_watch_test(linear & ~(unit_size - 1), unit_size)) {
         hamt_stats.fault_watch++;     /* never mapped: the softmmu logs it */
         return FILL_SLOW;
@@ -684,18 +1055,28 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
         hamt_stats.fault_mmio++;
         return FILL_SLOW;
     }
+    /* what the mapping derives from: write-protect it (cached contexts) */
+    ptf = ctx_depend(wdeps, wdeps_n, res.page_size);
     unit_transient = false;
-    if (!unit_translate(env, idx, linear, &res, &pbase, &gprot, &global)) {
+    if (!unit_translate(env, w, linear, &res, &pbase, &gprot, &global)) {
         /* not mappable (yet: fill_transient); a unit mapped before (and
          * flushed since) is churn like a refill: its slow path maps it */
         hamt_stats.fault_split++;
         fill_transient = unit_transient;
-        fill_churn = seen_test(idx, vunit);
+        fill_churn = seen_test(w, vunit);
         hamt_stats.fault_churn += fill_churn;
         return FILL_SLOW;
     }
     punit = pbase >> unit_bits;
     prot = host_prot(gprot, punit);
+    pg = res.paddr >> GUEST_PAGE_BITS;
+    if (is_write && !(prot & OS_PROT_WRITE) && (gprot & PAGE_WRITE) &&
+        pg < pt_frames && pt_state[pg] == PT_PROT) {
+        /* the first write to a protected page-table frame: dirty now */
+        hamt_stats.fault_ptwrite++;
+        pt_written(res.paddr);
+        prot = host_prot(gprot, punit);
+    }
     if (is_write && !(prot & OS_PROT_WRITE)) {
         if (unit_has_code(punit)) {
             hamt_stats.fault_smc++;
@@ -705,12 +1086,12 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
         }
         return FILL_SLOW;
     }
-    e = map_find(idx, vunit);
+    e = map_find(w, vunit);
     if (e >= 0 && maps[e].punit == punit) {
         /* present with fewer rights: the D-bit (or unprotect) upgrade */
         if (maps[e].prot != prot) {
             hamt_stats.fault_dbit++;
-            if (drv->protect(idx, vunit << unit_bits, unit_size, prot) != 0) {
+            if (drv->protect(w, vunit << unit_bits, unit_size, prot) != 0) {
                 return FILL_SLOW;
             }
             maps[e].prot = (uint8_t)prot;
@@ -731,13 +1112,14 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
         map_drop(e);     /* stale frame: the new mmap replaces it */
     }
     hamt_stats.fault_miss++;
-    fill_churn = seen_test(idx, vunit);
+    fill_churn = seen_test(w, vunit);
     hamt_stats.fault_churn += fill_churn;
-    if (idx == MMU_PHYS_IDX) {
+    if (w == MMU_PHYS_IDX) {
         res.page_size = 4u << 20;
     }
     {
-        unsigned n = fill_run(idx, linear, pbase, res.page_size, prot, global);
+        unsigned n = fill_run(w, linear, pbase, res.page_size, prot, global,
+                              ptf);
         if (n == 0) {
             hamt_stats.fault_split++;
             return FILL_SLOW;
@@ -762,7 +1144,7 @@ static int hamt_fill(CPUX86State *env, unsigned idx, uint32_t linear,
  */
 int hamt_window_of(uintptr_t host, uint32_t *linear)
 {
-    for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
+    for (unsigned i = 0; i < HAMT_NB_WIN; i++) {
         uintptr_t b = hamt_window_base[i];
         bool full = hamt_window_span[i] > HAMT_WINDOW_HALF;
         int64_t lo = full ? -(int64_t)HAMT_WINDOW_HALF : 0;
@@ -962,12 +1344,12 @@ bool hamt_fault(OSFault *f)
     CPUX86State *env = hamt_env;
     HamtSite site;
     uint32_t linear = 0;
-    int idx = hamt_window_of(f->addr, &linear);
+    int w = hamt_window_of(f->addr, &linear);
     uintptr_t fixup = 0;
     bool jit, is_write;
     int r;
 
-    if (idx == -1 || env == NULL) {
+    if (w == -1 || env == NULL) {
         return false;
     }
     jit = hamt_backend_find_site(f->pc, &site);
@@ -984,16 +1366,21 @@ bool hamt_fault(OSFault *f)
     if (f->kind == OS_FAULT_BUS) {
         hamt_stats.fault_unaligned++;
         r = FILL_SLOW;
-    } else if (idx < -1) {
+    } else if (w < -1) {
         hamt_stats.fault_split++;     /* crossed 0x7fffffff (or the end of
                                          RAM) into the guard */
         r = FILL_SLOW;
+    } else if (hamt_win_ctx((unsigned)w) != cur_ctx && w != MMU_PHYS_IDX) {
+        /* a window of another context (no TB should run with it: every
+         * CR3 load ends the TB): the slow path uses the current CR3 */
+        hamt_stats.fault_other_ctx++;
+        r = FILL_SLOW;
     } else {
-        r = hamt_fill(env, (unsigned)idx, linear, is_write);
+        r = hamt_fill(env, (unsigned)w, linear, is_write);
     }
     if (DEBUG_HAMT) {
-        hlog("hamt: fault pc %p idx %d lin 0x%08x %s -> %d\n", (void *)f->pc,
-             idx, linear, is_write ? "W" : "R", r);
+        hlog("hamt: fault pc %p w %d lin 0x%08x %s -> %d\n", (void *)f->pc,
+             w, linear, is_write ? "W" : "R", r);
     }
     if (r != FILL_OK) {
         hamt_stats.fallbacks++;
@@ -1170,12 +1557,15 @@ extern bool interp_mem_hamt;
  * The MemPath: softmmu for C accesses and fetches, windows for the rest
  */
 
-/* The window of idx, reserved on first use; published in env. */
+/* The window of idx in the current context, reserved on first use;
+ * published in env. */
 uintptr_t hamt_window_ensure(unsigned idx)
 {
     uint64_t span = HAMT_WINDOW_SPAN;
-    uintptr_t b = hamt_window_base[idx];
+    unsigned w = hamt_win(cur_ctx, idx);
+    uintptr_t b = hamt_window_base[w];
 
+    idx_used |= 1u << idx;
     if (b != 0) {
         return b;
     }
@@ -1187,15 +1577,19 @@ uintptr_t hamt_window_ensure(unsigned idx)
     if (idx == MMU_PHYS_IDX && hamt_phys_limit <= HAMT_WINDOW_HALF) {
         span = hamt_phys_limit;
     }
-    b = hamt_linux_reserve(idx, span);
+    b = hamt_linux_reserve(w, span);
     if (b == 0) {
-        os_fatal(1, "hamt: cannot reserve the guest window of MMU index %u "
-                 "(%llu MiB of address space)", idx,
+        os_fatal(1, "hamt: cannot reserve the guest window of MMU index %u, "
+                 "context %u (%llu MiB of address space)", idx, cur_ctx,
                  (unsigned long long)(span >> 20));
     }
     if (DEBUG_HAMT) {
-        hlog("hamt: window %u at %p, %llu MiB\n", idx, (void *)b,
-             (unsigned long long)(span >> 20));
+        hlog("hamt: window %u (index %u, context %u) at %p, %llu MiB\n", w,
+             idx, cur_ctx, (void *)b, (unsigned long long)(span >> 20));
+    }
+    if (seen[w] == NULL) {
+        /* one bit per unit; no memory only disables churn detection */
+        seen[w] = os_zalloc(((size_t)1 << (32 - unit_bits)) / 8);
     }
     if (hamt_env != NULL) {
         hamt_env->hamt_window[idx] = b;
@@ -1224,6 +1618,7 @@ static void hamt_init(CPUX86State *env)
     }
     memset(vhash, 0xff, sizeof(vhash));
     memset(fhash, 0xff, sizeof(fhash));
+    memset(pthash, 0xff, sizeof(pthash));
     memset(lhead, 0xff, sizeof(lhead));
     hamt_env = env;
     /*
@@ -1238,14 +1633,33 @@ static void hamt_init(CPUX86State *env)
             hamt_phys_limit = (hamt_phys_limit + 0xffff) & ~(uint64_t)0xffff;
         }
     }
+    if (hamt_opt_contexts < 1 || hamt_opt_contexts > HAMT_MAX_CTX) {
+        hamt_opt_contexts = HAMT_MAX_CTX;
+    }
+    for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
+        ctxs[ci].key = HAMT_CTX_NONE;
+    }
+    cur_ctx = 0;
+    for (unsigned w = 0; w < HAMT_NB_WIN; w++) {
+        large_lo[w] = 0xffffffffu;
+        walked_clear(w);
+    }
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
         env->hamt_window[i] = lazy_windows ? 0 : hamt_window_ensure(i);
-        large_lo[i] = 0xffffffffu;
-        walked_clear(i);
-        if (seen[i] == NULL) {
-            /* one bit per unit; no memory only disables churn detection */
-            seen[i] = os_zalloc(((size_t)1 << (32 - unit_bits)) / 8);
+    }
+    if (hamt_opt_contexts > 1) {
+        /* page-table frame tracking: guest RAM pages only */
+        pt_frames = guest_ram_size >> GUEST_PAGE_BITS;
+        pt_state = os_zalloc(pt_frames);
+        pt_ctxmask = os_zalloc(pt_frames);
+        pt_dirmask = os_zalloc(pt_frames);
+        pt_writes = os_zalloc(pt_frames);
+        pt_reprot = os_zalloc((size_t)pt_frames * sizeof(uint32_t));
+        if (pt_state == NULL || pt_ctxmask == NULL || pt_dirmask == NULL ||
+            pt_writes == NULL || pt_reprot == NULL) {
+            os_fatal(1, "hamt: no memory for page-table frame tracking");
         }
+        mem_pt_write_hook = pt_written;
     }
     interp_mem_hamt = true;
     if (!os_set_fault_handler(hamt_fault)) {
@@ -1288,63 +1702,108 @@ static bool hamt_get_phys_code(CPUX86State *env, uint32_t linear,
     return mempath_softmmu.get_phys_code(env, linear, phys);
 }
 
-/* Remove units [v0, v0 + n) of idx that are mapped, in batched runs. */
-static void flush_units(unsigned idx, uint32_t v0, uint32_t n)
+/* Remove units [v0, v0 + n) of w that are mapped, in batched runs. */
+static void flush_units(unsigned w, uint32_t v0, uint32_t n)
 {
     uint32_t buf[64];
     unsigned k = 0;
 
     for (uint32_t v = v0; v - v0 < n; v++) {
-        int32_t e = map_find(idx, v);
+        int32_t e = map_find(w, v);
         if (e < 0) {
             continue;
         }
         map_drop(e);
         buf[k++] = v;
         if (k == ARRAY_SIZE(buf)) {
-            invalidate_runs(idx, buf, k);
+            invalidate_runs(w, buf, k);
             k = 0;
         }
     }
     if (k) {
-        invalidate_runs(idx, buf, k);
+        invalidate_runs(w, buf, k);
     }
 }
 
-/* INVLPG: the unit from every window (a large page: the whole index). */
+/* Drop linear from window w (a large page seen there: the whole window). */
+static void flush_page_window(unsigned w, uint32_t linear)
+{
+    walked_drop(w, linear);
+    if (nlive[w] == 0) {
+        return;
+    }
+    if (linear >= large_lo[w] && linear <= large_hi[w]) {
+        flush_window(w);
+        return;
+    }
+    flush_units(w, linear >> unit_bits, 1);
+}
+
+/* INVLPG: the unit from the current context's windows (other contexts
+ * learn about the PTE write itself when they are loaded again). */
 static void hamt_flush_page(CPUX86State *env, uint32_t linear)
 {
     mempath_softmmu.flush_page(env, linear);
     hamt_stats.flush_page++;
     for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
-        walked_drop(idx, linear);
-        if (nlive[idx] == 0) {
-            continue;
-        }
-        if (linear >= large_lo[idx] && linear <= large_hi[idx]) {
-            flush_window(idx);
-            continue;
-        }
-        flush_units(idx, linear >> unit_bits, 1);
+        flush_page_window(hamt_win(cur_ctx, idx), linear);
     }
 }
 
-/* CR0/CR4 paging changes: every window. */
+/* CR0/CR4 paging changes: every window of every context; the current
+ * context caches the current CR3 from now on. */
 static void hamt_flush_all(CPUX86State *env)
 {
     mempath_softmmu.flush_all(env);
     hamt_stats.flush_all++;
+    for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
+        ctx_flush(ci);
+        ctxs[ci].key = HAMT_CTX_NONE;
+    }
+    flush_window(MMU_PHYS_IDX);
+    ctxs[cur_ctx].key = ctx_key(env);
+    ctx_ever |= 1u << cur_ctx;
+}
+
+/* One context: a CR3 load drops the non-global mappings of its windows
+ * (walks only their non-global lists), keeps the global ones. */
+static void flush_nonglobal_windows(unsigned ci)
+{
+    static uint32_t units[HAMT_MAX_MAP];
+
     for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
-        flush_window(idx);
+        unsigned w = hamt_win(ci, idx), n = 0;
+
+        walked_clear(w);
+        if (nlive[w] == 0) {
+            continue;
+        }
+        if (lhead[w][1] < 0) {
+            flush_window(w);       /* no global entry: one call */
+            continue;
+        }
+        while (lhead[w][0] >= 0) {
+            int32_t i = lhead[w][0];
+            units[n++] = maps[i].vunit;
+            map_drop(i);
+        }
+        /* large-page regions stay: the globals in them survive too */
+        invalidate_runs(w, units, n);
     }
 }
 
-/* CR3 reload: drop non-global mappings, keep global ones; walks only the
- * window's non-global list. */
+/*
+ * CR3 load (MOV CR3, task switch).  Cached contexts: switch to the context
+ * of the new CR3 (or take the least recently used one), after dropping
+ * what page-table writes since it last ran may have changed; a reload of
+ * the same CR3 validates the current context the same way.  One context
+ * (--hamt-contexts=1): drop the non-global mappings.
+ */
 static void hamt_flush_nonglobal(CPUX86State *env)
 {
-    static uint32_t units[HAMT_MAX_MAP];
     uint64_t sc0 = hamt_syscalls;
+    uint32_t key = ctx_key(env);
+    unsigned ci;
 
     if (mempath_softmmu.flush_nonglobal) {
         mempath_softmmu.flush_nonglobal(env);
@@ -1352,25 +1811,23 @@ static void hamt_flush_nonglobal(CPUX86State *env)
         mempath_softmmu.flush_all(env);
     }
     hamt_stats.flush_nonglobal++;
-    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
-        unsigned n = 0;
-
-        walked_clear(idx);
-        if (nlive[idx] == 0) {
-            continue;
-        }
-        if (lhead[idx][1] < 0) {
-            flush_window(idx);       /* no global entry: one call */
-            continue;
-        }
-        while (lhead[idx][0] >= 0) {
-            int32_t i = lhead[idx][0];
-            units[n++] = maps[i].vunit;
-            map_drop(i);
-        }
-        /* large-page regions stay: the globals in them survive too */
-        invalidate_runs(idx, units, n);
+    if (!ctx_caching()) {
+        flush_nonglobal_windows(cur_ctx);
+        hamt_stats.flush_nonglobal_syscalls += hamt_syscalls - sc0;
+        return;
     }
+    for (ci = 0; ci < hamt_opt_contexts; ci++) {
+        if (ctxs[ci].key == key) {
+            break;
+        }
+    }
+    if (ci == hamt_opt_contexts) {
+        ci = ctx_alloc(key);
+    } else {
+        hamt_stats.ctx_hits += ci != cur_ctx;
+        ctx_validate(ci);
+    }
+    ctx_activate(env, ci);
     hamt_stats.flush_nonglobal_syscalls += hamt_syscalls - sc0;
 }
 
@@ -1384,28 +1841,28 @@ static void hamt_flush_range(CPUX86State *env, uint32_t linear, uint32_t len)
         mempath_softmmu.flush_range(env, linear, len);
     }
     hamt_stats.flush_range++;
-    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
-        walked_clear(idx);
-        if (nlive[idx] == 0) {
+    for (unsigned w = 0; w < HAMT_NB_WIN; w++) {
+        walked_clear(w);
+        if (nlive[w] == 0) {
             continue;
         }
-        if (n > 4096 || (linear <= large_hi[idx] && linear + len - 1 >= large_lo[idx])) {
-            flush_window(idx);
+        if (n > 4096 || (linear <= large_hi[w] && linear + len - 1 >= large_lo[w])) {
+            flush_window(w);
         } else {
-            flush_units(idx, v0, n);
+            flush_units(w, v0, n);
         }
     }
 }
 
-/* Drop the windows in idxmask. */
+/* Drop the windows of the MMU indices in idxmask, in every context. */
 static void hamt_flush_mmuidx(CPUX86State *env, unsigned idxmask)
 {
     if (mempath_softmmu.flush_mmuidx) {
         mempath_softmmu.flush_mmuidx(env, idxmask);
     }
-    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
-        if (idxmask & (1u << idx)) {
-            flush_window(idx);
+    for (unsigned w = 0; w < HAMT_NB_WIN; w++) {
+        if (idxmask & (1u << hamt_win_idx(w))) {
+            flush_window(w);
         }
     }
 }
@@ -1423,7 +1880,7 @@ static void hamt_protect_code_page(CPUX86State *env, uint32_t phys_page,
     for (int32_t i = fhash[fhash_of(punit)]; i >= 0; i = maps[i].fnext) {
         if (maps[i].punit == punit && (maps[i].prot & OS_PROT_WRITE)) {
             hamt_stats.code_protects++;
-            drv->protect(maps[i].idx, maps[i].vunit << unit_bits, unit_size,
+            drv->protect(maps[i].win, maps[i].vunit << unit_bits, unit_size,
                          OS_PROT_READ);
             maps[i].prot = OS_PROT_READ;
         }
@@ -1474,6 +1931,18 @@ void hamt_stats_print(void)
     stat_line("flush: nonglobal", s->flush_nonglobal);
     stat_line("flush: nonglobal syscalls", s->flush_nonglobal_syscalls);
     stat_line("flush: range", s->flush_range);
+    n = h_snprintf(buf, sizeof(buf), "  %-28s %u of %u\n", "ctx: contexts used",
+                   (unsigned)__builtin_popcount(ctx_ever), hamt_opt_contexts);
+    os_write(2, buf, (size_t)n);
+    stat_line("ctx: switches to a cached one", s->ctx_hits);
+    stat_line("ctx: new", s->ctx_new);
+    stat_line("ctx: recycled (LRU)", s->ctx_recycled);
+    stat_line("ctx: dropped whole (PD write)", s->ctx_flushes);
+    stat_line("pt: frames protected", s->pt_protects);
+    stat_line("pt: frames written", s->pt_writes);
+    stat_line("pt: mappings dropped", s->pt_drops);
+    stat_line("fault: page-table write", s->fault_ptwrite);
+    stat_line("fault: other context", s->fault_other_ctx);
     stat_line("evictions", s->evictions);
     stat_line("driver syscalls", hamt_syscalls);
     stat_line("window KiB reserved", hamt_reserved_bytes >> 10);

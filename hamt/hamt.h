@@ -19,24 +19,56 @@
 #define HAMT_NB_IDX 4
 
 /*
+ * Cached guest contexts (ASID-like, docs/HAMT.md "Cached guest
+ * contexts"): each context (one guest CR3) has its own user, kernel+SMAP
+ * and kernel windows, so its mappings survive switches to other CR3s; the
+ * paging-off window is shared.  Window numbers: context 0 uses 0..3 (=
+ * MMU index, 3 = paging off), context c >= 1 uses 4 + 3 * (c - 1) + idx.
+ */
+#define HAMT_MAX_CTX 8
+#define HAMT_NB_WIN (HAMT_NB_IDX + 3 * (HAMT_MAX_CTX - 1))
+
+/* Window number of MMU index idx in context ctx. */
+static inline unsigned hamt_win(unsigned ctx, unsigned idx)
+{
+    if (ctx == 0 || idx == 3) {
+        return idx;
+    }
+    return HAMT_NB_IDX + 3 * (ctx - 1) + idx;
+}
+
+/* MMU index of window w. */
+static inline unsigned hamt_win_idx(unsigned w)
+{
+    return w < HAMT_NB_IDX ? w : (w - HAMT_NB_IDX) % 3;
+}
+
+/* Context of window w (0 for the shared paging-off window). */
+static inline unsigned hamt_win_ctx(unsigned w)
+{
+    return w < HAMT_NB_IDX ? 0 : (w - HAMT_NB_IDX) / 3 + 1;
+}
+
+/*
  * The host-TLB driver: what the refill handler and the flushes need from
  * whatever holds the translations (Linux windows, or a real TLB).
  * Addresses are guest linear / guest physical; len is a multiple of the
- * driver's map unit (1 << unit_bits).
+ * driver's map unit (1 << unit_bits).  win is a window number (hamt_win:
+ * MMU index and cached context).
  */
 typedef struct HamtDriver {
     const char *name;
-    /* Map guest linear [va, va + len) of index idx to physical pa. 0 or -errno. */
-    int (*install)(unsigned idx, uint32_t va, uint32_t pa, uint32_t len,
+    /* Map guest linear [va, va + len) of window win to physical pa. 0 or -errno. */
+    int (*install)(unsigned win, uint32_t va, uint32_t pa, uint32_t len,
                    unsigned prot, bool global);
     /* Change the protection of an installed range (same frames). */
-    int (*protect)(unsigned idx, uint32_t va, uint32_t len, unsigned prot);
-    /* Remove [va, va + len) of index idx. */
-    void (*invalidate)(unsigned idx, uint32_t va, uint32_t len);
-    /* Remove everything of index idx (one syscall / one invtlb). */
-    void (*invalidate_all)(unsigned idx);
-    /* The index the CPU runs with now (privileged: the ASID to use). */
-    void (*switch_context)(unsigned idx);
+    int (*protect)(unsigned win, uint32_t va, uint32_t len, unsigned prot);
+    /* Remove [va, va + len) of window win. */
+    void (*invalidate)(unsigned win, uint32_t va, uint32_t len);
+    /* Remove everything of window win (one syscall / one invtlb). */
+    void (*invalidate_all)(unsigned win);
+    /* The cached context the CPU runs in now (privileged: its ASID). */
+    void (*switch_context)(unsigned ctx);
 } HamtDriver;
 
 extern const HamtDriver hamt_driver_linux;
@@ -62,10 +94,10 @@ extern const HamtDriver hamt_driver_linux;
 #define HAMT_WINDOW_SPAN  ((uint64_t)1 << 32)
 #define HAMT_WINDOW_HALF  ((uint64_t)1 << 31)
 #define HAMT_GUARD_SIZE   ((uint64_t)1 << 16)
-/* mid (host address of linear 0); 0: not reserved yet */
-extern uintptr_t hamt_window_base[HAMT_NB_IDX];
+/* mid (host address of linear 0) per window number; 0: not reserved yet */
+extern uintptr_t hamt_window_base[HAMT_NB_WIN];
 /* linear bytes before the guard: at most 2 GiB, or 4 GiB */
-extern uint64_t hamt_window_span[HAMT_NB_IDX];
+extern uint64_t hamt_window_span[HAMT_NB_WIN];
 
 /* Host address of linear in the window whose base (linear 0) is mid. */
 static inline uintptr_t hamt_host_addr(uintptr_t mid, uint32_t linear)
@@ -73,14 +105,15 @@ static inline uintptr_t hamt_host_addr(uintptr_t mid, uint32_t linear)
     return mid + (uintptr_t)(intptr_t)(int32_t)linear;
 }
 bool hamt_linux_init(unsigned unit_bits);
-uintptr_t hamt_linux_reserve(unsigned idx, uint64_t span);
+uintptr_t hamt_linux_reserve(unsigned win, uint64_t span);
 /* Number of reserve/map/unmap/protect system calls made by the driver. */
 extern uint64_t hamt_syscalls;
 extern uint64_t hamt_reserved_bytes;
 
 /*
- * The window of idx, reserved on first use (translation time for the JIT,
- * first access for the interpreter); sets env->hamt_window[idx].  The
+ * The window of idx in the current context, reserved on first use
+ * (translation time for the JIT, first access for the interpreter, context
+ * switch for an index in use); sets env->hamt_window[idx].  The
  * paging-off window (MMU_PHYS_IDX) only spans guest RAM: accesses at or
  * above hamt_phys_limit must take the slow path without touching it.
  */
@@ -91,6 +124,9 @@ extern uint64_t hamt_phys_limit;   /* 1 << 32: the full window (no check) */
 extern uint32_t hamt_opt_host_page;
 /* --hamt-adapt: retranslate hot fallback / churning sites (default on). */
 extern bool hamt_opt_adapt;
+/* --hamt-contexts: cached guest contexts, 1..HAMT_MAX_CTX (1: every CR3
+ * load drops the non-global mappings; default HAMT_MAX_CTX). */
+extern unsigned hamt_opt_contexts;
 
 /* Statistics for --stats. */
 typedef struct HamtStats {
@@ -100,7 +136,10 @@ typedef struct HamtStats {
              retranslations, flush_page, flush_all, flush_nonglobal,
              flush_nonglobal_syscalls, flush_range, evictions,
              code_protects, c_accesses, slow_fills, fault_churn,
-             churn_sites, pressure_windows, ns_handler;
+             churn_sites, pressure_windows, ns_handler,
+             cr3_loads, ctx_hits, ctx_new, ctx_recycled, ctx_flushes,
+             pt_protects, pt_writes, pt_drops, fault_other_ctx,
+             fault_ptwrite;
 } HamtStats;
 extern HamtStats hamt_stats;
 void hamt_stats_print(void);
@@ -128,7 +167,7 @@ void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub);
 struct TranslationBlock;
 bool hamt_hot_insn(const struct TranslationBlock *tb, uint32_t eip);
 
-/* The window index a host address belongs to, or -1. */
+/* The window number a host address belongs to, or -1 (-2 - w: its guard). */
 int hamt_window_of(uintptr_t host, uint32_t *linear);
 
 /*

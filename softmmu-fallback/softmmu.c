@@ -408,7 +408,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
         e->addend = (uintptr_t)(guest_ram + ppage) -
                     (uintptr_t)(intptr_t)(int32_t)vpage;
     }
-    if (pf & PF_CODE) {
+    if (pf & (PF_CODE | PF_PT)) {
         wflags |= TLB_NOTDIRTY;
     }
     if (nb_watch && watch_match(vpage, GUEST_PAGE_SIZE)) {
@@ -610,12 +610,15 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
     }
     if (unlikely(fl & TLB_NOTDIRTY)) {
         softmmu_stats.code_stores++;
+        if (guest_pflags[pa >> GUEST_PAGE_BITS] & PF_PT) {
+            mem_pt_write_hook(pa);      /* a protected page-table frame */
+        }
         if (guest_pflags[pa >> GUEST_PAGE_BITS] & PF_CODE) {
             /* may restart the instruction (does not return then) */
             tb_invalidate_phys_page_fast(env, pa, size, ra);
         }
         e = &env->tlb_fast[idx].table[tlb_index(idx, addr)];
-        if (!(guest_pflags[pa >> GUEST_PAGE_BITS] & PF_CODE) &&
+        if (!(guest_pflags[pa >> GUEST_PAGE_BITS] & (PF_CODE | PF_PT)) &&
             tlb_hit_page(e->addr_write, addr)) {
             e->addr_write &= ~TLB_NOTDIRTY;
         }
@@ -703,18 +706,12 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
     return true;
 }
 
-/* Mark or unmark a physical page as holding code; protect its mappings. */
-static void softmmu_protect_code_page(CPUX86State *env, uint32_t phys_page,
-                                      bool has_code)
+/* Stores through every TLB entry of physical page phys_page take the slow
+ * path (TLB_NOTDIRTY), which checks its PF_CODE / PF_PT flags. */
+void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page)
 {
     uint32_t pp = phys_page & GUEST_PAGE_MASK;
 
-    if (!has_code) {
-        /* entries keep TLB_NOTDIRTY until the next store clears it */
-        guest_pflags[pp >> GUEST_PAGE_BITS] &= (uint8_t)~PF_CODE;
-        return;
-    }
-    guest_pflags[pp >> GUEST_PAGE_BITS] |= PF_CODE;
     for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
         TLBDesc *d = &tlbd[idx];
         for (unsigned i = 0; i < tlb_size(idx); i++) {
@@ -730,6 +727,21 @@ static void softmmu_protect_code_page(CPUX86State *env, uint32_t phys_page,
             }
         }
     }
+}
+
+/* Mark or unmark a physical page as holding code; protect its mappings. */
+static void softmmu_protect_code_page(CPUX86State *env, uint32_t phys_page,
+                                      bool has_code)
+{
+    uint32_t pp = phys_page & GUEST_PAGE_MASK;
+
+    if (!has_code) {
+        /* entries keep TLB_NOTDIRTY until the next store clears it */
+        guest_pflags[pp >> GUEST_PAGE_BITS] &= (uint8_t)~PF_CODE;
+        return;
+    }
+    guest_pflags[pp >> GUEST_PAGE_BITS] |= PF_CODE;
+    softmmu_notdirty_page(env, pp);
 }
 
 /* Raise the recorded fetch fault, if any. */

@@ -6,6 +6,7 @@
 #define HAMT86_SOFTMMU_H
 
 #include "core/base.h"
+#include "core/cpu.h"
 
 /*
  * --stats counters.  Fast-path TLB hits are counted per MMU index in
@@ -21,5 +22,9 @@ typedef struct SoftmmuStats {
     uint64_t resizes;
 } SoftmmuStats;
 extern SoftmmuStats softmmu_stats;
+
+/* Make stores through every TLB entry of phys_page take the slow path
+ * (TLB_NOTDIRTY): a page got PF_CODE or PF_PT. */
+void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page);
 
 #endif

@@ -16,7 +16,12 @@
 #     (pgstress, pg_hamtstress: CR3 switches, INVLPG, remapping) run with
 #     every site a host access (no site patched or retranslated) and print
 #     what the softmmu prints; with the default policy a JIT host retranslates
-#     churning sites of pg_hamtstress (refill storms) and prints the same.
+#     churning sites of pg_hamtstress (refill storms) and prints the same;
+#   - cached guest contexts: pg_ctx (edits of inactive contexts' page
+#     tables) prints what the softmmu prints with --hamt-contexts=1 and 8
+#     (every site a host access), switches to cached contexts, sees
+#     page-table writes, never faults in another context's window, and
+#     needs fewer host faults with 8 contexts than with 1.
 # Prints ok/not ok lines; exit status 1 on any failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -73,6 +78,25 @@ for k in pgstress pg_hamtstress; do
         [ "$p" = 0 ] && [ "$r" = 0 ] && [ "${f:-0}" -gt 100 ]
     t $? "--hamt-adapt=off: $k as under softmmu, ${f:-no} host faults, patched ${p:-?}, retranslated ${r:-?}"
 done
+# cached guest contexts
+ref=$(filt "$($EMU -m 64 --mmu=softmmu --kernel "$G/pg_ctx.elf" 2>/dev/null)")
+o1=$($EMU -m 64 --mmu=hamt --hamt-adapt=off --hamt-contexts=1 --stats --kernel "$G/pg_ctx.elf" 2>&1)
+o8=$($EMU -m 64 --mmu=hamt --hamt-adapt=off --stats --kernel "$G/pg_ctx.elf" 2>&1)
+printf '%s\n' "$ref" | grep -q "^DONE pg_ctx passed=[0-9]* failed=0" &&
+    [ "$(filt "$o1")" = "$ref" ] && [ "$(filt "$o8")" = "$ref" ]
+t $? "pg_ctx with 1 and 8 cached contexts (--hamt-adapt=off) as under softmmu"
+f1=$(stat "$o1" "host faults")
+f8=$(stat "$o8" "host faults")
+sw=$(stat "$o8" "ctx: switches to a cached one")
+pw=$(stat "$o8" "pt: frames written")
+pd=$(stat "$o8" "pt: mappings dropped")
+oc=$(stat "$o8" "fault: other context")
+[ "${sw:-0}" -gt 100 ] && [ "${pw:-0}" -gt 0 ] && [ "${pd:-0}" -gt 0 ] && [ "$oc" = 0 ] &&
+    [ "$(stat "$o1" "ctx: switches to a cached one")" = 0 ]
+t $? "pg_ctx: ${sw:-no} switches to cached contexts, ${pw:-no} page-table frames written, ${pd:-no} mappings dropped, ${oc:-?} faults in another context"
+[ "${f8:-0}" -gt 0 ] && [ "${f8:-0}" -lt "${f1:-0}" ]
+t $? "pg_ctx: cached contexts save refills (host faults ${f8:-?} with 8, ${f1:-?} with 1)"
+
 out=$($EMU -m 64 --mmu=hamt --stats --kernel "$G/pg_hamtstress.elf" 2>&1)
 if printf '%s\n' "$out" | grep -q 'statistics (interp backend'; then
     echo "ok adaptive policy: # skip: the interpreter has no JIT sites to retranslate"

@@ -103,7 +103,7 @@ static void model_invalidate(unsigned asid, uint64_t va, bool with_global)
         }
         bool g = model_global(m, 0) && model_global(m, 1);
         if (va == ~(uint64_t)0) {
-            if (with_global || !g) {
+            if ((with_global && g) || (!g && (asid == 0 || m->asid == asid))) {
                 m->used = false;
             }
             continue;
@@ -185,13 +185,42 @@ static void scenario(HamtTlbArch arch, unsigned page_bits, const char *name)
     CHECK_EQ(W("pair odd pa"), pa, 0x00200004);
     /* user window (0) does not see the kernel mapping */
     CHECK_EQ(W("user window miss"), model_translate(win[0] + 0x00400010, false, &pa), 1);
-    /* a global page survives a CR3 reload, a non-global one does not */
+    /* cached contexts: context 1's kernel window is the same VA, its own
+     * ASID; context 0's entries survive the switch to 1 and back */
     d->install(2, 0x00800000, 0x00300000, ps, OS_PROT_READ, true);
-    hamt_tlb_new_context(2);
+    d->switch_context(1);
+    CHECK_EQ(W("ctx1: asid differs"), hamt_tlb_asid(1) != hamt_tlb_asid(0), 1);
+    CHECK_EQ(W("ctx1: ctx0 entry invisible"),
+             model_translate(win[2] + 0x00400010, false, &pa), 1);
+    CHECK_EQ(W("ctx1: global visible"), model_translate(win[2] + 0x00800010, false, &pa), 0);
+    d->install(hamt_win(1, 2), 0x00400000, 0x00500000, ps, OS_PROT_READ, false);
+    CHECK_EQ(W("ctx1: own entry"), model_translate(win[2] + 0x00400010, false, &pa), 0);
+    CHECK_EQ(W("ctx1: own pa"), pa, 0x00500010);
+    d->switch_context(0);
+    CHECK_EQ(W("ctx0 again: kept"), model_translate(win[2] + 0x00400010, false, &pa), 0);
+    CHECK_EQ(W("ctx0 again: pa"), pa, 0x00100010);
+    /* a recycled context (new CR3): fresh ASID, non-global gone, global kept */
+    hamt_tlb_new_context(0);
     CHECK_EQ(W("cr3: non-global gone"), model_translate(win[2] + 0x00400010, false, &pa), 1);
     CHECK_EQ(W("cr3: global kept"), model_translate(win[2] + 0x00800010, false, &pa), 0);
     CHECK_EQ(W("cr3: global pa"), pa, 0x00300010);
+    d->switch_context(1);
+    CHECK_EQ(W("cr3: ctx1 untouched"), model_translate(win[2] + 0x00400010, false, &pa), 0);
+    CHECK_EQ(W("cr3: ctx1 pa"), pa, 0x00500010);
+    /* ASID wrap: every non-global entry goes, contexts stay distinct */
+    for (unsigned k = 0; k < 1100; k++) {
+        hamt_tlb_new_context(3);
+    }
+    CHECK_EQ(W("wrap: ctx1 flushed"), model_translate(win[2] + 0x00400010, false, &pa), 1);
+    CHECK_EQ(W("wrap: asids distinct"), hamt_tlb_asid(3) != hamt_tlb_asid(1) &&
+             hamt_tlb_asid(3) != hamt_tlb_asid(0), 1);
+    CHECK_EQ(W("wrap: in range"), hamt_tlb_asid(3) <= (arch == HAMT_TLB_MIPS ? 0xffu : 0x3ffu), 1);
+    d->install(hamt_win(1, 2), 0x00400000, 0x00600000, ps, OS_PROT_READ, false);
+    CHECK_EQ(W("wrap: ctx1 refill"), model_translate(win[2] + 0x00400010, false, &pa), 0);
+    CHECK_EQ(W("wrap: ctx1 pa"), pa, 0x00600010);
+    d->switch_context(0);
     /* INVLPG removes the global page too */
+    d->install(2, 0x00800000, 0x00300000, ps, OS_PROT_READ, true);
     d->invalidate(2, 0x00800000, ps);
     CHECK_EQ(W("invlpg"), model_translate(win[2] + 0x00800010, false, &pa), 1);
     /* flush all */

@@ -25,6 +25,7 @@ static uint8_t ram[RAM_SIZE];
 uint8_t *guest_ram = ram;
 uint32_t guest_ram_size = RAM_SIZE;
 uint8_t guest_pflags[GUEST_NB_PAGES];
+void (*mem_pt_write_hook)(uint32_t phys);
 /* log_mask, hlog, h_snprintf: tests/lib/hosted-shim.c */
 const MemPath *mem_path = &mempath_softmmu;
 const HostBackend *host_backend;
