@@ -39,6 +39,8 @@ void *os_alloc_ram(size_t size);
 int os_ram_fd(void);
 /* Reserve len bytes of PROT_NONE address space (NULL on failure). */
 void *os_reserve(size_t len);
+/* Give a reservation (and whatever is mapped in it) back. */
+void os_unreserve(void *p, size_t len);
 /*
  * Map [addr, addr + len) at exactly addr: fd >= 0 maps the file at off
  * shared with prot; fd < 0 puts back anonymous PROT_NONE reserved space.

@@ -67,6 +67,28 @@ uintptr_t hamt_linux_reserve(unsigned win, uint64_t span)
     return hamt_window_base[win];
 }
 
+/* Give window win's reservation back (nothing may be mapped in it any
+ * more); its number can be reserved again. */
+void hamt_linux_release(unsigned win)
+{
+    uint64_t span = hamt_window_span[win];
+    uintptr_t start = hamt_window_base[win];
+
+    if (start == 0) {
+        return;
+    }
+    if (span > HAMT_WINDOW_HALF) {
+        start -= HAMT_WINDOW_HALF;
+    }
+    hamt_syscalls++;
+    os_unreserve((void *)start, (size_t)(span + HAMT_GUARD_SIZE));
+    hamt_reserved_bytes -= span + HAMT_GUARD_SIZE;
+    hamt_window_base[win] = 0;
+    hamt_window_span[win] = 0;
+    used_lo[win] = 0xffffffffu;
+    used_hi[win] = 0;
+}
+
 /* Host address of linear va in window win. */
 static inline void *win_addr(unsigned win, uint32_t va)
 {

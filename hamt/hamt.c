@@ -466,41 +466,70 @@ static void ctx_flush(unsigned ci)
     ctxs[ci].overflow = false;
 }
 
-/* Drop the mappings of context ci whose PTE lives in frame fr. */
-static void ctx_drop_leaf(unsigned ci, uint32_t fr)
+static bool map_still_valid(unsigned ci, int32_t i);
+
+/*
+ * Re-check the mappings of context ci that depend on page-table frame fr
+ * (all: every mapping of the context, for a directory) against the page
+ * tables now: drop those a walk would not give again unchanged.  Returns
+ * the number kept.
+ */
+static unsigned ctx_recheck(unsigned ci, uint32_t fr, bool all)
 {
     static uint32_t units[HAMT_MAX_MAP];
+    unsigned kept = 0;
 
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         unsigned w = hamt_win(ci, idx), n = 0;
-        int32_t i = pthash[pthash_of(fr)];
 
-        while (i >= 0) {
-            int32_t next = maps[i].pnext;
-            if (maps[i].ptf == fr && maps[i].win == w) {
-                units[n++] = maps[i].vunit;
-                map_drop(i);
+        /* candidates: the window's two live lists, or fr's PTE chain */
+        for (unsigned list = 0; list < (all ? 2u : 1u); list++) {
+            int32_t i = all ? lhead[w][list] : pthash[pthash_of(fr)];
+
+            while (i >= 0) {
+                int32_t next = all ? maps[i].lnext : maps[i].pnext;
+                if (all || (maps[i].ptf == fr && maps[i].win == w)) {
+                    if (map_still_valid(ci, i)) {
+                        kept++;
+                    } else {
+                        units[n++] = maps[i].vunit;
+                        map_drop(i);
+                    }
+                }
+                i = next;
             }
-            i = next;
         }
         if (n) {
             hamt_stats.pt_drops += n;
-            walked_clear(w);
             invalidate_runs(w, units, n);
         }
     }
+    hamt_stats.pt_kept += kept;
+    return kept;
+}
+
+/* Live mappings of context ci. */
+static uint32_t ctx_live(unsigned ci)
+{
+    uint32_t n = 0;
+
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        n += nlive[hamt_win(ci, idx)];
+    }
+    return n;
 }
 
 /*
- * The current context depends on the paging structures a walk read
- * (frames f[0..n), top level first) for a page of psize: track and
- * write-protect them.  Returns the frame of the walk's PTE (~0u: a large
- * page or paging off), which the mappings made from the walk record.
+ * Context ci depends on the paging structures a walk read (frames
+ * f[0..n), top level first) for a page of psize: track and write-protect
+ * them.  Returns the frame of the walk's PTE (~0u: a large page or paging
+ * off), which the mappings made from the walk record.
  */
-static uint32_t ctx_depend(const uint32_t *f, unsigned n, uint32_t psize)
+static uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n,
+                           uint32_t psize)
 {
-    HamtCtx *c = &ctxs[cur_ctx];
-    uint8_t bit = (uint8_t)(1u << cur_ctx);
+    HamtCtx *c = &ctxs[ci];
+    uint8_t bit = (uint8_t)(1u << ci);
     uint32_t leaf = (n != 0 && psize == GUEST_PAGE_SIZE) ? f[n - 1] : ~0u;
 
     if (!ctx_caching() || c->overflow) {
@@ -534,11 +563,19 @@ static uint32_t ctx_depend(const uint32_t *f, unsigned n, uint32_t psize)
     return leaf;
 }
 
+/* A directory change re-checks at most this many mappings; a context
+ * with more is dropped whole. */
+#define HAMT_RECHECK_MAX 4096
+
 /*
- * Before context ci runs again (a CR3 load): drop what page-table writes
- * since its mappings were made may have changed.  A frame that is still
- * protected and was not re-protected since the context started depending
- * on it was not written: its mappings stay.
+ * Before context ci runs again (a CR3 load, env->cr[3] already its CR3):
+ * make it coherent with the page-table writes since its mappings were
+ * made.  A frame that is still protected and was not re-protected since
+ * the context started depending on it was not written: its mappings stay.
+ * For a written frame, the mappings depending on it (a directory: all of
+ * them) are re-checked against the tables by a walk that changes nothing
+ * (map_still_valid); the frame is protected again (unless it is written
+ * all the time) and depended on from now.
  */
 static void ctx_validate(unsigned ci)
 {
@@ -553,18 +590,32 @@ static void ctx_validate(unsigned ci)
     }
     while (k < c->nframes) {
         uint32_t fr = c->frames[k].frame;
+        bool dir = (pt_dirmask[fr] & bit) != 0;
 
         if (pt_state[fr] == PT_PROT && pt_reprot[fr] <= c->frames[k].since) {
             k++;
             continue;
         }
-        if (pt_dirmask[fr] & bit) {
+        if (dir && ctx_live(ci) > HAMT_RECHECK_MAX) {
             hamt_stats.ctx_flushes++;
-            ctx_flush(ci);          /* a directory changed: everything */
+            ctx_flush(ci);
             return;
         }
-        ctx_drop_leaf(ci, fr);
-        ctx_forget_frame(ci, k);
+        /* protect first: re-checked mappings depend on it from now on */
+        if (pt_state[fr] != PT_PROT && pt_writes[fr] < HAMT_PT_VOLATILE) {
+            pt_protect(fr);
+        }
+        c->frames[k].since = pt_tick;
+        if (c->overflow) {
+            hamt_stats.ctx_flushes++;
+            ctx_flush(ci);
+            return;
+        }
+        if (ctx_recheck(ci, fr, dir) == 0 && !dir) {
+            ctx_forget_frame(ci, k);    /* nothing depends on it any more */
+            continue;
+        }
+        k++;
     }
 }
 
@@ -583,6 +634,30 @@ static void ctx_activate(CPUX86State *env, unsigned ci)
         env->hamt_window[idx] = hamt_window_base[w];
     }
     drv->switch_context(ci);
+}
+
+static bool ctx_windows_ok(unsigned ci);
+
+/* No host address space for more contexts: from now on context 0 alone
+ * caches key (every CR3 load drops its non-global mappings). */
+static void ctx_collapse(uint32_t key)
+{
+    hlog("hamt: no host address space for more guest windows: one context "
+         "from now on\n");
+    for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
+        ctx_flush(ci);
+        ctxs[ci].key = HAMT_CTX_NONE;
+    }
+    hamt_opt_contexts = 1;
+    cur_ctx = 0;
+    ctxs[0].key = key;
+    for (unsigned w = hamt_win(1, 0); w < HAMT_NB_WIN; w++) {
+        hamt_linux_release(w);      /* room for context 0's windows */
+    }
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        hamt_env->hamt_window[idx] = hamt_window_base[hamt_win(0, idx)];
+    }
+    drv->switch_context(0);
 }
 
 /* A context for key: a free one, else the least recently used other one
@@ -606,6 +681,17 @@ static unsigned ctx_alloc(uint32_t key)
             ctxs[ci].used < ctxs[best].used) {
             best = ci;
         }
+    }
+    if (ctxs[best].key == HAMT_CTX_NONE && !ctx_windows_ok(best)) {
+        /* no host address space for another context: cache fewer */
+        hlog("hamt: no host address space for the windows of context %u: "
+             "caching %u contexts\n", best, best);
+        hamt_opt_contexts = best;
+        if (best < 2) {
+            ctx_collapse(key);
+            return 0;
+        }
+        return ctx_alloc(key);
     }
     if (ctxs[best].key != HAMT_CTX_NONE) {
         hamt_stats.ctx_recycled++;
@@ -824,6 +910,39 @@ static void peek_st32(void *opaque, uint32_t pa, uint32_t val)
 static const X86WalkOps peek_ops = { peek_ld32, peek_st32, NULL };
 
 /*
+ * Whether mapping i of context ci (whose CR3 is loaded) is what a refill
+ * would map now: for each guest page of the unit, a walk that changes
+ * nothing succeeds without wanting to set A, to the same frame, G bit and
+ * PTE frame, with write permission (D set) if the mapping is writable.
+ * The walk's paging structures become dependencies of ci.
+ */
+static bool map_still_valid(unsigned ci, int32_t i)
+{
+    const HamtMap *m = &maps[i];
+    unsigned idx = hamt_win_idx(m->win);
+    uint32_t vbase = m->vunit << unit_bits, pbase = m->punit << unit_bits;
+
+    for (uint32_t off = 0; off < unit_size; off += GUEST_PAGE_SIZE) {
+        X86PageResult r;
+        uint32_t leaf;
+
+        peek_wrote = false;
+        wdeps_n = 0;
+        if (x86_mmu_walk_ops(hamt_env, vbase + off, MMU_DATA_LOAD, (int)idx,
+                             &r, &peek_ops) != 0 || peek_wrote ||
+            (r.paddr & GUEST_PAGE_MASK) != pbase + off || r.global != m->global ||
+            ((m->prot & OS_PROT_WRITE) && !(r.prot & PAGE_WRITE))) {
+            return false;
+        }
+        leaf = ctx_depend(ci, wdeps, wdeps_n, r.page_size);
+        if (leaf != m->ptf) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
  * 4 KiB guest pages: may the neighbour at lin (expected at physical pa)
  * join a group mapping with prot/global?  Only if a load walk for w
  * succeeds without changing any A/D bit (A already set, and D if prot is
@@ -922,7 +1041,7 @@ static void unit_fill_after_slow(unsigned idx, uint32_t addr)
         return;    /* large pages: hamt_fill maps them directly */
     }
     pa0 = r.paddr & GUEST_PAGE_MASK;
-    ptf = ctx_depend(wdeps, wdeps_n, r.page_size);
+    ptf = ctx_depend(cur_ctx, wdeps, wdeps_n, r.page_size);
     if ((pa0 & (unit_size - 1)) || !unit_peek(w, vbase, pa0, &gprot, &global)) {
         return;
     }
@@ -1056,7 +1175,7 @@ static int hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
         return FILL_SLOW;
     }
     /* what the mapping derives from: write-protect it (cached contexts) */
-    ptf = ctx_depend(wdeps, wdeps_n, res.page_size);
+    ptf = ctx_depend(cur_ctx, wdeps, wdeps_n, res.page_size);
     unit_transient = false;
     if (!unit_translate(env, w, linear, &res, &pbase, &gprot, &global)) {
         /* not mappable (yet: fill_transient); a unit mapped before (and
@@ -1557,18 +1676,12 @@ extern bool interp_mem_hamt;
  * The MemPath: softmmu for C accesses and fetches, windows for the rest
  */
 
-/* The window of idx in the current context, reserved on first use;
- * published in env. */
-uintptr_t hamt_window_ensure(unsigned idx)
+/* Reserve window w (MMU index idx); 0 if the host has no room for it. */
+static uintptr_t window_reserve(unsigned w, unsigned idx)
 {
     uint64_t span = HAMT_WINDOW_SPAN;
-    unsigned w = hamt_win(cur_ctx, idx);
-    uintptr_t b = hamt_window_base[w];
+    uintptr_t b;
 
-    idx_used |= 1u << idx;
-    if (b != 0) {
-        return b;
-    }
     /*
      * Paging off, RAM up to 2 GiB: [mid, mid + limit) + guard.  Above (up
      * to 3584 MiB with -m), linear >= 2 GiB lives below mid, so reserve the
@@ -1579,22 +1692,60 @@ uintptr_t hamt_window_ensure(unsigned idx)
     }
     b = hamt_linux_reserve(w, span);
     if (b == 0) {
-        os_fatal(1, "hamt: cannot reserve the guest window of MMU index %u, "
-                 "context %u (%llu MiB of address space)", idx, cur_ctx,
-                 (unsigned long long)(span >> 20));
+        return 0;
     }
     if (DEBUG_HAMT) {
         hlog("hamt: window %u (index %u, context %u) at %p, %llu MiB\n", w,
-             idx, cur_ctx, (void *)b, (unsigned long long)(span >> 20));
+             idx, hamt_win_ctx(w), (void *)b, (unsigned long long)(span >> 20));
     }
     if (seen[w] == NULL) {
         /* one bit per unit; no memory only disables churn detection */
         seen[w] = os_zalloc(((size_t)1 << (32 - unit_bits)) / 8);
     }
+    return b;
+}
+
+/* The window of idx in the current context, reserved on first use;
+ * published in env. */
+uintptr_t hamt_window_ensure(unsigned idx)
+{
+    unsigned w = hamt_win(cur_ctx, idx);
+    uintptr_t b = hamt_window_base[w];
+
+    idx_used |= 1u << idx;
+    if (b != 0) {
+        return b;
+    }
+    b = window_reserve(w, idx);
+    if (b == 0 && cur_ctx != 0 && hamt_env != NULL) {
+        /* called between TBs (translation) or by the interpreter, which
+         * reads the base for every access: contexts may change here */
+        ctx_collapse(ctx_key(hamt_env));
+        w = hamt_win(0, idx);
+        b = hamt_window_base[w] ? hamt_window_base[w] : window_reserve(w, idx);
+    }
+    if (b == 0) {
+        os_fatal(1, "hamt: cannot reserve the guest window of MMU index %u "
+                 "(4 GiB of host address space)", idx);
+    }
     if (hamt_env != NULL) {
         hamt_env->hamt_window[idx] = b;
     }
     return b;
+}
+
+/* Whether context ci has (or could reserve now) a window for every MMU
+ * index in use. */
+static bool ctx_windows_ok(unsigned ci)
+{
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        unsigned w = hamt_win(ci, idx);
+        if ((idx_used & (1u << idx)) && hamt_window_base[w] == 0 &&
+            window_reserve(w, idx) == 0) {
+            return false;
+        }
+    }
+    return true;
 }
 
 /* Reserve the windows, install the handler, publish the bases. */
@@ -1940,6 +2091,7 @@ void hamt_stats_print(void)
     stat_line("ctx: dropped whole (PD write)", s->ctx_flushes);
     stat_line("pt: frames protected", s->pt_protects);
     stat_line("pt: frames written", s->pt_writes);
+    stat_line("pt: mappings re-checked, kept", s->pt_kept);
     stat_line("pt: mappings dropped", s->pt_drops);
     stat_line("fault: page-table write", s->fault_ptwrite);
     stat_line("fault: other context", s->fault_other_ctx);

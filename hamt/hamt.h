@@ -106,6 +106,7 @@ static inline uintptr_t hamt_host_addr(uintptr_t mid, uint32_t linear)
 }
 bool hamt_linux_init(unsigned unit_bits);
 uintptr_t hamt_linux_reserve(unsigned win, uint64_t span);
+void hamt_linux_release(unsigned win);
 /* Number of reserve/map/unmap/protect system calls made by the driver. */
 extern uint64_t hamt_syscalls;
 extern uint64_t hamt_reserved_bytes;
@@ -139,7 +140,7 @@ typedef struct HamtStats {
              churn_sites, pressure_windows, ns_handler,
              cr3_loads, ctx_hits, ctx_new, ctx_recycled, ctx_flushes,
              pt_protects, pt_writes, pt_drops, fault_other_ctx,
-             fault_ptwrite;
+             fault_ptwrite, pt_kept;
 } HamtStats;
 extern HamtStats hamt_stats;
 void hamt_stats_print(void);

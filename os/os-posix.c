@@ -175,6 +175,12 @@ void *os_reserve(size_t len)
     return p == MAP_FAILED ? NULL : p;
 }
 
+/* Give a reservation back. */
+void os_unreserve(void *p, size_t len)
+{
+    munmap(p, len);
+}
+
 /* Fixed shared file mapping, or back to anonymous PROT_NONE (fd < 0). */
 int os_map_fixed(void *addr, size_t len, int prot, int fd, uint64_t off)
 {

@@ -213,6 +213,12 @@ void *os_reserve(size_t len)
     return raw_mmap(ALIGN_UP(len, host_page_size), 0);
 }
 
+/* Give a reservation back. */
+void os_unreserve(void *p, size_t len)
+{
+    rawsys6(NR_munmap, (long)p, (long)ALIGN_UP(len, host_page_size), 0, 0, 0, 0);
+}
+
 /* Fixed shared file mapping, or back to anonymous PROT_NONE (fd < 0). */
 int os_map_fixed(void *addr, size_t len, int prot, int fd, uint64_t off)
 {

@@ -55,6 +55,7 @@ static uint32_t ctx_pd[NCTX][1024] __attribute__((aligned(4096)));
 static uint32_t ctx_pt[NCTX][1024] __attribute__((aligned(4096)));
 static uint32_t alt_pt[1024] __attribute__((aligned(4096)));
 static uint32_t sh_pt[1024] __attribute__((aligned(4096)));
+static uint32_t cp_pt[1024] __attribute__((aligned(4096)));
 static int cur = -1;
 
 static uint32_t rd(uint32_t va) { return *(volatile uint32_t *)va; }
@@ -264,6 +265,24 @@ static void part_c(void)
     chk("ctx.c.sh.back", S(3) + 0x78, SHF(3));
     sw(2);
     pg_try("ctx.c.sh.gone", 0, pg_rd32, S(3) + 0x78, 0, 14, 0, S(3) + 0x78, NULL);
+    /* a PDE moved to a copy of its table (same PTEs and A bits, PDE with
+     * A set: a walk gives the same page), then the copy edited while the
+     * context is inactive */
+    sw(5);
+    chk("ctx.c.cp.before", W(6) + 0x80, FR(5, 6));
+    sw(0);
+    memcpy(cp_pt, ctx_pt[5], 4096);
+    ctx_pd[5][PG_WIN >> 22] = (uint32_t)cp_pt | PF | PTE_A;
+    sw(5);
+    chk("ctx.c.cp.same", W(6) + 0x80, FR(5, 6));
+    sw(0);
+    cp_pt[6] = pte(SPARE(20));
+    sw(5);
+    chk("ctx.c.cp.edit", W(6) + 0x80, SPARE(20));
+    sw(0);
+    ctx_pd[5][PG_WIN >> 22] = (uint32_t)ctx_pt[5] | PF;
+    sw(5);
+    chk("ctx.c.cp.back", W(6) + 0x80, FR(5, 6));
 }
 
 /* ---- d. the current context, then MOV CR3 of the same value --------------- */
