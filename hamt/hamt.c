@@ -335,6 +335,32 @@ static void invalidate_runs(unsigned w, uint32_t *v, unsigned n)
     }
 }
 
+/* Every writable mapping of physical unit punit, in any window, becomes
+ * read-only (one that cannot, e.g. out of kernel VMAs, is removed);
+ * returns how many were writable. */
+static unsigned unit_read_only(uint32_t punit)
+{
+    unsigned n = 0;
+    int32_t i = fhash[fhash_of(punit)];
+
+    while (i >= 0) {
+        int32_t next = maps[i].fnext;
+        if (maps[i].punit == punit && (maps[i].prot & OS_PROT_WRITE)) {
+            n++;
+            if (drv->protect(maps[i].win, maps[i].vunit << unit_bits,
+                             unit_size, OS_PROT_READ) == 0) {
+                maps[i].prot = OS_PROT_READ;
+            } else {
+                drv->invalidate(maps[i].win, maps[i].vunit << unit_bits,
+                                unit_size);
+                map_drop(i);
+            }
+        }
+        i = next;
+    }
+    return n;
+}
+
 /* ------------------------------------------------------------------------
  * Cached guest contexts (docs/HAMT.md "Cached guest contexts")
  *
@@ -412,13 +438,7 @@ static void pt_protect(uint32_t fr)
     pt_state[fr] = PT_PROT;
     guest_pflags[fr] |= PF_PT;
     hamt_stats.pt_protects++;
-    for (int32_t i = fhash[fhash_of(punit)]; i >= 0; i = maps[i].fnext) {
-        if (maps[i].punit == punit && (maps[i].prot & OS_PROT_WRITE)) {
-            drv->protect(maps[i].win, maps[i].vunit << unit_bits, unit_size,
-                         OS_PROT_READ);
-            maps[i].prot = OS_PROT_READ;
-        }
-    }
+    unit_read_only(punit);
     softmmu_notdirty_page(hamt_env, fr << GUEST_PAGE_BITS);
 }
 
@@ -696,6 +716,13 @@ static unsigned ctx_alloc(uint32_t key)
     if (ctxs[best].key != HAMT_CTX_NONE) {
         hamt_stats.ctx_recycled++;
     }
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        unsigned w = hamt_win(best, idx);
+        if (seen[w] != NULL) {
+            /* another CR3: its first touches are not refills */
+            memset(seen[w], 0, ((size_t)1 << (32 - unit_bits)) / 8);
+        }
+    }
     hamt_stats.ctx_new++;
     ctx_flush(best);
     ctxs[best].key = key;
@@ -854,8 +881,8 @@ static bool unit_transient;
 
 /*
  * Paging-structure frames read by the walks since wdeps_n was reset, top
- * level first (the two halves of a PAE entry count once): what the
- * mappings made from the walk depend on (ctx_depend).
+ * level first (the two halves of a PAE entry, read in either order, count
+ * once): what the mappings made from the walk depend on (ctx_depend).
  */
 static uint32_t wdeps[4];
 static unsigned wdeps_n;
@@ -866,8 +893,8 @@ static void wdeps_note(uint32_t pa)
 {
     bool pae = hamt_env != NULL && (hamt_env->cr[4] & CR4_PAE);
 
-    if (pae && (pa & 7) == 4 && wdeps_n != 0 && wdeps_last == pa - 4) {
-        return;                 /* the high half of the same PAE entry */
+    if (pae && wdeps_n != 0 && (wdeps_last & ~7u) == (pa & ~7u)) {
+        return;                 /* the other half of the same PAE entry */
     }
     wdeps_last = pa;
     if (wdeps_n < ARRAY_SIZE(wdeps)) {
@@ -2028,14 +2055,7 @@ static void hamt_protect_code_page(CPUX86State *env, uint32_t phys_page,
     if (!has_code) {
         return;     /* writable again on the next write fault */
     }
-    for (int32_t i = fhash[fhash_of(punit)]; i >= 0; i = maps[i].fnext) {
-        if (maps[i].punit == punit && (maps[i].prot & OS_PROT_WRITE)) {
-            hamt_stats.code_protects++;
-            drv->protect(maps[i].win, maps[i].vunit << unit_bits, unit_size,
-                         OS_PROT_READ);
-            maps[i].prot = OS_PROT_READ;
-        }
-    }
+    hamt_stats.code_protects += unit_read_only(punit);
 }
 
 /* One "name: value" line on stderr. */

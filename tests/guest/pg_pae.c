@@ -27,6 +27,11 @@ static uint64_t pd0[512] __attribute__((aligned(4096)));   /* 0..1 GiB */
 static uint64_t pd1[512] __attribute__((aligned(4096)));   /* 1..2 GiB */
 static uint64_t pd2[512] __attribute__((aligned(4096)));   /* 2..3 GiB */
 static uint64_t pt_w[512] __attribute__((aligned(4096)));  /* 0x40000000.. */
+/* a second address space: its own PDPT (32-byte aligned, may share a
+ * page with pdpt), 1..2 GiB through pd1b / pt_b */
+static uint64_t pdpt_b[4] __attribute__((aligned(32)));
+static uint64_t pd1b[512] __attribute__((aligned(4096)));
+static uint64_t pt_b[512] __attribute__((aligned(4096)));
 
 #define WIN  0x40000000u
 #define W(i) (WIN + (uint32_t)(i) * 4096u)
@@ -151,6 +156,43 @@ void kmain(void)
         }
         result("pae.walk.sum", sum);
     }
+    /* two address spaces: edits of the inactive one's PT, PD and PDPT are
+     * seen after switching to it (MOV CR3) */
+    memset(pd1b, 0, sizeof(pd1b));
+    memset(pt_b, 0, sizeof(pt_b));
+    for (int i = 0; i < 16; i++) {
+        pt_b[i] = P64 PG_FRAME(32 + i) | PTE_P | PTE_W | PTE_U;
+    }
+    pd1b[0] = P64(uint32_t)pt_b | PTE_P | PTE_W | PTE_U;
+    pdpt_b[0] = pdpt[0];
+    pdpt_b[1] = P64(uint32_t)pd1b | PTE_P;
+    pdpt_b[2] = 0;
+    pdpt_b[3] = 0;
+    {
+        uint32_t bad = 0;
+        for (int r = 0; r < 8; r++) {
+            write_cr3((uint32_t)pdpt_b);
+            bad += rd(W(10) + 0x30) != pg_pat(42, 0x30);
+            write_cr3((uint32_t)pdpt);
+            bad += rd(W(10) + 0x30) != pg_pat(10, 0x30);
+        }
+        check("pae.ctx.rr", bad, 0);
+    }
+    pt_b[10] = P64 PG_FRAME(50) | PTE_P | PTE_W | PTE_U;     /* PT edit */
+    write_cr3((uint32_t)pdpt_b);
+    check("pae.ctx.pte", rd(W(10) + 0x34), pg_pat(50, 0x34));
+    check("pae.ctx.pte.a", (uint32_t)pt_b[10] & PTE_A, PTE_A);
+    write_cr3((uint32_t)pdpt);
+    pd1b[0] = P64(uint32_t)pt_w | PTE_P | PTE_W | PTE_U;     /* PD edit */
+    write_cr3((uint32_t)pdpt_b);
+    check("pae.ctx.pde", rd(W(10) + 0x38), pg_pat(10, 0x38));
+    write_cr3((uint32_t)pdpt);
+    pdpt_b[1] = 0;                                           /* PDPT edit */
+    write_cr3((uint32_t)pdpt_b);
+    pg_try("pae.ctx.pdpte", 0, pg_rd32, W(10) + 0x3c, 0, 14, 0, W(10) + 0x3c, NULL);
+    write_cr3((uint32_t)pdpt);
+    check("pae.ctx.back", rd(W(10) + 0x3c), pg_pat(10, 0x3c));
+
     write_cr0(read_cr0() & ~CR0_PG);
     write_cr4(read_cr4() & ~CR4_PAE);
     finish(0xb30c7fc1);
