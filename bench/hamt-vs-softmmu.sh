@@ -4,6 +4,7 @@
 # is the general harness).
 #
 # usage: bench/hamt-vs-softmmu.sh [-e "EMULATOR CMD"]... [-b BUILD] [-s SCALE] [-r RUNS] [-o OUTBASE]
+#                                [-a "HAMT ARGS"] [-k "KERNELS"]
 #   -e   emulator command (default: qemu-mips64el build/mips64el/hamt86);
 #        repeat -e to compare hosts in one run: runs are interleaved
 #        (kernel > emulator > mode) and each emulator gets its own
@@ -17,6 +18,9 @@
 #        ever adds time); the runs of both modes are interleaved
 #   -o   output base (default bench/results/hamt-vs-softmmu): writes .tsv,
 #        .md (table) and .svg (bench/hamt-vs-softmmu-plot.py)
+#   -a   extra options for the hamt runs (e.g. --hamt-contexts=1)
+#   -k   kernels (default: the five of the memory-bound mix, then mem_ctxsw;
+#        the table gives the geomean of the mix and of all)
 #
 # Times are CPU seconds (user + sys) of the emulator process.
 # "cold" = the time of the BM_SCALE=1 run (start-up, first touch of every
@@ -31,18 +35,21 @@ KBUILD=$ROOT/build
 SCALE=3
 RUNS=3
 OUT=$ROOT/bench/results/hamt-vs-softmmu
-while getopts "e:b:s:r:o:" o; do
+HAMT_ARGS=
+KERNELS="mem_linear mem_random mem_chase mem_fork mem_syscall mem_ctxsw"
+while getopts "e:b:s:r:o:a:k:" o; do
     case $o in
     e) EMUS+=("$OPTARG") ;;
     b) KBUILD=$(cd "$OPTARG" && pwd) ;;
     s) SCALE=$OPTARG ;;
     r) RUNS=$OPTARG ;;
     o) OUT=$OPTARG ;;
-    *) sed -n '2,25p' "$0"; exit 2 ;;
+    a) HAMT_ARGS=$OPTARG ;;
+    k) KERNELS=$OPTARG ;;
+    *) sed -n '2,30p' "$0"; exit 2 ;;
     esac
 done
 [ ${#EMUS[@]} -gt 0 ] || EMUS=("qemu-mips64el $ROOT/build/mips64el/hamt86")
-KERNELS="mem_linear mem_random mem_chase mem_fork mem_syscall"
 for sc in 1 "$SCALE"; do
     make -s -C "$ROOT/bench/mem" BM_SCALE="$sc" OUT="$KBUILD/bench-mem-s$sc" >/dev/null || exit 1
 done
@@ -64,8 +71,9 @@ trap 'rm -rf "$TMP"' EXIT
 # $TMP/K.M.S.err.  Timed runs go without --stats: it turns on the softmmu's
 # TLB hit counters in generated code.
 run() {
-    local rc
-    /usr/bin/time -f "%U %S" -o "$TMP/time" $EMU -m 128 --mmu="$2" ${4:-} \
+    local rc extra=
+    [ "$2" = hamt ] && extra=$HAMT_ARGS
+    /usr/bin/time -f "%U %S" -o "$TMP/time" $EMU -m 128 --mmu="$2" $extra ${4:-} \
         --kernel "$KBUILD/bench-mem-s$3/$1.elf" \
         >"$TMP/$1.$2.$3.out" 2>"$TMP/$1.$2.$3.err" </dev/null
     rc=$?
@@ -121,6 +129,6 @@ for k in $KERNELS; do
 done
 for i in "${!EMUS[@]}"; do
     o=${OUTB[$i]}
-    python3 "$ROOT/bench/hamt-vs-softmmu-plot.py" "$o.tsv" "$o.svg" "${EMUS[$i]}" "$SCALE" "$RUNS" >"$o.md"
+    python3 "$ROOT/bench/hamt-vs-softmmu-plot.py" "$o.tsv" "$o.svg" "${EMUS[$i]}${HAMT_ARGS:+ (hamt: $HAMT_ARGS)}" "$SCALE" "$RUNS" >"$o.md"
     echo "wrote $o.tsv $o.md $o.svg" >&2
 done
