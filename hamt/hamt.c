@@ -2108,7 +2108,7 @@ void hamt_stats_print(void)
     stat_line("ctx: switches to a cached one", s->ctx_hits);
     stat_line("ctx: new", s->ctx_new);
     stat_line("ctx: recycled (LRU)", s->ctx_recycled);
-    stat_line("ctx: dropped whole (PD write)", s->ctx_flushes);
+    stat_line("ctx: dropped whole", s->ctx_flushes);
     stat_line("pt: frames protected", s->pt_protects);
     stat_line("pt: frames written", s->pt_writes);
     stat_line("pt: mappings re-checked, kept", s->pt_kept);
