@@ -404,11 +404,10 @@ static unsigned ctx_ever;      /* contexts (bit) that ever held a CR3 */
 /* MMU indices (bit) whose windows TBs may use: every context gets them. */
 static unsigned idx_used;
 
-/* Per guest RAM page: PT_* state, contexts depending on it (bit per
- * context; dirmask: as a directory), writes while protected (saturating),
- * pt_tick of its last re-protection. */
-enum { PT_NONE, PT_PROT, PT_DIRTY };
-static uint8_t *pt_state, *pt_ctxmask, *pt_dirmask, *pt_writes;
+/* Per guest RAM page (whether it is protected is its PF_PT flag):
+ * contexts depending on it (bit per context; dirmask: as a directory),
+ * writes while protected (saturating), pt_tick of its last protection. */
+static uint8_t *pt_ctxmask, *pt_dirmask, *pt_writes;
 static uint32_t *pt_reprot;
 static uint32_t pt_frames, pt_tick;
 
@@ -423,7 +422,13 @@ static uint32_t ctx_key(const CPUX86State *env)
 /* Whether contexts are cached (--hamt-contexts > 1). */
 static inline bool ctx_caching(void)
 {
-    return hamt_opt_contexts > 1 && pt_state != NULL;
+    return hamt_opt_contexts > 1 && pt_ctxmask != NULL;
+}
+
+/* Guest RAM page fr is a write-protected page-table frame. */
+static inline bool pt_protected(uint32_t fr)
+{
+    return (guest_pflags[fr] & PF_PT) != 0;
 }
 
 /* Write-protect page-table frame fr: read-only in every window, stores
@@ -432,10 +437,8 @@ static void pt_protect(uint32_t fr)
 {
     uint32_t punit = (fr << GUEST_PAGE_BITS) >> unit_bits;
 
-    if (pt_state[fr] == PT_DIRTY) {
-        pt_reprot[fr] = ++pt_tick;     /* dependants from before: stale */
-    }
-    pt_state[fr] = PT_PROT;
+    /* dependants from before (made while it was writable) are stale */
+    pt_reprot[fr] = ++pt_tick;
     guest_pflags[fr] |= PF_PT;
     hamt_stats.pt_protects++;
     unit_read_only(punit);
@@ -448,10 +451,9 @@ static void pt_written(uint32_t pa)
 {
     uint32_t fr = pa >> GUEST_PAGE_BITS;
 
-    if (fr >= pt_frames || pt_state[fr] != PT_PROT) {
+    if (fr >= pt_frames || !pt_protected(fr)) {
         return;
     }
-    pt_state[fr] = PT_DIRTY;
     guest_pflags[fr] &= (uint8_t)~PF_PT;
     pt_writes[fr] += pt_writes[fr] < 255;
     hamt_stats.pt_writes++;
@@ -465,10 +467,9 @@ static void ctx_forget_frame(unsigned ci, unsigned k)
 
     pt_ctxmask[fr] &= (uint8_t)~(1u << ci);
     pt_dirmask[fr] &= (uint8_t)~(1u << ci);
-    if (pt_ctxmask[fr] == 0 && pt_state[fr] == PT_PROT) {
+    if (pt_ctxmask[fr] == 0) {
         /* nobody depends on it: stores may go straight through again
          * (read-only mappings of it upgrade on their next write fault) */
-        pt_state[fr] = PT_NONE;
         guest_pflags[fr] &= (uint8_t)~PF_PT;
     }
     c->frames[k] = c->frames[--c->nframes];
@@ -568,7 +569,7 @@ static uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n,
                 c->overflow = true;
                 return leaf;
             }
-            if (pt_state[fr] != PT_PROT && pt_writes[fr] < HAMT_PT_VOLATILE) {
+            if (!pt_protected(fr) && pt_writes[fr] < HAMT_PT_VOLATILE) {
                 pt_protect(fr);
             }
             c->frames[c->nframes].frame = fr;
@@ -612,7 +613,7 @@ static void ctx_validate(unsigned ci)
         uint32_t fr = c->frames[k].frame;
         bool dir = (pt_dirmask[fr] & bit) != 0;
 
-        if (pt_state[fr] == PT_PROT && pt_reprot[fr] <= c->frames[k].since) {
+        if (pt_protected(fr) && pt_reprot[fr] <= c->frames[k].since) {
             k++;
             continue;
         }
@@ -622,7 +623,7 @@ static void ctx_validate(unsigned ci)
             return;
         }
         /* protect first: re-checked mappings depend on it from now on */
-        if (pt_state[fr] != PT_PROT && pt_writes[fr] < HAMT_PT_VOLATILE) {
+        if (!pt_protected(fr) && pt_writes[fr] < HAMT_PT_VOLATILE) {
             pt_protect(fr);
         }
         c->frames[k].since = pt_tick;
@@ -686,19 +687,13 @@ static unsigned ctx_alloc(uint32_t key)
 {
     unsigned best = HAMT_MAX_CTX;
 
-    for (unsigned ci = 0; ci < hamt_opt_contexts && best == HAMT_MAX_CTX; ci++) {
+    for (unsigned ci = 0; ci < hamt_opt_contexts; ci++) {
         if (ctxs[ci].key == HAMT_CTX_NONE) {
             best = ci;
+            break;
         }
-    }
-    for (unsigned ci = 0; ci < hamt_opt_contexts && best == HAMT_MAX_CTX; ci++) {
-        if (ci != cur_ctx) {
-            best = ci;
-        }
-    }
-    for (unsigned ci = 0; ci < hamt_opt_contexts; ci++) {
-        if (ci != cur_ctx && ctxs[best].key != HAMT_CTX_NONE &&
-            ctxs[ci].used < ctxs[best].used) {
+        if (ci != cur_ctx &&
+            (best == HAMT_MAX_CTX || ctxs[ci].used < ctxs[best].used)) {
             best = ci;
         }
     }
@@ -919,12 +914,6 @@ static void rec_st32(void *opaque, uint32_t pa, uint32_t val)
 
 static const X86WalkOps rec_ops = { rec_ld32, rec_st32, NULL };
 
-/* Peek: read a paging-structure dword (noted like rec_ld32). */
-static uint32_t peek_ld32(void *opaque, uint32_t pa)
-{
-    return rec_ld32(opaque, pa);
-}
-
 /* Peek: the walk wanted to set A or D: the page is not "already walked". */
 static void peek_st32(void *opaque, uint32_t pa, uint32_t val)
 {
@@ -934,7 +923,8 @@ static void peek_st32(void *opaque, uint32_t pa, uint32_t val)
     peek_wrote = true;
 }
 
-static const X86WalkOps peek_ops = { peek_ld32, peek_st32, NULL };
+/* Peek walks read (and note) like refill walks, but write nothing. */
+static const X86WalkOps peek_ops = { rec_ld32, peek_st32, NULL };
 
 /*
  * Whether mapping i of context ci (whose CR3 is loaded) is what a refill
@@ -1217,7 +1207,7 @@ static int hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
     prot = host_prot(gprot, punit);
     pg = res.paddr >> GUEST_PAGE_BITS;
     if (is_write && !(prot & OS_PROT_WRITE) && (gprot & PAGE_WRITE) &&
-        pg < pt_frames && pt_state[pg] == PT_PROT) {
+        pg < pt_frames && pt_protected(pg)) {
         /* the first write to a protected page-table frame: dirty now */
         hamt_stats.fault_ptwrite++;
         pt_written(res.paddr);
@@ -1828,12 +1818,11 @@ static void hamt_init(CPUX86State *env)
     if (hamt_opt_contexts > 1) {
         /* page-table frame tracking: guest RAM pages only */
         pt_frames = guest_ram_size >> GUEST_PAGE_BITS;
-        pt_state = os_zalloc(pt_frames);
         pt_ctxmask = os_zalloc(pt_frames);
         pt_dirmask = os_zalloc(pt_frames);
         pt_writes = os_zalloc(pt_frames);
         pt_reprot = os_zalloc((size_t)pt_frames * sizeof(uint32_t));
-        if (pt_state == NULL || pt_ctxmask == NULL || pt_dirmask == NULL ||
+        if (pt_ctxmask == NULL || pt_dirmask == NULL ||
             pt_writes == NULL || pt_reprot == NULL) {
             os_fatal(1, "hamt: no memory for page-table frame tracking");
         }
