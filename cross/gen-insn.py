@@ -7,6 +7,11 @@
 #   - pure, range-checked encoders      <p>_enc_<insn>(operands) -> uint32_t
 #   - emitters into a HostAsm buffer     <p>_<insn>(HostAsm *s, operands)
 #   - field patch helpers                <p>_patch_<insn>() / <p>_patch_field_<f>()
+#   - opcode constants                   <P>_OPC_<INSN> (enum <P>Opc, 0: none)
+#     and one format emitter per operand shape, <p>_emit_<shape>(s, opc, ...)
+#     with shape a string of r (register) and i (immediate) in assembler
+#     order, so that instruction-selection tables can be data (opcode
+#     pairs, as LuaJIT's asm_bitop(as, ir, MIPSI_AND, MIPSI_ANDI))
 #   - (under #ifdef <P>_INSN_WANT_DISAS) the disassembler match table and a
 #     per-row formatter used by host-*/<p>-disas.c
 # and optionally a round-trip test include for tests/encoder/.
@@ -597,6 +602,53 @@ def gen_disas(isa, rows):
     return ''.join(out)
 
 
+
+def shape(row):
+    """Operand shape of an emitter row: 'r'/'i' per operand, assembler order."""
+    return ''.join('r' if o.field is not None and o.field.kind == 'reg'
+                   else 'i' for o in row.operands)
+
+
+# Shapes that get a format emitter (the ones instruction selection uses).
+SHAPES = ('rr', 'rrr', 'rri', 'rir', 'rrii')
+
+
+def opc_name(isa, row):
+    return '%s_OPC_%s' % (ISA_INFO[isa]['guard'], row.cname().upper())
+
+
+def gen_opcodes(isa, rows):
+    """enum <P>Opc (one constant per emitter row) and the format emitters."""
+    p = ISA_INFO[isa]['prefix']
+    G = ISA_INFO[isa]['guard']
+    erows = [r for r in rows if not r.disonly]
+    out = ['/* Opcode constants: one per emitter row, 0 is "no instruction". */\n'
+           'typedef enum %sOpc {\n    %s_OPC_NONE = 0,\n' % (G.capitalize(), G)]
+    for r in erows:
+        out.append('    %s,\n' % opc_name(isa, r))
+    out.append('    %s_OPC_NB\n} %sOpc;\n\n' % (G, G.capitalize()))
+    for sh in SHAPES:
+        args = []
+        for k, c in enumerate(sh):
+            args.append(('unsigned r%d' if c == 'r' else 'int32_t i%d') % k)
+        names = [('r%d' if c == 'r' else 'i%d') % k for k, c in enumerate(sh)]
+        out.append('/* Emit opc, an instruction of operand shape %s (assembler\n'
+                   ' * order); a range error for an opcode of another shape. */\n'
+                   'static inline void %s_emit_%s(HostAsm *s, unsigned opc, %s)\n'
+                   '{\n    switch (opc) {\n' % (sh, p, sh, ', '.join(args)))
+        for r in erows:
+            if shape(r) != sh:
+                continue
+            cargs = []
+            for o, n in zip(r.operands, names):
+                cargs.append(n if n[0] == 'r' else '(%s)%s' % (o.ctype(), n))
+            out.append('    case %s:\n        %s_%s(s, %s);\n        return;\n'
+                       % (opc_name(isa, r), p, r.cname(), ', '.join(cargs)))
+        out.append('    default:\n        hostasm_range_error("%s_emit_%s", '
+                   '"opc", (long long)opc);\n    }\n}\n\n' % (p, sh))
+    return ''.join(out)
+
+
 def gen_header(isa, rows, src):
     p = ISA_INFO[isa]['prefix']
     G = ISA_INFO[isa]['guard']
@@ -622,6 +674,7 @@ def gen_header(isa, rows, src):
         if o is not None and o.field.name not in done:
             done.add(o.field.name)
             out.append(gen_patch(isa, r, o, 'field_' + o.field.name))
+    out.append(gen_opcodes(isa, rows))
     out.append('#endif /* HAMT86_%s_INSN_H */\n\n' % G)
     out.append(gen_disas(isa, rows))
     return ''.join(out)

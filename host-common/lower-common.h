@@ -85,6 +85,7 @@ typedef struct Lower {
     int hamt_win;                      /* HAMT: mmu_idx whose window base is
                                           in the RAMBASE register, -1 */
     uint32_t cur_eip;                  /* EIP of the last insn_start */
+    const struct LowerHost *host;      /* the host's selector (lower-ops.h) */
     bool failed;
 #ifdef HOST_LOWER_FIELDS
     HOST_LOWER_FIELDS

@@ -103,11 +103,17 @@ bool la_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
 #define HOST_REG_ZERO      LA_ZERO
 #define HOST_REG_GUEST0    LA_R_GUEST0
 #define HOST_REG_TMP0      LA_R_TMP0
+#define HOST_REG_TMP2      LA_R_TMP2
+#define HOST_REG_SP        LA_SP
+#define HOST_REG_ENV       LA_R_ENV
+#define HOST_REG_RAMBASE   LA_R_RAMBASE
+#define HOST_REG_RET       LA_R_RET
 #define HOST_REG_ARG(i)    LA_R_ARG(i)
 #define HOST_POOL_MASK     LA_POOL_MASK
 #define HOST_POOL_FIRST    LA_POOL_FIRST
 #define HOST_POOL_LAST     LA_POOL_LAST
 #define HOST_SPILL_OFF     LA_SPILL_OFF
+#define HOST_SLOWSAVE_OFF  LA_SLOWSAVE_OFF
 /* Lower: slow-path branches with 21-bit reach; a bne fell short. */
 #define HOST_LOWER_FIELDS  bool long_branches; bool branch_range;
 

@@ -1,12 +1,12 @@
 /*
- * hamt86 - IR -> MIPS64r2 lowering: instruction selection, the n64
- * calling convention, branches and their delay slots, guest memory
- * sequences.
+ * hamt86 - the MIPS64r2 half of IR lowering: the selector's tables
+ * (opcode pairs, immediate ranges, branch forms), the n64 calling
+ * convention, branches and their delay slots, the guest memory sequences.
  *
- * Liveness, the temp -> register/slot allocator, label relocations, the
- * slow-path queue, the HAMT site table and the TB records are shared with
- * the LoongArch backend (host-common/lower-common.h, which describes the
- * model); mips-target.h has the register map.
+ * Dispatch, constants, conditions, calls and the slow path are shared
+ * with LoongArch (host-common/lower-ops.h); liveness, the allocator,
+ * labels and the slow-path queue too (host-common/lower-common.h, which
+ * describes the model); mips-target.h has the register map.
  *
  * Guest memory (softmmu): inline TLB lookup in env->tlb_table[mmu_idx]
  * (compare word, alignment folded into the compare), one host access at
@@ -24,11 +24,9 @@
 #include "core/exec.h"
 #include "translator/ir.h"
 #include "hamt/hamt.h"
-#include "host-common/lower-common.h"
+#include "host-common/lower-ops.h"
 #include "host-mips/mips-target.h"
 #include "host-mips/mips-emit.h"
-
-int mips_mempath_mode = MIPS_MEMPATH_FLAT;
 
 /* The TLB fast path loads env->tlb_fast[idx] (mask, table) with an imm16. */
 BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
@@ -41,9 +39,6 @@ BUILD_ASSERT(offsetof(CPUX86State, tlb_fast) +
 BUILD_ASSERT(offsetof(CPUX86State, tlb_hits) + 8 * NB_MMU_MODES <= 32767);
 
 static Lower lower_state;
-
-static void emit_access(HostAsm *s, bool store, unsigned memop, unsigned r,
-                        int32_t off, unsigned base);
 
 /* ---------------------------------------------------------------------- */
 /* host-common emitters                                                   */
@@ -78,53 +73,63 @@ void host_patch_label(uint32_t *insn, int kind, uint32_t off, uint32_t to)
     mips_patch_field_off(insn, ((int32_t)to - (int32_t)(off + 4)) / 4);
 }
 
+/* LowerHost.mem: l?/s? r, off(base). */
+static void mips_mem(HostAsm *s, unsigned opc, unsigned r, unsigned base,
+                     int32_t off)
+{
+    mips_emit_rir(s, opc, r, off, base);
+}
+
 /* ---------------------------------------------------------------------- */
 /* control flow                                                           */
+
+/* Emit a held-back env store in place. */
+static void flush_deferred(Lower *L)
+{
+    lower_access(L, true, L->defer_memop, L->defer_reg, MIPS_R_ENV,
+                 L->defer_off);
+    L->defer = false;
+    L->pinned = 0;
+}
 
 /* Fill the delay slot of the branch just emitted: the held-back env store
  * (never a guest memory access), else a nop. */
 static void emit_delay_slot(Lower *L)
 {
     if (L->defer) {
-        emit_access(L->s, true, L->defer_memop, L->defer_reg, L->defer_off,
-                    MIPS_R_ENV);
-        L->defer = false;
-        L->pinned = 0;
+        flush_deferred(L);
     } else {
         mips_nop(L->s);
     }
 }
 
-/* Emit a held-back env store in place (the next op is no branch). */
-static void flush_deferred(Lower *L)
+/* LowerHost.op_begin: a held-back env store goes in place unless the op
+ * is a branch with a delay slot for it. */
+static void mips_op_begin(Lower *L, const IROp *op)
 {
-    if (L->defer) {
-        emit_access(L->s, true, L->defer_memop, L->defer_reg, L->defer_off,
-                    MIPS_R_ENV);
-        L->defer = false;
-        L->pinned = 0;
+    if (L->defer && op->opc != IR_brcond && op->opc != IR_br &&
+        op->opc != IR_exit_tb) {
+        flush_deferred(L);
     }
 }
 
-/* Emit a branch word (beq/bne built by the caller) to label l, patched later
- * if the label is still ahead.  emit() must produce exactly one insn. */
-static void branch_to_label(Lower *L, int kind, unsigned rs, unsigned rt,
-                            unsigned l)
+/* LowerHost.branch: beq (BR_ALWAYS, BR_EQ, BR_EQZ) or bne (BR_NE,
+ * BR_NEZ) rs, rt to offset to (-1: patched later), then the delay slot. */
+static void mips_branch(Lower *L, int k, unsigned rs, unsigned rt, int32_t to)
 {
     HostAsm *s = L->s;
-    int32_t to = label_ref(L, l, kind);
     int32_t disp = to >= 0 ? (to - (int32_t)(hostasm_offset(s) + 4)) / 4 : 0;
 
-    if (kind == IR_COND_EQ) {
-        mips_beq(s, rs, rt, disp);
-    } else {
+    if (k == BR_NE || k == BR_NEZ) {
         mips_bne(s, rs, rt, disp);
+    } else {
+        mips_beq(s, rs, rt, disp);
     }
     emit_delay_slot(L);
 }
 
-/* Jump to the epilogue with v0 = (uintptr_t)tb | val. */
-static void emit_exit(Lower *L, uint32_t val)
+/* LowerHost.exit_tb: jump to the epilogue with v0 = (uintptr_t)tb | val. */
+static void mips_exit_tb(Lower *L, uint32_t val)
 {
     HostAsm *s = L->s;
 
@@ -139,241 +144,64 @@ static void emit_exit(Lower *L, uint32_t val)
     emit_delay_slot(L);
 }
 
-/*
- * Evaluate cond(a, b) into a register r such that the condition holds iff
- * (r != 0) == *nz.  r is either TMP0 or an input register.
- */
-static unsigned emit_cond(Lower *L, IRCond c, IRTemp ta, IRTemp tb, bool *nz)
+/* LowerHost.goto_ptr: jr v0 unless it is 0. */
+static void mips_goto_ptr(Lower *L)
 {
     HostAsm *s = L->s;
-    uint32_t bv = 0;
-    bool bc = temp_const(L, tb, &bv);
-    int32_t sb = (int32_t)bv;
-    unsigned a = use_reg(L, ta);
-    unsigned b;
-    const unsigned at = MIPS_R_TMP0;
 
-    switch (c) {
-    case IR_COND_EQ:
-    case IR_COND_NE:
-        *nz = (c == IR_COND_NE);
-        if (bc && bv == 0) {
-            return a;
-        }
-        if (bc && mips_fits_u16(bv)) {
-            mips_xori(s, at, a, bv);
-        } else {
-            b = use_reg(L, tb);
-            mips_xor(s, at, a, b);
-        }
-        return at;
-    case IR_COND_LT:
-    case IR_COND_GE:
-        *nz = (c == IR_COND_LT);
-        if (bc && mips_fits_s16(sb)) {
-            mips_slti(s, at, a, sb);
-        } else {
-            b = use_reg(L, tb);
-            mips_slt(s, at, a, b);
-        }
-        return at;
-    case IR_COND_LTU:
-    case IR_COND_GEU:
-        *nz = (c == IR_COND_LTU);
-        if (bc && mips_fits_s16(sb)) {
-            mips_sltiu(s, at, a, sb);
-        } else {
-            b = use_reg(L, tb);
-            mips_sltu(s, at, a, b);
-        }
-        return at;
-    case IR_COND_GT:
-    case IR_COND_LE:
-        /* a > b  <=>  !(a < b + 1) */
-        if (bc && sb != INT32_MAX && mips_fits_s16((int64_t)sb + 1)) {
-            *nz = (c == IR_COND_LE);
-            mips_slti(s, at, a, sb + 1);
-        } else {
-            *nz = (c == IR_COND_GT);
-            b = use_reg(L, tb);
-            mips_slt(s, at, b, a);
-        }
-        return at;
-    case IR_COND_GTU:
-    case IR_COND_LEU:
-        if (bc && bv != 0xffffffffu && mips_fits_s16((int32_t)(bv + 1))) {
-            *nz = (c == IR_COND_LEU);
-            mips_sltiu(s, at, a, (int32_t)(bv + 1));
-        } else {
-            *nz = (c == IR_COND_GTU);
-            b = use_reg(L, tb);
-            mips_sltu(s, at, b, a);
-        }
-        return at;
-    case IR_COND_TSTEQ:
-    case IR_COND_TSTNE:
-        *nz = (c == IR_COND_TSTNE);
-        if (bc && mips_fits_u16(bv)) {
-            mips_andi(s, at, a, bv);
-        } else {
-            b = use_reg(L, tb);
-            mips_and(s, at, a, b);
-        }
-        return at;
-    default:
-        os_fatal(1, "mips backend: bad condition %d", (int)c);
-    }
+    mips_beq(s, MIPS_V0, MIPS_ZERO, 3);
+    mips_nop(s);
+    mips_jr(s, MIPS_V0);
+    mips_nop(s);
+}
+
+/* LowerHost.goto_tb: patchable j, initially to the instruction after its
+ * slot. */
+static void mips_goto_tb(Lower *L, unsigned n)
+{
+    HostAsm *s = L->s;
+
+    lower_jmp_slot(L, n, 8);
+    mips_j(s, mips_jtarget(s->ptr + 8));
+    mips_nop(s);
+}
+
+/* LowerHost.jump: beq zero, zero back to offset to. */
+static void mips_jump(HostAsm *s, uint32_t to)
+{
+    uint32_t here = hostasm_offset(s);
+
+    mips_beq(s, MIPS_ZERO, MIPS_ZERO, ((int32_t)to - (int32_t)(here + 4)) / 4);
+    mips_nop(s);
 }
 
 /* ---------------------------------------------------------------------- */
-/* ops                                                                    */
+/* ops the tables do not describe                                         */
 
-/* Two-input ALU ops, with immediate forms for constant second operands. */
-static void lower_binop(Lower *L, const IROp *op)
+/* LowerHost.binop_special: the high words of the products (multu/mult on
+ * the sign-extended 32-bit inputs: HI = high word, extended). */
+static void mips_binop_special(HostAsm *s, IROpcode opc, unsigned d,
+                               unsigned a, unsigned b)
 {
-    HostAsm *s = L->s;
-    IRTemp ta = op->args[1], tb = op->args[2];
-    uint32_t bv = 0, av = 0;
-    bool bc, ac;
-    unsigned d, a, b = 0;
-    bool imm = false;
-    int32_t sb;
-
-    bc = temp_const(L, tb, &bv);
-    ac = temp_const(L, ta, &av);
-    if (ac && !bc && (op->opc == IR_add || op->opc == IR_and ||
-                      op->opc == IR_or || op->opc == IR_xor ||
-                      op->opc == IR_mul)) {
-        IRTemp x = ta;
-        ta = tb;
-        tb = x;
-        bc = true;
-        bv = av;
-    }
-    sb = (int32_t)bv;
-    if (bc) {
-        switch (op->opc) {
-        case IR_add:
-            imm = mips_fits_s16(sb);
-            break;
-        case IR_sub:
-            imm = mips_fits_s16(-(int64_t)sb);
-            break;
-        case IR_and: case IR_or: case IR_xor:
-            imm = mips_fits_u16(bv);
-            break;
-        case IR_shl: case IR_shr: case IR_sar: case IR_rotl: case IR_rotr:
-            imm = true;
-            break;
-        default:
-            break;
-        }
-    }
-    a = use_reg(L, ta);
-    if (!imm) {
-        b = use_reg(L, tb);
-    }
-    release_inputs(L);
-    d = def_reg(L, op->args[0]);
-
-    switch (op->opc) {
-    case IR_add:
-        imm ? mips_addiu(s, d, a, sb) : mips_addu(s, d, a, b);
-        break;
-    case IR_sub:
-        imm ? mips_addiu(s, d, a, -sb) : mips_subu(s, d, a, b);
-        break;
-    case IR_and:
-        imm ? mips_andi(s, d, a, bv) : mips_and(s, d, a, b);
-        break;
-    case IR_or:
-        imm ? mips_ori(s, d, a, bv) : mips_or(s, d, a, b);
-        break;
-    case IR_xor:
-        imm ? mips_xori(s, d, a, bv) : mips_xor(s, d, a, b);
-        break;
-    case IR_shl:
-        imm ? mips_sll(s, d, a, bv & 31) : mips_sllv(s, d, a, b);
-        break;
-    case IR_shr:
-        imm ? mips_srl(s, d, a, bv & 31) : mips_srlv(s, d, a, b);
-        break;
-    case IR_sar:
-        imm ? mips_sra(s, d, a, bv & 31) : mips_srav(s, d, a, b);
-        break;
-    case IR_rotr:
-        imm ? mips_rotr(s, d, a, bv & 31) : mips_rotrv(s, d, a, b);
-        break;
-    case IR_rotl:
-        if (imm) {
-            mips_rotr(s, d, a, (32 - (bv & 31)) & 31);
-        } else {
-            mips_subu(s, MIPS_R_TMP0, MIPS_ZERO, b);
-            mips_rotrv(s, d, a, MIPS_R_TMP0);
-        }
-        break;
-    case IR_mul:
-        mips_mul(s, d, a, b);
-        break;
-    case IR_muluh:
-        /* multu on sign-extended 32-bit inputs: HI = high word, extended */
+    if (opc == IR_muluh) {
         mips_multu(s, a, b);
-        mips_mfhi(s, d);
-        break;
-    case IR_mulsh:
+    } else {
         mips_mult(s, a, b);
-        mips_mfhi(s, d);
-        break;
-    default:
-        os_fatal(1, "mips backend: bad binop %u", op->opc);
     }
+    mips_mfhi(s, d);
 }
 
-/* One-input ALU ops. */
-static void lower_unop(Lower *L, const IROp *op)
+/* LowerHost.unop_special: bswap, ctz, extract below 32 bits. */
+static void mips_unop_special(HostAsm *s, const IROp *op, unsigned d,
+                              unsigned a)
 {
-    HostAsm *s = L->s;
-    unsigned a, d;
     const unsigned at = MIPS_R_TMP0, t9 = MIPS_R_TMP1;
 
-    if (op->opc == IR_mov && ir_is_const(L->f, op->args[1])) {
-        d = def_reg(L, op->args[0]);
-        mips_emit_li32(s, d, L->f->temps[op->args[1]].val);
-        return;
-    }
-    a = use_reg(L, op->args[1]);
-    release_inputs(L);
-    d = def_reg(L, op->args[0]);
-
     switch (op->opc) {
-    case IR_mov:
-        mips_emit_mov(s, d, a);
-        break;
-    case IR_neg:
-        mips_subu(s, d, MIPS_ZERO, a);
-        break;
-    case IR_not:
-        mips_nor(s, d, a, MIPS_ZERO);
-        break;
-    case IR_ext8s:
-        mips_seb(s, d, a);
-        break;
-    case IR_ext8u:
-        mips_andi(s, d, a, 0xff);
-        break;
-    case IR_ext16s:
-        mips_seh(s, d, a);
-        break;
-    case IR_ext16u:
-        mips_andi(s, d, a, 0xffff);
-        break;
     case IR_bswap:
         /* wsbh swaps bytes within halves, rotr 16 swaps the halves */
         mips_wsbh(s, d, a);
         mips_rotr(s, d, d, 16);
-        break;
-    case IR_clz:
-        mips_clz(s, d, a);
         break;
     case IR_ctz:
         /* ctz(x) = 32 - clz((x - 1) & ~x); gives 32 for x == 0 */
@@ -384,81 +212,25 @@ static void lower_unop(Lower *L, const IROp *op)
         mips_addiu(s, t9, MIPS_ZERO, 32);
         mips_subu(s, d, t9, at);
         break;
-    case IR_extract: {
-        unsigned pos = op->imm & 31, len = op->imm2;
-        if (len == 0 || len > 32) {
-            os_fatal(1, "mips backend: bad extract length %u", len);
-        }
-        if (pos + len >= 32) {
-            mips_srl(s, d, a, pos);
-        } else {
-            mips_ext(s, d, a, pos, len);
-        }
+    case IR_extract:
+        mips_ext(s, d, a, op->imm & 31, op->imm2);
         break;
-    }
     default:
         os_fatal(1, "mips backend: bad unop %u", op->opc);
     }
 }
 
-/* deposit: d = a with bits [pos, pos + len) replaced by b's low bits. */
-static void lower_deposit(Lower *L, const IROp *op)
+/* LowerHost.deposit: ins. */
+static void mips_deposit(HostAsm *s, unsigned d, unsigned b, unsigned pos,
+                         unsigned len)
 {
-    HostAsm *s = L->s;
-    unsigned pos = op->imm & 31, len = op->imm2;
-    unsigned a, b, d;
-
-    if (len == 0) {
-        len = 1;
-    }
-    if (pos + len > 32) {
-        len = 32 - pos;
-    }
-    a = use_reg(L, op->args[1]);
-    b = use_reg(L, op->args[2]);
-    release_inputs(L);
-    d = def_reg(L, op->args[0]);
-    if (d != a) {
-        if (d == b) {
-            mips_move(s, MIPS_R_TMP0, b);
-            b = MIPS_R_TMP0;
-        }
-        mips_move(s, d, a);
-    }
     mips_ins(s, d, b, pos, len);
 }
 
-/* setcond: d = cond(a, b). */
-static void lower_setcond(Lower *L, const IROp *op)
+/* LowerHost.movcond: movn/movz on TMP0. */
+static void mips_movcond(HostAsm *s, bool nz, unsigned d, unsigned c,
+                         unsigned e)
 {
-    bool nz;
-    unsigned r = emit_cond(L, (IRCond)op->cond, op->args[1], op->args[2], &nz);
-    unsigned d;
-
-    release_inputs(L);
-    d = def_reg(L, op->args[0]);
-    if (nz) {
-        mips_sltu(L->s, d, MIPS_ZERO, r);
-    } else {
-        mips_sltiu(L->s, d, r, 1);
-    }
-}
-
-/* movcond: d = cond(a, b) ? c : e. */
-static void lower_movcond(Lower *L, const IROp *op)
-{
-    HostAsm *s = L->s;
-    bool nz;
-    unsigned r = emit_cond(L, (IRCond)op->cond, op->args[1], op->args[2], &nz);
-    unsigned c, e, d;
-
-    if (r != MIPS_R_TMP0) {
-        mips_move(s, MIPS_R_TMP0, r);
-    }
-    c = use_reg(L, op->args[3]);
-    e = use_reg(L, op->args[4]);
-    release_inputs(L);
-    d = def_reg(L, op->args[0]);
     if (d == c) {
         /* keep c, replace by e when the condition is false */
         nz ? mips_movz(s, d, e, MIPS_R_TMP0) : mips_movn(s, d, e, MIPS_R_TMP0);
@@ -468,50 +240,24 @@ static void lower_movcond(Lower *L, const IROp *op)
     }
 }
 
-/* brcond: if cond(a, b) goto label. */
-static void lower_brcond(Lower *L, const IROp *op)
+/* LowerHost.call: through t9 (PIC), delay slot nop. */
+static void mips_call(HostAsm *s, const void *fn)
 {
-    IRCond c = (IRCond)op->cond;
-    bool nz;
-
-    if (c == IR_COND_EQ || c == IR_COND_NE) {
-        /* compare the two registers directly (constants via scratch/$0) */
-        unsigned a = use_reg(L, op->args[0]);
-        unsigned b = use_reg(L, op->args[1]);
-        sync_all(L);
-        branch_to_label(L, c, a, b, op->imm);
-        return;
-    }
-    unsigned r = emit_cond(L, c, op->args[0], op->args[1], &nz);
-    sync_all(L);
-    branch_to_label(L, nz ? IR_COND_NE : IR_COND_EQ, r, MIPS_ZERO, op->imm);
+    mips_emit_call(s, fn);
 }
 
-/* Load/store sized access at off(base). */
-static void emit_access(HostAsm *s, bool store, unsigned memop, unsigned r,
-                        int32_t off, unsigned base)
+/* LowerHost.call_env: a0 = env in the jalr delay slot. */
+static void mips_call_env(HostAsm *s, const void *fn)
 {
-    switch (memop & (MO_SIZE | MO_SIGN)) {
-    case MO_8:
-        store ? mips_sb(s, r, off, base) : mips_lbu(s, r, off, base);
-        break;
-    case MO_8S:
-        store ? mips_sb(s, r, off, base) : mips_lb(s, r, off, base);
-        break;
-    case MO_16:
-        store ? mips_sh(s, r, off, base) : mips_lhu(s, r, off, base);
-        break;
-    case MO_16S:
-        store ? mips_sh(s, r, off, base) : mips_lh(s, r, off, base);
-        break;
-    default:
-        store ? mips_sw(s, r, off, base) : mips_lw(s, r, off, base);
-        break;
-    }
+    mips_emit_call_env(s, fn);
 }
 
-/* ld_env / st_env: access at imm(env). */
-static void lower_env(Lower *L, const IROp *op)
+/* ---------------------------------------------------------------------- */
+/* guest memory                                                           */
+
+/* LowerHost.ld_st_env: access at imm(env); a store right before a branch
+ * goes into its delay slot. */
+static void mips_ld_st_env(Lower *L, const IROp *op)
 {
     HostAsm *s = L->s;
     bool store = (op->opc == IR_st_env);
@@ -542,7 +288,7 @@ static void lower_env(Lower *L, const IROp *op)
             return;
         }
     }
-    emit_access(s, store, op->cond, r, off, base);
+    lower_access(L, store, op->cond, r, base, off);
 }
 
 /* Offset of env->hamt_window[idx] (the HAMT window bases). */
@@ -552,24 +298,12 @@ static int32_t hamt_window_off(unsigned idx)
     return (int32_t)(offsetof(CPUX86State, hamt_window) + idx * sizeof(uintptr_t));
 }
 
-/* hamt/ (weak: the backend unit test links without it). */
-#pragma weak hamt_window_ensure
-#pragma weak hamt_hot_insn
-#pragma weak hamt_phys_limit
-
-/* True if guest accesses take the HAMT path (mips-target.h). */
-static bool mips_hamt_tbs(void)
-{
-    return mips_mempath_mode == MIPS_MEMPATH_HAMT ||
-           mem_path->kind == MEM_KIND_HAMT;
-}
-
 /* mips-target.h: the MMU index of tb's accesses (its flags, as the
  * translator's mem_idx), whose window base the TB keeps in gp; -1 when
  * accesses do not go through the HAMT windows. */
 int mips_tb_window(const TranslationBlock *tb)
 {
-    if (!mips_hamt_tbs()) {
+    if (!lower_mem_hamt()) {
         return -1;
     }
     return (int)tb_flags_mmu_index(tb->flags);
@@ -590,16 +324,14 @@ static void lower_tb_window(Lower *L)
     if (L->tb_win < 0) {
         return;
     }
-    if (&hamt_window_ensure != NULL) {
-        hamt_window_ensure((unsigned)L->tb_win);
-    }
+    lower_window_ensure((unsigned)L->tb_win);
     mips_ld(L->s, MIPS_R_WINDOW, hamt_window_off((unsigned)L->tb_win),
             MIPS_R_ENV);
     BUILD_ASSERT(MIPS_TB_WIN_ENTRY == 4);
 }
 
 /*
- * HAMT qemu_ld / qemu_st: no check at all, the host MMU does it.
+ * LowerHost.ldst_hamt: no check at all, the host MMU does it.
  *   daddu t9, addr, gp                (gp: window base of the TB's index;
  *                                      addr is sign-extended, linear L
  *                                      lives at base + sext32(L), hamt.h)
@@ -617,45 +349,40 @@ static void lower_tb_window(Lower *L)
  * (addresses are sign-extended: the unsigned 64-bit compare is the 32-bit
  * one).
  */
-static void lower_qemu_ldst_hamt(Lower *L, const IROp *op, unsigned a,
-                                 unsigned v, unsigned d)
+static void mips_ldst_hamt(Lower *L, const LdSt *m)
 {
     HostAsm *s = L->s;
-    bool store = (op->opc == IR_qemu_st);
     unsigned base = MIPS_R_WINDOW;
     SlowPath *sp;
 
-    if (op->imm >= HAMT_NB_IDX || L->nslow >= MAX_SLOW) {
+    if (m->mmu_idx >= HAMT_NB_IDX || L->nslow >= MAX_SLOW) {
         L->failed = true;
         return;
     }
-    if ((int)op->imm != L->tb_win) {
-        if (&hamt_window_ensure != NULL) {
-            hamt_window_ensure(op->imm);
-        }
-        if (L->hamt_win != (int)op->imm) {
-            mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(op->imm), MIPS_R_ENV);
-            L->hamt_win = (int)op->imm;
+    if ((int)m->mmu_idx != L->tb_win) {
+        lower_window_ensure(m->mmu_idx);
+        if (L->hamt_win != (int)m->mmu_idx) {
+            mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(m->mmu_idx), MIPS_R_ENV);
+            L->hamt_win = (int)m->mmu_idx;
         }
         base = MIPS_R_RAMBASE;
     }
     /* no branch (SLOW_NO_BRANCH): the fault handler enters */
-    sp = slow_path_new(L, store, op->cond, op->imm, a, store ? v : d);
-    sp->hamt_win = base == MIPS_R_RAMBASE ? (int8_t)op->imm : -1;
+    sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
+    sp->hamt_win = base == MIPS_R_RAMBASE ? (int8_t)m->mmu_idx : -1;
     sp->hamt_site = true;
-    if (op->imm == MMU_PHYS_IDX && &hamt_phys_limit != NULL &&
-        hamt_phys_limit < ((uint64_t)1 << 32)) {
+    if (m->mmu_idx == MMU_PHYS_IDX && lower_phys_limit() < ((uint64_t)1 << 32)) {
         BUILD_ASSERT(GUEST_PAGE_SIZE <= 0x10000);
-        mips_lui(s, MIPS_R_TMP0, (uint32_t)(hamt_phys_limit >> 16));
-        mips_sltu(s, MIPS_R_TMP0, a, MIPS_R_TMP0);
+        mips_lui(s, MIPS_R_TMP0, (uint32_t)(lower_phys_limit() >> 16));
+        mips_sltu(s, MIPS_R_TMP0, m->addr, MIPS_R_TMP0);
         sp->branch_off = hostasm_offset(s);
         mips_beq(s, MIPS_R_TMP0, MIPS_ZERO, 0);
         mips_nop(s);                   /* the daddu below may be patched */
     }
     /* every I32 value is sign-extended (mips-target.h): no dext needed */
-    mips_daddu(s, MIPS_R_TMP1, a, base);
+    mips_daddu(s, MIPS_R_TMP1, m->addr, base);
     sp->access_off = hostasm_offset(s);
-    emit_access(s, store, op->cond, store ? v : d, 0, MIPS_R_TMP1);
+    lower_access(L, m->store, m->memop, m->val, MIPS_R_TMP1, 0);
     sp->back_off = hostasm_offset(s);
 }
 
@@ -669,277 +396,158 @@ static void emit_tlb_hit_count(HostAsm *s, unsigned idx)
     mips_sd(s, MIPS_R_TMP0, off, MIPS_R_ENV);
 }
 
-/* qemu_ld / qemu_st: inline fast path, slow path queued for the TB end. */
-static void lower_qemu_ldst(Lower *L, const IROp *op)
+/*
+ * LowerHost.ldst_softmmu: TLB lookup (core/mem.h), 12 host instructions
+ * on a hit; the table size is dynamic (env->tlb_fast[idx], core/cpu.h):
+ *   dsrl  t9, addr, 12 - CPU_TLB_ENTRY_BITS
+ *   ld    at, tlb_fast[idx].mask(env)
+ *   and   t9, t9, at                     TLB index * 16
+ *   ld    at, tlb_fast[idx].table(env)
+ *   daddu t9, t9, at
+ *   lw    at, addr_{read,write}(t9)
+ *   t8 = addr & (page mask | (size - 1))   (2 insns, sign-extended)
+ *   bne   at, t8, slow
+ *    ld   t9, addend(t9)                 (delay slot: env only)
+ *   daddu t9, t9, addr                   (addend takes the sign-
+ *   l?/s? val, 0(t9)                      extended address) <- retaddr
+ * Flag bits in the compare word and misalignment both mismatch.
+ */
+static void mips_ldst_softmmu(Lower *L, const LdSt *m)
 {
     HostAsm *s = L->s;
-    bool store = (op->opc == IR_qemu_st);
-    unsigned a, v = 0, d = 0;
     const unsigned at = MIPS_R_TMP0, t9 = MIPS_R_TMP1;
+    int32_t fast = (int32_t)(offsetof(CPUX86State, tlb_fast) +
+                             (size_t)m->mmu_idx * sizeof(CPUTLBDescFast));
+    int32_t cmp_off = (int32_t)(m->store ? offsetof(CPUTLBEntry, addr_write)
+                                         : offsetof(CPUTLBEntry, addr_read));
+    int32_t add_off = (int32_t)offsetof(CPUTLBEntry, addend);
+    unsigned sbits = m->memop & MO_SIZE;
     SlowPath *sp;
 
-    if (store) {
-        v = use_reg(L, op->args[0]);
-        a = use_reg(L, op->args[1]);
-    } else {
-        a = use_reg(L, op->args[1]);
-    }
-    release_inputs(L);
-    if (!store) {
-        d = def_reg(L, op->args[0]);
-    }
-
-    if (mips_mempath_mode == MIPS_MEMPATH_HAMT || mem_path->kind == MEM_KIND_HAMT) {
-        /* a hot fallback site (hamt/) gets the softmmu access below */
-        if (&hamt_hot_insn == NULL || !hamt_hot_insn(L->tb, L->cur_eip)) {
-            lower_qemu_ldst_hamt(L, op, a, v, d);    /* hamt/: docs/HAMT.md */
-            return;
-        }
-    }
-    sp = slow_path_new(L, store, op->cond, op->imm, a, store ? v : d);
+    sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
     if (sp == NULL) {
         return;
     }
     sp->hamt_win = (int8_t)L->hamt_win;    /* HAMT TB: t3 dies in the call
                                               (gp does not) */
-
-    /*
-     * Softmmu TLB lookup (core/mem.h), 12 host instructions on a hit; the
-     * table size is dynamic (env->tlb_fast[idx], core/cpu.h):
-     *   dsrl  t9, addr, 12 - CPU_TLB_ENTRY_BITS
-     *   ld    at, tlb_fast[idx].mask(env)
-     *   and   t9, t9, at                     TLB index * 16
-     *   ld    at, tlb_fast[idx].table(env)
-     *   daddu t9, t9, at
-     *   lw    at, addr_{read,write}(t9)
-     *   t8 = addr & (page mask | (size - 1))   (2 insns, sign-extended)
-     *   bne   at, t8, slow
-     *    ld   t9, addend(t9)                 (delay slot: env only)
-     *   daddu t9, t9, addr                   (addend takes the sign-
-     *   l?/s? val, 0(t9)                      extended address) <- retaddr
-     * Flag bits in the compare word and misalignment both mismatch.
-     */
-    {
-        int32_t fast = (int32_t)(offsetof(CPUX86State, tlb_fast) +
-                                 (size_t)op->imm * sizeof(CPUTLBDescFast));
-        int32_t cmp_off = (int32_t)(store ? offsetof(CPUTLBEntry, addr_write)
-                                          : offsetof(CPUTLBEntry, addr_read));
-        int32_t add_off = (int32_t)offsetof(CPUTLBEntry, addend);
-        unsigned sbits = op->cond & MO_SIZE;
-
-        mips_dsrl(s, t9, a, GUEST_PAGE_BITS - CPU_TLB_ENTRY_BITS);
-        mips_ld(s, at, fast + (int32_t)offsetof(CPUTLBDescFast, mask), MIPS_R_ENV);
-        mips_and(s, t9, t9, at);
-        mips_ld(s, at, fast + (int32_t)offsetof(CPUTLBDescFast, table), MIPS_R_ENV);
-        mips_daddu(s, t9, t9, at);
-        mips_lw(s, at, cmp_off, t9);
-        if (sbits == 0) {
-            mips_srl(s, MIPS_R_TMP2, a, GUEST_PAGE_BITS);
-            mips_sll(s, MIPS_R_TMP2, MIPS_R_TMP2, GUEST_PAGE_BITS);
-        } else {
-            mips_sll(s, MIPS_R_TMP2, a, 0);
-            mips_ins(s, MIPS_R_TMP2, MIPS_ZERO, sbits, GUEST_PAGE_BITS - sbits);
-        }
-        sp->branch_off = hostasm_offset(s);
-        mips_bne(s, at, MIPS_R_TMP2, 0);
-        mips_ld(s, t9, add_off, t9);
-        mips_daddu(s, t9, t9, a);
+    mips_dsrl(s, t9, m->addr, GUEST_PAGE_BITS - CPU_TLB_ENTRY_BITS);
+    mips_ld(s, at, fast + (int32_t)offsetof(CPUTLBDescFast, mask), MIPS_R_ENV);
+    mips_and(s, t9, t9, at);
+    mips_ld(s, at, fast + (int32_t)offsetof(CPUTLBDescFast, table), MIPS_R_ENV);
+    mips_daddu(s, t9, t9, at);
+    mips_lw(s, at, cmp_off, t9);
+    if (sbits == 0) {
+        mips_srl(s, MIPS_R_TMP2, m->addr, GUEST_PAGE_BITS);
+        mips_sll(s, MIPS_R_TMP2, MIPS_R_TMP2, GUEST_PAGE_BITS);
+    } else {
+        mips_sll(s, MIPS_R_TMP2, m->addr, 0);
+        mips_ins(s, MIPS_R_TMP2, MIPS_ZERO, sbits, GUEST_PAGE_BITS - sbits);
     }
+    sp->branch_off = hostasm_offset(s);
+    mips_bne(s, at, MIPS_R_TMP2, 0);
+    mips_ld(s, t9, add_off, t9);
+    mips_daddu(s, t9, t9, m->addr);
     sp->access_off = hostasm_offset(s);
-    emit_access(s, store, op->cond, store ? v : d, 0, t9);
+    lower_access(L, m->store, m->memop, m->val, t9, 0);
     if (mem_count_tlb_hits) {
-        emit_tlb_hit_count(s, op->imm);   /* --stats only; slow path skips it */
+        emit_tlb_hit_count(s, m->mmu_idx);   /* --stats only; slow path skips it */
     }
     sp->back_off = hostasm_offset(s);
 }
 
-/* Emit the out-of-line slow path sp. */
-static void emit_slow_path(Lower *L, SlowPath *sp)
+/* LowerHost.slow_branch: point the fast path's bne/beq at here. */
+static void mips_slow_branch(Lower *L, SlowPath *sp, uint32_t here)
 {
     HostAsm *s = L->s;
-    uint32_t here = hostasm_offset(s);
-    unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
-    uintptr_t ra = (uintptr_t)(s->start + sp->access_off);
 
     if (!s->overflow && sp->branch_off != SLOW_NO_BRANCH) {
         mips_patch_field_off((uint32_t *)(void *)(s->start + sp->branch_off),
                              ((int32_t)here - (int32_t)(sp->branch_off + 4)) / 4);
     }
-    for (unsigned r = 0; r < 32; r++) {
-        if (sp->save_mask & (1u << r)) {
-            mips_sd(s, r, MIPS_SLOWSAVE_OFF + 8 * (int32_t)r, MIPS_SP);
-        }
-    }
-    mips_emit_store_globals(s);
-    if (sp->is_store) {
-        mips_move(s, MIPS_R_TMP0, sp->addr_reg);
-        mips_move(s, MIPS_R_TMP2, sp->val_reg);
-        mips_move(s, MIPS_A1, MIPS_R_TMP0);
-        mips_move(s, MIPS_A2, MIPS_R_TMP2);
-        mips_emit_li32(s, MIPS_A3, oi);
-        mips_emit_li64(s, MIPS_A4, (uint64_t)ra);
-        mips_move(s, MIPS_A0, MIPS_R_ENV);
-        mips_emit_call(s, (const void *)mem_st_slow);
-    } else {
-        mips_move(s, MIPS_A1, sp->addr_reg);
-        mips_emit_li32(s, MIPS_A2, oi);
-        mips_emit_li64(s, MIPS_A3, (uint64_t)ra);
-        mips_move(s, MIPS_A0, MIPS_R_ENV);
-        mips_emit_call(s, (const void *)mem_ld_slow);
-    }
-    if (sp->hamt_win >= 0) {
-        mips_ld(s, MIPS_R_RAMBASE, hamt_window_off((unsigned)sp->hamt_win), MIPS_R_ENV);
-    }
-    if (!sp->is_store) {
-        unsigned d = sp->dst_reg;
-        switch (sp->memop & (MO_SIZE | MO_SIGN)) {
-        case MO_8:
-            mips_andi(s, d, MIPS_V0, 0xff);
-            break;
-        case MO_8S:
-            mips_seb(s, d, MIPS_V0);
-            break;
-        case MO_16:
-            mips_andi(s, d, MIPS_V0, 0xffff);
-            break;
-        case MO_16S:
-            mips_seh(s, d, MIPS_V0);
-            break;
-        default:
-            mips_sll(s, d, MIPS_V0, 0);
-            break;
-        }
-    }
-    /* the result is in place first: dst_reg is never in save_mask */
-    for (unsigned r = 0; r < 32; r++) {
-        if (sp->save_mask & (1u << r)) {
-            mips_ld(s, r, MIPS_SLOWSAVE_OFF + 8 * (int32_t)r, MIPS_SP);
-        }
-    }
-    here = hostasm_offset(s);
-    mips_beq(s, MIPS_ZERO, MIPS_ZERO,
-             ((int32_t)sp->back_off - (int32_t)(here + 4)) / 4);
-    mips_nop(s);
 }
 
-/* Helper call: a0 = env, a1.. = args; result in v0. */
-static void lower_call(Lower *L, const IROp *op)
+/* LowerHost.slow_retaddr: the inline access's host address. */
+static void mips_slow_retaddr(Lower *L, const SlowPath *sp, unsigned reg)
 {
-    HostAsm *s = L->s;
-    LowerCall c;
-
-    lower_call_begin(L, op, &c);
-    if (c.h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
-        mips_emit_store_globals(s);
-    }
-    lower_call_args(L, &c);
-    mips_emit_call_env(s, c.h->fn);
-    L->hamt_win = -1;                  /* t3 is caller-saved (gp is not) */
-    if (c.h->flags & IRH_RW_GLOBALS) {
-        mips_emit_load_globals(s);
-    }
-    if (c.out != IR_NO_TEMP) {
-        if (L->f->temps[c.out].kind == IR_TEMP_GLOBAL) {
-            mips_sll(s, MIPS_R_GUEST0 + c.out, MIPS_V0, 0);
-        } else {
-            lower_bind_result(L, c.out, MIPS_V0);
-        }
-    }
+    mips_emit_li64(L->s, reg, (uint64_t)(uintptr_t)(L->s->start + sp->access_off));
 }
 
-/* lookup_and_goto_ptr: jump to the next TB if the lookup hits (at its
- * start: it loads its own window base). */
-static void lower_lookup_and_goto(Lower *L)
-{
-    HostAsm *s = L->s;
+/* ---------------------------------------------------------------------- */
+/* the selector's description of MIPS64r2                                 */
 
-    mips_emit_call_env(s, (const void *)helper_lookup_tb_ptr);
-    L->hamt_win = -1;
-    mips_beq(s, MIPS_V0, MIPS_ZERO, 3);
-    mips_nop(s);
-    mips_jr(s, MIPS_V0);
-    mips_nop(s);
-    emit_exit(L, IR_EXIT_PLAIN);
-}
+static const LowerHost mips_host = {
+    .imm_arith_min = -32768, .imm_arith_max = 32767,
+    .imm_logic_max = 0xffff,
+    .binop = {
+        [IR_add] = { MIPS_OPC_ADDU, MIPS_OPC_ADDIU, IMM_ARITH },
+        [IR_sub] = { MIPS_OPC_SUBU, MIPS_OPC_ADDIU, IMM_NEG },
+        [IR_and] = { MIPS_OPC_AND, MIPS_OPC_ANDI, IMM_LOGIC },
+        [IR_or] = { MIPS_OPC_OR, MIPS_OPC_ORI, IMM_LOGIC },
+        [IR_xor] = { MIPS_OPC_XOR, MIPS_OPC_XORI, IMM_LOGIC },
+        [IR_shl] = { MIPS_OPC_SLLV, MIPS_OPC_SLL, IMM_SHIFT },
+        [IR_shr] = { MIPS_OPC_SRLV, MIPS_OPC_SRL, IMM_SHIFT },
+        [IR_sar] = { MIPS_OPC_SRAV, MIPS_OPC_SRA, IMM_SHIFT },
+        [IR_rotr] = { MIPS_OPC_ROTRV, MIPS_OPC_ROTR, IMM_SHIFT },
+        [IR_mul] = { MIPS_OPC_MUL, 0, IMM_NONE },
+        [IR_muluh] = { 0, 0, IMM_NONE },          /* multu; mfhi */
+        [IR_mulsh] = { 0, 0, IMM_NONE },          /* mult; mfhi */
+    },
+    .slt = { MIPS_OPC_SLT, MIPS_OPC_SLTI, IMM_ARITH },
+    .sltu = { MIPS_OPC_SLTU, MIPS_OPC_SLTIU, IMM_ARITH },
+    .unop = {
+        [IR_neg] = { UN_ZR, MIPS_OPC_SUBU, 0 },
+        [IR_not] = { UN_RZ, MIPS_OPC_NOR, 0 },
+        [IR_ext8s] = { UN_RR, MIPS_OPC_SEB, 0 },
+        [IR_ext8u] = { UN_RRI, MIPS_OPC_ANDI, 0xff },
+        [IR_ext16s] = { UN_RR, MIPS_OPC_SEH, 0 },
+        [IR_ext16u] = { UN_RRI, MIPS_OPC_ANDI, 0xffff },
+        [IR_clz] = { UN_RR, MIPS_OPC_CLZ, 0 },
+        [IR_bswap] = { UN_SPECIAL, 0, 0 },        /* wsbh; rotr 16 */
+        [IR_ctz] = { UN_SPECIAL, 0, 0 },          /* through clz */
+    },
+    .sext32 = MIPS_OPC_SLL,
+    .move = MIPS_OPC_MOVE,
+    /* beq/bne only: the other conditions through slt/sltu */
+    .brcond = { [IR_COND_EQ] = BR_EQ, [IR_COND_NE] = BR_NE },
+    .ld = {
+        [MO_8] = MIPS_OPC_LBU, [MO_8S] = MIPS_OPC_LB,
+        [MO_16] = MIPS_OPC_LHU, [MO_16S] = MIPS_OPC_LH,
+        [MO_32] = MIPS_OPC_LW, [MO_32 | MO_SIGN] = MIPS_OPC_LW,
+    },
+    .st = {
+        [MO_8] = MIPS_OPC_SB, [MO_8S] = MIPS_OPC_SB,
+        [MO_16] = MIPS_OPC_SH, [MO_16S] = MIPS_OPC_SH,
+        [MO_32] = MIPS_OPC_SW, [MO_32 | MO_SIGN] = MIPS_OPC_SW,
+    },
+    .ld64 = MIPS_OPC_LD, .st64 = MIPS_OPC_SD,
+    .rambase_caller_saved = true,          /* t3 (gp is callee-saved) */
 
-/* goto_tb n: patchable j, initially to the next instruction after its slot. */
-static void lower_goto_tb(Lower *L, unsigned n)
-{
-    HostAsm *s = L->s;
+    .rr = mips_emit_rr,
+    .rrr = mips_emit_rrr,
+    .rri = mips_emit_rri,
+    .mem = mips_mem,
+    .binop_special = mips_binop_special,
+    .unop_special = mips_unop_special,
+    .deposit = mips_deposit,
+    .movcond = mips_movcond,
+    .op_begin = mips_op_begin,
+    .branch = mips_branch,
+    .exit_tb = mips_exit_tb,
+    .goto_tb = mips_goto_tb,
+    .goto_ptr = mips_goto_ptr,
+    .call = mips_call,
+    .call_env = mips_call_env,
+    .store_globals = mips_emit_store_globals,
+    .load_globals = mips_emit_load_globals,
+    .ld_st_env = mips_ld_st_env,
+    .ldst_softmmu = mips_ldst_softmmu,
+    .ldst_hamt = mips_ldst_hamt,
+    .slow_branch = mips_slow_branch,
+    .slow_retaddr = mips_slow_retaddr,
+    .jump = mips_jump,
+};
 
-    lower_jmp_slot(L, n, 8);
-    mips_j(s, mips_jtarget(s->ptr + 8));
-    mips_nop(s);
-}
-
-/* Lower one op. */
-static void lower_op(Lower *L, const IROp *op)
-{
-    if (L->defer && op->opc != IR_brcond && op->opc != IR_br &&
-        op->opc != IR_exit_tb) {
-        flush_deferred(L);
-    }
-    switch (op->opc) {
-    case IR_mov: case IR_neg: case IR_not: case IR_ext8s: case IR_ext8u:
-    case IR_ext16s: case IR_ext16u: case IR_bswap: case IR_clz: case IR_ctz:
-    case IR_extract:
-        lower_unop(L, op);
-        break;
-    case IR_add: case IR_sub: case IR_mul: case IR_muluh: case IR_mulsh:
-    case IR_and: case IR_or: case IR_xor: case IR_shl: case IR_shr:
-    case IR_sar: case IR_rotl: case IR_rotr:
-        lower_binop(L, op);
-        break;
-    case IR_deposit:
-        lower_deposit(L, op);
-        break;
-    case IR_setcond:
-        lower_setcond(L, op);
-        break;
-    case IR_movcond:
-        lower_movcond(L, op);
-        break;
-    case IR_ld_env: case IR_st_env:
-        lower_env(L, op);
-        break;
-    case IR_qemu_ld: case IR_qemu_st:
-        lower_qemu_ldst(L, op);
-        break;
-    case IR_call:
-        lower_call(L, op);
-        break;
-    case IR_set_label:
-        sync_all(L);
-        place_label(L, op->imm);
-        break;
-    case IR_br:
-        sync_all(L);
-        branch_to_label(L, IR_COND_EQ, MIPS_ZERO, MIPS_ZERO, op->imm);
-        break;
-    case IR_brcond:
-        lower_brcond(L, op);
-        break;
-    case IR_insn_start:
-        lower_insn_start(L, op->imm);
-        break;
-    case IR_goto_tb:
-        sync_all(L);
-        lower_goto_tb(L, op->imm);
-        break;
-    case IR_exit_tb:
-        sync_all(L);
-        emit_exit(L, op->imm);
-        break;
-    case IR_lookup_and_goto_ptr:
-        sync_all(L);
-        lower_lookup_and_goto(L);
-        break;
-    default:
-        os_fatal(1, "mips backend: unhandled IR op %u", op->opc);
-    }
-}
-
-/* Lower the whole function: body, then the slow paths. */
+/* Lower the whole function: the TB's window load, body, slow paths. */
 bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
                    HostTbInfo *info)
 {
@@ -948,5 +556,5 @@ bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
     lower_begin(L, s, tb, f, info);
     L->defer = false;
     lower_tb_window(L);
-    return lower_run(L, lower_op, emit_slow_path);
+    return lower_ops_run(L, &mips_host);
 }

@@ -93,16 +93,6 @@ enum {
 #define MIPS_JREGION_BITS 28
 
 /*
- * Guest memory fast path flavour.  MIPS_MEMPATH_FLAT: whatever mem_path
- * says (softmmu TLB lookup, or HAMT when mem_path->kind is MEM_KIND_HAMT).
- * MIPS_MEMPATH_HAMT: HAMT accesses (window base + sign-extended guest
- * address, no check) even if mem_path is not HAMT.
- */
-#define MIPS_MEMPATH_FLAT 0
-#define MIPS_MEMPATH_HAMT 1
-extern int mips_mempath_mode;
-
-/*
  * Under HAMT every TB starts with `ld gp, hamt_window[idx](s8)` (idx:
  * mips_tb_window), one instruction: entries from the prologue, from
  * lookup_and_goto_ptr and chained jumps from a TB of another index run it;
@@ -129,11 +119,17 @@ bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
 #define HOST_REG_ZERO      MIPS_ZERO
 #define HOST_REG_GUEST0    MIPS_R_GUEST0
 #define HOST_REG_TMP0      MIPS_R_TMP0
+#define HOST_REG_TMP2      MIPS_R_TMP2
+#define HOST_REG_SP        MIPS_SP
+#define HOST_REG_ENV       MIPS_R_ENV
+#define HOST_REG_RAMBASE   MIPS_R_RAMBASE
+#define HOST_REG_RET       MIPS_V0
 #define HOST_REG_ARG(i)    MIPS_R_ARG(i)
 #define HOST_POOL_MASK     MIPS_POOL_MASK
 #define HOST_POOL_FIRST    MIPS_V0
 #define HOST_POOL_LAST     MIPS_T1
 #define HOST_SPILL_OFF     MIPS_SPILL_OFF
+#define HOST_SLOWSAVE_OFF  MIPS_SLOWSAVE_OFF
 /* Lower: an env store held back for the delay slot of the next branch;
  * the MMU index whose window base is in MIPS_R_WINDOW (-1: none). */
 #define HOST_LOWER_FIELDS  bool defer; uint8_t defer_reg, defer_memop; \

@@ -1,0 +1,617 @@
+/*
+ * hamt86 - the shared instruction selector of the JIT hosts: IR op
+ * dispatch, constant commuting, immediate choice, conditions, calls, the
+ * guest-memory operand protocol and the out-of-line slow path.  The host
+ * supplies a LowerHost (host-common/lower-ops.h): its immediate ranges,
+ * opcode tables and the emitters of everything host-shaped.
+ */
+#include "core/base.h"
+#include "core/libc.h"
+#include "core/log.h"
+#include "core/os.h"
+#include "core/mem.h"
+#include "core/exec.h"
+#include "translator/ir.h"
+#include "hamt/hamt.h"
+#include "host-common/lower-ops.h"
+
+/* ---------------------------------------------------------------------- */
+/* the memory path's services                                             */
+
+/* hamt/ (weak: the backend unit tests link without it). */
+#pragma weak hamt_window_ensure
+#pragma weak hamt_hot_insn
+#pragma weak hamt_phys_limit
+
+/* lower-ops.h: guest accesses go through the HAMT windows. */
+bool lower_mem_hamt(void)
+{
+    return mem_path->kind == MEM_KIND_HAMT;
+}
+
+/* lower-ops.h: reserve the window of idx at translation time. */
+void lower_window_ensure(unsigned idx)
+{
+    if (&hamt_window_ensure != NULL) {
+        hamt_window_ensure(idx);
+    }
+}
+
+/* lower-ops.h: the physical window's end (no limit without hamt/). */
+uint64_t lower_phys_limit(void)
+{
+    return &hamt_phys_limit != NULL ? hamt_phys_limit : UINT64_MAX;
+}
+
+/* True if the access at the current guest instruction takes the HAMT
+ * path (a hot fallback site gets the softmmu access instead). */
+static bool ldst_via_hamt(const Lower *L)
+{
+    return lower_mem_hamt() &&
+           (&hamt_hot_insn == NULL || !hamt_hot_insn(L->tb, L->cur_eip));
+}
+
+/* ---------------------------------------------------------------------- */
+/* immediates and conditions                                              */
+
+/* True if the constant v can be the immediate of an op of kind imm. */
+static bool imm_ok(const LowerHost *H, unsigned imm, uint32_t v)
+{
+    int64_t sv = (int32_t)v;
+
+    switch (imm) {
+    case IMM_ARITH:
+        return sv >= H->imm_arith_min && sv <= H->imm_arith_max;
+    case IMM_NEG:
+        return -sv >= H->imm_arith_min && -sv <= H->imm_arith_max;
+    case IMM_LOGIC:
+        return v <= H->imm_logic_max;
+    case IMM_SHIFT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* True if the signed 64-bit v fits the arithmetic immediates. */
+static bool arith_ok(const LowerHost *H, int64_t v)
+{
+    return v >= H->imm_arith_min && v <= H->imm_arith_max;
+}
+
+/* The immediate operand of pair p for the constant v. */
+static int32_t imm_value(const HostOpPair *p, uint32_t v)
+{
+    switch (p->imm) {
+    case IMM_NEG:
+        return -(int32_t)v;
+    case IMM_SHIFT:
+        return (int32_t)(v & 31);
+    default:
+        return (int32_t)v;
+    }
+}
+
+/* d = a op tb through pair p: the immediate form if tb is a constant that
+ * fits (bc, bv), else the register form. */
+static void emit_pair(Lower *L, const HostOpPair *p, unsigned d, unsigned a,
+                      IRTemp tb, bool bc, uint32_t bv)
+{
+    const LowerHost *H = L->host;
+
+    if (bc && imm_ok(H, p->imm, bv)) {
+        H->rri(L->s, p->rri, d, a, imm_value(p, bv));
+    } else {
+        H->rrr(L->s, p->rrr, d, a, use_reg(L, tb));
+    }
+}
+
+/*
+ * Evaluate cond(a, b) into a register r such that the condition holds iff
+ * (r != 0) == *nz.  r is either TMP0 or an input register.
+ */
+static unsigned emit_cond(Lower *L, IRCond c, IRTemp ta, IRTemp tb, bool *nz)
+{
+    const LowerHost *H = L->host;
+    uint32_t bv = 0;
+    bool bc = temp_const(L, tb, &bv);
+    int32_t sb = (int32_t)bv;
+    unsigned a = use_reg(L, ta);
+    const unsigned at = HOST_REG_TMP0;
+
+    switch (c) {
+    case IR_COND_EQ:
+    case IR_COND_NE:
+        *nz = (c == IR_COND_NE);
+        if (bc && bv == 0) {
+            return a;
+        }
+        emit_pair(L, &H->binop[IR_xor], at, a, tb, bc, bv);
+        return at;
+    case IR_COND_LT:
+    case IR_COND_GE:
+        *nz = (c == IR_COND_LT);
+        emit_pair(L, &H->slt, at, a, tb, bc, bv);
+        return at;
+    case IR_COND_LTU:
+    case IR_COND_GEU:
+        /* both operands are sign-extended: 64-bit unsigned order agrees */
+        *nz = (c == IR_COND_LTU);
+        emit_pair(L, &H->sltu, at, a, tb, bc, bv);
+        return at;
+    case IR_COND_GT:
+    case IR_COND_LE:
+        /* a > b  <=>  !(a < b + 1) */
+        if (bc && sb != INT32_MAX && arith_ok(H, (int64_t)sb + 1)) {
+            *nz = (c == IR_COND_LE);
+            H->rri(L->s, H->slt.rri, at, a, sb + 1);
+        } else {
+            *nz = (c == IR_COND_GT);
+            H->rrr(L->s, H->slt.rrr, at, use_reg(L, tb), a);
+        }
+        return at;
+    case IR_COND_GTU:
+    case IR_COND_LEU:
+        if (bc && bv != 0xffffffffu && arith_ok(H, (int32_t)(bv + 1))) {
+            *nz = (c == IR_COND_LEU);
+            H->rri(L->s, H->sltu.rri, at, a, (int32_t)(bv + 1));
+        } else {
+            *nz = (c == IR_COND_GTU);
+            H->rrr(L->s, H->sltu.rrr, at, use_reg(L, tb), a);
+        }
+        return at;
+    case IR_COND_TSTEQ:
+    case IR_COND_TSTNE:
+        *nz = (c == IR_COND_TSTNE);
+        emit_pair(L, &H->binop[IR_and], at, a, tb, bc, bv);
+        return at;
+    default:
+        os_fatal(1, HOST_NAME " backend: bad condition %d", (int)c);
+    }
+}
+
+/* Branch of form k to label l, patched later if the label is still ahead. */
+static void branch_to_label(Lower *L, int k, unsigned rs, unsigned rt,
+                            unsigned l)
+{
+    L->host->branch(L, k, rs, rt, label_ref(L, l, k));
+}
+
+/* ---------------------------------------------------------------------- */
+/* ALU ops                                                                */
+
+/* Two-input ALU ops, with immediate forms for constant second operands. */
+static void lower_binop(Lower *L, const IROp *op)
+{
+    const LowerHost *H = L->host;
+    HostAsm *s = L->s;
+    IRTemp ta = op->args[1], tb = op->args[2];
+    IROpcode opc = (IROpcode)op->opc;
+    /* rotl is rotr by 32 - n, in the rotr pair */
+    const HostOpPair *p = &H->binop[opc == IR_rotl ? IR_rotr : opc];
+    uint32_t bv = 0, av = 0;
+    bool bc, ac, imm;
+    unsigned d, a, b = 0;
+
+    bc = temp_const(L, tb, &bv);
+    ac = temp_const(L, ta, &av);
+    if (ac && !bc && (opc == IR_add || opc == IR_and || opc == IR_or ||
+                      opc == IR_xor || opc == IR_mul)) {
+        IRTemp x = ta;
+        ta = tb;
+        tb = x;
+        bc = true;
+        bv = av;
+    }
+    imm = bc && imm_ok(H, p->imm, bv);
+    a = use_reg(L, ta);
+    if (!imm) {
+        b = use_reg(L, tb);
+    }
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+
+    if (opc == IR_rotl) {
+        if (imm) {
+            H->rri(s, p->rri, d, a, (32 - (bv & 31)) & 31);
+        } else {
+            H->rrr(s, H->binop[IR_sub].rrr, HOST_REG_TMP0, HOST_REG_ZERO, b);
+            H->rrr(s, p->rrr, d, a, HOST_REG_TMP0);
+        }
+    } else if (imm) {
+        H->rri(s, p->rri, d, a, imm_value(p, bv));
+    } else if (p->rrr != 0) {
+        H->rrr(s, p->rrr, d, a, b);
+    } else {
+        H->binop_special(s, opc, d, a, b);
+    }
+}
+
+/* d = op(a) for a one-input op through the host's unop table. */
+static void emit_unop(Lower *L, const IROp *op, IROpcode opc, unsigned d,
+                      unsigned a)
+{
+    const LowerHost *H = L->host;
+    const HostUnop *u = &H->unop[opc];
+
+    switch (u->kind) {
+    case UN_RR:
+        H->rr(L->s, u->opc, d, a);
+        break;
+    case UN_RRI:
+        H->rri(L->s, u->opc, d, a, u->imm);
+        break;
+    case UN_ZR:
+        H->rrr(L->s, u->opc, d, HOST_REG_ZERO, a);
+        break;
+    case UN_RZ:
+        H->rrr(L->s, u->opc, d, a, HOST_REG_ZERO);
+        break;
+    default:
+        H->unop_special(L->s, op, d, a);
+        break;
+    }
+}
+
+/* One-input ALU ops. */
+static void lower_unop(Lower *L, const IROp *op)
+{
+    unsigned a, d;
+
+    if (op->opc == IR_mov && ir_is_const(L->f, op->args[1])) {
+        d = def_reg(L, op->args[0]);
+        host_li32(L->s, d, L->f->temps[op->args[1]].val);
+        return;
+    }
+    a = use_reg(L, op->args[1]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+
+    if (op->opc == IR_mov) {
+        host_mov(L->s, d, a);
+    } else if (op->opc == IR_extract) {
+        unsigned pos = op->imm & 31, len = op->imm2;
+        if (len == 0 || len > 32) {
+            os_fatal(1, HOST_NAME " backend: bad extract length %u", len);
+        }
+        if (pos + len >= 32) {
+            L->host->rri(L->s, L->host->binop[IR_shr].rri, d, a, (int32_t)pos);
+        } else {
+            L->host->unop_special(L->s, op, d, a);
+        }
+    } else {
+        emit_unop(L, op, (IROpcode)op->opc, d, a);
+    }
+}
+
+/* deposit: d = a with bits [pos, pos + len) replaced by b's low bits. */
+static void lower_deposit(Lower *L, const IROp *op)
+{
+    const LowerHost *H = L->host;
+    unsigned pos = op->imm & 31, len = op->imm2;
+    unsigned a, b, d;
+
+    if (len == 0) {
+        len = 1;
+    }
+    if (pos + len > 32) {
+        len = 32 - pos;
+    }
+    a = use_reg(L, op->args[1]);
+    b = use_reg(L, op->args[2]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    if (d != a) {
+        if (d == b) {
+            H->rr(L->s, H->move, HOST_REG_TMP0, b);
+            b = HOST_REG_TMP0;
+        }
+        H->rr(L->s, H->move, d, a);
+    }
+    H->deposit(L->s, d, b, pos, len);
+}
+
+/* setcond: d = cond(a, b). */
+static void lower_setcond(Lower *L, const IROp *op)
+{
+    const LowerHost *H = L->host;
+    bool nz;
+    unsigned r = emit_cond(L, (IRCond)op->cond, op->args[1], op->args[2], &nz);
+    unsigned d;
+
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    if (nz) {
+        H->rrr(L->s, H->sltu.rrr, d, HOST_REG_ZERO, r);
+    } else {
+        H->rri(L->s, H->sltu.rri, d, r, 1);
+    }
+}
+
+/* movcond: d = cond(a, b) ? c : e. */
+static void lower_movcond(Lower *L, const IROp *op)
+{
+    const LowerHost *H = L->host;
+    bool nz;
+    unsigned r = emit_cond(L, (IRCond)op->cond, op->args[1], op->args[2], &nz);
+    unsigned c, e, d;
+
+    if (r != HOST_REG_TMP0) {
+        H->rr(L->s, H->move, HOST_REG_TMP0, r);
+    }
+    c = use_reg(L, op->args[3]);
+    e = use_reg(L, op->args[4]);
+    release_inputs(L);
+    d = def_reg(L, op->args[0]);
+    H->movcond(L->s, nz, d, c, e);
+}
+
+/* brcond: if cond(a, b) goto label; a direct compare-and-branch where the
+ * host has one for the condition, else a compare into TMP0. */
+static void lower_brcond(Lower *L, const IROp *op)
+{
+    IRCond c = (IRCond)op->cond;
+    unsigned form = L->host->brcond[c];
+    bool nz;
+
+    if (form != 0) {
+        unsigned a = use_reg(L, op->args[0]);
+        unsigned b = use_reg(L, op->args[1]);
+        int k = (int)(form & ~BR_SWAP);
+
+        sync_all(L);
+        if (form & BR_SWAP) {
+            unsigned x = a;
+            a = b;
+            b = x;
+        }
+        if ((k == BR_EQ || k == BR_NE) && b == HOST_REG_ZERO) {
+            k = (k == BR_EQ) ? BR_EQZ : BR_NEZ;
+        }
+        branch_to_label(L, k, a, b, op->imm);
+        return;
+    }
+    unsigned r = emit_cond(L, c, op->args[0], op->args[1], &nz);
+    sync_all(L);
+    branch_to_label(L, nz ? BR_NEZ : BR_EQZ, r, HOST_REG_ZERO, op->imm);
+}
+
+/* ---------------------------------------------------------------------- */
+/* calls                                                                  */
+
+/* d = the 32-bit result in reg_ret, sign-extended. */
+static void emit_sext32(Lower *L, unsigned d, unsigned r)
+{
+    L->host->rri(L->s, L->host->sext32, d, r, 0);
+}
+
+/* Helper call: a0 = env, a1.. = args; result in reg_ret. */
+static void lower_call(Lower *L, const IROp *op)
+{
+    const LowerHost *H = L->host;
+    LowerCall c;
+
+    lower_call_begin(L, op, &c);
+    if (c.h->flags & (IRH_RW_GLOBALS | IRH_MAY_RAISE)) {
+        H->store_globals(L->s);
+    }
+    lower_call_args(L, &c);
+    H->call_env(L->s, c.h->fn);
+    if (H->rambase_caller_saved) {
+        L->hamt_win = -1;
+    }
+    if (c.h->flags & IRH_RW_GLOBALS) {
+        H->load_globals(L->s);
+    }
+    if (c.out != IR_NO_TEMP) {
+        if (L->f->temps[c.out].kind == IR_TEMP_GLOBAL) {
+            emit_sext32(L, HOST_REG_GUEST0 + c.out, HOST_REG_RET);
+        } else {
+            /* both ABIs return 32-bit values sign-extended */
+            lower_bind_result(L, c.out, HOST_REG_RET);
+        }
+    }
+}
+
+/* lookup_and_goto_ptr: jump to the next TB if the lookup hits (at its
+ * start: it loads its own window base). */
+static void lower_lookup_and_goto(Lower *L)
+{
+    const LowerHost *H = L->host;
+
+    H->call_env(L->s, (const void *)helper_lookup_tb_ptr);
+    if (H->rambase_caller_saved) {
+        L->hamt_win = -1;
+    }
+    H->goto_ptr(L);
+    H->exit_tb(L, IR_EXIT_PLAIN);
+}
+
+/* ---------------------------------------------------------------------- */
+/* guest memory                                                           */
+
+/* lower-ops.h: sized access of r at base + off. */
+void lower_access(Lower *L, bool store, unsigned memop, unsigned r,
+                  unsigned base, int32_t off)
+{
+    const LowerHost *H = L->host;
+    unsigned m = memop & (MO_SIZE | MO_SIGN);
+
+    H->mem(L->s, store ? H->st[m] : H->ld[m], r, base, off);
+}
+
+/* qemu_ld / qemu_st: assign registers, then the memory path's sequence. */
+static void lower_qemu_ldst(Lower *L, const IROp *op)
+{
+    LdSt m;
+
+    m.store = (op->opc == IR_qemu_st);
+    m.memop = op->cond;
+    m.mmu_idx = op->imm;
+    m.size = 1u << (op->cond & MO_SIZE);
+    if (m.store) {
+        m.val = use_reg(L, op->args[0]);
+        m.addr = use_reg(L, op->args[1]);
+    } else {
+        m.addr = use_reg(L, op->args[1]);
+    }
+    release_inputs(L);
+    if (!m.store) {
+        m.val = def_reg(L, op->args[0]);
+    }
+    if (ldst_via_hamt(L)) {
+        L->host->ldst_hamt(L, &m);             /* hamt/: docs/HAMT.md */
+    } else {
+        L->host->ldst_softmmu(L, &m);
+    }
+}
+
+/* Offset of env->hamt_window[idx] (the HAMT window bases). */
+static int32_t hamt_window_off(unsigned idx)
+{
+    BUILD_ASSERT(offsetof(CPUX86State, hamt_window) +
+                 HAMT_NB_IDX * sizeof(uintptr_t) <= 2047);
+    return (int32_t)(offsetof(CPUX86State, hamt_window) + idx * sizeof(uintptr_t));
+}
+
+/*
+ * The out-of-line slow path sp, at the end of the TB:
+ *   save the live pool registers (sp->save_mask) and the guest registers
+ *   a1 = addr, [a2 = val,] a2/a3 = oi, a3/a4 = retaddr, a0 = env
+ *   call mem_ld_slow / mem_st_slow
+ *   reload the HAMT window base if the call killed it (sp->hamt_win)
+ *   dst = the result extended by memop
+ *   restore, jump back to sp->back_off
+ */
+static void emit_slow_path(Lower *L, SlowPath *sp)
+{
+    const LowerHost *H = L->host;
+    HostAsm *s = L->s;
+    unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
+    unsigned ra_reg = HOST_REG_ARG(sp->is_store ? 4 : 3);
+
+    H->slow_branch(L, sp, hostasm_offset(s));
+    for (unsigned r = 0; r < 32; r++) {
+        if (sp->save_mask & (1u << r)) {
+            H->mem(s, H->st64, r, HOST_REG_SP, HOST_SLOWSAVE_OFF + 8 * (int32_t)r);
+        }
+    }
+    H->store_globals(s);
+    if (sp->is_store) {
+        /* addr and val may sit in a1/a2 crossed: through the scratches */
+        H->rr(s, H->move, HOST_REG_TMP0, sp->addr_reg);
+        H->rr(s, H->move, HOST_REG_TMP2, sp->val_reg);
+        H->rr(s, H->move, HOST_REG_ARG(1), HOST_REG_TMP0);
+        H->rr(s, H->move, HOST_REG_ARG(2), HOST_REG_TMP2);
+        host_li32(s, HOST_REG_ARG(3), oi);
+    } else {
+        H->rr(s, H->move, HOST_REG_ARG(1), sp->addr_reg);
+        host_li32(s, HOST_REG_ARG(2), oi);
+    }
+    H->slow_retaddr(L, sp, ra_reg);
+    H->rr(s, H->move, HOST_REG_ARG(0), HOST_REG_ENV);
+    H->call(s, sp->is_store ? (const void *)mem_st_slow
+                            : (const void *)mem_ld_slow);
+    if (sp->hamt_win >= 0) {
+        H->mem(s, H->ld64, HOST_REG_RAMBASE, HOST_REG_ENV,
+               hamt_window_off((unsigned)sp->hamt_win));
+    }
+    if (!sp->is_store) {
+        static const IROpcode ext[] = {
+            [MO_8] = IR_ext8u, [MO_8S] = IR_ext8s,
+            [MO_16] = IR_ext16u, [MO_16S] = IR_ext16s,
+        };
+        unsigned m = sp->memop & (MO_SIZE | MO_SIGN);
+        if (m == MO_8 || m == MO_8S || m == MO_16 || m == MO_16S) {
+            IROp op = { .opc = (uint8_t)ext[m] };
+            emit_unop(L, &op, ext[m], sp->dst_reg, HOST_REG_RET);
+        } else {
+            emit_sext32(L, sp->dst_reg, HOST_REG_RET);
+        }
+    }
+    /* the result is in place first: dst_reg is never in save_mask */
+    for (unsigned r = 0; r < 32; r++) {
+        if (sp->save_mask & (1u << r)) {
+            H->mem(s, H->ld64, r, HOST_REG_SP, HOST_SLOWSAVE_OFF + 8 * (int32_t)r);
+        }
+    }
+    H->jump(s, sp->back_off);
+}
+
+/* ---------------------------------------------------------------------- */
+/* dispatch                                                               */
+
+/* Lower one op. */
+static void lower_op(Lower *L, const IROp *op)
+{
+    const LowerHost *H = L->host;
+
+    if (H->op_begin != NULL) {
+        H->op_begin(L, op);
+    }
+    switch (op->opc) {
+    case IR_mov: case IR_neg: case IR_not: case IR_ext8s: case IR_ext8u:
+    case IR_ext16s: case IR_ext16u: case IR_bswap: case IR_clz: case IR_ctz:
+    case IR_extract:
+        lower_unop(L, op);
+        break;
+    case IR_add: case IR_sub: case IR_mul: case IR_muluh: case IR_mulsh:
+    case IR_and: case IR_or: case IR_xor: case IR_shl: case IR_shr:
+    case IR_sar: case IR_rotl: case IR_rotr:
+        lower_binop(L, op);
+        break;
+    case IR_deposit:
+        lower_deposit(L, op);
+        break;
+    case IR_setcond:
+        lower_setcond(L, op);
+        break;
+    case IR_movcond:
+        lower_movcond(L, op);
+        break;
+    case IR_ld_env: case IR_st_env:
+        H->ld_st_env(L, op);
+        break;
+    case IR_qemu_ld: case IR_qemu_st:
+        lower_qemu_ldst(L, op);
+        break;
+    case IR_call:
+        lower_call(L, op);
+        break;
+    case IR_set_label:
+        sync_all(L);
+        place_label(L, op->imm);
+        break;
+    case IR_br:
+        sync_all(L);
+        branch_to_label(L, BR_ALWAYS, HOST_REG_ZERO, HOST_REG_ZERO, op->imm);
+        break;
+    case IR_brcond:
+        lower_brcond(L, op);
+        break;
+    case IR_insn_start:
+        lower_insn_start(L, op->imm);
+        break;
+    case IR_goto_tb:
+        sync_all(L);
+        H->goto_tb(L, op->imm);
+        break;
+    case IR_exit_tb:
+        sync_all(L);
+        H->exit_tb(L, op->imm);
+        break;
+    case IR_lookup_and_goto_ptr:
+        sync_all(L);
+        lower_lookup_and_goto(L);
+        break;
+    default:
+        os_fatal(1, HOST_NAME " backend: unhandled IR op %u", op->opc);
+    }
+}
+
+/* lower-ops.h: the body, the slow paths, the HAMT site table. */
+bool lower_ops_run(Lower *L, const LowerHost *H)
+{
+    L->host = H;
+    return lower_run(L, lower_op, emit_slow_path);
+}
