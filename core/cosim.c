@@ -331,8 +331,8 @@ static const InterpMem cosim_mem = { cosim_ld, cosim_st, NULL };
 static uint32_t cosim_path_ld(CPUX86State *env, uint32_t addr, unsigned oi,
                               uintptr_t ra)
 {
-    unsigned memop = oi & 0xf;
-    uint32_t v = cosim_ld(NULL, env, addr, memop, oi >> 4);
+    unsigned memop = get_memop(oi);
+    uint32_t v = cosim_ld(NULL, env, addr, memop, get_mmuidx(oi));
 
     (void)ra;
     return memop_extend(v, memop);
@@ -343,7 +343,7 @@ static void cosim_path_st(CPUX86State *env, uint32_t addr, uint32_t val,
                           unsigned oi, uintptr_t ra)
 {
     (void)ra;
-    cosim_st(NULL, env, addr, val, oi & 0xf, oi >> 4);
+    cosim_st(NULL, env, addr, val, get_memop(oi), get_mmuidx(oi));
 }
 
 /* Code fetch during the shadow run: the real path's view. */
@@ -546,6 +546,7 @@ static void __attribute__((noinline)) cosim_run_shadow(const CosimShadow *s)
     shadow_exc = false;
     real_path = mem_path;
     cosim_path.kind = real_path->kind;
+    cosim_path.no_bulk_tlb = real_path->no_bulk_tlb;
     mem_path = &cosim_path;
     if (cpu_setjmp(shadow_env.jmp_env) == 0) {
         interp_exec_shadow(&shadow_env, s->block, &cosim_mem);

@@ -19,16 +19,7 @@
 #include "core/libc.h"
 #include "core/os.h"
 
-#if __has_include("core/cosim.h")
 #include "core/cosim.h"
-#define HAVE_COSIM 1
-#else
-#define HAVE_COSIM 0
-#endif
-
-/* Exception delivery lives in translator/seg-helper.c (system family). */
-#pragma weak x86_cpu_do_interrupt
-#pragma weak x86_cpu_do_hw_interrupt
 
 Machine machine;
 bool cpu_in_exec;
@@ -79,12 +70,7 @@ static void log_cpu_state(CPUX86State *env)
 /* Deliver env->exception_index through the guest's IDT/IVT. */
 static void do_interrupt(CPUX86State *env)
 {
-    if (x86_cpu_do_interrupt == NULL) {
-        os_fatal(2, "guest exception %d at EIP 0x%08x%s, but exception "
-                 "delivery is not built in", env->exception_index, env->eip,
-                 LOG_SYM(env->eip));
-    }
-    x86_cpu_do_interrupt(env);
+    x86_cpu_do_interrupt(env);   /* translator/seg-helper.c */
     env->exception_index = -1;
 }
 
@@ -146,16 +132,8 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
                 stats.interrupts++;
                 DEBUG_LOG(LOG_INT, "hardware interrupt vector 0x%02x at EIP 0x%08x%s\n",
                           vec, env->eip, LOG_SYM(env->eip));
-                if (x86_cpu_do_hw_interrupt != NULL) {
-                    /* external: no error code even for vectors 8..17 */
-                    x86_cpu_do_hw_interrupt(env, vec);
-                } else {
-                    env->exception_index = vec;
-                    env->error_code = 0;
-                    env->exception_is_int = 0;
-                    env->exception_next_eip = env->eip;
-                    do_interrupt(env);
-                }
+                /* external: no error code even for vectors 8..17 */
+                x86_cpu_do_hw_interrupt(env, vec);
                 env->exception_index = -1;
                 last_tb = NULL;
                 continue;
@@ -235,12 +213,9 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
         stats.tb_execs++;
         inhibit = (env->hflags & HF_INHIBIT_IRQ) != 0;
         cpu_in_exec = true;
-#if HAVE_COSIM
         if (machine.opt.cosim) {
             ret = cosim_exec(env, tb);
-        } else
-#endif
-        {
+        } else {
             ret = host_backend->exec(env, tb);
         }
         cpu_in_exec = false;

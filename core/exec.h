@@ -6,7 +6,9 @@
 
 #include "core/base.h"
 #include "core/cpu.h"
-#include "translator/ir.h"
+
+/* The IR (translator/ir.h); the core hands it around by pointer only. */
+typedef struct IRFunc IRFunc;
 
 #define TB_MAX_INSNS 128
 #define TB_JMP_RESET_OFFSET_INVALID 0xffffffffu
@@ -86,13 +88,38 @@ typedef struct HostBackend {
     /* Counts softmmu TLB fast-path hits in env->tlb_hits[] when
      * mem_count_tlb_hits is set at translation time (--stats). */
     bool counts_tlb_hits;
+
+    /*
+     * Host code, for memory paths with windows (core/mem.h,
+     * MemPath.window_ensure), called from the host fault handler.  They
+     * are asked of host_native_backend: the backend that emits host code
+     * for this host's ISA, whichever backend runs the guest.
+     *
+     * find_site: the slow-path stub of the window access at host pc in
+     * tb (tb_find_by_host_pc(pc), not NULL), from the TB's site table;
+     * false if pc is not such an access.
+     */
+    bool (*find_site)(const struct TranslationBlock *tb, uintptr_t pc,
+                      uintptr_t *stub);
+    /* Make the window access at pc always take its stub. */
+    void (*patch_site)(uintptr_t pc, uintptr_t stub);
+    /* Whether the host instruction at pc is a store (QEMU's
+     * host_signal_write), for faults whose report does not say. */
+    bool (*insn_is_store)(uintptr_t pc);
+
+    /* --stats: the backend's own counters (stderr).  NULL: none. */
+    void (*stats_print)(void);
 } HostBackend;
 
 extern const HostBackend backend_interp;
 extern const HostBackend backend_mips;
 extern const HostBackend backend_loongarch;
-/* The backend this binary was built for (native: interp). */
+/* The backend that runs the guest (--backend; default: the host's JIT,
+ * native: interp). */
 extern const HostBackend *host_backend;
+/* The JIT backend of this host's ISA, NULL if the build has none (native
+ * x86_64): host-code hooks (find_site, patch_site, insn_is_store). */
+extern const HostBackend *host_native_backend;
 
 /* Used by lookup_and_goto_ptr: host entry of the TB for env's current
  * (cs_base + eip, flags), or NULL. Called from generated code. */

@@ -12,9 +12,13 @@
  *   PF_PT       a guest page-table frame HAMT's cached contexts depend on:
  *               stores go slow and call mem_pt_write_hook first
  *
- * Memory paths ("softmmu" now, "hamt" later) implement MemPath.  Generated
- * code calls mem_ld_slow / mem_st_slow when its inline fast path cannot
- * complete an access.  The softmmu fast path (MEM_KIND_SOFTMMU) looks up
+ * Memory paths implement MemPath: "softmmu" (softmmu-fallback/, the
+ * software TLB) and "hamt" (hamt/, host windows checked by the host MMU).
+ * Generated code calls mem_ld_slow / mem_st_slow when its inline fast path
+ * cannot complete an access.  Which inline sequence the JIT backends emit
+ * is asked of the path through its hooks (MemPath.window_ensure,
+ * inline_softmmu_at, phys_limit), never by naming the path.  The inline
+ * softmmu access looks up
  * tlb_entry(env, mmu_idx, linear) (core/cpu.h: dynamic size) and compares
  * addr_read / addr_write with (linear & (TARGET_PAGE_MASK | (size - 1)));
  * the TLB_* flag bits below live in the low bits of the compare words, so
@@ -28,6 +32,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 #include "core/libc.h"
+#include "core/memop.h"
 
 /* Little-endian load of 1, 2 or 4 bytes from host memory (every host is
  * little-endian; memcpy keeps unaligned pointers legal). */
@@ -96,7 +101,7 @@ typedef struct IOPortHandler {
 #define TLB_WATCH    0x100u   /* a watchpoint overlaps the page */
 #define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
 
-/* What kind of inline sequence the backends emit for qemu_ld/qemu_st. */
+/* Obsolete values of MemPath.kind (see there). */
 enum { MEM_KIND_SOFTMMU = 0, MEM_KIND_HAMT = 1 };
 
 /* Watchpoint flags. */
@@ -104,12 +109,18 @@ enum { MEM_KIND_SOFTMMU = 0, MEM_KIND_HAMT = 1 };
 #define WP_WRITE 2u
 #define WP_STOP  4u   /* stop the machine after the accessing instruction */
 
-/* OI: memop | mmu_idx << 4, the packed operand of the slow-path calls. */
-#define MAKE_OI(memop, idx) ((memop) | ((idx) << 4))
+struct TranslationBlock;
 
+/*
+ * A memory path: the hooks the rest of the engine calls.  Required: init,
+ * ld, st, get_phys_code, flush_page, flush_all, protect_code_page.  Every
+ * other hook may be NULL; the inline wrappers below give the default.
+ */
 typedef struct MemPath {
     const char *name;
-    int kind;                 /* MEM_KIND_*: read by backends at translation */
+    /* Obsolete (read only by the lowerings until they use the hooks below;
+     * then deleted): MEM_KIND_HAMT iff window_ensure is set. */
+    int kind;
     void (*init)(CPUX86State *env);
     uint32_t (*ld)(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);
     void (*st)(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi, uintptr_t ra);
@@ -130,10 +141,78 @@ typedef struct MemPath {
      * walking or counting; false if no entry allows that access. */
     bool (*peek)(CPUX86State *env, uint32_t linear, bool store, unsigned idx,
                  uint32_t *phys);
+
+    /*
+     * Lowering (JIT backends, at translation time).
+     *
+     * window_ensure: set by a window path (hamt).  Its inline access is
+     * one host load/store at window base + sext32(linear), checked by the
+     * host MMU; a fault is resolved through HostBackend.find_site, so the
+     * backend ends every TB with a site table (MEM_SITE_MAGIC).  The hook
+     * reserves, if needed, the window of MMU index idx in the current
+     * context and returns its base (also published in env->hamt_window[]).
+     * NULL: the inline softmmu TLB lookup everywhere.
+     */
+    uintptr_t (*window_ensure)(unsigned idx);
+    /* Window paths: the access of the guest instruction at eip of tb must
+     * use the inline softmmu TLB lookup instead of the window (a hot
+     * fallback site).  NULL: never. */
+    bool (*inline_softmmu_at)(const struct TranslationBlock *tb, uint32_t eip);
+    /* Window paths: paging-off (MMU_PHYS_IDX) accesses at or above this
+     * address must take the slow path without touching the window (it
+     * only spans RAM).  NULL: 1 << 32, no check. */
+    uint64_t (*phys_limit)(void);
+
+    /* Interpreter accessors (host-interp/): a guest access of memop
+     * (MO_*) in MMU index idx, value zero/sign-extended as memop says.
+     * NULL: the softmmu TLB fast path, else mem_ld_slow / mem_st_slow. */
+    uint32_t (*interp_ld)(CPUX86State *env, uint32_t addr, unsigned memop,
+                          unsigned idx);
+    void (*interp_st)(CPUX86State *env, uint32_t addr, uint32_t val,
+                      unsigned memop, unsigned idx);
+
+    /* --stats: the path's counters (stderr, stat_line format).  NULL: none. */
+    void (*stats_print)(const CPUX86State *env);
+
+    /* C helpers must not run a whole page of REP MOVS/STOS on a softmmu
+     * TLB host pointer (translator/misc-helper.c); single C accesses may
+     * still use a TLB hit (core/memory.c). */
+    bool no_bulk_tlb;
 } MemPath;
+
+/* JIT backends end each TB with a site table for window paths: {access
+ * offset, stub offset} words per site, then the count, then this word. */
+#define MEM_SITE_MAGIC 0x544d4148u   /* "HAMT" */
 
 extern const MemPath mempath_softmmu;   /* softmmu-fallback/ */
 extern const MemPath *mem_path;
+
+/* Whether the active path's inline access is a window access (hooks above). */
+static inline bool mem_path_has_windows(void)
+{
+    return mem_path->window_ensure != NULL;
+}
+
+/* Lowering: emit the inline softmmu access for the insn at eip of tb? */
+static inline bool mem_inline_softmmu_at(const struct TranslationBlock *tb,
+                                         uint32_t eip)
+{
+    return mem_path->window_ensure == NULL ||
+           (mem_path->inline_softmmu_at != NULL &&
+            mem_path->inline_softmmu_at(tb, eip));
+}
+
+/* Lowering: first paging-off address that must take the slow path. */
+static inline uint64_t mem_phys_limit(void)
+{
+    return mem_path->phys_limit ? mem_path->phys_limit() : (uint64_t)1 << 32;
+}
+
+/* Lowering: reserve the window of MMU index idx; its base (0: no windows). */
+static inline uintptr_t mem_window_ensure(unsigned idx)
+{
+    return mem_path->window_ensure ? mem_path->window_ensure(idx) : 0;
+}
 
 /* TLB maintenance for the system helpers: dispatch to the active path. */
 void tlb_flush_page(CPUX86State *env, uint32_t linear);   /* INVLPG */
@@ -166,8 +245,12 @@ void mem_raise_fetch_fault(CPUX86State *env);
  * path (env->tlb_hits[]); off, the fast path is unchanged. */
 extern bool mem_count_tlb_hits;
 
-/* Print the memory-path counters for --stats (stderr). */
+/* Print the softmmu counters for --stats (stderr); mempath_softmmu's
+ * stats_print (a path built on the softmmu calls it from its own). */
 void mem_stats_print(const CPUX86State *env);
+
+/* One "  name  value" line of --stats on stderr (core/stats.c). */
+void stat_line(const char *name, uint64_t v);
 
 /* Slow paths called by generated code and by the interpreter. */
 uint32_t mem_ld_slow(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);

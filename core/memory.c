@@ -244,16 +244,16 @@ void mem_st_slow(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
 
 /* Host address of a C-side access that the softmmu TLB allows without the
  * slow path (same page, no TLB_* flag, misaligned is fine), else NULL.
- * HAMT keeps this TLB valid too (every HAMT flush flushes it, code pages
- * and watchpoints set TLB_NOTDIRTY/TLB_WATCH), so both paths use it. */
+ * Every memory path keeps this TLB valid or leaves it empty: HAMT keeps it
+ * valid too (every HAMT flush flushes it, code pages and watchpoints set
+ * TLB_NOTDIRTY/TLB_WATCH), so both paths use it. */
 static inline uint8_t *helper_tlb_host(CPUX86State *env, uint32_t addr,
                                        unsigned oi, bool store)
 {
-    unsigned idx = oi >> 4, size = 1u << (oi & MO_SIZE);
+    unsigned idx = get_mmuidx(oi), size = memop_size(get_memop(oi));
     const CPUTLBEntry *e;
 
-    if ((mem_path->kind != MEM_KIND_SOFTMMU && mem_path->kind != MEM_KIND_HAMT) ||
-        (addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
+    if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
         return NULL;
     }
     e = tlb_entry(env, idx, addr);

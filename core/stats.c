@@ -4,19 +4,14 @@
 #include "core/machine.h"
 #include "core/exec.h"
 #include "core/mem.h"
-#include "hamt/hamt.h"
 #include "translator/ir.h"
 #include "core/libc.h"
 #include "core/os.h"
 
 Stats stats;
 
-/* host-interp/interp.c: executed guest insns (weak: not in every link). */
-#pragma weak interp_insns_executed
-extern uint64_t interp_insns_executed;
-
-/* One "name: value" line on stderr. */
-static void stat_line(const char *name, uint64_t v)
+/* One "name: value" line on stderr (every --stats printer uses it). */
+void stat_line(const char *name, uint64_t v)
 {
     char buf[128];
     int n = h_snprintf(buf, sizeof(buf), "  %-28s %llu\n", name,
@@ -76,9 +71,8 @@ void stats_print(void)
                        (unsigned long long)(x100 % 100));
         os_write(2, buf, (size_t)n);
     }
-    if (host_backend && strcmp(host_backend->name, "interp") == 0 &&
-        &interp_insns_executed != NULL) {
-        stat_line("guest insns executed", interp_insns_executed);
+    if (host_backend && host_backend->stats_print) {
+        host_backend->stats_print();
     }
     ir_opt_stats_print();
     stat_line("TB executions (from loop)", stats.tb_execs);
@@ -98,9 +92,8 @@ void stats_print(void)
     stat_line("I/O port accesses", stats.io_accesses);
     stat_line("slow-path loads", stats.slow_loads);
     stat_line("slow-path stores", stats.slow_stores);
-    mem_stats_print(&machine.cpu);
-    if (mem_path->kind == MEM_KIND_HAMT) {
-        hamt_stats_print();
+    if (mem_path->stats_print) {
+        mem_path->stats_print(&machine.cpu);
     }
     if (machine.opt.cosim) {
         stat_line("cosim TBs compared", stats.cosim_tbs);

@@ -22,12 +22,7 @@
 #include "core/libc.h"
 #include "core/os.h"
 
-#if __has_include("core/cosim.h")
 #include "core/cosim.h"
-#define HAVE_COSIM 1
-#else
-#define HAVE_COSIM 0
-#endif
 
 #ifndef HAMT86_DEBUG_LOGS
 #define HAMT86_DEBUG_LOGS 0
@@ -45,16 +40,15 @@
 #define TB_JC_SIZE       (1u << TB_JC_BITS)
 #define TB_CODE_ALIGN    16
 
-/*
- * Backends this binary may contain.  They are weak references so that a
- * tree whose host backend is still being written links and falls back to
- * the interpreter.
- */
-#pragma weak backend_interp
-#pragma weak backend_mips
-#pragma weak backend_loongarch
-
 const HostBackend *host_backend;
+/* The JIT backend of this host's ISA (HAMT86_BACKEND_*: meson.build). */
+#if defined(HAMT86_BACKEND_MIPS)
+const HostBackend *host_native_backend = &backend_mips;
+#elif defined(HAMT86_BACKEND_LOONGARCH)
+const HostBackend *host_native_backend = &backend_loongarch;
+#else
+const HostBackend *host_native_backend;
+#endif
 uint32_t tb_next_cflags;
 
 static CodeCache code_cache;
@@ -88,22 +82,8 @@ static inline unsigned tb_jc_fn(uint32_t pc)
 void tb_init(void)
 {
     if (host_backend == NULL) {   /* else chosen by the front end (--backend) */
-#if defined(HAMT86_HOST_MIPS)
-        host_backend = &backend_mips;
-#elif defined(HAMT86_HOST_LOONGARCH)
-        host_backend = &backend_loongarch;
-#else
-        host_backend = &backend_interp;
-#endif
-    }
-    if (host_backend == NULL) {
-        host_backend = &backend_interp;
-        if (host_backend != NULL) {
-            hlog("hamt86: host backend not built in, using the interpreter\n");
-        }
-    }
-    if (host_backend == NULL) {
-        os_fatal(1, "no code generation backend is built into this binary");
+        host_backend = host_native_backend ? host_native_backend
+                                           : &backend_interp;
     }
     code_cache.start = os_alloc_code(CODE_CACHE_SIZE);
     code_cache.ptr = code_cache.start;
@@ -640,11 +620,9 @@ retry:
             os_flush_icache(tb->host_code, end);
         }
     }
-#if HAVE_COSIM
     if (machine.opt.cosim) {
         cosim_attach(tb, &ir_func);
     }
-#endif
 
     stats.tbs_translated++;
     stats.tb_guest_insns += tb->icount;

@@ -1296,38 +1296,6 @@ int hamt_window_of(uintptr_t host, uint32_t *linear)
     return -1;
 }
 
-/* Whether the host instruction at pc stores (decoding our own code). */
-static bool host_insn_is_store(uintptr_t pc)
-{
-    uint32_t w;
-
-    memcpy(&w, (const void *)pc, 4);
-#if defined(__mips__)
-    switch (w >> 26) {
-    case 0x28: case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d:
-    case 0x2e: case 0x3f: case 0x38: case 0x3c:
-        return true;
-    default:
-        return false;
-    }
-#elif defined(__loongarch__)
-    /* st.b/h/w/d, stptr.w/d, stx.b/h/w/d */
-    if ((w >> 22) >= 0xa4 && (w >> 22) <= 0xa7) {
-        return true;
-    }
-    if ((w >> 24) == 0x25 || (w >> 24) == 0x27) {
-        return true;
-    }
-    if ((w >> 15) >= 0x7020 && (w >> 15) <= 0x7038 && ((w >> 15) & 7) == 0) {
-        return true;
-    }
-    return false;
-#else
-    (void)w;
-    return false;
-#endif
-}
-
 /* Interpreter recovery: leave the faulting access for its slow path. */
 static NORETURN void hamt_interp_landing(void *arg)
 {
@@ -1336,21 +1304,6 @@ static NORETURN void hamt_interp_landing(void *arg)
     (void)arg;
     hamt_recover = NULL;
     cpu_longjmp(buf);
-}
-
-/* Default backend hook: no JIT HAMT sites in this build. */
-__attribute__((weak)) bool hamt_backend_find_site(uintptr_t pc, HamtSite *site)
-{
-    (void)pc;
-    (void)site;
-    return false;
-}
-
-/* Default backend hook: nothing to patch. */
-__attribute__((weak)) void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub)
-{
-    (void)pc;
-    (void)stub;
 }
 
 /* Slow-path entries per JIT site (direct-mapped by host PC, outside the
@@ -1469,7 +1422,7 @@ static uint32_t site_weight(void)
 static void site_retranslate(CPUX86State *env, uintptr_t pc, uintptr_t stub)
 {
     hamt_stats.patched_sites++;
-    hamt_backend_patch_site(pc, stub);
+    host_native_backend->patch_site(pc, stub);
     hot_site_add(env, pc);
 }
 
@@ -1478,7 +1431,8 @@ bool hamt_fault(OSFault *f)
 {
     uint64_t t0 = os_clock_ns();
     CPUX86State *env = hamt_env;
-    HamtSite site;
+    const HostBackend *nb = host_native_backend;
+    uintptr_t stub = 0;
     uint32_t linear = 0;
     int w = hamt_window_of(f->addr, &linear);
     uintptr_t fixup = 0;
@@ -1488,7 +1442,12 @@ bool hamt_fault(OSFault *f)
     if (w == -1 || env == NULL) {
         return false;
     }
-    jit = hamt_backend_find_site(f->pc, &site);
+    if (nb != NULL && nb->find_site != NULL) {
+        const TranslationBlock *tb = tb_find_by_host_pc(f->pc);
+        jit = tb != NULL && nb->find_site(tb, f->pc, &stub);
+    } else {
+        jit = false;
+    }
     if (!jit) {
         fixup = hamt_probe_fixup(f->pc);
     }
@@ -1498,7 +1457,8 @@ bool hamt_fault(OSFault *f)
     hamt_stats.faults++;
     fill_transient = false;
     fill_churn = false;
-    is_write = f->is_write >= 0 ? f->is_write != 0 : host_insn_is_store(f->pc);
+    is_write = f->is_write >= 0 ? f->is_write != 0 :
+               nb != NULL && nb->insn_is_store != NULL && nb->insn_is_store(f->pc);
     if (f->kind == OS_FAULT_BUS) {
         hamt_stats.fault_unaligned++;
         r = FILL_SLOW;
@@ -1523,9 +1483,9 @@ bool hamt_fault(OSFault *f)
         if (jit) {
             if (r == FILL_SLOW && hamt_opt_adapt &&
                 site_hit(f->pc, site_weight())) {
-                site_retranslate(env, f->pc, site.stub);
+                site_retranslate(env, f->pc, stub);
             }
-            os_fault_set_pc(f, site.stub);
+            os_fault_set_pc(f, stub);
         } else if (fixup != 0) {
             os_fault_set_pc(f, fixup);
         } else {
@@ -1543,8 +1503,8 @@ bool hamt_fault(OSFault *f)
          * of the branch), so this access goes to the stub too.
          */
         hamt_stats.churn_sites++;
-        site_retranslate(env, f->pc, site.stub);
-        os_fault_set_pc(f, site.stub);
+        site_retranslate(env, f->pc, stub);
+        os_fault_set_pc(f, stub);
     }
     {
         uint64_t t1 = os_clock_ns();
@@ -1686,9 +1646,6 @@ void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
 
 #endif /* HAMT_HAVE_PROBES */
 
-/* host-interp/interp.c: route the interpreter's accesses through us. */
-extern bool interp_mem_hamt;
-
 /* ------------------------------------------------------------------------
  * The MemPath: softmmu for C accesses and fetches, windows for the rest
  */
@@ -1828,7 +1785,6 @@ static void hamt_init(CPUX86State *env)
         }
         mem_pt_write_hook = pt_written;
     }
-    interp_mem_hamt = true;
     if (!os_set_fault_handler(hamt_fault)) {
         os_fatal(1, "hamt: cannot install the fault handler");
     }
@@ -1844,7 +1800,7 @@ static uint32_t hamt_ld(CPUX86State *env, uint32_t addr, unsigned oi,
     hamt_stats.c_accesses++;
     v = mempath_softmmu.ld(env, addr, oi, ra);
     if (unit_size > GUEST_PAGE_SIZE && softmmu_stats.fills != fills) {
-        unit_fill_after_slow(oi >> 4, addr);
+        unit_fill_after_slow(get_mmuidx(oi), addr);
     }
     return v;
 }
@@ -1858,7 +1814,7 @@ static void hamt_st(CPUX86State *env, uint32_t addr, uint32_t val,
     hamt_stats.c_accesses++;
     mempath_softmmu.st(env, addr, val, oi, ra);
     if (unit_size > GUEST_PAGE_SIZE && softmmu_stats.fills != fills) {
-        unit_fill_after_slow(oi >> 4, addr);
+        unit_fill_after_slow(get_mmuidx(oi), addr);
     }
 }
 
@@ -2047,15 +2003,6 @@ static void hamt_protect_code_page(CPUX86State *env, uint32_t phys_page,
     hamt_stats.code_protects += unit_read_only(punit);
 }
 
-/* One "name: value" line on stderr. */
-static void stat_line(const char *name, uint64_t v)
-{
-    char buf[128];
-    int n = h_snprintf(buf, sizeof(buf), "  %-28s %llu\n", name,
-                       (unsigned long long)v);
-    os_write(2, buf, (size_t)n);
-}
-
 /* --stats lines of HAMT. */
 void hamt_stats_print(void)
 {
@@ -2110,6 +2057,20 @@ void hamt_stats_print(void)
     stat_line("refill handler us", s->ns_handler / 1000);
 }
 
+/* MemPath.phys_limit: paging-off accesses from here on take the slow path. */
+static uint64_t hamt_get_phys_limit(void)
+{
+    return hamt_phys_limit;
+}
+
+/* MemPath.stats_print: the softmmu's counters (C accesses, fetches, slow
+ * paths), then HAMT's. */
+static void hamt_path_stats_print(const CPUX86State *env)
+{
+    mem_stats_print(env);
+    hamt_stats_print();
+}
+
 const MemPath mempath_hamt = {
     .name = "hamt",
     .kind = MEM_KIND_HAMT,
@@ -2123,4 +2084,11 @@ const MemPath mempath_hamt = {
     .flush_range = hamt_flush_range,
     .flush_mmuidx = hamt_flush_mmuidx,
     .protect_code_page = hamt_protect_code_page,
+    .window_ensure = hamt_window_ensure,
+    .inline_softmmu_at = hamt_hot_insn,
+    .phys_limit = hamt_get_phys_limit,
+    .interp_ld = hamt_interp_ld,
+    .interp_st = hamt_interp_st,
+    .stats_print = hamt_path_stats_print,
+    .no_bulk_tlb = true,
 };

@@ -15,6 +15,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 #include "core/os.h"
+#include "core/mem.h"
 
 #define HAMT_NB_IDX 4
 
@@ -145,19 +146,8 @@ typedef struct HamtStats {
 extern HamtStats hamt_stats;
 void hamt_stats_print(void);
 
-/*
- * Backend hook: the slow-path stub of the HAMT access at host pc; patch
- * makes the site always take the stub.  find: host-common/hamt-site.c
- * (JIT backends); patch: the backend's *-hamt.c.  false if pc is not a site.
- */
-typedef struct HamtSite {
-    uintptr_t stub;
-} HamtSite;
-bool hamt_backend_find_site(uintptr_t pc, HamtSite *site);
-/* JIT backends end each TB with a site table: {access offset, stub offset}
- * words per site, then the count, then this magic word. */
-#define HAMT_SITE_MAGIC 0x544d4148u   /* "HAMT" */
-void hamt_backend_patch_site(uintptr_t pc, uintptr_t stub);
+/* The TB site table (core/mem.h; lowering still names it so). */
+#define HAMT_SITE_MAGIC MEM_SITE_MAGIC
 
 /*
  * Hot fallback sites: guest physical PCs of instructions whose HAMT

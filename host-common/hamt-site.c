@@ -1,17 +1,22 @@
 /*
- * hamt86 - HAMT access sites of native backends (hamt/hamt.h hook): find
- * the slow-path stub of the site whose host access faulted, from the site
- * table lower_run() (host-common/lower-common.c) appends to each TB.
- * Patching a hot site stays per target (*-hamt.c).
+ * hamt86 - window access sites of native backends (HostBackend.find_site,
+ * core/exec.h): find the slow-path stub of the site whose host access
+ * faulted, from the site table lower_run() (host-common/lower-common.c)
+ * appends to each TB when the memory path has windows.  Patching a hot
+ * site stays per target (*-hamt.c).
+ *
+ *   tb->host_code                                 + host_size
+ *   | code | slow paths | {off, stub} x n | n | MEM_SITE_MAGIC |
  */
 #include "core/base.h"
 #include "core/exec.h"
-#include "hamt/hamt.h"
+#include "core/mem.h"
+#include "host-common/host-common.h"
 
-/* hamt/: the slow-path stub of the HAMT site whose access is at pc. */
-bool hamt_backend_find_site(uintptr_t pc, HamtSite *site)
+/* HostBackend.find_site: the slow-path stub of the site whose access is
+ * at pc inside tb. */
+bool host_find_site(const TranslationBlock *tb, uintptr_t pc, uintptr_t *stub)
 {
-    const TranslationBlock *tb = tb_find_by_host_pc(pc);
     const uint32_t *end, *tab;
     uint32_t n, off;
 
@@ -20,7 +25,7 @@ bool hamt_backend_find_site(uintptr_t pc, HamtSite *site)
     }
     end = (const uint32_t *)(const void *)((const uint8_t *)tb->host_code +
                                            tb->host_size);
-    if (end[-1] != HAMT_SITE_MAGIC) {
+    if (end[-1] != MEM_SITE_MAGIC) {
         return false;
     }
     n = end[-2];
@@ -28,7 +33,7 @@ bool hamt_backend_find_site(uintptr_t pc, HamtSite *site)
     off = (uint32_t)(pc - (uintptr_t)tb->host_code);
     for (uint32_t i = 0; i < n; i++) {
         if (tab[2 * i] == off) {
-            site->stub = (uintptr_t)tb->host_code + tab[2 * i + 1];
+            *stub = (uintptr_t)tb->host_code + tab[2 * i + 1];
             return true;
         }
     }

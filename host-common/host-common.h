@@ -11,7 +11,7 @@
  *   *-lower.c        instruction selection, calling convention, branches
  *                    (delay slots), memory-access sequences
  *   *-backend.c      prologue/epilogue, cache clipping, goto_tb patching
- *   *-hamt.c         HAMT hot-site patching
+ *   *-hamt.c         window sites: hot-site patching, store decoding
  *
  * and this folder holds what is the same for every host:
  *
@@ -21,7 +21,7 @@
  *   backend-common.c TB layout in the code cache (code, then the insn_start
  *                    records), entering generated code, goto_tb patch
  *                    bookkeeping, -d out_asm framing
- *   hamt-site.c      HAMT fault site -> slow-path stub lookup
+ *   hamt-site.c      window fault site -> slow-path stub lookup
  */
 #ifndef HAMT86_HOST_COMMON_H
 #define HAMT86_HOST_COMMON_H
@@ -52,6 +52,12 @@ typedef bool HostLowerFn(HostAsm *s, const TranslationBlock *tb,
 
 /* Disassemble one host instruction word at pc into buf. */
 typedef int HostDisasFn(uint32_t insn, uint64_t pc, char *buf, size_t size);
+
+/* --- hamt-site.c ----------------------------------------------------------- */
+
+/* HostBackend.find_site of the native backends: the slow-path stub of the
+ * window access at host pc, from the site table of tb (which holds pc). */
+bool host_find_site(const TranslationBlock *tb, uintptr_t pc, uintptr_t *stub);
 
 /* --- backend-common.c ---------------------------------------------------- */
 

@@ -19,7 +19,6 @@
 #include "core/log.h"
 #include "core/os.h"
 #include "core/mem.h"
-#include "hamt/hamt.h"
 #include "host-interp/interp.h"
 #include "host-interp/interp-eval.h"
 
@@ -211,11 +210,6 @@ InterpBlock *interp_build(TranslationBlock *tb, const IRFunc *f,
 /* ------------------------------------------------------------------------ */
 /* execution                                                                */
 
-/* Set by hamt/hamt.c under --mmu=hamt: guest accesses go through the
- * HAMT windows (weak: unit tests link the interpreter without hamt/). */
-bool interp_mem_hamt;
-#pragma weak hamt_interp_ld
-#pragma weak hamt_interp_st
 
 /*
  * The softmmu entry of (idx, addr) when it allows the access without the
@@ -244,8 +238,8 @@ static inline uint32_t interp_qemu_ld(CPUX86State *env, uint32_t addr,
     const uint8_t *p;
     uint32_t v;
 
-    if (interp_mem_hamt) {
-        return hamt_interp_ld(env, addr, memop, idx);   /* hamt/hamt.c */
+    if (mem_path->interp_ld != NULL) {
+        return mem_path->interp_ld(env, addr, memop, idx);   /* e.g. hamt/ */
     }
     p = interp_tlb_host(env, addr, size, idx, false);
 
@@ -264,8 +258,8 @@ static inline void interp_qemu_st(CPUX86State *env, uint32_t addr, uint32_t v,
     unsigned size = 1u << (memop & MO_SIZE);
     uint8_t *p;
 
-    if (interp_mem_hamt) {
-        hamt_interp_st(env, addr, v, memop, idx);       /* hamt/hamt.c */
+    if (mem_path->interp_st != NULL) {
+        mem_path->interp_st(env, addr, v, memop, idx);       /* e.g. hamt/ */
         return;
     }
     p = interp_tlb_host(env, addr, size, idx, true);
@@ -470,6 +464,12 @@ void interp_dump_block(const InterpBlock *b)
     }
 }
 
+/* --stats: the interpreter counts executed guest instructions exactly. */
+static void interp_stats_print(void)
+{
+    stat_line("guest insns executed", interp_insns_executed);
+}
+
 const HostBackend backend_interp = {
     .name = "interp",
     .counts_tlb_hits = true,     /* always (interp_tlb_host) */
@@ -478,4 +478,5 @@ const HostBackend backend_interp = {
     .exec = interp_exec,
     .set_jmp_target = interp_set_jmp_target,
     .disas = interp_disas,
+    .stats_print = interp_stats_print,
 };

@@ -128,4 +128,7 @@ const HostBackend backend_loongarch = {
     .exec = la_exec,
     .set_jmp_target = la_set_jmp_target,
     .disas = la_disas,
+    .find_site = host_find_site,
+    .patch_site = la_patch_site,
+    .insn_is_store = la_insn_is_store,
 };

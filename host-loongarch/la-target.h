@@ -117,4 +117,8 @@ bool la_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
 /* Lower: slow-path branches with 21-bit reach; a bne fell short. */
 #define HOST_LOWER_FIELDS  bool long_branches; bool branch_range;
 
+/* Window sites (la-hamt.c; HostBackend hooks, core/exec.h). */
+void la_patch_site(uintptr_t pc, uintptr_t stub);
+bool la_insn_is_store(uintptr_t pc);
+
 #endif

@@ -134,4 +134,7 @@ const HostBackend backend_mips = {
     .exec = mips_exec,
     .set_jmp_target = mips_set_jmp_target,
     .disas = mips_disas,
+    .find_site = host_find_site,
+    .patch_site = mips_patch_site,
+    .insn_is_store = mips_insn_is_store,
 };

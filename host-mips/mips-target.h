@@ -135,4 +135,8 @@ bool mips_lower_tb(HostAsm *s, const TranslationBlock *tb, const IRFunc *f,
 #define HOST_LOWER_FIELDS  bool defer; uint8_t defer_reg, defer_memop; \
                            int32_t defer_off; int tb_win;
 
+/* Window sites (mips-hamt.c; HostBackend hooks, core/exec.h). */
+void mips_patch_site(uintptr_t pc, uintptr_t stub);
+bool mips_insn_is_store(uintptr_t pc);
+
 #endif

@@ -633,7 +633,7 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
 static uint32_t softmmu_ld(CPUX86State *env, uint32_t addr, unsigned oi,
                            uintptr_t ra)
 {
-    unsigned memop = oi & 0xf, idx = oi >> 4;
+    unsigned memop = get_memop(oi), idx = get_mmuidx(oi);
     unsigned size = 1u << (memop & MO_SIZE);
     uint32_t v;
 
@@ -653,7 +653,7 @@ static uint32_t softmmu_ld(CPUX86State *env, uint32_t addr, unsigned oi,
 static void softmmu_st(CPUX86State *env, uint32_t addr, uint32_t val,
                        unsigned oi, uintptr_t ra)
 {
-    unsigned memop = oi & 0xf, idx = oi >> 4;
+    unsigned memop = get_memop(oi), idx = get_mmuidx(oi);
     unsigned size = 1u << (memop & MO_SIZE);
 
     if (unlikely((addr & ~GUEST_PAGE_MASK) + size > GUEST_PAGE_SIZE)) {
@@ -850,15 +850,6 @@ bool mem_watch_test(uint32_t addr, uint32_t len)
  * Stats
  */
 
-/* One "name: value" line on stderr. */
-static void stat_line(const char *name, uint64_t v)
-{
-    char buf[128];
-    int n = h_snprintf(buf, sizeof(buf), "  %-28s %llu\n", name,
-                       (unsigned long long)v);
-    os_write(2, buf, (size_t)n);
-}
-
 /* A "name: N (P.P%)" line, P = num / den. */
 static void stat_pct(const char *name, uint64_t v, uint64_t num, uint64_t den)
 {
@@ -870,7 +861,7 @@ static void stat_pct(const char *name, uint64_t v, uint64_t num, uint64_t den)
     os_write(2, buf, (size_t)n);
 }
 
-/* --stats lines of the memory path. */
+/* --stats lines of the softmmu (mempath_softmmu.stats_print). */
 void mem_stats_print(const CPUX86State *env)
 {
     static const char *const idx_name[NB_MMU_MODES] = {
@@ -928,6 +919,7 @@ void mem_stats_print(const CPUX86State *env)
 const MemPath mempath_softmmu = {
     .name = "softmmu",
     .kind = MEM_KIND_SOFTMMU,
+    .stats_print = mem_stats_print,
     .init = softmmu_init,
     .ld = softmmu_ld,
     .st = softmmu_st,

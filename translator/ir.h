@@ -61,26 +61,8 @@ typedef enum IRCond {
     IR_NB_CONDS
 } IRCond;
 
-/* MemOp: access size and signedness for ld_env/st_env/qemu_ld/qemu_st. */
-#define MO_8    0
-#define MO_16   1
-#define MO_32   2
-#define MO_SIZE 3
-#define MO_SIGN 4
-#define MO_8S   (MO_8 | MO_SIGN)
-#define MO_16S  (MO_16 | MO_SIGN)
-
-/* Sign- or zero-extend a value loaded with memop to 32 bits. */
-static inline uint32_t memop_extend(uint32_t v, unsigned memop)
-{
-    switch (memop & (MO_SIZE | MO_SIGN)) {
-    case MO_8:   return v & 0xff;
-    case MO_8S:  return (uint32_t)(int32_t)(int8_t)v;
-    case MO_16:  return v & 0xffff;
-    case MO_16S: return (uint32_t)(int32_t)(int16_t)v;
-    default:     return v;
-    }
-}
+/* MemOp (MO_*), memop_extend: core/memop.h (shared with the memory paths). */
+#include "core/memop.h"
 
 /* MMU indices: MMU_*_IDX / NB_MMU_MODES from core/mmu.h. */
 #include "core/mmu.h"

@@ -175,7 +175,7 @@ static uint8_t *str_host_page(CPUX86State *env, uint32_t addr, bool store)
         }
         return (uint8_t *)env->mem.ram_base + page;
     }
-    if (mem_path->kind != MEM_KIND_SOFTMMU) {
+    if (mem_path->no_bulk_tlb) {
         return NULL;
     }
     e = tlb_entry(env, cpu_mmu_index(env), addr);

@@ -22,7 +22,6 @@
 #include "core/log.h"
 #include "core/os.h"
 #include "core/machine.h"
-#include "hamt/hamt.h"
 #include "translator/ir.h"
 #include "host-interp/interp.h"
 
@@ -30,23 +29,15 @@
 
 /* log_mask, hlog, h_snprintf...: tests/lib/hosted-shim.c */
 Stats stats;            /* the interpreter counts executed insns */
-/* The interpreter asks which inline path to take: always the softmmu TLB. */
-static const MemPath ir_test_mempath = { .name = "ir-test",
-                                         .kind = MEM_KIND_SOFTMMU };
+/* The interpreter asks the path for its accessors: none, so the softmmu
+ * TLB fast path and the slow path. */
+static const MemPath ir_test_mempath = { .name = "ir-test" };
 const MemPath *mem_path = &ir_test_mempath;
 
-/* HAMT accessors: never reached (mem_path is not HAMT). */
-uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
-                        unsigned idx)
+/* core/stats.c: one --stats line (the backend's stats_print). */
+void stat_line(const char *name, uint64_t v)
 {
-    abort();
-}
-
-/* See hamt_interp_ld. */
-void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
-                    unsigned memop, unsigned idx)
-{
-    abort();
+    printf("  %-28s %llu\n", name, (unsigned long long)v);
 }
 static bool verbose;
 

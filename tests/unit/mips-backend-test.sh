@@ -11,6 +11,7 @@ mips64el-linux-gnuabi64-gcc -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-paramete
     "$ROOT/tests/unit/mips-backend-test.c" "$ROOT/tests/lib/hosted-shim.c" \
     "$ROOT/translator/ir.c" \
     "$ROOT/host-common/lower-common.c" "$ROOT/host-common/lower-ops.c" "$ROOT/host-common/backend-common.c" \
-    "$ROOT/host-mips/mips-lower.c" \
+    "$ROOT/host-common/hamt-site.c" \
+    "$ROOT/host-mips/mips-lower.c" "$ROOT/host-mips/mips-hamt.c" \
     "$ROOT/host-mips/mips-backend.c" "$ROOT/host-mips/mips-disas.c"
 exec qemu-mips64el "$OUT/mips-backend-test" "$@"

@@ -30,6 +30,11 @@ void (*mem_pt_write_hook)(uint32_t phys);
 const MemPath *mem_path = &mempath_softmmu;
 const HostBackend *host_backend;
 const HostBackend backend_interp;
+/* core/stats.c: --stats line (mem_stats_print is not called here). */
+void stat_line(const char *name, uint64_t v)
+{
+    printf("  %-28s %llu\n", name, (unsigned long long)v);
+}
 static jmp_buf fault_jb;
 static int fault_vec, fault_err, ninval, nmmio;
 static uint32_t last_mmio_addr;
