@@ -92,6 +92,8 @@ typedef struct TLBDesc {
 } TLBDesc;
 
 static TLBDesc tlbd[NB_MMU_MODES];
+/* TLB entries filled since start-up (softmmu_fill_gen). */
+static uint64_t fill_gen;
 static CPUTLBEntry tlb_tables[NB_MMU_MODES][CPU_TLB_MAX_SIZE]
     __attribute__((aligned(64)));
 
@@ -371,6 +373,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     uint32_t rflags = 0, wflags = 0;
 
     softmmu_stats.fills++;
+    fill_gen++;
     if (res->page_size > GUEST_PAGE_SIZE) {
         /* remember the region, growing it to cover both (QEMU-style) */
         uint32_t lmask = ~(res->page_size - 1);
@@ -844,6 +847,13 @@ bool mem_watch_parse(CPUX86State *env, const char *spec)
 bool mem_watch_test(uint32_t addr, uint32_t len)
 {
     return nb_watch && watch_match(addr, len) != 0;
+}
+
+/* Fill generation: changes whenever a TLB entry is filled, so a caller can
+ * tell whether an access filled (not a statistic: never reset). */
+uint64_t softmmu_fill_gen(void)
+{
+    return fill_gen;
 }
 
 /* ------------------------------------------------------------------------
