@@ -46,8 +46,6 @@
 #include "core/os.h"
 #include "softmmu-fallback/softmmu.h"
 
-#define DEBUG_SOFTMMU 0
-
 /* Generated code indexes env->tlb_fast[idx].table with these constants. */
 BUILD_ASSERT(CPU_TLB_NB_MODES == NB_MMU_MODES);
 BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
@@ -424,7 +422,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     f->paddr = ppage;
     f->prot = (uint8_t)res->prot;
     f->global = res->global;
-    if (DEBUG_SOFTMMU || unlikely(log_enabled(LOG_MMU))) {
+    if (unlikely(log_enabled(LOG_MMU))) {
         hlog("tlb: idx %u 0x%08x -> 0x%08x prot %u%s%s\n", idx, vpage, ppage,
              res->prot, res->global ? " G" : "",
              res->page_size > GUEST_PAGE_SIZE ? " large" : "");
