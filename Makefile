@@ -6,6 +6,8 @@
 #   make demo     build and run the demo guest on every host with --stats
 #   make guest    build the guest test kernels into build/guest/*.elf
 #   make loongarch64   the (freestanding) LoongArch64 build
+#   make loongarch64-bm  the bare-metal LoongArch64 build (build/loongarch64-bm/
+#                 hamt86.elf for qemu-system-loongarch64 -M virt; cross/run-bm)
 #   make bench    build and run the benchmarks (bench/bench.mk, docs/BENCH.md)
 #   make clean
 #
@@ -17,11 +19,12 @@ BUILD ?= build
 # the binutils cross/setup builds) is installed.
 LA_LD := /opt/hamt86-deps/binutils-la/bin/loongarch64-linux-gnu-ld
 HAVE_LA := $(if $(and $(wildcard $(LA_LD)),$(shell command -v clang-16)),yes)
-HOSTS ?= native mips64el $(if $(HAVE_LA),loongarch64)
+HOSTS ?= native mips64el $(if $(HAVE_LA),loongarch64 loongarch64-bm)
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all setup check demo guest clean native mips64el loongarch64
+.PHONY: all setup check demo guest clean native mips64el loongarch64 \
+        loongarch64-bm
 
 all: $(HOSTS)
 
@@ -38,7 +41,10 @@ $(BUILD)/mips64el/build.ninja:
 $(BUILD)/loongarch64/build.ninja:
 	$(MESON) setup --cross-file cross/loongarch64.ini $(BUILD)/loongarch64
 
-native mips64el loongarch64: %: $(BUILD)/%/build.ninja
+$(BUILD)/loongarch64-bm/build.ninja:
+	$(MESON) setup --cross-file cross/loongarch64-bm.ini $(BUILD)/loongarch64-bm
+
+native mips64el loongarch64 loongarch64-bm: %: $(BUILD)/%/build.ninja
 	$(NINJA) -C $(BUILD)/$@
 
 # --- guest test kernels --------------------------------------------------------

@@ -1,0 +1,119 @@
+/*
+ * hamt86 - the bare-metal OS layer on LoongArch64 (qemu-system-loongarch64
+ * -M virt): privileged definitions shared by its files.
+ *
+ *   os/bm/la-entry.c    entry, stack, exception / TLB-refill / machine-error
+ *                       vectors (assembly)
+ *   os/bm/os-bm-la.c    core/os.h: console (16550), clock (rdtime), page
+ *                       allocator, power-off, host faults
+ *   os/bm/la-tlbmap.c   the host TLB as HAMT's window mapper: a page table
+ *                       the TLB-refill handler loads with tlbfill
+ *   frontend/main-bm.c  boot block (options + guest image) -> frontend_main
+ *
+ * Address map (physical; the board's low RAM is 0..256 MiB, the rest of
+ * -m from 0x90000000):
+ *
+ *   0x00200000  hamt86.elf (linked at 0x9000000000200000, DMW1 cached)
+ *   _end ..     boot stack, then the page allocator's low arena (< 256 MiB)
+ *   0x90000000  the boot block (cross/run-bm: -device loader,...)
+ *   after it    the page allocator's high arena (guest RAM, page tables)
+ *   0x1fe001e0  16550 UART, 0x100e001c GED sleep control (DMW0 uncached)
+ */
+#ifndef HAMT86_OS_BM_LA_H
+#define HAMT86_OS_BM_LA_H
+
+#include "core/base.h"
+
+/* Direct-mapped windows: DMW0 uncached (VSEG 8), DMW1 cached (VSEG 9). */
+#define BM_UNCACHED(pa) ((uintptr_t)0x8000000000000000ull | (uintptr_t)(pa))
+#define BM_CACHED(pa)   ((uintptr_t)0x9000000000000000ull | (uintptr_t)(pa))
+#define BM_PHYS(va)     ((uint64_t)(va) & 0x0000ffffffffffffull)
+
+#define BM_LOWMEM_END    0x10000000ull
+#define BM_HIGHMEM_BASE  0x90000000ull
+#define BM_BOOTBLOCK_PA  BM_HIGHMEM_BASE
+
+/* CSR numbers (LoongArch privileged spec, section 7). */
+#define CSR_CRMD      0x0
+#define CSR_PRMD      0x1
+#define CSR_EUEN      0x2
+#define CSR_ECFG      0x4
+#define CSR_ESTAT     0x5
+#define CSR_ERA       0x6
+#define CSR_BADV      0x7
+#define CSR_EENTRY    0xc
+#define CSR_TLBIDX    0x10
+#define CSR_TLBEHI    0x11
+#define CSR_TLBELO0   0x12
+#define CSR_TLBELO1   0x13
+#define CSR_ASID      0x18
+#define CSR_PGDL      0x19
+#define CSR_PGDH      0x1a
+#define CSR_STLBPS    0x1e
+#define CSR_SAVE0     0x30
+#define CSR_SAVE1     0x31
+#define CSR_SAVE2     0x32
+#define CSR_TLBRENTRY 0x88
+#define CSR_TLBRBADV  0x89
+#define CSR_TLBRERA   0x8a
+#define CSR_TLBRSAVE  0x8b
+#define CSR_TLBRELO0  0x8c
+#define CSR_TLBRELO1  0x8d
+#define CSR_TLBREHI   0x8e
+#define CSR_MERRENTRY 0x93
+#define CSR_MERRERA   0x94
+#define CSR_DMW0      0x180
+#define CSR_DMW1      0x181
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+/* Read / write a CSR (the number must be a constant). */
+#define csr_read(n) ({ uint64_t v_; \
+    __asm__ volatile("csrrd %0, " STR(n) : "=r"(v_)); v_; })
+#define csr_write(n, v) do { uint64_t v_ = (v); \
+    __asm__ volatile("csrwr %0, " STR(n) : "+r"(v_) :: "memory"); } while (0)
+
+/*
+ * The exception frame the vectors build on the stack (u64 slots):
+ *
+ *   [0]      pc (ERA, or MERRERA for a machine error)
+ *   [1..31]  $r1..$r31 ([3] = $sp before the exception)
+ *   [32]     PRMD   [33] ESTAT   [34] BADV   [35] kind (BM_EXC_*)
+ *
+ * ($r0 is always zero, so its slot holds the pc.)
+ */
+#define BM_FRAME_PC    0
+#define BM_FRAME_PRMD  32
+#define BM_FRAME_ESTAT 33
+#define BM_FRAME_BADV  34
+#define BM_FRAME_KIND  35
+#define BM_FRAME_SLOTS 36
+#define BM_FRAME_BYTES (BM_FRAME_SLOTS * 8)
+#define BM_EXC_GENERAL 0
+#define BM_EXC_MERR    1
+
+/* ESTAT.Ecode values. */
+#define ECODE_INT 0x0
+#define ECODE_PIL 0x1
+#define ECODE_PIS 0x2
+#define ECODE_PIF 0x3
+#define ECODE_PME 0x4
+#define ECODE_PPI 0x7
+#define ECODE_ADE 0x8
+#define ECODE_ALE 0x9
+
+/* C side of the vectors (os/bm/os-bm-la.c). */
+void bm_exception(uint64_t *frame);
+
+/* Console and power (os/bm/os-bm-la.c). */
+void bm_console_write(const char *s, size_t n);
+/* Physical pages from the allocator: zeroed, 4 KiB aligned, DMW1 address. */
+void *bm_alloc_pages(size_t bytes, size_t align);
+
+/* The host TLB mapper (os/bm/la-tlbmap.c). */
+void bm_tlbmap_init(void);
+/* A fault in a mapped window: true if it is one (kind set), for os-bm-la.c. */
+bool bm_tlbmap_is_window(uintptr_t va);
+extern uint64_t bm_tlb_refills;
+
+#endif
