@@ -4,7 +4,7 @@
 The bare-metal build has one UART.  Its OS layer (os/bm/os-bm-la.c) writes
 the guest's serial output raw and frames hamt86's own messages (its stderr)
 as STX (0x02) ... ETX (0x03); os_exit frames the line
-"hamt86-bm: exit status N".  usage: bm-console.py QEMU-COMMAND...
+"hamt86-bm: exit status N".  usage: bm-console.py [--rm DIR] QEMU-COMMAND...
 It runs the QEMU command (stdin /dev/null), reads the board's serial output
 from its stdout, copies the raw bytes to stdout and the framed ones to stderr, drops
 the exit-status line and exits with N.  If the board stops without one
@@ -13,6 +13,7 @@ exits 125.
 """
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,11 +28,20 @@ def main():
     framed = False
     msg = bytearray()
     status = None
-    qemu = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL,
+    cmd = sys.argv[1:]
+    tmpdir = None
+    if cmd[:1] == ["--rm"]:
+        tmpdir, cmd = cmd[1], cmd[2:]
+    qemu = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE)
+
+    def cleanup():
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
 
     def stop(signum, frame):
         qemu.kill()
+        cleanup()
         sys.exit(128 + signum)
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -67,6 +77,7 @@ def main():
             out.write(raw)
             out.flush()
     rc = qemu.wait()
+    cleanup()
     if status is None:
         err.write(b"hamt86-bm: the board stopped without an exit status "
                   b"(qemu exit status %d)\n" % rc)

@@ -17,7 +17,8 @@
  * (QEMU 7.2's virt board passes no command line to an ELF -kernel, so
  * -append cannot carry the options.)  The block becomes argv for the
  * shared option parser (frontend/options.c), with argv[0] = "hamt86";
- * --kernel NAME only names the image in messages.
+ * --kernel NAME only names the image in messages.  A first argument
+ * --bm-test=NAME runs a self-test of the OS layer instead.
  */
 #include "core/base.h"
 #include "core/libc.h"
@@ -151,5 +152,8 @@ int bm_start(void)
         argv[argc++] = (char *)(args + i);
     }
     argv[argc] = NULL;
+    if (argc > 1 && strncmp(argv[1], "--bm-test=", 10) == 0) {
+        return bm_selftest(argv[1] + 10);    /* os/bm/bm-selftest.c */
+    }
     return frontend_main(argc, argv, FRONTEND_FREESTANDING);
 }

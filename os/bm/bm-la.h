@@ -8,6 +8,7 @@
  *                       allocator, power-off, host faults
  *   os/bm/la-tlbmap.c   the host TLB as HAMT's window mapper: a page table
  *                       the TLB-refill handler loads with tlbfill
+ *   os/bm/bm-selftest.c TLB read-back, mapper stress, crash self-tests
  *   frontend/main-bm.c  boot block (options + guest image) -> frontend_main
  *
  * Address map (physical; the board's low RAM is 0..256 MiB, the rest of
@@ -32,6 +33,20 @@
 #define BM_LOWMEM_END    0x10000000ull
 #define BM_HIGHMEM_BASE  0x90000000ull
 #define BM_BOOTBLOCK_PA  BM_HIGHMEM_BASE
+
+/*
+ * Host TLB page size of HAMT's windows: 16 KiB (PS = 14).  QEMU 7.2's
+ * LoongArch target has a 16 KiB TARGET_PAGE_SIZE: it caches each
+ * translation for the whole aligned 16 KiB, so PS = 12 entries whose four
+ * 4 KiB pages are not physically contiguous read the wrong frames (the
+ * tlb self-test saw page i of a reversed mapping read frame (i + 4) % 8).
+ * HAMT then maps 16 KiB units, as under qemu-loongarch64.  The table is
+ * 3 levels of 2048 entries over 47 bits (like Linux's 16 KiB layout).
+ */
+#define BM_PAGE_BITS  14
+#define BM_PAGE_SIZE  (1u << BM_PAGE_BITS)
+#define BM_TBL_BITS   (BM_PAGE_BITS - 3)
+#define BM_VA_BITS    (BM_PAGE_BITS + 3 * BM_TBL_BITS)
 
 /* CSR numbers (LoongArch privileged spec, section 7). */
 #define CSR_CRMD      0x0
@@ -115,5 +130,7 @@ void bm_tlbmap_init(void);
 /* A fault in a mapped window: true if it is one (kind set), for os-bm-la.c. */
 bool bm_tlbmap_is_window(uintptr_t va);
 extern uint64_t bm_tlb_refills;
+/* --bm-test=NAME (os/bm/bm-selftest.c): the exit status. */
+int bm_selftest(const char *name);
 
 #endif

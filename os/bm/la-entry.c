@@ -16,10 +16,10 @@
  *                  restores pc/PRMD/registers from the frame (the fault
  *                  handler may have edited them) and returns with ertn.
  *   bm_tlbr_entry  TLB refill (TLBRENTRY; runs in direct address mode, so
- *                  it can never refill itself): walks the 4-level table
+ *                  it can never refill itself): walks the 3-level table
  *                  whose root is in PGDL (os/bm/la-tlbmap.c), loads the
  *                  even/odd PTE pair into TLBRELO0/1 and does tlbfill
- *                  (PS = 12 from TLBREHI, set once).  A hole fills an
+ *                  (PS = BM_PAGE_BITS from TLBREHI, set once).  A hole fills an
  *                  invalid pair, so the access retries into a page-invalid
  *                  exception (PIL/PIS/PIF) that reaches bm_exception.
  *                  Uses TLBRSAVE, SAVE1, SAVE2 as scratch; no memory but
@@ -105,21 +105,20 @@ __asm__(
     "    csrwr     $t2, " STR(CSR_SAVE2) "\n"
     "    csrrd     $t0, " STR(CSR_TLBRBADV) "\n"
     "    csrrd     $t1, " STR(CSR_PGDL) "\n"
-    "    bstrpick.d $t2, $t0, 63, 48\n"          /* beyond the table: hole */
+    "    srli.d    $t2, $t0, " STR(BM_VA_BITS) "\n"   /* beyond: hole */
     "    bnez      $t2, 3f\n"
-    "    bstrpick.d $t2, $t0, 47, 39\n"
+    "    bstrpick.d $t2, $t0, " STR(BM_VA_BITS - 1) ", "
+                               STR(BM_VA_BITS - BM_TBL_BITS) "\n"
     "    alsl.d    $t1, $t2, $t1, 3\n"
     "    ld.d      $t1, $t1, 0\n"
     "    beqz      $t1, 3f\n"
-    "    bstrpick.d $t2, $t0, 38, 30\n"
+    "    bstrpick.d $t2, $t0, " STR(BM_VA_BITS - BM_TBL_BITS - 1) ", "
+                               STR(BM_PAGE_BITS + BM_TBL_BITS) "\n"
     "    alsl.d    $t1, $t2, $t1, 3\n"
     "    ld.d      $t1, $t1, 0\n"
     "    beqz      $t1, 3f\n"
-    "    bstrpick.d $t2, $t0, 29, 21\n"
-    "    alsl.d    $t1, $t2, $t1, 3\n"
-    "    ld.d      $t1, $t1, 0\n"
-    "    beqz      $t1, 3f\n"
-    "    bstrpick.d $t2, $t0, 20, 13\n"          /* the even/odd pair */
+    "    bstrpick.d $t2, $t0, " STR(BM_PAGE_BITS + BM_TBL_BITS - 1) ", "
+                               STR(BM_PAGE_BITS + 1) "\n"   /* the pair */
     "    slli.d    $t2, $t2, 4\n"
     "    add.d     $t1, $t1, $t2\n"
     "    ld.d      $t2, $t1, 0\n"

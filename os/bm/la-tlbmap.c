@@ -12,15 +12,16 @@
  * pair and the retried access raises PIL/PIS/PIF (PME for a store to a
  * read-only page), which bm_exception hands to hamt_fault like SIGSEGV.
  *
- * Table: 4 levels of 512 u64 over a 48-bit virtual address, rooted at
- * CSR.PGDL; a directory entry is the DMW1 address of the next table (0:
- * hole); a leaf slot is a TLBELO (hamt_la_tlbelo, hamt/hamt-tlb.c) and the
- * refill loads the even/odd pair at once:
+ * Table: 3 levels of 2048 u64 (16 KiB pages, BM_PAGE_BITS: bm-la.h says
+ * why not 4 KiB) over a 47-bit virtual address, rooted at CSR.PGDL; a
+ * directory entry is the DMW1 address of the next table (0: hole); a leaf
+ * slot is a TLBELO (hamt_la_tlbelo, hamt/hamt-tlb.c) and the refill loads
+ * the even/odd pair at once:
  *
- *   63    48 47     39 38     30 29     21 20      13 12 11       0
- *  +--------+---------+---------+---------+----------+--+----------+
- *  |  zero  |  L3 idx |  L2 idx |  L1 idx | pair idx |eo|  offset  |
- *  +--------+---------+---------+---------+----------+--+----------+
+ *   63    47 46      36 35      25 24       15 14 13          0
+ *  +--------+----------+----------+-----------+--+-------------+
+ *  |  zero  |  L2 idx  |  L1 idx  | pair idx  |eo|   offset    |
+ *  +--------+----------+----------+-----------+--+-------------+
  *
  * Windows are carved from BM_WINDOW_BASE upwards (64 KiB aligned).  One
  * ASID (0) serves them all: each cached guest context already has its own
@@ -34,11 +35,13 @@
 #define BM_WINDOW_BASE  0x0000100000000000ull
 #define BM_WINDOW_END   0x0000800000000000ull
 #define BM_RAM_FD       3
-#define TBL_ENTRIES     512
+#define TBL_ENTRIES     (1u << BM_TBL_BITS)
+#define PG              ((uint64_t)BM_PAGE_SIZE)
 /* Ranges of more pages than this flush the whole TLB once. */
 #define INV_PAGE_LIMIT  64
 
-_Static_assert(BM_WINDOW_END <= (1ull << 47), "windows below PGDH's half");
+_Static_assert(BM_WINDOW_END <= (1ull << BM_VA_BITS) &&
+               BM_WINDOW_END <= (1ull << 47), "windows in PGDL's table");
 
 typedef struct BMTlbMap {
     uint64_t *root;           /* L3 table (DMW1 address) */
@@ -55,7 +58,7 @@ static void tlb_flush_all(void)
     __asm__ volatile("invtlb 0, $zero, $zero" ::: "memory");
 }
 
-/* invtlb op 5: the non-global pair of ASID 0 containing va. */
+/* invtlb op 5: the non-global entry of ASID 0 containing va. */
 static void tlb_flush_va(uint64_t va)
 {
     __asm__ volatile("invtlb 5, $zero, %0" :: "r"(va) : "memory");
@@ -64,13 +67,13 @@ static void tlb_flush_va(uint64_t va)
 /* Set up the table and the TLB registers the refill relies on. */
 void bm_tlbmap_init(void)
 {
-    tm.root = bm_alloc_pages(4096, 4096);
+    tm.root = bm_alloc_pages(PG, PG);
     tm.next_va = BM_WINDOW_BASE;
     csr_write(CSR_PGDL, (uintptr_t)tm.root);
     csr_write(CSR_ASID, 0);
-    csr_write(CSR_STLBPS, 12);
-    csr_write(CSR_TLBREHI, 12);               /* PS of refilled entries */
-    csr_write(CSR_TLBIDX, (uint64_t)12 << LA_TLBIDX_PS_SHIFT);
+    csr_write(CSR_STLBPS, BM_PAGE_BITS);
+    csr_write(CSR_TLBREHI, BM_PAGE_BITS);     /* PS of refilled entries */
+    csr_write(CSR_TLBIDX, (uint64_t)BM_PAGE_BITS << LA_TLBIDX_PS_SHIFT);
     tlb_flush_all();
 }
 
@@ -86,17 +89,18 @@ static uint64_t *leaf_slot(uint64_t va, bool create)
 {
     uint64_t *t = tm.root;
 
-    for (int shift = 39; shift >= 21; shift -= 9) {
+    for (int shift = BM_VA_BITS - BM_TBL_BITS; shift > BM_PAGE_BITS;
+         shift -= BM_TBL_BITS) {
         uint64_t *e = &t[(va >> shift) & (TBL_ENTRIES - 1)];
         if (*e == 0) {
             if (!create) {
                 return NULL;
             }
-            *e = (uint64_t)(uintptr_t)bm_alloc_pages(4096, 4096);
+            *e = (uint64_t)(uintptr_t)bm_alloc_pages(PG, PG);
         }
         t = (uint64_t *)(uintptr_t)*e;
     }
-    return &t[(va >> 12) & (TBL_ENTRIES - 1)];
+    return &t[(va >> BM_PAGE_BITS) & (TBL_ENTRIES - 1)];
 }
 
 /* Reserve len bytes of window space (holes until mapped). */
@@ -104,7 +108,7 @@ void *os_reserve(size_t len)
 {
     uint64_t va = ALIGN_UP(tm.next_va, 1ull << 16);
 
-    len = ALIGN_UP(len, 4096);
+    len = ALIGN_UP(len, PG);
     if (va + len > BM_WINDOW_END) {
         return NULL;
     }
@@ -121,22 +125,23 @@ static void edit_range(uint64_t va, uint64_t len, bool create,
                        uint64_t (*fn)(uint64_t old, uint64_t va, void *arg),
                        void *arg)
 {
-    uint64_t end = va + len, pages = len >> 12;
+    uint64_t end = va + len, pages = len >> BM_PAGE_BITS;
+    uint64_t leaf_span = PG << BM_TBL_BITS;
 
     while (va < end) {
         uint64_t *slot = leaf_slot(va, create);
         if (slot == NULL) {
-            va = (va | ((1ull << 21) - 1)) + 1;    /* skip the whole leaf */
+            va = (va | (leaf_span - 1)) + 1;    /* skip the whole leaf */
             continue;
         }
         *slot = fn(*slot, va, arg);
-        va += 4096;
+        va += PG;
     }
     __asm__ volatile("dbar 0" ::: "memory");
     if (pages > INV_PAGE_LIMIT) {
         tlb_flush_all();
     } else {
-        for (uint64_t a = end - len; a < end; a += 4096) {
+        for (uint64_t a = end - len; a < end; a += PG) {
             tlb_flush_va(a);
         }
     }
@@ -172,14 +177,14 @@ static uint64_t slot_protect(uint64_t old, uint64_t va, void *arg)
     if (old == 0) {
         return 0;
     }
-    return hamt_la_tlbelo(old & 0x0000fffffffff000ull, m->prot, false, 0);
+    return hamt_la_tlbelo(old & 0x0000ffffffffc000ull, m->prot, false, 0);
 }
 
 /* Give a reservation back: its slots become holes (the space is not
  * reused: 128 TiB of it is plenty). */
 void os_unreserve(void *p, size_t len)
 {
-    edit_range((uintptr_t)p, ALIGN_UP(len, 4096), false, slot_clear, NULL);
+    edit_range((uintptr_t)p, ALIGN_UP(len, PG), false, slot_clear, NULL);
 }
 
 /* Map guest RAM [off, off + len) at addr (fd = os_ram_fd), or make the
@@ -189,7 +194,7 @@ int os_map_fixed(void *addr, size_t len, int prot, int fd, uint64_t off)
     uint64_t va = (uintptr_t)addr;
     MapArg m = { va, tm.ram_pa + off, (unsigned)prot };
 
-    if ((va | len | off) & 4095 || !bm_tlbmap_is_window(va)) {
+    if ((va | len | off) & (PG - 1) || !bm_tlbmap_is_window(va)) {
         return -22;
     }
     if (fd < 0) {
@@ -208,7 +213,7 @@ int os_protect(void *addr, size_t len, int prot)
 {
     MapArg m = { 0, 0, (unsigned)prot };
 
-    if (((uintptr_t)addr | len) & 4095 ||
+    if (((uintptr_t)addr | len) & (PG - 1) ||
         !bm_tlbmap_is_window((uintptr_t)addr)) {
         return -22;
     }

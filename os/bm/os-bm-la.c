@@ -170,10 +170,10 @@ uint64_t os_clock_ns(void)
            t % bm.cc_freq * 1000000000ull / bm.cc_freq;
 }
 
-/* The TLB maps 4 KiB pages (PS = 12). */
+/* The windows' TLB page size (BM_PAGE_BITS; bm-la.h says why). */
 size_t os_host_page_size(void)
 {
-    return 4096;
+    return BM_PAGE_SIZE;
 }
 
 /* "hamt86: <message>" framed to the console, then exit. */
