@@ -41,7 +41,7 @@
 #include "translator/decode.h"
 #include "host-interp/interp.h"
 
-#define DEBUG_COSIM 0
+#define DEBUG_COSIM HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* What tb->cosim points to. */
 typedef struct CosimShadow {
@@ -78,8 +78,9 @@ void cosim_attach(TranslationBlock *tb, const IRFunc *f)
 {
     CosimShadow *s = cosim_alloc(NULL, sizeof(*s));
 
-    s->skip = false;
-    for (unsigned i = 0; i < f->nops; i++) {
+    /* -dfilter limits co-simulation to the TBs starting in its ranges */
+    s->skip = !log_in_filter(tb->pc);
+    for (unsigned i = 0; i < f->nops && !s->skip; i++) {
         const IROp *op = &f->ops[i];
         if (op->opc == IR_call && op->imm < ir_nb_helpers &&
             (ir_helpers[op->imm].flags & (IRH_IO | IRH_WRITES_MEM))) {

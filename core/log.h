@@ -6,6 +6,16 @@
 
 #include "core/base.h"
 
+/*
+ * Developer traces too verbose for a -d item (walk steps, optimiser
+ * passes, decoder tables) sit behind per-file DEBUG_* gates, all defined
+ * as HAMT86_DEBUG_LOGS: one build option, meson -Ddebug_logs=true.
+ * Everything a user may want at run time is a -d item instead.
+ */
+#ifndef HAMT86_DEBUG_LOGS
+#define HAMT86_DEBUG_LOGS 0
+#endif
+
 #define LOG_IN_ASM   (1u << 0)
 #define LOG_IR       (1u << 1)
 #define LOG_IR_OPT   (1u << 2)

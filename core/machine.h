@@ -9,7 +9,7 @@
 
 typedef struct MachineOptions {
     uint32_t ram_mib;
-    const char *mmu_mode;  /* "flat" today; "softmmu", "hamt" later */
+    const char *mmu_mode;  /* --mmu: "hamt" (default), "softmmu", "hamt16k" */
     bool stats;
     bool cosim;
     uint64_t cosim_inject; /* debug: corrupt the Nth compared TB (0: off) */

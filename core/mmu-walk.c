@@ -25,7 +25,7 @@
 #include "core/libc.h"
 #include "core/log.h"
 
-#define DEBUG_WALK 0
+#define DEBUG_WALK HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 /*
  * The SDM sets P together with RSVD (a reserved bit can only be seen in a
  * present entry).  qemu-system-i386 7.2, the reference the guest tests are

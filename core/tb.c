@@ -24,10 +24,7 @@
 
 #include "core/cosim.h"
 
-#ifndef HAMT86_DEBUG_LOGS
-#define HAMT86_DEBUG_LOGS 0
-#endif
-#define DEBUG_TB HAMT86_DEBUG_LOGS
+#define DEBUG_TB HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 #ifndef CODE_CACHE_SIZE
 #define CODE_CACHE_SIZE  (32u << 20)

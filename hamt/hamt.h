@@ -130,18 +130,13 @@ extern bool hamt_opt_adapt;
  * load drops the non-global mappings; default HAMT_MAX_CTX). */
 extern unsigned hamt_opt_contexts;
 
-/* Statistics for --stats. */
+/* Statistics for --stats: one counter per HAMT_STAT row of hamt-stats.def. */
 typedef struct HamtStats {
-    uint64_t faults, fills, fill_pages, fault_miss, fault_pf, fault_dbit,
-             fault_smc, fault_mmio, fault_split, fault_unaligned,
-             fault_wprot, fault_watch, fallbacks, patched_sites,
-             retranslations, flush_page, flush_all, flush_nonglobal,
-             flush_nonglobal_syscalls, flush_range, evictions,
-             code_protects, c_accesses, slow_fills, fault_churn,
-             churn_sites, pressure_windows, ns_handler,
-             cr3_loads, ctx_hits, ctx_new, ctx_recycled, ctx_flushes,
-             pt_protects, pt_writes, pt_drops, fault_other_ctx,
-             fault_ptwrite, pt_kept;
+#define HAMT_STAT(field, label, div) uint64_t field;
+#define HAMT_STAT_LINE(id)
+#include "hamt/hamt-stats.def"
+#undef HAMT_STAT
+#undef HAMT_STAT_LINE
 } HamtStats;
 extern HamtStats hamt_stats;
 void hamt_stats_print(void);

@@ -22,7 +22,7 @@
 #include "host-interp/interp.h"
 #include "host-interp/interp-eval.h"
 
-#define DEBUG_INTERP 0
+#define DEBUG_INTERP HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 #if defined(__GNUC__) && !defined(INTERP_NO_COMPUTED_GOTO)
 #define INTERP_CGOTO 1

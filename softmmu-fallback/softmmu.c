@@ -46,8 +46,6 @@
 #include "core/os.h"
 #include "softmmu-fallback/softmmu.h"
 
-#define DEBUG_SOFTMMU 0
-
 /* Generated code indexes env->tlb_fast[idx].table with these constants. */
 BUILD_ASSERT(CPU_TLB_NB_MODES == NB_MMU_MODES);
 BUILD_ASSERT(sizeof(CPUTLBEntry) == (1u << CPU_TLB_ENTRY_BITS));
@@ -92,6 +90,8 @@ typedef struct TLBDesc {
 } TLBDesc;
 
 static TLBDesc tlbd[NB_MMU_MODES];
+/* TLB entries filled since start-up (softmmu_fill_gen). */
+static uint64_t fill_gen;
 static CPUTLBEntry tlb_tables[NB_MMU_MODES][CPU_TLB_MAX_SIZE]
     __attribute__((aligned(64)));
 
@@ -371,6 +371,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     uint32_t rflags = 0, wflags = 0;
 
     softmmu_stats.fills++;
+    fill_gen++;
     if (res->page_size > GUEST_PAGE_SIZE) {
         /* remember the region, growing it to cover both (QEMU-style) */
         uint32_t lmask = ~(res->page_size - 1);
@@ -421,7 +422,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     f->paddr = ppage;
     f->prot = (uint8_t)res->prot;
     f->global = res->global;
-    if (DEBUG_SOFTMMU || unlikely(log_enabled(LOG_MMU))) {
+    if (unlikely(log_enabled(LOG_MMU))) {
         hlog("tlb: idx %u 0x%08x -> 0x%08x prot %u%s%s\n", idx, vpage, ppage,
              res->prot, res->global ? " G" : "",
              res->page_size > GUEST_PAGE_SIZE ? " large" : "");
@@ -844,6 +845,13 @@ bool mem_watch_parse(CPUX86State *env, const char *spec)
 bool mem_watch_test(uint32_t addr, uint32_t len)
 {
     return nb_watch && watch_match(addr, len) != 0;
+}
+
+/* Fill generation: changes whenever a TLB entry is filled, so a caller can
+ * tell whether an access filled (not a statistic: never reset). */
+uint64_t softmmu_fill_gen(void)
+{
+    return fill_gen;
 }
 
 /* ------------------------------------------------------------------------

@@ -27,4 +27,8 @@ extern SoftmmuStats softmmu_stats;
  * (TLB_NOTDIRTY): a page got PF_CODE or PF_PT. */
 void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page);
 
+/* Changes whenever a TLB entry is filled (a generation, not a statistic):
+ * whether a slow-path access filled the TLB. */
+uint64_t softmmu_fill_gen(void);
+
 #endif

@@ -25,7 +25,7 @@
 #include "translator/translate.h"
 #include "translator/cc.h"
 
-#define DEBUG_CC 0
+#define DEBUG_CC HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* Operands of the last flag producer, valid while cc_op == tr.cc_op. */
 static struct {

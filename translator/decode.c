@@ -19,11 +19,12 @@
  */
 
 #include "core/libc.h"
+#include "core/log.h"
 #include "core/cpu.h"
 #include "translator/decode.h"
 #include "translator/gen-decls.h"
 
-#define DEBUG_DECODE 0
+#define DEBUG_DECODE HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* ---- the table ---- */
 

@@ -27,7 +27,7 @@
 #include "translator/ir.h"
 #include "host-interp/interp-eval.h"
 
-#define DEBUG_OPT 0
+#define DEBUG_OPT HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 IROptStats ir_opt_stats;
 

@@ -37,7 +37,7 @@
 #include "translator/ir.h"
 #include "translator/cc.h"
 
-#define DEBUG_SEG 0
+#define DEBUG_SEG HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* sys-helper.c */
 uint32_t sys_get_eflags(CPUX86State *env);

@@ -9,7 +9,7 @@
 #include "core/os.h"
 #include "translator/cc.h"
 
-#define DEBUG_SYS 0
+#define DEBUG_SYS HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* seg-helper.c: recompute hflags after a mode/segment change (cpl < 0: keep). */
 void seg_sync_hflags(CPUX86State *env, int cpl);

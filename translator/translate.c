@@ -31,7 +31,7 @@
 #include "translator/translate.h"
 #include "translator/cc.h"
 
-#define DEBUG_TRANSLATE 0
+#define DEBUG_TRANSLATE HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* Leave some room for the biggest single instruction's IR. */
 #define IR_OPS_RESERVE 256

@@ -20,13 +20,15 @@
 #                          also by generated code; misses, fills, flushes
 #   --cosim                no divergence on paging kernels (BUILD/guest:
 #                          paging, pg_ad, pg_invlpg when built), and
-#   --cosim-inject=N       a corrupted result IS reported (status 3)
+#   --cosim-inject=N       a corrupted result IS reported (status 3), but
+#                          not with a -dfilter range the guest never runs
+#                          (no TB compared)
 # Every run uses --mmu=softmmu (watchpoints and the TLB counters are the
 # softmmu's).  Prints "ok"/"not ok" per case x emulator; the last line is
 # "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/../lib/suite.sh"
-suite_init mempath 26 600 "$@"
+suite_init mempath 28 600 "$@"
 suite_kernel watch
 K=$OUT/watch.elf
 
@@ -160,6 +162,13 @@ for emu in "${EMUS[@]}"; do
     if status "$c" 3 "$log" &&
        expect "$c" "$log" '^cosim: injected: flipped bit 0 of ' \
            '^cosim: divergence after TB at EIP 0x[0-9a-f]{8}: (EAX|mem\[phys)'; then
+        ok "$c"
+    fi
+
+    c="cosim-dfilter $ename"; log=$OUT/cosim-dfilter.$ename.log
+    run "$log" -m 64 --cosim-inject=3000 --stats -dfilter 0xfffff000 --kernel "$K"
+    if status "$c" 1 "$log" &&
+       expect "$c" "$log" '^  cosim TBs compared +0$'; then
         ok "$c"
     fi
 done

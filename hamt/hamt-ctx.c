@@ -1,0 +1,415 @@
+/*
+ * hamt86 - HAMT: cached guest contexts (docs/HAMT.md "Cached guest
+ * contexts"): the CR3 -> context LRU, write protection of page-table
+ * frames and revalidation.
+ *
+ * Each context caches the mappings made under one CR3 in its own windows,
+ * so they survive switches to other CR3s.  It stays coherent with the
+ * guest's page tables through write protection: every paging-structure
+ * frame a mapping was derived from is write-protected (host mappings
+ * read-only, softmmu TLB_NOTDIRTY: PF_PT) while a context depends on it.
+ * The first write to such a frame marks it dirty and unprotects it (the
+ * guest may keep writing, as x86 lets stale TLB entries live until INVLPG
+ * or a CR3 load); a CR3 load then drops the mappings the loaded context
+ * derived from frames written since (a directory frame: all of them).
+ */
+
+#include "core/base.h"
+#include "core/libc.h"
+#include "core/log.h"
+#include "core/os.h"
+#include "core/mem.h"
+#include "core/mmu.h"
+#include "hamt/hamt-internal.h"
+#include "softmmu-fallback/softmmu.h"
+
+/* A frame written this often while protected stays unprotected for good:
+ * its dependent mappings are dropped at every CR3 load instead. */
+#define HAMT_PT_VOLATILE 8
+/* A directory change re-checks at most this many mappings; a context
+ * with more is dropped whole. */
+#define HAMT_RECHECK_MAX 4096
+
+BUILD_ASSERT(HAMT_MAX_CTX <= 8);
+
+/* The context key of the CR3 in env (the PDPT or PD address). */
+uint32_t ctx_key(const CPUX86State *env)
+{
+    return (env->cr[4] & CR4_PAE) ? env->cr[3] & ~0x1fu : env->cr[3] & ~0xfffu;
+}
+
+/* Whether contexts are cached (--hamt-contexts > 1). */
+bool ctx_caching(void)
+{
+    return hamt_opt_contexts > 1 && hamt.pt_ctxmask != NULL;
+}
+
+/* Guest RAM page fr is a write-protected page-table frame. */
+bool pt_protected(uint32_t fr)
+{
+    return (guest_pflags[fr] & PF_PT) != 0;
+}
+
+/* Write-protect page-table frame fr: read-only in every window, stores
+ * through the softmmu TLB take the slow path (PF_PT). */
+static void pt_protect(uint32_t fr)
+{
+    uint32_t punit = (fr << GUEST_PAGE_BITS) >> hamt.unit_bits;
+
+    /* dependants from before (made while it was writable) are stale */
+    hamt.pt_reprot[fr] = ++hamt.pt_tick;
+    guest_pflags[fr] |= PF_PT;
+    hamt_stats.pt_protects++;
+    unit_read_only(punit);
+    softmmu_notdirty_page(hamt.env, fr << GUEST_PAGE_BITS);
+}
+
+/* A guest store is about to write physical pa (any path): a protected
+ * page-table frame becomes dirty and writable.  mem_pt_write_hook. */
+void pt_written(uint32_t pa)
+{
+    uint32_t fr = pa >> GUEST_PAGE_BITS;
+
+    if (fr >= hamt.pt_frames || !pt_protected(fr)) {
+        return;
+    }
+    guest_pflags[fr] &= (uint8_t)~PF_PT;
+    hamt.pt_writes[fr] += hamt.pt_writes[fr] < 255;
+    hamt_stats.pt_writes++;
+}
+
+/* Context ci no longer depends on its k-th frame. */
+static void ctx_forget_frame(unsigned ci, unsigned k)
+{
+    HamtCtx *c = &hamt.ctxs[ci];
+    uint32_t fr = c->frames[k].frame;
+
+    hamt.pt_ctxmask[fr] &= (uint8_t)~(1u << ci);
+    hamt.pt_dirmask[fr] &= (uint8_t)~(1u << ci);
+    if (hamt.pt_ctxmask[fr] == 0) {
+        /* nobody depends on it: stores may go straight through again
+         * (read-only mappings of it upgrade on their next write fault) */
+        guest_pflags[fr] &= (uint8_t)~PF_PT;
+    }
+    c->frames[k] = c->frames[--c->nframes];
+}
+
+/* Drop every mapping of context ci and its frames. */
+void ctx_flush(unsigned ci)
+{
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        flush_window(hamt_win(ci, idx));
+    }
+    while (hamt.ctxs[ci].nframes) {
+        ctx_forget_frame(ci, hamt.ctxs[ci].nframes - 1);
+    }
+    hamt.ctxs[ci].overflow = false;
+}
+
+/*
+ * Whether mapping i of context ci (whose CR3 is loaded) is what a refill
+ * would map now: for each guest page of the unit, a walk that changes
+ * nothing succeeds without wanting to set A, to the same frame, G bit and
+ * PTE frame, with write permission (D set) if the mapping is writable.
+ * The walk's paging structures become dependencies of ci.
+ */
+static bool map_still_valid(unsigned ci, int32_t i)
+{
+    const HamtMap *m = &hamt.maps[i];
+    unsigned idx = hamt_win_idx(m->win);
+    uint32_t vbase = m->vunit << hamt.unit_bits, pbase = m->punit << hamt.unit_bits;
+
+    for (uint32_t off = 0; off < hamt.unit_size; off += GUEST_PAGE_SIZE) {
+        X86PageResult r;
+        HamtWalk wk;
+        uint32_t leaf;
+
+        if (walk_peek(vbase + off, idx, &r, &wk) != 0 || wk.wrote ||
+            (r.paddr & GUEST_PAGE_MASK) != pbase + off || r.global != m->global ||
+            ((m->prot & OS_PROT_WRITE) && !(r.prot & PAGE_WRITE))) {
+            return false;
+        }
+        leaf = ctx_depend(ci, wk.deps, wk.ndeps, r.page_size);
+        if (leaf != m->ptf) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Re-check the mappings of context ci that depend on page-table frame fr
+ * (all: every mapping of the context, for a directory) against the page
+ * tables now: drop those a walk would not give again unchanged.  Returns
+ * the number kept.
+ */
+static unsigned ctx_recheck(unsigned ci, uint32_t fr, bool all)
+{
+    static uint32_t units[HAMT_MAX_MAP];
+    unsigned kept = 0;
+
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        unsigned w = hamt_win(ci, idx), n = 0;
+
+        /* candidates: the window's two live lists, or fr's PTE chain */
+        for (unsigned list = 0; list < (all ? 2u : 1u); list++) {
+            int32_t i = all ? hamt.win[w].lhead[list] : hamt.pthash[pthash_of(fr)];
+
+            while (i >= 0) {
+                int32_t next = all ? hamt.maps[i].lnext : hamt.maps[i].pnext;
+                if (all || (hamt.maps[i].ptf == fr && hamt.maps[i].win == w)) {
+                    if (map_still_valid(ci, i)) {
+                        kept++;
+                    } else {
+                        units[n++] = hamt.maps[i].vunit;
+                        map_drop(i);
+                    }
+                }
+                i = next;
+            }
+        }
+        if (n) {
+            hamt_stats.pt_drops += n;
+            invalidate_runs(w, units, n);
+        }
+    }
+    hamt_stats.pt_kept += kept;
+    return kept;
+}
+
+/* Live mappings of context ci. */
+static uint32_t ctx_live(unsigned ci)
+{
+    uint32_t n = 0;
+
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        n += hamt.win[hamt_win(ci, idx)].nlive;
+    }
+    return n;
+}
+
+/*
+ * Context ci depends on the paging structures a walk read (frames
+ * f[0..n), top level first) for a page of psize: track and write-protect
+ * them.  Returns the frame of the walk's PTE (~0u: a large page or paging
+ * off), which the mappings made from the walk record.
+ */
+uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n,
+                           uint32_t psize)
+{
+    HamtCtx *c = &hamt.ctxs[ci];
+    uint8_t bit = (uint8_t)(1u << ci);
+    uint32_t leaf = (n != 0 && psize == GUEST_PAGE_SIZE) ? f[n - 1] : ~0u;
+
+    if (!ctx_caching() || c->overflow) {
+        return leaf;
+    }
+    for (unsigned k = 0; k < n; k++) {
+        uint32_t fr = f[k];
+        bool dir = k + 1 < n || leaf == ~0u;
+
+        if (fr >= hamt.pt_frames) {
+            c->overflow = true;       /* not RAM: writes are not seen */
+            return leaf;
+        }
+        if (!(hamt.pt_ctxmask[fr] & bit)) {
+            if (c->nframes == HAMT_CTX_FRAMES) {
+                c->overflow = true;
+                return leaf;
+            }
+            if (!pt_protected(fr) && hamt.pt_writes[fr] < HAMT_PT_VOLATILE) {
+                pt_protect(fr);
+            }
+            c->frames[c->nframes].frame = fr;
+            c->frames[c->nframes].since = hamt.pt_tick;
+            c->nframes++;
+            hamt.pt_ctxmask[fr] |= bit;
+        }
+        if (dir) {
+            hamt.pt_dirmask[fr] |= bit;
+        }
+    }
+    return leaf;
+}
+
+/*
+ * Before context ci runs again (a CR3 load, env->cr[3] already its CR3):
+ * make it coherent with the page-table writes since its mappings were
+ * made.  A frame that is still protected and was not re-protected since
+ * the context started depending on it was not written: its mappings stay.
+ * For a written frame, the mappings depending on it (a directory: all of
+ * them) are re-checked against the tables by a walk that changes nothing
+ * (map_still_valid); the frame is protected again (unless it is written
+ * all the time) and depended on from now.
+ */
+static void ctx_validate(unsigned ci)
+{
+    HamtCtx *c = &hamt.ctxs[ci];
+    uint8_t bit = (uint8_t)(1u << ci);
+    unsigned k = 0;
+
+    if (c->overflow) {
+        hamt_stats.ctx_flushes++;
+        ctx_flush(ci);
+        return;
+    }
+    while (k < c->nframes) {
+        uint32_t fr = c->frames[k].frame;
+        bool dir = (hamt.pt_dirmask[fr] & bit) != 0;
+
+        if (pt_protected(fr) && hamt.pt_reprot[fr] <= c->frames[k].since) {
+            k++;
+            continue;
+        }
+        if (dir && ctx_live(ci) > HAMT_RECHECK_MAX) {
+            hamt_stats.ctx_flushes++;
+            ctx_flush(ci);
+            return;
+        }
+        /* protect first: re-checked mappings depend on it from now on */
+        if (!pt_protected(fr) && hamt.pt_writes[fr] < HAMT_PT_VOLATILE) {
+            pt_protect(fr);
+        }
+        c->frames[k].since = hamt.pt_tick;
+        if (c->overflow) {
+            hamt_stats.ctx_flushes++;
+            ctx_flush(ci);
+            return;
+        }
+        if (ctx_recheck(ci, fr, dir) == 0 && !dir) {
+            ctx_forget_frame(ci, k);    /* nothing depends on it any more */
+            continue;
+        }
+        k++;
+    }
+}
+
+/* Make context ci current: its windows for every index in use. */
+static void ctx_activate(CPUX86State *env, unsigned ci)
+{
+    hamt.cur_ctx = ci;
+    hamt.ctxs[ci].used = ++hamt.ctx_clock;
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        unsigned w = hamt_win(ci, idx);
+
+        walked_clear(w);        /* walks are TLB state: a CR3 load ends them */
+        if (hamt_window_base[w] == 0 && (hamt.idx_used & (1u << idx))) {
+            hamt_window_ensure(idx);
+        }
+        env->hamt_window[idx] = hamt_window_base[w];
+    }
+    hamt.drv->switch_context(ci);
+}
+
+/* No host address space for more contexts: from now on context 0 alone
+ * caches key (every CR3 load drops its non-global mappings). */
+void ctx_collapse(uint32_t key)
+{
+    hlog("hamt: no host address space for more guest windows: one context "
+         "from now on\n");
+    for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
+        ctx_flush(ci);
+        hamt.ctxs[ci].key = HAMT_CTX_NONE;
+    }
+    hamt_opt_contexts = 1;
+    hamt.cur_ctx = 0;
+    hamt.ctxs[0].key = key;
+    for (unsigned w = hamt_win(1, 0); w < HAMT_NB_WIN; w++) {
+        hamt_linux_release(w);      /* room for context 0's windows */
+    }
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        hamt.env->hamt_window[idx] = hamt_window_base[hamt_win(0, idx)];
+    }
+    hamt.drv->switch_context(0);
+}
+
+/* A context for key: a free one, else the least recently used other one
+ * (hamt_opt_contexts >= 2). */
+static unsigned ctx_alloc(uint32_t key)
+{
+    unsigned best = HAMT_MAX_CTX;
+
+    for (unsigned ci = 0; ci < hamt_opt_contexts; ci++) {
+        if (hamt.ctxs[ci].key == HAMT_CTX_NONE) {
+            best = ci;
+            break;
+        }
+        if (ci != hamt.cur_ctx &&
+            (best == HAMT_MAX_CTX || hamt.ctxs[ci].used < hamt.ctxs[best].used)) {
+            best = ci;
+        }
+    }
+    if (hamt.ctxs[best].key == HAMT_CTX_NONE && !ctx_windows_ok(best)) {
+        /* no host address space for another context: cache fewer */
+        hlog("hamt: no host address space for the windows of context %u: "
+             "caching %u contexts\n", best, best);
+        hamt_opt_contexts = best;
+        if (best < 2) {
+            ctx_collapse(key);
+            return 0;
+        }
+        return ctx_alloc(key);
+    }
+    if (hamt.ctxs[best].key != HAMT_CTX_NONE) {
+        hamt_stats.ctx_recycled++;
+    }
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        unsigned w = hamt_win(best, idx);
+        if (hamt.win[w].seen != NULL) {
+            /* another CR3: its first touches are not refills */
+            memset(hamt.win[w].seen, 0, ((size_t)1 << (32 - hamt.unit_bits)) / 8);
+        }
+    }
+    hamt_stats.ctx_new++;
+    ctx_flush(best);
+    hamt.ctxs[best].key = key;
+    hamt.ctx_ever |= 1u << best;
+    return best;
+}
+
+/*
+ * CR3 load with cached contexts: switch to the context of key (or take
+ * the least recently used one), after dropping what page-table writes
+ * since it last ran may have changed; a reload of the same CR3 validates
+ * the current context the same way.
+ */
+void ctx_switch(CPUX86State *env, uint32_t key)
+{
+    unsigned ci;
+
+    for (ci = 0; ci < hamt_opt_contexts; ci++) {
+        if (hamt.ctxs[ci].key == key) {
+            break;
+        }
+    }
+    if (ci == hamt_opt_contexts) {
+        ci = ctx_alloc(key);
+    } else {
+        hamt_stats.ctx_hits += ci != hamt.cur_ctx;
+        ctx_validate(ci);
+    }
+    ctx_activate(env, ci);
+}
+
+/* No context holds a CR3 yet; with cached contexts, track page-table
+ * frames of guest RAM and see every store to a protected one. */
+void ctx_init(void)
+{
+    for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
+        hamt.ctxs[ci].key = HAMT_CTX_NONE;
+    }
+    hamt.cur_ctx = 0;
+    if (hamt_opt_contexts > 1) {
+        /* page-table frame tracking: guest RAM pages only */
+        hamt.pt_frames = guest_ram_size >> GUEST_PAGE_BITS;
+        hamt.pt_ctxmask = os_zalloc(hamt.pt_frames);
+        hamt.pt_dirmask = os_zalloc(hamt.pt_frames);
+        hamt.pt_writes = os_zalloc(hamt.pt_frames);
+        hamt.pt_reprot = os_zalloc((size_t)hamt.pt_frames * sizeof(uint32_t));
+        if (hamt.pt_ctxmask == NULL || hamt.pt_dirmask == NULL ||
+            hamt.pt_writes == NULL || hamt.pt_reprot == NULL) {
+            os_fatal(1, "hamt: no memory for page-table frame tracking");
+        }
+        mem_pt_write_hook = pt_written;
+    }
+}

@@ -1,0 +1,241 @@
+/*
+ * hamt86 - HAMT internals shared by the files of hamt/ (not by anything
+ * outside it): the state of the memory path in one HamtState, and the
+ * functions each file offers the others.
+ *
+ *   hamt.c          the MemPath: init, window reservation, C ld/st,
+ *                   flush fan-out, code protection, --stats
+ *   hamt-map.c      the live-mapping table: three hashes, per-window
+ *                   global / non-global lists, FIFO eviction, batched
+ *                   invalidation, the walked-page cache        (mechanism)
+ *   hamt-ctx.c      cached guest contexts: CR3 -> context LRU, write
+ *                   protection of page-table frames, revalidation
+ *   hamt-fill.c     the refill: guest walk, unit assembly, install
+ *   hamt-policy.c   fill pressure, per-site weights, the hot set and
+ *                   retranslation                              (policy)
+ *   hamt-fault.c    the host fault entry: host address -> window, redirect
+ *                   to the site's stub, probe fixup or interpreter landing
+ *   hamt-interp.c   the interpreter accessors (probes or setjmp)
+ *
+ * Like QEMU's per-mmu_idx CPUTLBDesc, the per-window state is a
+ * HamtWindow; everything lives in the one HamtState `hamt`.
+ */
+#ifndef HAMT86_HAMT_INTERNAL_H
+#define HAMT86_HAMT_INTERNAL_H
+
+#include "core/base.h"
+#include "core/cpu.h"
+#include "core/mmu.h"
+#include "hamt/hamt.h"
+
+/* Live map units over all windows: 2 kernel VMAs each at worst, under
+ * vm.max_map_count (65530) with room for the process's own; enough for a
+ * 64 MiB working set of 4 KiB pages plus code (ENOMEM: evict a batch). */
+#define HAMT_MAX_MAP    28672
+#define VHASH_BITS      16
+#define FHASH_BITS      14
+#define PTHASH_BITS     12
+/* A fill inside a large guest page (or with paging off) maps up to this
+ * many contiguous units with one call. */
+#define HAMT_RUN_UNITS  16
+/* Direct-mapped cache of walked guest pages per window (bits). */
+#define WALKED_BITS     10
+
+/* One live host mapping of one unit. */
+typedef struct HamtMap {
+    uint32_t vunit;   /* linear >> unit_bits */
+    uint32_t punit;   /* physical >> unit_bits */
+    int32_t hnext;    /* (w, vunit) hash chain */
+    int32_t fnext;    /* punit hash chain */
+    int32_t lprev, lnext;   /* live list of (win, global) */
+    uint32_t ptf;     /* guest page-table frame (page number) of its PTE,
+                         ~0: none (paging off, large page) */
+    int32_t pnext;    /* ptf hash chain */
+    uint8_t win, prot;
+    bool live, global;
+} HamtMap;
+
+/*
+ * Guest pages walked (so A is set, and D if prot has PAGE_WRITE) since
+ * their last flush, per window: a direct-mapped cache.  A unit larger than
+ * a guest page may be mapped only when all its pages are here; losing an
+ * entry only makes a unit unmappable for a while (conservative).
+ */
+typedef struct Walked {
+    uint32_t vpage, ppage;   /* page numbers; vpage ~0 = empty */
+    uint8_t prot;
+    bool global;
+} Walked;
+
+/* Per-window state (cf. QEMU's CPUTLBDesc per MMU index). */
+typedef struct HamtWindow {
+    uint32_t nlive;          /* live entries */
+    /* live entries split non-global [0] / global [1], so a CR3 reload
+     * costs O(live non-global entries), not a table scan */
+    int32_t lhead[2];
+    /* linear region covered by large-page fills since its flush */
+    uint32_t large_lo, large_hi;
+    /* units the window has ever mapped (bit per unit; NULL: unknown): a
+     * miss on a unit set here is a refill (churn), not a first touch */
+    uint8_t *seen;
+    Walked walked[1u << WALKED_BITS];
+} HamtWindow;
+
+/* Paging-structure frames one context tracks; beyond that it is not cached
+ * (every load drops all its mappings, as with one context). */
+#define HAMT_CTX_FRAMES 128
+#define HAMT_CTX_NONE   0xffffffffu
+
+typedef struct CtxFrame {
+    uint32_t frame;   /* guest page number of a paging structure */
+    uint32_t since;   /* pt_tick when the context started depending on it */
+} CtxFrame;
+
+/* One cached guest context (one CR3). */
+typedef struct HamtCtx {
+    uint32_t key;       /* the CR3 it caches (ctx_key), HAMT_CTX_NONE: free */
+    uint64_t used;      /* LRU stamp */
+    bool overflow;      /* a frame it cannot track: not coherent by writes */
+    unsigned nframes;
+    CtxFrame frames[HAMT_CTX_FRAMES];
+} HamtCtx;
+
+/* Retranslation policy state (hamt-policy.c). */
+#define HAMT_SITE_SLOTS 4096
+#define HOT_BITS        12
+typedef struct HamtPolicy {
+    /* fill-pressure window: start, estimated fault time in it, verdict of
+     * the last complete window */
+    uint64_t pressure_start, pressure_ns;
+    bool pressure_high;
+    /* weighted slow-path entries per JIT site, direct-mapped by host PC */
+    struct { uintptr_t pc; uint32_t hits; } sites[HAMT_SITE_SLOTS];
+    /* hot fallback sites: guest physical PC + 1 (0: free), open addressing */
+    uint32_t hot_set[1u << HOT_BITS];
+    unsigned hot_count;
+} HamtPolicy;
+
+typedef struct HamtState {
+    const HamtDriver *drv;
+    CPUX86State *env;          /* NULL until init */
+    unsigned unit_bits;        /* host map unit: 4, 16 or 64 KiB */
+    uint32_t unit_size;
+    uint64_t phys_limit;       /* MemPath.phys_limit; 1 << 32: no check */
+
+    /* hamt-map.c */
+    HamtMap maps[HAMT_MAX_MAP];
+    int32_t vhash[1u << VHASH_BITS];
+    int32_t fhash[1u << FHASH_BITS];
+    int32_t pthash[1u << PTHASH_BITS];
+    uint32_t ring_next;
+    HamtWindow win[HAMT_NB_WIN];
+
+    /* hamt-ctx.c */
+    HamtCtx ctxs[HAMT_MAX_CTX];
+    unsigned cur_ctx;
+    uint64_t ctx_clock;
+    unsigned ctx_ever;         /* contexts (bit) that ever held a CR3 */
+    unsigned idx_used;         /* MMU indices (bit) whose windows TBs use */
+    /* per guest RAM page (protected: its PF_PT flag): contexts depending
+     * on it (bit per context; dirmask: as a directory), writes while
+     * protected (saturating), pt_tick of its last protection */
+    uint8_t *pt_ctxmask, *pt_dirmask, *pt_writes;
+    uint32_t *pt_reprot;
+    uint32_t pt_frames, pt_tick;
+
+    /* hamt-policy.c */
+    HamtPolicy pol;
+
+    /* hamt-interp.c: the interpreter access in flight (its recovery
+     * point), or NULL; the buffer is not a local: a local one had its
+     * setjmp stores optimised away */
+    void **volatile recover;
+    void *jmpbuf[CPU_JMP_ENV_WORDS];
+    /* the setjmp accessors' arguments, kept in memory across the recovery
+     * longjmp (the landing function does not preserve callee-saved
+     * registers) */
+    volatile struct {
+        CPUX86State *env;
+        uint32_t addr, val;
+        unsigned oi;
+    } saved;
+} HamtState;
+
+extern HamtState hamt;
+
+/* Outcome of a refill (hamt-fill.c). */
+enum { FILL_OK, FILL_SLOW, FILL_PF };
+typedef struct HamtFill {
+    int outcome;      /* FILL_* */
+    bool churn;       /* the unit was mapped before (flushed since) */
+    bool transient;   /* FILL_SLOW only because the unit is not mappable
+                         yet (sibling pages not walked): a later fill or
+                         unit_fill_after_slow usually cures it */
+} HamtFill;
+
+/* Paging-structure frames one walk read, top level first (the two halves
+ * of a PAE entry, read in either order, count once), and whether a peek
+ * walk wanted to set A or D: the X86WalkOps opaque of refill walks. */
+typedef struct HamtWalk {
+    uint32_t deps[4];
+    unsigned ndeps;
+    uint32_t last;
+    bool wrote;
+} HamtWalk;
+
+/* Hash bucket of a page-table frame (guest page number). */
+static inline unsigned pthash_of(uint32_t frame)
+{
+    return frame & ((1u << PTHASH_BITS) - 1);
+}
+
+/* --- hamt-map.c ------------------------------------------------------------ */
+void map_reset(void);
+bool seen_test(unsigned w, uint32_t vunit);
+int32_t map_find(unsigned w, uint32_t vunit);
+void map_drop(int32_t i);
+void map_set_global(int32_t i, bool global);
+int32_t map_alloc(void);
+void map_insert(unsigned w, uint32_t vunit, uint32_t punit, unsigned prot,
+                bool global, uint32_t ptf);
+void flush_window(unsigned w);
+void invalidate_runs(unsigned w, uint32_t *v, unsigned n);
+unsigned unit_read_only(uint32_t punit);
+void flush_units(unsigned w, uint32_t v0, uint32_t n);
+void flush_page_window(unsigned w, uint32_t linear);
+void flush_window_nonglobal(unsigned w);
+void walked_add(unsigned w, uint32_t linear, const X86PageResult *res);
+void walked_clear(unsigned w);
+void walked_drop(unsigned w, uint32_t linear);
+
+/* --- hamt-ctx.c ------------------------------------------------------------ */
+uint32_t ctx_key(const CPUX86State *env);
+bool ctx_caching(void);
+bool pt_protected(uint32_t fr);
+void pt_written(uint32_t pa);
+void ctx_flush(unsigned ci);
+uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n, uint32_t psize);
+void ctx_collapse(uint32_t key);
+void ctx_switch(CPUX86State *env, uint32_t key);
+void ctx_init(void);
+
+/* --- hamt-fill.c ----------------------------------------------------------- */
+int walk_peek(uint32_t linear, unsigned idx, X86PageResult *res, HamtWalk *wk);
+HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear, bool is_write);
+void unit_fill_after_slow(unsigned idx, uint32_t addr);
+
+/* --- hamt-policy.c --------------------------------------------------------- */
+void pressure_account(uint64_t t0, uint64_t t1);
+bool pressure_high(void);
+void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
+                      const HamtFill *fill);
+bool policy_churn_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
+                       const HamtFill *fill);
+
+/* --- hamt.c ---------------------------------------------------------------- */
+bool ctx_windows_ok(unsigned ci);
+
+/* --- hamt-interp.c --------------------------------------------------------- */
+NORETURN void hamt_interp_landing(void *arg);
+
+#endif

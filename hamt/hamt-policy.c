@@ -1,0 +1,198 @@
+/*
+ * hamt86 - HAMT: the adaptive policy (docs/HAMT.md "Adaptive fill
+ * policy"), kept apart from the mechanism as QEMU keeps
+ * tlb_mmu_resize_locked apart from the fill: the fill-pressure estimate,
+ * per-site weights of slow-path entries, the hot set of guest
+ * instructions, and their retranslation with the inline softmmu access.
+ */
+#include "core/base.h"
+#include "core/libc.h"
+#include "core/exec.h"
+#include "hamt/hamt-internal.h"
+
+/* A site sent to the slow path this often is patched to always take it. */
+#define HAMT_PATCH_THRESHOLD 64
+/*
+ * Fill pressure: over each HAMT_PRESSURE_NS of run time, the share taken
+ * by host faults, estimated as the refill handler's own time times
+ * HAMT_FAULT_COST_X (the signal delivery and return around it, which the
+ * handler cannot time, cost 3-6x the handler: measured 55 us per fault
+ * against 8.4 us in the handler under qemu-mips64el).  While that share
+ * is at least HAMT_PRESSURE_PCT, a JIT site that refills a unit its window
+ * mapped before (a flush or eviction took it away: churn, not first
+ * touch) HAMT_CHURN_REFILLS times is retranslated with the inline softmmu
+ * access.  On 16 KiB hosts a unit whose pages are not all walked yet
+ * takes a split fault and its slow path maps it: after a flush that cycle
+ * is churn too.
+ */
+#define HAMT_PRESSURE_NS   (20u * 1000u * 1000u)
+#define HAMT_FAULT_COST_X  4
+#define HAMT_PRESSURE_PCT  5
+#define HAMT_CHURN_REFILLS 4
+
+/* Account a host fault that kept the handler from t0 to t1 to the
+ * fill-pressure window; closes the window after HAMT_PRESSURE_NS. */
+void pressure_account(uint64_t t0, uint64_t t1)
+{
+    hamt.pol.pressure_ns += (t1 - t0) * HAMT_FAULT_COST_X;
+    if (hamt.pol.pressure_start == 0) {
+        hamt.pol.pressure_start = t0;
+    }
+    if (t1 - hamt.pol.pressure_start >= HAMT_PRESSURE_NS) {
+        hamt.pol.pressure_high = hamt.pol.pressure_ns * 100 >=
+                        (t1 - hamt.pol.pressure_start) * HAMT_PRESSURE_PCT;
+        hamt_stats.pressure_windows += hamt.pol.pressure_high;
+        hamt.pol.pressure_start = t1;
+        hamt.pol.pressure_ns = 0;
+    }
+}
+
+/* Whether host faults took a costly share of the last complete window. */
+bool pressure_high(void)
+{
+    return hamt.pol.pressure_high;
+}
+
+/* Slow-path entries per JIT site (direct-mapped by host PC, outside the
+ * code cache: writes there are costly under qemu-user), weighted
+ * (HAMT_HIT_WEIGHT per entry, 1 per transient split). */
+#define HAMT_HIT_WEIGHT 16
+/* Weight of a churn refill (or churn split fault) under fill pressure. */
+#define HAMT_CHURN_WEIGHT \
+    (HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT / HAMT_CHURN_REFILLS)
+/* Add weight to the site at pc; true when it just reached the
+ * retranslation threshold (crossed it with this weight). */
+static bool site_hit(uintptr_t pc, uint32_t weight)
+{
+    unsigned i = (unsigned)((pc >> 2) * 0x9e3779b1u) >> 20;
+
+    if (hamt.pol.sites[i].pc != pc) {
+        hamt.pol.sites[i].pc = pc;
+        hamt.pol.sites[i].hits = 0;
+    }
+    hamt.pol.sites[i].hits += weight;
+    return hamt.pol.sites[i].hits >= HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT &&
+           hamt.pol.sites[i].hits - weight < HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT;
+}
+
+/* Guest physical address of the instruction at eip of tb. */
+static uint32_t insn_phys(const TranslationBlock *tb, uint32_t eip)
+{
+    uint32_t off = (tb->phys_pc & ~GUEST_PAGE_MASK) + (eip - tb->pc);
+
+    if (off < GUEST_PAGE_SIZE || tb->phys_page2 == ~0u) {
+        return tb->phys_pc + (eip - tb->pc);
+    }
+    return tb->phys_page2 + (off - GUEST_PAGE_SIZE);
+}
+
+/* Slot of phys in hamt.pol.hot_set (its own or the empty one ending the probe). */
+static unsigned hot_slot(uint32_t phys)
+{
+    unsigned i = (phys * 0x9e3779b1u) >> (32 - HOT_BITS);
+
+    while (hamt.pol.hot_set[i] != 0 && hamt.pol.hot_set[i] != phys + 1) {
+        i = (i + 1) & ((1u << HOT_BITS) - 1);
+    }
+    return i;
+}
+
+/* Lowering: emit the softmmu inline access for the insn at eip of tb? */
+bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
+{
+    uint32_t phys;
+
+    if (hamt.pol.hot_count == 0 || tb == NULL) {
+        return false;
+    }
+    phys = insn_phys(tb, eip);
+    return hamt.pol.hot_set[hot_slot(phys)] == phys + 1;
+}
+
+/*
+ * The JIT site at pc keeps going to the slow path: remember its guest
+ * instruction and invalidate the TBs holding it, so it is retranslated
+ * with an inline softmmu access.  Safe in the handler: the fault came from
+ * generated code, which holds no TB-structure state; the running TB's code
+ * stays in the cache until it exits (its site is patched to the stub).
+ */
+static void hot_site_add(CPUX86State *env, uintptr_t pc)
+{
+    const TranslationBlock *tb = tb_find_by_host_pc(pc);
+    uint32_t off, phys;
+    int i;
+
+    if (tb == NULL || tb->icount == 0 || tb->invalid ||
+        hamt.pol.hot_count >= (1u << HOT_BITS) / 2) {
+        return;
+    }
+    off = (uint32_t)(pc - (uintptr_t)tb->host_code);
+    for (i = tb->icount - 1; i > 0 && tb->insn_host_off[i] > off; i--) {
+        continue;
+    }
+    phys = insn_phys(tb, tb->insn_eip[i]);
+    if (hamt.pol.hot_set[hot_slot(phys)] == 0) {
+        hamt.pol.hot_set[hot_slot(phys)] = phys + 1;
+        hamt.pol.hot_count++;
+    }
+    hamt_stats.retranslations++;
+    tb_invalidate_phys_range(env, phys, phys + 1);
+}
+
+/*
+ * Weight of a slow-path entry (not a guest #PF: the softmmu would raise it
+ * too) toward its site's retranslation: under fill pressure every one
+ * counts 1/HAMT_CHURN_REFILLS of the threshold (host faults are a
+ * measurable share of the time, and a unit not mappable "yet" may stay so:
+ * a 16 KiB unit with a never-accessed page); otherwise a unit that a later
+ * fill may make mappable counts 1/16 of a plain fallback.
+ */
+static uint32_t site_weight(const HamtFill *fill)
+{
+    if (hamt.pol.pressure_high) {
+        return HAMT_CHURN_WEIGHT;
+    }
+    return fill->transient ? 1 : HAMT_HIT_WEIGHT;
+}
+
+/* Send the JIT site at pc to its stub from now on (patch) and have its TB
+ * retranslated with the inline softmmu access (hot set). */
+static void site_retranslate(CPUX86State *env, uintptr_t pc, uintptr_t stub)
+{
+    hamt_stats.patched_sites++;
+    host_native_backend->patch_site(pc, stub);
+    hot_site_add(env, pc);
+}
+
+/* The JIT site at pc (slow-path stub stub) took the slow path after fill:
+ * weigh it, and past the threshold patch and retranslate it. */
+void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
+                      const HamtFill *fill)
+{
+    if (fill->outcome == FILL_SLOW && hamt_opt_adapt &&
+        site_hit(pc, site_weight(fill))) {
+        site_retranslate(env, pc, stub);
+    }
+}
+
+/*
+ * The JIT site at pc refilled (fill->outcome FILL_OK).  A refill storm:
+ * this site keeps remapping units that flushes took away.  The unit is
+ * mapped now, so the retried access would work; send the site to its stub
+ * from now on and retranslate it with the inline softmmu access, whose
+ * refill costs a walk, not a host fault and a syscall.  True: done; the
+ * patch may have replaced the access itself (LoongArch: b stub; MIPS: nop
+ * in the delay slot of the branch), so this access must go to the stub
+ * too.
+ */
+bool policy_churn_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
+                       const HamtFill *fill)
+{
+    if (!fill->churn || !hamt.pol.pressure_high || !hamt_opt_adapt ||
+        !site_hit(pc, HAMT_CHURN_WEIGHT)) {
+        return false;
+    }
+    hamt_stats.churn_sites++;
+    site_retranslate(env, pc, stub);
+    return true;
+}
