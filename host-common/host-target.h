@@ -9,7 +9,7 @@
  *   HOST_REG_TMP0          scratch that is never a helper argument
  *   HOST_REG_TMP2          a second such scratch (slow-path marshalling)
  *   HOST_REG_SP, HOST_REG_ENV  stack pointer, env
- *   HOST_REG_RAMBASE       HAMT window base of L->hamt_win
+ *   HOST_REG_RAMBASE       HAMT window base of L->win_idx
  *   HOST_REG_RET           helper return value
  *   HOST_REG_ARG(i)        helper argument i (0: env)
  *   HOST_POOL_MASK         allocatable registers (all caller-saved)

@@ -10,7 +10,6 @@
 #include "core/log.h"
 #include "core/os.h"
 #include "core/mem.h"
-#include "hamt/hamt.h"
 #include "host-common/lower-common.h"
 
 /* The pool must fit the reg_temp[] / lock bookkeeping. */
@@ -383,7 +382,7 @@ void place_label(Lower *L, unsigned l)
         return;
     }
     L->label_off[l] = (int32_t)here;
-    L->hamt_win = -1;                  /* HAMT: joins may come without it */
+    L->win_idx = -1;                  /* HAMT: joins may come without it */
     for (unsigned i = 0; i < L->nrelocs; i++) {
         const Reloc *r = &L->relocs[i];
         if (r->label == l && !L->s->overflow) {
@@ -413,8 +412,8 @@ SlowPath *slow_path_new(Lower *L, bool store, unsigned memop,
     sp->save_mask = busy_mask(L) & ~(store ? 0u : 1u << reg);
     sp->branch_off = SLOW_NO_BRANCH;
     sp->branch_kind = 0;
-    sp->hamt_win = -1;
-    sp->hamt_site = false;
+    sp->win_idx = -1;
+    sp->window_site = false;
     sp->stub_off = 0;
     return sp;
 }
@@ -445,22 +444,22 @@ void lower_jmp_slot(Lower *L, unsigned n, uint32_t reset_delta)
 }
 
 /* The HAMT site table after the slow paths: {access, stub} offsets per
- * site, then the count and HAMT_SITE_MAGIC as the TB's last two words
+ * site, then the count and MEM_SITE_MAGIC as the TB's last two words
  * (read by host-common/hamt-site.c). */
-static void emit_hamt_site_table(Lower *L)
+static void emit_site_table(Lower *L)
 {
     unsigned n = 0;
 
     for (unsigned i = 0; i < L->nslow; i++) {
         const SlowPath *sp = &L->slow[i];
-        if (sp->hamt_site) {
+        if (sp->window_site) {
             hostasm_put32(L->s, sp->access_off);
             hostasm_put32(L->s, sp->stub_off);
             n++;
         }
     }
     hostasm_put32(L->s, n);
-    hostasm_put32(L->s, HAMT_SITE_MAGIC);
+    hostasm_put32(L->s, MEM_SITE_MAGIC);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -476,7 +475,7 @@ void lower_begin(Lower *L, HostAsm *s, const TranslationBlock *tb,
     L->info = info;
     L->nrelocs = 0;
     L->nslow = 0;
-    L->hamt_win = -1;
+    L->win_idx = -1;
     L->cur_eip = 0;
     L->failed = false;
     L->lock = 0;
@@ -515,8 +514,8 @@ bool lower_run(Lower *L, void (*lower_op)(Lower *L, const IROp *op),
         emit_slow(L, &L->slow[i]);
     }
     L->info->table_off = hostasm_offset(s);
-    if (mem_path->kind == MEM_KIND_HAMT) {
-        emit_hamt_site_table(L);
+    if (mem_path_has_windows()) {
+        emit_site_table(L);
     }
     return !s->overflow && !L->failed;
 }

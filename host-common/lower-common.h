@@ -37,7 +37,9 @@
 #define MAX_SLOW    512
 #define REG_FREE    (-1)
 #define REG_SCRATCH (-2)
-#define SLOW_NO_BRANCH UINT32_MAX   /* SlowPath.branch_off: none (HAMT site) */
+#define SLOW_NO_BRANCH UINT32_MAX
+/* MMU indices with a window base in env->hamt_window[]. */
+#define LOWER_NB_WINDOWS ARRAY_SIZE(((CPUX86State *)0)->hamt_window)   /* SlowPath.branch_off: none (HAMT site) */
 
 /* A forward branch to a label, patched when the label is placed. */
 typedef struct Reloc {
@@ -56,9 +58,9 @@ typedef struct SlowPath {
     uint8_t is_store, memop, mmu_idx;
     uint8_t addr_reg, val_reg, dst_reg;
     uint8_t branch_kind;  /* target-defined form of the branch */
-    int8_t hamt_win;      /* HAMT: window to reload after the call when
+    int8_t win_idx;      /* HAMT: window to reload after the call when
                              RAMBASE is caller-saved, -1 */
-    bool hamt_site;       /* HAMT site: in the site table, entered by the
+    bool window_site;       /* HAMT site: in the site table, entered by the
                              fault handler */
     uint32_t stub_off;    /* where the stub went (HAMT site table) */
 } SlowPath;
@@ -82,7 +84,7 @@ typedef struct Lower {
     unsigned nrelocs;
     SlowPath slow[MAX_SLOW];
     unsigned nslow;
-    int hamt_win;                      /* HAMT: mmu_idx whose window base is
+    int win_idx;                      /* HAMT: mmu_idx whose window base is
                                           in the RAMBASE register, -1 */
     uint32_t cur_eip;                  /* EIP of the last insn_start */
     const struct LowerHost *host;      /* the host's selector (lower-ops.h) */
@@ -165,7 +167,7 @@ int32_t label_ref(Lower *L, unsigned l, int kind);
 void place_label(Lower *L, unsigned l);
 /* Queue a slow path for the access about to be emitted (NULL: table full,
  * L->failed set).  reg: the value stored or the load's destination.  The
- * caller sets branch_off (else SLOW_NO_BRANCH), hamt_site and hamt_win. */
+ * caller sets branch_off (else SLOW_NO_BRANCH), window_site and win_idx. */
 SlowPath *slow_path_new(Lower *L, bool store, unsigned memop,
                         unsigned mmu_idx, unsigned addr, unsigned reg);
 /* Record an insn_start at the current offset (and L->cur_eip). */

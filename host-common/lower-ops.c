@@ -12,43 +12,13 @@
 #include "core/mem.h"
 #include "core/exec.h"
 #include "translator/ir.h"
-#include "hamt/hamt.h"
 #include "host-common/lower-ops.h"
 
-/* ---------------------------------------------------------------------- */
-/* the memory path's services                                             */
-
-/* hamt/ (weak: the backend unit tests link without it). */
-#pragma weak hamt_window_ensure
-#pragma weak hamt_hot_insn
-#pragma weak hamt_phys_limit
-
-/* lower-ops.h: guest accesses go through the HAMT windows. */
-bool lower_mem_hamt(void)
+/* True if the access at the current guest instruction is a window access
+ * (else the inline softmmu lookup: no windows, or a hot fallback site). */
+static bool ldst_via_window(const Lower *L)
 {
-    return mem_path->kind == MEM_KIND_HAMT;
-}
-
-/* lower-ops.h: reserve the window of idx at translation time. */
-void lower_window_ensure(unsigned idx)
-{
-    if (&hamt_window_ensure != NULL) {
-        hamt_window_ensure(idx);
-    }
-}
-
-/* lower-ops.h: the physical window's end (no limit without hamt/). */
-uint64_t lower_phys_limit(void)
-{
-    return &hamt_phys_limit != NULL ? hamt_phys_limit : UINT64_MAX;
-}
-
-/* True if the access at the current guest instruction takes the HAMT
- * path (a hot fallback site gets the softmmu access instead). */
-static bool ldst_via_hamt(const Lower *L)
-{
-    return lower_mem_hamt() &&
-           (&hamt_hot_insn == NULL || !hamt_hot_insn(L->tb, L->cur_eip));
+    return !mem_inline_softmmu_at(L->tb, L->cur_eip);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -398,7 +368,7 @@ static void lower_call(Lower *L, const IROp *op)
     lower_call_args(L, &c);
     H->call_env(L->s, c.h->fn);
     if (H->rambase_caller_saved) {
-        L->hamt_win = -1;
+        L->win_idx = -1;
     }
     if (c.h->flags & IRH_RW_GLOBALS) {
         H->load_globals(L->s);
@@ -421,7 +391,7 @@ static void lower_lookup_and_goto(Lower *L)
 
     H->call_env(L->s, (const void *)helper_lookup_tb_ptr);
     if (H->rambase_caller_saved) {
-        L->hamt_win = -1;
+        L->win_idx = -1;
     }
     H->goto_ptr(L);
     H->exit_tb(L, IR_EXIT_PLAIN);
@@ -459,8 +429,8 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     if (!m.store) {
         m.val = def_reg(L, op->args[0]);
     }
-    if (ldst_via_hamt(L)) {
-        L->host->ldst_hamt(L, &m);             /* hamt/: docs/HAMT.md */
+    if (ldst_via_window(L)) {
+        L->host->ldst_window(L, &m);           /* hamt/: docs/HAMT.md */
     } else {
         L->host->ldst_softmmu(L, &m);
     }
@@ -470,7 +440,7 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
 static int32_t hamt_window_off(unsigned idx)
 {
     BUILD_ASSERT(offsetof(CPUX86State, hamt_window) +
-                 HAMT_NB_IDX * sizeof(uintptr_t) <= 2047);
+                 sizeof(((CPUX86State *)0)->hamt_window) <= 2047);
     return (int32_t)(offsetof(CPUX86State, hamt_window) + idx * sizeof(uintptr_t));
 }
 
@@ -479,7 +449,7 @@ static int32_t hamt_window_off(unsigned idx)
  *   save the live pool registers (sp->save_mask) and the guest registers
  *   a1 = addr, [a2 = val,] a2/a3 = oi, a3/a4 = retaddr, a0 = env
  *   call mem_ld_slow / mem_st_slow
- *   reload the HAMT window base if the call killed it (sp->hamt_win)
+ *   reload the HAMT window base if the call killed it (sp->win_idx)
  *   dst = the result extended by memop
  *   restore, jump back to sp->back_off
  */
@@ -512,9 +482,9 @@ static void emit_slow_path(Lower *L, SlowPath *sp)
     H->rr(s, H->move, HOST_REG_ARG(0), HOST_REG_ENV);
     H->call(s, sp->is_store ? (const void *)mem_st_slow
                             : (const void *)mem_ld_slow);
-    if (sp->hamt_win >= 0) {
+    if (sp->win_idx >= 0) {
         H->mem(s, H->ld64, HOST_REG_RAMBASE, HOST_REG_ENV,
-               hamt_window_off((unsigned)sp->hamt_win));
+               hamt_window_off((unsigned)sp->win_idx));
     }
     if (!sp->is_store) {
         static const IROpcode ext[] = {

@@ -94,7 +94,7 @@ typedef struct LowerHost {
     uint16_t ld[(MO_SIZE | MO_SIGN) + 1];  /* sized loads by memop */
     uint16_t st[(MO_SIZE | MO_SIGN) + 1];  /* sized stores by memop */
     uint16_t ld64, st64;                  /* 64-bit load/store */
-    bool rambase_caller_saved;            /* calls kill L->hamt_win */
+    bool rambase_caller_saved;            /* calls kill L->win_idx */
 
     /* --- format emitters (generated <p>_emit_<shape>) --------------------- */
     void (*rr)(HostAsm *s, unsigned opc, unsigned d, unsigned a);
@@ -132,7 +132,8 @@ typedef struct LowerHost {
     /* --- guest memory ------------------------------------------------------ */
     void (*ld_st_env)(Lower *L, const IROp *op);
     void (*ldst_softmmu)(Lower *L, const LdSt *m);
-    void (*ldst_hamt)(Lower *L, const LdSt *m);
+    /* The window access (MemPath.window_ensure set, docs/HAMT.md). */
+    void (*ldst_window)(Lower *L, const LdSt *m);
     /* Point sp's fast-path branch (if any) at here. */
     void (*slow_branch)(Lower *L, SlowPath *sp, uint32_t here);
     /* reg = the slow path's retaddr (the inline access). */
@@ -147,13 +148,4 @@ bool lower_ops_run(Lower *L, const LowerHost *H);
 /* Emit the sized guest/env access (LowerHost.ld/st) of r at base + off. */
 void lower_access(Lower *L, bool store, unsigned memop, unsigned r,
                   unsigned base, int32_t off);
-/* The memory path's services to the memory sequences (the one place that
- * asks which path is active). */
-/* True if guest accesses go through the HAMT windows. */
-bool lower_mem_hamt(void);
-/* Reserve the HAMT window of MMU index idx (its base is never 0 after). */
-void lower_window_ensure(unsigned idx);
-/* End of the guest-physical range the MMU_PHYS_IDX window maps. */
-uint64_t lower_phys_limit(void);
-
 #endif

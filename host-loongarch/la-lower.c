@@ -24,7 +24,6 @@
 #include "core/mem.h"
 #include "core/exec.h"
 #include "translator/ir.h"
-#include "hamt/hamt.h"
 #include "host-common/lower-ops.h"
 #include "host-loongarch/la-target.h"
 #include "host-loongarch/la-emit.h"
@@ -249,12 +248,12 @@ static int32_t hamt_window_off(unsigned idx)
     /* ldptr.d reach: 32 KiB in units of 4 bytes */
     BUILD_ASSERT(offsetof(CPUX86State, hamt_window) % 4 == 0);
     BUILD_ASSERT(offsetof(CPUX86State, hamt_window) +
-                 HAMT_NB_IDX * sizeof(uintptr_t) <= (8191u << 2));
+                 LOWER_NB_WINDOWS * sizeof(uintptr_t) <= (8191u << 2));
     return (int32_t)(offsetof(CPUX86State, hamt_window) + idx * sizeof(uintptr_t));
 }
 
 /*
- * LowerHost.ldst_hamt (docs/HAMT.md): no check at all, the host MMU does
+ * LowerHost.ldst_window (docs/HAMT.md): no check at all, the host MMU does
  * it.
  *   ldptr.d    RAMBASE, hamt_window[idx](env)  (once per block; RAMBASE is
  *                                              callee-saved, calls keep it)
@@ -265,7 +264,7 @@ static int32_t hamt_window_off(unsigned idx)
  * the site's out-of-line slow path (queued like the softmmu's, entered by
  * the handler instead of a branch); the site table at the end of the TB
  * maps the site to its stub (host-common/hamt-site.c).  The window is
- * reserved here, at translation time (hamt_window_ensure).  Two checks
+ * reserved here, at translation time (MemPath.window_ensure).  Two checks
  * branch to the same stub first:
  *   - paging off (MMU_PHYS_IDX): the window only spans RAM:
  *       lu12i.w t0, limit >> 12; bgeu addr, t0, stub
@@ -282,26 +281,26 @@ static int32_t hamt_window_off(unsigned idx)
  *     redoes it); neither do paging-off stores (nothing faults there: the
  *     stub redoes the whole store).
  */
-static void la_ldst_hamt(Lower *L, const LdSt *m)
+static void la_ldst_window(Lower *L, const LdSt *m)
 {
     HostAsm *s = L->s;
     const unsigned t0 = LA_R_TMP0;
     SlowPath *sp;
 
-    if (m->mmu_idx >= HAMT_NB_IDX || L->nslow >= MAX_SLOW) {
+    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
         L->failed = true;
         return;
     }
-    lower_window_ensure(m->mmu_idx);
-    if (L->hamt_win != (int)m->mmu_idx) {
+    mem_window_ensure(m->mmu_idx);
+    if (L->win_idx != (int)m->mmu_idx) {
         la_ldptr_d(s, LA_R_RAMBASE, LA_R_ENV, hamt_window_off(m->mmu_idx) >> 2);
-        L->hamt_win = (int)m->mmu_idx;
+        L->win_idx = (int)m->mmu_idx;
     }
     /* no branch (SLOW_NO_BRANCH) unless a check below needs one */
     sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
-    sp->hamt_site = true;
+    sp->window_site = true;
     if (m->mmu_idx == MMU_PHYS_IDX) {
-        uint64_t limit = lower_phys_limit();
+        uint64_t limit = mem_phys_limit();
         if (limit < ((uint64_t)1 << 32)) {
             BUILD_ASSERT(GUEST_PAGE_SIZE >= 0x1000);
             la_lu12i_w(s, t0, la_sext(limit >> 12, 20));
@@ -520,7 +519,7 @@ static const LowerHost la_host = {
     .load_globals = la_emit_load_globals,
     .ld_st_env = la_ld_st_env,
     .ldst_softmmu = la_ldst_softmmu,
-    .ldst_hamt = la_ldst_hamt,
+    .ldst_window = la_ldst_window,
     .slow_branch = la_slow_branch,
     .slow_retaddr = la_slow_retaddr,
     .jump = la_jump,

@@ -23,7 +23,6 @@
 #include "core/mem.h"
 #include "core/exec.h"
 #include "translator/ir.h"
-#include "hamt/hamt.h"
 #include "host-common/lower-ops.h"
 #include "host-mips/mips-target.h"
 #include "host-mips/mips-emit.h"
@@ -303,7 +302,7 @@ static int32_t hamt_window_off(unsigned idx)
  * accesses do not go through the HAMT windows. */
 int mips_tb_window(const TranslationBlock *tb)
 {
-    if (!lower_mem_hamt()) {
+    if (!mem_path_has_windows()) {
         return -1;
     }
     return (int)tb_flags_mmu_index(tb->flags);
@@ -313,7 +312,7 @@ int mips_tb_window(const TranslationBlock *tb)
  * HAMT, first instruction of the TB: gp = env->hamt_window[idx] for the
  * TB's index.  The window is reserved now, at translation time, so the
  * base is never 0 when the TB or any TB chained after it runs, and a base
- * never changes once set (hamt_window_ensure).  gp is callee-saved: helper
+ * never changes once set (MemPath.window_ensure).  gp is callee-saved: helper
  * calls, slow paths and the refill handler (which only moves the PC to a
  * stub) keep it.  Chained jumps from a TB of the same index enter after
  * this load (mips_set_jmp_target).
@@ -324,14 +323,14 @@ static void lower_tb_window(Lower *L)
     if (L->tb_win < 0) {
         return;
     }
-    lower_window_ensure((unsigned)L->tb_win);
+    mem_window_ensure((unsigned)L->tb_win);
     mips_ld(L->s, MIPS_R_WINDOW, hamt_window_off((unsigned)L->tb_win),
             MIPS_R_ENV);
     BUILD_ASSERT(MIPS_TB_WIN_ENTRY == 4);
 }
 
 /*
- * LowerHost.ldst_hamt: no check at all, the host MMU does it.
+ * LowerHost.ldst_window: no check at all, the host MMU does it.
  *   daddu t9, addr, gp                (gp: window base of the TB's index;
  *                                      addr is sign-extended, linear L
  *                                      lives at base + sext32(L), hamt.h)
@@ -342,38 +341,38 @@ static void lower_tb_window(Lower *L)
  * A host fault at the site that the refill handler cannot map resumes at
  * the site's out-of-line slow path (queued like the softmmu's, entered by
  * the handler instead of a branch); the site table at the end of the TB
- * maps the site to its stub (hamt_backend_find_site).  The window is
- * reserved here, at translation time (hamt_window_ensure).  Paging off
+ * maps the site to its stub (HostBackend.find_site).  The window is
+ * reserved here, at translation time (MemPath.window_ensure).  Paging off
  * (MMU_PHYS_IDX), the window only spans RAM, so first:
  *   lui   at, limit >> 16; sltu at, addr, at; beq at, zero, stub; nop
  * (addresses are sign-extended: the unsigned 64-bit compare is the 32-bit
  * one).
  */
-static void mips_ldst_hamt(Lower *L, const LdSt *m)
+static void mips_ldst_window(Lower *L, const LdSt *m)
 {
     HostAsm *s = L->s;
     unsigned base = MIPS_R_WINDOW;
     SlowPath *sp;
 
-    if (m->mmu_idx >= HAMT_NB_IDX || L->nslow >= MAX_SLOW) {
+    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
         L->failed = true;
         return;
     }
     if ((int)m->mmu_idx != L->tb_win) {
-        lower_window_ensure(m->mmu_idx);
-        if (L->hamt_win != (int)m->mmu_idx) {
+        mem_window_ensure(m->mmu_idx);
+        if (L->win_idx != (int)m->mmu_idx) {
             mips_ld(s, MIPS_R_RAMBASE, hamt_window_off(m->mmu_idx), MIPS_R_ENV);
-            L->hamt_win = (int)m->mmu_idx;
+            L->win_idx = (int)m->mmu_idx;
         }
         base = MIPS_R_RAMBASE;
     }
     /* no branch (SLOW_NO_BRANCH): the fault handler enters */
     sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
-    sp->hamt_win = base == MIPS_R_RAMBASE ? (int8_t)m->mmu_idx : -1;
-    sp->hamt_site = true;
-    if (m->mmu_idx == MMU_PHYS_IDX && lower_phys_limit() < ((uint64_t)1 << 32)) {
+    sp->win_idx = base == MIPS_R_RAMBASE ? (int8_t)m->mmu_idx : -1;
+    sp->window_site = true;
+    if (m->mmu_idx == MMU_PHYS_IDX && mem_phys_limit() < ((uint64_t)1 << 32)) {
         BUILD_ASSERT(GUEST_PAGE_SIZE <= 0x10000);
-        mips_lui(s, MIPS_R_TMP0, (uint32_t)(lower_phys_limit() >> 16));
+        mips_lui(s, MIPS_R_TMP0, (uint32_t)(mem_phys_limit() >> 16));
         mips_sltu(s, MIPS_R_TMP0, m->addr, MIPS_R_TMP0);
         sp->branch_off = hostasm_offset(s);
         mips_beq(s, MIPS_R_TMP0, MIPS_ZERO, 0);
@@ -428,7 +427,7 @@ static void mips_ldst_softmmu(Lower *L, const LdSt *m)
     if (sp == NULL) {
         return;
     }
-    sp->hamt_win = (int8_t)L->hamt_win;    /* HAMT TB: t3 dies in the call
+    sp->win_idx = (int8_t)L->win_idx;    /* HAMT TB: t3 dies in the call
                                               (gp does not) */
     mips_dsrl(s, t9, m->addr, GUEST_PAGE_BITS - CPU_TLB_ENTRY_BITS);
     mips_ld(s, at, fast + (int32_t)offsetof(CPUTLBDescFast, mask), MIPS_R_ENV);
@@ -541,7 +540,7 @@ static const LowerHost mips_host = {
     .load_globals = mips_emit_load_globals,
     .ld_st_env = mips_ld_st_env,
     .ldst_softmmu = mips_ldst_softmmu,
-    .ldst_hamt = mips_ldst_hamt,
+    .ldst_window = mips_ldst_window,
     .slow_branch = mips_slow_branch,
     .slow_retaddr = mips_slow_retaddr,
     .jump = mips_jump,
