@@ -3,7 +3,8 @@
  *
  * Two implementations exist: os/os-posix.c (hosted, glibc; native and
  * mips64el builds) and os/os-rawsys.c (raw Linux syscalls; the LoongArch
- * build, which has no libc).  A bare-metal implementation can follow.
+ * build, which has no libc); os/bm/ is the bare-metal one (LoongArch64
+ * under qemu-system-loongarch64: TLB-backed windows, UART console).
  */
 #ifndef HAMT86_OS_H
 #define HAMT86_OS_H
