@@ -8,6 +8,8 @@
 #   make loongarch64   the (freestanding) LoongArch64 build
 #   make loongarch64-bm  the bare-metal LoongArch64 build (build/loongarch64-bm/
 #                 hamt86.elf for qemu-system-loongarch64 -M virt; cross/run-bm)
+#   make mips64el-bm  the bare-metal MIPS64r2 build (build/mips64el-bm/hamt86.elf
+#                 for qemu-system-mips64el -M malta; softmmu only so far)
 #   make bench    build and run the benchmarks (bench/bench.mk, docs/BENCH.md)
 #   make clean
 #
@@ -19,12 +21,12 @@ BUILD ?= build
 # the binutils cross/setup builds) is installed.
 LA_LD := /opt/hamt86-deps/binutils-la/bin/loongarch64-linux-gnu-ld
 HAVE_LA := $(if $(and $(wildcard $(LA_LD)),$(shell command -v clang-16)),yes)
-HOSTS ?= native mips64el $(if $(HAVE_LA),loongarch64 loongarch64-bm)
+HOSTS ?= native mips64el mips64el-bm $(if $(HAVE_LA),loongarch64 loongarch64-bm)
 MESON ?= meson
 NINJA ?= ninja
 
 .PHONY: all setup check demo guest clean native mips64el loongarch64 \
-        loongarch64-bm
+        loongarch64-bm mips64el-bm
 
 all: $(HOSTS)
 
@@ -44,7 +46,10 @@ $(BUILD)/loongarch64/build.ninja:
 $(BUILD)/loongarch64-bm/build.ninja:
 	$(MESON) setup --cross-file cross/loongarch64-bm.ini $(BUILD)/loongarch64-bm
 
-native mips64el loongarch64 loongarch64-bm: %: $(BUILD)/%/build.ninja
+$(BUILD)/mips64el-bm/build.ninja:
+	$(MESON) setup --cross-file cross/mips64el-bm.ini $(BUILD)/mips64el-bm
+
+native mips64el loongarch64 loongarch64-bm mips64el-bm: %: $(BUILD)/%/build.ninja
 	$(NINJA) -C $(BUILD)/$@
 
 # --- guest test kernels --------------------------------------------------------

@@ -1,7 +1,8 @@
 /*
- * hamt86 - the bare-metal front end (qemu-system-loongarch64 -M virt).
+ * hamt86 - the bare-metal front end (os/bm/: LoongArch virt, MIPS malta).
  * No file system: cross/run-bm puts one boot block in board RAM with
- * `-device loader,file=BLOCK,addr=0x90000000,force-raw=on`, holding the
+ * `-device loader,file=BLOCK,addr=BM_BOOTBLOCK_PA,force-raw=on` (0x90000000
+ * on LoongArch virt, 0x0c000000 on MIPS malta), holding the
  * hamt86 arguments and the guest kernel image:
  *
  *   offset  size
@@ -25,13 +26,13 @@
 #include "core/os.h"
 #include "frontend/loader.h"
 #include "frontend/options.h"
-#include "os/bm/bm-la.h"
+#include "os/bm/bm.h"
 
 #define BOOT_MAGIC   "HAMT86BM"
 #define BOOT_HDR     64
 #define BOOT_MAX_ARGS 64
 /* Bytes of board RAM the block may use (the high arena follows it). */
-#define BOOT_MAX_BYTES (256u << 20)
+#define BOOT_MAX_BYTES BM_BOOTBLOCK_MAX
 
 typedef struct BootBlock {
     char magic[8];

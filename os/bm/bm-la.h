@@ -1,15 +1,13 @@
 /*
  * hamt86 - the bare-metal OS layer on LoongArch64 (qemu-system-loongarch64
- * -M virt): privileged definitions shared by its files.
+ * -M virt): privileged definitions (included by os/bm/bm.h).
  *
  *   os/bm/la-entry.c    entry, stack, exception / TLB-refill / machine-error
  *                       vectors (assembly)
- *   os/bm/os-bm-la.c    core/os.h: console (16550), clock (rdtime), page
- *                       allocator, power-off, host faults
+ *   os/bm/os-bm-la.c    boot, clock (rdtime), power-off, exception codes
  *   os/bm/la-tlbmap.c   the host TLB as HAMT's window mapper: a page table
  *                       the TLB-refill handler loads with tlbfill
  *   os/bm/bm-selftest.c TLB read-back, mapper stress, crash self-tests
- *   frontend/main-bm.c  boot block (options + guest image) -> frontend_main
  *
  * Address map (physical; the board's low RAM is 0..256 MiB, the rest of
  * -m from 0x90000000):
@@ -32,7 +30,16 @@
 
 #define BM_LOWMEM_END    0x10000000ull
 #define BM_HIGHMEM_BASE  0x90000000ull
+#define BM_HIGHMEM_END   (BM_HIGHMEM_BASE + (768ull << 20))   /* -m 1G */
 #define BM_BOOTBLOCK_PA  BM_HIGHMEM_BASE
+#define BM_BOOTBLOCK_MAX (256u << 20)
+#define BM_UART_PA       0x1fe001e0ull
+#define BM_IS_DIRECT(va) (((uint64_t)(va) >> 60) >= 8 && ((uint64_t)(va) >> 60) <= 9)
+/* Registers: env in generated code ($s8, LA_R_ENV), $a0, $ra, $sp. */
+#define BM_ENV_REG       31
+#define BM_ARG0_REG      4
+#define BM_RA_REG        1
+#define BM_SP_REG        3
 
 /*
  * Host TLB page size of HAMT's windows: 16 KiB (PS = 14).  QEMU 7.2's
@@ -80,32 +87,11 @@
 #define CSR_DMW0      0x180
 #define CSR_DMW1      0x181
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 /* Read / write a CSR (the number must be a constant). */
 #define csr_read(n) ({ uint64_t v_; \
     __asm__ volatile("csrrd %0, " STR(n) : "=r"(v_)); v_; })
 #define csr_write(n, v) do { uint64_t v_ = (v); \
     __asm__ volatile("csrwr %0, " STR(n) : "+r"(v_) :: "memory"); } while (0)
-
-/*
- * The exception frame the vectors build on the stack (u64 slots):
- *
- *   [0]      pc (ERA, or MERRERA for a machine error)
- *   [1..31]  $r1..$r31 ([3] = $sp before the exception)
- *   [32]     PRMD   [33] ESTAT   [34] BADV   [35] kind (BM_EXC_*)
- *
- * ($r0 is always zero, so its slot holds the pc.)
- */
-#define BM_FRAME_PC    0
-#define BM_FRAME_PRMD  32
-#define BM_FRAME_ESTAT 33
-#define BM_FRAME_BADV  34
-#define BM_FRAME_KIND  35
-#define BM_FRAME_SLOTS 36
-#define BM_FRAME_BYTES (BM_FRAME_SLOTS * 8)
-#define BM_EXC_GENERAL 0
-#define BM_EXC_MERR    1
 
 /* ESTAT.Ecode values. */
 #define ECODE_INT 0x0
@@ -117,20 +103,7 @@
 #define ECODE_ADE 0x8
 #define ECODE_ALE 0x9
 
-/* C side of the vectors (os/bm/os-bm-la.c). */
-void bm_exception(uint64_t *frame);
-
-/* Console and power (os/bm/os-bm-la.c). */
-void bm_console_write(const char *s, size_t n);
-/* Physical pages from the allocator: zeroed, 4 KiB aligned, DMW1 address. */
-void *bm_alloc_pages(size_t bytes, size_t align);
-
 /* The host TLB mapper (os/bm/la-tlbmap.c). */
 void bm_tlbmap_init(void);
-/* A fault in a mapped window: true if it is one (kind set), for os-bm-la.c. */
-bool bm_tlbmap_is_window(uintptr_t va);
-extern uint64_t bm_tlb_refills;
-/* --bm-test=NAME (os/bm/bm-selftest.c): the exit status. */
-int bm_selftest(const char *name);
 
 #endif

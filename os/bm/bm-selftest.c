@@ -18,7 +18,7 @@
 #include "core/os.h"
 #include "core/libc.h"
 #include "hamt/hamt-tlb.h"
-#include "os/bm/bm-la.h"
+#include "os/bm/bm.h"
 
 #define PG ((uint64_t)BM_PAGE_SIZE)
 

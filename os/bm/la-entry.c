@@ -1,6 +1,6 @@
 /*
  * hamt86 - bare-metal LoongArch64: entry point and exception vectors
- * (assembly; see os/bm/bm-la.h for the frame layout and address map).
+ * (assembly; os/bm/bm.h has the frame layout, bm-la.h the address map).
  *
  * _start runs where qemu-system-loongarch64 -M virt leaves a -kernel ELF:
  * PLV0, direct address mode (CRMD.DA), physical pc.  It sets the two
@@ -27,10 +27,10 @@
  *   bm_merr_entry  machine error (MERRENTRY): frame kind BM_EXC_MERR;
  *                  bm_exception reports it and powers off.
  */
-#include "os/bm/bm-la.h"
+#include "os/bm/bm.h"
 
 _Static_assert(BM_FRAME_BYTES % 16 == 0, "frame keeps sp 16-byte aligned");
-_Static_assert(BM_FRAME_PRMD * 8 == 256 && BM_FRAME_ESTAT * 8 == 264 &&
+_Static_assert(BM_FRAME_STATUS * 8 == 256 && BM_FRAME_CAUSE * 8 == 264 &&
                BM_FRAME_BADV * 8 == 272 && BM_FRAME_KIND * 8 == 280,
                "frame offsets used by the vectors below");
 

@@ -30,7 +30,7 @@
 #include "core/os.h"
 #include "core/libc.h"
 #include "hamt/hamt-tlb.h"
-#include "os/bm/bm-la.h"
+#include "os/bm/bm.h"
 
 #define BM_WINDOW_BASE  0x0000100000000000ull
 #define BM_WINDOW_END   0x0000800000000000ull

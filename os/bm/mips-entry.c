@@ -1,0 +1,90 @@
+/*
+ * hamt86 - bare-metal MIPS64r2: entry point and exception vectors
+ * (assembly; os/bm/bm.h has the frame layout, bm-mips.h the address map).
+ *
+ * _start runs where QEMU's malta boot code leaves an ELF -kernel: kernel
+ * mode at the KSEG0 entry.  It sets Status (CU0, CU1, FR, KX/SX/UX; BEV,
+ * ERL, EXL and IE clear), takes the boot stack and calls bm_main, which
+ * copies the vector stubs to EBase (0xffffffff80000000):
+ *
+ *   +0x000  TLB refill, +0x080  XTLB refill   -> kind BM_EXC_REFILL
+ *   +0x180  general exception                 -> kind BM_EXC_GENERAL
+ *
+ * Each stub loads the handler address into k0, sets the kind in k1 (delay
+ * slot) and jumps to bm_mips_exc, which saves the frame on the current
+ * stack (kernel mode only: the interrupted code is hamt86's own), calls
+ * bm_exception(frame), restores pc/registers from the frame and erets.
+ * k0/k1 are the only registers it clobbers (the ABI reserves them).
+ */
+#include "os/bm/bm.h"
+
+_Static_assert(BM_FRAME_BYTES == 288 && BM_FRAME_STATUS * 8 == 256 &&
+               BM_FRAME_CAUSE * 8 == 264 && BM_FRAME_BADV * 8 == 272 &&
+               BM_FRAME_KIND * 8 == 280 && BM_SP_REG * 8 == 232,
+               "frame offsets used by the code below");
+
+__asm__(
+    ".set push\n"
+    ".set noreorder\n"
+    ".set noat\n"
+    ".section .text.boot, \"ax\"\n"
+    ".globl _start\n"
+    ".type _start, @function\n"
+    "_start:\n"
+    "    lui     $t0, 0x3400\n"            /* CU1 CU0 FR */
+    "    ori     $t0, $t0, 0xe0\n"         /* KX SX UX */
+    "    mtc0    $t0, $12\n"               /* Status */
+    "    ehb\n"
+    "    lui     $sp, %hi(bm_boot_stack_top)\n"
+    "    daddiu  $sp, $sp, %lo(bm_boot_stack_top)\n"
+    "    jal     bm_main\n"
+    "    nop\n"
+    "1:  wait\n"
+    "    b       1b\n"
+    "    nop\n"
+
+    ".text\n"
+    /* Vector stubs, copied to EBase + 0x000/0x080/0x180 by bm_main. */
+    ".globl bm_vec_general, bm_vec_general_end\n"
+    "bm_vec_general:\n"
+    "    lui     $k0, %hi(bm_mips_exc)\n"
+    "    daddiu  $k0, $k0, %lo(bm_mips_exc)\n"
+    "    jr      $k0\n"
+    "    ori     $k1, $zero, " STR(BM_EXC_GENERAL) "\n"
+    "bm_vec_general_end:\n"
+    ".globl bm_vec_refill, bm_vec_refill_end\n"
+    "bm_vec_refill:\n"
+    "    lui     $k0, %hi(bm_mips_exc)\n"
+    "    daddiu  $k0, $k0, %lo(bm_mips_exc)\n"
+    "    jr      $k0\n"
+    "    ori     $k1, $zero, " STR(BM_EXC_REFILL) "\n"
+    "bm_vec_refill_end:\n"
+
+    "bm_mips_exc:\n"
+    "    daddiu  $sp, $sp, -288\n"
+    "    .irp n,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,28,30,31\n"
+    "    sd      $\\n, \\n * 8($sp)\n"
+    "    .endr\n"
+    "    daddiu  $k0, $sp, 288\n"
+    "    sd      $k0, 232($sp)\n"
+    "    dmfc0   $k0, $14\n"               /* EPC */
+    "    sd      $k0, 0($sp)\n"
+    "    mfc0    $k0, $12\n"               /* Status */
+    "    sd      $k0, 256($sp)\n"
+    "    mfc0    $k0, $13\n"               /* Cause */
+    "    sd      $k0, 264($sp)\n"
+    "    dmfc0   $k0, $8\n"                /* BadVAddr */
+    "    sd      $k0, 272($sp)\n"
+    "    sd      $k1, 280($sp)\n"
+    "    move    $a0, $sp\n"
+    "    jal     bm_exception\n"
+    "    nop\n"
+    "    ld      $k0, 0($sp)\n"
+    "    dmtc0   $k0, $14\n"
+    "    .irp n,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,28,30,31\n"
+    "    ld      $\\n, \\n * 8($sp)\n"
+    "    .endr\n"
+    "    ld      $sp, 232($sp)\n"
+    "    eret\n"
+    "    nop\n"
+    ".set pop\n");

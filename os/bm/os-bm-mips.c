@@ -1,0 +1,182 @@
+/*
+ * hamt86 - bare-metal OS layer, MIPS64r2 board part (qemu-system-mips64el
+ * -M malta -cpu MIPS64R2-generic; the rest is os/bm/os-bm.c).
+ *
+ *   boot      bm_main (from _start, os/bm/mips-entry.c): vector stubs,
+ *             arenas, then the front end
+ *   clock     CP0 Count (32 bits at BM_COUNT_HZ), widened to 64 bits by
+ *             counting wraps (the engine reads the clock far more often
+ *             than every 26 s)
+ *   power     the FPGA's SOFTRES register (QEMU -no-reboot then exits)
+ *   HAMT      not yet: no host-TLB mapper, so os_ram_fd says "no RAM file"
+ *             and --mmu=hamt stops with a message; use --mmu=softmmu
+ */
+#include "core/os.h"
+#include "core/libc.h"
+#include "os/bm/bm.h"
+
+uint64_t bm_tlb_refills;
+
+extern char _end[];
+extern char bm_vec_general[], bm_vec_general_end[];
+extern char bm_vec_refill[], bm_vec_refill_end[];
+
+/* Count widened to 64 bits. */
+static struct {
+    uint32_t last;
+    uint64_t high;
+} clk;
+
+/* SOFTRES: the board resets, and QEMU with -no-reboot exits (status 0). */
+void bm_arch_poweroff(void)
+{
+    *(volatile uint32_t *)BM_UNCACHED(BM_SOFTRES_PA) = 0x42;
+    for (;;) {
+        __asm__ volatile("wait");
+    }
+}
+
+/* Write back the data cache and invalidate the instruction cache lines of
+ * [start, end) (synci), then a hazard barrier. */
+void os_flush_icache(void *start, void *end)
+{
+    uintptr_t p = (uintptr_t)start & ~(uintptr_t)31;
+
+    for (; p < (uintptr_t)end; p += 32) {
+        __asm__ volatile("synci 0(%0)" :: "r"(p) : "memory");
+    }
+    /* sync, then jr.hb to the next instruction (instruction hazard) */
+    __asm__ volatile(".set push\n\t.set noreorder\n\tsync\n\t"
+                     "bal 1f\n\tnop\n"
+                     "1:\tdaddiu $ra, $ra, 12\n\tjr.hb $ra\n\tnop\n\t"
+                     ".set pop" ::: "ra", "memory");
+}
+
+/* Count in nanoseconds. */
+uint64_t os_clock_ns(void)
+{
+    uint32_t c;
+    uint64_t t;
+
+    __asm__ volatile("mfc0 %0, $9" : "=r"(c));
+    if (c < clk.last) {
+        clk.high += 1ull << 32;
+    }
+    clk.last = c;
+    t = clk.high | c;
+    return t / BM_COUNT_HZ * 1000000000ull +
+           t % BM_COUNT_HZ * 1000000000ull / BM_COUNT_HZ;
+}
+
+size_t os_host_page_size(void)
+{
+    return 4096;
+}
+
+/* Guest RAM: physical pages of the high arena (KSEG0). */
+void *os_alloc_ram(size_t size)
+{
+    return bm_alloc_pages(size, 1u << 16);
+}
+
+/* No host-TLB mapper yet: HAMT cannot run (it says so). */
+int os_ram_fd(void)
+{
+    return -1;
+}
+
+void *os_reserve(size_t len)
+{
+    (void)len;
+    return NULL;
+}
+
+void os_unreserve(void *p, size_t len)
+{
+    (void)p;
+    (void)len;
+}
+
+int os_map_fixed(void *addr, size_t len, int prot, int fd, uint64_t off)
+{
+    (void)addr, (void)len, (void)prot, (void)fd, (void)off;
+    return -38;    /* ENOSYS */
+}
+
+int os_protect(void *addr, size_t len, int prot)
+{
+    (void)addr, (void)len, (void)prot;
+    return -38;
+}
+
+bool bm_tlbmap_is_window(uintptr_t va)
+{
+    (void)va;
+    return false;
+}
+
+/* TLBL/TLBS/Mod would be window faults once a mapper exists. */
+bool bm_arch_page_fault(const uint64_t *fr, uintptr_t *addr, int *is_write)
+{
+    unsigned exc = (unsigned)(fr[BM_FRAME_CAUSE] >> 2) & 0x1f;
+
+    if (exc < 1 || exc > 3) {
+        return false;
+    }
+    *addr = (uintptr_t)fr[BM_FRAME_BADV];
+    *is_write = exc == 2 ? 0 : 1;
+    return true;
+}
+
+/* "exception: TLB refill (load) (ExcCode 2)". */
+int bm_arch_describe(const uint64_t *fr, char *buf, size_t size)
+{
+    static const char *const names[] = {
+        "interrupt", "TLB modified", "TLB (load)", "TLB (store)",
+        "address error (load)", "address error (store)", "bus error (fetch)",
+        "bus error (data)", "syscall", "breakpoint", "reserved instruction",
+        "coprocessor unusable", "overflow", "trap",
+    };
+    unsigned exc = (unsigned)(fr[BM_FRAME_CAUSE] >> 2) & 0x1f;
+
+    return h_snprintf(buf, size, "%s: %s (ExcCode %u%s)",
+                      fr[BM_FRAME_KIND] == BM_EXC_REFILL ? "TLB refill" :
+                      "exception",
+                      exc < ARRAY_SIZE(names) ? names[exc] : "other", exc,
+                      (fr[BM_FRAME_CAUSE] >> 31) ? ", in a delay slot" : "");
+}
+
+/* Only the crash self-test exists on MIPS (no TLB mapper to test). */
+int bm_selftest(const char *name)
+{
+    if (strcmp(name, "crash") == 0) {
+        os_set_fault_handler(NULL);
+        os_write(1, "INFO crash: loading from 0x10\n", 30);
+        (void)*(volatile uint32_t *)(uintptr_t)0x10;
+        os_write(1, "FAIL crash: still running\n", 26);
+        return 1;
+    }
+    os_write(1, "FAIL --bm-test: only 'crash' on mips64el\n", 41);
+    return 2;
+}
+
+/* Copy a vector stub to EBase + off. */
+static void put_vector(unsigned off, const char *start, const char *end)
+{
+    char *dst = (char *)BM_CACHED(off);
+
+    memcpy(dst, start, (size_t)(end - start));
+    os_flush_icache(dst, dst + (end - start));
+}
+
+/* C entry from _start: vectors and arenas; then the front end. */
+void bm_main(void)
+{
+    put_vector(0x000, bm_vec_refill, bm_vec_refill_end);
+    put_vector(0x080, bm_vec_refill, bm_vec_refill_end);
+    put_vector(0x180, bm_vec_general, bm_vec_general_end);
+    bm_arenas_init(ALIGN_UP((uintptr_t)_end, 4096), BM_CACHED(BM_LOWMEM_END),
+                   BM_CACHED(BM_BOOTBLOCK_PA) + bm_bootblock_bytes(),
+                   BM_CACHED(BM_HIGHMEM_END));
+    os_exit(bm_start());
+}

@@ -1,0 +1,265 @@
+/*
+ * hamt86 - bare-metal OS layer, board-independent part: core/os.h without
+ * an operating system (the board parts: os-bm-la.c, os-bm-mips.c).
+ *
+ *   console   the board's 16550.  fd 1 (guest serial) is written raw;
+ *             fd 2 (hamt86's messages) is framed STX ... ETX so
+ *             cross/bm-console.py can send it to stderr.
+ *   exit      the boards cannot carry a status to QEMU's exit status
+ *             (power-off makes QEMU exit 0): os_exit prints the framed line
+ *             "hamt86-bm: exit status N" and powers off; cross/run-bm turns
+ *             the line into its exit status (no line: 125).
+ *   memory    one bump allocator over physical RAM (a low arena after the
+ *             image, then a high arena after the boot block), handed out as
+ *             cached direct-mapped addresses.  os_free keeps nothing: the
+ *             engine frees only while loading.  Fresh pages are zeroed.
+ *   faults    bm_exception: a page fault inside a HAMT window goes to the
+ *             engine's handler (os_set_fault_handler) with the exception
+ *             frame as context; anything else prints the exception, the
+ *             host registers, the code around pc and the guest EIP, and
+ *             exits 3.
+ */
+#include "core/os.h"
+#include "core/libc.h"
+#include "core/cpu.h"
+#include "core/exec.h"
+#include "os/bm/bm.h"
+
+#define UART_THR   0
+#define UART_LSR   5
+#define LSR_THRE   0x20
+
+#define CON_STX 0x02
+#define CON_ETX 0x03
+
+/* Board-independent state: allocator arenas, fault handler. */
+typedef struct BMState {
+    uintptr_t low_ptr, low_end;     /* cached direct-mapped addresses */
+    uintptr_t high_ptr, high_end;
+    OSFaultHandler fault_handler;
+    bool exiting;
+} BMState;
+
+static BMState bm;
+
+/* One byte to the UART, waiting for the holding register. */
+static void uart_putc(char c)
+{
+    volatile uint8_t *u = (volatile uint8_t *)BM_UNCACHED(BM_UART_PA);
+
+    while (!(u[UART_LSR] & LSR_THRE)) {
+    }
+    u[UART_THR] = (uint8_t)c;
+}
+
+/* Raw bytes to the console. */
+void bm_console_write(const char *s, size_t n)
+{
+    while (n--) {
+        uart_putc(*s++);
+    }
+}
+
+/* fd 1 raw, anything else framed as a message (cross/bm-console.py). */
+void os_write(int fd, const void *buf, size_t len)
+{
+    if (fd == 1) {
+        bm_console_write(buf, len);
+        return;
+    }
+    uart_putc(CON_STX);
+    bm_console_write(buf, len);
+    uart_putc(CON_ETX);
+}
+
+/* Report the status on the console, then power the board off. */
+void os_exit(int status)
+{
+    char line[64];
+    int n;
+
+    bm.exiting = true;
+    n = h_snprintf(line, sizeof(line), "hamt86-bm: exit status %d\n",
+                   status & 0xff);
+    os_write(2, line, (size_t)n);
+    bm_arch_poweroff();
+}
+
+/* Set up the allocator's arenas. */
+void bm_arenas_init(uintptr_t low, uintptr_t low_end, uintptr_t high,
+                    uintptr_t high_end)
+{
+    bm.low_ptr = low;
+    bm.low_end = low_end;
+    bm.high_ptr = high;
+    bm.high_end = high_end;
+}
+
+/* Take bytes from an arena; 0 if it has no room. */
+static uintptr_t arena_take(uintptr_t *ptr, uintptr_t end, size_t bytes,
+                            size_t align)
+{
+    uintptr_t p = ALIGN_UP(*ptr, align);
+
+    if (p > end || end - p < bytes) {
+        return 0;
+    }
+    *ptr = p + bytes;
+    return p;
+}
+
+/* Physical pages, zeroed; fatal when RAM runs out.  The low arena first,
+ * then the high one. */
+void *bm_alloc_pages(size_t bytes, size_t align)
+{
+    uintptr_t p;
+
+    bytes = ALIGN_UP(bytes ? bytes : 1, 4096);
+    align = align < 4096 ? 4096 : align;
+    p = arena_take(&bm.low_ptr, bm.low_end, bytes, align);
+    if (p == 0) {
+        p = arena_take(&bm.high_ptr, bm.high_end, bytes, align);
+    }
+    if (p == 0) {
+        os_fatal(1, "out of board memory allocating %zu bytes (give the "
+                 "board more -m, or hamt86 a smaller -m)", bytes);
+    }
+    memset((void *)p, 0, bytes);
+    return (void *)p;
+}
+
+void *os_zalloc(size_t size)
+{
+    return bm_alloc_pages(size, 4096);
+}
+
+/* Nothing is reused (the engine frees only while loading). */
+void os_free(void *p, size_t size)
+{
+    (void)p;
+    (void)size;
+}
+
+/* The code cache: after the image, in range of direct calls from it. */
+void *os_alloc_code(size_t size)
+{
+    return bm_alloc_pages(size, 1u << 16);
+}
+
+/* "hamt86: <message>" framed to the console, then exit. */
+void os_fatal(int code, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    int n;
+
+    n = h_snprintf(buf, sizeof(buf), "hamt86: ");
+    va_start(ap, fmt);
+    h_vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+    va_end(ap);
+    n = (int)strlen(buf);
+    buf[n++] = '\n';
+    os_write(2, buf, (size_t)n);
+    os_exit(code);
+}
+
+/* ---- host faults ---- */
+
+bool os_set_fault_handler(OSFaultHandler fn)
+{
+    bm.fault_handler = fn;
+    return true;
+}
+
+uint64_t os_fault_get_reg(const OSFault *f, unsigned n)
+{
+    return n > 0 && n < 32 ? ((uint64_t *)f->ctx)[n] : 0;
+}
+
+void os_fault_set_reg(OSFault *f, unsigned n, uint64_t v)
+{
+    if (n > 0 && n < 32) {
+        ((uint64_t *)f->ctx)[n] = v;
+    }
+}
+
+void os_fault_set_pc(OSFault *f, uintptr_t pc)
+{
+    ((uint64_t *)f->ctx)[BM_FRAME_PC] = pc;
+}
+
+/* Resume in fn(arg) on the interrupted stack (less a margin): first
+ * argument register = arg, return address 0 (fn never returns). */
+void os_fault_redirect_call(OSFault *f, void (*fn)(void *), void *arg)
+{
+    uint64_t *fr = f->ctx;
+
+    fr[BM_ARG0_REG] = (uint64_t)(uintptr_t)arg;
+    fr[BM_RA_REG] = 0;
+    fr[BM_SP_REG] = (fr[BM_SP_REG] - 256) & ~(uint64_t)15;
+    fr[BM_FRAME_PC] = (uint64_t)(uintptr_t)fn;
+}
+
+/* Print the exception, the host registers and the guest EIP; exit 3. */
+static NORETURN void unexpected(uint64_t *fr)
+{
+    char buf[200];
+    int n;
+
+    if (bm.exiting) {     /* a fault while exiting: just stop */
+        bm_arch_poweroff();
+    }
+    n = h_snprintf(buf, sizeof(buf), "hamt86: unexpected host ");
+    n += bm_arch_describe(fr, buf + n, sizeof(buf) - (size_t)n);
+    n += h_snprintf(buf + n, sizeof(buf) - (size_t)n, " at pc %#llx badv "
+                    "%#llx\n", (unsigned long long)fr[BM_FRAME_PC],
+                    (unsigned long long)fr[BM_FRAME_BADV]);
+    os_write(2, buf, (size_t)n);
+    for (unsigned r = 0; r < 32; r += 4) {
+        n = h_snprintf(buf, sizeof(buf),
+                       "  r%-2u %016llx  r%-2u %016llx  r%-2u %016llx  "
+                       "r%-2u %016llx\n",
+                       r, (unsigned long long)(r ? fr[r] : 0),
+                       r + 1, (unsigned long long)fr[r + 1],
+                       r + 2, (unsigned long long)fr[r + 2],
+                       r + 3, (unsigned long long)fr[r + 3]);
+        os_write(2, buf, (size_t)n);
+    }
+    /* The code around pc, if it is direct-mapped (objdump -b binary). */
+    if (BM_IS_DIRECT(fr[BM_FRAME_PC]) && (fr[BM_FRAME_PC] & 3) == 0) {
+        const uint32_t *c = (const uint32_t *)(uintptr_t)fr[BM_FRAME_PC];
+        n = h_snprintf(buf, sizeof(buf), "  code at pc-32: %08x %08x %08x "
+                       "%08x %08x %08x %08x %08x [%08x] %08x\n", c[-8], c[-7],
+                       c[-6], c[-5], c[-4], c[-3], c[-2], c[-1], c[0], c[1]);
+        os_write(2, buf, (size_t)n);
+    }
+    /* In generated code BM_ENV_REG holds env: recover the EIP. */
+    if (tb_find_by_host_pc((uintptr_t)fr[BM_FRAME_PC]) != NULL) {
+        CPUX86State *env = (CPUX86State *)(uintptr_t)fr[BM_ENV_REG];
+        cpu_restore_state(env, (uintptr_t)fr[BM_FRAME_PC]);
+        n = h_snprintf(buf, sizeof(buf), "  guest EIP %#x\n", env->eip);
+    } else {
+        n = h_snprintf(buf, sizeof(buf), "  guest EIP unknown (host pc "
+                       "not in generated code)\n");
+    }
+    os_write(2, buf, (size_t)n);
+    os_exit(3);
+}
+
+/* C side of the vectors. */
+void bm_exception(uint64_t *fr)
+{
+    OSFault f;
+
+    if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL && bm.fault_handler != NULL &&
+        bm_arch_page_fault(fr, &f.addr, &f.is_write) &&
+        bm_tlbmap_is_window(f.addr)) {
+        f.kind = OS_FAULT_SEGV;
+        f.pc = (uintptr_t)fr[BM_FRAME_PC];
+        f.ctx = fr;
+        if (bm.fault_handler(&f)) {
+            return;
+        }
+    }
+    unexpected(fr);
+}
