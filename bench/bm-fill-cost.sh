@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# bench/bm-fill-cost.sh: host instructions per HAMT fill on the bare-metal
+# LoongArch build, counted exactly by a TCG plugin (bench/plugin/
+# range-insns.c) under qemu-system-loongarch64 (wall time there says little:
+# QEMU emulates the host TLB in software).
+#
+# usage: bench/bm-fill-cost.sh [-b BUILD] [kernel ...]   (default: mem_linear
+#        mem_random mem_chase from build/bench, `make bench-kernels`)
+# Per kernel and memory path: every host instruction of the run, and for
+# hamt the instructions per host fault (general-exception vector entry to
+# its ertn: hamt_fault and whatever it calls: walk + install, or the move
+# to the slow-path stub) and per TLB refill (refill vector to ertn), with
+# the fault outcomes from --stats.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+BUILD=$ROOT/build
+if [ "${1:-}" = -b ]; then BUILD=$2; shift 2; fi
+ELF=$BUILD/loongarch64-bm/hamt86.elf
+OBJDUMP=/opt/hamt86-deps/binutils-la/bin/loongarch64-linux-gnu-objdump
+PLUGIN=$BUILD/bench/range-insns.so
+mkdir -p "$BUILD/bench"
+gcc -O2 -shared -fPIC -o "$PLUGIN" bench/plugin/range-insns.c
+
+# entry and ertn of a vector (the refill vector runs at its physical address)
+vec() {  # symbol -> "entry:ertn"
+    "$OBJDUMP" -d "$ELF" | awk -v s="<$1>:" '
+        $2 == s { on = 1; entry = $1; next }
+        on && /ertn/ { sub(":", "", $1); print "0x" entry ":0x" $1; on = 0 }'
+}
+exc=$(vec bm_exc_entry)
+tlbr=$(vec bm_tlbr_entry)
+tlbr_phys=$(echo "$tlbr" | sed 's/0x9000000000/0x0000000000/g')
+
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(mem_linear mem_random mem_chase)
+printf '%-12s %-8s %14s %8s %8s %10s %10s\n' kernel mmu "host insns" faults fills \
+    "insns/flt" "insns/rfl"
+for k in "${kernels[@]}"; do
+    for mmu in softmmu hamt; do
+        out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,arg=fault:$exc,arg=refill:$tlbr_phys" \
+              cross/run-bm loongarch64 --mmu=$mmu --stats \
+              --kernel "$BUILD/bench/$k.elf" 2>&1 >/dev/null || true)
+        total=$(echo "$out" | awk '/range-insns: total/ {print $3}')
+        if [ "$mmu" = hamt ]; then
+            faults=$(echo "$out" | awk '/^  host faults/ {print $3}')
+            fills=$(echo "$out" | awk '/^  fills / {print $2}')
+            pf=$(echo "$out" | awk '/range-insns: fault/ {print $9}')
+            pr=$(echo "$out" | awk '/range-insns: refill/ {print $9}')
+        else
+            faults=-; fills=-; pf=-; pr=-
+        fi
+        printf '%-12s %-8s %14s %8s %8s %10s %10s\n' "$k" "$mmu" "$total" \
+            "$faults" "$fills" "$pf" "$pr"
+    done
+done
