@@ -628,6 +628,8 @@ def gen_opcodes(isa, rows):
         out.append('    %s,\n' % opc_name(isa, r))
     out.append('    %s_OPC_NB\n} %sOpc;\n\n' % (G, G.capitalize()))
     for sh in SHAPES:
+        if not any(shape(r) == sh for r in erows):
+            continue            # no instruction of that shape in this ISA
         args = []
         for k, c in enumerate(sh):
             args.append(('unsigned r%d' if c == 'r' else 'int32_t i%d') % k)

@@ -16,8 +16,8 @@
  * Per op, the target's lower function calls use_reg() for the inputs,
  * release_inputs(), then def_reg() for the output; lower_run() ends the op
  * (end_op()).  The target supplies the few emitters the allocator needs
- * (host_* below) and everything else: instruction selection, calls, branch
- * forms and delay slots, guest memory sequences.
+ * (host_* below); the instruction selector over them is shared
+ * (host-common/lower-ops.h), with the target's tables and hooks.
  */
 #ifndef HAMT86_LOWER_COMMON_H
 #define HAMT86_LOWER_COMMON_H
@@ -183,8 +183,8 @@ void lower_begin(Lower *L, HostAsm *s, const TranslationBlock *tb,
                  const IRFunc *f, HostTbInfo *info);
 /*
  * Lower every op with lower_op (then end_op), then every queued slow path
- * with emit_slow at the end of the TB, then the HAMT site table when the
- * memory path is HAMT.  False on overflow or a backend limit.
+ * with emit_slow at the end of the TB, then the window site table when the
+ * memory path has windows (MemPath.window_ensure).  False on overflow or a backend limit.
  */
 bool lower_run(Lower *L, void (*lower_op)(Lower *L, const IROp *op),
                void (*emit_slow)(Lower *L, SlowPath *sp));
