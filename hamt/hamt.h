@@ -117,7 +117,10 @@ extern uint64_t hamt_reserved_bytes;
  * (translation time for the JIT, first access for the interpreter, context
  * switch for an index in use); sets env->hamt_window[idx].  The
  * paging-off window (MMU_PHYS_IDX) only spans guest RAM: accesses at or
- * above hamt_phys_limit must take the slow path without touching it.
+ * above the phys limit must take the slow path without touching it.
+ * Outside hamt/ these are MemPath.window_ensure / phys_limit (core/mem.h);
+ * hamt_phys_limit is an obsolete copy kept until the lowerings use the
+ * hooks.
  */
 uintptr_t hamt_window_ensure(unsigned idx);
 extern uint64_t hamt_phys_limit;   /* 1 << 32: the full window (no check) */
@@ -147,8 +150,9 @@ void hamt_stats_print(void);
 /*
  * Hot fallback sites: guest physical PCs of instructions whose HAMT
  * accesses kept going to the slow path.  Their TBs are invalidated; the
- * retranslation (hamt_hot_insn true at lowering time) emits the softmmu
- * inline fast path for their accesses instead of a HAMT site.
+ * retranslation (hamt_hot_insn true at lowering time: MemPath.
+ * inline_softmmu_at) emits the softmmu inline fast path for their
+ * accesses instead of a HAMT site.
  */
 struct TranslationBlock;
 bool hamt_hot_insn(const struct TranslationBlock *tb, uint32_t eip);
