@@ -49,9 +49,9 @@ const char options_summary[] =
     "minimal PC:\nCOM1 at 0x3F8 goes to stdout, writing v to port 0xF4 "
     "exits with status (v << 1) | 1.\n"
     "Other exit statuses: 2 = the guest stopped for good (HLT with IF=0, "
-    "jump to\nunmapped memory, ...; message on stderr), 4 = triple fault "
-    "(\"triple fault at\nEIP ...\" on stderr; qemu-system-i386 -no-reboot "
-    "exits 0 there).";
+    "jump to\nunmapped memory, ...; message on stderr), 0 = a reset (the "
+    "i8042 pulse, port\n0x92, or a triple fault: \"triple fault at EIP ...\" "
+    "on stderr), as\nqemu-system-i386 -no-reboot exits.";
 
 /* The handlers, one per row. */
 #define OPTION(name, sh, arg, fl, handler, expect, help) \

@@ -60,7 +60,7 @@ CASES=(
     "bad-mmu@nz@--mmu bogus@-m 64 --mmu bogus --kernel $OUT/ud.elf"
     "bad-log-item@nz@unknown log item 'bogus'@-m 64 -d bogus --kernel $OUT/ud.elf"
     "wild-jump@nz@unmapped memory at EIP 0x0c000000@-m 64 --kernel $OUT/wild.elf"
-    "triple-fault@4@triple fault@-m 64 --kernel $OUT/triple.elf"
+    "triple-fault@0@triple fault@-m 64 --kernel $OUT/triple.elf"
     "undecodable@1@0f 04@-m 64 -d unimp --kernel $OUT/ud.elf"
     "stats-ir-opt@1@IR ops after optimiser +[1-9]@-m 64 --stats --kernel $OUT/ud.elf"
     # the shared option parser (frontend/options.c): usage errors exit 1
@@ -86,7 +86,7 @@ CASES=(
     "sym-in-asm@1@^0x[0-9a-f]{8}: .* <kmain(\+0x[0-9a-f]+)?>\$@-m 64 -d in_asm --kernel $OUT/ud.elf"
     "sym-exec@1@^Trace 0x[0-9a-f]{8} <kmain(\+0x[0-9a-f]+)?> @-m 64 -d exec --kernel $OUT/ud.elf"
     "sym-int@1@^int: vector 0x06 .* <bad_at> ESP@-m 64 -d int --kernel $OUT/ud.elf"
-    "sym-triple-fault@4@triple fault at EIP 0x[0-9a-f]{8} <[a-z_]+(\+0x[0-9a-f]+)?> \(CS@-m 64 --kernel $OUT/triple.elf"
+    "sym-triple-fault@0@triple fault at EIP 0x[0-9a-f]{8} <[a-z_]+(\+0x[0-9a-f]+)?> \(CS@-m 64 --kernel $OUT/triple.elf"
     "stripped-kernel@1@^0x[0-9a-f]{8}: +[0-9a-f]+ +[a-z]+[^<]*\$@-m 64 -d in_asm --kernel $OUT/ud-stripped.elf"
 )
 
