@@ -379,7 +379,7 @@ void pic_stats_print(void)
     }
     n += h_snprintf(buf + n, sizeof(buf) - (size_t)n, " spurious:%llu\n",
                     (unsigned long long)pic.spurious);
-    os_write(2, buf, (size_t)n);
+    os_write(2, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
 /* Register both PICs (BIOS state: vectors 0x08 / 0x70, all masked). */

@@ -296,6 +296,59 @@ static void pic_part(void)
     outb(0x21, 0xff);
 }
 
+/* Special mask mode and EOI order with IRQ 0 (PIT) and IRQ 4 (UART THR
+ * empty) both requested, IF = 0, through poll commands. */
+static void pic_smm_part(void)
+{
+    uint32_t r[8];
+    int k = 0;
+
+    outb(0x20, 0x11);
+    outb(0x21, 0x20);
+    outb(0x21, 0x04);
+    outb(0x21, 0x01);
+    outb(0xa0, 0x11);
+    outb(0xa1, 0x28);
+    outb(0xa1, 0x02);
+    outb(0xa1, 0x01);
+    outb(0x21, 0xee);                 /* IRQ 0 and 4 */
+    outb(0xa1, 0xff);
+    outb(0x43, 0x34);                 /* PIT: mode 2, count 100 */
+    outb(0x40, 100);
+    outb(0x40, 0);
+    outb(0x20, 0x0a);
+    for (int i = 0; i < 10000000 && !(inb(0x20) & 1); i++) {
+    }
+    outb(0x3f9, 0);
+    outb(0x3f9, 0x02);                /* THR empty: IRQ 4 */
+    outb(0x20, 0x0a);
+    r[k++] = inb(0x20) & 0x11;
+    outb(0x20, 0x0c);
+    r[k++] = inb(0x20);               /* IRQ 0 acknowledged */
+    outb(0x20, 0x0c);
+    r[k++] = inb(0x20);               /* IRQ 4 blocked by IRQ 0 in service */
+    outb(0x21, 0xef);                 /* mask IRQ 0 ... */
+    outb(0x20, 0x68);                 /* ... and special mask mode on */
+    outb(0x20, 0x0c);
+    r[k++] = inb(0x20);               /* now IRQ 4 nests */
+    outb(0x20, 0x0b);
+    r[k++] = inb(0x20);
+    outb(0x20, 0x48);                 /* special mask mode off */
+    outb(0x20, 0x20);                 /* non-specific EOI: IRQ 0 */
+    r[k++] = inb(0x20);
+    outb(0x20, 0x20);
+    r[k++] = inb(0x20);
+    outb(0x3f9, 0);
+    outb(0x21, 0xff);
+    outb(0x43, 0x34);
+    outb(0x40, 0);
+    outb(0x40, 0);
+    outb(0x20, 0x0a);
+    for (int i = 0; i < k; i++) {
+        resultf("pic smm %d: %x", i, r[i]);
+    }
+}
+
 static void uart_part(void)
 {
     uint32_t r[16], sum = 0;
@@ -353,6 +406,7 @@ void kmain(void)
     unclaimed_part();
     pit_part();
     pic_part();
+    pic_smm_part();
     uart_part();
-    finish(0x62bf1a0c);
+    finish(0xa87f5510);
 }

@@ -15,7 +15,8 @@
 # emulator and MMU mode.  Only lines starting with PASS/FAIL/INFO/DONE count.
 # A run passes when its filtered output and exit status equal the
 # reference's and no FAIL line appears.  A kernel that prints
-# "INFO triple-fault-next" before DONE ends with a triple fault: QEMU
+# "INFO triple-fault-next" (or "INFO reset-next") before DONE ends with a
+# triple fault (a reset): QEMU
 # (-no-reboot) and hamt86 both exit 0 (hamt86 says "triple fault" on
 # stderr).  With no emulator given, the
 # reference runs alone must pass (the kernels must be self-consistent).
@@ -108,7 +109,7 @@ for k in $KERNELS; do
         if grep -q '^FAIL' "$REF_OUT"; then
             report fail "$k ref" "$(grep -m1 '^FAIL' "$REF_OUT")"
         elif ! grep -q '^DONE' "$REF_OUT" || { [ "$REF_RC" != 1 ] &&
-             ! { [ "$REF_RC" = 0 ] && grep -q '^INFO triple-fault-next' "$REF_OUT"; }; }; then
+             ! { [ "$REF_RC" = 0 ] && grep -qE '^INFO (triple-fault|reset)-next' "$REF_OUT"; }; }; then
             report fail "$k ref" "exit status $REF_RC"
         else
             report ok "$k ref"
