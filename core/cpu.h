@@ -205,6 +205,10 @@ typedef struct CPUX86State {
      * interpreter and by generated code translated with counting on
      * (MIPS: tlb_hits_enabled); printed by mem_stats_print. */
     uint64_t tlb_hits[CPU_TLB_NB_MODES];
+    /* --icount: TBs that may still run before the loop accounts guest
+     * time; TBs translated with icount decrement it at entry and leave
+     * (IR_EXIT_REQUEST) once it is <= 0 (hw/timer.c refills it). */
+    int32_t icount_budget;
     /* machine-check and MTRR MSRs (translator/sys-helper.c) */
     uint64_t mcg_status, mcg_ctl;
     uint64_t mce_banks[CPU_MCE_BANKS * 4];  /* MCi_CTL, STATUS, ADDR, MISC */

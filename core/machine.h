@@ -14,6 +14,8 @@ typedef struct MachineOptions {
     bool cosim;
     uint64_t cosim_inject; /* debug: corrupt the Nth compared TB (0: off) */
     bool nochain;
+    bool icount;           /* --icount: deterministic guest time */
+    unsigned icount_shift; /* guest ns per executed TB = 2^shift */
 } MachineOptions;
 
 typedef struct Stats {

@@ -382,7 +382,10 @@ void rtc_init(uint32_t ram_bytes)
     RTCState *s = &rtc;
 
     rtc_fill_cmos(s, ram_bytes);
-    s->wall_base_ns = os_realtime_ns() - clock_ns();
+    /* --icount: a fixed date (2026-01-01 00:00:00 UTC) so runs repeat */
+    s->wall_base_ns = machine.opt.icount ?
+                      (uint64_t)rtc_days(2026, 1, 1) * 86400u * NS_PER_SEC :
+                      os_realtime_ns() - clock_ns();
     rtc_fill_time(s, 0);
     s->periodic.cb = rtc_periodic_cb;
     s->periodic.opaque = s;

@@ -20,6 +20,16 @@
  * so a due timer reaches the guest within HW_KICK_NS plus one TB, as
  * QEMU's kick does.  HLT with IF=1 sleeps on the host (ppoll on stdin)
  * until the earliest deadline or console input, with the kick stopped.
+ *
+ * --icount=SHIFT replaces the host clock with executed TBs:
+ *
+ *   guest ns = (TBs accounted + budget handed out - env->icount_budget)
+ *              << SHIFT
+ *
+ * Each TB decrements env->icount_budget at entry and leaves to the loop
+ * when it is exhausted; the budget handed out ends at the next deadline,
+ * so timers fire at the same guest instruction on every run.  A halted
+ * guest jumps to its next deadline; there is no kick and no sleeping.
  */
 #include "hw/hw.h"
 #include "core/machine.h"
@@ -28,6 +38,7 @@
 #include "core/os.h"
 
 #define HW_MAX_TIMERS 8
+#define ICOUNT_MAX_BUDGET (1 << 20)
 
 typedef struct GuestClock {
     uint64_t host_base;        /* host monotonic ns at guest time 0 */
@@ -37,6 +48,10 @@ typedef struct GuestClock {
     volatile int kicked;       /* the tick saw a deadline pass */
     unsigned poll_count;
     bool tick_on;
+    bool icount;               /* --icount */
+    unsigned shift;
+    uint64_t icount_tbs;       /* TBs accounted before the current budget */
+    int32_t icount_given;      /* the budget handed to env last */
     /* --stats */
     uint64_t kicks, idle_ns, idle_sleeps, timer_calls;
 } GuestClock;
@@ -46,7 +61,32 @@ static GuestClock gclock;
 /* Guest time in nanoseconds. */
 uint64_t clock_ns(void)
 {
+    if (gclock.icount) {
+        return (gclock.icount_tbs + (uint64_t)(int64_t)(gclock.icount_given -
+                machine.cpu.icount_budget)) << gclock.shift;
+    }
     return os_clock_ns() - gclock.host_base;
+}
+
+/* --icount: account the TBs run so far and hand out a budget that ends at
+ * the earliest deadline. */
+static void icount_refill(void)
+{
+    CPUX86State *env = &machine.cpu;
+    uint64_t now, left;
+
+    gclock.icount_tbs += (uint64_t)(int64_t)(gclock.icount_given -
+                                             env->icount_budget);
+    now = gclock.icount_tbs << gclock.shift;
+    left = ICOUNT_MAX_BUDGET;
+    if (gclock.next != UINT64_MAX) {
+        left = gclock.next > now ?
+               (gclock.next - now + (1ull << gclock.shift) - 1) >> gclock.shift :
+               1;
+        left = left < 1 ? 1 : left > ICOUNT_MAX_BUDGET ? ICOUNT_MAX_BUDGET : left;
+    }
+    gclock.icount_given = (int32_t)left;
+    env->icount_budget = (int32_t)left;
 }
 
 /* Guest time for the core (RDTSC, logs). */
@@ -105,6 +145,9 @@ void timer_mod(HWTimer *t, uint64_t deadline)
 {
     t->deadline = deadline;
     clock_update_next();
+    if (gclock.icount) {
+        icount_refill();
+    }
 }
 
 /* Run the callbacks of every timer due at guest time now. */
@@ -143,7 +186,7 @@ static void clock_tick(void)
  * poll is all it has). */
 static void clock_set_tick(bool on)
 {
-    if (machine.opt.cosim) {
+    if (machine.opt.cosim || gclock.icount) {
         return;
     }
     if (on != gclock.tick_on) {
@@ -157,6 +200,8 @@ void clock_init(void)
 {
     gclock.host_base = os_clock_ns();
     gclock.next = UINT64_MAX;
+    gclock.icount = machine.opt.icount;
+    gclock.shift = machine.opt.icount_shift;
 }
 
 /* The loop is about to run guest code: the console goes raw, the kick
@@ -164,6 +209,11 @@ void clock_init(void)
 void hw_start(void)
 {
     os_console_open();
+    if (gclock.icount) {
+        /* the CPU reset cleared env's budget since the devices started */
+        gclock.icount_given = machine.cpu.icount_budget;
+        icount_refill();
+    }
     clock_set_tick(true);
 }
 
@@ -176,6 +226,13 @@ void hw_stop(void)
 /* Between TBs: run due timers when the kick fired (and now and then). */
 void hw_poll(void)
 {
+    if (gclock.icount) {
+        timers_run();
+        if (machine.cpu.icount_budget <= 0) {
+            icount_refill();
+        }
+        return;
+    }
     if (gclock.kicked) {
         gclock.kicked = 0;
         gclock.kicks++;
@@ -206,6 +263,19 @@ bool hw_idle(CPUX86State *env)
             return false;
         }
         now = clock_ns();
+        if (gclock.icount) {
+            /* skip to the deadline: nothing runs meanwhile */
+            if (gclock.next == UINT64_MAX) {
+                return false;   /* only input could wake it: not here */
+            }
+            if (gclock.next > now) {
+                gclock.idle_ns += gclock.next - now;
+                gclock.icount_tbs += (gclock.next - now +
+                                      (1ull << gclock.shift) - 1) >> gclock.shift;
+            }
+            gclock.idle_sleeps++;
+            continue;
+        }
         t0 = os_clock_ns();
         clock_set_tick(false);
         os_wait(gclock.next == UINT64_MAX ? UINT64_MAX :
@@ -230,6 +300,10 @@ static void clock_stat(const char *name, uint64_t v, const char *unit)
 void clock_stats_print(void)
 {
     clock_stat("TSC frequency (nominal)", HW_TSC_HZ / 1000000u, " MHz");
+    if (gclock.icount) {
+        clock_stat("icount: ns per TB", 1ull << gclock.shift, "");
+        clock_stat("icount: TBs counted", clock_ns() >> gclock.shift, "");
+    }
     clock_stat("guest time", clock_ns() / 1000000u, " ms");
     clock_stat("idle (HLT) time", gclock.idle_ns / 1000000u, " ms");
     clock_stat("idle sleeps", gclock.idle_sleeps, "");

@@ -79,6 +79,7 @@ CASES=(
     "bad-hamt-contexts@1@--hamt-contexts 9: expected a number from 1 to 8@--hamt-contexts=9 --kernel $OUT/ud.elf"
     "bad-hamt-contexts-0@1@--hamt-contexts 0: expected a number from 1 to 8@--hamt-contexts 0 --kernel $OUT/ud.elf"
     "bad-hamt-contexts-x@1@--hamt-contexts 2x: expected a number from 1 to 8@--hamt-contexts=2x --kernel $OUT/ud.elf"
+    "bad-icount@1@--icount 17: expected a number from 0 to 16@--icount=17 --kernel $OUT/ud.elf"
     "bad-backend@1@--backend frob: unknown backend@--backend frob --kernel $OUT/ud.elf"
     "help@0@Application Options:@--help"
     "watch-repeatable@1@DONE ud passed=2@-m 64 --watch 0x200000 --watch=0x300000:4 --kernel $OUT/ud.elf"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/console/check.sh: the interactive console and machine exits, on
+# tests/console/check.sh: the interactive console and deterministic time, on
 # every built hamt86 (picked up by tests/run-all.sh as tests/*/check.sh;
 # BUILD as there, default build/; needs BUILD/guest from `make guest`).
 #
@@ -11,6 +11,9 @@
 #             status 0 and `stty -g` is the same before and after
 #   sigterm   the same, ended by SIGTERM: status 0, terminal restored
 #   eof       stdin at EOF (</dev/null): the guest just times out
+#   icount    --icount=4: two runs of the tickloop and irq kernels give the
+#             same -d int log (interrupts at the same guest EIPs), and
+#             every host gives the native build's log
 #
 # The tty cases are skipped (reported as ok with "skipped") without tmux.
 set -uo pipefail
@@ -96,6 +99,21 @@ for host in native mips64el loongarch64; do
     else
         notok "eof [$host]" "status $rc: $out"
     fi
+    for k in tickloop irq; do
+        for i in 1 2; do
+            timeout 120 $emu -m 64 --icount=4 -d int --kernel "$G/$k.elf" \
+                </dev/null >"$T/ic.$k.$host.$i" 2>&1
+        done
+        if ! grep -q "^DONE $k passed=[1-9][0-9]* failed=0" "$T/ic.$k.$host.1"; then
+            notok "icount $k [$host]" "run failed: $(tail -c 300 "$T/ic.$k.$host.1")"
+        elif ! cmp -s "$T/ic.$k.$host.1" "$T/ic.$k.$host.2"; then
+            notok "icount $k [$host]" "two runs differ: $(diff "$T/ic.$k.$host.1" "$T/ic.$k.$host.2" | head -3)"
+        elif [ -f "$T/ic.$k.native.1" ] && ! cmp -s "$T/ic.$k.native.1" "$T/ic.$k.$host.1"; then
+            notok "icount $k [$host]" "differs from the native build's log"
+        else
+            ok "icount $k [$host]"
+        fi
+    done
     if command -v tmux >/dev/null; then
         tty_case "$emu" "tty ctrl-a-x [$host]" ctrl-a-x
         tty_case "$emu" "tty sigterm [$host]" sigterm
