@@ -23,6 +23,8 @@
 # Prints one "ok"/"not ok" line per kernel x host x mode; the last line is
 # "N passed, N failed".  Exit status 1 on any failure.  Outputs are kept in
 # BUILD/guest/out/<kernel>.<host>.<mode>.out (.err has stderr).
+# A kernel whose source has a line " * hamt86-args: OPTIONS" runs on hamt86
+# with those options (--icount for timing-dependent checks).
 # Environment: REF_TIMEOUT (60 s), EMU_TIMEOUT (120 s) per run.
 set -uo pipefail
 
@@ -116,6 +118,9 @@ for k in $KERNELS; do
         fi
         continue
     fi
+    # hamt86 options a kernel asks for in its source (" * hamt86-args: ...",
+    # e.g. --icount for kernels whose checks depend on timing)
+    extra=$(sed -n 's/^ \* hamt86-args: //p' "$ROOT/tests/guest/$k.c" 2>/dev/null)
     for i in "${!names[@]}"; do
         name=${names[$i]}
         cmd=${cmds[$i]}
@@ -128,7 +133,7 @@ for k in $KERNELS; do
             mflag=()
             [ "$mode" = default ] || mflag=(--mmu="$mode")
             out=$OUTDIR/$k.$name.$mode.out
-            timeout "$EMU_TIMEOUT" $cmd -m 64 "${mflag[@]}" --kernel "$elf" \
+            timeout "$EMU_TIMEOUT" $cmd -m 64 "${mflag[@]}" $extra --kernel "$elf" \
                 </dev/null 2>"$out.err" | filter >"$out"
             rc=${PIPESTATUS[0]}
             tag="$k $name $mode"
