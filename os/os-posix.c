@@ -228,7 +228,9 @@ static void fault_signal(int sig, siginfo_t *si, void *ctx)
     if (fault_handler != NULL && fault_handler(&f)) {
         return;
     }
-    /* not ours: default action, the retried access kills the process */
+    /* not ours: default action, the retried access kills the process
+     * (with the terminal back in its own mode first) */
+    os_console_restore();
     signal(sig, SIG_DFL);
 }
 

@@ -283,6 +283,7 @@ static void fault_signal(int sig, void *si, void *uc)
     if (fault_handler != NULL && fault_handler(&f)) {
         return;
     }
+    os_console_restore();   /* the retried access kills the process */
     {
         struct raw_sigaction sa = { (void *)0 /* SIG_DFL */, 0, 0 };
         rawsys6(NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
