@@ -205,12 +205,9 @@ static uint8_t pic_poll_read(PICState *p)
         pic_update();
         return 0;
     }
-    if (p->master && irq == 2 && !p->single) {
-        /* the slave's request shows through the master only as IRQ 2 */
-        pic_ack_one(p, irq);
-    } else {
-        pic_ack_one(p, irq);
-    }
+    /* a slave request polled at the master shows as IRQ 2 (the slave's
+     * own poll tells which) */
+    pic_ack_one(p, irq);
     pic_update();
     return (uint8_t)(0x80 | irq);
 }
