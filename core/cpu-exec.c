@@ -303,10 +303,12 @@ int cpu_exec_loop(CPUX86State *env)
     int status;
 
     env->machine = &machine;
+    hw_start();
     if (cpu_setjmp(env->jmp_env) != 0) {
         /* back from cpu_loop_exit: the state is exact, go on */
     }
     status = cpu_exec_inner(env);
+    hw_stop();
     stats.ns_total += os_clock_ns() - t0;
     return status;
 }

@@ -5,6 +5,7 @@
 #include "core/cpu.h"
 #include "core/exec.h"
 #include "core/machine.h"
+#include "core/mem.h"
 #include "core/log.h"
 #include "core/libc.h"
 #include "translator/cc.h"
@@ -34,6 +35,9 @@ BUILD_ASSERT(offsetof(CPUX86State, mem) == 72);
 BUILD_ASSERT(offsetof(CPUX86State, mem.ram_base) == 72);
 BUILD_ASSERT(offsetof(CPUX86State, mem.pflags) == 80);
 BUILD_ASSERT(sizeof(((CPUX86State *)0)->jmp_env) >= 5 * sizeof(void *));
+/* 32-bit env accesses of generated code reach 32 KiB (LoongArch ldptr.w) */
+BUILD_ASSERT(offsetof(CPUX86State, icount_budget) % 4 == 0);
+BUILD_ASSERT(offsetof(CPUX86State, icount_budget) < (8191u << 2));
 
 /* Architectural EFLAGS: stored bits, lazy arithmetic flags and DF. */
 uint32_t cpu_compute_eflags(CPUX86State *env)
@@ -126,9 +130,27 @@ static void set_flat_seg(SegmentCache *sc, uint32_t sel, uint32_t flags)
 }
 
 /*
+ * The loader's GDT, as QEMU's multiboot option ROM has it (checked by
+ * tests/guest/mbgdt.c), in the reserved BIOS area at MB_GDT_ADDR:
+ *
+ *   0x00 null
+ *   0x08 code 32-bit, base 0, 4 GiB, DPL 0        (00cf9a00 0000ffff)
+ *   0x10 data 32-bit, base 0, 4 GiB, accessed     (00cf9300 0000ffff)
+ *   0x18 code 16-bit, base 0, 64 KiB, conforming  (00009e00 0000ffff)
+ *   0x20 data 16-bit, base 0, 64 KiB              (00009200 0000ffff)
+ */
+#define MB_GDT_ADDR 0x000f0000u
+static const uint32_t mb_gdt[10] = {
+    0, 0, 0x0000ffff, 0x00cf9a00, 0x0000ffff, 0x00cf9300,
+    0x0000ffff, 0x00009e00, 0x0000ffff, 0x00009200,
+};
+
+/*
  * The state a multiboot loader hands over (as qemu-system-i386 -kernel):
  * 32-bit protected mode, paging off, flat code CS=0x08 and data 0x10
- * segments, EFLAGS=0x2, EAX=magic, EBX=multiboot info, EIP=entry.
+ * segments from the loader's GDT above (GDTR limit 0x27), the real-mode
+ * IDTR (base 0, limit 0x3FF), EFLAGS=0x2, EAX=magic, EBX=multiboot info,
+ * EIP=entry.
  */
 void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi)
 {
@@ -168,12 +190,32 @@ void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi)
     env->tr.flags = DESC_P_MASK | (11u << DESC_TYPE_SHIFT);
     env->tr.limit = 0xffff;
     env->idt.limit = 0x3ff;
-    env->gdt.limit = 0xffff;
+    for (unsigned i = 0; i < ARRAY_SIZE(mb_gdt); i++) {
+        phys_write(MB_GDT_ADDR + i * 4, mb_gdt[i], 4);
+    }
+    env->gdt.base = MB_GDT_ADDR;
+    env->gdt.limit = sizeof(mb_gdt) - 1;
     env->cr[0] = CR0_PE | CR0_ET;
     env->dr[6] = 0xffff0ff0u;
     env->dr[7] = 0x00000400u;
     env->pat = 0x0007040600070406ull;
     env->apic_base = 0xfee00900ull;
+    env->misc_enable = 1;                  /* fast strings, as on QEMU */
+    env->mcg_ctl = ~0ull;
+    for (unsigned i = 0; i < CPU_MCE_BANKS; i++) {
+        env->mce_banks[i * 4] = ~0ull;     /* MCi_CTL: all errors reported */
+    }
+    /* MTRRs as SeaBIOS programs them on QEMU (tests/guest/platform.c):
+     * write-back by default, 0xE0000000-0xFFFFFFFF uncached, 0-640 KiB
+     * write-back, VGA hole uncached, 0xC0000-0xFFFFF write-protected */
+    env->mtrr_deftype = 0xc06;
+    env->mtrr_var[0] = 0xe0000000ull;
+    env->mtrr_var[1] = 0xfe0000800ull;
+    env->mtrr_fixed[0] = 0x0606060606060606ull;
+    env->mtrr_fixed[1] = 0x0606060606060606ull;
+    for (unsigned i = 3; i < 11; i++) {
+        env->mtrr_fixed[i] = 0x0505050505050505ull;
+    }
 
     env->cc_op = CC_OP_EFLAGS;
     env->df = 1;

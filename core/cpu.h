@@ -157,6 +157,10 @@ NORETURN void cpu_longjmp_la(void **buf);
 #define cpu_longjmp(buf) __builtin_longjmp(buf, 1)
 #endif
 
+/* Machine-check banks and variable MTRRs (QEMU's pentium2 counts). */
+#define CPU_MCE_BANKS 10
+#define CPU_MTRR_VARS 8
+
 typedef struct CPUX86State {
     /* ---- fields generated code touches: offsets pinned in core/cpu.c ---- */
     uint32_t regs[CPU_NB_REGS];
@@ -201,6 +205,16 @@ typedef struct CPUX86State {
      * interpreter and by generated code translated with counting on
      * (MIPS: tlb_hits_enabled); printed by mem_stats_print. */
     uint64_t tlb_hits[CPU_TLB_NB_MODES];
+    /* --icount: TBs that may still run before the loop accounts guest
+     * time; TBs translated with icount decrement it at entry and leave
+     * (IR_EXIT_REQUEST) once it is <= 0 (hw/timer.c refills it). */
+    int32_t icount_budget;
+    /* machine-check and MTRR MSRs (translator/sys-helper.c) */
+    uint64_t mcg_status, mcg_ctl;
+    uint64_t mce_banks[CPU_MCE_BANKS * 4];  /* MCi_CTL, STATUS, ADDR, MISC */
+    uint64_t mtrr_var[CPU_MTRR_VARS * 2];   /* PhysBase0, PhysMask0, ... */
+    uint64_t mtrr_fixed[11];                /* 0x250, 0x258/9, 0x268-0x26F */
+    uint64_t mtrr_deftype;
 } CPUX86State;
 
 /* The softmmu TLB entry that linear address addr uses in MMU index idx. */

@@ -161,4 +161,7 @@ void tb_discard_nocache(TranslationBlock *tb);
 /* Chain goto_tb slot n of tb to dst when allowed (core/tb.c). */
 void tb_add_jump(TranslationBlock *tb, int n, TranslationBlock *dst);
 
+/* --icount: translate TBs that count themselves (translator/translate.c). */
+extern bool translate_icount;
+
 #endif

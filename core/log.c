@@ -28,6 +28,7 @@ static const struct {
     { "unimp",   LOG_UNIMP,   "log unimplemented instructions and features" },
     { "nochain", LOG_NOCHAIN, "do not chain TBs (not a log)" },
     { "cpu",     LOG_CPU,     "dump the CPU registers at each TB entry (with exec)" },
+    { "ioport",  LOG_IOPORT,  "log port reads and writes of devices (port, value, device)" },
 };
 
 /* Parse a comma separated item list; "all" selects every log. */

@@ -26,6 +26,7 @@
 #define LOG_UNIMP    (1u << 7)
 #define LOG_NOCHAIN  (1u << 8)   /* not a log: disables chaining */
 #define LOG_CPU      (1u << 9)   /* register dump at TB entry with exec */
+#define LOG_IOPORT   (1u << 10)  /* device port reads and writes */
 
 extern uint32_t log_mask;
 extern int log_fd;   /* 2 (stderr) unless -D */

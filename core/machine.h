@@ -14,6 +14,8 @@ typedef struct MachineOptions {
     bool cosim;
     uint64_t cosim_inject; /* debug: corrupt the Nth compared TB (0: off) */
     bool nochain;
+    bool icount;           /* --icount: deterministic guest time */
+    unsigned icount_shift; /* guest ns per executed TB = 2^shift */
 } MachineOptions;
 
 typedef struct Stats {
@@ -50,6 +52,16 @@ int hw_irq_ack(void);
 bool hw_idle(CPUX86State *env);
 /* Let device timers catch up with guest time (called by the loop). */
 void hw_poll(void);
+/* The loop starts / stops running guest code (the timer kick runs in
+ * between). */
+void hw_start(void);
+void hw_stop(void);
+/* Device lines of --stats. */
+void hw_stats_print(void);
+/* Guest time in ns since the machine started, and the TSC at its nominal
+ * frequency (hw/timer.c): both follow the host's monotonic clock. */
+uint64_t hw_clock_ns(void);
+uint64_t hw_tsc(void);
 /* A device raised or lowered the CPU's INTR line (core/cpu-exec.c). */
 void cpu_set_irq(bool level);
 

@@ -163,8 +163,12 @@ uint32_t io_read(uint16_t port, unsigned size)
                   size == 1 ? 'b' : size == 2 ? 'w' : 'l', port);
         return ones(size);
     }
-    v = io_handlers[i - 1].read(io_handlers[i - 1].opaque, port, size);
-    return v & ones(size);
+    v = io_handlers[i - 1].read(io_handlers[i - 1].opaque, port, size) &
+        ones(size);
+    DEBUG_LOG(LOG_IOPORT, "ioport: in%c  0x%04x -> 0x%x (%s)\n",
+              size == 1 ? 'b' : size == 2 ? 'w' : 'l', port, v,
+              io_handlers[i - 1].name);
+    return v;
 }
 
 /* Port output; writes to unassigned ports are dropped. */
@@ -178,6 +182,9 @@ void io_write(uint16_t port, uint32_t val, unsigned size)
                   size == 1 ? 'b' : size == 2 ? 'w' : 'l', port, val);
         return;
     }
+    DEBUG_LOG(LOG_IOPORT, "ioport: out%c 0x%04x <- 0x%x (%s)\n",
+              size == 1 ? 'b' : size == 2 ? 'w' : 'l', port, val & ones(size),
+              io_handlers[i - 1].name);
     io_handlers[i - 1].write(io_handlers[i - 1].opaque, port, val & ones(size),
                              size);
 }

@@ -74,6 +74,34 @@ void os_fault_set_pc(OSFault *f, uintptr_t pc);
  * (fn must not return; it longjmps). */
 void os_fault_redirect_call(OSFault *f, void (*fn)(void *), void *arg);
 
+/* ---- Time, the execution kick and the console ---- */
+
+/* Wall-clock time (CLOCK_REALTIME, UTC) in nanoseconds since 1970. */
+uint64_t os_realtime_ns(void);
+/*
+ * Call fn from a host interval timer (SIGALRM) every period_ns; 0 stops
+ * it.  fn runs in signal context: it may read os_clock_ns and set flags,
+ * nothing else.
+ */
+void os_set_tick(uint64_t period_ns, void (*fn)(void));
+/*
+ * The console on stdin: raw mode while stdin is a terminal (output keeps
+ * its newline translation).  The terminal is restored by os_exit, os_fatal
+ * and on SIGINT/SIGTERM/SIGHUP (which end the process with status 0, as
+ * QEMU does).  Idempotent.
+ */
+void os_console_open(void);
+/* Put the terminal back (no-op when it was not changed). */
+void os_console_restore(void);
+/* Non-blocking read of stdin: bytes read, 0 if none ready, -1 at EOF. */
+int os_console_read(uint8_t *buf, size_t len);
+/*
+ * Sleep at most timeout_ns (UINT64_MAX: no limit), waking early when stdin
+ * becomes readable if watch_input or when a signal arrives.  True if stdin
+ * is readable.
+ */
+bool os_wait(uint64_t timeout_ns, bool watch_input);
+
 /* Print a fatal engine error ("hamt86: ...") to stderr and exit(code). */
 NORETURN void os_fatal(int code, const char *fmt, ...) PRINTF_FMT(2, 3);
 

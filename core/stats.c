@@ -89,6 +89,7 @@ void stats_print(void)
     stat_line("code cache flushes", stats.tb_flushes);
     stat_line("exceptions", stats.exceptions);
     stat_line("hardware interrupts", stats.interrupts);
+    hw_stats_print();
     stat_line("I/O port accesses", stats.io_accesses);
     stat_line("slow-path loads", stats.slow_loads);
     stat_line("slow-path stores", stats.slow_stores);

@@ -49,9 +49,9 @@ const char options_summary[] =
     "minimal PC:\nCOM1 at 0x3F8 goes to stdout, writing v to port 0xF4 "
     "exits with status (v << 1) | 1.\n"
     "Other exit statuses: 2 = the guest stopped for good (HLT with IF=0, "
-    "jump to\nunmapped memory, ...; message on stderr), 4 = triple fault "
-    "(\"triple fault at\nEIP ...\" on stderr; qemu-system-i386 -no-reboot "
-    "exits 0 there).";
+    "jump to\nunmapped memory, ...; message on stderr), 0 = a reset (the "
+    "i8042 pulse, port\n0x92, or a triple fault: \"triple fault at EIP ...\" "
+    "on stderr), as\nqemu-system-i386 -no-reboot exits.";
 
 /* The handlers, one per row. */
 #define OPTION(name, sh, arg, fl, handler, expect, help) \
@@ -266,6 +266,18 @@ static void opt_hamt_contexts(FrontendOptions *o, const char *s)
     o->hamt_contexts = (int)n;
 }
 
+/* --icount: ns per TB as a power of two. */
+static void opt_icount(FrontendOptions *o, const char *s)
+{
+    const char *end;
+    uint64_t n;
+
+    if (!parse_dec(s, &end, &n) || *end != '\0' || n > 16) {
+        options_error("--icount %s: expected a number from 0 to 16", s);
+    }
+    o->icount_shift = (int)n;
+}
+
 /* --hamt-adapt: on or off. */
 static void opt_hamt_adapt(FrontendOptions *o, const char *s)
 {
@@ -358,6 +370,7 @@ void options_parse(int argc, char **argv, FrontendKind kind,
     o->mem_path = mmu_modes[0];
     o->hamt_adapt = -1;
     o->hamt_contexts = 0;
+    o->icount_shift = -1;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -575,6 +588,9 @@ int frontend_main(int argc, char **argv, FrontendKind kind)
         hamt_opt_contexts = (unsigned)o.hamt_contexts;
     }
     machine.opt.ram_mib = o.ram_mib;
+    machine.opt.icount = o.icount_shift >= 0;
+    translate_icount = machine.opt.icount;
+    machine.opt.icount_shift = o.icount_shift >= 0 ? (unsigned)o.icount_shift : 0;
     machine.opt.mmu_mode = mem_path->name;
     machine.opt.stats = o.stats;
     mem_count_tlb_hits = o.stats;

@@ -45,6 +45,7 @@ typedef struct FrontendOptions {
     uint32_t host_page;                  /* --host-page-size, 0: real */
     int hamt_adapt;                      /* --hamt-adapt: 1, 0, -1 unset */
     int hamt_contexts;                   /* --hamt-contexts: 1..8, 0 unset */
+    int icount_shift;                    /* --icount: 0..16, -1 unset */
     bool stats, cosim;
     uint64_t cosim_inject;
     const char *watch[OPT_MAX_WATCH];

@@ -1,38 +1,41 @@
 /*
- * hamt86 - the PC machine: which devices exist, and the execution loop's
- * view of device time.
+ * hamt86 - the PC machine: an isapc-like set of devices.
+ *
+ *   0x20/0xA0  8259A pair, 0x4D0 ELCR     hw/i8259.c
+ *   0x40-0x43  8254 PIT, 0x61 gate/OUT2    hw/i8254.c
+ *   0x60/0x64  i8042, 0x92 port A          hw/i8042.c
+ *   0x70/0x71  MC146818 RTC + CMOS         hw/mc146818.c
+ *   0x3F8      16550A COM1 (IRQ 4)         hw/serial.c + hw/console.c
+ *   0x80 POST, 0xE9 debugcon, 0xF4 exit    hw/debug-ports.c
+ *   0xE0000-0xFFFFF, top of 4 GiB          hw/firmware.c
+ *
+ * Everything else (COM2-4, LPT, PCI 0xCF8/0xCFC, ISA PnP, SuperIO
+ * configuration ports) is unclaimed: reads all-ones, writes dropped
+ * (core/memory.c).  Guest time, timers and idle are hw/timer.c.
  */
 #include "hw/hw.h"
 #include "core/machine.h"
+#include "core/libc.h"
+#include "core/os.h"
 
 /* Create the devices. */
 void hw_init(void)
 {
+    clock_init();
     pic_init();
     pit_init();
+    rtc_init(machine.opt.ram_mib << 20);
+    i8042_init();
     serial_init();
+    console_init();
     debug_ports_init();
     firmware_init();
 }
 
-/* Timers catch up (the loop calls this between TBs); rate limited since
- * reading the host clock costs more than most TBs. */
-void hw_poll(void)
+/* --stats lines of the machine. */
+void hw_stats_print(void)
 {
-    static unsigned n;
-
-    if ((++n & 63) == 0) {
-        pit_poll();
-    }
-}
-
-/* HLT with IF=1: the PIT is the only interrupt source that needs time. */
-bool hw_idle(CPUX86State *env)
-{
-    (void)env;
-    pit_poll();
-    if (machine.cpu.interrupt_request & CPU_INTERRUPT_HARD) {
-        return true;
-    }
-    return pit_warp_to_next_irq();
+    clock_stats_print();
+    pic_stats_print();
+    serial_stats_print();
 }

@@ -14,7 +14,10 @@
 #include <unistd.h>
 #include <signal.h>
 #include <ucontext.h>
+#include <poll.h>
+#include <termios.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 
 #include "core/os.h"
 #include "core/libc.h"
@@ -40,6 +43,7 @@ void os_write(int fd, const void *buf, size_t len)
 /* Leave the process; nothing is buffered on our side. */
 void os_exit(int status)
 {
+    os_console_restore();
     fflush(stdout);
     fflush(stderr);
     _exit(status);
@@ -224,7 +228,9 @@ static void fault_signal(int sig, siginfo_t *si, void *ctx)
     if (fault_handler != NULL && fault_handler(&f)) {
         return;
     }
-    /* not ours: default action, the retried access kills the process */
+    /* not ours: default action, the retried access kills the process
+     * (with the terminal back in its own mode first) */
+    os_console_restore();
     signal(sig, SIG_DFL);
 }
 
@@ -323,4 +329,150 @@ void os_fatal(int code, const char *fmt, ...)
     fflush(stdout);
     os_write(2, buf, (size_t)n);
     os_exit(code);
+}
+
+/* ------------------------------------------------------------------------
+ * Time, the execution kick and the console
+ */
+
+/* CLOCK_REALTIME in nanoseconds. */
+uint64_t os_realtime_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void (*tick_fn)(void);
+
+/* SIGALRM: the engine's tick. */
+static void tick_signal(int sig)
+{
+    int saved = errno;
+
+    (void)sig;
+    if (tick_fn != NULL) {
+        tick_fn();
+    }
+    errno = saved;
+}
+
+/* Periodic SIGALRM calling fn (period 0: stop). */
+void os_set_tick(uint64_t period_ns, void (*fn)(void))
+{
+    struct itimerval it;
+
+    memset(&it, 0, sizeof(it));
+    if (period_ns != 0 && tick_fn != fn) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = tick_signal;
+        sa.sa_flags = SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        tick_fn = fn;
+        sigaction(SIGALRM, &sa, NULL);
+    }
+    it.it_value.tv_sec = (time_t)(period_ns / 1000000000u);
+    it.it_value.tv_usec = (suseconds_t)(period_ns % 1000000000u / 1000u);
+    if (period_ns != 0 && it.it_value.tv_sec == 0 && it.it_value.tv_usec == 0) {
+        it.it_value.tv_usec = 1;
+    }
+    it.it_interval = it.it_value;
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static struct termios console_saved;
+static volatile sig_atomic_t console_raw;
+static bool console_opened;
+
+/* Restore the terminal (async-signal-safe). */
+void os_console_restore(void)
+{
+    if (console_raw) {
+        tcsetattr(0, TCSANOW, &console_saved);
+        console_raw = 0;
+    }
+}
+
+/* SIGINT/SIGTERM/SIGHUP: terminal back, then leave like QEMU (status 0). */
+static void console_term_signal(int sig)
+{
+    char msg[] = "hamt86: terminating on signal NN\n";
+
+    os_console_restore();
+    msg[30] = (char)('0' + sig / 10);
+    msg[31] = (char)('0' + sig % 10);
+    (void)!write(2, msg, sizeof(msg) - 1);
+    _exit(0);
+}
+
+/* Raw mode on a terminal stdin; termination signals restore it. */
+void os_console_open(void)
+{
+    struct termios t;
+    struct sigaction sa;
+
+    if (console_opened) {
+        return;
+    }
+    console_opened = true;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = console_term_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    if (!isatty(0) || tcgetattr(0, &console_saved) != 0) {
+        return;
+    }
+    t = console_saved;
+    /* like QEMU's stdio backend: raw input, output post-processing kept */
+    t.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR |
+                             IGNCR | ICRNL | IXON);
+    t.c_oflag |= OPOST;
+    t.c_lflag &= ~(unsigned)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    t.c_cflag &= ~(unsigned)(CSIZE | PARENB);
+    t.c_cflag |= CS8;
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    if (tcsetattr(0, TCSANOW, &t) == 0) {
+        console_raw = 1;
+    }
+}
+
+/* Non-blocking stdin read. */
+int os_console_read(uint8_t *buf, size_t len)
+{
+    struct pollfd pfd = { .fd = 0, .events = POLLIN };
+    ssize_t n;
+
+    if (poll(&pfd, 1, 0) <= 0) {
+        return 0;
+    }
+    if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR))) {
+        return 0;
+    }
+    n = read(0, buf, len);
+    if (n < 0) {
+        return errno == EINTR || errno == EAGAIN ? 0 : -1;
+    }
+    return n == 0 ? -1 : (int)n;
+}
+
+/* Sleep until the timeout, input on stdin or a signal. */
+bool os_wait(uint64_t timeout_ns, bool watch_input)
+{
+    struct pollfd pfd = { .fd = watch_input ? 0 : -1, .events = POLLIN };
+    struct timespec ts, *tsp = NULL;
+
+    if (timeout_ns != UINT64_MAX) {
+        ts.tv_sec = (time_t)(timeout_ns / 1000000000u);
+        ts.tv_nsec = (long)(timeout_ns % 1000000000u);
+        tsp = &ts;
+    }
+    if (ppoll(&pfd, 1, tsp, NULL) > 0) {
+        return watch_input && (pfd.revents & (POLLIN | POLLHUP | POLLERR));
+    }
+    return false;
 }

@@ -30,6 +30,9 @@
 #define NR_ftruncate    46
 #define NR_rt_sigaction 134
 #define NR_memfd_create 279
+#define NR_ioctl        29
+#define NR_ppoll        73
+#define NR_setitimer    103
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -103,6 +106,7 @@ void os_write(int fd, const void *buf, size_t len)
 /* exit_group. */
 void os_exit(int status)
 {
+    os_console_restore();
     for (;;) {
         rawsys6(NR_exit_group, status, 0, 0, 0, 0, 0);
     }
@@ -279,6 +283,7 @@ static void fault_signal(int sig, void *si, void *uc)
     if (fault_handler != NULL && fault_handler(&f)) {
         return;
     }
+    os_console_restore();   /* the retried access kills the process */
     {
         struct raw_sigaction sa = { (void *)0 /* SIG_DFL */, 0, 0 };
         rawsys6(NR_rt_sigaction, sig, (long)&sa, 0, 8, 0, 0);
@@ -413,6 +418,170 @@ const char *rawsys_strerror(int err)
     case 40: return "Too many levels of symbolic links";
     default: return "Unknown error";
     }
+}
+
+/* ------------------------------------------------------------------------
+ * Time, the execution kick and the console (asm-generic numbers and
+ * layouts: struct termios for TCGETS is 4 x u32 flags, c_line, c_cc[19]).
+ */
+#define CLOCK_REALTIME 0
+#define SIGHUP_NR  1
+#define SIGINT_NR  2
+#define SIGALRM_NR 14
+#define SIGTERM_NR 15
+#define SA_RESTART_F 0x10000000ul
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define POLLIN_F  0x01
+#define POLLERR_F 0x08
+#define POLLHUP_F 0x10
+
+struct raw_termios {
+    uint32_t iflag, oflag, cflag, lflag;
+    uint8_t line;
+    uint8_t cc[19];
+};
+struct raw_pollfd {
+    int32_t fd;
+    int16_t events, revents;
+};
+struct raw_timespec {
+    long sec, nsec;
+};
+
+/* CLOCK_REALTIME in nanoseconds. */
+uint64_t os_realtime_ns(void)
+{
+    struct raw_timespec ts = { 0, 0 };
+
+    rawsys6(NR_clock_gettime, CLOCK_REALTIME, (long)&ts, 0, 0, 0, 0);
+    return (uint64_t)ts.sec * 1000000000ull + (uint64_t)ts.nsec;
+}
+
+static void (*tick_fn)(void);
+
+/* SIGALRM: the engine's tick. */
+static void tick_signal(int sig)
+{
+    (void)sig;
+    if (tick_fn != NULL) {
+        tick_fn();
+    }
+}
+
+/* Periodic SIGALRM calling fn (period 0: stop). */
+void os_set_tick(uint64_t period_ns, void (*fn)(void))
+{
+    struct {
+        long isec, iusec, vsec, vusec;   /* it_interval, it_value */
+    } it = { 0, 0, 0, 0 };
+
+    if (period_ns != 0 && tick_fn != fn) {
+        struct raw_sigaction sa = { (void *)tick_signal, SA_RESTART_F, 0 };
+        tick_fn = fn;
+        rawsys6(NR_rt_sigaction, SIGALRM_NR, (long)&sa, 0, 8, 0, 0);
+    }
+    it.vsec = (long)(period_ns / 1000000000u);
+    it.vusec = (long)(period_ns % 1000000000u / 1000u);
+    if (period_ns != 0 && it.vsec == 0 && it.vusec == 0) {
+        it.vusec = 1;
+    }
+    it.isec = it.vsec;
+    it.iusec = it.vusec;
+    rawsys6(NR_setitimer, 0 /* ITIMER_REAL */, (long)&it, 0, 0, 0, 0);
+}
+
+static struct raw_termios console_saved;
+static volatile int console_raw;
+static bool console_opened;
+
+/* Restore the terminal (async-signal-safe). */
+void os_console_restore(void)
+{
+    if (console_raw) {
+        rawsys6(NR_ioctl, 0, TCSETS, (long)&console_saved, 0, 0, 0);
+        console_raw = 0;
+    }
+}
+
+/* SIGINT/SIGTERM/SIGHUP: terminal back, then leave like QEMU (status 0). */
+static void console_term_signal(int sig)
+{
+    char msg[] = "hamt86: terminating on signal NN\n";
+
+    os_console_restore();
+    msg[30] = (char)('0' + sig / 10);
+    msg[31] = (char)('0' + sig % 10);
+    rawsys6(NR_write, 2, (long)msg, sizeof(msg) - 1, 0, 0, 0);
+    for (;;) {
+        rawsys6(NR_exit_group, 0, 0, 0, 0, 0, 0);
+    }
+}
+
+/* Raw mode on a terminal stdin; termination signals restore it. */
+void os_console_open(void)
+{
+    struct raw_sigaction sa = { (void *)console_term_signal, 0, 0 };
+    struct raw_termios t;
+
+    if (console_opened) {
+        return;
+    }
+    console_opened = true;
+    rawsys6(NR_rt_sigaction, SIGINT_NR, (long)&sa, 0, 8, 0, 0);
+    rawsys6(NR_rt_sigaction, SIGTERM_NR, (long)&sa, 0, 8, 0, 0);
+    rawsys6(NR_rt_sigaction, SIGHUP_NR, (long)&sa, 0, 8, 0, 0);
+    if (rawsys6(NR_ioctl, 0, TCGETS, (long)&console_saved, 0, 0, 0) != 0) {
+        return;   /* not a terminal */
+    }
+    t = console_saved;
+    /* IGNBRK BRKINT PARMRK ISTRIP INLCR IGNCR ICRNL IXON off */
+    t.iflag &= ~(uint32_t)(0x1 | 0x2 | 0x8 | 0x20 | 0x40 | 0x80 | 0x100 | 0x400);
+    t.oflag |= 0x1;                                   /* OPOST */
+    /* ECHO ECHONL ICANON ISIG IEXTEN off */
+    t.lflag &= ~(uint32_t)(0x8 | 0x40 | 0x2 | 0x1 | 0x8000);
+    t.cflag = (t.cflag & ~(uint32_t)(0x30 | 0x100)) | 0x30;   /* CS8 */
+    t.cc[6] = 1;                                      /* VMIN */
+    t.cc[5] = 0;                                      /* VTIME */
+    if (rawsys6(NR_ioctl, 0, TCSETS, (long)&t, 0, 0, 0) == 0) {
+        console_raw = 1;
+    }
+}
+
+/* Non-blocking stdin read. */
+int os_console_read(uint8_t *buf, size_t len)
+{
+    struct raw_pollfd pfd = { 0, POLLIN_F, 0 };
+    struct raw_timespec zero = { 0, 0 };
+    long n;
+
+    if (rawsys6(NR_ppoll, (long)&pfd, 1, (long)&zero, 0, 8, 0) <= 0 ||
+        !(pfd.revents & (POLLIN_F | POLLHUP_F | POLLERR_F))) {
+        return 0;
+    }
+    n = rawsys6(NR_read, 0, (long)buf, (long)len, 0, 0, 0);
+    if (n < 0) {
+        return n == -4 || n == -11 ? 0 : -1;   /* EINTR, EAGAIN */
+    }
+    return n == 0 ? -1 : (int)n;
+}
+
+/* Sleep until the timeout, input on stdin or a signal. */
+bool os_wait(uint64_t timeout_ns, bool watch_input)
+{
+    struct raw_pollfd pfd = { watch_input ? 0 : -1, POLLIN_F, 0 };
+    struct raw_timespec ts, *tsp = NULL;
+
+    if (timeout_ns != UINT64_MAX) {
+        ts.sec = (long)(timeout_ns / 1000000000u);
+        ts.nsec = (long)(timeout_ns % 1000000000u);
+        tsp = &ts;
+    }
+    if (rawsys6(NR_ppoll, (long)&pfd, 1, (long)tsp, 0, 8, 0) > 0) {
+        return watch_input &&
+               (pfd.revents & (POLLIN_F | POLLHUP_F | POLLERR_F));
+    }
+    return false;
 }
 
 int main(int argc, char **argv);

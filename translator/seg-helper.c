@@ -26,7 +26,8 @@
  * holds its vector + 1 (0 = none).  A fault during delivery re-enters
  * x86_cpu_do_interrupt with old_exception still set, which applies the
  * SDM's contributory/page-fault table (#DF) and stops the machine on a
- * fault while delivering #DF (triple fault, exit status 4).
+ * fault while delivering #DF (triple fault: a reset, exit status 0 as
+ * qemu-system-i386 -no-reboot).
  */
 #include "core/cpu.h"
 #include "core/mem.h"
@@ -46,7 +47,7 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
 #define DESC_C_MASK   (1u << 10)   /* code: conforming */
 #define DESC_E_MASK   (1u << 10)   /* data: expand-down */
 #define DESC_FLAGS(e2) ((e2) & 0x00ffff00u)
-#define TRIPLE_FAULT_STATUS 4   /* documented in README and --help */
+#define TRIPLE_FAULT_STATUS 0   /* a reset: as -no-reboot (README, --help) */
 
 /* ------------------------------------------------------------------------
  * Small pieces

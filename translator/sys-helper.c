@@ -4,6 +4,7 @@
  * interrupt paths), port I/O and the x87-absent checks.
  */
 #include "core/cpu.h"
+#include "core/machine.h"
 #include "core/mem.h"
 #include "core/log.h"
 #include "core/os.h"
@@ -35,36 +36,50 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
 /* ------------------------------------------------------------------------
  * CPUID
  *
- * A Pentium II (family 6, model 3) that offers exactly what hamt86
- * implements.  Extend FEATURES_EDX as features appear (FPU, MMX, FXSR...).
+ * QEMU 7.2's "pentium2" model (family 6 model 5 stepping 2) with a feature
+ * bit only where hamt86 implements the feature.  Leaf 1 EDX of QEMU's model
+ * is 0x0183fbfd; left out here: APIC (isapc has no usable local APIC),
+ * and, until the x87 workstream sets them, FPU, MMX and FXSR.  Leaf 1 ECX
+ * is 0 (QEMU sets its "hypervisor" bit 31; a Pentium II does not).
+ *
+ *   DE    CR4.DE: DR4/DR5 #UD              MCE/MCA  MCG_* and 10 MCi banks
+ *   PSE/PAE/PSE36/PGE  core/mmu-walk.c     MTRR     MTRRcap, 8 variable and
+ *   TSC/MSR  RDTSC, RDMSR/WRMSR                     11 fixed MTRRs, def type
+ *   CX8/CMOV  instructions                 PAT      IA32_PAT (stored)
+ *   SEP   SYSENTER/SYSEXIT (seg-helper.c)
  */
+#define CPUID_DE    (1u << 2)
 #define CPUID_PSE   (1u << 3)
 #define CPUID_TSC   (1u << 4)
 #define CPUID_MSR   (1u << 5)
 #define CPUID_PAE   (1u << 6)
+#define CPUID_MCE   (1u << 7)
 #define CPUID_CX8   (1u << 8)
 #define CPUID_SEP   (1u << 11)
+#define CPUID_MTRR  (1u << 12)
 #define CPUID_PGE   (1u << 13)
+#define CPUID_MCA   (1u << 14)
 #define CPUID_CMOV  (1u << 15)
+#define CPUID_PAT   (1u << 16)
 #define CPUID_PSE36 (1u << 17)
-/* PAE and PSE-36: the page walker (core/mmu-walk.c) implements both; no
- * NX (EFER.NXE stays 0), no FPU/MMX/FXSR (not implemented). */
-#define FEATURES_EDX (CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | \
-                      CPUID_CX8 | CPUID_SEP | CPUID_PGE | CPUID_CMOV | \
-                      CPUID_PSE36)
+#define FEATURES_EDX (CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | \
+                      CPUID_PAE | CPUID_MCE | CPUID_CX8 | CPUID_SEP | \
+                      CPUID_MTRR | CPUID_PGE | CPUID_MCA | CPUID_CMOV | \
+                      CPUID_PAT | CPUID_PSE36)
 
 static const struct {
     uint32_t eax, ebx, ecx, edx;
 } cpuid_leaves[] = {
     /* 0: max basic leaf, "GenuineIntel" in EBX EDX ECX */
     { 2, 0x756e6547, 0x6c65746e, 0x49656e69 },
-    /* 1: family 6 model 3 stepping 3; no APIC id, no ECX features */
-    { 0x00000633, 0, 0, FEATURES_EDX },
-    /* 2: cache/TLB descriptors 01 02 03 | 43 08 04 0c */
-    { 0x03020101, 0, 0, 0x0c040843 },
+    /* 1: family 6 model 5 stepping 2; EBX: CLFLUSH line 8 (as QEMU) */
+    { 0x00000652, 0x00000800, 0, FEATURES_EDX },
+    /* 2: one round; descriptors 2c 30 7d (L1D, L1I, L2) and 4d, as QEMU */
+    { 0x00000001, 0, 0x0000004d, 0x002c307d },
 };
 
-/* CPUID: leaves above the maximum answer like the highest basic leaf. */
+/* CPUID: leaves above the maximum (basic or extended: pentium2 has no
+ * extended leaves) answer like the highest basic leaf, as Intel CPUs do. */
 void helper_cpuid(CPUX86State *env)
 {
     uint32_t leaf = env->regs[R_EAX];
@@ -81,10 +96,11 @@ void helper_cpuid(CPUX86State *env)
  * Time stamp counter and MSRs
  */
 
-/* The guest TSC: host monotonic nanoseconds (a 1 GHz clock) + offset. */
+/* The guest TSC: the machine's nominal-frequency counter (hw/timer.c,
+ * host monotonic time) plus the WRMSR offset. */
 static uint64_t sys_tsc(CPUX86State *env)
 {
-    return os_clock_ns() + env->tsc_offset;
+    return hw_tsc() + env->tsc_offset;
 }
 
 /* CPL of the running code. */
@@ -129,7 +145,20 @@ void helper_rdpmc(CPUX86State *env)
 #define MSR_BIOS_SIGN_ID      0x08b
 #define MSR_PERFCTR0          0x0c1
 #define MSR_PERFCTR1          0x0c2
+#define MSR_P5_MC_TYPE        0x001
 #define MSR_MTRRCAP           0x0fe
+#define MSR_MCG_CAP           0x179
+#define MSR_MCG_STATUS        0x17a
+#define MSR_MCG_CTL           0x17b
+#define MSR_MTRR_VAR0         0x200
+#define MSR_MTRR_FIX64K       0x250
+#define MSR_MTRR_FIX16K       0x258
+#define MSR_MTRR_FIX4K        0x268
+#define MSR_MC0_CTL           0x400
+/* MCG_CAP: MCG_CTL present (bit 8), SER_P (bit 24), 10 banks, as QEMU */
+#define MCG_CAP_VALUE         0x0100010aull
+/* MTRRcap: WC supported, fixed ranges, 8 variable ranges */
+#define MTRRCAP_VALUE         0x508ull
 #define MSR_SYSENTER_CS       0x174
 #define MSR_SYSENTER_ESP      0x175
 #define MSR_SYSENTER_EIP      0x176
@@ -144,11 +173,34 @@ void helper_rdpmc(CPUX86State *env)
  * long mode); like QEMU, other bits are dropped silently. */
 #define EFER_WRITABLE         0u
 
-/* RDMSR ECX -> EDX:EAX; unknown MSRs #GP(0). */
+/*
+ * The MSRs that are arrays in env: variable MTRRs (0x200 + 2n base,
+ * 0x201 + 2n mask), fixed MTRRs, machine-check banks (0x400 + 4n + k).
+ */
+static bool sys_msr_array(CPUX86State *env, uint32_t msr, uint64_t **p)
+{
+    if (msr - MSR_MTRR_VAR0 < CPU_MTRR_VARS * 2) {
+        *p = &env->mtrr_var[msr - MSR_MTRR_VAR0];
+    } else if (msr == MSR_MTRR_FIX64K) {
+        *p = &env->mtrr_fixed[0];
+    } else if (msr == MSR_MTRR_FIX16K || msr == MSR_MTRR_FIX16K + 1) {
+        *p = &env->mtrr_fixed[1 + msr - MSR_MTRR_FIX16K];
+    } else if (msr - MSR_MTRR_FIX4K < 8) {
+        *p = &env->mtrr_fixed[3 + msr - MSR_MTRR_FIX4K];
+    } else if (msr - MSR_MC0_CTL < CPU_MCE_BANKS * 4) {
+        *p = &env->mce_banks[msr - MSR_MC0_CTL];
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* RDMSR ECX -> EDX:EAX; unknown MSRs #GP(0) (QEMU's TCG reads them as 0;
+ * a Pentium II faults, and Linux's safe probes rely on it). */
 void helper_rdmsr(CPUX86State *env)
 {
     uint32_t msr = env->regs[R_ECX];
-    uint64_t v;
+    uint64_t v, *p;
 
     switch (msr) {
     case MSR_TSC:
@@ -175,11 +227,27 @@ void helper_rdmsr(CPUX86State *env)
     case MSR_EFER:
         v = env->efer;
         break;
-    case MSR_MTRRCAP:          /* no variable ranges, no fixed ranges */
-    case MSR_MTRR_DEF_TYPE:    /* MTRRs disabled */
+    case MSR_MTRRCAP:
+        v = MTRRCAP_VALUE;
+        break;
+    case MSR_MTRR_DEF_TYPE:
+        v = env->mtrr_deftype;
+        break;
+    case MSR_MCG_CAP:
+        v = MCG_CAP_VALUE;
+        break;
+    case MSR_MCG_STATUS:
+        v = env->mcg_status;
+        break;
+    case MSR_MCG_CTL:
+        v = env->mcg_ctl;
+        break;
+    case MSR_BIOS_SIGN_ID:     /* microcode revision 1 in bits 63:32, as QEMU */
+        v = 1ull << 32;
+        break;
     case MSR_PLATFORM_ID:
     case MSR_EBL_CR_POWERON:
-    case MSR_BIOS_SIGN_ID:     /* no microcode update loaded */
+    case MSR_P5_MC_TYPE:
     case MSR_PERFCTR0:
     case MSR_PERFCTR1:
     case MSR_EVNTSEL0:
@@ -189,23 +257,27 @@ void helper_rdmsr(CPUX86State *env)
         v = 0;
         break;
     default:
-        DEBUG_LOG(LOG_UNIMP, "unimp: rdmsr 0x%x at EIP 0x%08x\n", msr,
-                  env->eip);
-        raise_exception_err_ra(env, EXCP0D_GP, 0, GETPC());
+        if (!sys_msr_array(env, msr, &p)) {
+            DEBUG_LOG(LOG_UNIMP, "unimp: rdmsr 0x%x at EIP 0x%08x\n", msr,
+                      env->eip);
+            raise_exception_err_ra(env, EXCP0D_GP, 0, GETPC());
+        }
+        v = *p;
+        break;
     }
     env->regs[R_EAX] = (uint32_t)v;
     env->regs[R_EDX] = (uint32_t)(v >> 32);
 }
 
-/* WRMSR EDX:EAX -> MSR ECX; unknown MSRs #GP(0). */
+/* WRMSR EDX:EAX -> MSR ECX; unknown or read-only MSRs #GP(0). */
 void helper_wrmsr(CPUX86State *env)
 {
     uint32_t msr = env->regs[R_ECX];
-    uint64_t v = ((uint64_t)env->regs[R_EDX] << 32) | env->regs[R_EAX];
+    uint64_t v = ((uint64_t)env->regs[R_EDX] << 32) | env->regs[R_EAX], *p;
 
     switch (msr) {
     case MSR_TSC:
-        env->tsc_offset = v - os_clock_ns();
+        env->tsc_offset = v - hw_tsc();
         break;
     case MSR_SYSENTER_CS:
         env->sysenter_cs = v & 0xffff;
@@ -230,6 +302,16 @@ void helper_wrmsr(CPUX86State *env)
         tlb_flush_all(env);
         break;
     case MSR_MTRR_DEF_TYPE:
+        env->mtrr_deftype = v;
+        break;
+    case MSR_MCG_STATUS:
+        env->mcg_status = v;
+        break;
+    case MSR_MCG_CTL:          /* all or nothing, as QEMU */
+        if (v == 0 || v == ~0ull) {
+            env->mcg_ctl = v;
+        }
+        break;
     case MSR_BIOS_UPDT_TRIG:
     case MSR_BIOS_SIGN_ID:
     case MSR_PERFCTR0:
@@ -239,9 +321,17 @@ void helper_wrmsr(CPUX86State *env)
     case MSR_DEBUGCTL:
         break;
     default:
-        DEBUG_LOG(LOG_UNIMP, "unimp: wrmsr 0x%x = 0x%llx at EIP 0x%08x\n",
-                  msr, (unsigned long long)v, env->eip);
-        raise_exception_err_ra(env, EXCP0D_GP, 0, GETPC());
+        if (!sys_msr_array(env, msr, &p)) {
+            DEBUG_LOG(LOG_UNIMP, "unimp: wrmsr 0x%x = 0x%llx at EIP 0x%08x\n",
+                      msr, (unsigned long long)v, env->eip);
+            raise_exception_err_ra(env, EXCP0D_GP, 0, GETPC());
+        }
+        /* MCi_CTL takes only all-zero or all-one values, as on QEMU */
+        if (msr < MSR_MC0_CTL || ((msr - MSR_MC0_CTL) & 3) != 0 ||
+            v == 0 || v == ~0ull) {
+            *p = v;
+        }
+        break;
     }
 }
 
@@ -316,9 +406,28 @@ void helper_write_cr(CPUX86State *env, uint32_t n, uint32_t v)
     }
 }
 
+/* DR4/DR5: #UD under CR4.DE (debug extensions), else DR6/DR7. */
+static uint32_t sys_dr_alias(CPUX86State *env, uint32_t n, uintptr_t ra)
+{
+    if (n == 4 || n == 5) {
+        if (env->cr[4] & CR4_DE) {
+            raise_exception_err_ra(env, EXCP06_UD, 0, ra);
+        }
+        return n + 2;
+    }
+    return n;
+}
+
+/* MOV r32, DR4/DR5. */
+uint32_t helper_read_dr(CPUX86State *env, uint32_t n)
+{
+    return env->dr[sys_dr_alias(env, n, GETPC())];
+}
+
 /* MOV DRn, r32 (breakpoints are recorded but not armed yet). */
 void helper_write_dr(CPUX86State *env, uint32_t n, uint32_t v)
 {
+    n = sys_dr_alias(env, n, GETPC());
     switch (n) {
     case 6:
         env->dr[6] = v | 0xffff0ff0u;

@@ -115,7 +115,8 @@ void gen_mov_cr(DisasContext *s, const X86Insn *insn)
     }
 }
 
-/* MOV Rd, DRn / MOV DRn, Rd (DR4/DR5 alias DR6/DR7: CR4.DE is not offered). */
+/* MOV Rd, DRn / MOV DRn, Rd (DR4/DR5: helpers, which alias them to DR6/DR7
+ * or raise #UD under CR4.DE). */
 void gen_mov_dr(DisasContext *s, const X86Insn *insn)
 {
     int dr;
@@ -125,16 +126,19 @@ void gen_mov_dr(DisasContext *s, const X86Insn *insn)
     }
     if (insn->op[0].kind == OPK_DR) {
         dr = insn->op[0].reg;
-        dr = dr == 4 ? 6 : dr == 5 ? 7 : dr;
         gen_helper(s, HELPER_write_dr, 2, ir_const(s->f, dr),
                    gen_ld_reg(s, 4, insn->op[1].reg));
         gen_eob(s);
     } else {
-        IRTemp t = ir_new_temp(s->f);
+        IRTemp t;
 
         dr = insn->op[1].reg;
-        dr = dr == 4 ? 6 : dr == 5 ? 7 : dr;
-        ir_ld_env(s->f, t, offsetof(CPUX86State, dr[dr]), MO_32);
+        if (dr == 4 || dr == 5) {
+            t = gen_helper(s, HELPER_read_dr, 1, ir_const(s->f, dr));
+        } else {
+            t = ir_new_temp(s->f);
+            ir_ld_env(s->f, t, offsetof(CPUX86State, dr[dr]), MO_32);
+        }
         gen_st_reg(s, 4, insn->op[0].reg, t);
     }
 }

@@ -9,6 +9,7 @@
  * Layout of a TB's IR:
  *
  *     ld_env exit_request -> brcond != 0 -> L_exit     (cheap entry check)
+ *     [--icount: ld_env icount_budget -> brcond <= 0 -> L_exit; budget - 1]
  *     insn_start eip0, len0
  *       ... ops of insn 0 ...
  *     insn_start eip1, len1
@@ -30,6 +31,9 @@
 #include "core/os.h"
 #include "translator/translate.h"
 #include "translator/cc.h"
+
+/* --icount: TBs count themselves against env->icount_budget (hw/timer.c). */
+bool translate_icount;
 
 #define DEBUG_TRANSLATE HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
@@ -555,6 +559,14 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
     t = ir_new_temp(f);
     ir_ld_env(f, t, offsetof(CPUX86State, exit_request), MO_32);
     ir_brcond(f, IR_COND_NE, t, ir_const(f, 0), l_exit);
+    if (translate_icount) {
+        /* --icount: one unit of the TB budget per executed TB */
+        IRTemp b = ir_new_temp(f);
+        ir_ld_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
+        ir_brcond(f, IR_COND_LE, b, ir_const(f, 0), l_exit);
+        ir_binopi(f, IR_sub, b, b, 1);
+        ir_st_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
+    }
 
     eip = tb->pc;
     for (;;) {

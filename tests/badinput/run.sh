@@ -60,7 +60,7 @@ CASES=(
     "bad-mmu@nz@--mmu bogus@-m 64 --mmu bogus --kernel $OUT/ud.elf"
     "bad-log-item@nz@unknown log item 'bogus'@-m 64 -d bogus --kernel $OUT/ud.elf"
     "wild-jump@nz@unmapped memory at EIP 0x0c000000@-m 64 --kernel $OUT/wild.elf"
-    "triple-fault@4@triple fault@-m 64 --kernel $OUT/triple.elf"
+    "triple-fault@0@triple fault@-m 64 --kernel $OUT/triple.elf"
     "undecodable@1@0f 04@-m 64 -d unimp --kernel $OUT/ud.elf"
     "stats-ir-opt@1@IR ops after optimiser +[1-9]@-m 64 --stats --kernel $OUT/ud.elf"
     # the shared option parser (frontend/options.c): usage errors exit 1
@@ -79,6 +79,7 @@ CASES=(
     "bad-hamt-contexts@1@--hamt-contexts 9: expected a number from 1 to 8@--hamt-contexts=9 --kernel $OUT/ud.elf"
     "bad-hamt-contexts-0@1@--hamt-contexts 0: expected a number from 1 to 8@--hamt-contexts 0 --kernel $OUT/ud.elf"
     "bad-hamt-contexts-x@1@--hamt-contexts 2x: expected a number from 1 to 8@--hamt-contexts=2x --kernel $OUT/ud.elf"
+    "bad-icount@1@--icount 17: expected a number from 0 to 16@--icount=17 --kernel $OUT/ud.elf"
     "bad-backend@1@--backend frob: unknown backend@--backend frob --kernel $OUT/ud.elf"
     "help@0@Application Options:@--help"
     "watch-repeatable@1@DONE ud passed=2@-m 64 --watch 0x200000 --watch=0x300000:4 --kernel $OUT/ud.elf"
@@ -86,7 +87,7 @@ CASES=(
     "sym-in-asm@1@^0x[0-9a-f]{8}: .* <kmain(\+0x[0-9a-f]+)?>\$@-m 64 -d in_asm --kernel $OUT/ud.elf"
     "sym-exec@1@^Trace 0x[0-9a-f]{8} <kmain(\+0x[0-9a-f]+)?> @-m 64 -d exec --kernel $OUT/ud.elf"
     "sym-int@1@^int: vector 0x06 .* <bad_at> ESP@-m 64 -d int --kernel $OUT/ud.elf"
-    "sym-triple-fault@4@triple fault at EIP 0x[0-9a-f]{8} <[a-z_]+(\+0x[0-9a-f]+)?> \(CS@-m 64 --kernel $OUT/triple.elf"
+    "sym-triple-fault@0@triple fault at EIP 0x[0-9a-f]{8} <[a-z_]+(\+0x[0-9a-f]+)?> \(CS@-m 64 --kernel $OUT/triple.elf"
     "stripped-kernel@1@^0x[0-9a-f]{8}: +[0-9a-f]+ +[a-z]+[^<]*\$@-m 64 -d in_asm --kernel $OUT/ud-stripped.elf"
 )
 

@@ -12,6 +12,9 @@
 
     .section .bss
     .align 16
+    .globl entry_state
+entry_state:
+    .skip 32
 stack_bottom:
     .skip 65536
     .globl stack_top
@@ -22,11 +25,21 @@ stack_top:
 /*
  * Entry from the multiboot loader: flat 32-bit protected mode, no paging.
  * The loader's GDT and selectors are not specified by multiboot, so load
- * our own (code 0x08, data 0x10) before anything else.
+ * our own (code 0x08, data 0x10) before anything else.  What the loader
+ * gave is kept in entry_state (GDTR, IDTR, CS, DS, ES, FS, GS, SS) for
+ * the kernels that test it (mbgdt).
  */
 _start:
     cli
     cld
+    sgdt entry_state
+    sidt entry_state + 8
+    movw %cs, entry_state + 16
+    movw %ds, entry_state + 18
+    movw %es, entry_state + 20
+    movw %fs, entry_state + 22
+    movw %gs, entry_state + 24
+    movw %ss, entry_state + 26
     lgdt gdt_desc
     ljmp $0x08, $1f
 1:  movw $0x10, %ax

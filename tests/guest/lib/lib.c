@@ -10,6 +10,7 @@
 
 volatile TrapInfo last_trap;
 void (*irq_hook)(uint32_t vector);
+void (*irq_frame_hook)(TrapFrame *f);
 extern int catch_armed;
 extern const uint32_t trap_stub_table[];
 extern void trap_unwind(int vector) __attribute__((noreturn));
@@ -404,6 +405,10 @@ void finish(uint32_t want_hash)
 void trap_dispatch(TrapFrame *f);
 void trap_dispatch(TrapFrame *f)
 {
+    if (f->vector >= 32 && f->vector < 48 && irq_frame_hook) {
+        irq_frame_hook(f);      /* may change the interrupted state */
+        return;
+    }
     if (f->vector >= 32 && f->vector < 48 && irq_hook) {
         irq_hook(f->vector);    /* hardware interrupt: not a trap record */
         return;

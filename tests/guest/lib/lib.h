@@ -41,6 +41,8 @@ typedef struct TrapInfo {
 extern volatile TrapInfo last_trap;
 /* Called for vectors 32..47 (remapped PIC IRQs) instead of recording them. */
 extern void (*irq_hook)(uint32_t vector);
+/* Like irq_hook (and before it), with the interrupted frame to edit. */
+extern void (*irq_frame_hook)(TrapFrame *f);
 
 /* Name of the running kernel (defined by each kernel). */
 extern const char kernel_name[];
