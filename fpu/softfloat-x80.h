@@ -174,6 +174,15 @@ static inline bool x80_suppress_write(const X80Status *s, bool mem)
            (mem && (u & (X80_OE | X80_UE)));
 }
 
+/*
+ * FLD m32/m64 only: true when the value must not be pushed (an unmasked
+ * IE for an SNaN).  An unmasked DE still pushes the (normalised) value.
+ */
+static inline bool x80_suppress_load(const X80Status *s)
+{
+    return (x80_unmasked(s) & X80_IE) != 0;
+}
+
 /* ---- construction and classification --------------------------------- */
 
 /* Build a value from its fields. */
@@ -302,7 +311,8 @@ int64_t x80_to_int64(floatx80 a, X80Status *s);
 
 /*
  * FLD m32/m64: widen (exact).  SNaN -> IE, returned quieted; a denormal
- * operand -> DE (returned normalised).  Defines C1 = 0.
+ * operand -> DE (returned normalised).  Defines C1 = 0.  The push is
+ * suppressed only by an unmasked IE (x80_suppress_load), not by DE.
  */
 floatx80 x80_from_f32(uint32_t v, X80Status *s);
 floatx80 x80_from_f64(uint64_t v, X80Status *s);
