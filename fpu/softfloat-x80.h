@@ -373,10 +373,11 @@ floatx80 x80_fyl2xp1(floatx80 x, floatx80 y, X80Status *s);
 
 /*
  * FPTAN: tan(a).  Returns false (and sets C2 = 1, no other effect; the
- * operand stays) when |a| >= 2^63.  Otherwise C2 = 0, *res = tan(a) and
- * the caller pushes 1.0.  NaN/unsupported/inf: IE handling as usual (inf
- * -> IE, indefinite), the caller still pushes 1.0 only when the result is
- * written.  Defines C1 and C2.
+ * operand stays) when |a| >= 2^63.  Otherwise C2 = 0, *res = tan(a)
+ * replaces ST0 and the caller pushes 1.0 -- except when *res is a NaN
+ * (NaN operand, or inf/unsupported -> IE and indefinite): then the CPU
+ * pushes that NaN again (push x80_is_nan(*res) ? *res : 1.0).  Nothing
+ * is written on unmasked IE/DE (x80_suppress_write).  Defines C1 and C2.
  */
 bool x80_fptan(floatx80 a, floatx80 *res, X80Status *s);
 
