@@ -344,26 +344,28 @@ static Out run_model(int op, uint16_t cw, floatx80 a, floatx80 b,
     return o;
 }
 
+/* Position of a finite value in the ordered set of magnitudes. */
+static unsigned __int128 ulp_key(floatx80 v)
+{
+    unsigned e = v.se & 0x7fff;
+
+    if (e == 0 || !(v.mant >> 63)) {
+        return v.mant;          /* denormal / pseudo-denormal: exp 1 */
+    }
+    return ((unsigned __int128)e << 63) + (v.mant - (1ull << 63));
+}
+
 /* True when v and w differ by at most one unit in the last place. */
 static bool within_1ulp(floatx80 v, floatx80 w)
 {
-    uint64_t dm;
+    unsigned __int128 kv, kw;
 
     if ((v.se ^ w.se) & 0x8000) {
         return false;
     }
-    if ((v.se & 0x7fff) == (w.se & 0x7fff)) {
-        dm = v.mant > w.mant ? v.mant - w.mant : w.mant - v.mant;
-        return dm <= 1;
-    }
-    /* adjacent binades: 1.111..1 * 2^e next to 1.000..0 * 2^(e+1) */
-    if ((v.se & 0x7fff) > (w.se & 0x7fff)) {
-        floatx80 t = v;
-        v = w;
-        w = t;
-    }
-    return (w.se & 0x7fff) == (v.se & 0x7fff) + 1 && v.mant == ~0ull &&
-           w.mant == 1ull << 63;
+    kv = ulp_key(v);
+    kw = ulp_key(w);
+    return (kv > kw ? kv - kw : kw - kv) <= 1;
 }
 
 /* Print one value. */
@@ -503,7 +505,8 @@ int main(int argc, char **argv)
                     c1s[op]++;      /* same value, C1 (rounding) differs */
                     continue;
                 }
-                if (getenv("X80_SHOWULP") && ulps[op] < 8) {
+                if (getenv("X80_SHOWULP") &&
+                    ulps[op] < atol(getenv("X80_SHOWULP"))) {
                     report(op, cw, a, b, mem, &h, &m);
                 }
                 ulps[op]++;
