@@ -277,6 +277,31 @@ void x80_xtract(floatx80 a, floatx80 *exp_out, floatx80 *sig_out,
  */
 floatx80 x80_prem(floatx80 a, floatx80 b, bool round, X80Status *s);
 
+/*
+ * Arithmetic with a memory operand (FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR m32fp,
+ * m64fp, and the FI* m16int/m32int forms).  The CPU does not convert the
+ * operand first: an SNaN in memory is not quieted before the NaN rules
+ * run, and a denormal memory operand raises DE in the arithmetic's own
+ * order (after the NaN/invalid checks; with DE unmasked nothing else is
+ * computed).  So the caller widens the operand with x80_f32_operand /
+ * x80_f64_operand (raw, no flags, SNaN kept, *denormal = the source was a
+ * denormal) or x80_from_int64 (m_denormal = false), then calls
+ * x80_arith_mem (st0 is ST(0); SUBR/DIVR compute m - st0, m / st0).
+ */
+typedef enum X80ArithOp {
+    X80_OP_ADD,
+    X80_OP_SUB,
+    X80_OP_SUBR,
+    X80_OP_MUL,
+    X80_OP_DIV,
+    X80_OP_DIVR,
+} X80ArithOp;
+
+floatx80 x80_f32_operand(uint32_t v, bool *denormal);
+floatx80 x80_f64_operand(uint64_t v, bool *denormal);
+floatx80 x80_arith_mem(X80ArithOp op, floatx80 st0, floatx80 m,
+                       bool m_denormal, X80Status *s);
+
 /* ---- comparison -------------------------------------------------------- */
 
 /*
@@ -288,6 +313,13 @@ floatx80 x80_prem(floatx80 a, floatx80 b, bool round, X80Status *s);
  * ZF/PF/CF themselves.
  */
 X80Relation x80_compare(floatx80 a, floatx80 b, bool quiet, X80Status *s);
+
+/*
+ * FCOM/FCOMP/FUCOM m32fp/m64fp and FICOM m16int/m32int: as x80_compare,
+ * with the memory operand widened as for x80_arith_mem.
+ */
+X80Relation x80_compare_mem(floatx80 st0, floatx80 m, bool m_denormal,
+                            bool quiet, X80Status *s);
 
 /* FTST: x80_compare(a, +0.0, false). */
 X80Relation x80_tst(floatx80 a, X80Status *s);

@@ -104,6 +104,19 @@ static uint64_t one(uint64_t h, unsigned op, uint16_t cw, floatx80 a,
     case 31: u = x80_fcos(a, &v, &s); break;
     case 32: u = x80_fsincos(a, &v, &w, &s); break;
     case 33: v = x80_abs(a, &s); w = x80_chs(b, &s); break;
+    case 34: {
+        bool den;
+        w = x80_f32_operand((uint32_t)x80_rng_next(r), &den);
+        v = x80_arith_mem((X80ArithOp)x80_rng_below(r, 6), a, w, den, &s);
+        u = den;
+        break;
+    }
+    case 35: {
+        bool den;
+        w = x80_f64_operand(x80_rng_next(r), &den);
+        u = (uint64_t)x80_compare_mem(a, w, den, x80_rng_below(r, 2), &s);
+        break;
+    }
     default: break;
     }
     h = fold_x80(h, v);
@@ -174,7 +187,7 @@ int main(int argc, char **argv)
         uint16_t cw = x80_gen_cw(&r);
         floatx80 a = x80_gen_operand(&r);
         floatx80 b = x80_gen_second(&r, a);
-        unsigned op = x80_rng_below(&r, 34);
+        unsigned op = x80_rng_below(&r, 36);
         h = one(h, op, cw, a, b, &r);
         if (argc > 3) {             /* trace: op and running hash */
             hex64(h, buf);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/base.h"
 #include "fpu/softfloat-x80.h"
 #include "fpu/test-x80-gen.h"
 
@@ -65,6 +66,15 @@
     X(LDL2T, "fldl2t", 0) \
     X(LDLG2, "fldlg2", 0) \
     X(LDLN2, "fldln2", 0) \
+    X(FADD32, "fadds %[m]", 0) \
+    X(FSUBR64, "fsubrl %[m]", 0) \
+    X(FMUL64, "fmull %[m]", 0) \
+    X(FDIV32, "fdivs %[m]", 0) \
+    X(FIADD16, "fiadds %[m]", 0) \
+    X(FIDIVR32, "fidivrl %[m]", 0) \
+    X(FCOM32, "fcoms %[m]", 0) \
+    X(FICOM16, "ficoms %[m]", 0) \
+    X(FXAM_EMPTY, "ffree %%st(0)\n\tfxam", 0) \
     X(F2XM1, "f2xm1", 1) \
     X(FYL2X, "fyl2x", 1) \
     X(FYL2XP1, "fyl2xp1", 1) \
@@ -168,7 +178,7 @@ static Out run_model(int op, uint16_t cw, floatx80 a, floatx80 b,
     X80Status s = x80_status_init(cw);
     Out o;
     floatx80 r, r2;
-    bool ok;
+    bool ok, den = false;
     int64_t iv;
 
     memset(&o, 0, sizeof(o));
@@ -220,6 +230,60 @@ static Out run_model(int op, uint16_t cw, floatx80 a, floatx80 b,
         s.cc = 0;
         break;
     }
+    case OP_FADD32:
+    case OP_FDIV32:
+    case OP_FCOM32: {
+        uint32_t v;
+        memcpy(&v, mem, 4);
+        r2 = x80_f32_operand(v, &den);
+        goto mem_arith;
+    }
+    case OP_FSUBR64:
+    case OP_FMUL64: {
+        uint64_t v;
+        memcpy(&v, mem, 8);
+        r2 = x80_f64_operand(v, &den);
+        goto mem_arith;
+    }
+    case OP_FIADD16:
+    case OP_FICOM16: {
+        int16_t v;
+        memcpy(&v, mem, 2);
+        r2 = x80_from_int64(v);
+        goto mem_arith;
+    }
+    case OP_FIDIVR32: {
+        int32_t v;
+        memcpy(&v, mem, 4);
+        r2 = x80_from_int64(v);
+    }
+    mem_arith:
+        switch (op) {
+        case OP_FADD32:
+        case OP_FIADD16:
+            REG_RESULT(x80_arith_mem(X80_OP_ADD, a, r2, den, &s));
+            break;
+        case OP_FDIV32:
+            REG_RESULT(x80_arith_mem(X80_OP_DIV, a, r2, den, &s));
+            break;
+        case OP_FSUBR64:
+            REG_RESULT(x80_arith_mem(X80_OP_SUBR, a, r2, den, &s));
+            break;
+        case OP_FMUL64:
+            REG_RESULT(x80_arith_mem(X80_OP_MUL, a, r2, den, &s));
+            break;
+        case OP_FIDIVR32:
+            REG_RESULT(x80_arith_mem(X80_OP_DIVR, a, r2, den, &s));
+            break;
+        default:
+            x80_compare_mem(a, r2, den, false, &s);
+            break;
+        }
+        break;
+    case OP_FXAM_EMPTY:
+        x80_fxam(a, true, &s);
+        o.depth = 2;
+        break;
     case OP_FIST16:
         iv = x80_to_int16(a, &s);
         if (!x80_suppress_write(&s, true)) {
@@ -423,11 +487,14 @@ static void gen_mem(X80Rng *r, int op, floatx80 a, uint8_t *mem)
             }
         }
         mem[9] = x80_rng_below(r, 2) ? 0x80 : 0;
-    } else if (op == OP_FLD32 || op == OP_FLD64) {
+    } else if (op == OP_FLD32 || op == OP_FLD64 || op == OP_FADD32 ||
+               op == OP_FDIV32 || op == OP_FCOM32 || op == OP_FSUBR64 ||
+               op == OP_FMUL64) {
         /* derive from a special value so zeros/denormals/NaNs are common */
         X80Status s = x80_status_init(X80_CW_DEFAULT | 0xc00);
         if (x80_rng_below(r, 2)) {
-            if (op == OP_FLD32) {
+            if (op == OP_FLD32 || op == OP_FADD32 || op == OP_FDIV32 ||
+                op == OP_FCOM32) {
                 uint32_t f = x80_to_f32(a, &s);
                 if (x80_rng_below(r, 4) == 0) {
                     f &= 0x807fffff;        /* denormal or zero */
@@ -448,86 +515,146 @@ static void gen_mem(X80Rng *r, int op, floatx80 a, uint8_t *mem)
     }
 }
 
+/* Per-operation counters. */
+typedef struct Stats {
+    long fails[OP_COUNT], ulps[OP_COUNT], runs[OP_COUNT], c1s[OP_COUNT];
+    long total_fail, total_ulp;
+} Stats;
+
+/* Run one case on the CPU and the model and classify the difference. */
+static void check_case(Stats *st, int op, uint16_t cw, floatx80 a,
+                       floatx80 b, const uint8_t *mem)
+{
+    Out h, m;
+    bool same;
+    int k;
+
+    st->runs[op]++;
+    h = run_hw(op, cw, a, b, mem);
+    m = run_model(op, cw, a, b, mem);
+    same = h.fsw == m.fsw && h.depth == m.depth &&
+           memcmp(h.mem, m.mem, 10) == 0;
+    for (k = 0; same && k < h.depth && k < 3; k++) {
+        same = h.st[k].se == m.st[k].se && h.st[k].mant == m.st[k].mant;
+    }
+    if (same) {
+        return;
+    }
+    if (ops[op].trans && h.depth == m.depth &&
+        ((h.fsw ^ m.fsw) & ~(X80_C1 | X80_PE)) == 0) {
+        bool near = true, vsame = true;
+        for (k = 0; k < h.depth && k < 3; k++) {
+            near = near && within_1ulp(h.st[k], m.st[k]);
+            vsame = vsame && h.st[k].se == m.st[k].se &&
+                    h.st[k].mant == m.st[k].mant;
+        }
+        if (near && vsame) {
+            st->c1s[op]++;          /* same value, C1 (rounding) differs */
+            return;
+        }
+        if (near) {
+            if (getenv("X80_SHOWULP") &&
+                st->ulps[op] < atol(getenv("X80_SHOWULP"))) {
+                report(op, cw, a, b, mem, &h, &m);
+            }
+            st->ulps[op]++;
+            st->total_ulp++;
+            return;
+        }
+    }
+    if (st->fails[op] < 5) {
+        report(op, cw, a, b, mem, &h, &m);
+    }
+    st->fails[op]++;
+    st->total_fail++;
+}
+
+/* Edge operands for the exhaustive pairwise phase. */
+static const floatx80 edges[] = {
+    { 0, 0x0000 }, { 0, 0x8000 },                       /* +-0 */
+    { 1ull << 63, 0x3fff }, { 1ull << 63, 0xbfff },     /* +-1 */
+    { 1ull << 63, 0x3ffe }, { 1ull << 63, 0xbffe },     /* +-0.5 */
+    { 1ull << 63, 0x4000 }, { 3ull << 62, 0x4000 },     /* 2, 3 */
+    { 3ull << 62, 0xbfff }, { 5ull << 61, 0x4000 },     /* -1.5, 2.5 */
+    { 1ull << 63, 0x7fff }, { 1ull << 63, 0xffff },     /* +-inf */
+    { 3ull << 62, 0x7fff }, { 0xc000000000000000ull, 0xffff }, /* QNaN, ind */
+    { (1ull << 63) | 1, 0x7fff }, { (1ull << 63) | 5, 0xffff }, /* SNaN */
+    { 1ull << 62, 0x7fff }, { 0, 0x7fff },              /* pseudo-NaN/inf */
+    { 1ull << 62, 0x3fff }, { 0, 0x4005 },              /* unnormal, p-zero */
+    { 1, 0x0000 }, { ~0ull >> 1, 0x8000 },              /* denormals */
+    { 1ull << 63, 0x0000 }, { ~0ull, 0x8000 },          /* pseudo-denormals */
+    { 1ull << 63, 0x0001 }, { ~0ull, 0x7ffe },          /* min / max normal */
+    { ~0ull, 0xfffe }, { 1ull << 63, 0x8001 },
+    { 0xc90fdaa22168c235ull, 0x4000 },                  /* pi */
+    { 0xc90fdaa22168c235ull, 0xbfff },                  /* -pi/2 */
+    { 0xc90fdaa22168c235ull, 0x3ffe },                  /* pi/4 */
+    { 1ull << 63, 0x403e }, { ~0ull, 0x403d },          /* 2^63, 2^63-1 */
+    { 1ull << 63, 0x403f }, { ~0ull, 0xc03e },          /* 2^64, -(2^64-1) */
+    { 0x8000000000000001ull, 0x3fff }, { ~0ull, 0x3ffe }, /* 1+ulp, 1-ulp */
+    { 1ull << 63, 0x400d }, { 1ull << 63, 0xc00c },     /* 16384, -8192 */
+    { 0xb504f333f9de6484ull, 0x3fff },                  /* sqrt 2 */
+    { 1ull << 63, 0x3fbf }, { 1ull << 63, 0xbfc0 },     /* +-2^-64, 2^-63 */
+};
+
 int main(int argc, char **argv)
 {
     long iters = argc > 1 ? atol(argv[1]) : 300000;
     const char *se = getenv("X80_SEED");
     uint64_t seed = se ? strtoull(se, NULL, 0)
                        : (uint64_t)time(NULL) * 2654435761u;
+    static const uint16_t edge_cws[] = {
+        0x037f, 0x077f, 0x0b7f, 0x0f7f, 0x007f, 0x027f,
+        0x0340, 0x0740, 0x0b40, 0x0f40, 0x0360, 0x037e,
+    };
     X80Rng rng = { seed };
-    long fails[OP_COUNT] = { 0 }, ulps[OP_COUNT] = { 0 }, runs[OP_COUNT] = { 0 };
-    long c1s[OP_COUNT] = { 0 };
-    long total_fail = 0, total_ulp = 0;
+    static Stats st;
     const char *only = getenv("X80_OP");
-    long i;
+    long i, edge_cases = 0;
     int op;
+    size_t ia, ib, ic;
 
-    printf("fpu oracle: seed X80_SEED=0x%llx, %ld operations\n",
+    printf("fpu oracle: seed X80_SEED=0x%llx, %ld random operations\n",
            (unsigned long long)seed, iters);
+    /* phase 1: every pair of edge operands, every op, a set of FCWs */
+    for (op = 0; op < OP_COUNT; op++) {
+        if (only && strcmp(only, ops[op].name) != 0) {
+            continue;
+        }
+        for (ia = 0; ia < ARRAY_SIZE(edges); ia++) {
+            for (ib = 0; ib < ARRAY_SIZE(edges); ib++) {
+                for (ic = 0; ic < ARRAY_SIZE(edge_cws); ic++) {
+                    uint8_t mem[10];
+                    gen_mem(&rng, op, edges[ib], mem);
+                    check_case(&st, op, edge_cws[ic], edges[ia], edges[ib],
+                               mem);
+                    edge_cases++;
+                }
+            }
+        }
+    }
+    /* phase 2: random operands from the generator */
     for (i = 0; i < iters; i++) {
         uint16_t cw = x80_gen_cw(&rng);
         floatx80 a = x80_gen_operand(&rng);
         floatx80 b = x80_gen_second(&rng, a);
         uint8_t mem[10];
-        Out h, m;
-        bool same;
-        int k;
 
         op = (int)x80_rng_below(&rng, OP_COUNT);
-        gen_mem(&rng, op, a, mem);
+        gen_mem(&rng, op, b, mem);
         if (only && strcmp(only, ops[op].name) != 0) {
             continue;
         }
-        runs[op]++;
-        h = run_hw(op, cw, a, b, mem);
-        m = run_model(op, cw, a, b, mem);
-        same = h.fsw == m.fsw && h.depth == m.depth &&
-               memcmp(h.mem, m.mem, 10) == 0;
-        for (k = 0; same && k < h.depth && k < 3; k++) {
-            same = h.st[k].se == m.st[k].se && h.st[k].mant == m.st[k].mant;
-        }
-        if (same) {
-            continue;
-        }
-        if (ops[op].trans && h.depth == m.depth &&
-            ((h.fsw ^ m.fsw) & ~(X80_C1 | X80_PE)) == 0) {
-            bool near = true;
-            for (k = 0; k < h.depth && k < 3; k++) {
-                near = near && within_1ulp(h.st[k], m.st[k]);
-            }
-            if (near) {
-                bool vsame = true;
-                for (k = 0; k < h.depth && k < 3; k++) {
-                    vsame = vsame && h.st[k].se == m.st[k].se &&
-                            h.st[k].mant == m.st[k].mant;
-                }
-                if (vsame) {
-                    c1s[op]++;      /* same value, C1 (rounding) differs */
-                    continue;
-                }
-                if (getenv("X80_SHOWULP") &&
-                    ulps[op] < atol(getenv("X80_SHOWULP"))) {
-                    report(op, cw, a, b, mem, &h, &m);
-                }
-                ulps[op]++;
-                total_ulp++;
-                continue;
-            }
-        }
-        if (fails[op] < 5) {
-            report(op, cw, a, b, mem, &h, &m);
-        }
-        fails[op]++;
-        total_fail++;
+        check_case(&st, op, cw, a, b, mem);
     }
     for (op = 0; op < OP_COUNT; op++) {
-        if (fails[op] || ulps[op] || c1s[op]) {
-            printf("  %-8s %7ld runs, %6ld mismatches, %6ld results 1 ulp "
-                   "off, %6ld only C1 differs\n",
-                   ops[op].name, runs[op], fails[op], ulps[op], c1s[op]);
+        if (st.fails[op] || st.ulps[op] || st.c1s[op]) {
+            printf("  %-10s %7ld runs, %6ld mismatches, %6ld results 1 ulp "
+                   "off, %6ld only C1 differs\n", ops[op].name, st.runs[op],
+                   st.fails[op], st.ulps[op], st.c1s[op]);
         }
     }
-    printf("fpu oracle: %ld mismatches, %ld transcendental results 1 ulp off "
-           "(seed 0x%llx)\n", total_fail, total_ulp, (unsigned long long)seed);
-    return total_fail ? 1 : 0;
+    printf("fpu oracle: %ld edge + %ld random cases: %ld mismatches, %ld "
+           "transcendental results 1 ulp off (seed 0x%llx)\n", edge_cases,
+           iters, st.total_fail, st.total_ulp, (unsigned long long)seed);
+    return st.total_fail ? 1 : 0;
 }

@@ -166,9 +166,16 @@ floatx80 x80_f2xm1(floatx80 fa, X80Status *s)
         break;
     }
     if (a.exp == X80_BIAS && a.sig == X80_J) {
-        /* 2^1 - 1 = 1, 2^-1 - 1 = -0.5: exact */
-        return a.sign ? x80_make(true, X80_BIAS - 1, X80_J)
-                      : x80_make(false, X80_BIAS, X80_J);
+        /*
+         * 2^1 - 1 = 1 and 2^-1 - 1 = -0.5.  Measured: the CPU reports
+         * both as inexact; 1 comes from just below (RC down/zero give
+         * 0.FFF..F, nearest/up give 1 with C1 = 1), -0.5 is exact.
+         */
+        if (a.sign) {
+            s->exc |= X80_PE;
+            return x80_make(true, X80_BIAS - 1, X80_J);
+        }
+        return xf_round(xf_below(xf_from_int(1)), s);
     }
     if (a.exp >= X80_BIAS) {
         /* |a| > 1: outside the domain; the CPU leaves the operand */
@@ -177,6 +184,44 @@ floatx80 x80_f2xm1(floatx80 fa, X80Status *s)
     }
     t = xf_mul(xf_from_unpacked(&a), xf_ln2());
     return xf_round(xf_expm1(t), s);
+}
+
+/*
+ * y * e for an integer e (log2 of a power of two): the exact product
+ * rounded once at 64 bits.  The CPU reports it as inexact even when it is
+ * exact (and then tiny results as underflow): measured.
+ */
+static floatx80 mul_int_inexact(const X80Unpacked *y, int32_t e,
+                                X80Status *s)
+{
+    uint64_t me = (uint64_t)(e < 0 ? -e : e);
+    int l;
+    u128 p;
+    int lp;
+    X80Status t = *s;
+    floatx80 r;
+
+    if (e == 0 || y->kind == X80K_ZERO) {
+        s->exc |= X80_PE;
+        x80_set_cc(s, X80_C1, 0);
+        return x80_zero(y->sign ^ (e < 0));
+    }
+    l = x80_clz64(me);
+    p = x80_mul64(y->sig, me << l);
+    lp = x80_clz128(p);
+    p <<= lp;
+    t.exc = 0;
+    r = x80_round_pack(y->sign ^ (e < 0), y->exp + (63 - l) + 1 - lp,
+                       (uint64_t)(p >> 64), (uint64_t)p, 64, &t);
+    if (!(t.exc & X80_PE)) {
+        t.exc |= X80_PE;
+        if (x80_exp(r) == 0 && x80_masked(&t, X80_UE)) {
+            t.exc |= X80_UE;
+        }
+    }
+    t.exc |= s->exc;
+    *s = t;
+    return r;
 }
 
 /* FYL2X: y * log2(x). */
@@ -227,29 +272,7 @@ floatx80 x80_fyl2x(floatx80 fx, floatx80 fy, X80Status *s)
         return x80_zero(y.sign ^ (x.exp < X80_BIAS));
     }
     if (x.sig == X80_J) {
-        /* power of two: y * e, the exact product rounded once (no PC) */
-        int32_t e = x.exp - X80_BIAS;
-        uint64_t me = (uint64_t)(e < 0 ? -e : e);
-        int l = x80_clz64(me);
-        u128 p = x80_mul64(y.sig, me << l);
-        int lp = x80_clz128(p);
-
-        X80Status t = *s;
-
-        p <<= lp;
-        t.exc = 0;
-        r = x80_round_pack(y.sign ^ (e < 0), y.exp + (63 - l) + 1 - lp,
-                           (uint64_t)(p >> 64), (uint64_t)p, 64, &t);
-        /* the CPU reports even an exact product as inexact (and tiny) */
-        if (!(t.exc & X80_PE)) {
-            t.exc |= X80_PE;
-            if (x80_exp(r) == 0 && x80_masked(&t, X80_UE)) {
-                t.exc |= X80_UE;
-            }
-        }
-        t.exc |= s->exc;
-        *s = t;
-        return r;
+        return mul_int_inexact(&y, x.exp - X80_BIAS, s);
     }
     l = xf_log2(xf_from_unpacked(&x));
     return xf_round(xf_mul(xf_from_unpacked(&y), l), s);
@@ -296,6 +319,13 @@ floatx80 x80_fyl2xp1(floatx80 fx, floatx80 fy, X80Status *s)
         /* x <= -1: outside the domain; the CPU returns x */
         s->exc |= X80_PE;
         return fx;
+    }
+    {
+        /* 1 + x a power of two (x = 1, -0.5, 3, ...): exact logarithm */
+        XF t = xf_add(xf_from_int(1), xv);
+        if (x.exp >= X80_BIAS - 64 && t.m == (u128)1 << 127) {
+            return mul_int_inexact(&y, t.exp, s);
+        }
     }
     if (x.exp < X80_BIAS - 2) {
         /* |x| < 1/4: ln(1 + x) = 2 atanh(x / (2 + x)), |s| < 1/7 */
