@@ -309,8 +309,11 @@ floatx80 x80_arith_mem(X80ArithOp op, floatx80 st0, floatx80 m,
  * unsupported operand; quiet=false (FCOM/FCOMI/FICOM/FTST): IE for any
  * NaN/unsupported operand.  DE for a denormal operand.  Unordered when
  * either is a NaN/unsupported.  -0 == +0.  Sets C3,C2,C0 as FCOM does
- * and C1 = 0 (cc_mask = all four).  FCOMI callers map the relation to
- * ZF/PF/CF themselves.
+ * and C1 = 0 (cc_mask = all four), also when IE is unmasked (measured).
+ * FCOMI/FUCOMI: EFLAGS ZF,PF,CF = 0,0,1 (less), 1,0,0 (equal), 0,0,0
+ * (greater), 1,1,1 (unordered), set even on an unmasked IE; in the FSW
+ * only C1 is written (0): the caller uses cc_mask = C1 and ignores the
+ * other condition codes.
  */
 X80Relation x80_compare(floatx80 a, floatx80 b, bool quiet, X80Status *s);
 

@@ -75,6 +75,10 @@
     X(FCOM32, "fcoms %[m]", 0) \
     X(FICOM16, "ficoms %[m]", 0) \
     X(FXAM_EMPTY, "ffree %%st(0)\n\tfxam", 0) \
+    X(FCOMI_Z, "fcomi %%st(1), %%st\n\tsetz %[m]", 0) \
+    X(FCOMI_P, "fcomi %%st(1), %%st\n\tsetp %[m]", 0) \
+    X(FUCOMI_Z, "fucomi %%st(1), %%st\n\tsetz %[m]", 0) \
+    X(FUCOMI_C, "fucomi %%st(1), %%st\n\tsetc %[m]", 0) \
     X(F2XM1, "f2xm1", 1) \
     X(FYL2X, "fyl2x", 1) \
     X(FYL2XP1, "fyl2xp1", 1) \
@@ -280,6 +284,20 @@ static Out run_model(int op, uint16_t cw, floatx80 a, floatx80 b,
             break;
         }
         break;
+    case OP_FCOMI_Z:
+    case OP_FCOMI_P:
+    case OP_FUCOMI_Z:
+    case OP_FUCOMI_C: {
+        X80Relation rel = x80_compare(a, b, op >= OP_FUCOMI_Z, &s);
+        bool zf = rel == X80_REL_EQUAL || rel == X80_REL_UNORDERED;
+        bool pf = rel == X80_REL_UNORDERED;
+        bool cf = rel == X80_REL_LESS || rel == X80_REL_UNORDERED;
+        o.mem[0] = op == OP_FCOMI_P ? pf : op == OP_FUCOMI_C ? cf : zf;
+        /* FCOMI: EFLAGS get the relation, the FSW only C1 = 0 */
+        s.cc_mask = X80_C1;
+        s.cc = 0;
+        break;
+    }
     case OP_FXAM_EMPTY:
         x80_fxam(a, true, &s);
         o.depth = 2;
