@@ -16,21 +16,42 @@
  *   x = k * (P/2) + r,   |r| <= P/4,   k = round(x / (P/2))
  */
 #include "fpu/x80-xf.h"
+#include "fpu/x80-tables.h"
 
 /* pi66 as a 66-bit integer: pi ~= PI66 * 2^-64. */
 #define PI66_HI 0x3ull
 #define PI66_LO 0x243f6a8885a308d3ull
 
-/* Series sum: sum of c_k x^k with c_k from the callback style below. */
+/* x / n through the reciprocal table (n >= 1). */
+static XF xf_div_n(XF x, uint32_t n)
+{
+    if (n < X80_RECIP_N) {
+        return xf_mul(x, xf_from_tab(&x80_recip[n]));
+    }
+    return xf_div_small(x, n);
+}
+
+/* x * (1/n!) through the table (n < X80_INV_FACT_N). */
+static XF xf_mul_inv_fact(XF x, uint32_t n)
+{
+    return xf_mul(x, xf_from_tab(&x80_inv_fact[n]));
+}
+
+/*
+ * The series below stop when a term falls 132 bits below the sum.  If the
+ * first omitted term has the opposite sign, the sum is nudged below
+ * (xf_below) so that the final rounding sees the true side.
+ */
 
 /* e^t - 1 for |t| <= 1 (Taylor series, relative precision kept). */
 static XF xf_expm1(XF t)
 {
-    XF sum = t, term = t;
+    XF sum = t, pow = t, term;
     uint32_t n;
 
-    for (n = 2; n < 60; n++) {
-        term = xf_div_small(xf_mul(term, t), n);
+    for (n = 2; n < X80_INV_FACT_N; n++) {
+        pow = xf_mul(pow, t);
+        term = xf_mul_inv_fact(pow, n);
         if (xf_is_zero(term) || term.exp < sum.exp - 132) {
             return term.sign != sum.sign ? xf_below(sum) : sum;
         }
@@ -45,10 +66,10 @@ static XF xf_atanh(XF s)
     XF s2 = xf_mul(s, s), pow = s, sum = s;
     uint32_t n;
 
-    for (n = 3; n < 200; n += 2) {
+    for (n = 3; n < 400; n += 2) {
         XF term;
         pow = xf_mul(pow, s2);
-        term = xf_div_small(pow, n);
+        term = xf_div_n(pow, n);
         if (xf_is_zero(term) || term.exp < sum.exp - 132) {
             break;
         }
@@ -66,7 +87,7 @@ static XF xf_atan_series(XF w)
     for (n = 3; n < 400; n += 2) {
         XF term;
         pow = xf_neg(xf_mul(pow, w2));
-        term = xf_div_small(pow, n);
+        term = xf_div_n(pow, n);
         if (xf_is_zero(term) || term.exp < sum.exp - 132) {
             return term.sign != sum.sign ? xf_below(sum) : sum;
         }
@@ -75,38 +96,38 @@ static XF xf_atan_series(XF w)
     return sum;
 }
 
-/* sin(r) and cos(r) for |r| <= pi/4 (Taylor series). */
-static void xf_sincos(XF r, XF *sinp, XF *cosp)
+/* sin(r) for |r| <= pi/4 (Taylor series). */
+static XF xf_sin_series(XF r)
 {
-    XF r2 = xf_mul(r, r), term, sum;
+    XF r2 = xf_mul(r, r), pow = r, term, sum = r;
     uint32_t n;
 
-    sum = r;
-    term = r;
-    for (n = 3; n < 80; n += 2) {
-        term = xf_neg(xf_div_small(xf_mul(term, r2), n * (n - 1)));
+    for (n = 3; n < X80_INV_FACT_N; n += 2) {
+        pow = xf_neg(xf_mul(pow, r2));
+        term = xf_mul_inv_fact(pow, n);
         if (xf_is_zero(term) || term.exp < sum.exp - 132) {
-            if (term.sign != sum.sign) {
-                sum = xf_below(sum);
-            }
-            break;
+            return term.sign != sum.sign ? xf_below(sum) : sum;
         }
         sum = xf_add(sum, term);
     }
-    *sinp = sum;
-    sum = xf_from_int(1);
-    term = sum;
-    for (n = 2; n < 80; n += 2) {
-        term = xf_neg(xf_div_small(xf_mul(term, r2), n * (n - 1)));
+    return sum;
+}
+
+/* cos(r) for |r| <= pi/4 (Taylor series). */
+static XF xf_cos_series(XF r)
+{
+    XF r2 = xf_mul(r, r), pow = xf_from_int(1), term, sum = pow;
+    uint32_t n;
+
+    for (n = 2; n < X80_INV_FACT_N; n += 2) {
+        pow = xf_neg(xf_mul(pow, r2));
+        term = xf_mul_inv_fact(pow, n);
         if (xf_is_zero(term) || term.exp < -132) {
-            if (term.sign != sum.sign) {
-                sum = xf_below(sum);
-            }
-            break;
+            return term.sign != sum.sign ? xf_below(sum) : sum;
         }
         sum = xf_add(sum, term);
     }
-    *cosp = sum;
+    return sum;
 }
 
 /* ln(m) for m in [sqrt(1/2), sqrt(2)]: 2 atanh((m-1)/(m+1)). */
@@ -417,7 +438,7 @@ static XF reduce_pi66(const X80Unpacked *a, unsigned *quad)
     u128 p = ((u128)PI66_HI << 64) | PI66_LO;  /* pi/2 = p * 2^-65 */
     u128 n, rem = 0;
     uint64_t k = 0;
-    int i;
+    int i, nb;
     bool neg = false;
 
     *quad = 0;
@@ -428,12 +449,21 @@ static XF reduce_pi66(const X80Unpacked *a, unsigned *quad)
     }
     /* n = |a| * 2^65 = sig * 2^(e + 2), at most 2^128 - 1 since e <= 62 */
     n = (u128)a->sig << (e + 2);
-    /* k = n / p, rem = n % p, by restoring division over 128 bits */
-    for (i = 127; i >= 0; i--) {
-        bool top = rem >> 127;
+    /*
+     * k = n / p, rem = n % p by restoring division, starting with the top
+     * 66 bits of n (less than 2p: one subtraction), then one bit at a time
+     */
+    nb = 128 - x80_clz128(n);
+    i = nb > 66 ? nb - 66 : 0;
+    rem = n >> i;
+    if (rem >= p) {
+        rem -= p;
+        k = 1;
+    }
+    while (i-- > 0) {
         rem = (rem << 1) | ((n >> i) & 1);
         k <<= 1;
-        if (top || rem >= p) {
+        if (rem >= p) {
             rem -= p;
             k |= 1;
         }
@@ -478,13 +508,20 @@ static void trig_cc(X80Status *s)
     s->cc &= ~X80_C2;
 }
 
-/* sin and cos of a finite nonzero operand. */
-static void sincos_of(const X80Unpacked *a, XF *sp, XF *cp)
+/* sin (need & 1) and/or cos (need & 2) of a finite nonzero operand. */
+static void sincos_of(const X80Unpacked *a, XF *sp, XF *cp, unsigned need)
 {
     unsigned q;
-    XF r = reduce_pi66(a, &q), sr, cr, sv, cv;
+    XF r = reduce_pi66(a, &q), sr = r, cr = r, sv, cv;
 
-    xf_sincos(r, &sr, &cr);
+    /* sin(x) needs sin(r) for even quadrants, cos(r) for odd; cos(x) the
+       other way round */
+    if ((need & 1 && !(q & 1)) || (need & 2 && (q & 1))) {
+        sr = xf_sin_series(r);
+    }
+    if ((need & 1 && (q & 1)) || (need & 2 && !(q & 1))) {
+        cr = xf_cos_series(r);
+    }
     switch (q) {
     case 0: sv = sr; cv = cr; break;
     case 1: sv = cr; cv = xf_neg(sr); break;
@@ -512,7 +549,7 @@ bool x80_fsin(floatx80 fa, floatx80 *res, X80Status *s)
         *res = fa;
         return true;
     }
-    sincos_of(&a, &sv, &cv);
+    sincos_of(&a, &sv, &cv, 1);
     *res = xf_round(sv, s);
     trig_cc(s);
     return true;
@@ -532,7 +569,7 @@ bool x80_fcos(floatx80 fa, floatx80 *res, X80Status *s)
         *res = x80_make(false, X80_BIAS, X80_J);
         return true;
     }
-    sincos_of(&a, &sv, &cv);
+    sincos_of(&a, &sv, &cv, 2);
     *res = xf_round(cv, s);
     trig_cc(s);
     return true;
@@ -556,7 +593,7 @@ bool x80_fsincos(floatx80 fa, floatx80 *sin_out, floatx80 *cos_out,
         *cos_out = x80_make(false, X80_BIAS, X80_J);
         return true;
     }
-    sincos_of(&a, &sv, &cv);
+    sincos_of(&a, &sv, &cv, 3);
     *sin_out = xf_round(sv, s);
     c1 = s->cc & X80_C1;
     *cos_out = xf_round(cv, s);
@@ -592,7 +629,7 @@ bool x80_fptan(floatx80 fa, floatx80 *res, X80Status *s)
         x80_set_cc(s, X80_C1 | X80_C2, 0);
         return true;
     }
-    sincos_of(&a, &sv, &cv);
+    sincos_of(&a, &sv, &cv, 3);
     *res = xf_round(xf_div(sv, cv), s);
     trig_cc(s);
     return true;

@@ -18,6 +18,19 @@ typedef struct XF {
     u128 m;
 } XF;
 
+/* A 128-bit constant in a table: value = (hi:lo) * 2^(exp - 127). */
+typedef struct XFConst {
+    uint64_t hi, lo;
+    int32_t exp;
+} XFConst;
+
+/* XF value of a table constant. */
+static inline XF xf_from_tab(const XFConst *c)
+{
+    XF r = { false, c->exp, ((u128)c->hi << 64) | c->lo };
+    return r;
+}
+
 /* Normalised XF from parts (m may be unnormalised or zero). */
 XF xf_make(bool sign, int32_t exp, u128 m);
 /* From an unpacked FINITE or ZERO operand (exact). */
