@@ -58,11 +58,14 @@
  *     writes it.  For a memory destination (x80_to_f32/f64, FIST, FBSTP)
  *     nothing is stored; the caller must not store and must not pop.
  *   - PE unmasked: the result is written normally.
- * Exception priority as on the CPU: invalid operand (SNaN, unsupported
- * format) > QNaN propagation > denormal operand > invalid arithmetic
- * (inf-inf, 0*inf, 0/0, inf/inf, sqrt(-x)) > divide by zero > overflow /
- * underflow > precision.  When a pre-computation exception is unmasked,
- * later checks are not made (their flags are not raised).
+ * Exception priority as on the CPU (measured, see fpu/README.md):
+ * invalid operand (SNaN, unsupported format) > QNaN propagation >
+ * denormal operand > invalid arithmetic (inf-inf, 0*inf, 0/0, inf/inf) >
+ * divide by zero > overflow / underflow > precision; except that x/0
+ * (ZE), sqrt(-x), FPREM by 0 or of inf, FYL2X of 0 and FYL2XP1 of -inf
+ * are detected before the denormal operand.  When a pre-computation
+ * exception is unmasked, later checks are not made (their flags are not
+ * raised).
  *
  * NaN propagation (two operands): SNaN+QNaN -> the QNaN; two NaNs of the
  * same kind -> larger significand (tie: the positive one); a NaN and a
@@ -336,7 +339,7 @@ floatx80 x80_from_int64(int64_t v);
  * FIST/FISTP: round a to an integer under RC (PC ignored).  Out of range,
  * NaN, infinity or unsupported -> IE and the integer indefinite (the
  * caller stores it only when IM is set).  PE if inexact, C1 = rounded up.
- * DE for a denormal operand.  Defines C1.
+ * No DE, even for a denormal operand (measured).  Defines C1.
  */
 int16_t x80_to_int16(floatx80 a, X80Status *s);
 int32_t x80_to_int32(floatx80 a, X80Status *s);
@@ -357,8 +360,9 @@ floatx80 x80_from_f64(uint64_t v, X80Status *s);
  * NaN -> quieted, truncated NaN (SNaN: IE); unsupported -> IE, the memory
  * format's indefinite; OE/UE/PE, masked responses as the CPU writes them
  * (overflow: inf or largest finite by RC; underflow: denormal or zero).
- * DE for a denormal operand.  Defines C1.  On unmasked OE/UE/IE/DE the
- * caller stores nothing (x80_suppress_write(s, true)).
+ * No DE for a denormal operand (measured).  Defines C1.  On unmasked
+ * OE/UE/IE the caller stores nothing (x80_suppress_write(s, true)); an
+ * unmasked OE/UE raises no PE then.
  */
 uint32_t x80_to_f32(floatx80 a, X80Status *s);
 uint64_t x80_to_f64(floatx80 a, X80Status *s);
@@ -392,18 +396,25 @@ floatx80 x80_const(X80Const c, X80Status *s);
 /* ---- transcendentals --------------------------------------------------- */
 
 /*
- * F2XM1: 2^a - 1 for -1 <= a <= +1 (outside: undefined on the CPU; we
- * compute the formula).  PE, UE as raised; defines C1.
+ * F2XM1: 2^a - 1 for -1 <= a <= +1.  |a| > 1 is undefined in the SDM;
+ * like the reference CPU we return a unchanged with PE.  PE, UE as
+ * raised; defines C1.
  */
 floatx80 x80_f2xm1(floatx80 a, X80Status *s);
 
 /*
- * FYL2X: y * log2(x) (x = ST0, y = ST1; the result replaces ST1).  x < 0
- * -> IE; x = 0 -> ZE (y finite nonzero) giving -/+inf; defines C1.
+ * FYL2X: y * log2(x) (x = ST0, y = ST1; the result replaces ST1, then
+ * pop).  x < 0 -> IE; x = 0 -> ZE (y finite nonzero) giving -/+inf.  PE
+ * always (even when x is a power of two); defines C1.
  */
 floatx80 x80_fyl2x(floatx80 x, floatx80 y, X80Status *s);
 
-/* FYL2XP1: y * log2(x + 1) for |x| < 1 - sqrt(2)/2.  Defines C1. */
+/*
+ * FYL2XP1: y * log2(x + 1) for |x| < 1 - sqrt(2)/2 (result replaces ST1,
+ * then pop).  Outside that range the SDM leaves it undefined; like the
+ * reference CPU, x <= -1 returns x with PE, and other x are computed.
+ * Defines C1.
+ */
 floatx80 x80_fyl2xp1(floatx80 x, floatx80 y, X80Status *s);
 
 /*
