@@ -32,7 +32,7 @@
  * Status protocol (X80Status, passed by pointer to every operation):
  *   - cw: the x87 control word (FCW) as the guest wrote it.  Bits 0-5 are
  *     the exception masks (IM DM ZM OM UM PM), bits 8-9 precision control
- *     (PC: 0=24 bits, 2=53 bits, 3=64 bits, 1=reserved, treated as 64),
+ *     (PC: 0=24 bits, 2=53 bits, 3=64 bits, 1=reserved, 64 as measured),
  *     bits 10-11 rounding control (RC: 0 nearest-even, 1 down, 2 up,
  *     3 toward zero).  Read only by the library.
  *   - exc: exception flags in FSW layout (IE=0x01 DE=0x02 ZE=0x04 OE=0x08

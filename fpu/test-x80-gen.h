@@ -168,7 +168,7 @@ static inline floatx80 x80_gen_second(X80Rng *r, floatx80 a)
 /* A control word: random masks (often all masked), PC and RC. */
 static inline uint16_t x80_gen_cw(X80Rng *r)
 {
-    static const uint16_t pcs[] = { 0, 2, 3, 3 };
+    static const uint16_t pcs[] = { 0, 2, 3, 3, 1 };
     uint16_t masks, pc;
 
     switch (x80_rng_below(r, 4)) {
@@ -183,7 +183,7 @@ static inline uint16_t x80_gen_cw(X80Rng *r)
         masks = (uint16_t)(x80_rng_next(r) & 0x3f);
         break;
     }
-    pc = pcs[x80_rng_below(r, 4)];
+    pc = pcs[x80_rng_below(r, 5)];
     return (uint16_t)(0x40 | masks | pc << 8 | x80_rng_below(r, 4) << 10);
 }
 

@@ -622,7 +622,7 @@ int main(int argc, char **argv)
                        : (uint64_t)time(NULL) * 2654435761u;
     static const uint16_t edge_cws[] = {
         0x037f, 0x077f, 0x0b7f, 0x0f7f, 0x007f, 0x027f,
-        0x0340, 0x0740, 0x0b40, 0x0f40, 0x0360, 0x037e,
+        0x0340, 0x0740, 0x0b40, 0x0f40, 0x0360, 0x037e, 0x017f,
     };
     X80Rng rng = { seed };
     static Stats st;
