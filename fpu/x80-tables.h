@@ -314,4 +314,49 @@ static const XFConst x80_recip[X80_RECIP_N] = {
     { 0x8080808080808080ull, 0x8080808080808080ull, -8 }, /* 1/255 */
 };
 
+/* atan(k/8) for k = 0..8 */
+static const XFConst x80_atan_k8[9] = {
+    { 0, 0, 0 }, /* atan(0/8) */
+    { 0xfeadd4d5617b6e32ull, 0xc897989f3e888ef7ull, -4 }, /* atan(1/8) */
+    { 0xfadbafc96406eb15ull, 0x6dc79ef5f7a217e5ull, -3 }, /* atan(2/8) */
+    { 0xb7b0ca0f26f78473ull, 0x8aa32122dcfe4483ull, -2 }, /* atan(3/8) */
+    { 0xed63382b0dda7b45ull, 0x6fe445ecbc3a8d03ull, -2 }, /* atan(4/8) */
+    { 0x8f005d5ef7f59f9bull, 0x5c835e1665c43747ull, -1 }, /* atan(5/8) */
+    { 0xa4bc7d1934f70924ull, 0x19a87f2a457dac9eull, -1 }, /* atan(6/8) */
+    { 0xb8053e2bc2319e73ull, 0xcb2da55210a4443dull, -1 }, /* atan(7/8) */
+    { 0xc90fdaa22168c234ull, 0xc4c6628b80dc1cd1ull, -1 }, /* atan(8/8) */
+};
+
+/* ln(1 + k/32) for k = -10..13 (index k + 10); all k/32 >= 0 */
+/* entries for k < 0 are negative: use the sign column */
+static const XFConst x80_ln_k32[24] = {
+    { 0xbfd7d1dec0a8df6full, 0x37eda996244bccafull, -2 }, /* -ln(1-10/32) */
+    { 0xa9157039c51ebe70ull, 0x8164c759686a2208ull, -2 }, /* -ln(1-9/32) */
+    { 0x934b1089a6dc93c1ull, 0xdf5bb3b60554e151ull, -2 }, /* -ln(1-8/32) */
+    { 0xfcc8e3659d9bcbecull, 0xca0cdf301431b60eull, -3 }, /* -ln(1-7/32) */
+    { 0xd49f69e456cf1b79ull, 0x5f53bd2e406e66e7ull, -3 }, /* -ln(1-6/32) */
+    { 0xadfa035aa1ed8fdcull, 0x149767e410316d2cull, -3 }, /* -ln(1-5/32) */
+    { 0x88bc74113f23def1ull, 0x9c5a0fe396f40f1dull, -3 }, /* -ln(1-4/32) */
+    { 0xc99af2eaca4c4570ull, 0xeaf51f66692844b9ull, -4 }, /* -ln(1-3/32) */
+    { 0x842cc5acf1d03445ull, 0x1fecdfa819b96097ull, -4 }, /* -ln(1-2/32) */
+    { 0x820aec4f3a222380ull, 0xb9e3aea6c444ef07ull, -5 }, /* -ln(1-1/32) */
+    { 0, 0, 0 }, /* ln(1+0/32) */
+    { 0xfc14d873c1980267ull, 0xc7e09e3de453f5d5ull, -6 }, /* ln(1+1/32) */
+    { 0xf85186008b15330bull, 0xe64b8b775997898dull, -5 }, /* ln(1+2/32) */
+    { 0xb78694572b5a5cdfull, 0x24cdcf68cdb20672ull, -4 }, /* ln(1+3/32) */
+    { 0xf1383b7157972f4full, 0x543fff0ff4f0aaedull, -4 }, /* ln(1+4/32) */
+    { 0x94aa97c0ffa91a60ull, 0x2ee3880fb7d34427ull, -3 }, /* ln(1+5/32) */
+    { 0xaff983853c9e9e43ull, 0x9f105039091dd7f3ull, -3 }, /* ln(1+6/32) */
+    { 0xca92d4e7a2b5a3b2ull, 0x0983a9c5c4b3b132ull, -3 }, /* ln(1+7/32) */
+    { 0xe47fbe3cd4d10d61ull, 0x2ec0f797fdcd1257ull, -3 }, /* ln(1+8/32) */
+    { 0xfdc8c36af1f1546aull, 0xaa3361bca6965049ull, -3 }, /* ln(1+9/32) */
+    { 0x8b3ae55d5d30701cull, 0xe63eab883717047eull, -2 }, /* ln(1+10/32) */
+    { 0x974715d708e984e1ull, 0x6648d42840d9e6f6ull, -2 }, /* ln(1+11/32) */
+    { 0xa30c5e10e2f613e8ull, 0x5bd9bd99e39a20aeull, -2 }, /* ln(1+12/32) */
+    { 0xae8dedfac04e5284ull, 0x6c707b8ffc22b3e7ull, -2 }, /* ln(1+13/32) */
+};
+static const bool x80_ln_k32_neg[24] = {
+    true, true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false, false, false
+};
+
 #endif

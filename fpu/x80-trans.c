@@ -130,15 +130,38 @@ static XF xf_cos_series(XF r)
     return sum;
 }
 
-/* ln(m) for m in [sqrt(1/2), sqrt(2)]: 2 atanh((m-1)/(m+1)). */
+/* round(v * 2^sh) for a small non-negative v (result < 2^31). */
+static int32_t xf_round_scaled(XF v, int sh)
+{
+    int32_t e = v.exp + sh;         /* exponent of the leading bit */
+
+    if (v.m == 0 || e < -1) {
+        return 0;
+    }
+    return (int32_t)(((v.m >> (126 - e)) + 1) >> 1);
+}
+
+/*
+ * ln(m) for m in [sqrt(1/2), sqrt(2)]: with c = 1 + k/32 the nearest table
+ * point, ln(m) = ln(c) + 2 atanh((m - c) / (m + c)), |atanh arg| < 1/90.
+ */
 static XF xf_log_near1(XF m)
 {
-    XF one = xf_from_int(1);
-    XF s = xf_div(xf_sub(m, one), xf_add(m, one));
-    XF r = xf_atanh(s);
+    XF one = xf_from_int(1), c, s, r, lc;
+    int32_t k = xf_round_scaled(m, 5) - 32;
 
+    if (k < -10) {
+        k = -10;
+    } else if (k > 13) {
+        k = 13;
+    }
+    c = xf_add(one, xf_make(k < 0, 127 - 5, (u128)(k < 0 ? -k : k)));
+    s = xf_div(xf_sub(m, c), xf_add(m, c));
+    r = xf_atanh(s);
     r.exp++;
-    return r;
+    lc = xf_from_tab(&x80_ln_k32[k + 10]);
+    lc.sign = x80_ln_k32_neg[k + 10];
+    return xf_add(lc, r);
 }
 
 /* log2(x) for x > 0 (exact exponent split). */
@@ -348,8 +371,8 @@ floatx80 x80_fyl2xp1(floatx80 fx, floatx80 fy, X80Status *s)
             return mul_int_inexact(&y, t.exp, s);
         }
     }
-    if (x.exp < X80_BIAS - 2) {
-        /* |x| < 1/4: ln(1 + x) = 2 atanh(x / (2 + x)), |s| < 1/7 */
+    if (x.exp < X80_BIAS - 5) {
+        /* |x| < 1/32: ln(1 + x) = 2 atanh(x / (2 + x)), |s| < 1/63 */
         l = xf_atanh(xf_div(xv, xf_add(xf_from_int(2), xv)));
         l.exp++;
         l = xf_div(l, xf_ln2());
@@ -359,20 +382,21 @@ floatx80 x80_fyl2xp1(floatx80 fx, floatx80 fy, X80Status *s)
     return xf_round(xf_mul(xf_from_unpacked(&y), l), s);
 }
 
-/* atan(z) for 0 <= z <= 1. */
+/*
+ * atan(z) for 0 <= z <= 1: with c = k/8 the nearest table point,
+ * atan(z) = atan(c) + atan((z - c) / (1 + z c)), |atan arg| <= 1/16.
+ */
 static XF xf_atan01(XF z)
 {
-    XF one = xf_from_int(1);
-    XF t = xf_const(0xd413cccfe7799211ull, 0x65f626cdd52afa7cull, -2);
+    int32_t k = xf_round_scaled(z, 3);
+    XF c, w;
 
-    if (z.m != 0 && (z.exp > t.exp || (z.exp == t.exp && z.m > t.m))) {
-        /* atan(z) = pi/4 + atan((z - 1) / (z + 1)) */
-        XF pi4 = xf_pi();
-        pi4.exp -= 2;
-        return xf_add(pi4, xf_atan_series(xf_div(xf_sub(z, one),
-                                                 xf_add(z, one))));
+    if (k == 0) {
+        return xf_atan_series(z);
     }
-    return xf_atan_series(z);
+    c = xf_make(false, 127 - 3, (u128)k);
+    w = xf_div(xf_sub(z, c), xf_add(xf_from_int(1), xf_mul(z, c)));
+    return xf_add(xf_from_tab(&x80_atan_k8[k]), xf_atan_series(w));
 }
 
 /* FPATAN: atan2(y, x). */
