@@ -16,7 +16,9 @@
  * differ by one unit in the last place of the 64-bit significand (with
  * C1/PE following the rounding); those are counted and printed.
  *
- * Usage: test-x80-oracle [iterations]   env X80_SEED=<n> picks the seed.
+ * Usage: test-x80-oracle [iterations]   env X80_SEED=<n> picks the seed,
+ * X80_OP=<name> one operation, X80_NO_EDGE=1 skips the edge-operand phase,
+ * X80_SHOWULP=<n> prints the first n 1-ulp cases per operation.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -634,7 +636,7 @@ int main(int argc, char **argv)
     printf("fpu oracle: seed X80_SEED=0x%llx, %ld random operations\n",
            (unsigned long long)seed, iters);
     /* phase 1: every pair of edge operands, every op, a set of FCWs */
-    for (op = 0; op < OP_COUNT; op++) {
+    for (op = 0; op < OP_COUNT && !getenv("X80_NO_EDGE"); op++) {
         if (only && strcmp(only, ops[op].name) != 0) {
             continue;
         }
