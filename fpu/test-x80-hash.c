@@ -39,6 +39,7 @@ static uint64_t fold_x80(uint64_t h, floatx80 v)
     return fnv(h, &v.se, 2);
 }
 
+/* Fold a 64-bit integer into the hash. */
 static uint64_t fold_u64(uint64_t h, uint64_t v)
 {
     return fnv(h, &v, 8);
@@ -176,6 +177,7 @@ static long parse_dec(const char *s)
     return v;
 }
 
+/* Hash the vector set; compare with argv[1] when given. */
 int main(int argc, char **argv)
 {
     X80Rng r = { X80_HASH_SEED };

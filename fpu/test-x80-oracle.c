@@ -133,6 +133,7 @@ static void to_bytes(floatx80 v, uint8_t *p)
     memcpy(p + 8, &v.se, 2);
 }
 
+/* 10 memory bytes -> floatx80. */
 static floatx80 from_bytes(const uint8_t *p)
 {
     floatx80 v;
@@ -161,7 +162,7 @@ static Out run_hw(int op, uint16_t cw, floatx80 a, floatx80 b,
     return o;
 }
 
-/* Stack helpers for the model. */
+/* Push onto the model stack. */
 static void push(Out *o, floatx80 v)
 {
     o->st[2] = o->st[1];
@@ -170,6 +171,7 @@ static void push(Out *o, floatx80 v)
     o->depth++;
 }
 
+/* Pop the model stack. */
 static void pop(Out *o)
 {
     o->st[0] = o->st[1];
@@ -616,6 +618,7 @@ static const floatx80 edges[] = {
     { 1ull << 63, 0x3fbf }, { 1ull << 63, 0xbfc0 },     /* +-2^-64, 2^-63 */
 };
 
+/* Edge phase, then random phase; non-zero exit on any mismatch. */
 int main(int argc, char **argv)
 {
     long iters = argc > 1 ? atol(argv[1]) : 300000;

@@ -7,6 +7,7 @@
  */
 #include "fpu/x80-internal.h"
 
+/* Forward declarations: the den variants used by x80_arith_mem. */
 static floatx80 mul_den(floatx80 fa, floatx80 fb, unsigned den,
                         X80Status *s);
 static floatx80 div_den(floatx80 fa, floatx80 fb, unsigned den,

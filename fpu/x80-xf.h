@@ -40,6 +40,7 @@ XF xf_from_int(int64_t v);
 /* From a 128-bit constant hi:lo with exponent exp. */
 XF xf_const(uint64_t hi, uint64_t lo, int32_t exp);
 
+/* a + b, a - b, a * b, a / b (truncated to 128 bits, sticky bit 0). */
 XF xf_add(XF a, XF b);
 XF xf_sub(XF a, XF b);
 XF xf_mul(XF a, XF b);
@@ -53,6 +54,7 @@ static inline XF xf_neg(XF a)
     return a;
 }
 
+/* True for zero. */
 static inline bool xf_is_zero(XF a)
 {
     return a.m == 0;
