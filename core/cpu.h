@@ -157,6 +157,40 @@ NORETURN void cpu_longjmp_la(void **buf);
 #define cpu_longjmp(buf) __builtin_longjmp(buf, 1)
 #endif
 
+/*
+ * x87 / MMX state.  st[] are the physical registers R0..R7 (ST(i) is
+ * st[(top + i) & 7]); an MMX register MMi is the significand of R i.
+ *
+ *   FPUReg:  0          8      10        16
+ *            +----------+------+---------+
+ *            | mant(64) | sexp | padding |   sexp = sign << 15 | exponent
+ *            +----------+------+---------+
+ *
+ * fsw holds the status word without TOP (bits 13..11 come from top);
+ * tag_valid bit i = R i is not empty (the abridged tag of FXSAVE).  The
+ * full 2-bit tags (valid / zero / special) are computed from the register
+ * contents when stored, as a P6 does.
+ */
+typedef struct FPUReg {
+    uint64_t mant;
+    uint16_t sexp;
+    uint16_t pad[3];
+} FPUReg;
+
+typedef struct FPUState {
+    FPUReg st[8];
+    uint32_t top;
+    uint16_t fcw, fsw;
+    uint8_t tag_valid;
+    uint8_t ferr;        /* FERR# asserted (NE=0: IRQ13 raised) */
+    uint8_t ignne;       /* IGNNE# (port 0xF0 write) */
+    uint8_t pad;
+    uint16_t fop;        /* last non-control opcode (11 bits) */
+    uint16_t fcs, fds;   /* selectors of the last instruction / operand */
+    uint32_t fip, fdp;   /* their offsets */
+    uint32_t mxcsr;      /* FXSAVE image only (no SSE on a Pentium II) */
+} FPUState;
+
 typedef struct CPUX86State {
     /* ---- fields generated code touches: offsets pinned in core/cpu.c ---- */
     uint32_t regs[CPU_NB_REGS];
@@ -201,6 +235,8 @@ typedef struct CPUX86State {
      * interpreter and by generated code translated with counting on
      * (MIPS: tlb_hits_enabled); printed by mem_stats_print. */
     uint64_t tlb_hits[CPU_TLB_NB_MODES];
+    /* x87 FPU and MMX (translator/fpu-*.c) */
+    FPUState fpu;
 } CPUX86State;
 
 /* The softmmu TLB entry that linear address addr uses in MMU index idx. */

@@ -12,6 +12,7 @@ void hw_init(void)
     pit_init();
     serial_init();
     debug_ports_init();
+    fpu_ferr_init();
     firmware_init();
 }
 

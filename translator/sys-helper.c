@@ -1,7 +1,7 @@
 /*
  * hamt86 - system helpers: CPUID, RDTSC/RDPMC, RDMSR/WRMSR, control and
  * debug register writes, HLT, STI, EFLAGS read/write (PUSHF/POPF and the
- * interrupt paths), port I/O and the x87-absent checks.
+ * interrupt paths) and port I/O.
  */
 #include "core/cpu.h"
 #include "core/mem.h"
@@ -38,6 +38,7 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
  * A Pentium II (family 6, model 3) that offers exactly what hamt86
  * implements.  Extend FEATURES_EDX as features appear (FPU, MMX, FXSR...).
  */
+#define CPUID_FPU   (1u << 0)
 #define CPUID_PSE   (1u << 3)
 #define CPUID_TSC   (1u << 4)
 #define CPUID_MSR   (1u << 5)
@@ -47,11 +48,14 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
 #define CPUID_PGE   (1u << 13)
 #define CPUID_CMOV  (1u << 15)
 #define CPUID_PSE36 (1u << 17)
+#define CPUID_MMX   (1u << 23)
+#define CPUID_FXSR  (1u << 24)
 /* PAE and PSE-36: the page walker (core/mmu-walk.c) implements both; no
- * NX (EFER.NXE stays 0), no FPU/MMX/FXSR (not implemented). */
-#define FEATURES_EDX (CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | \
-                      CPUID_CX8 | CPUID_SEP | CPUID_PGE | CPUID_CMOV | \
-                      CPUID_PSE36)
+ * NX (EFER.NXE stays 0).  x87, MMX and FXSAVE/FXRSTOR: translator/fpu*.c,
+ * mmx-helper.c. */
+#define FEATURES_EDX (CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | \
+                      CPUID_PAE | CPUID_CX8 | CPUID_SEP | CPUID_PGE | \
+                      CPUID_CMOV | CPUID_PSE36 | CPUID_MMX | CPUID_FXSR)
 
 static const struct {
     uint32_t eax, ebx, ecx, edx;
@@ -431,19 +435,3 @@ void helper_out(CPUX86State *env, uint32_t port, uint32_t val, uint32_t size)
              size);
 }
 
-/* x87 escape (is_wait 0) or WAIT (1) without an FPU. */
-void helper_fpu(CPUX86State *env, uint32_t is_wait)
-{
-    uint32_t cr0 = env->cr[0];
-
-    if (is_wait) {
-        if ((cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS)) {
-            raise_exception_ra(env, EXCP07_NM, GETPC());
-        }
-        return;
-    }
-    if (cr0 & (CR0_EM | CR0_TS)) {
-        raise_exception_ra(env, EXCP07_NM, GETPC());
-    }
-    raise_exception_ra(env, EXCP06_UD, GETPC());
-}
