@@ -218,6 +218,9 @@ static void fpu_st0_st1_op(CPUX86State *env, int prem)
     floatx80 r;
 
     if (fpu_empty(env, 0) || fpu_empty(env, 1)) {
+        if (prem >= 0) {
+            env->fpu.fsw &= ~X80_C2;         /* FPREM: reduction "done" */
+        }
         fpu_underflow(env, 0, false);
         return;
     }
@@ -351,6 +354,11 @@ static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
             bcd[8] = bcd[9] = 0xff;
         }
     } else {
+        if (kind >= MF_I16) {
+            /* FIST / FBSTP raise no DE (SDM: #IS #IA #P only); a denormal
+             * rounds like any small value (local adapter: fpu/ flags it) */
+            st.cw |= X80_DE;
+        }
         switch (kind) {
         case MF_F32: q = x80_to_f32(a, &st); break;
         case MF_F64: q = x80_to_f64(a, &st); break;
@@ -359,6 +367,10 @@ static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
         case MF_I64: q = (uint64_t)x80_to_int64(a, &st); break;
         case MF_BCD: x80_to_bcd(a, bcd, &st); break;
         default: break;
+        }
+        if (kind >= MF_I16) {
+            st.exc &= ~X80_DE;
+            st.cw = env->fpu.fcw;
         }
         if (x80_suppress_write(&st, true)) {
             fpu_apply(env, &st);
@@ -589,10 +601,16 @@ static void fpu_fxch(CPUX86State *env, unsigned i)
     fpu_set(env, i, a);
 }
 
-/* FST / FSTP ST(i). */
-static void fpu_st_sti(CPUX86State *env, unsigned i, bool pop)
+/* FST / FSTP ST(i).  On a masked stack underflow ST(i) = indefinite;
+ * the D9 D8+i alias (nocheck) pops an empty ST(0) without a fault, as the
+ * CPU does (AMD calls it FSTPNCE). */
+static void fpu_st_sti(CPUX86State *env, unsigned i, bool pop, bool nocheck)
 {
     if (fpu_empty(env, 0)) {
+        if (nocheck) {
+            fpu_pop(env);
+            return;
+        }
         fpu_underflow(env, i, pop);
         return;
     }
@@ -653,7 +671,7 @@ static void fpu_reg_op(CPUX86State *env, unsigned esc, unsigned modrm)
         } else if (reg == 1) {
             fpu_fxch(env, i);
         } else if (reg == 3) {
-            fpu_st_sti(env, i, true);                  /* FSTP1 alias */
+            fpu_st_sti(env, i, true, true);            /* FSTP1 alias */
         } else if (reg >= 4) {
             fpu_d9_group(env, modrm);
         }
@@ -697,7 +715,7 @@ static void fpu_reg_op(CPUX86State *env, unsigned esc, unsigned modrm)
             fpu_fxch(env, i);
             break;
         case 2: case 3:
-            fpu_st_sti(env, i, reg == 3);
+            fpu_st_sti(env, i, reg == 3, false);
             break;
         default:                                       /* FUCOM/FUCOMP */
             fpu_do_compare(env, fpu_get(env, i), fpu_empty(env, i), true,
@@ -715,7 +733,7 @@ static void fpu_reg_op(CPUX86State *env, unsigned esc, unsigned modrm)
             fpu_fxch(env, i);
             break;
         case 2: case 3:
-            fpu_st_sti(env, i, true);
+            fpu_st_sti(env, i, true, false);
             break;
         case 4:                                        /* FNSTSW AX */
             env->regs[R_EAX] = (env->regs[R_EAX] & 0xffff0000u) |

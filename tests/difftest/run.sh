@@ -206,7 +206,7 @@ for ((b = 0; b < nb + nfb; b++)); do
         crc=$?
         dt=$(( $(date +%s) - t0 ))
         if [ $crc = 0 ]; then
-            pass=$((pass + 1)); echo "ok batch $b $name ($n sequences, ${dt}s)$(echo "$res" | grep -o ", [0-9]* transcendental.*")"
+            pass=$((pass + 1)); echo "ok batch $b $name ($n sequences, ${dt}s)$(echo "$res" | grep -o ", [0-9]* \(transcendental\|FSW\).*")"
         else
             fail=$((fail + 1))
             echo "not ok batch $b $name (exit status $rc, seed $SEED, ${dt}s)"

@@ -33,6 +33,15 @@ dt_run_seq:
     movl 28(%eax), %edi
     movl 16(%eax), %esp
     movl 0(%eax), %eax
+    fninit                  /* registers +0 and empty, every sequence */
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
     fninit
     jmp *dt_entry
 

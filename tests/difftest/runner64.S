@@ -34,6 +34,15 @@ dt_run_seq:
     movl 28(%rax), %edi
     movl 16(%rax), %esp
     movl 0(%rax), %eax
+    fninit                  /* registers +0 and empty, every sequence */
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
     fninit
     jmp *dt_entry(%rip)
 
