@@ -174,6 +174,15 @@ static inline bool x80_suppress_write(const X80Status *s, bool mem)
            (mem && (u & (X80_OE | X80_UE)));
 }
 
+/*
+ * FLD m32/m64 only: true when the value must not be pushed (an unmasked
+ * IE for an SNaN).  An unmasked DE still pushes the (normalised) value.
+ */
+static inline bool x80_suppress_load(const X80Status *s)
+{
+    return (x80_unmasked(s) & X80_IE) != 0;
+}
+
 /* ---- construction and classification --------------------------------- */
 
 /* Build a value from its fields. */
@@ -302,7 +311,8 @@ int64_t x80_to_int64(floatx80 a, X80Status *s);
 
 /*
  * FLD m32/m64: widen (exact).  SNaN -> IE, returned quieted; a denormal
- * operand -> DE (returned normalised).  Defines C1 = 0.
+ * operand -> DE (returned normalised).  Defines C1 = 0.  The push is
+ * suppressed only by an unmasked IE (x80_suppress_load), not by DE.
  */
 floatx80 x80_from_f32(uint32_t v, X80Status *s);
 floatx80 x80_from_f64(uint64_t v, X80Status *s);
@@ -363,10 +373,11 @@ floatx80 x80_fyl2xp1(floatx80 x, floatx80 y, X80Status *s);
 
 /*
  * FPTAN: tan(a).  Returns false (and sets C2 = 1, no other effect; the
- * operand stays) when |a| >= 2^63.  Otherwise C2 = 0, *res = tan(a) and
- * the caller pushes 1.0.  NaN/unsupported/inf: IE handling as usual (inf
- * -> IE, indefinite), the caller still pushes 1.0 only when the result is
- * written.  Defines C1 and C2.
+ * operand stays) when |a| >= 2^63.  Otherwise C2 = 0, *res = tan(a)
+ * replaces ST0 and the caller pushes 1.0 -- except when *res is a NaN
+ * (NaN operand, or inf/unsupported -> IE and indefinite): then the CPU
+ * pushes that NaN again (push x80_is_nan(*res) ? *res : 1.0).  Nothing
+ * is written on unmasked IE/DE (x80_suppress_write).  Defines C1 and C2.
  */
 bool x80_fptan(floatx80 a, floatx80 *res, X80Status *s);
 

@@ -194,7 +194,20 @@ floatx80 x80_div(floatx80 fa, floatx80 fb, X80Status *s)
     floatx80 r;
 
     x80_set_cc(s, X80_C1, 0);
-    if (x80_check_operands(&a, &b, fa, fb, &r, s)) {
+    if (x80_check_nans(&a, &b, fa, fb, &r, s)) {
+        return r;
+    }
+    /* a zero divisor is checked before the denormal operand */
+    if (b.kind == X80K_ZERO) {
+        if (a.kind == X80K_ZERO) {
+            return x80_invalid(s);
+        }
+        if (a.kind == X80K_FINITE) {
+            s->exc |= X80_ZE;
+        }
+        return x80_inf(sign);
+    }
+    if (x80_check_denormal(&a, &b, fa, &r, s)) {
         return r;
     }
     if (a.kind == X80K_INF) {
@@ -202,13 +215,6 @@ floatx80 x80_div(floatx80 fa, floatx80 fb, X80Status *s)
     }
     if (b.kind == X80K_INF) {
         return x80_zero(sign);
-    }
-    if (b.kind == X80K_ZERO) {
-        if (a.kind == X80K_ZERO) {
-            return x80_invalid(s);
-        }
-        s->exc |= X80_ZE;
-        return x80_inf(sign);
     }
     if (a.kind == X80K_ZERO) {
         return x80_zero(sign);
@@ -256,14 +262,18 @@ floatx80 x80_sqrt(floatx80 fa, X80Status *s)
     uint64_t root, ext;
 
     x80_set_cc(s, X80_C1, 0);
-    if (x80_check_operands(&a, NULL, fa, fa, &r, s)) {
+    if (x80_check_nans(&a, NULL, fa, fa, &r, s)) {
         return r;
     }
     if (a.kind == X80K_ZERO) {
         return fa;
     }
+    /* a negative operand is checked before the denormal operand */
     if (a.sign) {
         return x80_invalid(s);
+    }
+    if (x80_check_denormal(&a, NULL, fa, &r, s)) {
+        return r;
     }
     if (a.kind == X80K_INF) {
         return fa;

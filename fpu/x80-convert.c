@@ -78,12 +78,7 @@ static int64_t to_int(floatx80 fa, int bits, X80Status *s)
     if (a.kind == X80K_ZERO) {
         return 0;
     }
-    if (a.denormal) {
-        s->exc |= X80_DE;
-        if (!x80_masked(s, X80_DE)) {
-            return indef;
-        }
-    }
+    /* no DE: FIST does not report denormal operands */
     m = round_to_int(&a, s, &inexact);
     lim = ((u128)1 << (bits - 1)) - (a.sign ? 0 : 1);
     if (m > lim) {
@@ -219,28 +214,19 @@ static uint64_t to_ieee(floatx80 fa, int ebits, int fbits, X80Status *s)
     case X80K_FINITE:
         break;
     }
-    if (a.denormal) {
-        s->exc |= X80_DE;
-        if (!x80_masked(s, X80_DE)) {
-            return 0;
-        }
-    }
+    /* no DE: FST m32/m64 does not report denormal operands */
     e = a.exp - X80_BIAS + bias;
     /* keep the sticky bit clear of the top so rounding cannot wrap */
     v = (u128)a.sig << 63;
     t = round_at(v, sh - 1, rc, a.sign, &inexact, &up);
     if (t >> 127) {
-        t >>= 1;
-        e++;
+        e++;                        /* rounded up to 2^(e+1): t = 2^127 */
     } else {
         t <<= 1;
     }
     if (e >= emax) {
         s->exc |= X80_OE;
         if (!x80_masked(s, X80_OE)) {
-            if (inexact) {
-                s->exc |= X80_PE;
-            }
             return 0;
         }
         s->exc |= X80_PE;
@@ -254,9 +240,6 @@ static uint64_t to_ieee(floatx80 fa, int ebits, int fbits, X80Status *s)
     if (e <= 0) {
         if (!x80_masked(s, X80_UE)) {
             s->exc |= X80_UE;
-            if (inexact) {
-                s->exc |= X80_PE;
-            }
             return 0;
         }
         v = x80_shr_jam128((u128)a.sig << 63, 1 - (a.exp - X80_BIAS + bias));
@@ -322,9 +305,6 @@ void x80_to_bcd(floatx80 fa, uint8_t bcd[10], X80Status *s)
     }
     if (a.kind == X80K_FINITE) {
         u128 r;
-        if (a.denormal) {
-            s->exc |= X80_DE;
-        }
         r = round_to_int(&a, s, &inexact);
         if (r >= (u128)1000000000000000000ull) {
             goto invalid;

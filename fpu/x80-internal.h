@@ -142,6 +142,14 @@ floatx80 x80_norm_round_pack(bool sign, int32_t exp, uint64_t sig,
 bool x80_check_operands(const X80Unpacked *a, const X80Unpacked *b,
                         floatx80 fa, floatx80 fb, floatx80 *r, X80Status *s);
 
+/* The first half of x80_check_operands: invalid operands and NaNs. */
+bool x80_check_nans(const X80Unpacked *a, const X80Unpacked *b,
+                    floatx80 fa, floatx80 fb, floatx80 *r, X80Status *s);
+
+/* The second half: DE for a denormal operand; true if DE is unmasked. */
+bool x80_check_denormal(const X80Unpacked *a, const X80Unpacked *b,
+                        floatx80 fa, floatx80 *r, X80Status *s);
+
 /* Raise the invalid-operation exception; returns the QNaN indefinite. */
 floatx80 x80_invalid(X80Status *s);
 

@@ -142,20 +142,33 @@ floatx80 x80_prem(floatx80 fa, floatx80 fb, bool round, X80Status *s)
     bool sign = a.sign;
 
     x80_set_cc(s, X80_CC_MASK, 0);
-    if (x80_check_operands(&a, &b, fa, fb, &r, s)) {
+    if (x80_check_nans(&a, &b, fa, fb, &r, s)) {
         return r;
     }
+    /* invalid operands are checked before the denormal operand */
     if (a.kind == X80K_INF || b.kind == X80K_ZERO) {
         return x80_invalid(s);
     }
-    if (a.kind == X80K_ZERO || b.kind == X80K_INF) {
+    if (x80_check_denormal(&a, &b, fa, &r, s)) {
+        return r;
+    }
+    if (a.kind == X80K_ZERO) {
         return fa;
+    }
+    if (b.kind == X80K_INF) {
+        /* quotient 0: a itself, a pseudo-denormal comes back normalised */
+        r = x80_round_pack(sign, a.exp, a.sig, 0, 64, s);
+        x80_set_cc(s, X80_CC_MASK, 0);
+        return r;
     }
     d = a.exp - b.exp;
     if (d >= 64) {
         /* partial remainder: reduce the exponent difference to 32..63 */
         n = (d & 31) | 32;
         rem = a.sig;
+        if (rem >= b.sig) {
+            rem -= b.sig;
+        }
         for (i = 0; i < n; i++) {
             rem <<= 1;
             if (rem >= b.sig) {

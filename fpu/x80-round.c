@@ -123,6 +123,7 @@ floatx80 x80_round_pack(bool sign, int32_t exp, uint64_t sig, uint64_t ext,
             e -= X80_BIAS_ADJ;
             if (e >= X80_EXP_MAX) {
                 /* still out of range (FSCALE): infinity */
+                s->exc |= X80_PE;
                 x80_set_cc(s, X80_C1, X80_C1);
                 return x80_inf(sign);
             }
@@ -198,9 +199,9 @@ static floatx80 pick_nan(const X80Unpacked *a, const X80Unpacked *b,
     return a->sign ? fb : fa;
 }
 
-/* Operand checks: invalid operands, NaNs, denormals (see internal.h). */
-bool x80_check_operands(const X80Unpacked *a, const X80Unpacked *b,
-                        floatx80 fa, floatx80 fb, floatx80 *r, X80Status *s)
+/* Invalid operands and NaN propagation (see x80-internal.h). */
+bool x80_check_nans(const X80Unpacked *a, const X80Unpacked *b,
+                    floatx80 fa, floatx80 fb, floatx80 *r, X80Status *s)
 {
     bool an, bn;
 
@@ -221,6 +222,13 @@ bool x80_check_operands(const X80Unpacked *a, const X80Unpacked *b,
         }
         return true;
     }
+    return false;
+}
+
+/* The denormal-operand check (see x80-internal.h). */
+bool x80_check_denormal(const X80Unpacked *a, const X80Unpacked *b,
+                        floatx80 fa, floatx80 *r, X80Status *s)
+{
     if (a->denormal || (b && b->denormal)) {
         s->exc |= X80_DE;
         if (!x80_masked(s, X80_DE)) {
@@ -229,6 +237,14 @@ bool x80_check_operands(const X80Unpacked *a, const X80Unpacked *b,
         }
     }
     return false;
+}
+
+/* Operand checks: invalid operands, NaNs, denormals (see internal.h). */
+bool x80_check_operands(const X80Unpacked *a, const X80Unpacked *b,
+                        floatx80 fa, floatx80 fb, floatx80 *r, X80Status *s)
+{
+    return x80_check_nans(a, b, fa, fb, r, s) ||
+           x80_check_denormal(a, b, fa, r, s);
 }
 
 /*

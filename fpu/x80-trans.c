@@ -2,68 +2,555 @@
  * hamt86 - floatx80 transcendentals: F2XM1, FYL2X, FYL2XP1, FPTAN, FPATAN,
  * FSIN, FCOS, FSINCOS.
  *
- * First version: domain rules and special operands only; the finite cases
- * return the QNaN indefinite with IE until the kernels land.
+ * Results are computed in 128-bit working precision (x80-xf.c) and
+ * rounded once under RC (PC does not apply), so they are correctly
+ * rounded in all but extremely rare cases.  The real x87 is not always
+ * correctly rounded; the oracle test counts the (at most 1 ulp)
+ * differences.
+ *
+ * FSIN/FCOS/FSINCOS/FPTAN reduce their argument exactly with respect to
+ * the x87's 66-bit approximation of pi (P = 0x3243F6A8885A308D3 * 2^-64),
+ * as the CPU does, so results near multiples of pi match the hardware
+ * rather than the true function:
+ *
+ *   x = k * (P/2) + r,   |r| <= P/4,   k = round(x / (P/2))
  */
-#include "fpu/x80-internal.h"
+#include "fpu/x80-xf.h"
 
-/* Not yet computed: flag as invalid. */
-static floatx80 trans_todo(X80Status *s)
+/* pi66 as a 66-bit integer: pi ~= PI66 * 2^-64. */
+#define PI66_HI 0x3ull
+#define PI66_LO 0x243f6a8885a308d3ull
+
+/* Series sum: sum of c_k x^k with c_k from the callback style below. */
+
+/* e^t - 1 for |t| <= 1 (Taylor series, relative precision kept). */
+static XF xf_expm1(XF t)
 {
-    x80_set_cc(s, X80_C1, 0);
-    return x80_invalid(s);
+    XF sum = t, term = t;
+    uint32_t n;
+
+    for (n = 2; n < 60; n++) {
+        term = xf_div_small(xf_mul(term, t), n);
+        if (xf_is_zero(term) || term.exp < sum.exp - 132) {
+            return term.sign != sum.sign ? xf_below(sum) : sum;
+        }
+        sum = xf_add(sum, term);
+    }
+    return sum;
+}
+
+/* atanh(s) for |s| <= 0.2 (s + s^3/3 + s^5/5 + ...). */
+static XF xf_atanh(XF s)
+{
+    XF s2 = xf_mul(s, s), pow = s, sum = s;
+    uint32_t n;
+
+    for (n = 3; n < 200; n += 2) {
+        XF term;
+        pow = xf_mul(pow, s2);
+        term = xf_div_small(pow, n);
+        if (xf_is_zero(term) || term.exp < sum.exp - 132) {
+            break;
+        }
+        sum = xf_add(sum, term);
+    }
+    return sum;
+}
+
+/* atan(w) for |w| <= 0.42 (w - w^3/3 + w^5/5 - ...). */
+static XF xf_atan_series(XF w)
+{
+    XF w2 = xf_mul(w, w), pow = w, sum = w;
+    uint32_t n;
+
+    for (n = 3; n < 400; n += 2) {
+        XF term;
+        pow = xf_neg(xf_mul(pow, w2));
+        term = xf_div_small(pow, n);
+        if (xf_is_zero(term) || term.exp < sum.exp - 132) {
+            return term.sign != sum.sign ? xf_below(sum) : sum;
+        }
+        sum = xf_add(sum, term);
+    }
+    return sum;
+}
+
+/* sin(r) and cos(r) for |r| <= pi/4 (Taylor series). */
+static void xf_sincos(XF r, XF *sinp, XF *cosp)
+{
+    XF r2 = xf_mul(r, r), term, sum;
+    uint32_t n;
+
+    sum = r;
+    term = r;
+    for (n = 3; n < 80; n += 2) {
+        term = xf_neg(xf_div_small(xf_mul(term, r2), n * (n - 1)));
+        if (xf_is_zero(term) || term.exp < sum.exp - 132) {
+            if (term.sign != sum.sign) {
+                sum = xf_below(sum);
+            }
+            break;
+        }
+        sum = xf_add(sum, term);
+    }
+    *sinp = sum;
+    sum = xf_from_int(1);
+    term = sum;
+    for (n = 2; n < 80; n += 2) {
+        term = xf_neg(xf_div_small(xf_mul(term, r2), n * (n - 1)));
+        if (xf_is_zero(term) || term.exp < -132) {
+            if (term.sign != sum.sign) {
+                sum = xf_below(sum);
+            }
+            break;
+        }
+        sum = xf_add(sum, term);
+    }
+    *cosp = sum;
+}
+
+/* ln(m) for m in [sqrt(1/2), sqrt(2)]: 2 atanh((m-1)/(m+1)). */
+static XF xf_log_near1(XF m)
+{
+    XF one = xf_from_int(1);
+    XF s = xf_div(xf_sub(m, one), xf_add(m, one));
+    XF r = xf_atanh(s);
+
+    r.exp++;
+    return r;
+}
+
+/* log2(x) for x > 0 (exact exponent split). */
+static XF xf_log2(XF x)
+{
+    XF m = x;
+    int32_t e = x.exp;
+    XF r;
+
+    m.exp = 0;
+    /* m in [1,2): move to [sqrt(1/2), sqrt(2)) */
+    if ((uint64_t)(x.m >> 64) > 0xb504f333f9de6484ull) {
+        m.exp--;
+        e++;
+    }
+    r = xf_div(xf_log_near1(m), xf_ln2());
+    return xf_add(xf_from_int(e), r);
+}
+
+/* ---- special-value helpers -------------------------------------------- */
+
+/* Round an XF constant (pi multiples) with sign. */
+static floatx80 round_signed(XF v, bool sign, X80Status *s)
+{
+    v.sign = sign;
+    return xf_round(v, s);
 }
 
 /* F2XM1. */
-floatx80 x80_f2xm1(floatx80 a, X80Status *s)
+floatx80 x80_f2xm1(floatx80 fa, X80Status *s)
 {
-    return trans_todo(s);
+    X80Unpacked a = x80_unpack(fa);
+    floatx80 r;
+    XF t;
+
+    x80_set_cc(s, X80_C1, 0);
+    if (x80_check_operands(&a, NULL, fa, fa, &r, s)) {
+        return r;
+    }
+    switch (a.kind) {
+    case X80K_ZERO:
+        return fa;
+    case X80K_INF:
+        return a.sign ? x80_make(true, X80_BIAS, X80_J) : fa;
+    default:
+        break;
+    }
+    if (a.exp == X80_BIAS && a.sig == X80_J) {
+        /* 2^1 - 1 = 1, 2^-1 - 1 = -0.5: exact */
+        return a.sign ? x80_make(true, X80_BIAS - 1, X80_J)
+                      : x80_make(false, X80_BIAS, X80_J);
+    }
+    if (a.exp >= X80_BIAS) {
+        /* |a| > 1: outside the domain; the CPU leaves the operand */
+        s->exc |= X80_PE;
+        return fa;
+    }
+    t = xf_mul(xf_from_unpacked(&a), xf_ln2());
+    return xf_round(xf_expm1(t), s);
 }
 
-/* FYL2X. */
-floatx80 x80_fyl2x(floatx80 x, floatx80 y, X80Status *s)
+/* FYL2X: y * log2(x). */
+floatx80 x80_fyl2x(floatx80 fx, floatx80 fy, X80Status *s)
 {
-    return trans_todo(s);
+    X80Unpacked x = x80_unpack(fx), y = x80_unpack(fy);
+    floatx80 r;
+    XF l;
+
+    x80_set_cc(s, X80_C1, 0);
+    if (x80_check_nans(&x, &y, fx, fy, &r, s)) {
+        return r;
+    }
+    if (x.sign && x.kind != X80K_ZERO) {
+        return x80_invalid(s);
+    }
+    /* log2(0) is checked before the denormal operand */
+    if (x.kind == X80K_ZERO) {
+        if (y.kind == X80K_ZERO) {
+            return x80_invalid(s);
+        }
+        if (y.kind == X80K_FINITE) {
+            s->exc |= X80_ZE;
+        }
+        return x80_inf(!y.sign);
+    }
+    if (x80_check_denormal(&x, &y, fx, &r, s)) {
+        return r;
+    }
+    if (x.kind == X80K_INF) {
+        if (y.kind == X80K_ZERO) {
+            return x80_invalid(s);
+        }
+        return x80_inf(y.sign);
+    }
+    /* x finite positive */
+    if (x.exp == X80_BIAS && x.sig == X80_J) {
+        /* log2(1) = +0 */
+        if (y.kind == X80K_INF) {
+            return x80_invalid(s);
+        }
+        return x80_zero(y.sign);
+    }
+    if (y.kind == X80K_INF) {
+        return x80_inf(y.sign ^ (x.exp < X80_BIAS));
+    }
+    if (y.kind == X80K_ZERO) {
+        return x80_zero(y.sign ^ (x.exp < X80_BIAS));
+    }
+    if (x.sig == X80_J) {
+        /* power of two: y * e, the exact product rounded once (no PC) */
+        int32_t e = x.exp - X80_BIAS;
+        uint64_t me = (uint64_t)(e < 0 ? -e : e);
+        int l = x80_clz64(me);
+        u128 p = x80_mul64(y.sig, me << l);
+        int lp = x80_clz128(p);
+
+        X80Status t = *s;
+
+        p <<= lp;
+        t.exc = 0;
+        r = x80_round_pack(y.sign ^ (e < 0), y.exp + (63 - l) + 1 - lp,
+                           (uint64_t)(p >> 64), (uint64_t)p, 64, &t);
+        /* the CPU reports even an exact product as inexact (and tiny) */
+        if (!(t.exc & X80_PE)) {
+            t.exc |= X80_PE;
+            if (x80_exp(r) == 0 && x80_masked(&t, X80_UE)) {
+                t.exc |= X80_UE;
+            }
+        }
+        t.exc |= s->exc;
+        *s = t;
+        return r;
+    }
+    l = xf_log2(xf_from_unpacked(&x));
+    return xf_round(xf_mul(xf_from_unpacked(&y), l), s);
 }
 
-/* FYL2XP1. */
-floatx80 x80_fyl2xp1(floatx80 x, floatx80 y, X80Status *s)
+/* FYL2XP1: y * log2(x + 1). */
+floatx80 x80_fyl2xp1(floatx80 fx, floatx80 fy, X80Status *s)
 {
-    return trans_todo(s);
+    X80Unpacked x = x80_unpack(fx), y = x80_unpack(fy);
+    floatx80 r;
+    XF xv, l;
+
+    x80_set_cc(s, X80_C1, 0);
+    if (x80_check_nans(&x, &y, fx, fy, &r, s)) {
+        return r;
+    }
+    /* x = -inf is checked before the denormal operand */
+    if (x.kind == X80K_INF && x.sign) {
+        return x80_invalid(s);
+    }
+    if (x80_check_denormal(&x, &y, fx, &r, s)) {
+        return r;
+    }
+    if (x.kind == X80K_INF) {
+        if (y.kind == X80K_ZERO) {
+            return x80_invalid(s);
+        }
+        return x80_inf(y.sign);
+    }
+    if (x.kind == X80K_ZERO) {
+        if (y.kind == X80K_INF) {
+            return x80_invalid(s);
+        }
+        return x80_zero(x.sign ^ y.sign);
+    }
+    if (y.kind == X80K_INF) {
+        return x80_inf(y.sign ^ x.sign);
+    }
+    if (y.kind == X80K_ZERO) {
+        return x80_zero(x.sign ^ y.sign);
+    }
+    xv = xf_from_unpacked(&x);
+    if (x.sign && x.exp >= X80_BIAS) {
+        /* x <= -1: outside the domain; the CPU returns x */
+        s->exc |= X80_PE;
+        return fx;
+    }
+    if (x.exp < X80_BIAS - 2) {
+        /* |x| < 1/4: ln(1 + x) = 2 atanh(x / (2 + x)), |s| < 1/7 */
+        l = xf_atanh(xf_div(xv, xf_add(xf_from_int(2), xv)));
+        l.exp++;
+        l = xf_div(l, xf_ln2());
+    } else {
+        l = xf_log2(xf_add(xf_from_int(1), xv));
+    }
+    return xf_round(xf_mul(xf_from_unpacked(&y), l), s);
 }
 
-/* FPTAN. */
-bool x80_fptan(floatx80 a, floatx80 *res, X80Status *s)
+/* atan(z) for 0 <= z <= 1. */
+static XF xf_atan01(XF z)
 {
-    *res = trans_todo(s);
-    return true;
+    XF one = xf_from_int(1);
+    XF t = xf_const(0xd413cccfe7799211ull, 0x65f626cdd52afa7cull, -2);
+
+    if (z.m != 0 && (z.exp > t.exp || (z.exp == t.exp && z.m > t.m))) {
+        /* atan(z) = pi/4 + atan((z - 1) / (z + 1)) */
+        XF pi4 = xf_pi();
+        pi4.exp -= 2;
+        return xf_add(pi4, xf_atan_series(xf_div(xf_sub(z, one),
+                                                 xf_add(z, one))));
+    }
+    return xf_atan_series(z);
 }
 
-/* FPATAN. */
-floatx80 x80_fpatan(floatx80 x, floatx80 y, X80Status *s)
+/* FPATAN: atan2(y, x). */
+floatx80 x80_fpatan(floatx80 fx, floatx80 fy, X80Status *s)
 {
-    return trans_todo(s);
+    X80Unpacked x = x80_unpack(fx), y = x80_unpack(fy);
+    floatx80 r;
+    XF pi = xf_pi(), a, ax, ay;
+    bool swap;
+
+    x80_set_cc(s, X80_C1, 0);
+    if (x80_check_operands(&x, &y, fx, fy, &r, s)) {
+        return r;
+    }
+    if (y.kind == X80K_ZERO) {
+        if (x.sign) {
+            return round_signed(pi, y.sign, s);
+        }
+        return x80_zero(y.sign);
+    }
+    if (x.kind == X80K_INF) {
+        if (y.kind == X80K_INF) {
+            XF q = pi;
+            q.exp -= 2;
+            if (x.sign) {
+                q = xf_add(q, xf_add(q, q));    /* 3pi/4 */
+            }
+            return round_signed(q, y.sign, s);
+        }
+        if (x.sign) {
+            return round_signed(pi, y.sign, s);
+        }
+        return x80_zero(y.sign);
+    }
+    if (y.kind == X80K_INF || x.kind == X80K_ZERO) {
+        pi.exp--;
+        return round_signed(pi, y.sign, s);
+    }
+    ax = xf_from_unpacked(&x);
+    ay = xf_from_unpacked(&y);
+    ax.sign = ay.sign = false;
+    swap = ay.exp > ax.exp || (ay.exp == ax.exp && ay.m > ax.m);
+    a = swap ? xf_atan01(xf_div(ax, ay)) : xf_atan01(xf_div(ay, ax));
+    if (swap) {
+        XF h = pi;
+        h.exp--;
+        a = xf_sub(h, a);
+    }
+    if (x.sign) {
+        a = xf_sub(pi, a);
+    }
+    a.sign = y.sign;
+    return xf_round(a, s);
+}
+
+/*
+ * Reduce |a| (finite, |a| < 2^63) modulo pi66/2: returns r and the
+ * quadrant k & 3.  Exact.
+ */
+static XF reduce_pi66(const X80Unpacked *a, unsigned *quad)
+{
+    int32_t e = a->exp - X80_BIAS;
+    u128 p = ((u128)PI66_HI << 64) | PI66_LO;  /* pi/2 = p * 2^-65 */
+    u128 n, rem = 0;
+    uint64_t k = 0;
+    int i;
+    bool neg = false;
+
+    *quad = 0;
+    if (e < -1) {
+        XF r = xf_from_unpacked(a);         /* |a| < 0.5 < pi/4 */
+        r.sign = false;
+        return r;
+    }
+    /* n = |a| * 2^65 = sig * 2^(e + 2), at most 2^128 - 1 since e <= 62 */
+    n = (u128)a->sig << (e + 2);
+    /* k = n / p, rem = n % p, by restoring division over 128 bits */
+    for (i = 127; i >= 0; i--) {
+        bool top = rem >> 127;
+        rem = (rem << 1) | ((n >> i) & 1);
+        k <<= 1;
+        if (top || rem >= p) {
+            rem -= p;
+            k |= 1;
+        }
+    }
+    /* round to nearest: if rem > p/2 take k + 1 and r = rem - p */
+    if (rem > (p >> 1)) {
+        rem = p - rem;
+        k++;
+        neg = true;
+    }
+    *quad = (unsigned)(k & 3);
+    return xf_make(neg, 127 - 65, rem);
+}
+
+/* Common part of FSIN/FCOS/FSINCOS/FPTAN: operand checks and range. */
+static int trig_prologue(floatx80 fa, X80Unpacked *a, floatx80 *r,
+                         X80Status *s)
+{
+    *a = x80_unpack(fa);
+    x80_set_cc(s, X80_C1 | X80_C2, 0);
+    if (x80_check_nans(a, NULL, fa, fa, r, s)) {
+        return 1;
+    }
+    if (a->kind == X80K_INF) {
+        *r = x80_invalid(s);
+        return 1;
+    }
+    if (a->kind == X80K_FINITE && a->exp >= X80_BIAS + 63) {
+        x80_set_cc(s, X80_C1 | X80_C2, X80_C2);
+        return 2;
+    }
+    if (x80_check_denormal(a, NULL, fa, r, s)) {
+        return 1;
+    }
+    return 0;
+}
+
+/* Set C2 = 0 after a rounded result (keep C1). */
+static void trig_cc(X80Status *s)
+{
+    s->cc_mask |= X80_C2;
+    s->cc &= ~X80_C2;
+}
+
+/* sin and cos of a finite nonzero operand. */
+static void sincos_of(const X80Unpacked *a, XF *sp, XF *cp)
+{
+    unsigned q;
+    XF r = reduce_pi66(a, &q), sr, cr, sv, cv;
+
+    xf_sincos(r, &sr, &cr);
+    switch (q) {
+    case 0: sv = sr; cv = cr; break;
+    case 1: sv = cr; cv = xf_neg(sr); break;
+    case 2: sv = xf_neg(sr); cv = xf_neg(cr); break;
+    default: sv = xf_neg(cr); cv = sr; break;
+    }
+    if (a->sign) {
+        sv = xf_neg(sv);
+    }
+    *sp = sv;
+    *cp = cv;
 }
 
 /* FSIN. */
-bool x80_fsin(floatx80 a, floatx80 *res, X80Status *s)
+bool x80_fsin(floatx80 fa, floatx80 *res, X80Status *s)
 {
-    *res = trans_todo(s);
+    X80Unpacked a;
+    XF sv, cv;
+    int k = trig_prologue(fa, &a, res, s);
+
+    if (k) {
+        return k == 1;
+    }
+    if (a.kind == X80K_ZERO) {
+        *res = fa;
+        return true;
+    }
+    sincos_of(&a, &sv, &cv);
+    *res = xf_round(sv, s);
+    trig_cc(s);
     return true;
 }
 
 /* FCOS. */
-bool x80_fcos(floatx80 a, floatx80 *res, X80Status *s)
+bool x80_fcos(floatx80 fa, floatx80 *res, X80Status *s)
 {
-    *res = trans_todo(s);
+    X80Unpacked a;
+    XF sv, cv;
+    int k = trig_prologue(fa, &a, res, s);
+
+    if (k) {
+        return k == 1;
+    }
+    if (a.kind == X80K_ZERO) {
+        *res = x80_make(false, X80_BIAS, X80_J);
+        return true;
+    }
+    sincos_of(&a, &sv, &cv);
+    *res = xf_round(cv, s);
+    trig_cc(s);
     return true;
 }
 
 /* FSINCOS. */
-bool x80_fsincos(floatx80 a, floatx80 *sin_out, floatx80 *cos_out,
+bool x80_fsincos(floatx80 fa, floatx80 *sin_out, floatx80 *cos_out,
                  X80Status *s)
 {
-    *sin_out = trans_todo(s);
-    *cos_out = *sin_out;
+    X80Unpacked a;
+    XF sv, cv;
+    uint16_t c1;
+    int k = trig_prologue(fa, &a, sin_out, s);
+
+    if (k) {
+        *cos_out = *sin_out;
+        return k == 1;
+    }
+    if (a.kind == X80K_ZERO) {
+        *sin_out = fa;
+        *cos_out = x80_make(false, X80_BIAS, X80_J);
+        return true;
+    }
+    sincos_of(&a, &sv, &cv);
+    *sin_out = xf_round(sv, s);
+    c1 = s->cc & X80_C1;
+    *cos_out = xf_round(cv, s);
+    /* C1 reports the rounding of the sine (measured on the CPU) */
+    x80_set_cc(s, X80_C1 | X80_C2, c1);
+    return true;
+}
+
+/* FPTAN. */
+bool x80_fptan(floatx80 fa, floatx80 *res, X80Status *s)
+{
+    X80Unpacked a;
+    XF sv, cv;
+    int k = trig_prologue(fa, &a, res, s);
+
+    if (k) {
+        return k == 1;
+    }
+    if (a.kind == X80K_ZERO) {
+        *res = fa;
+        return true;
+    }
+    sincos_of(&a, &sv, &cv);
+    *res = xf_round(xf_div(sv, cv), s);
+    trig_cc(s);
     return true;
 }
