@@ -279,6 +279,9 @@ static void fpu_trig(CPUX86State *env, unsigned kind)
     if (!ok || x80_suppress_write(&st, false)) {
         return;
     }
+    if (kind == 2 && x80_is_nan(r)) {
+        r2 = r;                       /* FPTAN of a NaN pushes it again */
+    }
     fpu_set(env, 0, r);
     if (pushes) {
         fpu_push(env, r2);
@@ -301,6 +304,25 @@ static void fpu_ldconst(CPUX86State *env, X80Const c)
 
 /* ---- memory operands ----------------------------------------------------- */
 
+/*
+ * An arithmetic operand in m32/m64 real: an SNaN stays signalling in the
+ * 80-bit form, so that the operation sees it as the CPU does (SNaN + QNaN
+ * gives the QNaN and IE); everything else widens through the library.
+ * (Local adapter: x80_from_f32/f64 are the FLD conversions, which quiet.)
+ */
+static floatx80 fpu_arith_operand(uint64_t v, bool dbl, X80Status *st)
+{
+    unsigned fbits = dbl ? 52 : 23, ebits = dbl ? 11 : 8;
+    uint64_t frac = v & ((1ull << fbits) - 1);
+    uint64_t e = (v >> fbits) & ((1u << ebits) - 1);
+    bool sign = (v >> (fbits + ebits)) & 1;
+
+    if (e == (1u << ebits) - 1 && frac && !(frac >> (fbits - 1))) {
+        return x80_make(sign, 0x7fff, 1ull << 63 | frac << (63 - fbits));
+    }
+    return dbl ? x80_from_f64(v, st) : x80_from_f32((uint32_t)v, st);
+}
+
 /* Load the memory operand of escape esc as a value (arith / compare). */
 static floatx80 fpu_ld_operand(CPUX86State *env, unsigned esc, uint32_t addr,
                                X80Status *st, uintptr_t ra)
@@ -309,13 +331,13 @@ static floatx80 fpu_ld_operand(CPUX86State *env, unsigned esc, uint32_t addr,
 
     switch (esc) {
     case 0:
-        return x80_from_f32(cpu_ldl(env, addr, ra), st);
+        return fpu_arith_operand(cpu_ldl(env, addr, ra), false, st);
     case 2:
         return x80_from_int64((int32_t)cpu_ldl(env, addr, ra));
     case 4:
         q = (uint64_t)cpu_ldl(env, addr, ra) |
             (uint64_t)cpu_ldl(env, addr + 4, ra) << 32;
-        return x80_from_f64(q, st);
+        return fpu_arith_operand(q, true, st);
     default:
         return x80_from_int64((int16_t)cpu_lduw(env, addr, ra));
     }
@@ -354,11 +376,6 @@ static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
             bcd[8] = bcd[9] = 0xff;
         }
     } else {
-        if (kind >= MF_I16) {
-            /* FIST / FBSTP raise no DE (SDM: #IS #IA #P only); a denormal
-             * rounds like any small value (local adapter: fpu/ flags it) */
-            st.cw |= X80_DE;
-        }
         switch (kind) {
         case MF_F32: q = x80_to_f32(a, &st); break;
         case MF_F64: q = x80_to_f64(a, &st); break;
@@ -367,10 +384,6 @@ static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
         case MF_I64: q = (uint64_t)x80_to_int64(a, &st); break;
         case MF_BCD: x80_to_bcd(a, bcd, &st); break;
         default: break;
-        }
-        if (kind >= MF_I16) {
-            st.exc &= ~X80_DE;
-            st.cw = env->fpu.fcw;
         }
         if (x80_suppress_write(&st, true)) {
             fpu_apply(env, &st);
@@ -408,7 +421,8 @@ static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
     }
 }
 
-/* Push a loaded value (FLD / FILD / FBLD m), with the load's status. */
+/* Push a loaded value (FLD / FILD / FBLD m), with the load's status (an
+ * unmasked DE still pushes; an unmasked IE does not). */
 static void fpu_push_loaded(CPUX86State *env, floatx80 v, X80Status *st)
 {
     if (!fpu_empty(env, 7)) {
@@ -416,7 +430,7 @@ static void fpu_push_loaded(CPUX86State *env, floatx80 v, X80Status *st)
         return;
     }
     fpu_apply(env, st);
-    if (!x80_suppress_write(st, false)) {
+    if (!x80_suppress_load(st)) {
         fpu_push(env, v);
     }
 }
