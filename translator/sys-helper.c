@@ -257,7 +257,8 @@ void helper_wrmsr(CPUX86State *env)
 #define CR0_CD 0x40000000u
 #define CR4_DE 0x00000008u
 /* CR4 bits a guest may set: those whose features CPUID offers. */
-#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE)
+#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | \
+                       CR4_OSFXSR)
 
 /* Drop every cached translation of linear addresses. */
 static void sys_flush_tlb(CPUX86State *env)
