@@ -184,7 +184,7 @@ typedef struct FPUState {
     uint8_t tag_valid;
     uint8_t ferr;        /* FERR# asserted (NE=0: IRQ13 raised) */
     uint8_t ignne;       /* IGNNE# (port 0xF0 write) */
-    uint8_t pad;
+    uint8_t ferr_line;   /* level last given to the device (cpu-exec.c) */
     uint16_t fop;        /* last non-control opcode (11 bits) */
     uint16_t fcs, fds;   /* selectors of the last instruction / operand */
     uint32_t fip, fdp;   /* their offsets */

@@ -110,6 +110,9 @@ enum { MEM_KIND_SOFTMMU = 0, MEM_KIND_HAMT = 1 };
 typedef struct MemPath {
     const char *name;
     int kind;                 /* MEM_KIND_*: read by backends at translation */
+    /* C helpers must use ld/st, not the softmmu TLB directly (the --cosim
+     * shadow path: its stores live in an overlay) */
+    bool helpers_via_path;
     void (*init)(CPUX86State *env);
     uint32_t (*ld)(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);
     void (*st)(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi, uintptr_t ra);

@@ -253,6 +253,7 @@ static inline uint8_t *helper_tlb_host(CPUX86State *env, uint32_t addr,
     const CPUTLBEntry *e;
 
     if ((mem_path->kind != MEM_KIND_SOFTMMU && mem_path->kind != MEM_KIND_HAMT) ||
+        mem_path->helpers_via_path ||
         (addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
         return NULL;
     }

@@ -5,8 +5,9 @@
  *   x87 error (NE=0) --FERR#--> IRQ13 (slave 8259 input 5)
  *   OUT 0xF0, any    --> IGNNE# asserted, IRQ13 lowered
  *
- * The CPU side (translator/fpu-env.c) raises FERR# at the next waiting
- * instruction and releases IGNNE# on FNINIT / FNCLEX.
+ * The CPU side (translator/fpu-env.c) sets env->fpu.ferr at the next
+ * waiting instruction and clears it (and IGNNE#) on FNINIT / FNCLEX; the
+ * execution loop (core/cpu-exec.c) gives its changes to fpu_set_ferr.
  */
 #include "core/machine.h"
 #include "core/mem.h"
@@ -28,6 +29,7 @@ static void fpu_ignne_write(void *opaque, uint16_t port, uint32_t val,
     (void)size;
     machine.cpu.fpu.ignne = 1;
     machine.cpu.fpu.ferr = 0;
+    machine.cpu.fpu.ferr_line = 0;
     pic_set_irq(13, false);
 }
 

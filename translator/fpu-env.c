@@ -31,7 +31,6 @@
  */
 #include "core/cpu.h"
 #include "core/mem.h"
-#include "core/machine.h"
 #include "core/log.h"
 #include "translator/fpu-internal.h"
 
@@ -47,14 +46,10 @@ void fpu_reset(CPUX86State *env)
     env->fpu.fop = 0;
 }
 
-/* FERR# deasserted (IRQ13 lowered) and IGNNE# released. */
+/* FERR# deasserted and IGNNE# released (the execution loop lowers IRQ13
+ * when it sees env->fpu.ferr change). */
 void fpu_clear_ferr(CPUX86State *env)
 {
-    Machine *m = env->machine;
-
-    if (env->fpu.ferr && m && m->set_ferr) {
-        m->set_ferr(false);
-    }
     env->fpu.ferr = 0;
     env->fpu.ignne = 0;
 }
@@ -76,8 +71,6 @@ void fpu_check_nm(CPUX86State *env, uintptr_t ra)
  */
 void fpu_check_wait(CPUX86State *env, uintptr_t ra)
 {
-    Machine *m = env->machine;
-
     if (!(env->fpu.fsw & FSW_ES)) {
         return;
     }
@@ -87,12 +80,10 @@ void fpu_check_wait(CPUX86State *env, uintptr_t ra)
     if (env->fpu.ignne || env->fpu.ferr) {
         return;
     }
+    /* the loop raises IRQ13 (machine.set_ferr) before the next TB */
     env->fpu.ferr = 1;
-    if (m && m->set_ferr) {
-        m->set_ferr(true);
-        env->exception_index = EXCP_INTERRUPT;
-        cpu_loop_exit_restore(env, ra);
-    }
+    env->exception_index = EXCP_INTERRUPT;
+    cpu_loop_exit_restore(env, ra);
 }
 
 /* Full 2-bit tag word (FSTENV / FSAVE) from the registers. */
