@@ -8,7 +8,8 @@
  *   NE=0 with IGNNE# (port 0xF0): no IRQ13, no #MF;
  *   FNSTENV / FNSAVE / FRSTOR / FLDENV in 32- and 16-bit (data16) layouts
  *   in protected mode; FXSAVE / FXRSTOR with CR4.OSFXSR;
- *   MMX aliasing (TOP = 0, tags, exponent 0xFFFF, EMMS).
+ *   MMX aliasing (TOP = 0, tags, exponent 0xFFFF, EMMS);
+ *   a hardware task switch sets CR0.TS and leaves the x87 state alone.
  * Not printed, because QEMU 7.2 differs from a real CPU there (FACTS.md):
  * the upper halves of the 32-bit environment dwords (a P6 stores 0xFFFF,
  * QEMU 0; hamt86 follows the P6 and the difftest checks it against the
@@ -21,6 +22,7 @@
  * difftest-free unit of fpu-env.c (not covered here).
  */
 #include "lib/lib.h"
+#include "lib/sys.h"
 
 const char kernel_name[] = "fpu";
 
@@ -314,6 +316,83 @@ static void mmx_tests(void)
     __asm__ volatile("emms; fninit");
 }
 
+/* ---- hardware task switch ---------------------------------------------------- */
+
+typedef struct Tss32 {
+    uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t es, cs, ss, ds, fs, gs, ldt;
+    uint16_t trap, iomap;
+} Tss32;
+
+static Tss32 t2_tss;
+static uint8_t t2_stack[4096] __attribute__((aligned(16)));
+volatile uint32_t t2_cr0;
+extern char t2_entry[];
+
+/* Task 2: record CR0, then JMP back to the main task (TSS 0x30). */
+__asm__(".text\n"
+        "t2_entry:\n\t"
+        "movl %cr0, %eax\n\t"
+        "movl %eax, t2_cr0\n\t"
+        "ljmp $0x30, $0\n\t"
+        "jmp t2_entry\n");
+
+static void task_tests(void)
+{
+    double d = 0;
+    uint32_t cr0;
+    uint16_t fsw;
+
+    sys_init();
+    memset(&t2_tss, 0, sizeof(t2_tss));
+    t2_tss.eip = (uint32_t)t2_entry;
+    t2_tss.esp = (uint32_t)(t2_stack + sizeof(t2_stack));
+    t2_tss.eflags = 2;
+    t2_tss.cs = SYS_KCODE;
+    t2_tss.ss = t2_tss.ds = t2_tss.es = t2_tss.fs = t2_tss.gs = SYS_KDATA;
+    t2_tss.iomap = 104;
+    __asm__ volatile("movl %%cr3, %0" : "=r"(t2_tss.cr3));
+    sys_gdt_set(13, sys_desc((uint32_t)&t2_tss, 103, ACC_TSS32, 0));
+    load_stack();
+    __asm__ volatile("clts; ljmp $0x68, $0" ::: "memory");
+    __asm__ volatile("movl %%cr0, %0" : "=r"(cr0));
+    /* TS is set again by the switch back: x87 use faults until CLTS */
+    resultf("task switch: t2 cr0.ts=%u main cr0.ts=%u fnstsw vec=%d",
+            (t2_cr0 >> 3) & 1, (cr0 >> 3) & 1, trap_catch(t_fnstcw, 0));
+    __asm__ volatile("clts");
+    fsw = fnstsw();
+    resultf("task switch: fsw=%04x (x87 state kept)", fsw);
+    __asm__ volatile("fstpl %0" : "=m"(d));
+    resultf("task switch: st0=%08x%08x", (uint32_t)(*(uint64_t *)&d >> 32),
+            (uint32_t)*(uint64_t *)&d);
+    __asm__ volatile("fninit");
+}
+
+/* ---- 16-bit addressing forms (67 prefix) ---------------------------------------- */
+
+static void addr16_tests(void)
+{
+    volatile uint32_t *low = (volatile uint32_t *)0x7000;   /* < 64 KiB */
+    uint32_t a, b, c;
+
+    low[0] = 0;
+    low[1] = 0x40091eb8;                    /* 3.14 */
+    low[2] = 0xdeadbeef;
+    low[3] = 0x12345;                       /* int32 */
+    __asm__ volatile("fninit\n\t"
+                     "movw $0x7000, %%bx; movw $4, %%si\n\t"
+                     ".byte 0x67; fldl -4(%%bx,%%si)\n\t"
+                     ".byte 0x67; fiaddl 8(%%bx,%%si)\n\t"
+                     ".byte 0x67; fsts 4(%%bx,%%si)\n\t"
+                     ".byte 0x67; fistpl 0(%%bx)\n\t"
+                     : : : "ebx", "esi", "memory");
+    a = low[0];
+    b = low[2];
+    c = fnstsw();
+    resultf("addr16 fistp=%08x fst32=%08x fsw=%04x", a, b, c);
+}
+
 void kmain(void)
 {
     uint32_t a, b, c, d;
@@ -327,5 +406,7 @@ void kmain(void)
     env_tests();
     fx_tests();
     mmx_tests();
-    finish(0x36e078ae);
+    task_tests();
+    addr16_tests();
+    finish(0x58f55587);
 }
