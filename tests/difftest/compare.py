@@ -144,6 +144,10 @@ def main():
             diffs = []
             for k in range(8):
                 if r[k] != o[k]:
+                    if k == 0 and idx in fref and "fnstsw" in m["desc"] and \
+                            ((r[k] ^ o[k]) & ~HOST_DEV) == 0:
+                        hostdev[0] += 1       # FNSTSW AX of such an FSW
+                        continue
                     diffs.append("%s ref=%08x %s=%08x" % (REGS[k], r[k], name, o[k]))
             mask = ~m["undef"] & 0xffffffff
             if (r[8] ^ o[8]) & mask:
