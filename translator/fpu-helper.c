@@ -457,7 +457,19 @@ static void fpu_mem_op(CPUX86State *env, unsigned esc, unsigned reg,
             }
             return;
         }
-        v = fpu_ld_operand(env, esc, addr, &st, ra);
+        {
+            /* A denormal m32/m64 operand: DE ranks below an invalid or
+             * NaN register operand (SDM 4.9.2), so convert with DE masked
+             * and decide here (local adapter). */
+            X80Status cst = x80_status_init(env->fpu.fcw | X80_DE);
+            floatx80 d = fpu_get(env, 0);
+
+            v = fpu_ld_operand(env, esc, addr, &cst, ra);
+            if ((cst.exc & X80_DE) && !x80_is_nan(d) &&
+                !x80_is_unsupported(d)) {
+                st.exc |= X80_DE;
+            }
+        }
         if (reg == 2 || reg == 3) {
             fpu_do_compare(env, v, false, false, &st, reg == 3);
         } else {
