@@ -837,6 +837,13 @@ void helper_x87(CPUX86State *env, uint32_t ctl, uint32_t addr, uint32_t eip,
     fpu_exec(env, ctl, addr, eip, ea, GETPC());
 }
 
+/* FNSTSW AX. */
+void helper_x87_gpr(CPUX86State *env, uint32_t ctl, uint32_t addr,
+                    uint32_t eip, uint32_t ea)
+{
+    fpu_exec(env, ctl, addr, eip, ea, GETPC());
+}
+
 /* An x87 instruction that writes guest memory (FST, FIST, FNSAVE, ...). */
 void helper_x87_st(CPUX86State *env, uint32_t ctl, uint32_t addr,
                    uint32_t eip, uint32_t ea)

@@ -42,8 +42,9 @@ void gen_x87(DisasContext *s, const X86Insn *insn)
         ea = gen_ea_offset(s, insn);
         st = x87_mem_writes(esc, (modrm >> 3) & 7);
     }
-    gen_helper(s, st ? HELPER_x87_st : HELPER_x87, 4, ir_const(f, ctl), addr,
-               ir_const(f, insn->eip), ea);
+    gen_helper(s, st ? HELPER_x87_st :
+                  (esc == 7 && modrm == 0xe0) ? HELPER_x87_gpr : HELPER_x87,
+               4, ir_const(f, ctl), addr, ir_const(f, insn->eip), ea);
     if (insn->def->flags_written) {
         /* FCOMI / FUCOMI (+P): the helper stored cc_op = EFLAGS */
         gen_cc_op_synced(s, CC_OP_EFLAGS);
@@ -87,5 +88,7 @@ void gen_mmx(DisasContext *s, const X86Insn *insn)
         addr = gen_linear_addr(s, insn);
     }
     gen_helper(s, mem && (insn->opcode == 0x7e || insn->opcode == 0x7f) ?
-               HELPER_mmx_st : HELPER_mmx, 2, ir_const(f, ctl), addr);
+                  HELPER_mmx_st :
+                  !mem && insn->opcode == 0x7e ? HELPER_mmx_gpr : HELPER_mmx,
+               2, ir_const(f, ctl), addr);
 }

@@ -277,6 +277,12 @@ void helper_mmx(CPUX86State *env, uint32_t ctl, uint32_t addr)
     mmx_exec(env, ctl, addr, GETPC());
 }
 
+/* MOVD r32, mm. */
+void helper_mmx_gpr(CPUX86State *env, uint32_t ctl, uint32_t addr)
+{
+    mmx_exec(env, ctl, addr, GETPC());
+}
+
 /* MOVD m32, mm / MOVQ m64, mm. */
 void helper_mmx_st(CPUX86State *env, uint32_t ctl, uint32_t addr)
 {
