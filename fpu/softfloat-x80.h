@@ -32,7 +32,7 @@
  * Status protocol (X80Status, passed by pointer to every operation):
  *   - cw: the x87 control word (FCW) as the guest wrote it.  Bits 0-5 are
  *     the exception masks (IM DM ZM OM UM PM), bits 8-9 precision control
- *     (PC: 0=24 bits, 2=53 bits, 3=64 bits, 1=reserved, treated as 64),
+ *     (PC: 0=24 bits, 2=53 bits, 3=64 bits, 1=reserved, 64 as measured),
  *     bits 10-11 rounding control (RC: 0 nearest-even, 1 down, 2 up,
  *     3 toward zero).  Read only by the library.
  *   - exc: exception flags in FSW layout (IE=0x01 DE=0x02 ZE=0x04 OE=0x08
@@ -58,11 +58,14 @@
  *     writes it.  For a memory destination (x80_to_f32/f64, FIST, FBSTP)
  *     nothing is stored; the caller must not store and must not pop.
  *   - PE unmasked: the result is written normally.
- * Exception priority as on the CPU: invalid operand (SNaN, unsupported
- * format) > QNaN propagation > denormal operand > invalid arithmetic
- * (inf-inf, 0*inf, 0/0, inf/inf, sqrt(-x)) > divide by zero > overflow /
- * underflow > precision.  When a pre-computation exception is unmasked,
- * later checks are not made (their flags are not raised).
+ * Exception priority as on the CPU (measured, see fpu/README.md):
+ * invalid operand (SNaN, unsupported format) > QNaN propagation >
+ * denormal operand > invalid arithmetic (inf-inf, 0*inf, 0/0, inf/inf) >
+ * divide by zero > overflow / underflow > precision; except that x/0
+ * (ZE), sqrt(-x), FPREM by 0 or of inf, FYL2X of 0 and FYL2XP1 of -inf
+ * are detected before the denormal operand.  When a pre-computation
+ * exception is unmasked, later checks are not made (their flags are not
+ * raised).
  *
  * NaN propagation (two operands): SNaN+QNaN -> the QNaN; two NaNs of the
  * same kind -> larger significand (tie: the positive one); a NaN and a
@@ -277,6 +280,31 @@ void x80_xtract(floatx80 a, floatx80 *exp_out, floatx80 *sig_out,
  */
 floatx80 x80_prem(floatx80 a, floatx80 b, bool round, X80Status *s);
 
+/*
+ * Arithmetic with a memory operand (FADD/FSUB/FSUBR/FMUL/FDIV/FDIVR m32fp,
+ * m64fp, and the FI* m16int/m32int forms).  The CPU does not convert the
+ * operand first: an SNaN in memory is not quieted before the NaN rules
+ * run, and a denormal memory operand raises DE in the arithmetic's own
+ * order (after the NaN/invalid checks; with DE unmasked nothing else is
+ * computed).  So the caller widens the operand with x80_f32_operand /
+ * x80_f64_operand (raw, no flags, SNaN kept, *denormal = the source was a
+ * denormal) or x80_from_int64 (m_denormal = false), then calls
+ * x80_arith_mem (st0 is ST(0); SUBR/DIVR compute m - st0, m / st0).
+ */
+typedef enum X80ArithOp {
+    X80_OP_ADD,
+    X80_OP_SUB,
+    X80_OP_SUBR,
+    X80_OP_MUL,
+    X80_OP_DIV,
+    X80_OP_DIVR,
+} X80ArithOp;
+
+floatx80 x80_f32_operand(uint32_t v, bool *denormal);
+floatx80 x80_f64_operand(uint64_t v, bool *denormal);
+floatx80 x80_arith_mem(X80ArithOp op, floatx80 st0, floatx80 m,
+                       bool m_denormal, X80Status *s);
+
 /* ---- comparison -------------------------------------------------------- */
 
 /*
@@ -284,10 +312,20 @@ floatx80 x80_prem(floatx80 a, floatx80 b, bool round, X80Status *s);
  * unsupported operand; quiet=false (FCOM/FCOMI/FICOM/FTST): IE for any
  * NaN/unsupported operand.  DE for a denormal operand.  Unordered when
  * either is a NaN/unsupported.  -0 == +0.  Sets C3,C2,C0 as FCOM does
- * and C1 = 0 (cc_mask = all four).  FCOMI callers map the relation to
- * ZF/PF/CF themselves.
+ * and C1 = 0 (cc_mask = all four), also when IE is unmasked (measured).
+ * FCOMI/FUCOMI: EFLAGS ZF,PF,CF = 0,0,1 (less), 1,0,0 (equal), 0,0,0
+ * (greater), 1,1,1 (unordered), set even on an unmasked IE; in the FSW
+ * only C1 is written (0): the caller uses cc_mask = C1 and ignores the
+ * other condition codes.
  */
 X80Relation x80_compare(floatx80 a, floatx80 b, bool quiet, X80Status *s);
+
+/*
+ * FCOM/FCOMP/FUCOM m32fp/m64fp and FICOM m16int/m32int: as x80_compare,
+ * with the memory operand widened as for x80_arith_mem.
+ */
+X80Relation x80_compare_mem(floatx80 st0, floatx80 m, bool m_denormal,
+                            bool quiet, X80Status *s);
 
 /* FTST: x80_compare(a, +0.0, false). */
 X80Relation x80_tst(floatx80 a, X80Status *s);
@@ -301,7 +339,7 @@ floatx80 x80_from_int64(int64_t v);
  * FIST/FISTP: round a to an integer under RC (PC ignored).  Out of range,
  * NaN, infinity or unsupported -> IE and the integer indefinite (the
  * caller stores it only when IM is set).  PE if inexact, C1 = rounded up.
- * DE for a denormal operand.  Defines C1.
+ * No DE, even for a denormal operand (measured).  Defines C1.
  */
 int16_t x80_to_int16(floatx80 a, X80Status *s);
 int32_t x80_to_int32(floatx80 a, X80Status *s);
@@ -322,8 +360,9 @@ floatx80 x80_from_f64(uint64_t v, X80Status *s);
  * NaN -> quieted, truncated NaN (SNaN: IE); unsupported -> IE, the memory
  * format's indefinite; OE/UE/PE, masked responses as the CPU writes them
  * (overflow: inf or largest finite by RC; underflow: denormal or zero).
- * DE for a denormal operand.  Defines C1.  On unmasked OE/UE/IE/DE the
- * caller stores nothing (x80_suppress_write(s, true)).
+ * No DE for a denormal operand (measured).  Defines C1.  On unmasked
+ * OE/UE/IE the caller stores nothing (x80_suppress_write(s, true)); an
+ * unmasked OE/UE raises no PE then.
  */
 uint32_t x80_to_f32(floatx80 a, X80Status *s);
 uint64_t x80_to_f64(floatx80 a, X80Status *s);
@@ -357,18 +396,25 @@ floatx80 x80_const(X80Const c, X80Status *s);
 /* ---- transcendentals --------------------------------------------------- */
 
 /*
- * F2XM1: 2^a - 1 for -1 <= a <= +1 (outside: undefined on the CPU; we
- * compute the formula).  PE, UE as raised; defines C1.
+ * F2XM1: 2^a - 1 for -1 <= a <= +1.  |a| > 1 is undefined in the SDM;
+ * like the reference CPU we return a unchanged with PE.  PE, UE as
+ * raised; defines C1.
  */
 floatx80 x80_f2xm1(floatx80 a, X80Status *s);
 
 /*
- * FYL2X: y * log2(x) (x = ST0, y = ST1; the result replaces ST1).  x < 0
- * -> IE; x = 0 -> ZE (y finite nonzero) giving -/+inf; defines C1.
+ * FYL2X: y * log2(x) (x = ST0, y = ST1; the result replaces ST1, then
+ * pop).  x < 0 -> IE; x = 0 -> ZE (y finite nonzero) giving -/+inf.  PE
+ * always (even when x is a power of two); defines C1.
  */
 floatx80 x80_fyl2x(floatx80 x, floatx80 y, X80Status *s);
 
-/* FYL2XP1: y * log2(x + 1) for |x| < 1 - sqrt(2)/2.  Defines C1. */
+/*
+ * FYL2XP1: y * log2(x + 1) for |x| < 1 - sqrt(2)/2 (result replaces ST1,
+ * then pop).  Outside that range the SDM leaves it undefined; like the
+ * reference CPU, x <= -1 returns x with PE, and other x are computed.
+ * Defines C1.
+ */
 floatx80 x80_fyl2xp1(floatx80 x, floatx80 y, X80Status *s);
 
 /*

@@ -9,6 +9,10 @@
  * float32/float64 exponent limits, exponents near FSCALE/F2XM1/FPTAN
  * limits, significands with tie/rounding-boundary patterns at 24/53/64
  * bits, and fully random values.
+ *
+ * Every call to the generator is its own sequenced expression (argument
+ * evaluation order differs between compilers, and the cross-host hash
+ * depends on the exact stream).
  */
 #ifndef HAMT86_FPU_TEST_X80_GEN_H
 #define HAMT86_FPU_TEST_X80_GEN_H
@@ -76,9 +80,9 @@ static inline floatx80 x80_gen_operand(X80Rng *r)
     case 2:     /* pseudo-denormal */
         return x80_make(sign, 0, m);
     case 3:     /* unnormal / pseudo-zero */
-        return x80_make(sign, 1 + x80_rng_below(r, 0x7ffe),
-                        x80_rng_below(r, 4) ? (m >> (1 + x80_rng_below(r, 63)))
-                                            : 0);
+        e = 1 + x80_rng_below(r, 0x7ffe);
+        m = x80_rng_below(r, 4) ? (m >> (1 + x80_rng_below(r, 63))) : 0;
+        return x80_make(sign, e, m);
     case 4:
         return x80_make(sign, 0x7fff, 1ull << 63);
     case 5:     /* QNaN */
@@ -103,12 +107,12 @@ static inline floatx80 x80_gen_operand(X80Rng *r)
         e = 16383 + x80_rng_below(r, 66) - 2;
         return x80_make(sign, e, m);
     case 12:    /* near float32 limits */
-        e = 16383 + (x80_rng_below(r, 2) ? 127 : -126) +
-            (int)x80_rng_below(r, 60) - 30;
+        e = 16383 + (x80_rng_below(r, 2) ? 127 : -126);
+        e += x80_rng_below(r, 60) - 30;
         return x80_make(sign, e, m);
     case 13:    /* near float64 limits */
-        e = 16383 + (x80_rng_below(r, 2) ? 1023 : -1022) +
-            (int)x80_rng_below(r, 130) - 65;
+        e = 16383 + (x80_rng_below(r, 2) ? 1023 : -1022);
+        e += x80_rng_below(r, 130) - 65;
         return x80_make(sign, e, m);
     case 14:    /* near the extended limits (FSCALE, products) */
         e = x80_rng_below(r, 2) ? 0x7ffe - x80_rng_below(r, 70)
@@ -143,11 +147,15 @@ static inline floatx80 x80_gen_second(X80Rng *r, floatx80 a)
     case 0: {   /* same exponent or nearby, perturbed significand */
         uint32_t e = (a.se & 0x7fff);
         int d = (int)x80_rng_below(r, 5) - 2;
+        bool sign;
+        uint64_t flip;
         if (e > 2 && e < 0x7ffc) {
             e += d;
         }
-        return x80_make(x80_rng_below(r, 2), e,
-                        a.mant ^ (x80_rng_next(r) >> x80_rng_below(r, 64)));
+        sign = x80_rng_below(r, 2);
+        flip = x80_rng_next(r);
+        flip >>= x80_rng_below(r, 64);
+        return x80_make(sign, e, a.mant ^ flip);
     }
     case 1:
         return x80_rng_below(r, 2) ? a : x80_make(!x80_sign(a), x80_exp(a),
@@ -160,8 +168,8 @@ static inline floatx80 x80_gen_second(X80Rng *r, floatx80 a)
 /* A control word: random masks (often all masked), PC and RC. */
 static inline uint16_t x80_gen_cw(X80Rng *r)
 {
-    static const uint16_t pcs[] = { 0, 2, 3, 3 };
-    uint16_t masks;
+    static const uint16_t pcs[] = { 0, 2, 3, 3, 1 };
+    uint16_t masks, pc;
 
     switch (x80_rng_below(r, 4)) {
     case 0:
@@ -175,8 +183,8 @@ static inline uint16_t x80_gen_cw(X80Rng *r)
         masks = (uint16_t)(x80_rng_next(r) & 0x3f);
         break;
     }
-    return (uint16_t)(0x40 | masks | pcs[x80_rng_below(r, 4)] << 8 |
-                      x80_rng_below(r, 4) << 10);
+    pc = pcs[x80_rng_below(r, 5)];
+    return (uint16_t)(0x40 | masks | pc << 8 | x80_rng_below(r, 4) << 10);
 }
 
 #endif

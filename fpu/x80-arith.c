@@ -7,6 +7,25 @@
  */
 #include "fpu/x80-internal.h"
 
+/* Forward declarations: the den variants used by x80_arith_mem. */
+static floatx80 mul_den(floatx80 fa, floatx80 fb, unsigned den,
+                        X80Status *s);
+static floatx80 div_den(floatx80 fa, floatx80 fb, unsigned den,
+                        X80Status *s);
+static X80Relation compare_den(floatx80 fa, floatx80 fb, bool quiet,
+                               unsigned den, X80Status *s);
+
+/* Unpack, marking a finite value that came from a denormal m32/m64. */
+static X80Unpacked x80_unpack_den(floatx80 a, unsigned den)
+{
+    X80Unpacked u = x80_unpack(a);
+
+    if (den && u.kind == X80K_FINITE) {
+        u.denormal = true;
+    }
+    return u;
+}
+
 /* Any NaN, including SNaN. */
 bool x80_is_nan(floatx80 a)
 {
@@ -92,10 +111,14 @@ floatx80 x80_chs(floatx80 a, X80Status *s)
     return a;
 }
 
-/* a + (b with sign flipped when negb). */
-static floatx80 addsub(floatx80 fa, floatx80 fb, bool negb, X80Status *s)
+/*
+ * a + (b with sign flipped when negb).  den: bit 0/1 = a/b came from a
+ * denormal memory operand (see x80_arith_mem).
+ */
+static floatx80 addsub(floatx80 fa, floatx80 fb, bool negb, unsigned den,
+                       X80Status *s)
 {
-    X80Unpacked a = x80_unpack(fa), b = x80_unpack(fb), t;
+    X80Unpacked a = x80_unpack_den(fa, den & 1), b = x80_unpack_den(fb, den & 2), t;
     int prec = x80_pc_bits(s->cw);
     floatx80 r;
     u128 va, vb, v;
@@ -145,19 +168,25 @@ static floatx80 addsub(floatx80 fa, floatx80 fb, bool negb, X80Status *s)
 /* FADD. */
 floatx80 x80_add(floatx80 a, floatx80 b, X80Status *s)
 {
-    return addsub(a, b, false, s);
+    return addsub(a, b, false, 0, s);
 }
 
 /* FSUB. */
 floatx80 x80_sub(floatx80 a, floatx80 b, X80Status *s)
 {
-    return addsub(a, b, true, s);
+    return addsub(a, b, true, 0, s);
 }
 
 /* FMUL. */
 floatx80 x80_mul(floatx80 fa, floatx80 fb, X80Status *s)
 {
-    X80Unpacked a = x80_unpack(fa), b = x80_unpack(fb);
+    return mul_den(fa, fb, 0, s);
+}
+
+/* a * b, den as for addsub. */
+static floatx80 mul_den(floatx80 fa, floatx80 fb, unsigned den, X80Status *s)
+{
+    X80Unpacked a = x80_unpack_den(fa, den & 1), b = x80_unpack_den(fb, den & 2);
     bool sign = a.sign ^ b.sign;
     floatx80 r;
     u128 p;
@@ -187,7 +216,13 @@ floatx80 x80_mul(floatx80 fa, floatx80 fb, X80Status *s)
 /* FDIV. */
 floatx80 x80_div(floatx80 fa, floatx80 fb, X80Status *s)
 {
-    X80Unpacked a = x80_unpack(fa), b = x80_unpack(fb);
+    return div_den(fa, fb, 0, s);
+}
+
+/* a / b, den as for addsub. */
+static floatx80 div_den(floatx80 fa, floatx80 fb, unsigned den, X80Status *s)
+{
+    X80Unpacked a = x80_unpack_den(fa, den & 1), b = x80_unpack_den(fb, den & 2);
     bool sign = a.sign ^ b.sign;
     uint64_t q, q2, rem, rem2;
     int32_t e;
@@ -318,7 +353,14 @@ static X80Relation compare_values(const X80Unpacked *a, const X80Unpacked *b)
 /* FCOM/FUCOM/FCOMI/FUCOMI/FICOM/FTST comparison. */
 X80Relation x80_compare(floatx80 fa, floatx80 fb, bool quiet, X80Status *s)
 {
-    X80Unpacked a = x80_unpack(fa), b = x80_unpack(fb);
+    return compare_den(fa, fb, quiet, 0, s);
+}
+
+/* Comparison, den as for addsub. */
+static X80Relation compare_den(floatx80 fa, floatx80 fb, bool quiet,
+                               unsigned den, X80Status *s)
+{
+    X80Unpacked a = x80_unpack_den(fa, den & 1), b = x80_unpack_den(fb, den & 2);
     X80Relation rel;
     uint16_t cc;
 
@@ -355,4 +397,27 @@ X80Relation x80_compare(floatx80 fa, floatx80 fb, bool quiet, X80Status *s)
 X80Relation x80_tst(floatx80 a, X80Status *s)
 {
     return x80_compare(a, x80_zero(false), false, s);
+}
+
+/* Arithmetic with a memory operand (see the header). */
+floatx80 x80_arith_mem(X80ArithOp op, floatx80 st0, floatx80 m,
+                       bool m_denormal, X80Status *s)
+{
+    unsigned dm = m_denormal ? 2 : 0, dr = m_denormal ? 1 : 0;
+
+    switch (op) {
+    case X80_OP_ADD:  return addsub(st0, m, false, dm, s);
+    case X80_OP_SUB:  return addsub(st0, m, true, dm, s);
+    case X80_OP_SUBR: return addsub(m, st0, true, dr, s);
+    case X80_OP_MUL:  return mul_den(st0, m, dm, s);
+    case X80_OP_DIV:  return div_den(st0, m, dm, s);
+    default:          return div_den(m, st0, dr, s);
+    }
+}
+
+/* FCOM/FUCOM with a memory operand (see the header). */
+X80Relation x80_compare_mem(floatx80 st0, floatx80 m, bool m_denormal,
+                            bool quiet, X80Status *s)
+{
+    return compare_den(st0, m, quiet, m_denormal ? 2 : 0, s);
 }

@@ -142,6 +142,44 @@ static floatx80 from_ieee(uint64_t v, int ebits, int fbits, X80Status *s)
                     X80_J | (f << (63 - fbits)));
 }
 
+/* Raw widening for arithmetic operands: SNaN kept, no flags. */
+static floatx80 operand_ieee(uint64_t v, int ebits, int fbits, bool *den)
+{
+    int32_t bias = (1 << (ebits - 1)) - 1;
+    uint32_t emax = (1u << ebits) - 1;
+    bool sign = (v >> (ebits + fbits)) & 1;
+    uint32_t e = (uint32_t)(v >> fbits) & emax;
+    uint64_t f = v & ((1ull << fbits) - 1);
+    int sh;
+
+    *den = false;
+    if (e == emax) {
+        return x80_pack(sign, X80_EXP_MAX, X80_J | (f << (63 - fbits)));
+    }
+    if (e == 0) {
+        if (f == 0) {
+            return x80_zero(sign);
+        }
+        *den = true;
+        sh = x80_clz64(f);
+        return x80_pack(sign, X80_BIAS + 63 + 1 - bias - fbits - sh, f << sh);
+    }
+    return x80_pack(sign, (uint32_t)((int32_t)e - bias + X80_BIAS),
+                    X80_J | (f << (63 - fbits)));
+}
+
+/* m32fp arithmetic operand. */
+floatx80 x80_f32_operand(uint32_t v, bool *denormal)
+{
+    return operand_ieee(v, 8, 23, denormal);
+}
+
+/* m64fp arithmetic operand. */
+floatx80 x80_f64_operand(uint64_t v, bool *denormal)
+{
+    return operand_ieee(v, 11, 52, denormal);
+}
+
 /* FLD m32. */
 floatx80 x80_from_f32(uint32_t v, X80Status *s)
 {

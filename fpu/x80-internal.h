@@ -106,12 +106,13 @@ static inline floatx80 x80_pack(bool sign, uint32_t exp, uint64_t mant)
     return r;
 }
 
-/* Signed zero / infinity. */
+/* Signed zero. */
 static inline floatx80 x80_zero(bool sign)
 {
     return x80_pack(sign, 0, 0);
 }
 
+/* Signed infinity. */
 static inline floatx80 x80_inf(bool sign)
 {
     return x80_pack(sign, X80_EXP_MAX, X80_J);

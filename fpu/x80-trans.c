@@ -16,21 +16,42 @@
  *   x = k * (P/2) + r,   |r| <= P/4,   k = round(x / (P/2))
  */
 #include "fpu/x80-xf.h"
+#include "fpu/x80-tables.h"
 
 /* pi66 as a 66-bit integer: pi ~= PI66 * 2^-64. */
 #define PI66_HI 0x3ull
 #define PI66_LO 0x243f6a8885a308d3ull
 
-/* Series sum: sum of c_k x^k with c_k from the callback style below. */
+/* x / n through the reciprocal table (n >= 1). */
+static XF xf_div_n(XF x, uint32_t n)
+{
+    if (n < X80_RECIP_N) {
+        return xf_mul(x, xf_from_tab(&x80_recip[n]));
+    }
+    return xf_div_small(x, n);
+}
+
+/* x * (1/n!) through the table (n < X80_INV_FACT_N). */
+static XF xf_mul_inv_fact(XF x, uint32_t n)
+{
+    return xf_mul(x, xf_from_tab(&x80_inv_fact[n]));
+}
+
+/*
+ * The series below stop when a term falls 132 bits below the sum.  If the
+ * first omitted term has the opposite sign, the sum is nudged below
+ * (xf_below) so that the final rounding sees the true side.
+ */
 
 /* e^t - 1 for |t| <= 1 (Taylor series, relative precision kept). */
 static XF xf_expm1(XF t)
 {
-    XF sum = t, term = t;
+    XF sum = t, pow = t, term;
     uint32_t n;
 
-    for (n = 2; n < 60; n++) {
-        term = xf_div_small(xf_mul(term, t), n);
+    for (n = 2; n < X80_INV_FACT_N; n++) {
+        pow = xf_mul(pow, t);
+        term = xf_mul_inv_fact(pow, n);
         if (xf_is_zero(term) || term.exp < sum.exp - 132) {
             return term.sign != sum.sign ? xf_below(sum) : sum;
         }
@@ -45,10 +66,10 @@ static XF xf_atanh(XF s)
     XF s2 = xf_mul(s, s), pow = s, sum = s;
     uint32_t n;
 
-    for (n = 3; n < 200; n += 2) {
+    for (n = 3; n < 400; n += 2) {
         XF term;
         pow = xf_mul(pow, s2);
-        term = xf_div_small(pow, n);
+        term = xf_div_n(pow, n);
         if (xf_is_zero(term) || term.exp < sum.exp - 132) {
             break;
         }
@@ -66,7 +87,7 @@ static XF xf_atan_series(XF w)
     for (n = 3; n < 400; n += 2) {
         XF term;
         pow = xf_neg(xf_mul(pow, w2));
-        term = xf_div_small(pow, n);
+        term = xf_div_n(pow, n);
         if (xf_is_zero(term) || term.exp < sum.exp - 132) {
             return term.sign != sum.sign ? xf_below(sum) : sum;
         }
@@ -75,49 +96,72 @@ static XF xf_atan_series(XF w)
     return sum;
 }
 
-/* sin(r) and cos(r) for |r| <= pi/4 (Taylor series). */
-static void xf_sincos(XF r, XF *sinp, XF *cosp)
+/* sin(r) for |r| <= pi/4 (Taylor series). */
+static XF xf_sin_series(XF r)
 {
-    XF r2 = xf_mul(r, r), term, sum;
+    XF r2 = xf_mul(r, r), pow = r, term, sum = r;
     uint32_t n;
 
-    sum = r;
-    term = r;
-    for (n = 3; n < 80; n += 2) {
-        term = xf_neg(xf_div_small(xf_mul(term, r2), n * (n - 1)));
+    for (n = 3; n < X80_INV_FACT_N; n += 2) {
+        pow = xf_neg(xf_mul(pow, r2));
+        term = xf_mul_inv_fact(pow, n);
         if (xf_is_zero(term) || term.exp < sum.exp - 132) {
-            if (term.sign != sum.sign) {
-                sum = xf_below(sum);
-            }
-            break;
+            return term.sign != sum.sign ? xf_below(sum) : sum;
         }
         sum = xf_add(sum, term);
     }
-    *sinp = sum;
-    sum = xf_from_int(1);
-    term = sum;
-    for (n = 2; n < 80; n += 2) {
-        term = xf_neg(xf_div_small(xf_mul(term, r2), n * (n - 1)));
-        if (xf_is_zero(term) || term.exp < -132) {
-            if (term.sign != sum.sign) {
-                sum = xf_below(sum);
-            }
-            break;
-        }
-        sum = xf_add(sum, term);
-    }
-    *cosp = sum;
+    return sum;
 }
 
-/* ln(m) for m in [sqrt(1/2), sqrt(2)]: 2 atanh((m-1)/(m+1)). */
+/* cos(r) for |r| <= pi/4 (Taylor series). */
+static XF xf_cos_series(XF r)
+{
+    XF r2 = xf_mul(r, r), pow = xf_from_int(1), term, sum = pow;
+    uint32_t n;
+
+    for (n = 2; n < X80_INV_FACT_N; n += 2) {
+        pow = xf_neg(xf_mul(pow, r2));
+        term = xf_mul_inv_fact(pow, n);
+        if (xf_is_zero(term) || term.exp < -132) {
+            return term.sign != sum.sign ? xf_below(sum) : sum;
+        }
+        sum = xf_add(sum, term);
+    }
+    return sum;
+}
+
+/* round(v * 2^sh) for a small non-negative v (result < 2^31). */
+static int32_t xf_round_scaled(XF v, int sh)
+{
+    int32_t e = v.exp + sh;         /* exponent of the leading bit */
+
+    if (v.m == 0 || e < -1) {
+        return 0;
+    }
+    return (int32_t)(((v.m >> (126 - e)) + 1) >> 1);
+}
+
+/*
+ * ln(m) for m in [sqrt(1/2), sqrt(2)]: with c = 1 + k/32 the nearest table
+ * point, ln(m) = ln(c) + 2 atanh((m - c) / (m + c)), |atanh arg| < 1/90.
+ */
 static XF xf_log_near1(XF m)
 {
-    XF one = xf_from_int(1);
-    XF s = xf_div(xf_sub(m, one), xf_add(m, one));
-    XF r = xf_atanh(s);
+    XF one = xf_from_int(1), c, s, r, lc;
+    int32_t k = xf_round_scaled(m, 5) - 32;
 
+    if (k < -10) {
+        k = -10;
+    } else if (k > 13) {
+        k = 13;
+    }
+    c = xf_add(one, xf_make(k < 0, 127 - 5, (u128)(k < 0 ? -k : k)));
+    s = xf_div(xf_sub(m, c), xf_add(m, c));
+    r = xf_atanh(s);
     r.exp++;
-    return r;
+    lc = xf_from_tab(&x80_ln_k32[k + 10]);
+    lc.sign = x80_ln_k32_neg[k + 10];
+    return xf_add(lc, r);
 }
 
 /* log2(x) for x > 0 (exact exponent split). */
@@ -166,9 +210,16 @@ floatx80 x80_f2xm1(floatx80 fa, X80Status *s)
         break;
     }
     if (a.exp == X80_BIAS && a.sig == X80_J) {
-        /* 2^1 - 1 = 1, 2^-1 - 1 = -0.5: exact */
-        return a.sign ? x80_make(true, X80_BIAS - 1, X80_J)
-                      : x80_make(false, X80_BIAS, X80_J);
+        /*
+         * 2^1 - 1 = 1 and 2^-1 - 1 = -0.5.  Measured: the CPU reports
+         * both as inexact; 1 comes from just below (RC down/zero give
+         * 0.FFF..F, nearest/up give 1 with C1 = 1), -0.5 is exact.
+         */
+        if (a.sign) {
+            s->exc |= X80_PE;
+            return x80_make(true, X80_BIAS - 1, X80_J);
+        }
+        return xf_round(xf_below(xf_from_int(1)), s);
     }
     if (a.exp >= X80_BIAS) {
         /* |a| > 1: outside the domain; the CPU leaves the operand */
@@ -177,6 +228,44 @@ floatx80 x80_f2xm1(floatx80 fa, X80Status *s)
     }
     t = xf_mul(xf_from_unpacked(&a), xf_ln2());
     return xf_round(xf_expm1(t), s);
+}
+
+/*
+ * y * e for an integer e (log2 of a power of two): the exact product
+ * rounded once at 64 bits.  The CPU reports it as inexact even when it is
+ * exact (and then tiny results as underflow): measured.
+ */
+static floatx80 mul_int_inexact(const X80Unpacked *y, int32_t e,
+                                X80Status *s)
+{
+    uint64_t me = (uint64_t)(e < 0 ? -e : e);
+    int l;
+    u128 p;
+    int lp;
+    X80Status t = *s;
+    floatx80 r;
+
+    if (e == 0 || y->kind == X80K_ZERO) {
+        s->exc |= X80_PE;
+        x80_set_cc(s, X80_C1, 0);
+        return x80_zero(y->sign ^ (e < 0));
+    }
+    l = x80_clz64(me);
+    p = x80_mul64(y->sig, me << l);
+    lp = x80_clz128(p);
+    p <<= lp;
+    t.exc = 0;
+    r = x80_round_pack(y->sign ^ (e < 0), y->exp + (63 - l) + 1 - lp,
+                       (uint64_t)(p >> 64), (uint64_t)p, 64, &t);
+    if (!(t.exc & X80_PE)) {
+        t.exc |= X80_PE;
+        if (x80_exp(r) == 0 && x80_masked(&t, X80_UE)) {
+            t.exc |= X80_UE;
+        }
+    }
+    t.exc |= s->exc;
+    *s = t;
+    return r;
 }
 
 /* FYL2X: y * log2(x). */
@@ -227,29 +316,7 @@ floatx80 x80_fyl2x(floatx80 fx, floatx80 fy, X80Status *s)
         return x80_zero(y.sign ^ (x.exp < X80_BIAS));
     }
     if (x.sig == X80_J) {
-        /* power of two: y * e, the exact product rounded once (no PC) */
-        int32_t e = x.exp - X80_BIAS;
-        uint64_t me = (uint64_t)(e < 0 ? -e : e);
-        int l = x80_clz64(me);
-        u128 p = x80_mul64(y.sig, me << l);
-        int lp = x80_clz128(p);
-
-        X80Status t = *s;
-
-        p <<= lp;
-        t.exc = 0;
-        r = x80_round_pack(y.sign ^ (e < 0), y.exp + (63 - l) + 1 - lp,
-                           (uint64_t)(p >> 64), (uint64_t)p, 64, &t);
-        /* the CPU reports even an exact product as inexact (and tiny) */
-        if (!(t.exc & X80_PE)) {
-            t.exc |= X80_PE;
-            if (x80_exp(r) == 0 && x80_masked(&t, X80_UE)) {
-                t.exc |= X80_UE;
-            }
-        }
-        t.exc |= s->exc;
-        *s = t;
-        return r;
+        return mul_int_inexact(&y, x.exp - X80_BIAS, s);
     }
     l = xf_log2(xf_from_unpacked(&x));
     return xf_round(xf_mul(xf_from_unpacked(&y), l), s);
@@ -297,8 +364,15 @@ floatx80 x80_fyl2xp1(floatx80 fx, floatx80 fy, X80Status *s)
         s->exc |= X80_PE;
         return fx;
     }
-    if (x.exp < X80_BIAS - 2) {
-        /* |x| < 1/4: ln(1 + x) = 2 atanh(x / (2 + x)), |s| < 1/7 */
+    {
+        /* 1 + x a power of two (x = 1, -0.5, 3, ...): exact logarithm */
+        XF t = xf_add(xf_from_int(1), xv);
+        if (x.exp >= X80_BIAS - 64 && t.m == (u128)1 << 127) {
+            return mul_int_inexact(&y, t.exp, s);
+        }
+    }
+    if (x.exp < X80_BIAS - 5) {
+        /* |x| < 1/32: ln(1 + x) = 2 atanh(x / (2 + x)), |s| < 1/63 */
         l = xf_atanh(xf_div(xv, xf_add(xf_from_int(2), xv)));
         l.exp++;
         l = xf_div(l, xf_ln2());
@@ -308,20 +382,21 @@ floatx80 x80_fyl2xp1(floatx80 fx, floatx80 fy, X80Status *s)
     return xf_round(xf_mul(xf_from_unpacked(&y), l), s);
 }
 
-/* atan(z) for 0 <= z <= 1. */
+/*
+ * atan(z) for 0 <= z <= 1: with c = k/8 the nearest table point,
+ * atan(z) = atan(c) + atan((z - c) / (1 + z c)), |atan arg| <= 1/16.
+ */
 static XF xf_atan01(XF z)
 {
-    XF one = xf_from_int(1);
-    XF t = xf_const(0xd413cccfe7799211ull, 0x65f626cdd52afa7cull, -2);
+    int32_t k = xf_round_scaled(z, 3);
+    XF c, w;
 
-    if (z.m != 0 && (z.exp > t.exp || (z.exp == t.exp && z.m > t.m))) {
-        /* atan(z) = pi/4 + atan((z - 1) / (z + 1)) */
-        XF pi4 = xf_pi();
-        pi4.exp -= 2;
-        return xf_add(pi4, xf_atan_series(xf_div(xf_sub(z, one),
-                                                 xf_add(z, one))));
+    if (k == 0) {
+        return xf_atan_series(z);
     }
-    return xf_atan_series(z);
+    c = xf_make(false, 127 - 3, (u128)k);
+    w = xf_div(xf_sub(z, c), xf_add(xf_from_int(1), xf_mul(z, c)));
+    return xf_add(xf_from_tab(&x80_atan_k8[k]), xf_atan_series(w));
 }
 
 /* FPATAN: atan2(y, x). */
@@ -387,7 +462,7 @@ static XF reduce_pi66(const X80Unpacked *a, unsigned *quad)
     u128 p = ((u128)PI66_HI << 64) | PI66_LO;  /* pi/2 = p * 2^-65 */
     u128 n, rem = 0;
     uint64_t k = 0;
-    int i;
+    int i, nb;
     bool neg = false;
 
     *quad = 0;
@@ -398,12 +473,21 @@ static XF reduce_pi66(const X80Unpacked *a, unsigned *quad)
     }
     /* n = |a| * 2^65 = sig * 2^(e + 2), at most 2^128 - 1 since e <= 62 */
     n = (u128)a->sig << (e + 2);
-    /* k = n / p, rem = n % p, by restoring division over 128 bits */
-    for (i = 127; i >= 0; i--) {
-        bool top = rem >> 127;
+    /*
+     * k = n / p, rem = n % p by restoring division, starting with the top
+     * 66 bits of n (less than 2p: one subtraction), then one bit at a time
+     */
+    nb = 128 - x80_clz128(n);
+    i = nb > 66 ? nb - 66 : 0;
+    rem = n >> i;
+    if (rem >= p) {
+        rem -= p;
+        k = 1;
+    }
+    while (i-- > 0) {
         rem = (rem << 1) | ((n >> i) & 1);
         k <<= 1;
-        if (top || rem >= p) {
+        if (rem >= p) {
             rem -= p;
             k |= 1;
         }
@@ -448,13 +532,20 @@ static void trig_cc(X80Status *s)
     s->cc &= ~X80_C2;
 }
 
-/* sin and cos of a finite nonzero operand. */
-static void sincos_of(const X80Unpacked *a, XF *sp, XF *cp)
+/* sin (need & 1) and/or cos (need & 2) of a finite nonzero operand. */
+static void sincos_of(const X80Unpacked *a, XF *sp, XF *cp, unsigned need)
 {
     unsigned q;
-    XF r = reduce_pi66(a, &q), sr, cr, sv, cv;
+    XF r = reduce_pi66(a, &q), sr = r, cr = r, sv, cv;
 
-    xf_sincos(r, &sr, &cr);
+    /* sin(x) needs sin(r) for even quadrants, cos(r) for odd; cos(x) the
+       other way round */
+    if ((need & 1 && !(q & 1)) || (need & 2 && (q & 1))) {
+        sr = xf_sin_series(r);
+    }
+    if ((need & 1 && (q & 1)) || (need & 2 && !(q & 1))) {
+        cr = xf_cos_series(r);
+    }
     switch (q) {
     case 0: sv = sr; cv = cr; break;
     case 1: sv = cr; cv = xf_neg(sr); break;
@@ -482,7 +573,7 @@ bool x80_fsin(floatx80 fa, floatx80 *res, X80Status *s)
         *res = fa;
         return true;
     }
-    sincos_of(&a, &sv, &cv);
+    sincos_of(&a, &sv, &cv, 1);
     *res = xf_round(sv, s);
     trig_cc(s);
     return true;
@@ -502,7 +593,7 @@ bool x80_fcos(floatx80 fa, floatx80 *res, X80Status *s)
         *res = x80_make(false, X80_BIAS, X80_J);
         return true;
     }
-    sincos_of(&a, &sv, &cv);
+    sincos_of(&a, &sv, &cv, 2);
     *res = xf_round(cv, s);
     trig_cc(s);
     return true;
@@ -526,7 +617,7 @@ bool x80_fsincos(floatx80 fa, floatx80 *sin_out, floatx80 *cos_out,
         *cos_out = x80_make(false, X80_BIAS, X80_J);
         return true;
     }
-    sincos_of(&a, &sv, &cv);
+    sincos_of(&a, &sv, &cv, 3);
     *sin_out = xf_round(sv, s);
     c1 = s->cc & X80_C1;
     *cos_out = xf_round(cv, s);
@@ -549,7 +640,20 @@ bool x80_fptan(floatx80 fa, floatx80 *res, X80Status *s)
         *res = fa;
         return true;
     }
-    sincos_of(&a, &sv, &cv);
+    if (a.exp < X80_BIAS - 40 && (fa.mant >> 63)) {
+        /*
+         * tan(x) = x + x^3/3 with x^3/3 far below the 64-bit ulp.  The
+         * CPU (measured) returns a normal x itself, inexact, not rounded
+         * up (it sometimes gives x minus one ulp under RC down/zero; that
+         * is left as a 1-ulp difference).  A pseudo-denormal comes back
+         * in its normal encoding.  True denormals are rounded correctly.
+         */
+        s->exc |= X80_PE;
+        *res = x80_pack(a.sign, x80_exp(fa) ? x80_exp(fa) : 1, fa.mant);
+        x80_set_cc(s, X80_C1 | X80_C2, 0);
+        return true;
+    }
+    sincos_of(&a, &sv, &cv, 3);
     *res = xf_round(xf_div(sv, cv), s);
     trig_cc(s);
     return true;

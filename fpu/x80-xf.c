@@ -106,43 +106,68 @@ XF xf_mul(XF a, XF b)
     return xf_make(a.sign ^ b.sign, a.exp + b.exp + 1, hi);
 }
 
-/* a / b by restoring division, 128 quotient bits plus sticky. */
+/*
+ * One 64-bit quotient digit of (r * 2^64) / b with r < b, b normalised
+ * (Knuth's algorithm D with a two-digit divisor): estimate from the top
+ * divisor digit, then correct (at most twice).  r becomes the remainder.
+ */
+static uint64_t div_digit(u128 *rp, u128 b)
+{
+    uint64_t bh = (uint64_t)(b >> 64), bl = (uint64_t)b;
+    uint64_t rh = (uint64_t)(*rp >> 64), rl = (uint64_t)*rp;
+    uint64_t q, rem, t0, t1, t2, d0, d1, d2, c;
+    u128 pl, ph, mid;
+
+    q = rh >= bh ? ~0ull : x80_div128(rh, rl, bh, &rem);
+    /* t = q * b (three digits) */
+    pl = x80_mul64(q, bl);
+    ph = x80_mul64(q, bh);
+    t0 = (uint64_t)pl;
+    mid = (pl >> 64) + (uint64_t)ph;
+    t1 = (uint64_t)mid;
+    t2 = (uint64_t)(ph >> 64) + (uint64_t)(mid >> 64);
+    /* d = rh:rl:0 - t */
+    d0 = 0 - t0;
+    c = t0 != 0;
+    d1 = rl - t1 - c;
+    c = rl < t1 || (rl - t1) < c;
+    d2 = rh - t2 - c;
+    while (d2 >> 63) {          /* negative: q was too large */
+        u128 lo;
+        q--;
+        lo = ((u128)d1 << 64 | d0) + b;
+        d2 += lo < b;
+        d1 = (uint64_t)(lo >> 64);
+        d0 = (uint64_t)lo;
+    }
+    *rp = (u128)d1 << 64 | d0;
+    return q;
+}
+
+/* a / b: 128 quotient bits plus sticky, two 64-bit digits. */
 XF xf_div(XF a, XF b)
 {
-    u128 r = a.m, q = 0;
+    u128 r = a.m, q;
+    uint64_t q1, q0;
     int32_t e = a.exp - b.exp;
-    int i;
 
     if (a.m == 0) {
         XF z = { a.sign ^ b.sign, 0, 0 };
         return z;
     }
-    if (r < b.m) {
-        /* first quotient bit is 0: start one place lower */
-        e--;
-        for (i = 0; i < 128; i++) {
-            bool top = r >> 127;
-            r <<= 1;
-            q <<= 1;
-            if (top || r >= b.m) {
-                r -= b.m;
-                q |= 1;
-            }
-        }
-    } else {
+    if (r >= b.m) {
         r -= b.m;
-        q = 1;
-        for (i = 1; i < 128; i++) {
-            bool top = r >> 127;
-            r <<= 1;
-            q <<= 1;
-            if (top || r >= b.m) {
-                r -= b.m;
-                q |= 1;
-            }
-        }
+        q1 = div_digit(&r, b.m);
+        q0 = div_digit(&r, b.m);
+        q = (u128)1 << 127 | (u128)q1 << 63 | q0 >> 1;
+        q |= (q0 & 1) | (r != 0);
+    } else {
+        e--;
+        q1 = div_digit(&r, b.m);
+        q0 = div_digit(&r, b.m);
+        q = (u128)q1 << 64 | q0;
+        q |= r != 0;
     }
-    q |= r != 0;
     return xf_make(a.sign ^ b.sign, e, q);
 }
 

@@ -18,6 +18,19 @@ typedef struct XF {
     u128 m;
 } XF;
 
+/* A 128-bit constant in a table: value = (hi:lo) * 2^(exp - 127). */
+typedef struct XFConst {
+    uint64_t hi, lo;
+    int32_t exp;
+} XFConst;
+
+/* XF value of a table constant. */
+static inline XF xf_from_tab(const XFConst *c)
+{
+    XF r = { false, c->exp, ((u128)c->hi << 64) | c->lo };
+    return r;
+}
+
 /* Normalised XF from parts (m may be unnormalised or zero). */
 XF xf_make(bool sign, int32_t exp, u128 m);
 /* From an unpacked FINITE or ZERO operand (exact). */
@@ -27,6 +40,7 @@ XF xf_from_int(int64_t v);
 /* From a 128-bit constant hi:lo with exponent exp. */
 XF xf_const(uint64_t hi, uint64_t lo, int32_t exp);
 
+/* a + b, a - b, a * b, a / b (truncated to 128 bits, sticky bit 0). */
 XF xf_add(XF a, XF b);
 XF xf_sub(XF a, XF b);
 XF xf_mul(XF a, XF b);
@@ -40,6 +54,7 @@ static inline XF xf_neg(XF a)
     return a;
 }
 
+/* True for zero. */
 static inline bool xf_is_zero(XF a)
 {
     return a.m == 0;
