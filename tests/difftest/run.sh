@@ -23,7 +23,11 @@
 # static i386 Linux program: the real CPU; qemu-i386 on hosts that cannot
 # run i386 programs) produces the reference; the same blob is linked into a
 # multiboot kernel that boots once per emulator; compare.py diffs the two,
-# masking flags the SDM leaves undefined.  Output files go to
+# masking flags the SDM leaves undefined.  x87/MMX batches (gen.py --fpu)
+# also compare the FNSAVE image (registers, FCW, FSW, FTW); where the host
+# cannot run i386 programs their oracle is difftest-native64 (the same
+# mode-neutral bytes on the real CPU in 64-bit mode, runner64.S), since
+# QEMU's x87 is not the CPU's.  Output files go to
 # $DIFFTEST_OUT (default build/difftest).  Prints one ok/not ok line per
 # batch x emulator; the last line is "N passed, N failed" (batches); exit
 # status 1 on any failure.
@@ -48,7 +52,7 @@ while [ $# -gt 0 ]; do
     --batch-size) BATCH=$2; shift 2 ;;
     --qemu) QEMU=1; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     --) shift; break ;;
     *) break ;;
     esac
