@@ -392,6 +392,7 @@ static void cosim_path_flush_mmuidx(CPUX86State *env, unsigned idxmask)
 /* The memory path while the shadow runs (kind is copied from the real one). */
 static MemPath cosim_path = {
     .name = "cosim-shadow",
+    .helpers_via_path = true,   /* helpers' loads must see the overlay */
     .ld = cosim_path_ld,
     .st = cosim_path_st,
     .get_phys_code = cosim_path_code,

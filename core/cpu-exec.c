@@ -116,8 +116,16 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
             }
         }
 
-        /* 2. machine shutdown; device time */
+        /* 2. machine shutdown; device time; the x87's FERR# line follows
+         * env->fpu.ferr (helpers only change CPU state, so --cosim can
+         * replay them) */
         env->exit_request = 0;
+        if (unlikely(env->fpu.ferr != env->fpu.ferr_line)) {
+            env->fpu.ferr_line = env->fpu.ferr;
+            if (machine.set_ferr) {
+                machine.set_ferr(env->fpu.ferr != 0);
+            }
+        }
         hw_poll();
         if (machine.exit_requested) {
             return machine.exit_code;

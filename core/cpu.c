@@ -196,6 +196,7 @@ void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi)
     env->gdt.base = MB_GDT_ADDR;
     env->gdt.limit = sizeof(mb_gdt) - 1;
     env->cr[0] = CR0_PE | CR0_ET;
+    env->fpu.fcw = 0x037f;        /* as QEMU's reset: all masked, all empty */
     env->dr[6] = 0xffff0ff0u;
     env->dr[7] = 0x00000400u;
     env->pat = 0x0007040600070406ull;

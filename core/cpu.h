@@ -160,6 +160,39 @@ NORETURN void cpu_longjmp_la(void **buf);
 /* Machine-check banks and variable MTRRs (QEMU's pentium2 counts). */
 #define CPU_MCE_BANKS 10
 #define CPU_MTRR_VARS 8
+/*
+ * x87 / MMX state.  st[] are the physical registers R0..R7 (ST(i) is
+ * st[(top + i) & 7]); an MMX register MMi is the significand of R i.
+ *
+ *   FPUReg:  0          8      10        16
+ *            +----------+------+---------+
+ *            | mant(64) | sexp | padding |   sexp = sign << 15 | exponent
+ *            +----------+------+---------+
+ *
+ * fsw holds the status word without TOP (bits 13..11 come from top);
+ * tag_valid bit i = R i is not empty (the abridged tag of FXSAVE).  The
+ * full 2-bit tags (valid / zero / special) are computed from the register
+ * contents when stored, as a P6 does.
+ */
+typedef struct FPUReg {
+    uint64_t mant;
+    uint16_t sexp;
+    uint16_t pad[3];
+} FPUReg;
+
+typedef struct FPUState {
+    FPUReg st[8];
+    uint32_t top;
+    uint16_t fcw, fsw;
+    uint8_t tag_valid;
+    uint8_t ferr;        /* FERR# asserted (NE=0: IRQ13 raised) */
+    uint8_t ignne;       /* IGNNE# (port 0xF0 write) */
+    uint8_t ferr_line;   /* level last given to the device (cpu-exec.c) */
+    uint16_t fop;        /* last non-control opcode (11 bits) */
+    uint16_t fcs, fds;   /* selectors of the last instruction / operand */
+    uint32_t fip, fdp;   /* their offsets */
+    uint32_t mxcsr;      /* FXSAVE image only (no SSE on a Pentium II) */
+} FPUState;
 
 typedef struct CPUX86State {
     /* ---- fields generated code touches: offsets pinned in core/cpu.c ---- */
@@ -215,6 +248,8 @@ typedef struct CPUX86State {
     uint64_t mtrr_var[CPU_MTRR_VARS * 2];   /* PhysBase0, PhysMask0, ... */
     uint64_t mtrr_fixed[11];                /* 0x250, 0x258/9, 0x268-0x26F */
     uint64_t mtrr_deftype;
+    /* x87 FPU and MMX (translator/fpu-*.c) */
+    FPUState fpu;
 } CPUX86State;
 
 /* The softmmu TLB entry that linear address addr uses in MMU index idx. */

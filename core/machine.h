@@ -32,6 +32,8 @@ typedef struct Machine {
     MachineOptions opt;
     CPUX86State cpu;
     int exit_code;        /* status to exit with once EXCP_EXIT is seen */
+    /* FERR# of the x87 (CR0.NE=0): IRQ13 on the PC (hw/fpu-ferr.c) */
+    void (*set_ferr)(bool level);
     bool exit_requested;
 } Machine;
 

@@ -121,6 +121,9 @@ typedef struct MemPath {
     /* Obsolete (read only by the lowerings until they use the hooks below;
      * then deleted): MEM_KIND_HAMT iff window_ensure is set. */
     int kind;
+    /* C helpers must use ld/st, not the softmmu TLB directly (the --cosim
+     * shadow path: its stores live in an overlay) */
+    bool helpers_via_path;
     void (*init)(CPUX86State *env);
     uint32_t (*ld)(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);
     void (*st)(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi, uintptr_t ra);

@@ -260,7 +260,8 @@ static inline uint8_t *helper_tlb_host(CPUX86State *env, uint32_t addr,
     unsigned idx = get_mmuidx(oi), size = memop_size(get_memop(oi));
     const CPUTLBEntry *e;
 
-    if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
+    if (mem_path->helpers_via_path ||
+        (addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
         return NULL;
     }
     e = tlb_entry(env, idx, addr);

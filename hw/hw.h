@@ -56,6 +56,9 @@ bool console_can_wake(void);
 /* POST 0x80, debug console 0xE9, isa-debug-exit 0xF4 (hw/debug-ports.c). */
 void debug_ports_init(void);
 
+/* x87 FERR# -> IRQ13 and the IGNNE# port 0xF0 (hw/fpu-ferr.c). */
+void fpu_ferr_init(void);
+
 /* The firmware area: reset vector, top-of-4-GiB window (hw/firmware.c). */
 void firmware_init(void);
 

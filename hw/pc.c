@@ -29,6 +29,7 @@ void hw_init(void)
     serial_init();
     console_init();
     debug_ports_init();
+    fpu_ferr_init();
     firmware_init();
 }
 

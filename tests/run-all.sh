@@ -113,7 +113,8 @@ fi
 # sequences; HAMT86_SEED=S reproduces a run, DIFFTEST_COUNT overrides).
 if [ ${#emulators[@]} -gt 0 ]; then
     DIFFTEST_OUT=$BUILD/difftest run_counted difftest tests/difftest/run.sh \
-        --count "${DIFFTEST_COUNT:-100000}" "${emulators[@]}"
+        --count "${DIFFTEST_COUNT:-100000}" \
+        --fpu-count "${DIFFTEST_FPU_COUNT:-100000}" "${emulators[@]}"
 fi
 
 # Further suites, when their owners have written them (tests/encoder runs

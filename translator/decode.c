@@ -79,6 +79,7 @@ static uint16_t dis_main[2][256][8];   /* by ModRM reg field */
 static uint16_t dis_f3[2][256];        /* PF3 rows */
 static uint16_t dis_no66[2][256];      /* PNO66 rows */
 static uint8_t dis_modrm[2][256];      /* opcode has a ModRM byte */
+static uint16_t dis_x87[8][64];        /* x87 register forms: escape, ModRM & 63 */
 static volatile bool dis_ready;
 
 /* Index the rows into the dispatch arrays (idempotent). */
@@ -95,6 +96,12 @@ static void decode_init(void)
             n = 8;
         } else if (f->mr == MR_CN || f->mr == MR_CR) {
             n = 16;
+        }
+        if (f->map == XM_X87) {
+            for (k = 0; k < (f->mr == MR_ZR ? 8u : 1u); k++) {
+                dis_x87[(f->opc >> 8) & 7][(f->opc + k) & 63] = i + 1;
+            }
+            continue;
         }
         for (k = 0; k < n; k++) {
             unsigned op = f->opc + k;
@@ -364,6 +371,9 @@ DecodeStatus x86_decode(X86Insn *insn, uint32_t eip, bool code32,
         insn->modrm = modrm;
         mod = modrm >> 6;
         row = dis_main[map][b][(modrm >> 3) & 7];
+        if (map == 0 && (b & 0xf8) == 0xd8 && mod == 3) {
+            row = dis_x87[b & 7][modrm & 63];
+        }
     } else if (row == 0) {
         row = dis_main[map][b][0];
     }
@@ -465,6 +475,50 @@ DecodeStatus x86_decode(X86Insn *insn, uint32_t eip, bool code32,
             case OT_Mq: op->size = 8; break;
             case OT_Ma: op->size = opsize * 2; break;
             default:    op->size = 0; break;
+            }
+            break;
+        case OT_ST0: case OT_STi:
+            op->kind = OPK_ST;
+            op->reg = form->ops[i] == OT_STi ? rm : 0;
+            op->size = 10;
+            break;
+        case OT_AX:
+            op->kind = OPK_REG;
+            op->reg = R_EAX;
+            op->size = 2;
+            break;
+        case OT_Mf4: case OT_Mf8: case OT_Mf10: case OT_Mi2: case OT_Mi4:
+        case OT_Mi8: case OT_Mbcd: case OT_Mw: case OT_Menv: case OT_Mfs:
+        case OT_Mfx:
+            if (mod == 3) {
+                return DECODE_UD;
+            }
+            op->kind = OPK_MEM;
+            switch (form->ops[i]) {
+            case OT_Mf4: case OT_Mi4: op->size = 4; break;
+            case OT_Mf8: case OT_Mi8: op->size = 8; break;
+            case OT_Mf10: case OT_Mbcd: op->size = 10; break;
+            case OT_Mi2: case OT_Mw: op->size = 2; break;
+            case OT_Menv: op->size = opsize == 2 ? 14 : 28; break;
+            case OT_Mfs: op->size = opsize == 2 ? 94 : 108; break;
+            default: op->size = 0; break;        /* Mfx: 512 bytes */
+            }
+            break;
+        case OT_Pq:
+            op->kind = OPK_MMX;
+            op->reg = reg;
+            op->size = 8;
+            break;
+        case OT_Nq: case OT_Qq: case OT_Qd:
+            if (mod == 3) {
+                op->kind = OPK_MMX;
+                op->reg = rm;
+                op->size = 8;
+            } else if (form->ops[i] == OT_Nq) {
+                return DECODE_UD;
+            } else {
+                op->kind = OPK_MEM;
+                op->size = form->ops[i] == OT_Qd ? 4 : 8;
             }
             break;
         case OT_Ib:

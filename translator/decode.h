@@ -26,11 +26,15 @@ enum {
     OPK_CR,     /* control register: reg */
     OPK_DR,     /* debug register: reg */
     OPK_FAR,    /* ptr16:16/32: imm = offset, sel = selector */
+    OPK_ST,     /* x87 stack register ST(reg) */
+    OPK_MMX,    /* MMX register MM(reg) */
 };
 
 typedef struct X86Operand {
     uint8_t kind;   /* OPK_* */
-    uint8_t size;   /* bytes: 1, 2, 4, 6 (m16:32 / pseudo-descriptor), 8 */
+    uint8_t size;   /* bytes: 1, 2, 4, 6 (m16:32 / pseudo-descriptor), 8,
+                       10 (m80, ST), 14/28 (FPU env), 94/108 (FSAVE),
+                       0 (LEA, FXSAVE's 512) */
     uint8_t reg;
     uint8_t pad;
     uint32_t imm;

@@ -194,6 +194,12 @@ static void out_operand(OutBuf *o, const X86Insn *insn, unsigned n)
     case OPK_SEG:
         out_str(o, sreg[op->reg]);
         break;
+    case OPK_MMX: {
+        char t[4] = { 'm', 'm', (char)('0' + (op->reg & 7)), 0 };
+
+        out_str(o, t);
+        break;
+    }
     case OPK_CR:
     case OPK_DR: {
         char t[4] = { op->kind == OPK_CR ? 'c' : 'd', 'r',
@@ -487,7 +493,8 @@ int x86_disas(const X86Insn *insn, char *buf, size_t size)
     osz16 = insn->opsize == 2;
     code32 = (insn->opsize == 4) != ((insn->prefixes & PFX_OPSIZE) != 0);
     xlat = form->map == XM_M1 && form->opc == 0xd7;
-    fpu = form->map == XM_M1 && (form->opc & 0xf8) == 0xd8;
+    fpu = (form->map == XM_M1 && (form->opc & 0xf8) == 0xd8) ||
+          form->map == XM_X87;
 
     /* Pick the 16- or 32-bit spelling of "m16/m32". */
     mn = def->mnemonic;

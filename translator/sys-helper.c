@@ -1,7 +1,7 @@
 /*
  * hamt86 - system helpers: CPUID, RDTSC/RDPMC, RDMSR/WRMSR, control and
  * debug register writes, HLT, STI, EFLAGS read/write (PUSHF/POPF and the
- * interrupt paths), port I/O and the x87-absent checks.
+ * interrupt paths) and port I/O.
  */
 #include "core/cpu.h"
 #include "core/machine.h"
@@ -39,7 +39,7 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
  * QEMU 7.2's "pentium2" model (family 6 model 5 stepping 2) with a feature
  * bit only where hamt86 implements the feature.  Leaf 1 EDX of QEMU's model
  * is 0x0183fbfd; left out here: APIC (isapc has no usable local APIC),
- * and, until the x87 workstream sets them, FPU, MMX and FXSR.  Leaf 1 ECX
+ * so leaf 1 EDX is 0x0183f9fd.  Leaf 1 ECX
  * is 0 (QEMU sets its "hypervisor" bit 31; a Pentium II does not).
  *
  *   DE    CR4.DE: DR4/DR5 #UD              MCE/MCA  MCG_* and 10 MCi banks
@@ -48,6 +48,7 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
  *   CX8/CMOV  instructions                 PAT      IA32_PAT (stored)
  *   SEP   SYSENTER/SYSEXIT (seg-helper.c)
  */
+#define CPUID_FPU   (1u << 0)
 #define CPUID_DE    (1u << 2)
 #define CPUID_PSE   (1u << 3)
 #define CPUID_TSC   (1u << 4)
@@ -62,10 +63,14 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
 #define CPUID_CMOV  (1u << 15)
 #define CPUID_PAT   (1u << 16)
 #define CPUID_PSE36 (1u << 17)
-#define FEATURES_EDX (CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | \
-                      CPUID_PAE | CPUID_MCE | CPUID_CX8 | CPUID_SEP | \
-                      CPUID_MTRR | CPUID_PGE | CPUID_MCA | CPUID_CMOV | \
-                      CPUID_PAT | CPUID_PSE36)
+#define CPUID_MMX   (1u << 23)
+#define CPUID_FXSR  (1u << 24)
+/* x87, MMX and FXSAVE/FXRSTOR: translator/fpu*.c, mmx-helper.c. */
+#define FEATURES_EDX (CPUID_FPU | CPUID_DE | CPUID_PSE | CPUID_TSC | \
+                      CPUID_MSR | CPUID_PAE | CPUID_MCE | CPUID_CX8 | \
+                      CPUID_SEP | CPUID_MTRR | CPUID_PGE | CPUID_MCA | \
+                      CPUID_CMOV | CPUID_PAT | CPUID_PSE36 | CPUID_MMX | \
+                      CPUID_FXSR)
 
 static const struct {
     uint32_t eax, ebx, ecx, edx;
@@ -343,7 +348,8 @@ void helper_wrmsr(CPUX86State *env)
 #define CR0_CD 0x40000000u
 #define CR4_DE 0x00000008u
 /* CR4 bits a guest may set: those whose features CPUID offers. */
-#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE)
+#define CR4_SUPPORTED (CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_PGE | CR4_PCE | \
+                       CR4_OSFXSR)
 
 /* Drop every cached translation of linear addresses. */
 static void sys_flush_tlb(CPUX86State *env)
@@ -540,19 +546,3 @@ void helper_out(CPUX86State *env, uint32_t port, uint32_t val, uint32_t size)
              size);
 }
 
-/* x87 escape (is_wait 0) or WAIT (1) without an FPU. */
-void helper_fpu(CPUX86State *env, uint32_t is_wait)
-{
-    uint32_t cr0 = env->cr[0];
-
-    if (is_wait) {
-        if ((cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS)) {
-            raise_exception_ra(env, EXCP07_NM, GETPC());
-        }
-        return;
-    }
-    if (cr0 & (CR0_EM | CR0_TS)) {
-        raise_exception_ra(env, EXCP07_NM, GETPC());
-    }
-    raise_exception_ra(env, EXCP06_UD, GETPC());
-}

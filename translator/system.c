@@ -510,22 +510,3 @@ void gen_verw(DisasContext *s, const X86Insn *insn)
 {
     gen_verx(s, insn, HELPER_verw);
 }
-
-/* WAIT/FWAIT: #NM when CR0.MP and CR0.TS are both set. */
-void gen_wait(DisasContext *s, const X86Insn *insn)
-{
-    gen_helper(s, HELPER_fpu, 1, ir_const(s->f, 1));
-}
-
-/* x87 escape D8..DF: #NM if CR0.EM or CR0.TS, else #UD (no FPU yet). */
-void gen_fpu(DisasContext *s, const X86Insn *insn)
-{
-    if (log_enabled(LOG_UNIMP)) {
-        hlog("unimp: EIP 0x%08x x87 escape %02x modrm %02x\n", insn->eip,
-             insn->opcode, insn->modrm);
-    }
-    gen_set_eip(s, s->pc);
-    gen_helper(s, HELPER_fpu, 1, ir_const(s->f, 0));
-    ir_exit_tb(s->f, IR_EXIT_PLAIN);
-    s->is_jmp = DISAS_NORETURN;
-}

@@ -147,6 +147,16 @@ static void gen_rows(bool code32)
                 b[n++] = 0x66;
                 b[n++] = 0x67;
             }
+            if (f->map == XM_X87) {
+                /* x87 register form: escape, ModRM (+ ST(i)) */
+                b[n++] = 0xd8 + (f->opc >> 8);
+                b[n++] = (f->opc & 0xff) + (nopc > 1 ? rnd() % nopc : 0);
+                for (k = 0; k < 14; k++) {
+                    b[n + k] = rnd();
+                }
+                add_case(b, n + 14, code32, false);
+                continue;
+            }
             if (f->map == XM_M0F) {
                 b[n++] = 0x0f;
             }

@@ -463,6 +463,200 @@ def gen_insn(s, row):
     return True
 
 
+# ---------------------------------------------------------------------------
+# x87 / MMX sequences (--fpu): rows named gen_x87 / gen_mmx / gen_fwait.
+#
+# Shape of one sequence (all of it user-mode safe, no flag changes outside
+# the rows themselves):
+#   fninit; push cw; fldcw [esp]; lea esp,[esp+4]      (random PC, RC)
+#   0..5 operand loads: special 80-bit values stored with mov and loaded
+#        with fld tbyte, fld m32/m64 of random scratch, fild, constants
+#   1..5 random x87 / MMX rows
+# A quarter of the sequences unmask some exceptions before their last row
+# (fnclex; fldcw): nothing waits after it, so the exception stays pending
+# and the runner's fnsave records it (ES, B, the unchanged destination).
+# A transcendental row is always last and alone in its sequence; compare.py
+# allows it 1 ulp (counted).
+FP_AREA = SCRATCH + 0x700
+# not generated: FLDENV/FRSTOR/FLDCW of random memory (random control
+# state), FNSTENV/FNSAVE/FXSAVE (FPU CS/DS/opcode: deprecated or zero on
+# the host CPU; the guest kernels test their layouts), FBLD (invalid BCD
+# digits are undefined).
+FP_SKIP = {"fldenv", "frstor", "fldcw", "fnstenv", "fnsave", "fbld"}
+FP_TRANS = {"f2xm1", "fyl2x", "fptan", "fpatan", "fyl2xp1", "fsin", "fcos",
+            "fsincos"}
+
+
+def fp_special(rng):
+    """A (sign|exponent, significand) pair biased to special values."""
+    sign = rng.getrandbits(1) << 15
+    r = rng.randrange(22)
+    j = 1 << 63
+    frac = rng.getrandbits(63)
+    if r == 0:
+        return sign, 0                                 # zero
+    if r == 1:
+        return sign, rng.getrandbits(62) | 1           # denormal
+    if r == 2:
+        return sign, j | frac                          # pseudo-denormal
+    if r == 3:
+        return sign | rng.randrange(1, 0x7fff), frac   # unnormal
+    if r == 4:
+        return sign | 0x7fff, j                        # infinity
+    if r == 5:
+        return sign | 0x7fff, j | (1 << 62) | rng.getrandbits(62)  # QNaN
+    if r == 6:
+        return sign | 0x7fff, j | (rng.getrandbits(62) | 1)        # SNaN
+    if r == 7:
+        return sign | 0x7fff, frac & ~(1 << 62)        # pseudo-NaN/inf
+    if r == 8:
+        return sign | 0x7ffe, (1 << 64) - 1            # largest normal
+    if r == 9:
+        return sign | 1, j | rng.choice([0, frac])     # smallest normals
+    if r in (10, 11):
+        # integers and near-integers (FIST / FRNDINT / FPREM)
+        k = rng.randrange(0, 64)
+        m = j | (rng.getrandbits(63) >> rng.randrange(0, 64))
+        if rng.random() < 0.5:
+            m &= ~((1 << max(0, 63 - k)) - 1)          # exact integer
+            m |= rng.choice([0, 1, 1 << max(0, 62 - k)])
+        return sign | (0x3fff + k), m
+    if r == 12:
+        # around the f32 / f64 overflow and underflow edges
+        e = rng.choice([0x3fff + 127, 0x3fff + 128, 0x3fff - 126,
+                        0x3fff - 149, 0x3fff - 150, 0x3fff + 1023,
+                        0x3fff + 1024, 0x3fff - 1022, 0x3fff - 1074,
+                        0x3fff - 1075]) + rng.randrange(-2, 3)
+        return sign | e, j | rng.choice([0, frac, (1 << 63) - 1])
+    if r == 13:
+        # FSCALE / F2XM1 / FPTAN limits: |x| <= 1, 2^63, small exponents
+        e = rng.choice([0x3fff, 0x3ffe, 0x403e, 0x403d, 0x3fff + 14,
+                        0x3fff + 15, 0x3fff - 64])
+        return sign | e, j | rng.choice([0, frac])
+    if r == 14:
+        return sign | 0x3fff, j                        # +-1
+    if r == 15:
+        return sign | (0x7ffe - rng.randrange(0, 70)), j | frac   # huge
+    if r == 16:
+        return sign | rng.randrange(1, 70), j | frac    # tiny
+    # ordinary numbers of moderate size
+    return sign | (0x3fff + rng.randrange(-40, 41)), j | frac
+
+
+def fp_mem_operand(s, reg_field):
+    """ModRM (+SIB, disp) of a scratch-area operand that addresses the same
+    byte in 32- and 64-bit code: SIB absolute disp32 (not mod 0 r/m 5,
+    RIP-relative in 64-bit code) or base registers loaded with mov r32
+    (zero-extended), never ESP."""
+    rng = s.rng
+    form = rng.randrange(5)
+    if form == 4:
+        return [(reg_field << 3) | 4, 0x25] + le(SCRATCH + rng.randrange(0, 0x3f0), 4)
+    base = rng.choice([0, 1, 2, 3, 5, 6, 7])
+    mov_reg_imm(s, base, SCRATCH + 0x100 + rng.randrange(0, 0x200))
+    if form == 0 and base != 5:
+        return [(reg_field << 3) | base]
+    if form in (0, 1):
+        return [(1 << 6) | (reg_field << 3) | base] + le(rng.randrange(-128, 128), 1)
+    if form == 2:
+        return [(2 << 6) | (reg_field << 3) | base] + le(rng.randrange(-256, 256), 4)
+    idx = rng.choice([r for r in (0, 1, 2, 3, 5, 6, 7) if r != base])
+    mov_reg_imm(s, idx, rng.randrange(0, 16))
+    return ([(1 << 6) | (reg_field << 3) | 4,
+             (rng.randrange(4) << 6) | (idx << 3) | base] +
+            le(rng.randrange(-128, 128), 1))
+
+
+def fp_setup(s, cw):
+    """mov word [FP_AREA + 0x80], cw; fldcw [FP_AREA + 0x80]."""
+    a = FP_AREA + 0x80
+    s.setup([0x66, 0xc7, 0x04, 0x25] + le(a, 4) + le(cw, 2) +
+            [0xd9, 0x2c, 0x25] + le(a, 4), "fldcw 0x%x" % cw)
+
+
+def fp_load(s, k):
+    rng = s.rng
+    r = rng.random()
+    if r < 0.55:
+        se, m = fp_special(rng)
+        a = FP_AREA + 16 * (k & 7)
+        s.setup([0xc7, 0x04, 0x25] + le(a, 4) + le(m, 4) +
+                [0xc7, 0x04, 0x25] + le(a + 4, 4) + le(m >> 32, 4) +
+                [0x66, 0xc7, 0x04, 0x25] + le(a + 8, 4) + le(se, 2) +
+                [0xdb, 0x2c, 0x25] + le(a, 4), "fld t %04x:%016x" % (se, m))
+    elif r < 0.75:
+        op = rng.choice([(0xd9, 0), (0xdd, 0), (0xdb, 0), (0xdf, 5),
+                         (0xdf, 0)])
+        s.setup([op[0]] + fp_mem_operand(s, op[1]),
+                "%s m" % {0xd9: "fld32", 0xdd: "fld64", 0xdb: "fild32",
+                          0xdf: "fild"}[op[0]])
+    else:
+        m = rng.choice([0xe8, 0xe9, 0xea, 0xeb, 0xec, 0xed, 0xee])
+        s.setup([0xd9, m], "fldconst %02x" % m)
+
+
+def fp_insn(s, row):
+    """One x87 / MMX row, register or memory form."""
+    rng = s.rng
+    ops = [o for o in row["ops"] if o != "__"]
+    if row["map"] == "X87":
+        m = (row["opc"] & 0xff) + (rng.randrange(8) if row["mr"] == "ZR" else 0)
+        s.code += [0xd8 + (row["opc"] >> 8), m]
+    elif row["gen"] == "gen_fwait":
+        s.code += [0x9b]
+    elif row["gen"] == "gen_x87":
+        # a 66 prefix changes nothing here (only the skipped environment
+        # forms have an operand size): the decoder must ignore it
+        pfx = [0x66] if rng.random() < 0.1 else []
+        s.code += pfx + [row["opc"]] + fp_mem_operand(s, int(row["mr"][1]))
+    else:
+        # MMX
+        code = [0x0f, row["opc"]]
+        if row["mr"] == "N":
+            s.code += code
+        elif ops[0] == "Nq":
+            s.code += code + [0xc0 | (int(row["mr"][1]) << 3) | rng.randrange(8),
+                              rng.choice([0, 1, 7, 8, 15, 16, 31, 32, 63, 64,
+                                          rng.randrange(256)])]
+        else:
+            mm = rng.randrange(8)
+            other = ops[1] if ops[0] == "Pq" else ops[0]
+            if rng.random() < 0.5:
+                s.code += code + fp_mem_operand(s, mm)
+            elif other == "Ed":
+                s.code += code + [0xc0 | (mm << 3) | pick_reg(rng, 4)]
+            else:
+                s.code += code + [0xc0 | (mm << 3) | rng.randrange(8)]
+    s.desc.append(row["mnem"])
+    if row["wr"]:
+        s.undef &= ~row["wr"]
+    return True
+
+
+def gen_fp_seq(s, rows, trans_rows, max_insns):
+    """A whole x87 / MMX sequence; returns True if it ends in a
+    transcendental."""
+    rng = s.rng
+    pc = rng.choice([0, 2, 3, 3, 3, 1])
+    rc = rng.randrange(4)
+    junk = rng.choice([0, 0, 0, 0x1000, 0xe080])
+    cw = 0x40 | 0x3f | (pc << 8) | (rc << 10) | junk
+    s.setup([0xdb, 0xe3], "fninit")
+    fp_setup(s, cw)
+    for k in range(rng.randrange(0, 6)):
+        fp_load(s, k)
+    trans = trans_rows and rng.random() < 0.1
+    n = 1 if trans else rng.randrange(1, max_insns + 1)
+    unmask = rng.random() < 0.25
+    for i in range(n):
+        last = i == n - 1
+        if last and unmask:
+            s.setup([0xdb, 0xe2], "fnclex")
+            fp_setup(s, cw & ~rng.getrandbits(6))
+        fp_insn(s, rng.choice(trans_rows if trans else rows))
+    return trans
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=lambda x: int(x, 0), default=None)
@@ -471,6 +665,10 @@ def main():
     ap.add_argument("--max-insns", type=int, default=6)
     ap.add_argument("--only", default="", help="comma-separated gen names")
     ap.add_argument("--exclude", default="", help="comma-separated gen names")
+    ap.add_argument("--fpu", action="store_true",
+                    help="x87 / MMX sequences instead of integer ones")
+    ap.add_argument("--fpu-exclude", default="",
+                    help="comma-separated x87/MMX mnemonics to leave out")
     ap.add_argument("--def", dest="defpath",
                     default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                          "..", "..", "translator", "x86-insn.def"))
@@ -481,7 +679,17 @@ def main():
     print("gen.py: seed %d batch %d count %d" % (seed, a.batch, a.count))
     # Undocumented aliases (F6/F7 /1 TEST) are left out: the reference
     # harness check under qemu-system-i386 raises #UD for them.
-    rows = [r for r in parse_def(a.defpath)
+    allrows = parse_def(a.defpath)
+    # FNSTSW m16 is left out too (FNSTSW AX stays): compare.py can allow
+    # the host CPU's C1/DE deviations in EAX, not in the memory hash
+    fprows = [r for r in allrows
+              if r["gen"] in ("gen_x87", "gen_mmx", "gen_fwait") and
+              r["mnem"] not in FP_SKIP and
+              not (r["mnem"] == "fnstsw" and r["map"] == "M1") and
+              r["mnem"] not in a.fpu_exclude.split(",")]
+    trans_rows = [r for r in fprows if r["mnem"] in FP_TRANS]
+    fprows = [r for r in fprows if r["mnem"] not in FP_TRANS]
+    rows = [r for r in allrows
             if (r["gen"] in SAFE or
                 ((r["gen"] in BRANCH or r["gen"] == "gen_call") and
                  ("Jb" in r["ops"] or "Jz" in r["ops"]))) and
@@ -498,13 +706,19 @@ def main():
     meta = []
     for i in range(a.count):
         s = Seq(rng)
-        n = rng.randrange(1, a.max_insns + 1)
+        fpflag = 0
+        if a.fpu:
+            fpflag = 0x80000000
+            if gen_fp_seq(s, fprows, trans_rows, a.max_insns):
+                fpflag |= 0x40000000
+        n = 0 if a.fpu else rng.randrange(1, a.max_insns + 1)
         while n:
             if gen_insn(s, rng.choice(rows)):
                 n -= 1
         regs = [rnd_val(rng) for _ in range(8)]
         regs[4] = STACK_TOP
         eflags = (rng.getrandbits(32) & (ARITH | (FD if rng.random() < 0.3 else 0))) | 2
+        eflags |= fpflag
         memseed = rng.getrandbits(32)
         blob += struct.pack("<8IIIH", *regs, eflags, memseed, len(s.code))
         blob += bytes(s.code)

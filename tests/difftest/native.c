@@ -2,9 +2,23 @@
  * hamt86 difftest: the native runner, a static Linux i386 program without
  * libc (int $0x80 system calls).  usage: difftest-native BLOB
  * Runs every sequence of BLOB on the real CPU and prints the S lines.
+ * Built with -DDT_NATIVE64 it is the x86_64 runner (runner64.S, syscall
+ * instruction) for the x87/MMX sequences on hosts without IA-32 support.
  */
 #include "runner.h"
 
+#ifdef DT_NATIVE64
+/* i386 system call numbers -> x86_64 ones (read, write, open, exit). */
+static long sys3(long nr, long a, long b, long c)
+{
+    long r;
+
+    nr = nr == 3 ? 0 : nr == 4 ? 1 : nr == 5 ? 2 : nr == 1 ? 60 : nr;
+    __asm__ volatile("syscall" : "=a"(r) : "a"(nr), "D"(a), "S"(b), "d"(c)
+                     : "rcx", "r11", "memory");
+    return r;
+}
+#else
 static long sys3(long nr, long a, long b, long c)
 {
     long r;
@@ -13,6 +27,7 @@ static long sys3(long nr, long a, long b, long c)
                      : "memory");
     return r;
 }
+#endif
 
 static char outbuf[65536];
 static size_t outlen;
@@ -53,6 +68,23 @@ static void die(const char *msg)
     sys3(1, 2, 0, 0);
 }
 
+#ifdef DT_NATIVE64
+/* mmap(2), six register arguments. */
+static void map_fixed(uint32_t addr, uint32_t len, uint32_t prot)
+{
+    long r;
+    register long r10 __asm__("r10") = 0x32;    /* PRIVATE|FIXED|ANON */
+    register long r8 __asm__("r8") = -1;
+    register long r9 __asm__("r9") = 0;
+
+    __asm__ volatile("syscall" : "=a"(r) : "a"(9L), "D"((long)addr),
+                     "S"((long)len), "d"((long)prot), "r"(r10), "r"(r8),
+                     "r"(r9) : "rcx", "r11", "memory");
+    if ((uint32_t)r != addr) {
+        die("difftest-native: mmap failed\n");
+    }
+}
+#else
 /* old_mmap(2): one pointer to the six arguments. */
 static void map_fixed(uint32_t addr, uint32_t len, uint32_t prot)
 {
@@ -63,6 +95,7 @@ static void map_fixed(uint32_t addr, uint32_t len, uint32_t prot)
         die("difftest-native: mmap failed\n");
     }
 }
+#endif
 
 int native_main(int argc, char **argv);
 int native_main(int argc, char **argv)
@@ -90,6 +123,19 @@ int native_main(int argc, char **argv)
     return 0;
 }
 
+#ifdef DT_NATIVE64
+__asm__(
+    ".text\n"
+    ".globl _start\n"
+    "_start:\n"
+    "    movq (%rsp), %rdi\n"
+    "    leaq 8(%rsp), %rsi\n"
+    "    andq $-16, %rsp\n"
+    "    call native_main\n"
+    "    movl %eax, %edi\n"
+    "    movl $60, %eax\n"
+    "    syscall\n");
+#else
 __asm__(
     ".text\n"
     ".globl _start\n"
@@ -103,6 +149,7 @@ __asm__(
     "    movl %eax, %ebx\n"
     "    movl $1, %eax\n"
     "    int $0x80\n");
+#endif
 
 /* The compiler may emit calls to these even in freestanding code. */
 void *memcpy(void *d, const void *s, size_t n);

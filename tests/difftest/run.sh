@@ -11,6 +11,9 @@
 #   --seed S     base seed (default: $HAMT86_SEED, else random; printed);
 #                batch b uses S, b.  HAMT86_SEED=S reproduces a run.
 #   --batch-size sequences per kernel boot (default 20000, at most 20000)
+#   --fpu-count N  x87/MMX sequences in total (default 100000; gen.py
+#                --fpu), in their own batches after the integer ones
+#   --fpu-exclude M1,M2  x87/MMX mnemonics left out of the sequences
 #   --qemu       also (or, without emulators, only) run the kernels under
 #                qemu-system-i386 -cpu pentium2: a check of the harness.
 #                CMPXCHG8B is then left out of the sequences: QEMU 7.2
@@ -20,7 +23,11 @@
 # static i386 Linux program: the real CPU; qemu-i386 on hosts that cannot
 # run i386 programs) produces the reference; the same blob is linked into a
 # multiboot kernel that boots once per emulator; compare.py diffs the two,
-# masking flags the SDM leaves undefined.  Output files go to
+# masking flags the SDM leaves undefined.  x87/MMX batches (gen.py --fpu)
+# also compare the FNSAVE image (registers, FCW, FSW, FTW); where the host
+# cannot run i386 programs their oracle is difftest-native64 (the same
+# mode-neutral bytes on the real CPU in 64-bit mode, runner64.S), since
+# QEMU's x87 is not the CPU's.  Output files go to
 # $DIFFTEST_OUT (default build/difftest).  Prints one ok/not ok line per
 # batch x emulator; the last line is "N passed, N failed" (batches); exit
 # status 1 on any failure.
@@ -30,6 +37,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 OUT=${DIFFTEST_OUT:-$ROOT/build/difftest}
 COUNT=100000
+FPCOUNT=100000
+FPEXCL=${DIFFTEST_FPU_EXCLUDE:-}
 BATCH=20000
 SEED=${HAMT86_SEED:-}
 QEMU=0
@@ -37,11 +46,13 @@ KEEP=0
 while [ $# -gt 0 ]; do
     case $1 in
     --count) COUNT=$2; shift 2 ;;
+    --fpu-count) FPCOUNT=$2; shift 2 ;;
+    --fpu-exclude) FPEXCL=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --batch-size) BATCH=$2; shift 2 ;;
     --qemu) QEMU=1; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     --) shift; break ;;
     *) break ;;
     esac
@@ -67,7 +78,7 @@ EMU_TIMEOUT=${EMU_TIMEOUT:-600}
 CC=${CLANG:-clang-16}
 LD=${LLD:-ld.lld-16}
 mkdir -p "$OUT/obj"
-echo "difftest: seed $SEED (HAMT86_SEED=$SEED to reproduce), $COUNT sequences in batches of $BATCH"
+echo "difftest: seed $SEED (HAMT86_SEED=$SEED to reproduce), $COUNT integer and $FPCOUNT x87/MMX sequences in batches of $BATCH"
 
 # --- build the runners (once) -------------------------------------------------
 NATIVE_FLAGS=(--target=i686-linux-gnu -march=pentiumpro -O2 -ffreestanding
@@ -90,6 +101,17 @@ SRCS=("$HERE/native.c" "$HERE/runner.c" "$HERE/runner.S" "$HERE/runner.h")
 if build "$NATIVE" "${SRCS[@]}"; then
     $CC "${NATIVE_FLAGS[@]}" -o "$NATIVE" "$HERE/native.c" "$HERE/runner.c" \
         "$HERE/runner.S" || { echo "difftest: native runner build failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+# The x86_64 runner: the x87/MMX oracle on hosts that cannot run i386
+# programs (the real x87 is the same in 64-bit mode; gen.py --fpu emits
+# mode-neutral code).
+NATIVE64=$OUT/difftest-native64
+SRCS64=("$HERE/native.c" "$HERE/runner.c" "$HERE/runner64.S" "$HERE/runner.h")
+if build "$NATIVE64" "${SRCS64[@]}"; then
+    N64=("${NATIVE_FLAGS[@]/--target=i686-linux-gnu/--target=x86_64-linux-gnu}")
+    $CC "${N64[@]/-march=pentiumpro/-march=x86-64}" \
+        -DDT_NATIVE64 -o "$NATIVE64" "$HERE/native.c" "$HERE/runner.c" \
+        "$HERE/runner64.S" || { echo "difftest: native64 runner build failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 GOBJ=()
 for src in "$ROOT/tests/guest/lib/boot.S" "$ROOT/tests/guest/lib/lib.c" \
@@ -122,21 +144,43 @@ qemu) ORACLE_CMD=(qemu-i386 -cpu pentium2 "$NATIVE")
 *) echo "difftest: DIFFTEST_ORACLE must be native or qemu, not '$ORACLE'"
    echo "0 passed, 1 failed"; exit 1 ;;
 esac
+# x87/MMX batches: QEMU's x87 is not the CPU's (FRNDINT, exception flags,
+# FXAM/FUCOM codes, transcendentals), so without i386 support they run on
+# the x86_64 runner; qemu-i386 only if even that cannot run.
+FP_ORACLE_CMD=("${ORACLE_CMD[@]}")
+FP_ORACLE=$ORACLE
+"$NATIVE64" /dev/null >/dev/null 2>&1
+n64rc=$?
+if [ "$ORACLE" = qemu ] && [ $n64rc != 126 ] && [ $n64rc != 127 ]; then
+    FP_ORACLE_CMD=("$NATIVE64")
+    FP_ORACLE=native64
+    echo "difftest: x87/MMX oracle: the real CPU in 64-bit mode (difftest-native64)"
+fi
 
 # --- batches ---------------------------------------------------------------------
 pass=0
 fail=0
 nb=$(( (COUNT + BATCH - 1) / BATCH ))
-for ((b = 0; b < nb; b++)); do
+nfb=$(( (FPCOUNT + BATCH - 1) / BATCH ))
+for ((b = 0; b < nb + nfb; b++)); do
     n=$BATCH
-    [ $(( (b + 1) * BATCH )) -le "$COUNT" ] || n=$(( COUNT - b * BATCH ))
-    pfx=$OUT/b$b
     genx=()
-    { [ $QEMU = 1 ] || [ $ORACLE = qemu ]; } && genx=(--exclude gen_cmpxchg8b)
+    if [ $b -lt $nb ]; then
+        [ $(( (b + 1) * BATCH )) -le "$COUNT" ] || n=$(( COUNT - b * BATCH ))
+        { [ $QEMU = 1 ] || [ $ORACLE = qemu ]; } && genx=(--exclude gen_cmpxchg8b)
+    else
+        fb=$(( b - nb ))
+        [ $(( (fb + 1) * BATCH )) -le "$FPCOUNT" ] || n=$(( FPCOUNT - fb * BATCH ))
+        genx=(--fpu)
+        [ -n "$FPEXCL" ] && genx+=(--fpu-exclude "$FPEXCL")
+    fi
+    pfx=$OUT/b$b
     python3 "$HERE/gen.py" "${genx[@]}" --seed "$SEED" --batch $b --count $n \
         "$pfx.bin" "$pfx.meta" >/dev/null || { fail=$((fail + 1)); continue; }
-    if ! "${ORACLE_CMD[@]}" "$pfx.bin" >"$pfx.ref" 2>"$pfx.ref.err"; then
-        echo "not ok batch $b: $ORACLE runner failed (seed $SEED), see $pfx.ref.err"
+    ocmd=("${ORACLE_CMD[@]}")
+    [ $b -lt $nb ] || ocmd=("${FP_ORACLE_CMD[@]}")
+    if ! "${ocmd[@]}" "$pfx.bin" >"$pfx.ref" 2>"$pfx.ref.err"; then
+        echo "not ok batch $b: ${ocmd[0]##*/} runner failed (seed $SEED), see $pfx.ref.err"
         fail=$((fail + 1)); continue
     fi
     printf '    .section .rodata\n    .globl dt_blob, dt_blob_end\n    .balign 4\ndt_blob:\n    .incbin "%s"\ndt_blob_end:\n' \
@@ -166,7 +210,7 @@ for ((b = 0; b < nb; b++)); do
         crc=$?
         dt=$(( $(date +%s) - t0 ))
         if [ $crc = 0 ]; then
-            pass=$((pass + 1)); echo "ok batch $b $name ($n sequences, ${dt}s)"
+            pass=$((pass + 1)); echo "ok batch $b $name ($n sequences, ${dt}s)$(echo "$res" | grep -o ", [0-9]* \(transcendental\|FSW\).*")"
         else
             fail=$((fail + 1))
             echo "not ok batch $b $name (exit status $rc, seed $SEED, ${dt}s)"

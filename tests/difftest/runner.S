@@ -7,7 +7,10 @@
  *
  * The sequence ends with "jmp *[DT_CODE]", which holds dt_seq_return; that
  * stores the registers into dt_out[] (EFLAGS last) with absolute stores, so
- * the guest stack and the flags are not disturbed before they are saved.
+ * the guest stack and the flags are not disturbed before they are saved;
+ * then FNSAVE (non-waiting: a pending unmasked x87 exception stays
+ * pending and is recorded) stores the x87 state into dt_fpu[] and
+ * re-initialises the FPU.  Every sequence starts after FNINIT.
  */
     .text
     .globl dt_run_seq
@@ -30,6 +33,16 @@ dt_run_seq:
     movl 28(%eax), %edi
     movl 16(%eax), %esp
     movl 0(%eax), %eax
+    fninit                  /* registers +0 and empty, every sequence */
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fldz
+    fninit
     jmp *dt_entry
 
     .globl dt_seq_return
@@ -45,6 +58,7 @@ dt_seq_return:
     movl dt_saved_esp, %esp
     pushfl
     popl dt_out+32
+    fnsave dt_fpu
     cld
     popl %edi
     popl %esi
@@ -57,6 +71,9 @@ dt_seq_return:
     .globl dt_out
 dt_out:
     .fill 9, 4, 0
+    .globl dt_fpu
+dt_fpu:
+    .fill 27, 4, 0
 dt_entry:
     .long 0
 dt_saved_esp:

@@ -5,7 +5,13 @@
  *
  * (hex, 8 digits; eflags masked with DT_EFLAGS_MASK).  The scratch area is
  * refilled from the sequence's memseed before each run (xorshift32) and
- * hashed (FNV-1a over 32-bit words) afterwards.
+ * hashed (FNV-1a over 32-bit words) afterwards.  x87/MMX sequences add
+ *
+ *   F <index> <fcw> <fsw> <ftw> <st0> ... <st7>
+ *
+ * from the FNSAVE image: the control, status and tag dwords (upper halves
+ * included: a real CPU stores 0xffff there) and ST(0)..ST(7) as 20 hex
+ * digits (sign/exponent, then the significand).
  */
 #include "runner.h"
 
@@ -20,6 +26,17 @@ static char *hex8(char *p, uint32_t v)
 
     *p++ = ' ';
     for (i = 7; i >= 0; i--) {
+        *p++ = "0123456789abcdef"[(v >> (4 * i)) & 15];
+    }
+    return p;
+}
+
+/* The low n hex digits of v (n <= 8). */
+static char *hexn(char *p, uint32_t v, int n)
+{
+    int i;
+
+    for (i = n - 1; i >= 0; i--) {
         *p++ = "0123456789abcdef"[(v >> (4 * i)) & 15];
     }
     return p;
@@ -42,7 +59,7 @@ int dt_run_all(const uint8_t *blob, size_t len, DtEmitFn *emit)
         return -1;
     }
     /* Lay out all code once: no self-modifying code while running. */
-    *(volatile uint32_t *)DT_CODE = (uint32_t)dt_seq_return;
+    *(volatile uint32_t *)DT_CODE = (uint32_t)(uintptr_t)dt_seq_return;
     for (i = 0; i < count; i++) {
         uint32_t n, k;
 
@@ -51,15 +68,17 @@ int dt_run_all(const uint8_t *blob, size_t len, DtEmitFn *emit)
         }
         seq_hdr[i] = blob + off;
         n = blob[off + 40] | (blob[off + 41] << 8);
-        if (codeoff + n + 6 > DT_CODE_SIZE) {
+        if (codeoff + n + 7 > DT_CODE_SIZE) {
             return -1;
         }
         entries[i] = DT_CODE + codeoff;
         for (k = 0; k < n; k++) {
             code[codeoff++] = blob[off + 42 + k];
         }
-        /* jmp dword ptr [DT_CODE] */
+        /* jmp [DT_CODE] (SIB absolute: the same in 32- and 64-bit code;
+         * the 64-bit runner reads the zero upper half at DT_CODE + 4) */
         code[codeoff++] = 0xff;
+        code[codeoff++] = 0x24;
         code[codeoff++] = 0x25;
         code[codeoff++] = DT_CODE & 0xff;
         code[codeoff++] = (DT_CODE >> 8) & 0xff;
@@ -71,7 +90,7 @@ int dt_run_all(const uint8_t *blob, size_t len, DtEmitFn *emit)
     for (i = 0; i < count; i++) {
         const uint8_t *h = seq_hdr[i];
         uint32_t in[9], x, hash = 0x811c9dc5u, k;
-        char line[128], *p = line;
+        char line[256], *p = line;
 
         for (k = 0; k < 8; k++) {
             in[k] = rd32(h + 4 * k);
@@ -98,6 +117,26 @@ int dt_run_all(const uint8_t *blob, size_t len, DtEmitFn *emit)
         p = hex8(p, hash);
         *p++ = '\n';
         emit(line, (size_t)(p - line));
+        if (rd32(h + 32) & DT_SEQ_FPU) {
+            const uint8_t *img = (const uint8_t *)dt_fpu;
+
+            p = line;
+            *p++ = 'F';
+            p = hex8(p, i);
+            for (k = 0; k < 3; k++) {
+                p = hex8(p, dt_fpu[k]);
+            }
+            for (k = 0; k < 8; k++) {
+                const uint8_t *r = img + 28 + 10 * k;
+
+                *p++ = ' ';
+                p = hexn(p, (uint32_t)(r[9] << 8 | r[8]), 4);
+                p = hexn(p, rd32(r + 4), 8);
+                p = hexn(p, rd32(r), 8);
+            }
+            *p++ = '\n';
+            emit(line, (size_t)(p - line));
+        }
     }
     return (int)count;
 }

@@ -6,6 +6,7 @@
  *   header:   "DIFT" | u32 count | u32 seed | u32 batch
  *   sequence: u32 regs[8] (EAX..EDI; ESP slot ignored) | u32 eflags |
  *             u32 memseed | u16 codelen | code[codelen] | pad to 4
+ *             (eflags bits 31/30: DT_SEQ_FPU / DT_SEQ_TRANS)
  *
  * Fixed addresses (identical in both runners, so generated code may use
  * absolute addresses):
@@ -36,6 +37,12 @@ int dt_run_all(const uint8_t *blob, size_t len, DtEmitFn *emit);
 /* runner.S */
 void dt_run_seq(const uint32_t *in, uint32_t code);
 extern uint32_t dt_out[9];
+/* The 32-bit protected-mode FNSAVE image taken after the sequence. */
+extern uint32_t dt_fpu[27];
+/* eflags word bits of a sequence header: x87/MMX sequence (an F line is
+ * printed), ending in a transcendental. */
+#define DT_SEQ_FPU   0x80000000u
+#define DT_SEQ_TRANS 0x40000000u
 void dt_seq_return(void);
 
 #endif
