@@ -527,6 +527,7 @@ int frontend_main(int argc, char **argv, FrontendKind kind)
 {
     FrontendOptions o;
 
+    os_init_std_fds();      /* before anything opens a file */
     options_parse(argc, argv, kind, &o);
     if (o.help) {
         frontend_print_help();

@@ -30,6 +30,10 @@
 #define NR_ftruncate    46
 #define NR_rt_sigaction 134
 #define NR_memfd_create 279
+#define NR_fcntl        25
+#define F_DUPFD_CLOEXEC 1030
+#define F_GETFD         1
+#define EBADF           9
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -175,14 +179,45 @@ size_t os_host_page_size(void)
     return host_page_size;
 }
 
+/* Reopen each closed descriptor 0..2 on /dev/null (see core/os.h). */
+void os_init_std_fds(void)
+{
+    for (long fd = 0; fd <= 2; fd++) {
+        if (rawsys6(NR_fcntl, fd, F_GETFD, 0, 0, 0, 0) != -EBADF) {
+            continue;
+        }
+        /* openat returns the lowest free descriptor: this one */
+        long n = rawsys6(NR_openat, AT_FDCWD, (long)"/dev/null",
+                         fd == 0 ? O_RDONLY : O_WRONLY, 0, 0, 0);
+        if (n != fd) {
+            os_fatal(1, "descriptor %d is closed and /dev/null cannot take "
+                     "its place: %s", (int)fd,
+                     n < 0 ? rawsys_strerror((int)-n) : "busy");
+        }
+    }
+}
+
+/* Move a descriptor to 3 or above (so it can never be stdout/stderr). */
+static long fd_above_std(long fd)
+{
+    long n;
+
+    if (fd < 0 || fd > 2) {
+        return fd;
+    }
+    n = rawsys6(NR_fcntl, fd, F_DUPFD_CLOEXEC, 3, 0, 0, 0);
+    rawsys6(NR_close, fd, 0, 0, 0, 0, 0);
+    return n;
+}
+
 /* The memfd behind guest RAM (-1 if RAM is anonymous). */
 static int ram_fd = -1;
 
 /* Guest RAM: a shared memfd mapping (HAMT maps it again), else anonymous. */
 void *os_alloc_ram(size_t size)
 {
-    long fd = rawsys6(NR_memfd_create, (long)"hamt86-ram", 1 /* CLOEXEC */,
-                      0, 0, 0, 0);
+    long fd = fd_above_std(rawsys6(NR_memfd_create, (long)"hamt86-ram",
+                                   1 /* CLOEXEC */, 0, 0, 0, 0));
     size_t len = ALIGN_UP(size, host_page_size);
     void *p;
 

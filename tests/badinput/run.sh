@@ -18,7 +18,10 @@
 # or a timeout) and the output carries the expected message.  The #UD case
 # is a guest exception: the guest catches it and exits normally, and
 # `-d unimp` must log the instruction's bytes.  (One more case checks
-# that --stats prints the IR optimizer counters.)  Prints "ok"/"not ok" per
+# that --stats prints the IR optimizer counters.)  The lowmem cases run a
+# guest that checks its low memory with stdout and/or stderr closed (`>&-`,
+# `2>&-`, with -d logs): host output must never reach guest RAM, and the
+# serial output must not change.  Prints "ok"/"not ok" per
 # case x emulator; the last line is "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/../lib/suite.sh"
@@ -26,7 +29,7 @@ suite_init badinput 18 60 "$@"
 build_fail() { suite_fail "building $1 failed"; }
 
 # --- inputs -------------------------------------------------------------------
-for k in ud triple wild; do
+for k in ud triple wild lowmem; do
     suite_kernel $k
 done
 $CC --target=i686-elf -c "$HERE/nomb.S" -o "$OUT/obj/nomb.o" &&
@@ -117,6 +120,41 @@ for emu in "${EMUS[@]}"; do
             ok "$name $ename (status $rc)"
         else
             notok "$name $ename" "$why" "$log"
+        fi
+    done
+    # Closed stdout/stderr (issue 16 item 1): descriptors 0-2 are kept
+    # occupied, so neither serial output nor -d logs reach guest RAM (the
+    # kernel checks its low memory: exit 1 = intact, 3 = changed) and the
+    # serial output is the same.
+    k=$OUT/lowmem.elf
+    base=$OUT/lowmem.$ename
+    timeout "$TIMEOUT" "${cmd[@]}" -m 64 --kernel "$k" </dev/null \
+        >"$base.out" 2>"$base.err"
+    rc=$?
+    if [ $rc = 1 ] && grep -q '^DONE lowmem passed=[0-9]* failed=0' "$base.out"; then
+        ok "lowmem-open $ename (status $rc)"
+    else
+        notok "lowmem-open $ename" "status $rc, expected 1" "$base.out"
+    fi
+    for mode in "stdout-closed" "stderr-closed" "both-closed"; do
+        case $mode in
+        stdout-closed)
+            timeout "$TIMEOUT" "${cmd[@]}" -m 64 --kernel "$k" </dev/null \
+                >&- 2>"$base.$mode.err" ;;
+        stderr-closed)
+            timeout "$TIMEOUT" "${cmd[@]}" -m 64 -d in_asm --kernel "$k" \
+                </dev/null >"$base.$mode.out" 2>&- ;;
+        both-closed)
+            timeout "$TIMEOUT" "${cmd[@]}" -m 64 -d in_asm,int --kernel "$k" \
+                </dev/null >&- 2>&- ;;
+        esac
+        rc=$?
+        if [ $rc != 1 ]; then
+            notok "lowmem-$mode $ename" "exit status $rc, expected 1 (guest RAM changed by host output?)" "$base.$mode.err"
+        elif [ $mode = stderr-closed ] && ! cmp -s "$base.out" "$base.$mode.out"; then
+            notok "lowmem-$mode $ename" "serial output differs from the open-stderr run" "$base.$mode.out"
+        else
+            ok "lowmem-$mode $ename (status $rc)"
         fi
     done
 done
