@@ -377,9 +377,10 @@ void os_fatal(int code, const char *fmt, ...)
     os_exit(code);
 }
 
-/* Read the whole file at path into os_zalloc memory; 0 or -errno. */
+/* Read the file at path into os_zalloc memory; 0, -errno, or -EFBIG when
+ * it has more than max bytes (at most max + 1 are read). */
 int rawsys_read_file(const char *path, uint8_t **bufp, size_t *lenp,
-                     size_t *capp)
+                     size_t *capp, size_t max)
 {
     size_t cap = 1u << 20, len = 0;
     uint8_t *buf;
@@ -399,7 +400,11 @@ int rawsys_read_file(const char *path, uint8_t **bufp, size_t *lenp,
             buf = nb;
             cap *= 2;
         }
-        n = rawsys6(NR_read, fd, (long)(buf + len), (long)(cap - len), 0, 0, 0);
+        n = (long)(cap - len);
+        if ((size_t)n > max + 1 - len) {
+            n = (long)(max + 1 - len);
+        }
+        n = rawsys6(NR_read, fd, (long)(buf + len), n, 0, 0, 0);
         if (n == -4) {   /* EINTR */
             continue;
         }
@@ -412,6 +417,11 @@ int rawsys_read_file(const char *path, uint8_t **bufp, size_t *lenp,
             break;
         }
         len += (size_t)n;
+        if (len > max) {
+            rawsys6(NR_close, fd, 0, 0, 0, 0, 0);
+            os_free(buf, cap);
+            return -27;     /* EFBIG */
+        }
     }
     rawsys6(NR_close, fd, 0, 0, 0, 0, 0);
     *bufp = buf;

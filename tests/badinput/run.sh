@@ -35,6 +35,9 @@ done
 $CC --target=i686-elf -c "$HERE/nomb.S" -o "$OUT/obj/nomb.o" &&
 $LD -m elf_i386 -Ttext=0x100000 -e _start -o "$OUT/nomb.elf" "$OUT/obj/nomb.o" ||
     build_fail nomb.elf
+$CC --target=i686-elf -c "$HERE/mbflag.S" -o "$OUT/obj/mbflag.o" &&
+$LD -m elf_i386 -Ttext=0x100000 -e _start -o "$OUT/mbflag.elf" "$OUT/obj/mbflag.o" ||
+    build_fail mbflag.elf
 $CC --target=x86_64-elf -c "$HERE/nomb.S" -o "$OUT/obj/elf64.o" &&
 $LD -m elf_x86_64 -Ttext=0x100000 -e _start -o "$OUT/elf64.elf" "$OUT/obj/elf64.o" ||
     build_fail elf64.elf
@@ -56,6 +59,12 @@ CASES=(
     "no-multiboot@nz@nomb\.elf.*multiboot@-m 64 --kernel $OUT/nomb.elf"
     "missing-file@nz@missing\.elf.*(No such file|cannot open|not found)@-m 64 --kernel $OUT/missing.elf"
     "no-kernel@nz@no kernel@-m 64"
+    # issue 16 item 5: contradicting options, oversized and odd kernels
+    "hamt16k-host-4k@1@--mmu hamt16k: contradicts --host-page-size 4k@--host-page-size=4k --mmu=hamt16k --kernel $OUT/ud.elf"
+    "host-4k-hamt16k@1@--host-page-size 4k: contradicts the --mmu alias@--mmu=hamt16k --host-page-size=4k --kernel $OUT/ud.elf"
+    "softmmu-host-64k@1@--host-page-size 64k: meaningless with --mmu softmmu@--mmu=softmmu --host-page-size=64k --kernel $OUT/ud.elf"
+    "kernel-dev-zero@1@/dev/zero: larger than the guest RAM \(16 MiB\)@-m 16 --kernel /dev/zero"
+    "mb-unknown-required@1@mbflag\.elf: multiboot header requires features .*0x8000@-m 64 --kernel $OUT/mbflag.elf"
     "unknown-option@nz@frobnicate@--frobnicate --kernel $OUT/ud.elf"
     "bad-ram-size@nz@-m abc.*(number|MiB)@-m abc --kernel $OUT/ud.elf"
     "ram-size-0@nz@-m 0@-m 0 --kernel $OUT/ud.elf"
