@@ -7,6 +7,9 @@
 #   make guest    build the guest test kernels into build/guest/*.elf
 #   make loongarch64   the (freestanding) LoongArch64 build
 #   make bench    build and run the benchmarks (bench/bench.mk, docs/BENCH.md)
+#   make fuzz-smoke  build the libFuzzer harnesses (build/fuzz: clang-16,
+#                 ASan + UBSan) and run each briefly (tests/fuzz/check.sh;
+#                 make check runs it too, with tests/sanitize/check.sh)
 #   make clean
 #
 # Each build directory is a meson build; `ninja -C build/<host>` works too.
@@ -21,7 +24,7 @@ HOSTS ?= native mips64el $(if $(HAVE_LA),loongarch64)
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all setup check demo guest clean native mips64el loongarch64
+.PHONY: all setup check demo guest clean native mips64el loongarch64 fuzz-smoke
 
 all: $(HOSTS)
 
@@ -80,6 +83,9 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/link.ld
 check: setup
 	-$(MAKE) -k all guest
 	tests/run-all.sh
+
+fuzz-smoke:
+	tests/fuzz/check.sh
 
 demo: setup
 	$(MAKE) all $(GUEST_OUT)/demo.elf
