@@ -1558,12 +1558,91 @@ bool hamt_fault(OSFault *f)
  * Interpreter accessors
  */
 
+/* host-interp/interp.c: route the interpreter's accesses through us. */
+extern bool interp_mem_hamt;
+
+/*
+ * Interpreter adaptation from counted reuse (issue 16 item 6).  The
+ * interpreter has no JIT sites to retranslate; it can take the softmmu
+ * TLB path for every access instead (interp_mem_hamt = false: HAMT keeps
+ * that TLB valid, so no state moves).  Decided from counts, not the clock:
+ *   HAMT mode     every IA_WINDOW accesses: fewer than IA_REUSE accesses
+ *                 per host fault in IA_STREAK windows in a row -> the
+ *                 fills do not pay: softmmu mode (a first-touch burst,
+ *                 as at boot, is shorter than a streak);
+ *   softmmu mode  every IA_WINDOW TLB misses (slow-path entries): more
+ *                 than 4 * IA_REUSE accesses per miss -> the working set
+ *                 settled: HAMT mode again.
+ */
+#define IA_WINDOW 4096u
+#define IA_REUSE  64u
+#define IA_STREAK 4u
+
+static struct {
+    bool off;              /* switched to the softmmu path by us */
+    uint32_t streak;       /* non-paying HAMT windows in a row */
+    uint32_t count;        /* accesses (HAMT) / misses (softmmu) in window */
+    uint64_t faults0;      /* hamt_stats.faults at the window start */
+    uint64_t hits0;        /* sum of env->tlb_hits at the window start */
+} ia;
+
+/* Sum of the softmmu TLB hits the interpreter counted. */
+static uint64_t ia_tlb_hits(const CPUX86State *env)
+{
+    uint64_t n = 0;
+
+    for (unsigned i = 0; i < CPU_TLB_NB_MODES; i++) {
+        n += env->tlb_hits[i];
+    }
+    return n;
+}
+
+/* End of a HAMT-mode window: switch to the softmmu path if fills churn. */
+static void ia_check_hamt(CPUX86State *env)
+{
+    uint64_t faults = hamt_stats.faults - ia.faults0;
+
+    ia.streak = faults * IA_REUSE > ia.count ? ia.streak + 1 : 0;
+    if (hamt_opt_adapt && ia.streak >= IA_STREAK) {
+        ia.streak = 0;
+        interp_mem_hamt = false;
+        ia.off = true;
+        ia.hits0 = ia_tlb_hits(env);
+        hamt_stats.interp_to_softmmu++;
+    }
+    ia.count = 0;
+    ia.faults0 = hamt_stats.faults;
+}
+
+/* A TLB miss in softmmu mode; at a window end, back to HAMT if reused. */
+static void ia_miss(CPUX86State *env)
+{
+    uint64_t accesses;
+
+    if (likely(!ia.off) || ++ia.count < IA_WINDOW) {
+        return;
+    }
+    accesses = ia_tlb_hits(env) - ia.hits0 + ia.count;
+    if (accesses > (uint64_t)ia.count * IA_REUSE * 4) {
+        interp_mem_hamt = true;
+        ia.off = false;
+        ia.faults0 = hamt_stats.faults;
+        hamt_stats.interp_to_hamt++;
+    }
+    ia.count = 0;
+    ia.hits0 = ia_tlb_hits(env);
+}
+
 /* Host address of the interpreter access, or 0 if it must take the slow
  * path directly (page crossing, paging-off access beyond RAM). */
 static inline uintptr_t interp_host(CPUX86State *env, uint32_t addr,
                                     unsigned size, unsigned idx)
 {
     uintptr_t base = env->hamt_window[idx];
+
+    if (unlikely(++ia.count >= IA_WINDOW)) {
+        ia_check_hamt(env);
+    }
 
     if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size ||
         (idx == MMU_PHYS_IDX && addr >= hamt_phys_limit)) {
@@ -1685,9 +1764,6 @@ void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
 }
 
 #endif /* HAMT_HAVE_PROBES */
-
-/* host-interp/interp.c: route the interpreter's accesses through us. */
-extern bool interp_mem_hamt;
 
 /* ------------------------------------------------------------------------
  * The MemPath: softmmu for C accesses and fetches, windows for the rest
@@ -1842,6 +1918,7 @@ static uint32_t hamt_ld(CPUX86State *env, uint32_t addr, unsigned oi,
     uint32_t v;
 
     hamt_stats.c_accesses++;
+    ia_miss(env);
     v = mempath_softmmu.ld(env, addr, oi, ra);
     if (unit_size > GUEST_PAGE_SIZE && softmmu_stats.fills != fills) {
         unit_fill_after_slow(oi >> 4, addr);
@@ -1856,6 +1933,7 @@ static void hamt_st(CPUX86State *env, uint32_t addr, uint32_t val,
     uint64_t fills = softmmu_stats.fills;
 
     hamt_stats.c_accesses++;
+    ia_miss(env);
     mempath_softmmu.st(env, addr, val, oi, ra);
     if (unit_size > GUEST_PAGE_SIZE && softmmu_stats.fills != fills) {
         unit_fill_after_slow(oi >> 4, addr);
@@ -2105,6 +2183,8 @@ void hamt_stats_print(void)
     stat_line("fault: page-table write", s->fault_ptwrite);
     stat_line("fault: other context", s->fault_other_ctx);
     stat_line("evictions", s->evictions);
+    stat_line("interpreter -> softmmu path", s->interp_to_softmmu);
+    stat_line("interpreter -> HAMT again", s->interp_to_hamt);
     stat_line("driver syscalls", hamt_syscalls);
     stat_line("window KiB reserved", hamt_reserved_bytes >> 10);
     stat_line("refill handler us", s->ns_handler / 1000);

@@ -140,7 +140,7 @@ typedef struct HamtStats {
              churn_sites, pressure_windows, ns_handler,
              cr3_loads, ctx_hits, ctx_new, ctx_recycled, ctx_flushes,
              pt_protects, pt_writes, pt_drops, fault_other_ctx,
-             fault_ptwrite, pt_kept;
+             fault_ptwrite, pt_kept, interp_to_softmmu, interp_to_hamt;
 } HamtStats;
 extern HamtStats hamt_stats;
 void hamt_stats_print(void);
