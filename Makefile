@@ -11,6 +11,9 @@
 #   make mips64el-bm  the bare-metal MIPS64r2 build (build/mips64el-bm/hamt86.elf
 #                 for qemu-system-mips64el -M malta; softmmu only so far)
 #   make bench    build and run the benchmarks (bench/bench.mk, docs/BENCH.md)
+#   make fuzz-smoke  build the libFuzzer harnesses (build/fuzz: clang-16,
+#                 ASan + UBSan) and run each briefly (tests/fuzz/check.sh;
+#                 make check runs it too, with tests/sanitize/check.sh)
 #   make clean
 #
 # Each build directory is a meson build; `ninja -C build/<host>` works too.
@@ -26,7 +29,7 @@ MESON ?= meson
 NINJA ?= ninja
 
 .PHONY: all setup check demo guest clean native mips64el loongarch64 \
-        loongarch64-bm mips64el-bm
+        loongarch64-bm mips64el-bm fuzz-smoke
 
 all: $(HOSTS)
 
@@ -91,6 +94,9 @@ $(GUEST_OUT)/%.elf: $(GUEST_OUT)/%.o $(GUEST_LIB_OBJS) $(GUEST_DIR)/lib/link.ld
 check: setup
 	-$(MAKE) -k all guest
 	tests/run-all.sh
+
+fuzz-smoke:
+	tests/fuzz/check.sh
 
 demo: setup
 	$(MAKE) all $(GUEST_OUT)/demo.elf

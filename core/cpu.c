@@ -78,7 +78,7 @@ void cpu_load_eflags(CPUX86State *env, uint32_t eflags, uint32_t update_mask)
     env->cc_res2 = 0;
     env->cc_op = CC_OP_EFLAGS;
     env->df = (eflags & DF_MASK) ? -1 : 1;
-    update_mask &= ~(CC_ARITH | DF_MASK);
+    update_mask &= EFLAGS_DEFINED & ~(CC_ARITH | DF_MASK);
     env->eflags = ((env->eflags & ~update_mask) | (eflags & update_mask) | 0x2u) &
                   ~(CC_ARITH | DF_MASK);
     hflags_from_eflags(env);

@@ -35,6 +35,11 @@ enum { R_ES, R_CS, R_SS, R_DS, R_FS, R_GS, CPU_NB_SEGS };
 #define VIF_MASK  0x00080000u
 #define VIP_MASK  0x00100000u
 #define ID_MASK   0x00200000u
+/* The EFLAGS bits a Pentium II defines (bit 1 reads as 1, bits 3, 5, 15
+ * and 22..31 as 0): nothing loads the others (SDM vol. 1, 3.4.3). */
+#define EFLAGS_DEFINED (CC_ARITH | TF_MASK | IF_MASK | DF_MASK | IOPL_MASK | \
+                        NT_MASK | RF_MASK | VM_MASK | AC_MASK | VIF_MASK | \
+                        VIP_MASK | ID_MASK)
 
 /* Exception vectors. */
 enum {

@@ -167,11 +167,14 @@ typedef struct MemPath {
     uint64_t (*phys_limit)(void);
 
     /* Interpreter accessors (host-interp/): a guest access of memop
-     * (MO_*) in MMU index idx, value zero/sign-extended as memop says.
-     * NULL: the softmmu TLB fast path, else mem_ld_slow / mem_st_slow. */
-    uint32_t (*interp_ld)(CPUX86State *env, uint32_t addr, unsigned memop,
-                          unsigned idx);
-    void (*interp_st)(CPUX86State *env, uint32_t addr, uint32_t val,
+     * (MO_*) in MMU index idx, value zero/sign-extended as memop says
+     * (*val for a load).  They return false when the interpreter is to use
+     * the softmmu TLB fast path for this access (as when NULL: the path's
+     * own policy, e.g. HAMT fills that do not pay), else mem_ld_slow /
+     * mem_st_slow. */
+    bool (*interp_ld)(CPUX86State *env, uint32_t addr, unsigned memop,
+                      unsigned idx, uint32_t *val);
+    bool (*interp_st)(CPUX86State *env, uint32_t addr, uint32_t val,
                       unsigned memop, unsigned idx);
 
     /* --stats: the path's counters (stderr, stat_line format).  NULL: none. */
@@ -278,11 +281,17 @@ unsigned cpu_mmu_index(CPUX86State *env);
 /* Physical map (core/memory.c). */
 void phys_map_init(CPUX86State *env, uint8_t *ram, uint32_t ram_size);
 void phys_register_mmio(const MMIORegion *r);
+/* [base, base + size) is also RAM at ram_phys (an MMIO-backed alias, such
+ * as the high BIOS window): code fetched there translates as that RAM. */
+void phys_register_ram_alias(uint32_t base, uint32_t size, uint32_t ram_phys);
+/* The RAM address code at phys is translated from: phys itself, or the
+ * RAM an alias stands for (so SMC through either address is seen). */
+uint32_t phys_code_addr(uint32_t phys);
 void io_register(const IOPortHandler *h);
 uint32_t phys_read(uint32_t phys, unsigned size);
 void phys_write(uint32_t phys, uint32_t val, unsigned size);
-/* RAM write that does not invalidate translated code (page-walk A/D
- * updates, as QEMU's x86_stl_phys_notdirty); non-RAM goes to phys_write. */
+/* RAM write that skips the page-table hook but still invalidates code
+ * (page-walk A/D updates); non-RAM goes to phys_write. */
 void phys_write_notdirty(uint32_t phys, uint32_t val, unsigned size);
 /* Host pointer for RAM at phys (NULL if not RAM). */
 uint8_t *phys_ram_ptr(uint32_t phys);

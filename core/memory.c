@@ -39,6 +39,13 @@ bool mem_count_tlb_hits;
 static MMIORegion mmio_regions[MAX_MMIO];
 static unsigned nb_mmio;
 
+/* RAM aliases (phys_register_ram_alias): base, size, RAM address. */
+#define MAX_RAM_ALIAS 4
+static struct {
+    uint32_t base, size, ram;
+} ram_alias[MAX_RAM_ALIAS];
+static unsigned nb_ram_alias;
+
 /* Port -> handler index + 1 (0: unassigned). */
 static IOPortHandler io_handlers[MAX_IO_HANDLERS];
 static uint8_t io_map[65536];
@@ -76,6 +83,34 @@ void phys_register_mmio(const MMIORegion *r)
     for (p = r->base >> GUEST_PAGE_BITS; p <= last; p++) {
         guest_pflags[p] |= PF_NOT_RAM;
     }
+}
+
+/* Code at [base, base + size) is the RAM at [ram_phys, ...). */
+void phys_register_ram_alias(uint32_t base, uint32_t size, uint32_t ram_phys)
+{
+    if (nb_ram_alias == MAX_RAM_ALIAS) {
+        os_fatal(1, "too many RAM aliases (registering 0x%08x)", base);
+    }
+    ram_alias[nb_ram_alias].base = base;
+    ram_alias[nb_ram_alias].size = size;
+    ram_alias[nb_ram_alias].ram = ram_phys;
+    nb_ram_alias++;
+}
+
+/* The RAM address whose bytes code at phys runs (see core/mem.h). */
+uint32_t phys_code_addr(uint32_t phys)
+{
+    if (phys < guest_ram_size) {
+        return phys;
+    }
+    for (unsigned i = 0; i < nb_ram_alias; i++) {
+        uint32_t off = phys - ram_alias[i].base;
+        if (off < ram_alias[i].size &&
+            ram_alias[i].ram + off < guest_ram_size) {
+            return ram_alias[i].ram + off;
+        }
+    }
+    return phys;
 }
 
 /* Add a port I/O handler covering [base, base + count). */
@@ -189,10 +224,18 @@ void io_write(uint16_t port, uint32_t val, unsigned size)
                              size);
 }
 
-/* RAM write without the code-page check (page-walk A/D updates). */
+/*
+ * RAM write without the page-table hook (page-walk A/D updates: the walk
+ * that sets A/D must not drop what it is building).  The code-page check
+ * stays: a paging-structure page may also hold code, and that code must
+ * see the new A/D bits, as on a real CPU.
+ */
 void phys_write_notdirty(uint32_t phys, uint32_t val, unsigned size)
 {
     if (phys < guest_ram_size && size <= guest_ram_size - phys) {
+        if (unlikely(guest_pflags[phys >> GUEST_PAGE_BITS] & PF_CODE)) {
+            tb_invalidate_phys_range(&machine.cpu, phys, phys + size);
+        }
         mem_host_st(guest_ram + phys, val, size);
         return;
     }

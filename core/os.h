@@ -26,7 +26,15 @@ void os_flush_icache(void *start, void *end);
 uint64_t os_clock_ns(void);
 /* Host page size as the kernel reports it. */
 size_t os_host_page_size(void);
-/* Allocate guest RAM: size bytes, zeroed, host-page aligned. */
+/*
+ * Keep descriptors 0, 1 and 2 occupied: each closed one is reopened on
+ * /dev/null, so no file opened later (the guest RAM memfd, a -D log)
+ * can take it and receive serial output or logs.  Called first thing by
+ * the front end; exits with status 1 if /dev/null cannot be opened.
+ */
+void os_init_std_fds(void);
+/* Allocate guest RAM: size bytes, zeroed, host-page aligned.  Its memfd
+ * is always descriptor 3 or above. */
 void *os_alloc_ram(size_t size);
 
 /* ---- HAMT support: shared memory, fixed mappings, host faults ---- */

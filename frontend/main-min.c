@@ -9,6 +9,7 @@
 #include "core/base.h"
 #include "core/libc.h"
 #include "core/os.h"
+#include "core/mem.h"
 #include "os/os-rawsys.h"
 #include "frontend/loader.h"
 #include "frontend/options.h"
@@ -35,12 +36,19 @@ bool load_multiboot_kernel(const char *path, LoadedKernel *out)
 {
     uint8_t *buf = NULL;
     size_t len = 0, cap = 0;
-    int r = rawsys_read_file(path, &buf, &len, &cap);
+    /* nothing larger than guest RAM can be a kernel that fits in it */
+    int r = rawsys_read_file(path, &buf, &len, &cap, guest_ram_size);
     bool ok;
 
     if (r == -21) {   /* EISDIR */
         return loader_error(path, "is a directory (expected a multiboot "
                             "ELF32 i386 kernel)");
+    }
+    if (r == -27) {   /* EFBIG */
+        return loader_error(path, "larger than the guest RAM (%u MiB): "
+                            "refused after reading that much (expected a "
+                            "multiboot ELF32 i386 kernel that fits, or a "
+                            "larger -m)", guest_ram_size >> 20);
     }
     if (r < 0) {
         return loader_error(path, "cannot read: Failed to open file "

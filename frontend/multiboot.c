@@ -36,6 +36,10 @@
 #define MB_SEARCH         8192
 #define MB_FLAG_VIDEO      0x00000004u
 #define MB_FLAG_AOUT_KLUDGE 0x00010000u
+/* Bits 0-15 are requirements; these three are the ones the spec defines
+ * (0 page-align modules, 1 memory information, 2 video mode). */
+#define MB_FLAGS_REQUIRED  0x0000ffffu
+#define MB_FLAGS_KNOWN     0x00000007u
 
 #define MBI_FLAG_MEM      (1u << 0)
 #define MBI_FLAG_CMDLINE  (1u << 2)
@@ -513,6 +517,15 @@ bool load_multiboot_image(const char *path, const uint8_t *buf, size_t len,
     }
     if (!find_multiboot(path, buf, len, &mbflags)) {
         return false;
+    }
+    if (mbflags & MB_FLAGS_REQUIRED & ~MB_FLAGS_KNOWN) {
+        /* the spec: a loader that does not understand a requirement must
+         * not load the image */
+        return loader_error(path, "multiboot header requires features "
+                            "hamt86 does not know (flags 0x%08x, unknown "
+                            "required bits 0x%04x; expected only bits 0-2 of "
+                            "0-15)", mbflags,
+                            mbflags & MB_FLAGS_REQUIRED & ~MB_FLAGS_KNOWN);
     }
     if (mbflags & MB_FLAG_AOUT_KLUDGE) {
         return loader_error(path, "multiboot a.out kludge (header flag bit 16) "

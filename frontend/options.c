@@ -210,6 +210,12 @@ static void opt_mmu(FrontendOptions *o, const char *s)
     }
     for (size_t i = 0; i < ARRAY_SIZE(mmu_aliases); i++) {
         if (strcmp(mmu_aliases[i].name, s) == 0) {
+            if (o->host_page != 0 && o->host_page != mmu_aliases[i].host_page) {
+                options_error("--mmu %s: contradicts --host-page-size %uk "
+                              "(expected %uk or no --host-page-size)", s,
+                              o->host_page >> 10,
+                              mmu_aliases[i].host_page >> 10);
+            }
             o->mem_path = mmu_aliases[i].path;
             o->host_page = mmu_aliases[i].host_page;
             return;
@@ -246,6 +252,12 @@ static void opt_host_page_size(FrontendOptions *o, const char *s)
 
     for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
         if (strcmp(s, sizes[i].name) == 0) {
+            if (o->host_page != 0 && o->host_page != sizes[i].size) {
+                /* only an --mmu alias sets it before (the option is once) */
+                options_error("--host-page-size %s: contradicts the --mmu "
+                              "alias given (%uk pages; expected the same "
+                              "size or --mmu=hamt)", s, o->host_page >> 10);
+            }
             o->host_page = sizes[i].size;
             return;
         }
@@ -540,7 +552,14 @@ int frontend_main(int argc, char **argv, FrontendKind kind)
 {
     FrontendOptions o;
 
+    os_init_std_fds();      /* before anything opens a file */
     options_parse(argc, argv, kind, &o);
+    if (o.host_page != 0 && o.mem_path != NULL &&
+        o.mem_path->kind != MEM_KIND_HAMT) {
+        options_error("--host-page-size %uk: meaningless with --mmu %s "
+                      "(expected a HAMT memory path)", o.host_page >> 10,
+                      o.mem_path->name);
+    }
     if (o.help) {
         frontend_print_help();
         return 0;

@@ -115,6 +115,16 @@ typedef struct HamtPolicy {
     unsigned hot_count;
 } HamtPolicy;
 
+/* hamt-interp.c: the interpreter's counted-reuse switch between the
+ * windows and the softmmu TLB path. */
+typedef struct HamtInterpAdapt {
+    bool off;              /* switched to the softmmu path */
+    uint32_t streak;       /* non-paying HAMT windows in a row */
+    uint32_t count;        /* accesses (HAMT) / misses (softmmu) in window */
+    uint64_t faults0;      /* hamt_stats.faults at the window start */
+    uint64_t hits0;        /* sum of env->tlb_hits at the window start */
+} HamtInterpAdapt;
+
 typedef struct HamtState {
     const HamtDriver *drv;
     CPUX86State *env;          /* NULL until init */
@@ -146,6 +156,9 @@ typedef struct HamtState {
     /* hamt-policy.c */
     HamtPolicy pol;
 
+    /* hamt-interp.c */
+    HamtInterpAdapt ia;
+
     /* hamt-interp.c: the interpreter access in flight (its recovery
      * point), or NULL; the buffer is not a local: a local one had its
      * setjmp stores optimised away */
@@ -165,6 +178,10 @@ extern HamtState hamt;
 
 /* Outcome of a refill (hamt-fill.c). */
 enum { FILL_OK, FILL_SLOW, FILL_PF };
+/* hamt-interp.c: a C access while the interpreter may be on the softmmu
+ * path (counts toward switching back to the windows). */
+void hamt_interp_note_miss(CPUX86State *env);
+
 typedef struct HamtFill {
     int outcome;      /* FILL_* */
     bool churn;       /* the unit was mapped before (flushed since) */

@@ -11,6 +11,72 @@
 #include "hamt/hamt-internal.h"
 
 
+/*
+ * Interpreter adaptation from counted reuse (issue 16 item 6).  The
+ * interpreter has no JIT sites to retranslate; it can take the softmmu
+ * TLB path for every access instead (the accessors return false: HAMT
+ * keeps that TLB valid, so no state moves).  Decided from counts, not the
+ * clock:
+ *   HAMT mode     every IA_WINDOW accesses: fewer than IA_REUSE accesses
+ *                 per host fault in IA_STREAK windows in a row -> the
+ *                 fills do not pay: softmmu mode (a first-touch burst,
+ *                 as at boot, is shorter than a streak);
+ *   softmmu mode  every IA_WINDOW TLB misses (slow-path entries): more
+ *                 than 4 * IA_REUSE accesses per miss -> the working set
+ *                 settled: HAMT mode again.
+ */
+#define IA_WINDOW 4096u
+#define IA_REUSE  64u
+#define IA_STREAK 4u
+
+/* Sum of the softmmu TLB hits the interpreter counted. */
+static uint64_t ia_tlb_hits(const CPUX86State *env)
+{
+    uint64_t n = 0;
+
+    for (unsigned i = 0; i < CPU_TLB_NB_MODES; i++) {
+        n += env->tlb_hits[i];
+    }
+    return n;
+}
+
+/* End of a HAMT-mode window: switch to the softmmu path if fills churn. */
+static void ia_check_hamt(CPUX86State *env)
+{
+    HamtInterpAdapt *ia = &hamt.ia;
+    uint64_t faults = hamt_stats.faults - ia->faults0;
+
+    ia->streak = faults * IA_REUSE > ia->count ? ia->streak + 1 : 0;
+    if (hamt_opt_adapt && ia->streak >= IA_STREAK) {
+        ia->streak = 0;
+        ia->off = true;
+        ia->hits0 = ia_tlb_hits(env);
+        hamt_stats.interp_to_softmmu++;
+    }
+    ia->count = 0;
+    ia->faults0 = hamt_stats.faults;
+}
+
+/* A C access (softmmu TLB miss) while the interpreter is in softmmu mode;
+ * at a window end, back to HAMT if the working set is reused. */
+void hamt_interp_note_miss(CPUX86State *env)
+{
+    HamtInterpAdapt *ia = &hamt.ia;
+    uint64_t accesses;
+
+    if (likely(!ia->off) || ++ia->count < IA_WINDOW) {
+        return;
+    }
+    accesses = ia_tlb_hits(env) - ia->hits0 + ia->count;
+    if (accesses > (uint64_t)ia->count * IA_REUSE * 4) {
+        ia->off = false;
+        ia->faults0 = hamt_stats.faults;
+        hamt_stats.interp_to_hamt++;
+    }
+    ia->count = 0;
+    ia->hits0 = ia_tlb_hits(env);
+}
+
 /* Host address of the interpreter access, or 0 if it must take the slow
  * path directly (page crossing, paging-off access beyond RAM). */
 static inline uintptr_t interp_host(CPUX86State *env, uint32_t addr,
@@ -18,6 +84,9 @@ static inline uintptr_t interp_host(CPUX86State *env, uint32_t addr,
 {
     uintptr_t base = env->hamt_window[idx];
 
+    if (unlikely(++hamt.ia.count >= IA_WINDOW)) {
+        ia_check_hamt(env);
+    }
     if ((addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size ||
         (idx == MMU_PHYS_IDX && addr >= hamt.phys_limit)) {
         return 0;
@@ -31,51 +100,70 @@ static inline uintptr_t interp_host(CPUX86State *env, uint32_t addr,
 #ifdef HAMT_HAVE_PROBES
 /* Guest load through the window: one probe; a fault the refill handler
  * cannot map makes the probe return HAMT_PROBE_FAULT: the slow path. */
-uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
-                        unsigned idx)
+bool hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
+                    unsigned idx, uint32_t *val)
 {
     unsigned size = 1u << (memop & MO_SIZE);
-    uintptr_t host = interp_host(env, addr, size, idx);
+    uintptr_t host;
     uint64_t v;
+
+    if (hamt.ia.off) {
+        return false;    /* the interpreter takes the softmmu path */
+    }
+    host = interp_host(env, addr, size, idx);
 
     if (host != 0) {
         v = size == 4 ? hamt_probe_ld32(host) :
             size == 2 ? hamt_probe_ld16(host) : hamt_probe_ld8(host);
         if (likely(v != HAMT_PROBE_FAULT)) {
-            return memop_extend((uint32_t)v, memop);
+            *val = memop_extend((uint32_t)v, memop);
+            return true;
         }
     }
-    return mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
+    *val = mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
+    return true;
 }
 
 /* Guest store through the window (probe; slow path on its fault status). */
-void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
+bool hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
                     unsigned memop, unsigned idx)
 {
     unsigned size = 1u << (memop & MO_SIZE);
-    uintptr_t host = interp_host(env, addr, size, idx);
+    uintptr_t host;
+
+    if (hamt.ia.off) {
+        return false;    /* the interpreter takes the softmmu path */
+    }
+    host = interp_host(env, addr, size, idx);
 
     if (host != 0 &&
         (size == 4 ? hamt_probe_st32(host, val) :
          size == 2 ? hamt_probe_st16(host, val) : hamt_probe_st8(host, val)) == 0) {
-        return;
+        return true;
     }
     mem_st_slow(env, addr, val, MAKE_OI(memop & MO_SIZE, idx), 0);
+    return true;
 }
 #else
 /* Hosts without probes: setjmp accessors. */
 
 /* Guest load through the window; faults refill or go to the slow path. */
-uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
-                        unsigned idx)
+bool hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
+                    unsigned idx, uint32_t *val)
 {
     unsigned size = 1u << (memop & MO_SIZE);
     void **buf = hamt.jmpbuf;
-    uintptr_t host = interp_host(env, addr, size, idx);
+    uintptr_t host;
     uint32_t v;
 
+    if (hamt.ia.off) {
+        return false;    /* the interpreter takes the softmmu path */
+    }
+    host = interp_host(env, addr, size, idx);
+
     if (host == 0) {
-        return mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
+        *val = mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
+        return true;
     }
     /* the arguments as the recovery path finds them after the longjmp */
     hamt.saved.env = env;
@@ -83,7 +171,8 @@ uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
     hamt.saved.oi = MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx);
     if (cpu_setjmp(buf)) {
         hamt.recover = NULL;
-        return mem_ld_slow(hamt.saved.env, hamt.saved.addr, hamt.saved.oi, 0);
+        *val = mem_ld_slow(hamt.saved.env, hamt.saved.addr, hamt.saved.oi, 0);
+        return true;
     }
     hamt.recover = buf;
     if (size == 1) {
@@ -94,20 +183,26 @@ uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
         v = *(volatile uint32_t *)host;
     }
     hamt.recover = NULL;
-    return memop_extend(v, memop);
+    *val = memop_extend(v, memop);
+    return true;
 }
 
 /* Guest store through the window; faults refill or go to the slow path. */
-void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
+bool hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
                     unsigned memop, unsigned idx)
 {
     unsigned size = 1u << (memop & MO_SIZE);
     void **buf = hamt.jmpbuf;
-    uintptr_t host = interp_host(env, addr, size, idx);
+    uintptr_t host;
+
+    if (hamt.ia.off) {
+        return false;    /* the interpreter takes the softmmu path */
+    }
+    host = interp_host(env, addr, size, idx);
 
     if (host == 0) {
         mem_st_slow(env, addr, val, MAKE_OI(memop & MO_SIZE, idx), 0);
-        return;
+        return true;
     }
     hamt.saved.env = env;
     hamt.saved.addr = addr;
@@ -116,7 +211,7 @@ void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
     if (cpu_setjmp(buf)) {
         hamt.recover = NULL;
         mem_st_slow(hamt.saved.env, hamt.saved.addr, hamt.saved.val, hamt.saved.oi, 0);
-        return;
+        return true;
     }
     hamt.recover = buf;
     if (size == 1) {
@@ -127,6 +222,7 @@ void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
         *(volatile uint32_t *)host = val;
     }
     hamt.recover = NULL;
+    return true;
 }
 
 #endif /* HAMT_HAVE_PROBES */

@@ -178,6 +178,7 @@ static uint32_t hamt_ld(CPUX86State *env, uint32_t addr, unsigned oi,
     uint32_t v;
 
     hamt_stats.c_accesses++;
+    hamt_interp_note_miss(env);
     v = mempath_softmmu.ld(env, addr, oi, ra);
     if (hamt.unit_size > GUEST_PAGE_SIZE && softmmu_fill_gen() != gen) {
         unit_fill_after_slow(get_mmuidx(oi), addr);
@@ -192,6 +193,7 @@ static void hamt_st(CPUX86State *env, uint32_t addr, uint32_t val,
     uint64_t gen = softmmu_fill_gen();
 
     hamt_stats.c_accesses++;
+    hamt_interp_note_miss(env);
     mempath_softmmu.st(env, addr, val, oi, ra);
     if (hamt.unit_size > GUEST_PAGE_SIZE && softmmu_fill_gen() != gen) {
         unit_fill_after_slow(get_mmuidx(oi), addr);

@@ -181,9 +181,9 @@ uintptr_t hamt_probe_fixup(uintptr_t pc);
 
 /* Interpreter accessors (host-interp/): one host access through the
  * window, faults resolved by hamt_fault (refill / slow path). */
-uint32_t hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
-                        unsigned idx);
-void hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
+bool hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
+                    unsigned idx, uint32_t *val);
+bool hamt_interp_st(CPUX86State *env, uint32_t addr, uint32_t val,
                     unsigned memop, unsigned idx);
 
 /* The HAMT memory path (--mmu=hamt). */

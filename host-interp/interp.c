@@ -238,8 +238,9 @@ static inline uint32_t interp_qemu_ld(CPUX86State *env, uint32_t addr,
     const uint8_t *p;
     uint32_t v;
 
-    if (mem_path->interp_ld != NULL) {
-        return mem_path->interp_ld(env, addr, memop, idx);   /* e.g. hamt/ */
+    if (mem_path->interp_ld != NULL &&
+        mem_path->interp_ld(env, addr, memop, idx, &v)) {    /* e.g. hamt/ */
+        return v;
     }
     p = interp_tlb_host(env, addr, size, idx, false);
 
@@ -258,8 +259,8 @@ static inline void interp_qemu_st(CPUX86State *env, uint32_t addr, uint32_t v,
     unsigned size = 1u << (memop & MO_SIZE);
     uint8_t *p;
 
-    if (mem_path->interp_st != NULL) {
-        mem_path->interp_st(env, addr, v, memop, idx);       /* e.g. hamt/ */
+    if (mem_path->interp_st != NULL &&
+        mem_path->interp_st(env, addr, v, memop, idx)) {     /* e.g. hamt/ */
         return;
     }
     p = interp_tlb_host(env, addr, size, idx, true);

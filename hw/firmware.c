@@ -16,7 +16,9 @@
  *                                       jumps to the reset vector halts
  *                                       with IF=0 (hamt86 exits, status 2)
  *   0xFFFE0000-0xFFFFFFFF  the same memory as 0xE0000-0xFFFFF (an MMIO
- *                          alias, so accesses there take the slow path)
+ *                          alias, so data accesses there take the slow
+ *                          path; code there is translated from, and
+ *                          invalidated with, the low copy: a RAM alias)
  *
  * No option ROMs: 0xC0000-0xDFFFF is plain RAM (on isapc it is writable
  * too, holding the VGA BIOS).  The multiboot memory map marks 0xF0000-
@@ -61,4 +63,7 @@ void firmware_init(void)
         memcpy(lo + 0x1e05b, halt, sizeof(halt));
     }
     phys_register_mmio(&high);
+    /* code runs from the high window as from the low copy (SMC through
+     * either address invalidates it) */
+    phys_register_ram_alias(FW_HIGH_BASE, FW_SIZE, FW_LOW_BASE);
 }

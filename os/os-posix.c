@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <signal.h>
 #include <ucontext.h>
@@ -133,6 +134,36 @@ size_t os_host_page_size(void)
     return n > 0 ? (size_t)n : 4096;
 }
 
+/* Reopen each closed descriptor 0..2 on /dev/null (see core/os.h). */
+void os_init_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) {
+            continue;
+        }
+        /* open returns the lowest free descriptor: this one */
+        int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (n != fd) {
+            /* nowhere to complain if stderr is the closed one */
+            os_fatal(1, "descriptor %d is closed and /dev/null cannot take "
+                     "its place: %s", fd, n < 0 ? strerror(errno) : "busy");
+        }
+    }
+}
+
+/* Move a descriptor to 3 or above (so it can never be stdout/stderr). */
+static int fd_above_std(int fd)
+{
+    int n;
+
+    if (fd < 0 || fd > 2) {
+        return fd;
+    }
+    n = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    close(fd);
+    return n;
+}
+
 /* The memfd behind guest RAM (-1 if RAM is anonymous). */
 static int ram_fd = -1;
 
@@ -142,7 +173,7 @@ static int ram_fd = -1;
  */
 void *os_alloc_ram(size_t size)
 {
-    int fd = memfd_create("hamt86-ram", MFD_CLOEXEC);
+    int fd = fd_above_std(memfd_create("hamt86-ram", MFD_CLOEXEC));
     void *p;
 
     if (fd >= 0 && ftruncate(fd, (off_t)size) == 0) {

@@ -33,6 +33,10 @@
 #define NR_ioctl        29
 #define NR_ppoll        73
 #define NR_setitimer    103
+#define NR_fcntl        25
+#define F_DUPFD_CLOEXEC 1030
+#define F_GETFD         1
+#define EBADF           9
 
 #define PROT_READ  1
 #define PROT_WRITE 2
@@ -179,14 +183,45 @@ size_t os_host_page_size(void)
     return host_page_size;
 }
 
+/* Reopen each closed descriptor 0..2 on /dev/null (see core/os.h). */
+void os_init_std_fds(void)
+{
+    for (long fd = 0; fd <= 2; fd++) {
+        if (rawsys6(NR_fcntl, fd, F_GETFD, 0, 0, 0, 0) != -EBADF) {
+            continue;
+        }
+        /* openat returns the lowest free descriptor: this one */
+        long n = rawsys6(NR_openat, AT_FDCWD, (long)"/dev/null",
+                         fd == 0 ? O_RDONLY : O_WRONLY, 0, 0, 0);
+        if (n != fd) {
+            os_fatal(1, "descriptor %d is closed and /dev/null cannot take "
+                     "its place: %s", (int)fd,
+                     n < 0 ? rawsys_strerror((int)-n) : "busy");
+        }
+    }
+}
+
+/* Move a descriptor to 3 or above (so it can never be stdout/stderr). */
+static long fd_above_std(long fd)
+{
+    long n;
+
+    if (fd < 0 || fd > 2) {
+        return fd;
+    }
+    n = rawsys6(NR_fcntl, fd, F_DUPFD_CLOEXEC, 3, 0, 0, 0);
+    rawsys6(NR_close, fd, 0, 0, 0, 0, 0);
+    return n;
+}
+
 /* The memfd behind guest RAM (-1 if RAM is anonymous). */
 static int ram_fd = -1;
 
 /* Guest RAM: a shared memfd mapping (HAMT maps it again), else anonymous. */
 void *os_alloc_ram(size_t size)
 {
-    long fd = rawsys6(NR_memfd_create, (long)"hamt86-ram", 1 /* CLOEXEC */,
-                      0, 0, 0, 0);
+    long fd = fd_above_std(rawsys6(NR_memfd_create, (long)"hamt86-ram",
+                                   1 /* CLOEXEC */, 0, 0, 0, 0));
     size_t len = ALIGN_UP(size, host_page_size);
     void *p;
 
@@ -347,9 +382,10 @@ void os_fatal(int code, const char *fmt, ...)
     os_exit(code);
 }
 
-/* Read the whole file at path into os_zalloc memory; 0 or -errno. */
+/* Read the file at path into os_zalloc memory; 0, -errno, or -EFBIG when
+ * it has more than max bytes (at most max + 1 are read). */
 int rawsys_read_file(const char *path, uint8_t **bufp, size_t *lenp,
-                     size_t *capp)
+                     size_t *capp, size_t max)
 {
     size_t cap = 1u << 20, len = 0;
     uint8_t *buf;
@@ -369,7 +405,11 @@ int rawsys_read_file(const char *path, uint8_t **bufp, size_t *lenp,
             buf = nb;
             cap *= 2;
         }
-        n = rawsys6(NR_read, fd, (long)(buf + len), (long)(cap - len), 0, 0, 0);
+        n = (long)(cap - len);
+        if ((size_t)n > max + 1 - len) {
+            n = (long)(max + 1 - len);
+        }
+        n = rawsys6(NR_read, fd, (long)(buf + len), n, 0, 0, 0);
         if (n == -4) {   /* EINTR */
             continue;
         }
@@ -382,6 +422,11 @@ int rawsys_read_file(const char *path, uint8_t **bufp, size_t *lenp,
             break;
         }
         len += (size_t)n;
+        if (len > max) {
+            rawsys6(NR_close, fd, 0, 0, 0, 0, 0);
+            os_free(buf, cap);
+            return -27;     /* EFBIG */
+        }
     }
     rawsys6(NR_close, fd, 0, 0, 0, 0, 0);
     *bufp = buf;

@@ -689,7 +689,8 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
     int r;
 
     if (d->full[i].vaddr == page && (d->full[i].prot & PAGE_EXEC)) {
-        *phys = d->full[i].paddr | (linear & ~GUEST_PAGE_MASK);
+        /* an MMIO-backed RAM alias runs as its RAM (phys_code_addr) */
+        *phys = phys_code_addr(d->full[i].paddr | (linear & ~GUEST_PAGE_MASK));
         fetch_fault_pending = false;
         return true;
     }
@@ -702,7 +703,7 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
         return false;
     }
     tlb_set_page(env, idx, linear, &res);
-    *phys = res.paddr;
+    *phys = phys_code_addr(res.paddr);
     fetch_fault_pending = false;
     return true;
 }

@@ -519,8 +519,9 @@ static void task_switch(CPUX86State *env, uint32_t sel, uint32_t e1,
     for (i = 0; i < CPU_NB_REGS; i++) {
         env->regs[i] = regs[i];
     }
-    mask = TF_MASK | AC_MASK | ID_MASK | IF_MASK | IOPL_MASK | VM_MASK |
-           RF_MASK | NT_MASK | DF_MASK | CC_ARITH;
+    /* every defined bit from a 32-bit TSS, VIF/VIP included (SDM 7.3;
+     * QEMU 7.2 keeps the old VIF/VIP) */
+    mask = EFLAGS_DEFINED;
     sys_set_eflags(env, fl, n32 ? mask : mask & 0xffff);
     for (i = 0; i < CPU_NB_SEGS; i++) {
         seg_cache_null(&env->segs[i], segsel[i]);
@@ -948,8 +949,9 @@ static void iret_to_vm86(CPUX86State *env, SegStack *st, uint32_t new_eip,
     uint32_t ds = stk_pop(env, st, 4), fs = stk_pop(env, st, 4);
     uint32_t gs = stk_pop(env, st, 4);
 
-    sys_set_eflags(env, new_flags, 0xffffffffu & ~(VIF_MASK | VIP_MASK) &
-                   ~0x2u);
+    /* EFLAGS <- tempEFLAGS: every defined bit, VIF and VIP included
+     * (SDM IRET, RETURN-TO-VIRTUAL-8086-MODE) */
+    sys_set_eflags(env, new_flags, EFLAGS_DEFINED);
     seg_cache_real(&env->segs[R_CS], new_cs, true);
     seg_cache_real(&env->segs[R_SS], ss, true);
     seg_cache_real(&env->segs[R_ES], es, true);

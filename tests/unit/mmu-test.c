@@ -77,6 +77,11 @@ void phys_write_notdirty(uint32_t pa, uint32_t v, unsigned size)
     phys_write(pa, v, size);
 }
 
+uint32_t phys_code_addr(uint32_t pa)
+{
+    return pa;      /* no RAM aliases here */
+}
+
 void raise_exception_err_ra(CPUX86State *env, int vec, int err, uintptr_t ra)
 {
     fault_vec = vec;
