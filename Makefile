@@ -3,7 +3,12 @@
 #   make          configure (if needed) and build build/native, build/mips64el
 #                 and build/loongarch64 (when its toolchain is installed)
 #   make check    install what is missing (cross/setup), build, run every suite
-#   make demo     build and run the demo guest on every host with --stats
+#   make demo     build and run the demo guest on every host with --stats,
+#                 then boot Debian's i386 Linux under hamt and softmmu on
+#                 every host and print the comparison table (tests/linux)
+#   make linux    boot Debian's i386 Linux to an interactive busybox shell
+#                 (HOST=native|mips64el|loongarch64, MMU=hamt|softmmu|hamt16k;
+#                 Ctrl-A x quits)
 #   make guest    build the guest test kernels into build/guest/*.elf
 #   make loongarch64   the (freestanding) LoongArch64 build
 #   make bench    build and run the benchmarks (bench/bench.mk, docs/BENCH.md)
@@ -21,7 +26,7 @@ HOSTS ?= native mips64el $(if $(HAVE_LA),loongarch64)
 MESON ?= meson
 NINJA ?= ninja
 
-.PHONY: all setup check demo guest clean native mips64el loongarch64
+.PHONY: all setup check demo guest clean native mips64el loongarch64 linux
 
 all: $(HOSTS)
 
@@ -84,6 +89,19 @@ check: setup
 demo: setup
 	$(MAKE) all $(GUEST_OUT)/demo.elf
 	tests/guest/demo.sh
+	tests/linux/demo.sh || [ $$? = 2 ]
+
+# --- Linux: an interactive shell ---------------------------------------------
+HOST ?= native
+MMU ?= hamt
+LINUX_EMU = $(if $(filter native,$(HOST)),,qemu-$(HOST)) $(BUILD)/$(HOST)/hamt86
+
+linux: setup $(HOST)
+	tests/linux/mkinitrd.sh $(BUILD)/linux/initrd.cpio
+	source tests/linux/linux.sh && \
+	    $(LINUX_EMU) --mmu=$(MMU) -m 128 -nographic -no-reboot \
+	    -kernel "$$LINUX_KERNEL" -initrd $(BUILD)/linux/initrd.cpio \
+	    -append "$$LINUX_APPEND hamt86=shell"
 
 clean:
 	rm -rf $(BUILD)
