@@ -18,7 +18,7 @@
 #             "HAMT86-LX" lines must equal workload.expected (recorded
 #             from qemu-system-i386 by record.sh) and `reboot -f` must end
 #             hamt86 with status 0.  Skipped, with a message, when the
-#             images are absent.  LINUX_TIMEOUT (default 1200 s) per boot.
+#             images are absent.  LINUX_TIMEOUT (default 2400 s) per boot.
 #  interactive  (native, hamt) the shell answers a command typed through a
 #             pseudo-terminal and Ctrl-A x leaves the terminal as it was
 #             (interactive.py); needs the interactive console (skipped,
@@ -43,7 +43,7 @@ while getopts "b:H:M:s" o; do
 done
 OUT=$BUILD/linux
 mkdir -p "$OUT"
-LINUX_TIMEOUT=${LINUX_TIMEOUT:-1200}
+LINUX_TIMEOUT=${LINUX_TIMEOUT:-2400}
 . "$HERE/linux.sh"
 pass=0
 fail=0
