@@ -3,7 +3,12 @@
 #   make          configure (if needed) and build build/native, build/mips64el
 #                 and build/loongarch64 (when its toolchain is installed)
 #   make check    install what is missing (cross/setup), build, run every suite
-#   make demo     build and run the demo guest on every host with --stats
+#   make demo     build and run the demo guest on every host with --stats,
+#                 then boot Debian's i386 Linux under hamt and softmmu on
+#                 every host and print the comparison table (tests/linux)
+#   make linux    boot Debian's i386 Linux to an interactive busybox shell
+#                 (HOST=native|mips64el|loongarch64, MMU=hamt|softmmu|hamt16k;
+#                 Ctrl-A x quits)
 #   make guest    build the guest test kernels into build/guest/*.elf
 #   make loongarch64   the (freestanding) LoongArch64 build
 #   make loongarch64-bm  the bare-metal LoongArch64 build (build/loongarch64-bm/
@@ -29,7 +34,7 @@ MESON ?= meson
 NINJA ?= ninja
 
 .PHONY: all setup check demo guest clean native mips64el loongarch64 \
-        loongarch64-bm mips64el-bm fuzz-smoke
+        loongarch64-bm mips64el-bm fuzz-smoke linux
 
 all: $(HOSTS)
 
@@ -101,6 +106,19 @@ fuzz-smoke:
 demo: setup
 	$(MAKE) all $(GUEST_OUT)/demo.elf
 	tests/guest/demo.sh
+	tests/linux/demo.sh || [ $$? = 2 ]
+
+# --- Linux: an interactive shell ---------------------------------------------
+HOST ?= native
+MMU ?= hamt
+LINUX_EMU = $(if $(filter native,$(HOST)),,qemu-$(HOST)) $(BUILD)/$(HOST)/hamt86
+
+linux: setup $(HOST)
+	tests/linux/mkinitrd.sh $(BUILD)/linux/initrd.cpio
+	source tests/linux/linux.sh && \
+	    $(LINUX_EMU) --mmu=$(MMU) -m 128 -nographic -no-reboot \
+	    -kernel "$$LINUX_KERNEL" -initrd $(BUILD)/linux/initrd.cpio \
+	    -append "$$LINUX_APPEND hamt86=shell"
 
 clean:
 	rm -rf $(BUILD)

@@ -68,6 +68,7 @@ enum {
 #define CR4_TSD 0x00000004u
 #define CR4_PSE 0x00000010u
 #define CR4_PAE 0x00000020u
+#define CR4_MCE 0x00000040u
 #define CR4_PGE 0x00000080u
 #define CR4_OSFXSR 0x00000200u
 #define CR4_SMEP 0x00100000u

@@ -1,7 +1,7 @@
 /*
- * hamt86 - multiboot kernel loading for the hosted front end: read the file
- * (glib), then check and load it with the freestanding loader shared with
- * the LoongArch front end (frontend/multiboot.c).
+ * hamt86 - file reading for the hosted front end (glib); the kernel
+ * loading proper is freestanding and shared with the LoongArch front end
+ * (frontend/kernel.c, multiboot.c, linux.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,8 +12,6 @@
 
 /* after the project headers: glib redefines MIN/MAX itself */
 #include <glib.h>
-
-#define EXPECT "expected a multiboot ELF32 i386 kernel"
 
 /*
  * Read at most max bytes of path into a g_malloc buffer (*buf, *len).
@@ -63,32 +61,39 @@ static int read_bounded(const char *path, size_t max, gchar **buf, size_t *len)
     return 0;
 }
 
-/* Read, check and load the kernel; build the multiboot info. */
-bool load_multiboot_kernel(const char *path, LoadedKernel *out)
+/* Read a whole file (the kernel, the initrd). */
+bool frontend_read_file(const char *path, const char *what, FileData *f)
 {
     gchar *buf = NULL;
     size_t len = 0;
     struct stat st;
-    bool ok;
     int r;
 
     fflush(stdout);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        return loader_error(path, "is a directory (" EXPECT ")");
+        return loader_error(path, "is a directory (%s)", what);
     }
-    /* nothing larger than guest RAM can be a kernel that fits in it */
+    /* nothing larger than guest RAM can be a kernel or initrd that fits */
     r = read_bounded(path, guest_ram_size, &buf, &len);
     if (r < 0) {
         return loader_error(path, "larger than the guest RAM (%u MiB): "
-                            "refused after reading that much (" EXPECT
-                            " that fits, or a larger -m)",
-                            guest_ram_size >> 20);
+                            "refused after reading that much (%s that "
+                            "fits, or a larger -m)", guest_ram_size >> 20,
+                            what);
     }
     if (r > 0) {
         return loader_error(path, "cannot read: Failed to open file "
                             "\u201c%s\u201d: %s", path, g_strerror(r));
     }
-    ok = load_multiboot_image(path, (const uint8_t *)buf, len, out);
-    g_free(buf);
-    return ok;
+    f->data = (uint8_t *)buf;
+    f->len = len;
+    f->cap = len;
+    return true;
+}
+
+/* Free what frontend_read_file read. */
+void frontend_free_file(FileData *f)
+{
+    g_free(f->data);
+    f->data = NULL;
 }

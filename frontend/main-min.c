@@ -3,8 +3,8 @@
  * no glib).  Only OS glue lives here: the options, their messages and the
  * machine setup are shared with the hosted front end (frontend/options.c,
  * rows in frontend/options.def); this file prints --help without glib,
- * reads the kernel and opens the -D file with raw syscalls
- * (os/os-rawsys.c).  The loader proper is frontend/multiboot.c.
+ * reads files and opens the -D file with raw syscalls
+ * (os/os-rawsys.c).  The loader proper is frontend/kernel.c.
  */
 #include "core/base.h"
 #include "core/libc.h"
@@ -31,32 +31,33 @@ int frontend_open_logfile(const char *path, const char **why)
     return fd;
 }
 
-/* Read the kernel file and load it. */
-bool load_multiboot_kernel(const char *path, LoadedKernel *out)
+/* Read a whole file (the kernel, the initrd) with raw syscalls. */
+bool frontend_read_file(const char *path, const char *what, FileData *f)
 {
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 0;
-    /* nothing larger than guest RAM can be a kernel that fits in it */
-    int r = rawsys_read_file(path, &buf, &len, &cap, guest_ram_size);
-    bool ok;
+    /* nothing larger than guest RAM can be a kernel or initrd that fits */
+    int r = rawsys_read_file(path, &f->data, &f->len, &f->cap, guest_ram_size);
 
     if (r == -21) {   /* EISDIR */
-        return loader_error(path, "is a directory (expected a multiboot "
-                            "ELF32 i386 kernel)");
+        return loader_error(path, "is a directory (%s)", what);
     }
     if (r == -27) {   /* EFBIG */
         return loader_error(path, "larger than the guest RAM (%u MiB): "
-                            "refused after reading that much (expected a "
-                            "multiboot ELF32 i386 kernel that fits, or a "
-                            "larger -m)", guest_ram_size >> 20);
+                            "refused after reading that much (%s that "
+                            "fits, or a larger -m)", guest_ram_size >> 20,
+                            what);
     }
     if (r < 0) {
         return loader_error(path, "cannot read: Failed to open file "
                             "\u201c%s\u201d: %s", path, rawsys_strerror(-r));
     }
-    ok = load_multiboot_image(path, buf, len, out);
-    os_free(buf, cap);
-    return ok;
+    return true;
+}
+
+/* Free what frontend_read_file read. */
+void frontend_free_file(FileData *f)
+{
+    os_free(f->data, f->cap);
+    f->data = NULL;
 }
 
 int main(int argc, char **argv)

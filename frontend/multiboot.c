@@ -1,8 +1,8 @@
 /*
  * hamt86 - multiboot kernel loading from an image in memory, as
- * qemu-system-i386 -kernel does it for an ELF kernel.  Freestanding: shared
- * by the hosted front end (frontend/loader.c reads the file with glib) and
- * the freestanding one (frontend/main-min.c reads it with raw syscalls).
+ * qemu-system-i386 -kernel does it for an ELF kernel: the "multiboot" row
+ * of frontend/kernel.c's formats (any file starting with the ELF magic).
+ * Freestanding: shared by both front ends (they only read the file).
  *
  *  1. the image must be an ELF32 little-endian i386 ET_EXEC file with a
  *     multiboot header (magic 0x1BADB002, flags, checksum: the three sum
@@ -14,7 +14,8 @@
  *
  *     MBI_ADDR + 0x000  multiboot_info (flags MEM | CMDLINE | MMAP)
  *     MBI_ADDR + 0x080  memory map entries (size=20, base, length, type)
- *     MBI_ADDR + 0x200  command line, NUL terminated
+ *     MBI_ADDR + 0x200  command line ("KERNEL-PATH[ APPEND]"), NUL
+ *                       terminated
  *
  * The kernel's ELF symbol table (.symtab), if any, is kept for log and
  * fatal messages ("<symbol+0xoff>" next to guest EIPs, core/log.h); a
@@ -27,6 +28,7 @@
  */
 #include "core/base.h"
 #include "core/libc.h"
+#include "core/cpu.h"
 #include "core/log.h"
 #include "core/mem.h"
 #include "core/os.h"
@@ -284,11 +286,15 @@ static bool load_segments(const char *path, const Elf32Ehdr *eh,
     return true;
 }
 
-/* Build the multiboot information structure; sets k->mbi. */
-static bool build_mbi(const char *path, LoadedKernel *k)
+/* Build the multiboot information structure; sets k->info. */
+static bool build_mbi(const char *path, const char *append, LoadedKernel *k)
 {
     uint32_t mbi = MBI_ADDR, mm, mm_end, ram = guest_ram_size;
-    size_t cl;
+    const size_t room = MBI_SIZE - MBI_CMDLINE_OFF - 1;
+    PCMemoryRange map[PC_MEMORY_MAP_MAX];
+    unsigned nmap = pc_memory_map(ram, map);
+    char *cmd;
+    size_t cl, al;
 
     if (k->low < MBI_ADDR + MBI_SIZE && k->high > MBI_ADDR) {
         /* the kernel sits on the usual spot: go right after it */
@@ -302,18 +308,29 @@ static bool build_mbi(const char *path, LoadedKernel *k)
 
     /* memory map, as the PC BIOS reports it for isapc */
     mm = mbi + MBI_MMAP_OFF;
-    mm_end = put_mmap(mm, 0, 0x9fc00, 1);
-    mm_end = put_mmap(mm_end, 0x9fc00, 0x400, 2);
-    mm_end = put_mmap(mm_end, 0xf0000, 0x10000, 2);
-    mm_end = put_mmap(mm_end, 0x100000, ram - 0x100000u, 1);
-    mm_end = put_mmap(mm_end, 0xfffc0000u, 0x40000, 2);
-
-    /* command line: the kernel path, truncated to fit */
-    cl = strlen(path);
-    if (cl > MBI_SIZE - MBI_CMDLINE_OFF - 1) {
-        cl = MBI_SIZE - MBI_CMDLINE_OFF - 1;
+    mm_end = mm;
+    for (unsigned i = 0; i < nmap; i++) {
+        mm_end = put_mmap(mm_end, map[i].base, map[i].len, map[i].type);
     }
-    memcpy(phys_ram_ptr(mbi + MBI_CMDLINE_OFF), path, cl);
+
+    /* command line: the kernel path (truncated to fit), then -append */
+    cmd = (char *)phys_ram_ptr(mbi + MBI_CMDLINE_OFF);
+    cl = strlen(path);
+    al = append != NULL ? strlen(append) : 0;
+    if (append != NULL && cl + 1 + al > room) {
+        return loader_error(path, "-append: the command line is too long "
+                            "(%zu bytes with the kernel path; expected at "
+                            "most %zu for a multiboot kernel)", cl + 1 + al,
+                            room);
+    }
+    if (cl > room) {
+        cl = room;
+    }
+    memcpy(cmd, path, cl);
+    if (append != NULL) {
+        cmd[cl] = ' ';
+        memcpy(cmd + cl + 1, append, al);
+    }
 
     put32(mbi + 0, MBI_FLAG_MEM | MBI_FLAG_CMDLINE | MBI_FLAG_MMAP);
     put32(mbi + 4, 640);                          /* mem_lower, KiB */
@@ -321,7 +338,7 @@ static bool build_mbi(const char *path, LoadedKernel *k)
     put32(mbi + 16, mbi + MBI_CMDLINE_OFF);       /* cmdline */
     put32(mbi + 44, mm_end - mm);                 /* mmap_length */
     put32(mbi + 48, mm);                          /* mmap_addr */
-    k->mbi = mbi;
+    k->info = mbi;
     return true;
 }
 
@@ -486,14 +503,29 @@ static void load_symbols(const Elf32Ehdr *eh, const uint8_t *buf, size_t len)
     log_set_symbol_lookup(sym_lookup);
 }
 
-/* Check and load the kernel image buf[0..len) read from path. */
-bool load_multiboot_image(const char *path, const uint8_t *buf, size_t len,
-                          LoadedKernel *out)
+static const uint8_t elfmag[4] = { 0x7f, 'E', 'L', 'F' };
+
+/* Probe: any ELF file is ours (the checks below say what is wrong). */
+static bool mb_probe(const uint8_t *buf, size_t len)
 {
-    static const uint8_t elfmag[4] = { 0x7f, 'E', 'L', 'F' };
+    return len >= 4 && memcmp(buf, elfmag, 4) == 0;
+}
+
+/* Check and load the kernel image read from req->kernel. */
+static bool mb_load(const BootRequest *req, const FileData *kernel,
+                    const FileData *initrd, LoadedKernel *out)
+{
+    const char *path = req->kernel;
+    const uint8_t *buf = kernel->data;
+    size_t len = kernel->len;
     uint32_t mbflags = 0;
     Elf32Ehdr eh;
 
+    if (initrd != NULL) {
+        return loader_error(req->initrd, "-initrd: multiboot modules are not "
+                            "supported (expected a Linux bzImage kernel with "
+                            "-initrd)");
+    }
     if (len < EI_NIDENT || memcmp(buf, elfmag, 4) != 0) {
         return loader_error(path, "not an ELF file (" EXPECT ")");
     }
@@ -544,5 +576,18 @@ bool load_multiboot_image(const char *path, const uint8_t *buf, size_t len,
         return false;
     }
     load_symbols(&eh, buf, len);
-    return build_mbi(path, out);
+    return build_mbi(path, req->append, out);
 }
+
+/* The multiboot entry state (qemu-system-i386 -kernel). */
+static void mb_enter(CPUX86State *env, const LoadedKernel *k)
+{
+    cpu_reset_multiboot(env, k->entry, k->info);
+}
+
+const KernelFormat kernel_format_multiboot = {
+    .name = "multiboot",
+    .probe = mb_probe,
+    .load = mb_load,
+    .enter = mb_enter,
+};

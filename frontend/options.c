@@ -12,7 +12,9 @@
  * glue (help printing, file reading, opening the log file).
  *
  * Spellings: "--name VALUE", "--name=VALUE", "-x VALUE", "-x=VALUE",
- * "-xVALUE", QEMU's "-dfilter", "--" ends the options; "-h", "-?",
+ * "-xVALUE", QEMU's single-dash "-kernel FILE" for the rows
+ * marked OPT_QEMU (-kernel, -initrd, -append, -serial, -nographic,
+ * -no-reboot, -dfilter), "--" ends the options; "-h", "-?",
  * "--help" (and glib's "--help-all") print help.  Every option but
  * --watch may be given once; positional arguments are errors.
  */
@@ -45,8 +47,9 @@ static const struct {
 };
 
 const char options_summary[] =
-    "hamt86 runs an IA-32 multiboot kernel (an ELF32 i386 executable) on a "
-    "minimal PC:\nCOM1 at 0x3F8 goes to stdout, writing v to port 0xF4 "
+    "hamt86 runs an IA-32 kernel on a minimal PC (QEMU's isapc): a multiboot "
+    "kernel\n(an ELF32 i386 executable) or a Linux bzImage with -initrd and "
+    "-append.\nCOM1 at 0x3F8 goes to stdout, writing v to port 0xF4 "
     "exits with status (v << 1) | 1.\n"
     "Other exit statuses: 2 = the guest stopped for good (HLT with IF=0, "
     "jump to\nunmapped memory, ...; message on stderr), 0 = a reset (the "
@@ -138,6 +141,39 @@ static void opt_memory(FrontendOptions *o, const char *s)
 static void opt_kernel(FrontendOptions *o, const char *s)
 {
     o->kernel = s;
+}
+
+/* -initrd: the loader reads it (Linux kernels only). */
+static void opt_initrd(FrontendOptions *o, const char *s)
+{
+    o->initrd = s;
+}
+
+/* -append: the kernel command line. */
+static void opt_append(FrontendOptions *o, const char *s)
+{
+    o->append = s;
+}
+
+/* -serial: COM1 always goes to the terminal. */
+static void opt_serial(FrontendOptions *o, const char *s)
+{
+    if (strcmp(s, "stdio") != 0 && strcmp(s, "mon:stdio") != 0) {
+        options_error("-serial %s: unsupported (expected stdio: COM1 is "
+                      "always on the terminal)", s);
+    }
+}
+
+/* -nographic: there is no display anyway. */
+static void opt_nographic(FrontendOptions *o, const char *s)
+{
+    o->nographic = true;
+}
+
+/* -no-reboot: a guest reset always ends hamt86. */
+static void opt_no_reboot(FrontendOptions *o, const char *s)
+{
+    o->no_reboot = true;
 }
 
 /* -d: log items, or "help". */
@@ -353,6 +389,20 @@ static const OptionDesc *find_long(const char *name, size_t len)
     return NULL;
 }
 
+/* True when "-name[=...]" is QEMU's single-dash spelling of a long row
+ * (a row with OPT_QEMU and a name longer than one letter). */
+static bool is_qemu_long(const char *name)
+{
+    size_t len = 0;
+    const OptionDesc *d;
+
+    while (name[len] != '\0' && name[len] != '=') {
+        len++;
+    }
+    d = find_long(name, len);
+    return len > 1 && d != NULL && (d->flags & OPT_QEMU);
+}
+
 /* The row of a short option letter, or NULL. */
 static const OptionDesc *find_short(char c)
 {
@@ -401,9 +451,8 @@ void options_parse(int argc, char **argv, FrontendKind kind,
         if (a[0] != '-' || a[1] == '\0') {
             options_error("unexpected argument '%s'", a);
         }
-        if (a[1] == '-' || strcmp(a, "-dfilter") == 0 ||
-            strncmp(a, "-dfilter=", 9) == 0) {
-            /* a long option, or QEMU's single-dash spelling of --dfilter */
+        if (a[1] == '-' || is_qemu_long(a + 1)) {
+            /* a long option, or QEMU's single-dash spelling of one */
             const char *name = a + (a[1] == '-' ? 2 : 1);
             const char *eq = name;
             while (*eq != '\0' && *eq != '=') {
@@ -519,6 +568,9 @@ void options_print_help(int fd, FrontendKind kind)
 static int run_machine(const FrontendOptions *o)
 {
     CPUX86State *env = &machine.cpu;
+    const BootRequest req = {
+        .kernel = o->kernel, .initrd = o->initrd, .append = o->append,
+    };
     LoadedKernel k;
     uint8_t *ram;
     int status;
@@ -526,13 +578,13 @@ static int run_machine(const FrontendOptions *o)
     ram = os_alloc_ram((size_t)machine.opt.ram_mib << 20);
     phys_map_init(env, ram, machine.opt.ram_mib << 20);
     hw_init();
-    if (!load_multiboot_kernel(o->kernel, &k)) {
+    if (!load_kernel(&req, &k)) {
         return 1;
     }
     env->machine = &machine;
     mem_path->init(env);
     tb_init();
-    cpu_reset_multiboot(env, k.entry, k.mbi);
+    k.fmt->enter(env, &k);
     for (unsigned i = 0; i < o->nb_watch; i++) {
         if (!mem_watch_parse(env, o->watch[i])) {
             options_error("--watch %s: expected ADDR[:LEN][:stop] (at most "
@@ -580,8 +632,8 @@ int frontend_main(int argc, char **argv, FrontendKind kind)
         return 0;
     }
     if (o.kernel == NULL) {
-        options_error("no kernel given (use --kernel FILE with a multiboot "
-                      "ELF32 i386 kernel)");
+        options_error("no kernel given (use -kernel FILE with a multiboot "
+                      "ELF32 i386 kernel or a Linux bzImage)");
     }
     if (o.logfile != NULL) {
         const char *why = "";

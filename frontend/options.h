@@ -27,6 +27,7 @@ struct HostBackend;
 #define OPT_HOSTED_ONLY       (1u << 1)
 #define OPT_FREESTANDING_ONLY (1u << 2)
 #define OPT_HIDDEN            (1u << 3)
+#define OPT_QEMU              (1u << 4)   /* "-name" works too */
 
 /* Which front end parses: the rows of the other one are rejected. */
 typedef enum FrontendKind {
@@ -38,6 +39,8 @@ typedef enum FrontendKind {
 typedef struct FrontendOptions {
     uint32_t ram_mib;
     const char *kernel;
+    const char *initrd, *append;        /* -initrd, -append (NULL: none) */
+    bool nographic, no_reboot;          /* accepted QEMU flags */
     const char *logfile;
     uint32_t log_mask;
     const struct MemPath *mem_path;
@@ -68,7 +71,7 @@ extern const OptionDesc options_table[];
 extern const size_t options_count;
 
 /* Usage line and summary for --help (both front ends). */
-#define OPTIONS_PARAMS  "- run a multiboot x86 kernel"
+#define OPTIONS_PARAMS  "- run an x86 kernel (multiboot ELF or Linux bzImage)"
 extern const char options_summary[];
 
 /* True when row d is offered by front end kind (else it is rejected). */
@@ -99,6 +102,6 @@ int frontend_main(int argc, char **argv, FrontendKind kind);
 void frontend_print_help(void);
 /* Open the -D log file for writing: the fd, or -1 with *why set. */
 int frontend_open_logfile(const char *path, const char **why);
-/* (and load_multiboot_kernel, frontend/loader.h) */
+/* (and frontend_read_file, frontend_free_file: frontend/loader.h) */
 
 #endif

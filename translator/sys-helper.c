@@ -397,7 +397,7 @@ void helper_write_cr(CPUX86State *env, uint32_t n, uint32_t v)
         }
         break;
     case 4:
-        if (v & ~CR4_SUPPORTED) {
+        if (v & ~(CR4_SUPPORTED | CR4_MCE)) {   /* MCE: a P6 always has it */
             raise_exception_err_ra(env, EXCP0D_GP, 0, ra);
         }
         old = env->cr[4];

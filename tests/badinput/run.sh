@@ -7,8 +7,10 @@
 #   -b BUILD       build root (default: build); files go to BUILD/badinput
 #
 # Every case runs the emulator on one bad input: broken files (not ELF,
-# truncated, ELF64, no multiboot header, missing), bad options (unknown,
-# bad values, -m 0, no kernel), and tiny guests built here from source
+# truncated, ELF64, no multiboot header, missing; Linux bzImages with a
+# too old boot protocol, a zImage, truncated, a command line or initrd that
+# does not fit, -m too small), bad options (unknown, bad values, -m 0, no
+# kernel), and tiny guests built here from source
 # (a jump to unbacked memory, a triple fault, an undecodable instruction).
 # Option cases check the shared parser (frontend/options.c): every usage
 # error exits 1 with "hamt86: <what>: <why> (expected ...)" on every front
@@ -25,7 +27,7 @@
 # case x emulator; the last line is "N passed, N failed".
 set -uo pipefail
 . "$(dirname "$0")/../lib/suite.sh"
-suite_init badinput 18 60 "$@"
+suite_init badinput 24 60 "$@"
 build_fail() { suite_fail "building $1 failed"; }
 
 # --- inputs -------------------------------------------------------------------
@@ -46,6 +48,18 @@ $LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" --strip-all \
     -o "$OUT/ud-stripped.elf" "${LIBO[@]}" "$OUT/obj/ud.o" ||
     build_fail ud-stripped.elf
 printf 'this is a text file, not a kernel\n' >"$OUT/notelf.elf"
+# Linux bzImage-shaped files (tests/linux/fakebz.py): the boot protocol checks
+FAKEBZ=$ROOT/tests/linux/fakebz.py
+python3 "$FAKEBZ" "$OUT/bz-old.bz" version=0x203 &&
+python3 "$FAKEBZ" "$OUT/bz-zimage.bz" loadflags=0 &&
+python3 "$FAKEBZ" "$OUT/bz-trunc.bz" truncate=700 &&
+python3 "$FAKEBZ" "$OUT/bz-short.bz" truncate=600 &&
+python3 "$FAKEBZ" "$OUT/bz-cmd16.bz" cmdline_size=16 &&
+python3 "$FAKEBZ" "$OUT/bz-big.bz" relocatable=1 pref=0x1000000 init_size=0x800000 &&
+python3 "$FAKEBZ" "$OUT/bz-ok.bz" &&
+python3 "$FAKEBZ" "$OUT/bz-max.bz" initrd_max=0x3fffff ||
+    build_fail "fake bzImages"
+head -c $((6 << 20)) /dev/zero >"$OUT/initrd-6m.img"
 head -c 4200 "$OUT/ud.elf" >"$OUT/trunc.elf"
 rm -f "$OUT/missing.elf"
 
@@ -65,6 +79,21 @@ CASES=(
     "softmmu-host-64k@1@--host-page-size 64k: meaningless with --mmu softmmu@--mmu=softmmu --host-page-size=64k --kernel $OUT/ud.elf"
     "kernel-dev-zero@1@/dev/zero: larger than the guest RAM \(16 MiB\)@-m 16 --kernel /dev/zero"
     "mb-unknown-required@1@mbflag\.elf: multiboot header requires features .*0x8000@-m 64 --kernel $OUT/mbflag.elf"
+    # -kernel/-initrd/-append and the Linux boot protocol (frontend/linux.c)
+    "neither-kernel@1@notelf\.elf: neither an ELF file nor a Linux bzImage.*expected a multiboot ELF32 i386 kernel or a Linux bzImage@-m 64 -kernel $OUT/notelf.elf"
+    "bz-protocol-old@1@bz-old\.bz: Linux boot protocol 2\.03 is too old.*expected 2\.04 or later@-m 64 -kernel $OUT/bz-old.bz"
+    "bz-zimage@1@bz-zimage\.bz: a zImage \(loadflags 0x00 .*expected a bzImage@-m 64 -kernel $OUT/bz-zimage.bz"
+    "bz-truncated@1@bz-trunc\.bz: truncated: the protected-mode kernel starts at 0x400@-m 64 -kernel $OUT/bz-trunc.bz"
+    "bz-header-truncated@1@bz-short\.bz: truncated: 600 bytes, shorter than the Linux setup header@-m 64 -kernel $OUT/bz-short.bz"
+    "bz-cmdline-too-long@1@-append: the command line is 20 bytes, this kernel takes at most 16@-m 64 -kernel $OUT/bz-cmd16.bz -append 01234567890123456789"
+    "bz-ram-too-small@1@bz-big\.bz: -m 16 is too small for this kernel: it needs RAM up to 0x01800000.*expected -m 24 or more@-m 16 -kernel $OUT/bz-big.bz"
+    "bz-initrd-no-room@1@initrd-6m\.img: does not fit: -m 28 is too small for the kernel plus this initrd@-m 28 -kernel $OUT/bz-big.bz -initrd $OUT/initrd-6m.img"
+    "bz-initrd-over-max@1@initrd-6m\.img: too large: 6291456 bytes, but this kernel takes an initrd only below 0x00400000@-m 64 -kernel $OUT/bz-max.bz -initrd $OUT/initrd-6m.img"
+    "bz-initrd-missing@1@missing\.img: cannot read@-m 64 -kernel $OUT/bz-ok.bz -initrd $OUT/missing.img"
+    "multiboot-initrd@1@initrd-6m\.img: -initrd: multiboot modules are not supported@-m 64 -kernel $OUT/ud.elf -initrd $OUT/initrd-6m.img"
+    "multiboot-append-too-long@1@-append: the command line is too long@-m 64 -kernel $OUT/ud.elf -append $(printf 'x%.0s' $(seq 1 3600))"
+    "bad-serial@1@-serial vc: unsupported \(expected stdio@-m 64 -serial vc -kernel $OUT/ud.elf"
+    "qemu-spelling@1@DONE ud passed=2@-m 64 -nographic -no-reboot -serial stdio -kernel $OUT/ud.elf -append quiet"
     "unknown-option@nz@frobnicate@--frobnicate --kernel $OUT/ud.elf"
     "bad-ram-size@nz@-m abc.*(number|MiB)@-m abc --kernel $OUT/ud.elf"
     "ram-size-0@nz@-m 0@-m 0 --kernel $OUT/ud.elf"
