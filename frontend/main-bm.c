@@ -80,14 +80,28 @@ int frontend_open_logfile(const char *path, const char **why)
     return -1;
 }
 
-/* The kernel comes from the boot block; path names it in messages. */
-bool load_multiboot_kernel(const char *path, LoadedKernel *out)
+/* The kernel comes from the boot block (path names it in messages); there
+ * is no other file (-initrd is refused). */
+bool frontend_read_file(const char *path, const char *what, FileData *f)
 {
     if (boot.kernel == NULL) {
         return loader_error(path, "no guest image in the boot block "
-                            "(cross/run-bm puts it there)");
+                            "(cross/run-bm puts it there; %s)", what);
     }
-    return load_multiboot_image(path, boot.kernel, boot.kernel_bytes, out);
+    if (strncmp(what, "expected an initrd", 18) == 0) {
+        return loader_error(path, "no file system on bare metal: only the "
+                            "boot block's kernel can be loaded (%s)", what);
+    }
+    f->data = (uint8_t *)boot.kernel;
+    f->len = boot.kernel_bytes;
+    f->cap = 0;
+    return true;
+}
+
+/* The boot block's image stays where it is. */
+void frontend_free_file(FileData *f)
+{
+    f->data = NULL;
 }
 
 /* Board RAM the boot block occupies (the allocator starts after it). */

@@ -25,8 +25,10 @@
 #include "core/exec.h"
 #include "os/bm/bm.h"
 
+#define UART_RBR   0
 #define UART_THR   0
 #define UART_LSR   5
+#define LSR_DR     0x01
 #define LSR_THRE   0x20
 
 #define CON_STX 0x02
@@ -70,6 +72,81 @@ void os_write(int fd, const void *buf, size_t len)
     uart_putc(CON_STX);
     bm_console_write(buf, len);
     uart_putc(CON_ETX);
+}
+
+/* ---- The console, time and idle (core/os.h) ---- */
+
+/* Nothing to protect: the board has no file descriptors. */
+void os_init_std_fds(void)
+{
+}
+
+/*
+ * Wall-clock time: the boards' RTCs are not read yet, so the guest's
+ * CMOS clock starts at a fixed date (2026-01-01 00:00 UTC) and runs with
+ * the stable counter.
+ */
+uint64_t os_realtime_ns(void)
+{
+    return 1767225600ull * 1000000000ull + os_clock_ns();
+}
+
+/*
+ * The execution kick: no host timer interrupt is wired on the boards yet,
+ * so nothing calls fn; device timers are polled between TB chains and in
+ * HLT.  A guest that waits for IRQ0 inside one chained loop needs
+ * --icount on bare metal (docs/HAMT.md, "Bare metal").
+ */
+void os_set_tick(uint64_t period_ns, void (*fn)(void))
+{
+    (void)period_ns;
+    (void)fn;
+}
+
+/* The UART is raw already: nothing to set up or restore. */
+void os_console_open(void)
+{
+}
+
+/* Nothing to restore. */
+void os_console_restore(void)
+{
+}
+
+/* Is a received byte waiting in the UART? */
+static bool uart_rx_ready(void)
+{
+    volatile uint8_t *u = (volatile uint8_t *)BM_UNCACHED(BM_UART_PA);
+
+    return (u[UART_LSR] & LSR_DR) != 0;
+}
+
+/* Non-blocking read of the board UART (QEMU's -serial stdio). */
+int os_console_read(uint8_t *buf, size_t len)
+{
+    volatile uint8_t *u = (volatile uint8_t *)BM_UNCACHED(BM_UART_PA);
+    size_t n = 0;
+
+    while (n < len && uart_rx_ready()) {
+        buf[n++] = u[UART_RBR];
+    }
+    return (int)n;
+}
+
+/* Idle: spin on the stable counter until timeout_ns has passed or, with
+ * watch_input, the UART has a byte. */
+bool os_wait(uint64_t timeout_ns, bool watch_input)
+{
+    uint64_t t0 = os_clock_ns();
+
+    for (;;) {
+        if (watch_input && uart_rx_ready()) {
+            return true;
+        }
+        if (timeout_ns != UINT64_MAX && os_clock_ns() - t0 >= timeout_ns) {
+            return false;
+        }
+    }
 }
 
 /* Report the status on the console, then power the board off. */

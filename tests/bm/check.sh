@@ -116,8 +116,13 @@ for B in ${BM_BOARDS:-loongarch64 mips64el}; do
     # 3. the guest suite on the board
     if [ "${BM_GUEST:-1}" != 0 ]; then
         [ -n "$(ls "$BUILD"/guest/*.elf 2>/dev/null)" ] || make -s guest >/dev/null
-        k=()
-        [ -n "${BM_GUEST_KERNELS:-}" ] && k=(-k "$BM_GUEST_KERNELS")
+        # Left out on the boards: tickloop waits for IRQ0 inside one chained
+        # loop and the boards have no host timer interrupt yet (os_set_tick,
+        # os/bm/os-bm.c); console feeds stdin through COM1, which run.sh does
+        # not give a board.
+        all=$(ls "$BUILD"/guest/*.elf | xargs -n1 basename | sed 's/\.elf$//' |
+              grep -vxE "${BM_SKIP:-tickloop|console}" | paste -sd, -)
+        k=(-k "${BM_GUEST_KERNELS:-$all}")
         EMU_TIMEOUT=${EMU_TIMEOUT:-300} tests/guest/run.sh -b "$BUILD" "${k[@]}" \
             -m "$MODES" "bm-$B=cross/run-bm $B" >"$OUT/guest.log" 2>&1
         grep -E '^(ok|not ok)' "$OUT/guest.log"
