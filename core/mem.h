@@ -101,9 +101,6 @@ typedef struct IOPortHandler {
 #define TLB_WATCH    0x100u   /* a watchpoint overlaps the page */
 #define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
 
-/* Obsolete values of MemPath.kind (see there). */
-enum { MEM_KIND_SOFTMMU = 0, MEM_KIND_HAMT = 1 };
-
 /* Watchpoint flags. */
 #define WP_READ  1u
 #define WP_WRITE 2u
@@ -118,9 +115,6 @@ struct TranslationBlock;
  */
 typedef struct MemPath {
     const char *name;
-    /* Obsolete (read only by the lowerings until they use the hooks below;
-     * then deleted): MEM_KIND_HAMT iff window_ensure is set. */
-    int kind;
     /* C helpers must use ld/st, not the softmmu TLB directly (the --cosim
      * shadow path: its stores live in an overlay) */
     bool helpers_via_path;

@@ -607,7 +607,7 @@ int frontend_main(int argc, char **argv, FrontendKind kind)
     os_init_std_fds();      /* before anything opens a file */
     options_parse(argc, argv, kind, &o);
     if (o.host_page != 0 && o.mem_path != NULL &&
-        o.mem_path->kind != MEM_KIND_HAMT) {
+        o.mem_path->window_ensure == NULL) {   /* no host windows */
         options_error("--host-page-size %uk: meaningless with --mmu %s "
                       "(expected a HAMT memory path)", o.host_page >> 10,
                       o.mem_path->name);

@@ -364,7 +364,6 @@ static void hamt_path_stats_print(const CPUX86State *env)
 
 const MemPath mempath_hamt = {
     .name = "hamt",
-    .kind = MEM_KIND_HAMT,
     .init = hamt_init,
     .ld = hamt_ld,
     .st = hamt_st,

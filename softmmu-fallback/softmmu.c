@@ -927,7 +927,6 @@ void mem_stats_print(const CPUX86State *env)
 
 const MemPath mempath_softmmu = {
     .name = "softmmu",
-    .kind = MEM_KIND_SOFTMMU,
     .stats_print = mem_stats_print,
     .init = softmmu_init,
     .ld = softmmu_ld,
