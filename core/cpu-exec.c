@@ -227,11 +227,13 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
             ret = host_backend->exec(env, tb);
         }
         cpu_in_exec = false;
-        if (inhibit) {
-            /* the shadow covers exactly the instruction after STI/MOV SS */
+        code = (unsigned)(ret & 7);
+        if (inhibit && !(code == IR_EXIT_REQUEST && env->eip == pc)) {
+            /* the shadow covers exactly the instruction after STI/MOV SS;
+             * a TB that left at its entry check (the kick) ran nothing,
+             * so the shadowed instruction is still to come */
             env->hflags &= ~HF_INHIBIT_IRQ;
         }
-        code = (unsigned)(ret & 7);
         last_tb = NULL;
         if (tb->cflags & CF_NOCACHE) {
             tb_discard_nocache(tb);
