@@ -226,9 +226,10 @@ static void fpu_st0_st1_op(CPUX86State *env, int prem)
     }
     if (prem >= 0) {
         r = x80_prem(fpu_get(env, 0), fpu_get(env, 1), prem != 0, &st);
-        if (x80_is_nan(r)) {
-            /* NaN result (NaN or invalid operand): the CPU clears C1 and
-             * C2 and keeps C0 C3 (local adapter until fpu/ does it) */
+        if (x80_is_nan(r) || x80_suppress_write(&st, false)) {
+            /* NaN result (NaN or invalid operand), or no result at all (an
+             * unmasked exception, e.g. DE): the CPU clears C1 and C2 and
+             * keeps C0 C3 (local adapter until fpu/ does it) */
             st.cc_mask = X80_C1 | X80_C2;
             st.cc = 0;
         }

@@ -1,8 +1,10 @@
 /*
- * hamt86 fuzz harness: the multiboot/ELF32 loader (frontend/multiboot.c:
- * ELF header, program headers, the multiboot header and flags, .symtab,
- * the multiboot information structure) on an image in memory, loading
- * into 16 MiB of guest RAM.  Rejections print one line on stderr.
+ * hamt86 fuzz harness: the kernel loaders on an image in memory, loading
+ * into 16 MiB of guest RAM: every format whose probe accepts the image
+ * (frontend/multiboot.c: ELF header, program headers, the multiboot header
+ * and flags, .symtab, the multiboot information structure;
+ * frontend/linux.c: the bzImage setup header, zero page, e820, command
+ * line).  Rejections print one line on stderr.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,11 +28,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         init = true;
         phys_map_init(&machine.cpu, os_alloc_ram(RAM_SIZE), RAM_SIZE);
     }
-    memset(&k, 0, sizeof(k));
-    if (load_multiboot_image("fuzz.elf", data, size, &k)) {
-        /* what it reports must lie in RAM */
-        if (k.mbi >= RAM_SIZE || k.low > k.high) {
-            __builtin_trap();
+    for (size_t i = 0; i < 2; i++) {
+        const KernelFormat *fmt = i ? &kernel_format_linux
+                                    : &kernel_format_multiboot;
+        BootRequest req = { .kernel = "fuzz.img", .append = "console=ttyS0" };
+        FileData file = { (uint8_t *)data, size, size };
+
+        if (!fmt->probe(data, size)) {
+            continue;
+        }
+        memset(&k, 0, sizeof(k));
+        if (fmt->load(&req, &file, NULL, &k)) {
+            /* what it reports must lie in RAM */
+            if (k.info >= RAM_SIZE || k.low > k.high) {
+                __builtin_trap();
+            }
         }
     }
     return 0;

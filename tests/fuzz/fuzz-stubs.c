@@ -38,9 +38,16 @@ int frontend_open_logfile(const char *path, const char **why)
 }
 
 /* Reading a kernel file: the loader harness passes images in memory. */
-bool load_multiboot_kernel(const char *path, LoadedKernel *out)
+bool frontend_read_file(const char *path, const char *what, FileData *f)
 {
     (void)path;
-    (void)out;
+    (void)what;
+    (void)f;
     return false;
+}
+
+/* Nothing was read. */
+void frontend_free_file(FileData *f)
+{
+    (void)f;
 }
