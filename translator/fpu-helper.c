@@ -130,7 +130,9 @@ static void fpu_do_compare(CPUX86State *env, floatx80 src, bool src_empty,
         }
         return;
     }
-    if (!x80_suppress_write(st, false)) {
+    /* the compare writes only C0 C2 C3: an unmasked denormal operand
+     * still lets the CPU set them (no destination to suppress) */
+    if (!x80_suppress_write(st, false) || !(st->exc & X80_IE)) {
         x80_compare(fpu_get(env, 0), src, quiet, st);
     }
     fpu_apply(env, st);

@@ -44,7 +44,10 @@ run() {  # name command...
 # (docs/RELIABILITY.md), which ASan's 2-3x would push past the timeouts
 run sanitize-guest "$ROOT/tests/guest/run.sh" -b "$BUILD" -m "${SAN_MODES:-hamt softmmu}" "$emu"
 run sanitize-badinput "$ROOT/tests/badinput/run.sh" -b "$BUILD/sanitize" "$emu"
-DIFFTEST_OUT=$BUILD/sanitize/difftest run sanitize-difftest \
+# the seed is pinned as in tests/run-all.sh (HAMT86_SEED=random draws one)
+san_seed=${HAMT86_SEED:-${DIFFTEST_SEED:-4094335922}}
+[ "$san_seed" = random ] && san_seed=
+HAMT86_SEED=$san_seed DIFFTEST_OUT=$BUILD/sanitize/difftest run sanitize-difftest \
     "$ROOT/tests/difftest/run.sh" --count "${SAN_DIFFTEST_COUNT:-20000}" "$emu"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
