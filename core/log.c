@@ -280,3 +280,21 @@ void hlog_bytes(const uint8_t *p, size_t n)
         os_write(log_fd, buf, pos);
     }
 }
+
+/* "hamt86: <message>" on stderr (the console on bare metal), then exit:
+ * one definition over every OS layer's os_write and os_exit. */
+void os_fatal(int code, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    int n;
+
+    n = h_snprintf(buf, sizeof(buf), "hamt86: ");
+    va_start(ap, fmt);
+    h_vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+    va_end(ap);
+    n = (int)strlen(buf);
+    buf[n++] = '\n';
+    os_write(2, buf, (size_t)n);
+    os_exit(code);
+}

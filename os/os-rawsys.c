@@ -365,22 +365,6 @@ void os_fault_redirect_call(OSFault *f, void (*fn)(void *), void *arg)
     sc[0] = (uint64_t)(uintptr_t)fn;
 }
 
-/* "hamt86: <message>\n" on stderr, then exit. */
-void os_fatal(int code, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    int n;
-
-    n = h_snprintf(buf, sizeof(buf), "hamt86: ");
-    va_start(ap, fmt);
-    h_vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
-    va_end(ap);
-    n = (int)strlen(buf);
-    buf[n++] = '\n';
-    os_write(2, buf, (size_t)n);
-    os_exit(code);
-}
 
 /* Read the file at path into os_zalloc memory; 0, -errno, or -EFBIG when
  * it has more than max bytes (at most max + 1 are read). */

@@ -223,22 +223,6 @@ void *os_alloc_code(size_t size)
     return bm_alloc_pages(size, 1u << 16);
 }
 
-/* "hamt86: <message>" framed to the console, then exit. */
-void os_fatal(int code, const char *fmt, ...)
-{
-    char buf[1024];
-    va_list ap;
-    int n;
-
-    n = h_snprintf(buf, sizeof(buf), "hamt86: ");
-    va_start(ap, fmt);
-    h_vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
-    va_end(ap);
-    n = (int)strlen(buf);
-    buf[n++] = '\n';
-    os_write(2, buf, (size_t)n);
-    os_exit(code);
-}
 
 /* ---- host faults ---- */
 
