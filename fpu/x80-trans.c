@@ -43,16 +43,29 @@ static XF xf_mul_inv_fact(XF x, uint32_t n)
  * (xf_below) so that the final rounding sees the true side.
  */
 
-/* e^t - 1 for |t| <= 1 (Taylor series, relative precision kept). */
-static XF xf_expm1(XF t)
+/* One power series: first + sum over n = n0, n0 + step, ... of
+ * (-1)^k * x^k * first * c(n), with c(n) = 1/n! or 1/n. */
+typedef struct XFSeries {
+    uint32_t n0, step, limit;
+    bool alternate;         /* signs alternate */
+    bool factorial;         /* c(n) = 1/n! (else 1/n) */
+    bool abs_stop;          /* stop 132 bits below 1 (else below the sum) */
+} XFSeries;
+
+/* Sum the series sr of first in powers of x (see XFSeries). */
+static XF xf_series(XF first, XF x, const XFSeries *sr)
 {
-    XF sum = t, pow = t, term;
+    XF sum = first, pow = first, term;
     uint32_t n;
 
-    for (n = 2; n < X80_INV_FACT_N; n++) {
-        pow = xf_mul(pow, t);
-        term = xf_mul_inv_fact(pow, n);
-        if (xf_is_zero(term) || term.exp < sum.exp - 132) {
+    for (n = sr->n0; n < sr->limit; n += sr->step) {
+        pow = xf_mul(pow, x);
+        if (sr->alternate) {
+            pow = xf_neg(pow);
+        }
+        term = sr->factorial ? xf_mul_inv_fact(pow, n) : xf_div_n(pow, n);
+        if (xf_is_zero(term) ||
+            term.exp < (sr->abs_stop ? -132 : sum.exp - 132)) {
             return term.sign != sum.sign ? xf_below(sum) : sum;
         }
         sum = xf_add(sum, term);
@@ -60,74 +73,40 @@ static XF xf_expm1(XF t)
     return sum;
 }
 
-/* atanh(s) for |s| <= 0.2 (s + s^3/3 + s^5/5 + ...). */
+/* e^t - 1 for |t| <= 1 (Taylor series, relative precision kept). */
+static XF xf_expm1(XF t)
+{
+    static const XFSeries sr = { 2, 1, X80_INV_FACT_N, false, true, false };
+    return xf_series(t, t, &sr);
+}
+
+/* atanh(s) for |s| <= 0.2 (s + s^3/3 + s^5/5 + ...; every term has the
+ * sum's sign, so the series never nudges). */
 static XF xf_atanh(XF s)
 {
-    XF s2 = xf_mul(s, s), pow = s, sum = s;
-    uint32_t n;
-
-    for (n = 3; n < 400; n += 2) {
-        XF term;
-        pow = xf_mul(pow, s2);
-        term = xf_div_n(pow, n);
-        if (xf_is_zero(term) || term.exp < sum.exp - 132) {
-            break;
-        }
-        sum = xf_add(sum, term);
-    }
-    return sum;
+    static const XFSeries sr = { 3, 2, 400, false, false, false };
+    return xf_series(s, xf_mul(s, s), &sr);
 }
 
 /* atan(w) for |w| <= 0.42 (w - w^3/3 + w^5/5 - ...). */
 static XF xf_atan_series(XF w)
 {
-    XF w2 = xf_mul(w, w), pow = w, sum = w;
-    uint32_t n;
-
-    for (n = 3; n < 400; n += 2) {
-        XF term;
-        pow = xf_neg(xf_mul(pow, w2));
-        term = xf_div_n(pow, n);
-        if (xf_is_zero(term) || term.exp < sum.exp - 132) {
-            return term.sign != sum.sign ? xf_below(sum) : sum;
-        }
-        sum = xf_add(sum, term);
-    }
-    return sum;
+    static const XFSeries sr = { 3, 2, 400, true, false, false };
+    return xf_series(w, xf_mul(w, w), &sr);
 }
 
 /* sin(r) for |r| <= pi/4 (Taylor series). */
 static XF xf_sin_series(XF r)
 {
-    XF r2 = xf_mul(r, r), pow = r, term, sum = r;
-    uint32_t n;
-
-    for (n = 3; n < X80_INV_FACT_N; n += 2) {
-        pow = xf_neg(xf_mul(pow, r2));
-        term = xf_mul_inv_fact(pow, n);
-        if (xf_is_zero(term) || term.exp < sum.exp - 132) {
-            return term.sign != sum.sign ? xf_below(sum) : sum;
-        }
-        sum = xf_add(sum, term);
-    }
-    return sum;
+    static const XFSeries sr = { 3, 2, X80_INV_FACT_N, true, true, false };
+    return xf_series(r, xf_mul(r, r), &sr);
 }
 
 /* cos(r) for |r| <= pi/4 (Taylor series). */
 static XF xf_cos_series(XF r)
 {
-    XF r2 = xf_mul(r, r), pow = xf_from_int(1), term, sum = pow;
-    uint32_t n;
-
-    for (n = 2; n < X80_INV_FACT_N; n += 2) {
-        pow = xf_neg(xf_mul(pow, r2));
-        term = xf_mul_inv_fact(pow, n);
-        if (xf_is_zero(term) || term.exp < -132) {
-            return term.sign != sum.sign ? xf_below(sum) : sum;
-        }
-        sum = xf_add(sum, term);
-    }
-    return sum;
+    static const XFSeries sr = { 2, 2, X80_INV_FACT_N, true, true, true };
+    return xf_series(xf_from_int(1), xf_mul(r, r), &sr);
 }
 
 /* round(v * 2^sh) for a small non-negative v (result < 2^31). */
@@ -559,8 +538,9 @@ static void sincos_of(const X80Unpacked *a, XF *sp, XF *cp, unsigned need)
     *cp = cv;
 }
 
-/* FSIN. */
-bool x80_fsin(floatx80 fa, floatx80 *res, X80Status *s)
+/* FSIN (want_cos false) or FCOS (true): one of the pair, rounded once. */
+static bool sin_or_cos(floatx80 fa, floatx80 *res, X80Status *s,
+                       bool want_cos)
 {
     X80Unpacked a;
     XF sv, cv;
@@ -570,33 +550,26 @@ bool x80_fsin(floatx80 fa, floatx80 *res, X80Status *s)
         return k == 1;
     }
     if (a.kind == X80K_ZERO) {
-        *res = fa;
+        /* sin(+-0) = +-0, cos(+-0) = +1 */
+        *res = want_cos ? x80_make(false, X80_BIAS, X80_J) : fa;
         return true;
     }
-    sincos_of(&a, &sv, &cv, 1);
-    *res = xf_round(sv, s);
+    sincos_of(&a, &sv, &cv, want_cos ? 2 : 1);
+    *res = xf_round(want_cos ? cv : sv, s);
     trig_cc(s);
     return true;
+}
+
+/* FSIN. */
+bool x80_fsin(floatx80 fa, floatx80 *res, X80Status *s)
+{
+    return sin_or_cos(fa, res, s, false);
 }
 
 /* FCOS. */
 bool x80_fcos(floatx80 fa, floatx80 *res, X80Status *s)
 {
-    X80Unpacked a;
-    XF sv, cv;
-    int k = trig_prologue(fa, &a, res, s);
-
-    if (k) {
-        return k == 1;
-    }
-    if (a.kind == X80K_ZERO) {
-        *res = x80_make(false, X80_BIAS, X80_J);
-        return true;
-    }
-    sincos_of(&a, &sv, &cv, 2);
-    *res = xf_round(cv, s);
-    trig_cc(s);
-    return true;
+    return sin_or_cos(fa, res, s, true);
 }
 
 /* FSINCOS. */
