@@ -2,7 +2,7 @@
  * hamt86 difftest: the native runner, a static Linux i386 program without
  * libc (int $0x80 system calls).  usage: difftest-native BLOB
  * Runs every sequence of BLOB on the real CPU and prints the S lines.
- * Built with -DDT_NATIVE64 it is the x86_64 runner (runner64.S, syscall
+ * Built with -DDT_NATIVE64 it is the x86_64 runner (runner.S built for x86_64, syscall
  * instruction) for the x87/MMX sequences on hosts without IA-32 support.
  */
 #include "runner.h"

@@ -26,7 +26,7 @@
 # masking flags the SDM leaves undefined.  x87/MMX batches (gen.py --fpu)
 # also compare the FNSAVE image (registers, FCW, FSW, FTW); where the host
 # cannot run i386 programs their oracle is difftest-native64 (the same
-# mode-neutral bytes on the real CPU in 64-bit mode, runner64.S), since
+# mode-neutral bytes on the real CPU in 64-bit mode, runner.S built for x86_64), since
 # QEMU's x87 is not the CPU's.  Output files go to
 # $DIFFTEST_OUT (default build/difftest).  Prints one ok/not ok line per
 # batch x emulator; the last line is "N passed, N failed" (batches); exit
@@ -106,12 +106,12 @@ fi
 # programs (the real x87 is the same in 64-bit mode; gen.py --fpu emits
 # mode-neutral code).
 NATIVE64=$OUT/difftest-native64
-SRCS64=("$HERE/native.c" "$HERE/runner.c" "$HERE/runner64.S" "$HERE/runner.h")
+SRCS64=("$HERE/native.c" "$HERE/runner.c" "$HERE/runner.S" "$HERE/runner.h")
 if build "$NATIVE64" "${SRCS64[@]}"; then
     N64=("${NATIVE_FLAGS[@]/--target=i686-linux-gnu/--target=x86_64-linux-gnu}")
     $CC "${N64[@]/-march=pentiumpro/-march=x86-64}" \
         -DDT_NATIVE64 -o "$NATIVE64" "$HERE/native.c" "$HERE/runner.c" \
-        "$HERE/runner64.S" || { echo "difftest: native64 runner build failed"; echo "0 passed, 1 failed"; exit 1; }
+        "$HERE/runner.S" || { echo "difftest: native64 runner build failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
 GOBJ=()
 for src in "$ROOT/tests/guest/lib/boot.S" "$ROOT/tests/guest/lib/lib.c" \
