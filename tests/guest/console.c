@@ -7,6 +7,7 @@
  * piped and typed input.
  */
 #include "lib/lib.h"
+#include "lib/pc.h"
 
 const char kernel_name[] = "console";
 
@@ -35,19 +36,8 @@ void kmain(void)
     bool quit = false;
 
     irq_hook = on_irq;
-    outb(0x20, 0x11);
-    outb(0xa0, 0x11);
-    outb(0x21, 0x20);
-    outb(0xa1, 0x28);
-    outb(0x21, 0x04);
-    outb(0xa1, 0x02);
-    outb(0x21, 0x01);
-    outb(0xa1, 0x01);
-    outb(0x21, 0xee);       /* IRQ 0 and IRQ 4 */
-    outb(0xa1, 0xff);
-    outb(0x43, 0x34);       /* 100 Hz */
-    outb(0x40, 11932 & 0xff);
-    outb(0x40, 11932 >> 8);
+    pic_init(0xee, 0xff);   /* IRQ 0 and IRQ 4 */
+    pit_rate(11932);        /* 100 Hz */
     outb(0x3fa, 0x07);      /* FIFO, trigger 1 */
     outb(0x3fc, 0x0b);      /* DTR RTS OUT2 */
     outb(0x3f9, 0x01);      /* RX interrupt */

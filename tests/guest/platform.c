@@ -9,6 +9,7 @@
  * 16550A's loopback, FIFO and interrupt identification.
  */
 #include "lib/lib.h"
+#include "lib/pc.h"
 #include "lib/cpu.h"
 
 const char kernel_name[] = "platform";
@@ -95,18 +96,6 @@ static void msr_part(void)
     write_msr(0x401, 0);
 }
 
-/* CMOS byte. */
-static uint8_t cmos(uint8_t i)
-{
-    outb(0x70, i);
-    return inb(0x71);
-}
-
-static void cmos_write(uint8_t i, uint8_t v)
-{
-    outb(0x70, i);
-    outb(0x71, v);
-}
 
 static void cmos_part(void)
 {

@@ -12,6 +12,7 @@
  * Only which loops were left (and how) is printed: no timing.
  */
 #include "lib/lib.h"
+#include "lib/pc.h"
 #include "lib/sys.h"
 
 const char kernel_name[] = "tickloop";
@@ -40,19 +41,8 @@ static void on_irq(TrapFrame *f)
 
 static void pic_pit_init(void)
 {
-    outb(0x20, 0x11);
-    outb(0xa0, 0x11);
-    outb(0x21, 0x20);
-    outb(0xa1, 0x28);
-    outb(0x21, 0x04);
-    outb(0xa1, 0x02);
-    outb(0x21, 0x01);
-    outb(0xa1, 0x01);
-    outb(0x21, 0xfe);       /* only IRQ 0 */
-    outb(0xa1, 0xff);
-    outb(0x43, 0x34);       /* channel 0, lsb/msb, mode 2 */
-    outb(0x40, 1193 & 0xff);
-    outb(0x40, 1193 >> 8);
+    pic_init(0xfe, 0xff);   /* only IRQ 0 */
+    pit_rate(1193);
 }
 
 /* "1: jmp 1b", left by the interrupt handler. */

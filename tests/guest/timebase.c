@@ -14,22 +14,12 @@
  * hamt86-args: --icount=8
  */
 #include "lib/lib.h"
+#include "lib/pc.h"
 
 const char kernel_name[] = "timebase";
 
 static volatile uint32_t ticks, rtc_irqs, rtc_pf, rtc_uf, rtc_af;
 
-static uint8_t cmos(uint8_t i)
-{
-    outb(0x70, i);
-    return inb(0x71);
-}
-
-static void cmos_write(uint8_t i, uint8_t v)
-{
-    outb(0x70, i);
-    outb(0x71, v);
-}
 
 /* IRQ 0 counts ticks; IRQ 8 reads register C (which lowers the line). */
 static void on_irq(uint32_t vec)
@@ -159,19 +149,8 @@ static void rtc_part(void)
 void kmain(void)
 {
     irq_hook = on_irq;
-    outb(0x20, 0x11);
-    outb(0xa0, 0x11);
-    outb(0x21, 0x20);
-    outb(0xa1, 0x28);
-    outb(0x21, 0x04);
-    outb(0xa1, 0x02);
-    outb(0x21, 0x01);
-    outb(0xa1, 0x01);
-    outb(0x21, 0xfa);       /* IRQ 0, cascade */
-    outb(0xa1, 0xfe);       /* IRQ 8 */
-    outb(0x43, 0x34);       /* 100 Hz */
-    outb(0x40, 11932 & 0xff);
-    outb(0x40, 11932 >> 8);
+    pic_init(0xfa, 0xfe);   /* IRQ 0, cascade; IRQ 8 */
+    pit_rate(11932);        /* 100 Hz */
 
     pit_ch2_part();
     rtc_part();
