@@ -538,9 +538,12 @@ static void sincos_of(const X80Unpacked *a, XF *sp, XF *cp, unsigned need)
     *cp = cv;
 }
 
-/* FSIN (want_cos false) or FCOS (true): one of the pair, rounded once. */
-static bool sin_or_cos(floatx80 fa, floatx80 *res, X80Status *s,
-                       bool want_cos)
+/* What trig_one computes. */
+typedef enum TrigFn { TRIG_SIN = 1, TRIG_COS = 2, TRIG_TAN = 3 } TrigFn;
+
+/* FSIN, FCOS or FPTAN's ST0 result: sin, cos or tan of fa, rounded once
+ * (the value passed to sincos_of says which of the pair it needs). */
+static bool trig_one(floatx80 fa, floatx80 *res, X80Status *s, TrigFn fn)
 {
     X80Unpacked a;
     XF sv, cv;
@@ -550,12 +553,26 @@ static bool sin_or_cos(floatx80 fa, floatx80 *res, X80Status *s,
         return k == 1;
     }
     if (a.kind == X80K_ZERO) {
-        /* sin(+-0) = +-0, cos(+-0) = +1 */
-        *res = want_cos ? x80_make(false, X80_BIAS, X80_J) : fa;
+        /* sin(+-0) = tan(+-0) = +-0, cos(+-0) = +1 */
+        *res = fn == TRIG_COS ? x80_make(false, X80_BIAS, X80_J) : fa;
         return true;
     }
-    sincos_of(&a, &sv, &cv, want_cos ? 2 : 1);
-    *res = xf_round(want_cos ? cv : sv, s);
+    if (fn == TRIG_TAN && a.exp < X80_BIAS - 40 && (fa.mant >> 63)) {
+        /*
+         * tan(x) = x + x^3/3 with x^3/3 far below the 64-bit ulp.  The
+         * CPU (measured) returns a normal x itself, inexact, not rounded
+         * up (it sometimes gives x minus one ulp under RC down/zero; that
+         * is left as a 1-ulp difference).  A pseudo-denormal comes back
+         * in its normal encoding.  True denormals are rounded correctly.
+         */
+        s->exc |= X80_PE;
+        *res = x80_pack(a.sign, x80_exp(fa) ? x80_exp(fa) : 1, fa.mant);
+        x80_set_cc(s, X80_C1 | X80_C2, 0);
+        return true;
+    }
+    sincos_of(&a, &sv, &cv, (unsigned)fn);
+    *res = xf_round(fn == TRIG_SIN ? sv : fn == TRIG_COS ? cv : xf_div(sv, cv),
+                    s);
     trig_cc(s);
     return true;
 }
@@ -563,13 +580,13 @@ static bool sin_or_cos(floatx80 fa, floatx80 *res, X80Status *s,
 /* FSIN. */
 bool x80_fsin(floatx80 fa, floatx80 *res, X80Status *s)
 {
-    return sin_or_cos(fa, res, s, false);
+    return trig_one(fa, res, s, TRIG_SIN);
 }
 
 /* FCOS. */
 bool x80_fcos(floatx80 fa, floatx80 *res, X80Status *s)
 {
-    return sin_or_cos(fa, res, s, true);
+    return trig_one(fa, res, s, TRIG_COS);
 }
 
 /* FSINCOS. */
@@ -599,35 +616,8 @@ bool x80_fsincos(floatx80 fa, floatx80 *sin_out, floatx80 *cos_out,
     return true;
 }
 
-/* FPTAN. */
+/* FPTAN (the caller pushes the 1.0). */
 bool x80_fptan(floatx80 fa, floatx80 *res, X80Status *s)
 {
-    X80Unpacked a;
-    XF sv, cv;
-    int k = trig_prologue(fa, &a, res, s);
-
-    if (k) {
-        return k == 1;
-    }
-    if (a.kind == X80K_ZERO) {
-        *res = fa;
-        return true;
-    }
-    if (a.exp < X80_BIAS - 40 && (fa.mant >> 63)) {
-        /*
-         * tan(x) = x + x^3/3 with x^3/3 far below the 64-bit ulp.  The
-         * CPU (measured) returns a normal x itself, inexact, not rounded
-         * up (it sometimes gives x minus one ulp under RC down/zero; that
-         * is left as a 1-ulp difference).  A pseudo-denormal comes back
-         * in its normal encoding.  True denormals are rounded correctly.
-         */
-        s->exc |= X80_PE;
-        *res = x80_pack(a.sign, x80_exp(fa) ? x80_exp(fa) : 1, fa.mant);
-        x80_set_cc(s, X80_C1 | X80_C2, 0);
-        return true;
-    }
-    sincos_of(&a, &sv, &cv, 3);
-    *res = xf_round(xf_div(sv, cv), s);
-    trig_cc(s);
-    return true;
+    return trig_one(fa, res, s, TRIG_TAN);
 }
