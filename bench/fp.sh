@@ -20,6 +20,9 @@
 #   -t REPS   also time each run without the plugin: CPU seconds
 #             (user+sys), minimum of REPS, net of fp_null (default 0: counts
 #             only; this machine is shared and its wall times are noise)
+#   -p N      profile: for each JIT engine and kernel, the N functions of
+#             hamt86 with the most host instructions (bench/plugin/hot-pcs.c
+#             per TB, summed per symbol by hot-syms.py; default 12, 0 = none)
 #   -o FILE   results (default bench/results/fp-<date>.md and .tsv)
 #
 # Counts: every host instruction executed, by the TCG plugin
@@ -39,16 +42,18 @@ KERNELS="fp_whet fp_matmul fp_mandel fp_conv"
 ENGINES=""
 MODE=hamt
 TREPS=0
+PROF=12
 OUT=""
-while getopts "b:k:e:m:t:o:" o; do
+while getopts "b:k:e:m:t:p:o:" o; do
     case $o in
     b) BUILD=$OPTARG ;;
     k) KERNELS=${OPTARG//,/ } ;;
     e) ENGINES=${OPTARG//,/ } ;;
     m) MODE=$OPTARG ;;
     t) TREPS=$OPTARG ;;
+    p) PROF=$OPTARG ;;
     o) OUT=$OPTARG ;;
-    *) sed -n '2,32p' "$0"; exit 2 ;;
+    *) sed -n '2,35p' "$0"; exit 2 ;;
     esac
 done
 case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
@@ -71,7 +76,7 @@ done
 # --- the plugins (gcc, against QEMU 7.2's plugin API) ------------------------
 RANGE=$BDIR/range-insns.so
 X87=$BDIR/x87-insns.so
-for p in range-insns x87-insns; do
+for p in range-insns x87-insns hot-pcs; do
     src=$ROOT/bench/plugin/$p.c
     so=$BDIR/$p.so
     if [ ! -f "$so" ] || [ "$src" -nt "$so" ]; then
@@ -229,6 +234,24 @@ net() {   # kernel engine: host insns net of fp_null
                     'BEGIN { if (a == "" || z == "") printf " - |"; else printf " %.2f |", a - z }'
             done
             echo
+        done
+    fi
+    if [ "$PROF" -gt 0 ]; then
+        for e in $ENGINES; do
+            case $e in *-jit) ;; *) continue ;; esac
+            h=${e%-jit}
+            for k in $KERNELS; do
+                [ "${HI[$k.$e]:-FAIL}" != FAIL ] || continue
+                echo
+                echo "Profile: $k on $e (host instructions per function, gross; bench/plugin/hot-pcs.c):"
+                echo
+                echo '```'
+                # shellcheck disable=SC2086
+                qemu-$h -d plugin -plugin "$BDIR/hot-pcs.so,top=3000" "$BUILD/$h/hamt86" \
+                    --backend=jit --mmu=$MODE -m 128 --kernel "$BDIR/$k.elf" 2>&1 > /dev/null < /dev/null |
+                    python3 "$ROOT/bench/plugin/hot-syms.py" "$BUILD/$h/hamt86" "$PROF"
+                echo '```'
+            done
         done
     fi
 } > "$OUT"

@@ -9,6 +9,8 @@
  *   FNSTENV / FNSAVE / FRSTOR in the 16-bit and (66h) 32-bit layouts,
  *   FLDENV of a hand-built 16-bit real-mode image, then a 32-bit FNSTENV
  *   (and the reverse), FNSTSW / FNSTCW / FSTP m80 after FRSTOR.
+ * The same FADD and 16/32-bit FNSTENV run in V86 mode (1a00:0000, entered
+ * by IRET; HLT's #GP comes back), where the images are the real-mode ones.
  *
  * Real-mode images (SDM vol. 1 figures 8-10 and 8-12) hold linear pointers:
  *
@@ -34,6 +36,8 @@ const char kernel_name[] = "fpu_rm";
 
 #define RM_LIN  0x18000u        /* the blob's linear address: CS 0x1800 */
 #define RM_DATA 0x20100u        /* FADD's operand: DS 0x2000, offset 0x100 */
+#define V86_LIN 0x1a000u        /* the V86 code: CS 0x1a00 */
+#define V86_ENV 0x20200u        /* its FNSTENV images: DS:0x200, DS:0x220 */
 #define RES     0x8000u         /* results, DS 0 */
 #define CODE16  SYS_SEL(20)     /* 16-bit code, base 0x10000 */
 
@@ -126,6 +130,52 @@ __asm__(".text\n"
         "ret\n");
 extern char fr_start[], fr_end[], fr_fadd[];
 void fr_run(void);
+
+/*
+ * V86 mode: fv_start..fv_end runs at 1a00:0000 (linear 0x1a000) with
+ * DS 0x2000, entered by fv_run's IRET (EFLAGS VM, IOPL 0); its HLT raises
+ * #GP(0), whose handler fv_gp returns from fv_run.
+ */
+volatile uint32_t fv_saved_esp;
+__asm__(".text\n"
+        ".globl fv_start, fv_end, fv_fadd, fv_run, fv_gp\n"
+        ".code16\n"
+        "fv_start:\n\t"
+        "fninit\n\t"
+        "fld1\n"
+        "fv_fadd:\n\t"
+        "fadds 0x100\n\t"              /* D8 06 00 01: FOP 0x006 */
+        "fnstenv 0x200\n\t"
+        ".byte 0x66; fnstenv 0x220\n\t"
+        "fninit\n\t"
+        "hlt\n"
+        "fv_end:\n"
+        ".code32\n"
+        "fv_run:\n\t"
+        "pushal\n\t"
+        "movl %esp, fv_saved_esp\n\t"
+        "pushl $0\n\t"                /* GS */
+        "pushl $0\n\t"                /* FS */
+        "pushl $0x2000\n\t"           /* DS */
+        "pushl $0x2000\n\t"           /* ES */
+        "pushl $0\n\t"                /* SS */
+        "pushl $0x7000\n\t"           /* ESP */
+        "pushl $0x00020002\n\t"       /* EFLAGS: VM */
+        "pushl $0x1a00\n\t"           /* CS */
+        "pushl $0\n\t"                /* EIP */
+        "iretl\n"
+        "fv_gp:\n\t"
+        "movw $0x10, %ax\n\t"
+        "movw %ax, %ds\n\t"
+        "movw %ax, %es\n\t"
+        "movw %ax, %fs\n\t"
+        "movw %ax, %gs\n\t"
+        "movl fv_saved_esp, %esp\n\t"
+        "popal\n\t"
+        "ret\n");
+extern char fv_start[], fv_end[], fv_fadd[];
+void fv_run(void);
+void fv_gp(void);
 
 static uint8_t *res(unsigned off)
 {
@@ -268,7 +318,22 @@ void kmain(void)
     sdm_ptr32("rm fldenv16->fnstenv32", R_OUT32, 0x91234, 0x5a5, 0xa5678);
     sdm_ptr16("rm fldenv32->fnstenv16", R_OUT16, 0x1234567 & 0xfffff, 0x1d9,
               0x7654321 & 0xfffff);
+    /* V86 mode: the real-mode layouts */
+    {
+        uint64_t old_gp = sys_idt_get(13);
+        uint32_t vfip = V86_LIN + (uint32_t)(fv_fadd - fv_start);
+
+        memcpy((void *)V86_LIN, fv_start, (size_t)(fv_end - fv_start));
+        memset((void *)V86_ENV, 0, 0x40);
+        sys_idt_set(13, sys_gate(SYS_KCODE, (uint32_t)fv_gp, ACC_INTG, 0));
+        fv_run();
+        sys_idt_set(13, old_gp);
+        print_env("v86 fnstenv16", V86_ENV - RES, 2);
+        print_env("v86 fnstenv32", V86_ENV + 0x20 - RES, 4);
+        sdm_ptr16("v86 fnstenv16", V86_ENV - RES, vfip, 0x006, RM_DATA);
+        sdm_ptr32("v86 fnstenv32", V86_ENV + 0x20 - RES, vfip, 0x006, RM_DATA);
+    }
     pm_pointers();
     printf("SDM done ok=%u bad=%u\n", sdm_ok, sdm_bad);
-    finish(0x8d5aea9f);
+    finish(0x36eee051);
 }
