@@ -12,7 +12,9 @@
 #               mips64el-jit, loongarch64-jit   the JITs under qemu-user
 #               mips64el-interp, loongarch64-interp, native-interp
 #                                               the IR interpreter
-#                                               (native: under qemu-x86_64)
+#                                               (native: under qemu-x86_64,
+#                                               always --mmu=softmmu: the HAMT
+#                                               windows crash qemu-x86_64)
 #               peer   QEMU 7.2's own mips64el qemu-system-i386 under
 #                      qemu-mips64el (bench/qemu-peer.sh: -cpu pentium2,-tsc,
 #                      no icount)
@@ -105,7 +107,7 @@ for h in mips64el loongarch64; do
     fi
 done
 [ -x "$BUILD/native/hamt86" ] &&
-    add native-interp qemu-x86_64 $PLUG "$BUILD/native/hamt86" --backend=interp --mmu=$MODE -m 128
+    add native-interp qemu-x86_64 $PLUG "$BUILD/native/hamt86" --backend=interp --mmu=softmmu -m 128
 add peer "$ROOT/bench/qemu-peer.sh" -m 128 -no-reboot -device isa-debug-exit,iobase=0xf4
 if [ -z "$ENGINES" ]; then
     ENGINES=$ALL
@@ -206,7 +208,7 @@ net() {   # kernel engine: host insns net of fp_null
         for e in $ENGINES; do
             n=$(net "$k" "$e")
             if [ "$n" = FAIL ]; then printf ' FAIL | | |'; continue; fi
-            awk -v n="$n" -v i="$gi" -v f="$gf" 'BEGIN { printf " %d | %.1f | %.1f |", n, n / i, (f ? n / f : 0) }'
+            awk -v n="$n" -v i="$gi" -v f="$gf" 'BEGIN { printf " %.0f | %.1f | %.1f |", n, n / i, (f ? n / f : 0) }'
         done
         p=$(net "$k" peer 2>/dev/null)
         for e in $ENGINES; do
