@@ -64,10 +64,10 @@ die() {
     exit 1
 }
 BDIR=$BUILD/bench
-RUNDIR=$BDIR/fp-runs
-mkdir -p "$RUNDIR"
 TIMEOUT=${BENCH_TIMEOUT:-1200}
 [ -n "$OUT" ] || OUT=$ROOT/bench/results/fp-$(date +%Y-%m-%d-%H%M).md
+RUNDIR=$BDIR/fp-runs/$(basename "$OUT" .md)   # one per results file
+mkdir -p "$RUNDIR"
 mkdir -p "$(dirname "$OUT")"
 TSV=${OUT%.md}.tsv
 ALLK="fp_null $KERNELS"
@@ -138,7 +138,7 @@ run1() {
 }
 
 # --- guest counts and reference lines: qemu-system-i386 on this machine ----------
-declare -A GI GF
+declare -A GI GF GMV GMM
 for k in $ALLK; do
     qemu-system-i386 -M isapc -cpu pentium2 -m 128 -nographic -no-reboot \
         -device isa-debug-exit,iobase=0xf4 -d plugin -plugin "$X87" \
@@ -146,7 +146,7 @@ for k in $ALLK; do
     st=$?
     [ $st -eq 1 ] || die "$k: qemu-system-i386 exit status $st (want 1)"
     lines "$RUNDIR/$k.ref.out" > "$RUNDIR/$k.ref"
-    read -r GI[$k] GF[$k] < <(awk '/^x87-insns:/ { print $3, $5 + $7 }' "$RUNDIR/$k.ref.err")
+    read -r GI[$k] GF[$k] GMV[$k] GMM[$k] < <(awk '/^x87-insns:/ { print $3, $5 + $7, $9, $11 }' "$RUNDIR/$k.ref.err")
     [ -n "${GI[$k]}" ] || die "$k: no x87-insns line"
 done
 
@@ -192,7 +192,9 @@ net() {   # kernel engine: host insns net of fp_null
     echo "Command: bench/fp.sh $*  (--mmu=$MODE). Host instructions executed"
     echo "(TCG plugin, exact), net of fp_null; per guest instruction and per"
     echo "guest FP (x87/MMX) instruction; \"x peer\" = peer count / engine count"
-    echo "(> 1: hamt86 executes fewer host instructions than QEMU)."
+    echo "(> 1: hamt86 executes fewer host instructions than QEMU). FP insns:"
+    echo "x87 + MMX, with the shares of x87 register moves (FLD ST(i), FXCH,"
+    echo "FST(P) ST(i), FCMOVcc) and of memory-operand forms."
     echo
     printf '| kernel | guest insns | FP insns |'
     for e in $ENGINES; do printf ' %s host insns | per insn | per FP insn |' "$e"; done
@@ -204,7 +206,8 @@ net() {   # kernel engine: host insns net of fp_null
     echo
     for k in $KERNELS; do
         gi=$((GI[$k] - GI[fp_null])) gf=$((GF[$k] - GF[fp_null]))
-        printf '| %s | %d | %d |' "$k" "$gi" "$gf"
+        awk -v k="$k" -v i="$gi" -v f="$gf" -v mv="${GMV[$k]:-0}" -v mm="${GMM[$k]:-0}" \
+            'BEGIN { printf "| %s | %d | %d (%.0f%% moves, %.0f%% mem) |", k, i, f, f ? 100 * mv / f : 0, f ? 100 * mm / f : 0 }'
         for e in $ENGINES; do
             n=$(net "$k" "$e")
             if [ "$n" = FAIL ]; then printf ' FAIL | | |'; continue; fi

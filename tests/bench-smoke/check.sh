@@ -22,7 +22,7 @@ if [ -n "$eng" ]; then
     o=$("$ROOT/bench/fp.sh" -b "$BUILD" -k fp_conv -e "$eng" -p 0 \
         -o "$BUILD/bench/fp-smoke.md" 2>&1)
     rc=$?
-    [ $rc = 0 ] && grep -q '^| fp_conv | [0-9]* | [0-9]* | [0-9]' <<<"$o"
+    [ $rc = 0 ] && grep -q '^| fp_conv | [0-9]* | [0-9]* (.*) | [0-9]' <<<"$o"
     t $? "bench/fp.sh -k fp_conv -e $eng$(grep -m1 'FAIL' <<<"$o" | sed 's/^/: /')"
 fi
 echo "$pass passed, $fail failed"
