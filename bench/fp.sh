@@ -173,7 +173,7 @@ for e in $ENGINES; do
         HI[$k.$e]=$(awk '/range-insns: total/ { print $3 }' "$base.err")
         echo "fp: $k $e: ${HI[$k.$e]} host insns" >&2
         best=""
-        for r in $(seq 1 "$TREPS"); do
+        for _ in $(seq 1 "$TREPS"); do
             t=$( { TIMEFORMAT='%U %S'; time run1 "$e" "$k" 0 "$base.t"; } 2>&1 | awk '{ print $1 + $2 }')
             best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (a == "" || b < a) ? b : a }')
         done
