@@ -33,7 +33,7 @@ $(BENCH_OUT)/.scale-$(BENCH_SCALE):
 	@rm -f $(BENCH_OUT)/.scale-*
 	@touch $@
 
-$(BENCH_OUT)/%.o: $(BENCH_DIR)/%.c $(BENCH_DIR)/bench.h $(GUEST_DIR)/lib/lib.h $(BENCH_OUT)/.scale-$(BENCH_SCALE)
+$(BENCH_OUT)/%.o: $(BENCH_DIR)/%.c $(wildcard $(BENCH_DIR)/*.h) $(GUEST_DIR)/lib/lib.h $(BENCH_OUT)/.scale-$(BENCH_SCALE)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(BENCH_CFLAGS) -c $< -o $@
 

@@ -6,7 +6,11 @@
 #     qemu-system-i386 7.2 aborts on FERR#, see the kernel's header);
 #   - --cosim on FP-heavy guests: the fpu guest kernel and an x87/MMX
 #     difftest kernel (gen.py --fpu) run to DONE with TBs compared and no
-#     divergence, in every MMU mode.
+#     divergence, in every MMU mode;
+#   - the real-mode (and protected-mode pointer) fields of the x87
+#     environment images, against the SDM: the guest kernel fpu_rm prints
+#     "SDM ok/bad" lines that tests/guest/run.sh does not compare (QEMU 7.2
+#     has no real-mode layout and no FCS/FDS/FOP); here every one must be ok.
 # Needs BUILD/guest (make guest) for the guest library objects.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,6 +61,11 @@ for host in native mips64el loongarch64; do
         ! grep -q '^FAIL' <<<"$o" && grep -q '^DONE ferr passed=8 failed=0' <<<"$o" &&
             [ $rc = 1 ]
         t $? "ferr $host $m$(grep -m1 '^FAIL' <<<"$o" | sed 's/^/: /')"
+        if [ -f "$BUILD/guest/fpu_rm.elf" ]; then
+            o=$(timeout 120 "${emu[@]}" -m 64 --mmu="$m" --kernel "$BUILD/guest/fpu_rm.elf" 2>&1 | tr -d '\r')
+            grep -q '^SDM done ok=37 bad=0$' <<<"$o" && grep -q '^DONE fpu_rm passed=[0-9]* failed=0' <<<"$o"
+            t $? "fpu_rm SDM layouts $host $m$(grep -m1 '^SDM bad' <<<"$o" | sed 's/^/: /')"
+        fi
         for k in "$BUILD/guest/fpu.elf" "$OUT/dt.elf"; do
             [ -f "$k" ] || continue
             o=$(timeout 600 "${emu[@]}" -m 64 --mmu="$m" --cosim --stats \
