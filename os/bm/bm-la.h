@@ -78,6 +78,7 @@
 #define CSR_TLBRENTRY 0x88
 #define CSR_TLBRBADV  0x89
 #define CSR_TLBRERA   0x8a
+#define CSR_TLBRPRMD  0x8f
 #define CSR_TLBRSAVE  0x8b
 #define CSR_TLBRELO0  0x8c
 #define CSR_TLBRELO1  0x8d
@@ -105,5 +106,10 @@
 
 /* The host TLB mapper (os/bm/la-tlbmap.c). */
 void bm_tlbmap_init(void);
+/* HAMT's privileged driver (os/bm/la-hamt.c): windows, guest RAM base,
+ * the C side of a refill the vector's table walk did not satisfy. */
+void bm_la_hamt_init(void);
+void bm_la_hamt_ram(uint64_t ram_pa);
+void bm_la_refill(uint64_t *frame);
 
 #endif

@@ -41,7 +41,7 @@
 #define BM_FRAME_BYTES  (BM_FRAME_SLOTS * 8)
 #define BM_EXC_GENERAL  0
 #define BM_EXC_MERR     1     /* LoongArch machine error */
-#define BM_EXC_REFILL   2     /* MIPS TLB refill (no mapper: unexpected) */
+#define BM_EXC_REFILL   2     /* TLB refill (LoongArch: a window miss) */
 
 #if defined(__loongarch__) || defined(__loongarch64)
 #include "os/bm/bm-la.h"
@@ -61,6 +61,10 @@ void bm_arenas_init(uintptr_t low, uintptr_t low_end, uintptr_t high,
                     uintptr_t high_end);
 /* C side of the vectors: host faults to the engine, else the dump. */
 void bm_exception(uint64_t *frame);
+/* A host fault at addr to the engine's handler (OSFault.is_write). */
+bool bm_host_fault(uint64_t *frame, uintptr_t addr, int is_write);
+/* Print the exception, the host registers and the guest EIP; exit 3. */
+NORETURN void bm_unexpected(uint64_t *frame);
 
 /* ---- per board (os-bm-la.c / os-bm-mips.c) ---- */
 /* Power the board off (never returns). */

@@ -86,6 +86,7 @@ int bm_arch_describe(const uint64_t *fr, char *buf, size_t size)
 
     return h_snprintf(buf, size, "%s: %s (ecode %#x subcode %#x)",
                       fr[BM_FRAME_KIND] == BM_EXC_MERR ? "machine error" :
+                      fr[BM_FRAME_KIND] == BM_EXC_REFILL ? "TLB refill" :
                       "exception",
                       ecode < ARRAY_SIZE(names) ? names[ecode] : "other",
                       ecode, (unsigned)(fr[BM_FRAME_CAUSE] >> 22) & 0x1ff);
@@ -112,5 +113,6 @@ void bm_main(void)
         cc_freq = 100000000;
     }
     bm_tlbmap_init();
+    bm_la_hamt_init();
     os_exit(bm_start());
 }

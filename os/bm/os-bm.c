@@ -278,7 +278,7 @@ void os_fault_redirect_call(OSFault *f, void (*fn)(void *), void *arg)
 }
 
 /* Print the exception, the host registers and the guest EIP; exit 3. */
-static NORETURN void unexpected(uint64_t *fr)
+NORETURN void bm_unexpected(uint64_t *fr)
 {
     char buf[200];
     int n;
@@ -323,20 +323,33 @@ static NORETURN void unexpected(uint64_t *fr)
     os_exit(3);
 }
 
-/* C side of the vectors. */
-void bm_exception(uint64_t *fr)
+/* A host fault at addr (is_write: OSFault's) to the engine's handler;
+ * false if it has none or did not handle it. */
+bool bm_host_fault(uint64_t *fr, uintptr_t addr, int is_write)
 {
     OSFault f;
 
-    if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL && bm.fault_handler != NULL &&
-        bm_arch_page_fault(fr, &f.addr, &f.is_write) &&
-        bm_tlbmap_is_window(f.addr)) {
-        f.kind = OS_FAULT_SEGV;
-        f.pc = (uintptr_t)fr[BM_FRAME_PC];
-        f.ctx = fr;
-        if (bm.fault_handler(&f)) {
-            return;
-        }
+    if (bm.fault_handler == NULL || !bm_tlbmap_is_window(addr)) {
+        return false;
     }
-    unexpected(fr);
+    f.kind = OS_FAULT_SEGV;
+    f.is_write = is_write;
+    f.addr = addr;
+    f.pc = (uintptr_t)fr[BM_FRAME_PC];
+    f.ctx = fr;
+    return bm.fault_handler(&f);
+}
+
+/* C side of the vectors. */
+void bm_exception(uint64_t *fr)
+{
+    uintptr_t addr;
+    int is_write;
+
+    if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL &&
+        bm_arch_page_fault(fr, &addr, &is_write) &&
+        bm_host_fault(fr, addr, is_write)) {
+        return;
+    }
+    bm_unexpected(fr);
 }
