@@ -8,9 +8,12 @@
 #        mem_random mem_chase from build/bench, `make bench-kernels`)
 # Per kernel and memory path: every host instruction of the run, and for
 # hamt the instructions per host fault (general-exception vector entry to
-# its ertn: hamt_fault and whatever it calls: walk + install, or the move
-# to the slow-path stub) and per TLB refill (refill vector to ertn), with
-# the fault outcomes from --stats.
+# its ertn: page-modify / page-invalid exceptions into hamt_fault), per
+# TLB refill (refill vector to its one ertn: every kind), and per refill
+# that left the vector's fast path (bm_tlbr_slow to the same ertn: the C
+# side, HAMT's table lookup and, on a miss, hamt_fault = a whole HAMT
+# fill or the move to the slow-path stub), with the fault outcomes from
+# --stats.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -31,14 +34,15 @@ vec() {  # symbol -> "entry:ertn"
 exc=$(vec bm_exc_entry)
 tlbr=$(vec bm_tlbr_entry)
 tlbr_phys=$(echo "$tlbr" | sed 's/0x9000000000/0x0000000000/g')
+slow_phys=$(vec bm_tlbr_slow | sed 's/0x9000000000/0x0000000000/g')
 
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(mem_linear mem_random mem_chase)
-printf '%-12s %-8s %14s %8s %8s %10s %10s\n' kernel mmu "host insns" faults fills \
-    "insns/flt" "insns/rfl"
+printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s\n' kernel mmu "host insns" \
+    faults fills "insns/flt" refills "insns/rfl" "C refills" "insns/Crfl"
 for k in "${kernels[@]}"; do
     for mmu in softmmu hamt; do
-        out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,arg=fault:$exc,arg=refill:$tlbr_phys" \
+        out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,arg=fault:$exc,arg=refill:$tlbr_phys,arg=slow:$slow_phys" \
               cross/run-bm loongarch64 --mmu=$mmu --stats \
               --kernel "$BUILD/bench/$k.elf" 2>&1 >/dev/null || true)
         total=$(echo "$out" | awk '/range-insns: total/ {print $3}')
@@ -46,11 +50,14 @@ for k in "${kernels[@]}"; do
             faults=$(echo "$out" | awk '/^  host faults/ {print $3}')
             fills=$(echo "$out" | awk '/^  fills / {print $2}')
             pf=$(echo "$out" | awk '/range-insns: fault/ {print $9}')
+            nr=$(echo "$out" | awk '/range-insns: refill/ {print $4}')
             pr=$(echo "$out" | awk '/range-insns: refill/ {print $9}')
+            ns=$(echo "$out" | awk '/range-insns: slow/ {print $4}')
+            ps=$(echo "$out" | awk '/range-insns: slow/ {print $9}')
         else
-            faults=-; fills=-; pf=-; pr=-
+            faults=-; fills=-; pf=-; nr=-; pr=-; ns=-; ps=-
         fi
-        printf '%-12s %-8s %14s %8s %8s %10s %10s\n' "$k" "$mmu" "$total" \
-            "$faults" "$fills" "$pf" "$pr"
+        printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s\n' "$k" "$mmu" \
+            "$total" "$faults" "$fills" "$pf" "$nr" "$pr" "$ns" "$ps"
     done
 done

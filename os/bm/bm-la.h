@@ -73,6 +73,8 @@
 #define CSR_PGDH      0x1a
 #define CSR_STLBPS    0x1e
 #define CSR_SAVE0     0x30
+#define CSR_TCFG      0x41
+#define CSR_TICLR     0x44
 #define CSR_SAVE1     0x31
 #define CSR_SAVE2     0x32
 #define CSR_TLBRENTRY 0x88
@@ -93,6 +95,10 @@
     __asm__ volatile("csrrd %0, " STR(n) : "=r"(v_)); v_; })
 #define csr_write(n, v) do { uint64_t v_ = (v); \
     __asm__ volatile("csrwr %0, " STR(n) : "+r"(v_) :: "memory"); } while (0)
+
+/* CRMD.IE; ECFG.LIE / ESTAT.IS bit of the timer (TI). */
+#define LA_CRMD_IE   (1ull << 2)
+#define LA_ECFG_TI   (1ull << 11)
 
 /* ESTAT.Ecode values. */
 #define ECODE_INT 0x0

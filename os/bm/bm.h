@@ -18,7 +18,8 @@
  *
  *   [0]      pc (the exception return address)
  *   [1..31]  general registers 1..31 (register 0 is zero; [sp] = the
- *            stack pointer before the exception)
+ *            stack pointer before the exception; MIPS: [26], [27] = HI,
+ *            LO instead of k0/k1)
  *   [32]     status  (LoongArch PRMD, MIPS Status)
  *   [33]     cause   (LoongArch ESTAT, MIPS Cause)
  *   [34]     bad virtual address
@@ -72,6 +73,10 @@ NORETURN void bm_arch_poweroff(void);
 /* A page fault the engine's handler may own: address and kind. */
 bool bm_arch_page_fault(const uint64_t *frame, uintptr_t *addr,
                         int *is_write);
+/* Start (period_ns > 0) or stop the timer interrupt. */
+void bm_arch_set_tick(uint64_t period_ns);
+/* Whether frame is the timer interrupt (then acknowledged). */
+bool bm_arch_tick_irq(const uint64_t *frame);
 /* One-line description of the exception in frame. */
 int bm_arch_describe(const uint64_t *frame, char *buf, size_t size);
 /* Whether va is in a HAMT window (faults there go to the engine). */

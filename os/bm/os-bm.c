@@ -39,6 +39,7 @@ typedef struct BMState {
     uintptr_t low_ptr, low_end;     /* cached direct-mapped addresses */
     uintptr_t high_ptr, high_end;
     OSFaultHandler fault_handler;
+    void (*volatile tick_fn)(void);   /* os_set_tick's, from the timer */
     bool exiting;
 } BMState;
 
@@ -92,15 +93,17 @@ uint64_t os_realtime_ns(void)
 }
 
 /*
- * The execution kick: no host timer interrupt is wired on the boards yet,
- * so nothing calls fn; device timers are polled between TB chains and in
- * HLT.  A guest that waits for IRQ0 inside one chained loop needs
- * --icount on bare metal (docs/HAMT.md, "Bare metal").
+ * The execution kick: the board's timer interrupt (LoongArch: the
+ * constant timer, TCFG; MIPS: CP0 Count/Compare) calls fn every
+ * period_ns, from bm_exception with interrupts off, like SIGALRM on
+ * Linux; 0 stops it.
  */
 void os_set_tick(uint64_t period_ns, void (*fn)(void))
 {
-    (void)period_ns;
-    (void)fn;
+    if (period_ns != 0) {
+        bm.tick_fn = fn;
+    }
+    bm_arch_set_tick(period_ns);
 }
 
 /* The UART is raw already: nothing to set up or restore. */
@@ -346,6 +349,13 @@ void bm_exception(uint64_t *fr)
     uintptr_t addr;
     int is_write;
 
+    if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL && bm_arch_tick_irq(fr)) {
+        void (*fn)(void) = bm.tick_fn;
+        if (fn != NULL) {
+            fn();
+        }
+        return;
+    }
     if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL &&
         bm_arch_page_fault(fr, &addr, &is_write) &&
         bm_host_fault(fr, addr, is_write)) {
