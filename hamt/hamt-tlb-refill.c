@@ -12,7 +12,7 @@
  * for the Linux driver.
  *
  *   host va = base(idx) + sext32(linear)       (one base per MMU index)
- *   window  = hamt_win(current context, idx)   (hamt_window_of)
+ *   window  = hamt_win(current context, idx)
  *   pair    = linear & ~(2 * page - 1): even page, odd page
  *   half    = map_find(window, linear >> unit_bits): frame, rights
  */
@@ -38,17 +38,40 @@ static bool pair_half(unsigned w, uint32_t linear, uint32_t *pa,
     return true;
 }
 
+/* Window number and linear address of host address va under the current
+ * context (the windows of hamt-tlb.c: one base per MMU index); -1 if va
+ * is in none, or beyond a paging-off window's span (its guard). */
+static int pair_window(uintptr_t va, uint32_t *linear)
+{
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        uintptr_t b = (uintptr_t)hamt_tlb_window(idx);
+        int64_t off = (int64_t)(intptr_t)(va - b);
+        unsigned w;
+
+        if (off < -(int64_t)HAMT_WINDOW_HALF || off >= (int64_t)HAMT_WINDOW_HALF) {
+            continue;
+        }
+        w = hamt_win(hamt.cur_ctx, idx);
+        if (hamt_window_base[w] != b ||
+            (hamt_window_span[w] <= HAMT_WINDOW_HALF &&
+             (off < 0 || (uint64_t)off >= hamt_window_span[w]))) {
+            return -1;
+        }
+        *linear = (uint32_t)off;
+        return (int)w;
+    }
+    return -1;
+}
+
 /* The entry pair around host address va (hamt-tlb.h). */
 bool hamt_tlb_pair(uintptr_t va, HamtTlbPair *p)
 {
     unsigned bits = hamt_tlb_page_bits();
     uint32_t linear, page = (uint32_t)1 << bits, base;
-    int w = hamt_window_of(va, &linear);
+    int w = pair_window(va, &linear);
     bool odd;
 
-    if (w < 0 || hamt.env == NULL ||
-        (hamt_win_ctx((unsigned)w) != hamt.cur_ctx &&
-         hamt_win_idx((unsigned)w) != MMU_PHYS_IDX)) {
+    if (w < 0 || hamt.env == NULL) {
         return false;
     }
     linear &= ~(page - 1);
@@ -57,9 +80,8 @@ bool hamt_tlb_pair(uintptr_t va, HamtTlbPair *p)
     if (!pair_half((unsigned)w, linear, &p->pa[odd], &p->prot[odd])) {
         return false;
     }
-    /* the other half: only if it is in the same window (linear wraps at
-     * 0x7fffffff -> 0x80000000 in the host layout, hamt.h: a pair never
-     * straddles it since both are page aligned below 2^31 or above) */
+    /* the other half: a pair never straddles linear 0x80000000, where the
+     * host layout wraps (hamt.h): both are aligned to twice the page */
     pair_half((unsigned)w, odd ? base : base + page, &p->pa[!odd],
               &p->prot[!odd]);
     p->global = hamt_win_idx((unsigned)w) == MMU_PHYS_IDX;

@@ -5,7 +5,8 @@
 #   1. LoongArch: self-tests of the host TLB mapper on the board
 #      (--bm-test=tlb: fills read back with tlbsrch/tlbrd; stress: random
 #      map/unmap/protect with loads and stores against a software model,
-#      2x the STLB)
+#      2x the STLB); pg_ctx with 2 cached contexts under hamt: >1100
+#      recycled contexts, so the ASID space wraps (~20 s)
 #   2. bad input: no boot block, missing / corrupt / too big / garbage
 #      image, a bad option, an unexpected host exception (register dump,
 #      guest EIP line, exit 3)
@@ -91,6 +92,14 @@ for B in ${BM_BOARDS:-loongarch64 mips64el}; do
             grep -q "^PASS bm-test $t" "$OUT/selftest-$t.out" ||
                 report fail "$B selftest-$t output" "$(grep -m1 FAIL "$OUT/selftest-$t.out")"
         done
+        # HAMT's privileged driver through ASID wrap-around: two cached
+        # contexts for pg_ctx's CR3s recycle one >1100 times (10-bit ASIDs:
+        # at least one wrap, which flushes and renumbers); its checks pass
+        [ -f "$BUILD/guest/pg_ctx.elf" ] || make -s guest >/dev/null
+        expect asid-wrap 1 "ctx: recycled \\(LRU\\) +([2-9][0-9]{3}|1[1-9][0-9]{2})" -- \
+            "${RUN[@]}" --stats --hamt-contexts=2 --kernel "$BUILD/guest/pg_ctx.elf"
+        grep -q "^DONE pg_ctx passed=[1-9][0-9]* failed=0" "$OUT/asid-wrap.out" ||
+            report fail "$B asid-wrap output" "$(grep -m1 -E "FAIL|DONE" "$OUT/asid-wrap.out")"
     fi
 
     # 2. bad input
