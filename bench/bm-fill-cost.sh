@@ -8,7 +8,8 @@
 #        mem_random mem_chase from build/bench, `make bench-kernels`)
 # Per kernel and memory path: every host instruction of the run, and for
 # hamt the instructions per host fault (general-exception vector entry to
-# its ertn: page-modify / page-invalid exceptions into hamt_fault), per
+# its ertn: page-modify / page-invalid exceptions into hamt_fault, and
+# the 1 ms timer interrupt, which takes the same vector), per
 # TLB refill (refill vector to its one ertn: every kind), and per refill
 # that left the vector's fast path (bm_tlbr_slow to the same ertn: the C
 # side, HAMT's table lookup and, on a miss, hamt_fault = a whole HAMT
