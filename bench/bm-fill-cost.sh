@@ -8,9 +8,14 @@
 #        mem_random mem_chase from build/bench, `make bench-kernels`)
 # Per kernel and memory path: every host instruction of the run, and for
 # hamt the instructions per host fault (general-exception vector entry to
-# its ertn: hamt_fault and whatever it calls: walk + install, or the move
-# to the slow-path stub) and per TLB refill (refill vector to ertn), with
-# the fault outcomes from --stats.
+# its ertn: page-modify / page-invalid exceptions into hamt_fault, and
+# the 1 ms timer interrupt, which takes the same vector), per
+# TLB refill (refill vector to its one ertn: every kind), and per refill
+# that left the vector's fast path (bm_tlbr_slow to the same ertn: the C
+# side, HAMT's table lookup and, on a miss, hamt_fault = a whole HAMT
+# fill or the move to the slow-path stub), with the fault outcomes from
+# --stats; and per refill served from HAMT's table without hamt_fault
+# (hits: vector entry, frame, lookup, tlbfill, ertn).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -31,14 +36,20 @@ vec() {  # symbol -> "entry:ertn"
 exc=$(vec bm_exc_entry)
 tlbr=$(vec bm_tlbr_entry)
 tlbr_phys=$(echo "$tlbr" | sed 's/0x9000000000/0x0000000000/g')
+slow_phys=$(vec bm_tlbr_slow | sed 's/0x9000000000/0x0000000000/g')
+# the refill from HAMT's table alone: bm_tlbr_slow to bm_la_fill_hit (C,
+# fetched at its DMW address in direct address mode), then that to ertn
+hit_fn=0x$("$OBJDUMP" -t "$ELF" | awk '$NF == "bm_la_fill_hit" {print $1}' | sed 's/^0*//')
+ertn_phys=${tlbr_phys#*:}
 
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(mem_linear mem_random mem_chase)
-printf '%-12s %-8s %14s %8s %8s %10s %10s\n' kernel mmu "host insns" faults fills \
-    "insns/flt" "insns/rfl"
+printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s %8s %9s\n' kernel mmu \
+    "host insns" faults fills "insns/flt" refills "insns/rfl" "C refills" \
+    "insns/Crfl" "hits" "insns/hit"
 for k in "${kernels[@]}"; do
     for mmu in softmmu hamt; do
-        out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,arg=fault:$exc,arg=refill:$tlbr_phys" \
+        out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,arg=fault:$exc,arg=refill:$tlbr_phys,arg=slow:$slow_phys,arg=hit:${slow_phys%:*}:$hit_fn,arg=tail:$hit_fn:$ertn_phys" \
               cross/run-bm loongarch64 --mmu=$mmu --stats \
               --kernel "$BUILD/bench/$k.elf" 2>&1 >/dev/null || true)
         total=$(echo "$out" | awk '/range-insns: total/ {print $3}')
@@ -46,11 +57,20 @@ for k in "${kernels[@]}"; do
             faults=$(echo "$out" | awk '/^  host faults/ {print $3}')
             fills=$(echo "$out" | awk '/^  fills / {print $2}')
             pf=$(echo "$out" | awk '/range-insns: fault/ {print $9}')
+            nr=$(echo "$out" | awk '/range-insns: refill/ {print $4}')
             pr=$(echo "$out" | awk '/range-insns: refill/ {print $9}')
+            ns=$(echo "$out" | awk '/range-insns: slow/ {print $4}')
+            ps=$(echo "$out" | awk '/range-insns: slow/ {print $9}')
+            hits=$(echo "$out" | awk '/host TLB refills from the table/ {print $NF}')
+            hi=$(echo "$out" | awk '/range-insns: hit / {print $6}')
+            tail=$(echo "$out" | awk '/range-insns: tail/ {print $9}')
+            ph=$(awk -v i="$hi" -v n="$hits" -v t="$tail" \
+                 'BEGIN { if (n > 0) printf "%.1f", i / n + t - 1; else print "-" }')
         else
-            faults=-; fills=-; pf=-; pr=-
+            faults=-; fills=-; pf=-; nr=-; pr=-; ns=-; ps=-; hits=-; ph=-
         fi
-        printf '%-12s %-8s %14s %8s %8s %10s %10s\n' "$k" "$mmu" "$total" \
-            "$faults" "$fills" "$pf" "$pr"
+        printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s %8s %9s\n' "$k" \
+            "$mmu" "$total" "$faults" "$fills" "$pf" "$nr" "$pr" "$ns" "$ps" \
+            "$hits" "$ph"
     done
 done

@@ -315,7 +315,7 @@ void ctx_collapse(uint32_t key)
     hamt.cur_ctx = 0;
     hamt.ctxs[0].key = key;
     for (unsigned w = hamt_win(1, 0); w < HAMT_NB_WIN; w++) {
-        hamt_linux_release(w);      /* room for context 0's windows */
+        hamt.drv->release(w);       /* room for context 0's windows */
     }
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         hamt.env->hamt_window[idx] = hamt_window_base[hamt_win(0, idx)];
@@ -362,6 +362,9 @@ static unsigned ctx_alloc(uint32_t key)
     }
     hamt_stats.ctx_new++;
     ctx_flush(best);
+    if (hamt.ctxs[best].key != HAMT_CTX_NONE && hamt.drv->new_context != NULL) {
+        hamt.drv->new_context(best);
+    }
     hamt.ctxs[best].key = key;
     hamt.ctx_ever |= 1u << best;
     return best;

@@ -24,17 +24,13 @@
  * offset off from the base (linear 0) is sext32(linear) (hamt.h):
  *   full window:  -2 GiB <= off < 2 GiB,  guard 2 GiB <= off < 2 GiB + 64 KiB
  *   span <= 2 GiB:     0 <= off < span,   guard span <= off < span + 64 KiB
- */
-/*
- * Window index and guest linear address of host address host, or -1; -2 -
- * index for the guard above the window (an access that crossed linear
- * 0x7fffffff -> 0x80000000, or the end of a paging-off window).  Host
- * offset off from the base (linear 0) is sext32(linear) (hamt.h):
- *   full window:  -2 GiB <= off < 2 GiB,  guard 2 GiB <= off < 2 GiB + 64 KiB
- *   span <= 2 GiB:     0 <= off < span,   guard span <= off < span + 64 KiB
+ * When contexts share window bases (a driver with ASIDs), the window of
+ * the current context is the one meant.
  */
 int hamt_window_of(uintptr_t host, uint32_t *linear)
 {
+    int found = -1;
+
     for (unsigned i = 0; i < HAMT_NB_WIN; i++) {
         uintptr_t b = hamt_window_base[i];
         bool full = hamt_window_span[i] > HAMT_WINDOW_HALF;
@@ -45,10 +41,13 @@ int hamt_window_of(uintptr_t host, uint32_t *linear)
 
         if (b != 0 && off >= lo && off < hi + (int64_t)HAMT_GUARD_SIZE) {
             *linear = (uint32_t)off;
-            return off >= hi ? -2 - (int)i : (int)i;
+            found = off >= hi ? -2 - (int)i : (int)i;
+            if (hamt_win_ctx(i) == hamt.cur_ctx || hamt_win_idx(i) == MMU_PHYS_IDX) {
+                break;
+            }
         }
     }
-    return -1;
+    return found;
 }
 
 /* -d mmu: one line per host fault of the window access at linear. */

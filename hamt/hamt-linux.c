@@ -198,4 +198,7 @@ const HamtDriver hamt_driver_linux = {
     .invalidate = linux_invalidate,
     .invalidate_all = linux_invalidate_all,
     .switch_context = linux_switch_context,
+    .init = hamt_linux_init,
+    .reserve = hamt_linux_reserve,
+    .release = hamt_linux_release,
 };

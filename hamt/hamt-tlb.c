@@ -219,6 +219,42 @@ static void tlb_switch_context(unsigned ctx)
     tlb_ops->set_asid(ctx_asid[ctx]);
 }
 
+/* HamtDriver.init: a map unit is whole TLB pages. */
+static bool tlb_init(unsigned unit_bits)
+{
+    return tlb_ops != NULL && unit_bits >= tlb_page_bits;
+}
+
+/* HamtDriver.reserve: every context shares its MMU index's window (the
+ * ASID tells them apart); the range itself was set aside at setup. */
+static uintptr_t tlb_reserve(unsigned win, uint64_t span)
+{
+    uintptr_t b = (uintptr_t)tlb_window[hamt_win_idx(win)];
+
+    hamt_window_base[win] = b;
+    hamt_window_span[win] = span > HAMT_WINDOW_HALF ? HAMT_WINDOW_SPAN : span;
+    return b;
+}
+
+/* HamtDriver.release: forget the base (the shared range stays). */
+static void tlb_release(unsigned win)
+{
+    hamt_window_base[win] = 0;
+    hamt_window_span[win] = 0;
+}
+
+/* Host virtual base (linear 0) of MMU index idx's window. */
+uint64_t hamt_tlb_window(unsigned idx)
+{
+    return tlb_window[idx];
+}
+
+/* The page size of the entries (1 << bits). */
+unsigned hamt_tlb_page_bits(void)
+{
+    return tlb_page_bits;
+}
+
 const HamtDriver hamt_driver_tlb = {
     .name = "privileged-tlb",
     .install = tlb_install,
@@ -226,4 +262,8 @@ const HamtDriver hamt_driver_tlb = {
     .invalidate = tlb_invalidate,
     .invalidate_all = tlb_invalidate_all,
     .switch_context = tlb_switch_context,
+    .init = tlb_init,
+    .reserve = tlb_reserve,
+    .release = tlb_release,
+    .new_context = hamt_tlb_new_context,
 };

@@ -91,7 +91,30 @@ unsigned hamt_tlb_asid(unsigned ctx);
  * non-global entries die without a flush). */
 void hamt_tlb_new_context(unsigned ctx);
 
+/* Host virtual base (linear 0) of MMU index idx's window; entry page
+ * size bits. */
+uint64_t hamt_tlb_window(unsigned idx);
+unsigned hamt_tlb_page_bits(void);
+
 struct HamtDriver;
 extern const struct HamtDriver hamt_driver_tlb;
+
+/*
+ * The refill (hamt/hamt-tlb-refill.c): the entry pair a host TLB refill
+ * of host address va writes, under the current context, from HAMT's
+ * live-mapping table (the same table the flushes keep coherent with the
+ * guest page tables).  Each half: guest physical page and OS_PROT_*
+ * rights (0: invalid).  Entries are non-global with the current ASID,
+ * except in the paging-off window, which every context shares: global
+ * there (its invalidations use the global invalidate).
+ */
+typedef struct HamtTlbPair {
+    uint32_t pa[2];
+    unsigned prot[2];
+    bool global;
+} HamtTlbPair;
+/* False if va is not in a window of the current context or its page is
+ * not mapped (a miss: hamt_fault, then ask again). */
+bool hamt_tlb_pair(uintptr_t va, HamtTlbPair *p);
 
 #endif

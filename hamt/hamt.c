@@ -53,6 +53,12 @@ unsigned hamt_opt_contexts = HAMT_MAX_CTX;
  * (MemPath.phys_limit replaces it). */
 uint64_t hamt_phys_limit = (uint64_t)1 << 32;
 
+/* Choose the host-TLB driver (before init). */
+void hamt_set_driver(const HamtDriver *drv)
+{
+    hamt.drv = drv;
+}
+
 /* Reserve window w (MMU index idx); 0 if the host has no room for it. */
 static uintptr_t window_reserve(unsigned w, unsigned idx)
 {
@@ -67,7 +73,7 @@ static uintptr_t window_reserve(unsigned w, unsigned idx)
     if (idx == MMU_PHYS_IDX && hamt.phys_limit <= HAMT_WINDOW_HALF) {
         span = hamt.phys_limit;
     }
-    b = hamt_linux_reserve(w, span);
+    b = hamt.drv->reserve(w, span);
     if (b == 0) {
         return 0;
     }
@@ -140,9 +146,9 @@ static void hamt_init(CPUX86State *env)
     }
     hamt.unit_size = want;
     hamt.unit_bits = (unsigned)__builtin_ctz(want);
-    if (!hamt_linux_init(hamt.unit_bits)) {
-        os_fatal(1, "hamt: cannot set up the guest windows (guest RAM must "
-                 "be a memfd)");
+    if (!hamt.drv->init(hamt.unit_bits)) {
+        os_fatal(1, "hamt: cannot set up the %s driver (%u KiB map units)",
+                 hamt.drv->name, hamt.unit_size >> 10);
     }
     map_reset();
     hamt.env = env;

@@ -70,9 +70,24 @@ typedef struct HamtDriver {
     void (*invalidate_all)(unsigned win);
     /* The cached context the CPU runs in now (privileged: its ASID). */
     void (*switch_context)(unsigned ctx);
+    /* Set up for map units of 1 << unit_bits bytes; false: unusable. */
+    bool (*init)(unsigned unit_bits);
+    /* Reserve window win: span bytes (layout below), sets
+     * hamt_window_base[win] / hamt_window_span[win]; the base (mid), 0 if
+     * there is no room.  Windows of several contexts may share a base when
+     * the host tells contexts apart itself (ASIDs). */
+    uintptr_t (*reserve)(unsigned win, uint64_t span);
+    /* Give window win's reservation back. */
+    void (*release)(unsigned win);
+    /* Optional: context ctx was recycled for another CR3 (after its
+     * windows were flushed): privileged drivers give it a fresh ASID. */
+    void (*new_context)(unsigned ctx);
 } HamtDriver;
 
 extern const HamtDriver hamt_driver_linux;
+/* The driver --mmu=hamt uses (before the memory path is set up; default
+ * hamt_driver_linux; bare metal: hamt_driver_tlb). */
+void hamt_set_driver(const HamtDriver *drv);
 
 /*
  * Linux user-space driver: window bases (env->hamt_window) and geometry.

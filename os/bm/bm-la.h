@@ -73,11 +73,14 @@
 #define CSR_PGDH      0x1a
 #define CSR_STLBPS    0x1e
 #define CSR_SAVE0     0x30
+#define CSR_TCFG      0x41
+#define CSR_TICLR     0x44
 #define CSR_SAVE1     0x31
 #define CSR_SAVE2     0x32
 #define CSR_TLBRENTRY 0x88
 #define CSR_TLBRBADV  0x89
 #define CSR_TLBRERA   0x8a
+#define CSR_TLBRPRMD  0x8f
 #define CSR_TLBRSAVE  0x8b
 #define CSR_TLBRELO0  0x8c
 #define CSR_TLBRELO1  0x8d
@@ -93,6 +96,10 @@
 #define csr_write(n, v) do { uint64_t v_ = (v); \
     __asm__ volatile("csrwr %0, " STR(n) : "+r"(v_) :: "memory"); } while (0)
 
+/* CRMD.IE; ECFG.LIE / ESTAT.IS bit of the timer (TI). */
+#define LA_CRMD_IE   (1ull << 2)
+#define LA_ECFG_TI   (1ull << 11)
+
 /* ESTAT.Ecode values. */
 #define ECODE_INT 0x0
 #define ECODE_PIL 0x1
@@ -105,5 +112,10 @@
 
 /* The host TLB mapper (os/bm/la-tlbmap.c). */
 void bm_tlbmap_init(void);
+/* HAMT's privileged driver (os/bm/la-hamt.c): windows, guest RAM base,
+ * the C side of a refill the vector's table walk did not satisfy. */
+void bm_la_hamt_init(void);
+void bm_la_hamt_ram(uint64_t ram_pa);
+void bm_la_refill(uint64_t *frame);
 
 #endif

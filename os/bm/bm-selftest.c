@@ -290,6 +290,8 @@ int bm_selftest(const char *name)
     uint8_t *ram = os_alloc_ram(4u << 20);
     uint64_t ram_pa = BM_PHYS(ram);
 
+    /* the mapper's table under ASID 0 (HAMT's driver is not in use) */
+    csr_write(CSR_ASID, 0);
     os_set_fault_handler(test_fault);
     if (strcmp(name, "tlb") == 0) {
         test_tlb(ram, ram_pa);

@@ -18,7 +18,8 @@
  *
  *   [0]      pc (the exception return address)
  *   [1..31]  general registers 1..31 (register 0 is zero; [sp] = the
- *            stack pointer before the exception)
+ *            stack pointer before the exception; MIPS: [26], [27] = HI,
+ *            LO instead of k0/k1)
  *   [32]     status  (LoongArch PRMD, MIPS Status)
  *   [33]     cause   (LoongArch ESTAT, MIPS Cause)
  *   [34]     bad virtual address
@@ -41,7 +42,7 @@
 #define BM_FRAME_BYTES  (BM_FRAME_SLOTS * 8)
 #define BM_EXC_GENERAL  0
 #define BM_EXC_MERR     1     /* LoongArch machine error */
-#define BM_EXC_REFILL   2     /* MIPS TLB refill (no mapper: unexpected) */
+#define BM_EXC_REFILL   2     /* TLB refill (LoongArch: a window miss) */
 
 #if defined(__loongarch__) || defined(__loongarch64)
 #include "os/bm/bm-la.h"
@@ -61,6 +62,10 @@ void bm_arenas_init(uintptr_t low, uintptr_t low_end, uintptr_t high,
                     uintptr_t high_end);
 /* C side of the vectors: host faults to the engine, else the dump. */
 void bm_exception(uint64_t *frame);
+/* A host fault at addr to the engine's handler (OSFault.is_write). */
+bool bm_host_fault(uint64_t *frame, uintptr_t addr, int is_write);
+/* Print the exception, the host registers and the guest EIP; exit 3. */
+NORETURN void bm_unexpected(uint64_t *frame);
 
 /* ---- per board (os-bm-la.c / os-bm-mips.c) ---- */
 /* Power the board off (never returns). */
@@ -68,6 +73,10 @@ NORETURN void bm_arch_poweroff(void);
 /* A page fault the engine's handler may own: address and kind. */
 bool bm_arch_page_fault(const uint64_t *frame, uintptr_t *addr,
                         int *is_write);
+/* Start (period_ns > 0) or stop the timer interrupt. */
+void bm_arch_set_tick(uint64_t period_ns);
+/* Whether frame is the timer interrupt (then acknowledged). */
+bool bm_arch_tick_irq(const uint64_t *frame);
 /* One-line description of the exception in frame. */
 int bm_arch_describe(const uint64_t *frame, char *buf, size_t size);
 /* Whether va is in a HAMT window (faults there go to the engine). */

@@ -19,9 +19,13 @@
  *                  it can never refill itself): walks the 3-level table
  *                  whose root is in PGDL (os/bm/la-tlbmap.c), loads the
  *                  even/odd PTE pair into TLBRELO0/1 and does tlbfill
- *                  (PS = BM_PAGE_BITS from TLBREHI, set once).  A hole fills an
- *                  invalid pair, so the access retries into a page-invalid
- *                  exception (PIL/PIS/PIF) that reaches bm_exception.
+ *                  (PS = BM_PAGE_BITS from TLBREHI, set once).  A hole
+ *                  (every HAMT window page: the privileged driver keeps
+ *                  its entries in HAMT's table, os/bm/la-hamt.c) saves a
+ *                  frame and calls bm_la_refill, which tlbfills from
+ *                  HAMT's table, runs hamt_fault on a miss, or fills an
+ *                  invalid pair (the retried access raises PIL/PIS/PIF
+ *                  into bm_exception).
  *                  Uses TLBRSAVE, SAVE1, SAVE2 as scratch; no memory but
  *                  the table (through its direct-mapped address).
  *   bm_merr_entry  machine error (MERRENTRY): frame kind BM_EXC_MERR;
@@ -125,10 +129,7 @@ __asm__(
     "    csrwr     $t2, " STR(CSR_TLBRELO0) "\n"
     "    ld.d      $t2, $t1, 8\n"
     "    csrwr     $t2, " STR(CSR_TLBRELO1) "\n"
-    "    b         4f\n"
-    "3:  csrwr     $zero, " STR(CSR_TLBRELO0) "\n"
-    "    csrwr     $zero, " STR(CSR_TLBRELO1) "\n"
-    "4:  tlbfill\n"
+    "    tlbfill\n"
     "    la.abs    $t0, bm_tlb_refills\n"
     "    ld.d      $t1, $t0, 0\n"
     "    addi.d    $t1, $t1, 1\n"
@@ -136,7 +137,36 @@ __asm__(
     "    csrrd     $t0, " STR(CSR_TLBRSAVE) "\n"
     "    csrrd     $t1, " STR(CSR_SAVE1) "\n"
     "    csrrd     $t2, " STR(CSR_SAVE2) "\n"
-    "    ertn\n"
+    "    b         9f\n"
+    /* bm_tlbr_slow, a hole: the C side (HAMT's table, or an invalid
+     * pair), on the interrupted stack like the general vector; the pc
+     * goes back to TLBRERA with IsTLBR (bit 0) set, so ertn leaves the
+     * refill state.  Both paths leave through the one ertn (9:), which
+     * bench/bm-fill-cost.sh counts to. */
+    ".globl bm_tlbr_slow\n"
+    "bm_tlbr_slow:\n"
+    "3:  csrrd     $t0, " STR(CSR_TLBRSAVE) "\n"
+    "    csrrd     $t1, " STR(CSR_SAVE1) "\n"
+    "    csrrd     $t2, " STR(CSR_SAVE2) "\n"
+    "    addi.d    $sp, $sp, -" STR(BM_FRAME_BYTES) "\n"
+    "    BM_SAVE_FRAME " STR(CSR_TLBRERA) ", " STR(BM_EXC_REFILL) "\n"
+    "    csrrd     $t0, " STR(CSR_TLBRBADV) "\n"
+    "    st.d      $t0, $sp, 272\n"
+    "    csrrd     $t0, " STR(CSR_TLBRPRMD) "\n"
+    "    st.d      $t0, $sp, 256\n"
+    "    move      $a0, $sp\n"
+    "    la.abs    $t0, bm_la_refill\n"
+    "    jirl      $ra, $t0, 0\n"
+    "    ld.d      $t0, $sp, 0\n"
+    "    ori       $t0, $t0, 1\n"
+    "    csrwr     $t0, " STR(CSR_TLBRERA) "\n"
+    "    ld.d      $r1, $sp, 8\n"
+    "    ld.d      $r2, $sp, 16\n"
+    "    .irp n,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "    ld.d      $r\\n, $sp, \\n * 8\n"
+    "    .endr\n"
+    "    ld.d      $sp, $sp, 24\n"
+    "9:  ertn\n"                                  /* the one exit */
 
     ".balign 4096\n"
     ".globl bm_merr_entry\n"

@@ -23,9 +23,11 @@
  *  |  zero  |  L2 idx  |  L1 idx  | pair idx  |eo|   offset    |
  *  +--------+----------+----------+-----------+--+-------------+
  *
- * Windows are carved from BM_WINDOW_BASE upwards (64 KiB aligned).  One
- * ASID (0) serves them all: each cached guest context already has its own
- * windows (hamt_win), so a context switch needs no TLB flush.
+ * Windows are carved from BM_WINDOW_BASE upwards (64 KiB aligned).  HAMT
+ * itself no longer maps through this table: its privileged driver
+ * (os/bm/la-hamt.c) refills from HAMT's own live-mapping table, one ASID
+ * per cached guest context; the table serves os_map_fixed users (the
+ * self-tests, under ASID 0).
  */
 #include "core/os.h"
 #include "core/libc.h"
@@ -58,10 +60,12 @@ static void tlb_flush_all(void)
     __asm__ volatile("invtlb 0, $zero, $zero" ::: "memory");
 }
 
-/* invtlb op 5: the non-global entry of ASID 0 containing va. */
+/* invtlb op 5: the non-global entry of the current ASID containing va. */
 static void tlb_flush_va(uint64_t va)
 {
-    __asm__ volatile("invtlb 5, $zero, %0" :: "r"(va) : "memory");
+    uint64_t asid = csr_read(CSR_ASID) & 0x3ff;
+
+    __asm__ volatile("invtlb 5, %0, %1" :: "r"(asid), "r"(va) : "memory");
 }
 
 /* Set up the table and the TLB registers the refill relies on. */
@@ -229,6 +233,7 @@ void *os_alloc_ram(size_t size)
 
     tm.ram_pa = BM_PHYS(p);
     tm.ram_size = ALIGN_UP(size, 1u << 16);
+    bm_la_hamt_ram(tm.ram_pa);
     return p;
 }
 

@@ -14,7 +14,9 @@
  * slot) and jumps to bm_mips_exc, which saves the frame on the current
  * stack (kernel mode only: the interrupted code is hamt86's own), calls
  * bm_exception(frame), restores pc/registers from the frame and erets.
- * k0/k1 are the only registers it clobbers (the ABI reserves them).
+ * k0/k1 are the only registers it clobbers (the ABI reserves them); their
+ * frame slots (26, 27) hold HI and LO instead, which the C side may
+ * clobber (ddivu in os_clock_ns) under an interrupted mult/div.
  */
 #include "os/bm/bm.h"
 
@@ -67,6 +69,10 @@ __asm__(
     "    .endr\n"
     "    daddiu  $k0, $sp, 288\n"
     "    sd      $k0, 232($sp)\n"
+    "    mfhi    $k0\n"                   /* HI/LO in the k0/k1 slots */
+    "    sd      $k0, 208($sp)\n"
+    "    mflo    $k0\n"
+    "    sd      $k0, 216($sp)\n"
     "    dmfc0   $k0, $14\n"               /* EPC */
     "    sd      $k0, 0($sp)\n"
     "    mfc0    $k0, $12\n"               /* Status */
@@ -79,6 +85,10 @@ __asm__(
     "    move    $a0, $sp\n"
     "    jal     bm_exception\n"
     "    nop\n"
+    "    ld      $k0, 208($sp)\n"
+    "    mthi    $k0\n"
+    "    ld      $k0, 216($sp)\n"
+    "    mtlo    $k0\n"
     "    ld      $k0, 0($sp)\n"
     "    dmtc0   $k0, $14\n"
     "    .irp n,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,28,30,31\n"

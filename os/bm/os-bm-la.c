@@ -58,6 +58,40 @@ size_t os_host_page_size(void)
     return BM_PAGE_SIZE;
 }
 
+/*
+ * The constant timer: TCFG = InitVal | Periodic | En (InitVal in stable-
+ * counter ticks, a multiple of 4), ECFG.LIE bit 11 (TI), CRMD.IE; an
+ * interrupt is acknowledged through TICLR.CLR.
+ */
+void bm_arch_set_tick(uint64_t period_ns)
+{
+    uint64_t ticks = period_ns / 1000 * cc_freq / 1000000;
+
+    if (period_ns == 0) {
+        csr_write(CSR_TCFG, 0);
+        csr_write(CSR_ECFG, csr_read(CSR_ECFG) & ~LA_ECFG_TI);
+        csr_write(CSR_TICLR, 1);
+        return;
+    }
+    ticks = ticks < 4 ? 4 : ticks & ~(uint64_t)3;
+    csr_write(CSR_TICLR, 1);
+    csr_write(CSR_TCFG, ticks | 3);
+    csr_write(CSR_ECFG, csr_read(CSR_ECFG) | LA_ECFG_TI);
+    csr_write(CSR_CRMD, csr_read(CSR_CRMD) | LA_CRMD_IE);
+}
+
+/* An interrupt (ecode 0) with ESTAT.IS.TI: acknowledge it. */
+bool bm_arch_tick_irq(const uint64_t *fr)
+{
+    uint64_t estat = fr[BM_FRAME_CAUSE];
+
+    if (((estat >> 16) & 0x3f) != ECODE_INT || !(estat & LA_ECFG_TI)) {
+        return false;
+    }
+    csr_write(CSR_TICLR, 1);
+    return true;
+}
+
 /* Page-invalid (PIL/PIS/PIF), page-modify and privilege exceptions. */
 bool bm_arch_page_fault(const uint64_t *fr, uintptr_t *addr, int *is_write)
 {
@@ -86,6 +120,7 @@ int bm_arch_describe(const uint64_t *fr, char *buf, size_t size)
 
     return h_snprintf(buf, size, "%s: %s (ecode %#x subcode %#x)",
                       fr[BM_FRAME_KIND] == BM_EXC_MERR ? "machine error" :
+                      fr[BM_FRAME_KIND] == BM_EXC_REFILL ? "TLB refill" :
                       "exception",
                       ecode < ARRAY_SIZE(names) ? names[ecode] : "other",
                       ecode, (unsigned)(fr[BM_FRAME_CAUSE] >> 22) & 0x1ff);
@@ -112,5 +147,6 @@ void bm_main(void)
         cc_freq = 100000000;
     }
     bm_tlbmap_init();
+    bm_la_hamt_init();
     os_exit(bm_start());
 }

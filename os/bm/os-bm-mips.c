@@ -21,6 +21,11 @@ extern char _end[];
 extern char bm_vec_general[], bm_vec_general_end[];
 extern char bm_vec_refill[], bm_vec_refill_end[];
 
+/* Status.IE (bit 0) and IM7 (bit 15: the CP0 timer, Cause.IP7). */
+#define ST_IE   0x1u
+#define ST_IM7  0x8000u
+#define CAUSE_IP7 0x8000u
+
 /* Count widened to 64 bits. */
 static struct {
     uint32_t last;
@@ -55,15 +60,20 @@ void os_flush_icache(void *start, void *end)
 /* Count in nanoseconds. */
 uint64_t os_clock_ns(void)
 {
-    uint32_t c;
+    uint32_t c, st;
     uint64_t t;
 
+    /* interrupts off: the timer interrupt reads the clock too */
+    __asm__ volatile("di %0\n\tehb" : "=r"(st) :: "memory");
     __asm__ volatile("mfc0 %0, $9" : "=r"(c));
     if (c < clk.last) {
         clk.high += 1ull << 32;
     }
     clk.last = c;
     t = clk.high | c;
+    if (st & ST_IE) {
+        __asm__ volatile("ei\n\tehb" ::: "memory");
+    }
     return t / BM_COUNT_HZ * 1000000000ull +
            t % BM_COUNT_HZ * 1000000000ull / BM_COUNT_HZ;
 }
@@ -113,6 +123,51 @@ bool bm_tlbmap_is_window(uintptr_t va)
 {
     (void)va;
     return false;
+}
+
+/* Count ticks between timer interrupts (0: off). */
+static uint32_t tick_cycles;
+
+/*
+ * CP0 Count/Compare: Compare = Count + period (writing Compare also
+ * acknowledges), Status.IM7 | IE; interrupts use the general vector
+ * (Cause.IV = 0).
+ */
+void bm_arch_set_tick(uint64_t period_ns)
+{
+    uint32_t st, c;
+
+    __asm__ volatile("mfc0 %0, $12" : "=r"(st));
+    if (period_ns == 0) {
+        tick_cycles = 0;
+        st &= ~ST_IM7;
+        __asm__ volatile("mtc0 %0, $12\n\tehb" :: "r"(st));
+        return;
+    }
+    tick_cycles = (uint32_t)(period_ns * (BM_COUNT_HZ / 1000000) / 1000);
+    if (tick_cycles < 1000) {
+        tick_cycles = 1000;
+    }
+    __asm__ volatile("mfc0 %0, $9" : "=r"(c));
+    __asm__ volatile("mtc0 %0, $11" :: "r"(c + tick_cycles));
+    st |= ST_IM7 | ST_IE;
+    __asm__ volatile("mtc0 %0, $12\n\tehb" :: "r"(st));
+}
+
+/* An interrupt (ExcCode 0) with Cause.IP7: the next Compare (or, with
+ * the timer off, Compare rewritten to drop the request). */
+bool bm_arch_tick_irq(const uint64_t *fr)
+{
+    uint32_t c;
+
+    if (((fr[BM_FRAME_CAUSE] >> 2) & 0x1f) != 0 ||
+        !(fr[BM_FRAME_CAUSE] & CAUSE_IP7)) {
+        return false;
+    }
+    __asm__ volatile("mfc0 %0, $9" : "=r"(c));
+    __asm__ volatile("mtc0 %0, $11" :: "r"(c + (tick_cycles ? tick_cycles :
+                                                0x80000000u)));
+    return true;
 }
 
 /* TLBL/TLBS/Mod would be window faults once a mapper exists. */

@@ -39,6 +39,7 @@ typedef struct BMState {
     uintptr_t low_ptr, low_end;     /* cached direct-mapped addresses */
     uintptr_t high_ptr, high_end;
     OSFaultHandler fault_handler;
+    void (*volatile tick_fn)(void);   /* os_set_tick's, from the timer */
     bool exiting;
 } BMState;
 
@@ -92,15 +93,17 @@ uint64_t os_realtime_ns(void)
 }
 
 /*
- * The execution kick: no host timer interrupt is wired on the boards yet,
- * so nothing calls fn; device timers are polled between TB chains and in
- * HLT.  A guest that waits for IRQ0 inside one chained loop needs
- * --icount on bare metal (docs/HAMT.md, "Bare metal").
+ * The execution kick: the board's timer interrupt (LoongArch: the
+ * constant timer, TCFG; MIPS: CP0 Count/Compare) calls fn every
+ * period_ns, from bm_exception with interrupts off, like SIGALRM on
+ * Linux; 0 stops it.
  */
 void os_set_tick(uint64_t period_ns, void (*fn)(void))
 {
-    (void)period_ns;
-    (void)fn;
+    if (period_ns != 0) {
+        bm.tick_fn = fn;
+    }
+    bm_arch_set_tick(period_ns);
 }
 
 /* The UART is raw already: nothing to set up or restore. */
@@ -262,7 +265,7 @@ void os_fault_redirect_call(OSFault *f, void (*fn)(void *), void *arg)
 }
 
 /* Print the exception, the host registers and the guest EIP; exit 3. */
-static NORETURN void unexpected(uint64_t *fr)
+NORETURN void bm_unexpected(uint64_t *fr)
 {
     char buf[200];
     int n;
@@ -307,20 +310,40 @@ static NORETURN void unexpected(uint64_t *fr)
     os_exit(3);
 }
 
-/* C side of the vectors. */
-void bm_exception(uint64_t *fr)
+/* A host fault at addr (is_write: OSFault's) to the engine's handler;
+ * false if it has none or did not handle it. */
+bool bm_host_fault(uint64_t *fr, uintptr_t addr, int is_write)
 {
     OSFault f;
 
-    if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL && bm.fault_handler != NULL &&
-        bm_arch_page_fault(fr, &f.addr, &f.is_write) &&
-        bm_tlbmap_is_window(f.addr)) {
-        f.kind = OS_FAULT_SEGV;
-        f.pc = (uintptr_t)fr[BM_FRAME_PC];
-        f.ctx = fr;
-        if (bm.fault_handler(&f)) {
-            return;
-        }
+    if (bm.fault_handler == NULL || !bm_tlbmap_is_window(addr)) {
+        return false;
     }
-    unexpected(fr);
+    f.kind = OS_FAULT_SEGV;
+    f.is_write = is_write;
+    f.addr = addr;
+    f.pc = (uintptr_t)fr[BM_FRAME_PC];
+    f.ctx = fr;
+    return bm.fault_handler(&f);
+}
+
+/* C side of the vectors. */
+void bm_exception(uint64_t *fr)
+{
+    uintptr_t addr;
+    int is_write;
+
+    if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL && bm_arch_tick_irq(fr)) {
+        void (*fn)(void) = bm.tick_fn;
+        if (fn != NULL) {
+            fn();
+        }
+        return;
+    }
+    if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL &&
+        bm_arch_page_fault(fr, &addr, &is_write) &&
+        bm_host_fault(fr, addr, is_write)) {
+        return;
+    }
+    bm_unexpected(fr);
 }

@@ -14,6 +14,10 @@
 #include "hamt/hamt.h"
 #include "hamt/hamt-tlb.h"
 
+/* hamt-linux.c's window table (the driver's reserve hook records bases). */
+uintptr_t hamt_window_base[HAMT_NB_WIN];
+uint64_t hamt_window_span[HAMT_NB_WIN];
+
 static int failures;
 
 #define CHECK_EQ(what, got, want) do { \
