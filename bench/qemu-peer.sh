@@ -13,7 +13,8 @@
 #   the same, and the two together are refused).  -tsc: qemu-user returns 0
 #   for the MIPS cycle counter QEMU reads, so a guest TSC would stand
 #   still; without a TSC the guest times with the PIT.  PEER_ICOUNT=1 adds
-#   -icount shift=auto instead.
+#   -icount shift=auto instead.  PEER_QEMU_USER_ARGS: options for
+#   qemu-mips64el itself (bench/linux-count.sh: a TCG plugin).
 set -euo pipefail
 DEPS=${HAMT86_DEPS:-/opt/hamt86-deps}
 ROOT=$DEPS/qemu-peer-mips64el
@@ -51,7 +52,8 @@ for a in "$@"; do
 done
 icount=()
 [ "${PEER_ICOUNT:-0}" = 0 ] || icount=(-icount shift=auto)
-exec qemu-mips64el -L "$ROOT" "$ROOT/usr/bin/qemu-system-i386" \
+# shellcheck disable=SC2086
+exec qemu-mips64el ${PEER_QEMU_USER_ARGS:-} -L "$ROOT" "$ROOT/usr/bin/qemu-system-i386" \
     -L "$ROOT/usr/share/seabios" -L "$ROOT/usr/share/qemu" \
     -M isapc -cpu pentium2,-tsc -accel tcg,thread=single "${icount[@]}" \
     -display none -monitor none -serial stdio "${args[@]}"
