@@ -107,6 +107,40 @@ for r in "${runs[@]}"; do
         "$(st "$label" '^  hardware interrupts +')"
 done
 echo
+# Boot phases: instructions between successive kernel lines, per run.
+PHASES=("Linux version" "x87 FPU will use" "Freeing SMP alternatives"
+        "devtmpfs: initialized" "NET: Registered PF_INET"
+        "Trying to unpack rootfs" "Freeing unused kernel" "HAMT86-LX init"
+        "HAMT86-LX done")
+phase_at() {  # label marker -> instructions until the marker, or -
+    local off
+    off=$(grep -abo -m1 "$2" "$OUT/$1.out" 2>/dev/null | head -n1 | cut -d: -f1)
+    [ -n "$off" ] || { echo -; return; }
+    awk -v end=$((off + ${#2})) '$1 >= end { print $2; f = 1; exit }
+                                 END { if (!f) print "-" }' "$OUT/$1.marks"
+}
+echo "=== boot phases: host instructions (millions) from the previous line to"
+printf '%-26s' "line"
+for r in "${runs[@]}"; do printf ' %16s' "${r%% *}"; done
+echo
+prev=()
+for p in "${PHASES[@]}"; do
+    printf '%-26s' "${p:0:26}"
+    i=0
+    for r in "${runs[@]}"; do
+        v=$(phase_at "${r%% *}" "$p")
+        if [ "$v" = - ] || [ "${prev[$i]:--}" = - ]; then
+            [ "$p" = "${PHASES[0]}" ] && [ "$v" != - ] && d=$(m "$v") || d=-
+        else
+            d=$(m $((v - prev[i])))
+        fi
+        printf ' %16s' "$d"
+        prev[$i]=$v
+        i=$((i + 1))
+    done
+    echo
+done
+echo
 echo "=== ratios (host instructions; >1 means the first is faster)"
 val() {  # label field(2 decomp, 3 shell, 4 work)
     awk -v l="$1" -v f="$2" '$1 == l { print $f }' "$OUT/results"
