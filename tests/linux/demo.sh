@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/linux/demo.sh: boot Debian's i386 Linux and run the workload under
 # every memory path on every built host, with --stats, and print the
-# comparison table (`make demo` runs it after the guest demo; bench/linux.sh
-# adds repeated runs and the QEMU peer).
+# comparison table in wall time (`make demo` runs it after the guest demo;
+# bench/linux.sh counts host instructions instead, and runs this with -w).
 #
 # usage: tests/linux/demo.sh [-b BUILD] [-H HOSTS] [-M MODES] [-r RUNS]
 #                            [-p] [-t TIMEOUT]
