@@ -9,7 +9,17 @@
  * Each NAME:ENTRY:EXIT (hex addresses as the CPU fetches them) counts
  * entries (executions of ENTRY) and the instructions from ENTRY to EXIT
  * inclusive, nesting ignored.  The total of all instructions is printed
- * too.  Debian ships no plugin header, so the few API declarations of
+ * too, with the number of system calls the program made.
+ *
+ *   -plugin ./range-insns.so,marks=ARCH:FILE   (qemu-user only)
+ *
+ * appends one line "BYTES INSNS" to FILE per write/writev to fd 1 (ARCH
+ * mips64 or loongarch64 gives the syscall numbers): BYTES is the program's
+ * standard output so far, after the call; INSNS the instructions executed
+ * before it.  The first line whose BYTES passes a marker's offset in the
+ * output gives the instructions spent until that marker was printed
+ * (bench/linux.sh: the kernel's first line, the shell, the workload's end).
+ * Debian ships no plugin header, so the few API declarations of
  * QEMU_PLUGIN_VERSION 1 are spelt out here.
  */
 #include <stdint.h>
@@ -37,6 +47,13 @@ void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn *insn,
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
     void (*cb)(qemu_plugin_id_t, void *), void *udata);
 void qemu_plugin_outs(const char *string);
+void qemu_plugin_register_vcpu_syscall_cb(qemu_plugin_id_t id,
+    void (*cb)(qemu_plugin_id_t id, unsigned int vcpu, int64_t num,
+               uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+               uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8));
+void qemu_plugin_register_vcpu_syscall_ret_cb(qemu_plugin_id_t id,
+    void (*cb)(qemu_plugin_id_t id, unsigned int vcpu, int64_t num,
+               int64_t ret));
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
 
@@ -53,6 +70,18 @@ typedef struct Range {
 static Range ranges[MAX_RANGES];
 static int nb_ranges;
 static uint64_t total;      /* every instruction (inline add) */
+static uint64_t syscalls;   /* system calls made */
+
+/* Output marks: write/writev to fd 1. */
+typedef struct Marks {
+    FILE *f;
+    int64_t nr_write, nr_writev;
+    uint64_t bytes;         /* fd 1 bytes so far */
+    uint64_t insns_at;      /* total when the pending call started */
+    int pending;            /* a write to fd 1 is in progress */
+} Marks;
+
+static Marks marks;
 
 /* Executing ENTRY: remember the count before it. */
 static void on_entry(unsigned int vcpu, void *udata)
@@ -101,14 +130,76 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
     }
 }
 
+/* A system call starts: count it; note a write to fd 1. */
+static void on_syscall(qemu_plugin_id_t id, unsigned int vcpu, int64_t num,
+                       uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+                       uint64_t a5, uint64_t a6, uint64_t a7, uint64_t a8)
+{
+    (void)id; (void)vcpu; (void)a2; (void)a3; (void)a4;
+    (void)a5; (void)a6; (void)a7; (void)a8;
+    syscalls++;
+    if (marks.f && a1 == 1 && (num == marks.nr_write || num == marks.nr_writev)) {
+        marks.pending = 1;
+        marks.insns_at = total;
+    }
+}
+
+/* A system call returns: log the write to fd 1 it completes. */
+static void on_syscall_ret(qemu_plugin_id_t id, unsigned int vcpu,
+                           int64_t num, int64_t ret)
+{
+    (void)id; (void)vcpu; (void)num;
+    if (marks.pending) {
+        marks.pending = 0;
+        if (ret > 0) {
+            marks.bytes += (uint64_t)ret;
+        }
+        fprintf(marks.f, "%llu %llu\n", (unsigned long long)marks.bytes,
+                (unsigned long long)marks.insns_at);
+    }
+}
+
+/* marks:ARCH:FILE. */
+static int parse_marks(const char *a)
+{
+    const char *c = strchr(a, ':');
+    char path[512];
+    size_t n;
+
+    if (c && strncmp(a, "mips64:", 7) == 0) {
+        marks.nr_write = 5001;      /* n64 */
+        marks.nr_writev = 5019;
+    } else if (c && strncmp(a, "loongarch64:", 12) == 0) {
+        marks.nr_write = 64;        /* asm-generic */
+        marks.nr_writev = 66;
+    } else {
+        fprintf(stderr, "range-insns: expected marks:mips64|loongarch64:FILE, "
+                "got marks:%s\n", a);
+        return -1;
+    }
+    /* QEMU 7.2 turns a deprecated "arg=VALUE" into "VALUE=on" */
+    snprintf(path, sizeof(path), "%s", c + 1);
+    n = strlen(path);
+    if (n > 3 && strcmp(path + n - 3, "=on") == 0) {
+        path[n - 3] = '\0';
+    }
+    marks.f = fopen(path, "w");
+    if (marks.f == NULL) {
+        perror(path);
+        return -1;
+    }
+    setvbuf(marks.f, NULL, _IOLBF, 0);
+    return 0;
+}
+
 static void at_exit(qemu_plugin_id_t id, void *udata)
 {
     char buf[256];
 
     (void)id;
     (void)udata;
-    snprintf(buf, sizeof(buf), "range-insns: total %llu\n",
-             (unsigned long long)total);
+    snprintf(buf, sizeof(buf), "range-insns: total %llu syscalls %llu\n",
+             (unsigned long long)total, (unsigned long long)syscalls);
     qemu_plugin_outs(buf);
     for (int k = 0; k < nb_ranges; k++) {
         Range *r = &ranges[k];
@@ -133,6 +224,12 @@ int qemu_plugin_install(qemu_plugin_id_t id, const void *info, int argc,
         if (strncmp(a, "arg=", 4) == 0) {
             a += 4;
         }
+        if (strncmp(a, "marks:", 6) == 0 || strncmp(a, "marks=", 6) == 0) {
+            if (parse_marks(a + 6) < 0) {
+                return -1;
+            }
+            continue;
+        }
         c1 = strchr(a, ':');
         c2 = c1 ? strchr(c1 + 1, ':') : NULL;
         if (c2 == NULL) {
@@ -146,6 +243,8 @@ int qemu_plugin_install(qemu_plugin_id_t id, const void *info, int argc,
         nb_ranges++;
     }
     qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
+    qemu_plugin_register_vcpu_syscall_cb(id, on_syscall);
+    qemu_plugin_register_vcpu_syscall_ret_cb(id, on_syscall_ret);
     qemu_plugin_register_atexit_cb(id, at_exit, NULL);
     return 0;
 }

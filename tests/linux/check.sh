@@ -98,14 +98,6 @@ for host in $HOSTS; do
         fi
 
         [ $have_linux = 1 ] || continue
-        # The Debian workload on loongarch64 under hamt16k repeats hamt:
-        # qemu-loongarch64's host page is 16 KiB, so hamt already maps 16 KiB
-        # units there.  Left out of make check for CI time (about 10 min);
-        # LINUX_FULL=1 runs it.
-        if [ "$host/$mode" = loongarch64/hamt16k ] && [ "${LINUX_FULL:-0}" != 1 ]; then
-            ok "linux workload $name (skipped: same 16 KiB path as hamt; LINUX_FULL=1 runs it)"
-            continue
-        fi
         log=$OUT/workload.$host.$mode.log
         linux_run "$LINUX_TIMEOUT" "$OUT/initrd.cpio" workload \
             "${emu[@]}" --mmu="$mode" </dev/null >"$log" 2>&1
