@@ -7,7 +7,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 
-/* The IR (translator/ir.h); the core hands it around by pointer only. */
+/* The IR (ir/ir.h); the core hands it around by pointer only. */
 typedef struct IRFunc IRFunc;
 
 #define TB_MAX_INSNS 128

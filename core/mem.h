@@ -32,7 +32,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 #include "core/libc.h"
-#include "core/memop.h"
+#include "ir/memop.h"
 
 /* Little-endian load of 1, 2 or 4 bytes from host memory (every host is
  * little-endian; memcpy keeps unaligned pointers legal). */

@@ -57,7 +57,7 @@
 #define HAMT86_CC_H
 
 #include "core/base.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 enum {
     CC_OP_DYNAMIC = -1,   /* translation time only: env->cc_op is exact */

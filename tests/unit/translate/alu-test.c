@@ -4,7 +4,7 @@
  * mechanics (page limits, exits, exceptions) and the stack helpers.
  *
  * The translator runs on its own with the test-local IR and interpreter
- * (mini-ir.c).  Built with -DUSE_REAL_IR it uses translator/ir.c's builder
+ * (mini-ir.c).  Built with -DUSE_REAL_IR it uses ir/ir.c's builder
  * and ir_validate()s every TB; -DUSE_IR_OPT also runs ir_optimize() first
  * (link ir-opt.c), which checks the optimizer against real-CPU results.  The consumers of the flags (SETcc, CMOVcc) and PUSH/POP/MOV
  * belong to other families; this file brings tiny test versions of them.
