@@ -185,6 +185,15 @@ typedef struct MemPath {
 #define MEM_SITE_MAGIC 0x544d4148u   /* "HAMT" */
 
 extern const MemPath mempath_softmmu;   /* softmmu-fallback/ */
+
+/* The softmmu TLB (softmmu-fallback/) is every path's slow path; a window
+ * path (hamt/) also asks it these two things: */
+/* Make stores through every TLB entry of phys_page take the slow path
+ * (TLB_NOTDIRTY): a page got PF_CODE or PF_PT. */
+void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page);
+/* Changes whenever a TLB entry is filled (a generation, not a statistic):
+ * whether a slow-path access filled the TLB. */
+uint64_t softmmu_fill_gen(void);
 extern const MemPath *mem_path;
 
 /* Whether the active path's inline access is a window access (hooks above). */

@@ -35,7 +35,6 @@
 #include "core/mem.h"
 #include "core/mmu.h"
 #include "hamt/hamt-internal.h"
-#include "softmmu-fallback/softmmu.h"
 
 BUILD_ASSERT(HAMT_NB_IDX == NB_MMU_MODES);
 

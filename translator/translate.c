@@ -697,3 +697,39 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
              s->num_insns, tb->size, f->nops);
     }
 }
+
+/* Fetch guest code bytes of the TB opaque from its physical pages (RAM only). */
+static bool tb_code_fetch(void *opaque, uint32_t eip, uint8_t *byte)
+{
+    const TranslationBlock *tb = opaque;
+    uint32_t off = eip - tb->pc;
+    uint8_t *p;
+
+    if (off >= tb->size) {
+        return false;
+    }
+    p = phys_ram_ptr(tb->phys_pc + off);
+    if (p == NULL) {
+        return false;
+    }
+    *byte = *p;
+    return true;
+}
+
+/* -d in_asm style listing of a cached TB (core/exec.h). */
+void translate_log_tb(const TranslationBlock *tb)
+{
+    uint32_t eip = tb->pc;
+    char buf[128];
+
+    while (eip - tb->pc < tb->size) {
+        X86Insn insn;
+        if (x86_decode(&insn, eip, (tb->flags & HF_CS32_MASK) != 0,
+                       tb_code_fetch, (void *)tb) != DECODE_OK || insn.len == 0) {
+            break;
+        }
+        x86_disas(&insn, buf, sizeof(buf));
+        hlog("0x%08x:  %s\n", eip, buf);
+        eip += insn.len;
+    }
+}
