@@ -31,6 +31,7 @@
 #include "core/os.h"
 #include "translator/translate.h"
 #include "translator/cc.h"
+#include "translator/gen-decls.h"
 
 /* --icount: TBs count themselves against env->icount_budget (hw/timer.c). */
 bool translate_icount;
@@ -627,10 +628,8 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
                     insn.nops == 0 || insn.op[0].kind != OPK_MEM)) {
             /* LOCK on a non-lockable insn or register destination */
             gen_illegal(s, &insn);
-        } else if (insn.def->gen == NULL) {
-            gen_unimp(s, &insn);
         } else {
-            insn.def->gen(s, &insn);
+            x86_gen_table[insn.def->id](s, &insn);
             /* rows that change translation state always end the TB */
             if ((insn.def->attrs & XA_EOB) && s->is_jmp == DISAS_NEXT) {
                 s->is_jmp = DISAS_EOB;
