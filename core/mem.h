@@ -1,9 +1,11 @@
 /*
  * hamt86 - guest physical memory map and the memory-path interface.
  *
- * The physical map is RAM from 0 to ram_size plus registered MMIO regions;
- * everything else is unassigned (reads return 0 as in QEMU, writes are dropped,
- * code fetch is a fatal "jumped to unmapped memory" error).
+ * The physical map is RAM from 0 to ram_size, RAM aliases (code fetched
+ * through one is translated as the RAM it shows: phys_register_ram_alias)
+ * and registered MMIO regions; everything else is unassigned (reads return
+ * 0 as in QEMU, writes are dropped, code fetch is a fatal "jumped to
+ * unmapped memory" error).
  *
  * guest_pflags has one byte per 4 KiB guest *physical* page (1 Mi entries):
  *   PF_NOT_RAM  not plain RAM (MMIO or unassigned): accesses go slow
@@ -13,7 +15,8 @@
  *               stores go slow and call mem_pt_write_hook first
  *
  * Memory paths implement MemPath: "softmmu" (softmmu-fallback/, the
- * software TLB) and "hamt" (hamt/, host windows checked by the host MMU).
+ * software TLB), "hamt" and "hamt16k" (hamt/, host windows checked by the
+ * host MMU), and --cosim's shadow path (host-interp/cosim.c).
  * Generated code calls mem_ld_slow / mem_st_slow when its inline fast path
  * cannot complete an access.  Which inline sequence the JIT backends emit
  * is asked of the path through its hooks (MemPath.window_ensure,

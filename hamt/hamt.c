@@ -48,9 +48,6 @@ HamtStats hamt_stats;
 uint32_t hamt_opt_host_page;
 bool hamt_opt_adapt = true;
 unsigned hamt_opt_contexts = HAMT_MAX_CTX;
-/* Obsolete copy of hamt.phys_limit for lowerings that still read it
- * (MemPath.phys_limit replaces it). */
-uint64_t hamt_phys_limit = (uint64_t)1 << 32;
 
 /* Reserve window w (MMU index idx); 0 if the host has no room for it. */
 static uintptr_t window_reserve(unsigned w, unsigned idx)
@@ -155,7 +152,6 @@ static void hamt_init(CPUX86State *env)
     if (hamt.phys_limit > (1u << 16)) {
         hamt.phys_limit = (hamt.phys_limit + 0xffff) & ~(uint64_t)0xffff;
     }
-    hamt_phys_limit = hamt.phys_limit;
     if (hamt_opt_contexts < 1 || hamt_opt_contexts > HAMT_MAX_CTX) {
         hamt_opt_contexts = HAMT_MAX_CTX;
     }
