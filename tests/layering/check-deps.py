@@ -18,7 +18,8 @@ Rules (source folders only; tests/, bench/ and cross/ may reach anywhere):
      BACKEND_KIND_*, `mem_path->kind`, `backend->kind`.  (A bare `kind ==`
      is not the criterion: IR temps, x86 operands, x80 values and OS faults
      have kinds of their own.)
-  4. no file existence as a feature flag: `__has_include`.
+  4. no file existence as a feature flag: `__has_include` in C, `fs.exists`
+     in a meson.build.
   5. no compile-time debug switch outside the one meson option:
      `#ifdef DEBUG_*` / `#ifndef DEBUG_*` / `#define DEBUG_X 0|1`
      (DEBUG_* must be HAMT86_DEBUG_LOGS, meson -Ddebug_logs=true).
@@ -56,6 +57,7 @@ WEAK_RE = re.compile(r'__attribute__\s*\(\(\s*(__)?weak(__)?\b|#\s*pragma\s+weak
 KIND_RE = re.compile(r'\bMEM_KIND_|\bBACKEND_KIND_|mem_path\s*->\s*kind\b|'
                      r'backend\s*->\s*kind\b')
 HAS_INC_RE = re.compile(r'__has_include')
+FS_EXISTS_RE = re.compile(r'\bfs\.exists\s*\(')
 DEBUG_RE = re.compile(r'^\s*#\s*(ifn?def\s+DEBUG_\w+|if\s+defined\s*\(?\s*DEBUG_\w+|'
                       r'define\s+DEBUG_\w+\s+[01]\s*$)')
 C_EXT = ('.c', '.h', '.def', '.inc')
@@ -70,7 +72,7 @@ def files(root):
         dirs[:] = [x for x in dirs if x not in SKIP_PARTS and
                    not x.startswith('build')]
         for f in fs:
-            if f.endswith(C_EXT):
+            if f.endswith(C_EXT) or f == 'meson.build':
                 yield os.path.relpath(os.path.join(d, f), root)
 
 
@@ -107,6 +109,10 @@ def check(root):
             continue
         for n, line in enumerate(text.split('\n'), 1):
             where = '%s:%d: ' % (rel, n)
+            if rel.endswith('meson.build'):
+                if FS_EXISTS_RE.search(line):
+                    bad[4].append(where + 'fs.exists as a feature flag')
+                continue
             m = INC_RE.match(line)
             if m and top in SRC_DIRS and not allowed(top, m.group(1)):
                 bad[1].append(where + 'includes "%s" (not an allowed edge of %s/)'
@@ -145,6 +151,7 @@ def self_test(root):
         (2, 'tests/zz-plant.c', '#pragma weak foo\n'),
         (3, 'host-loongarch/zz-plant.c', 'if (mem_path->kind == 1) {}\n'),
         (4, 'frontend/zz-plant.c', '#if __has_include("core/cosim.h")\n#endif\n'),
+        (4, 'hw/meson.build', "if fs.exists('zz.c')\nendif\n"),
         (5, 'hamt/zz-plant.c', '#ifndef DEBUG_HAMT\n#define DEBUG_HAMT 0\n#endif\n'),
     ]
     fails = 0
@@ -159,10 +166,15 @@ def self_test(root):
             return 1
         for rule, path, text in plants:
             p = os.path.join(copy, path)
-            with open(p, 'w') as f:
+            saved = open(p).read() if os.path.exists(p) else None
+            with open(p, 'a' if saved is not None else 'w') as f:
                 f.write(text)
             got = check(copy)
-            os.remove(p)
+            if saved is None:
+                os.remove(p)
+            else:
+                with open(p, 'w') as f:
+                    f.write(saved)
             hit = [k for k in got if got[k]]
             ok = hit == [rule]
             print('self-test: %-28s rule %d %s' % (path, rule,
