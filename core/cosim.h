@@ -23,7 +23,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 #include "core/exec.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 /* Keep an interpreter shadow of tb (built from its optimised IR f). */
 void cosim_attach(TranslationBlock *tb, const IRFunc *f);

@@ -8,7 +8,6 @@
 #include "core/mem.h"
 #include "core/log.h"
 #include "core/libc.h"
-#include "translator/cc.h"
 
 /*
  * Offsets generated code uses (backends address these with immediate
@@ -76,7 +75,7 @@ void cpu_load_eflags(CPUX86State *env, uint32_t eflags, uint32_t update_mask)
     env->cc_dst = 0;
     env->cc_src2 = 0;
     env->cc_res2 = 0;
-    env->cc_op = CC_OP_EFLAGS;
+    env->cc_op = CPU_CC_OP_EFLAGS;
     env->df = (eflags & DF_MASK) ? -1 : 1;
     update_mask &= EFLAGS_DEFINED & ~(CC_ARITH | DF_MASK);
     env->eflags = ((env->eflags & ~update_mask) | (eflags & update_mask) | 0x2u) &
@@ -218,7 +217,7 @@ void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi)
         env->mtrr_fixed[i] = 0x0505050505050505ull;
     }
 
-    env->cc_op = CC_OP_EFLAGS;
+    env->cc_op = CPU_CC_OP_EFLAGS;
     env->df = 1;
     env->eflags = 0x2u;
     env->exception_index = -1;

@@ -280,6 +280,9 @@ static inline unsigned tlb_n_entries(const CPUX86State *env, unsigned idx)
 
 /* Arithmetic flags (CC_ARITH bits) from the lazy state env->cc_* (translator/cc-helper.c). */
 uint32_t cpu_cc_compute_all(const CPUX86State *env);
+/* env->cc_op value "the arithmetic flags are cc_src" (translator/cc.h's
+ * CC_OP_EFLAGS, asserted equal there): what core/ stores on an EFLAGS load. */
+#define CPU_CC_OP_EFLAGS 0u
 /* Compose / decompose the architectural EFLAGS from the lazy state (core/cpu.c). */
 uint32_t cpu_compute_eflags(CPUX86State *env);
 void cpu_load_eflags(CPUX86State *env, uint32_t eflags, uint32_t update_mask);

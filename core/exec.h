@@ -7,7 +7,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 
-/* The IR (translator/ir.h); the core hands it around by pointer only. */
+/* The IR (ir/ir.h); the core hands it around by pointer only. */
 typedef struct IRFunc IRFunc;
 
 #define TB_MAX_INSNS 128
@@ -143,6 +143,9 @@ bool cpu_restore_state(CPUX86State *env, uintptr_t host_pc);
 
 /* The translator (translator/translate.c): x86 -> IR for one TB. */
 void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f, int max_insns);
+/* -d in_asm style listing of cached tb's guest code, read again from its
+ * physical pages (translator/translate.c; --cosim divergence reports). */
+void translate_log_tb(const TranslationBlock *tb);
 
 /* Execution loop (core/cpu-exec.c). Returns the machine exit status. */
 int cpu_exec_loop(CPUX86State *env);

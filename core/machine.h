@@ -43,7 +43,9 @@ extern Machine machine;
 void machine_request_exit(int status);
 /* Print --stats to stderr. */
 void stats_print(void);
-/* Create the devices of the PC machine (serial, debug console, exit port). */
+/* Create the devices of the PC machine (hw/pc.c: guest clock, 8259 pair,
+ * 8254, RTC/CMOS, i8042, 16550A, debug console and exit ports, FERR#,
+ * firmware area). */
 void hw_init(void);
 
 /* Interrupt controller interface (hw/): the vector of the highest-priority

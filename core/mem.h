@@ -1,9 +1,11 @@
 /*
  * hamt86 - guest physical memory map and the memory-path interface.
  *
- * The physical map is RAM from 0 to ram_size plus registered MMIO regions;
- * everything else is unassigned (reads return 0 as in QEMU, writes are dropped,
- * code fetch is a fatal "jumped to unmapped memory" error).
+ * The physical map is RAM from 0 to ram_size, RAM aliases (code fetched
+ * through one is translated as the RAM it shows: phys_register_ram_alias)
+ * and registered MMIO regions; everything else is unassigned (reads return
+ * 0 as in QEMU, writes are dropped, code fetch is a fatal "jumped to
+ * unmapped memory" error).
  *
  * guest_pflags has one byte per 4 KiB guest *physical* page (1 Mi entries):
  *   PF_NOT_RAM  not plain RAM (MMIO or unassigned): accesses go slow
@@ -13,7 +15,8 @@
  *               stores go slow and call mem_pt_write_hook first
  *
  * Memory paths implement MemPath: "softmmu" (softmmu-fallback/, the
- * software TLB) and "hamt" (hamt/, host windows checked by the host MMU).
+ * software TLB), "hamt" and "hamt16k" (hamt/, host windows checked by the
+ * host MMU), and --cosim's shadow path (host-interp/cosim.c).
  * Generated code calls mem_ld_slow / mem_st_slow when its inline fast path
  * cannot complete an access.  Which inline sequence the JIT backends emit
  * is asked of the path through its hooks (MemPath.window_ensure,
@@ -32,7 +35,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 #include "core/libc.h"
-#include "core/memop.h"
+#include "ir/memop.h"
 
 /* Little-endian load of 1, 2 or 4 bytes from host memory (every host is
  * little-endian; memcpy keeps unaligned pointers legal). */
@@ -185,6 +188,15 @@ typedef struct MemPath {
 #define MEM_SITE_MAGIC 0x544d4148u   /* "HAMT" */
 
 extern const MemPath mempath_softmmu;   /* softmmu-fallback/ */
+
+/* The softmmu TLB (softmmu-fallback/) is every path's slow path; a window
+ * path (hamt/) also asks it these two things: */
+/* Make stores through every TLB entry of phys_page take the slow path
+ * (TLB_NOTDIRTY): a page got PF_CODE or PF_PT. */
+void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page);
+/* Changes whenever a TLB entry is filled (a generation, not a statistic):
+ * whether a slow-path access filled the TLB. */
+uint64_t softmmu_fill_gen(void);
 extern const MemPath *mem_path;
 
 /* Whether the active path's inline access is a window access (hooks above). */

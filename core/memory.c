@@ -23,7 +23,7 @@
 #include "core/log.h"
 #include "core/libc.h"
 #include "core/os.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 #define MAX_MMIO 16
 #define MAX_IO_HANDLERS 32

@@ -4,7 +4,7 @@
 #include "core/machine.h"
 #include "core/exec.h"
 #include "core/mem.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "core/libc.h"
 #include "core/os.h"
 
@@ -19,7 +19,7 @@ void stat_line(const char *name, uint64_t v)
     os_write(2, buf, (size_t)n);
 }
 
-/* The IR optimizer's counters (translator/ir-opt.c), summed over all TBs. */
+/* The IR optimizer's counters (ir/ir-opt.c), summed over all TBs. */
 static void ir_opt_stats_print(void)
 {
     const IROptStats *o = &ir_opt_stats;

@@ -21,7 +21,6 @@
 #include "core/mem.h"
 #include "core/mmu.h"
 #include "hamt/hamt-internal.h"
-#include "softmmu-fallback/softmmu.h"
 
 /* A frame written this often while protected stays unprotected for good:
  * its dependent mappings are dropped at every CR3 load instead. */

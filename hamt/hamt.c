@@ -35,7 +35,6 @@
 #include "core/mem.h"
 #include "core/mmu.h"
 #include "hamt/hamt-internal.h"
-#include "softmmu-fallback/softmmu.h"
 
 BUILD_ASSERT(HAMT_NB_IDX == NB_MMU_MODES);
 
@@ -49,9 +48,6 @@ HamtStats hamt_stats;
 uint32_t hamt_opt_host_page;
 bool hamt_opt_adapt = true;
 unsigned hamt_opt_contexts = HAMT_MAX_CTX;
-/* Obsolete copy of hamt.phys_limit for lowerings that still read it
- * (MemPath.phys_limit replaces it). */
-uint64_t hamt_phys_limit = (uint64_t)1 << 32;
 
 /* Choose the host-TLB driver (before init). */
 void hamt_set_driver(const HamtDriver *drv)
@@ -162,7 +158,6 @@ static void hamt_init(CPUX86State *env)
     if (hamt.phys_limit > (1u << 16)) {
         hamt.phys_limit = (hamt.phys_limit + 0xffff) & ~(uint64_t)0xffff;
     }
-    hamt_phys_limit = hamt.phys_limit;
     if (hamt_opt_contexts < 1 || hamt_opt_contexts > HAMT_MAX_CTX) {
         hamt_opt_contexts = HAMT_MAX_CTX;
     }

@@ -133,12 +133,9 @@ extern uint64_t hamt_reserved_bytes;
  * switch for an index in use); sets env->hamt_window[idx].  The
  * paging-off window (MMU_PHYS_IDX) only spans guest RAM: accesses at or
  * above the phys limit must take the slow path without touching it.
- * Outside hamt/ these are MemPath.window_ensure / phys_limit (core/mem.h);
- * hamt_phys_limit is an obsolete copy kept until the lowerings use the
- * hooks.
+ * Outside hamt/ these are MemPath.window_ensure / phys_limit (core/mem.h).
  */
 uintptr_t hamt_window_ensure(unsigned idx);
-extern uint64_t hamt_phys_limit;   /* 1 << 32: the full window (no check) */
 
 /* Options (frontend): host page size to emulate (0: the real one). */
 extern uint32_t hamt_opt_host_page;

@@ -29,7 +29,7 @@
 #include "core/base.h"
 #include "core/exec.h"
 #include "core/hostasm.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 /* Per-TB side results of lowering, used by gen_code and disas. */
 typedef struct HostTbInfo {

@@ -25,13 +25,12 @@
 #include "core/base.h"
 #include "core/exec.h"
 #include "core/hostasm.h"
-#include "translator/ir.h"
+#include "core/log.h"
+#include "ir/ir.h"
 #include "host-common/host-common.h"
 #include "host-common/host-target.h"
 
-#ifndef DEBUG_LOWER_RA
-#define DEBUG_LOWER_RA 0
-#endif
+#define DEBUG_LOWER_RA HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 #define MAX_RELOCS  1024
 #define MAX_SLOW    512

@@ -11,7 +11,7 @@
 #include "core/os.h"
 #include "core/mem.h"
 #include "core/exec.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "host-common/lower-ops.h"
 
 /* True if the access at the current guest instruction is a window access

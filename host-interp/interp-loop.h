@@ -28,7 +28,7 @@ static uintptr_t INTERP_FN(CPUX86State *env, const InterpBlock *b,
 #define LBL(name) INTERP_LBL(name)
     static const void *const dispatch[INTERP_NB_OPS] = {
 #define IR_OP(name, nout, nin, flags) [IR_##name] = &&LBL(name),
-#include "translator/ir-ops.def"
+#include "ir/ir-ops.def"
 #undef IR_OP
         [INTERP_ld_env32] = &&LBL(ld_env32),
         [INTERP_st_env32] = &&LBL(st_env32),

@@ -20,7 +20,7 @@
 #include "core/os.h"
 #include "core/mem.h"
 #include "host-interp/interp.h"
-#include "host-interp/interp-eval.h"
+#include "ir/ir-eval.h"
 
 #define DEBUG_INTERP HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 

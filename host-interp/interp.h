@@ -21,7 +21,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 #include "core/exec.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 typedef struct InterpOp {
     uint16_t opc;

@@ -23,7 +23,7 @@
 #include "core/os.h"
 #include "core/mem.h"
 #include "core/exec.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "host-common/lower-ops.h"
 #include "host-loongarch/la-target.h"
 #include "host-loongarch/la-emit.h"

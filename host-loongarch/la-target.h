@@ -46,7 +46,7 @@
 #include "core/base.h"
 #include "core/exec.h"
 #include "core/hostasm.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "host-common/host-common.h"
 
 enum {

@@ -22,7 +22,7 @@
 #include "core/os.h"
 #include "core/mem.h"
 #include "core/exec.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "host-common/lower-ops.h"
 #include "host-mips/mips-target.h"
 #include "host-mips/mips-emit.h"

@@ -7,6 +7,7 @@
 
 #include "core/base.h"
 #include "core/cpu.h"
+#include "core/mem.h"
 
 /*
  * --stats counters.  Fast-path TLB hits are counted per MMU index in
@@ -23,12 +24,6 @@ typedef struct SoftmmuStats {
 } SoftmmuStats;
 extern SoftmmuStats softmmu_stats;
 
-/* Make stores through every TLB entry of phys_page take the slow path
- * (TLB_NOTDIRTY): a page got PF_CODE or PF_PT. */
-void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page);
-
-/* Changes whenever a TLB entry is filled (a generation, not a statistic):
- * whether a slow-path access filled the TLB. */
-uint64_t softmmu_fill_gen(void);
+/* softmmu_notdirty_page, softmmu_fill_gen: core/mem.h (other paths use them). */
 
 #endif

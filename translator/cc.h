@@ -57,7 +57,8 @@
 #define HAMT86_CC_H
 
 #include "core/base.h"
-#include "translator/ir.h"
+#include "core/cpu.h"
+#include "ir/ir.h"
 
 enum {
     CC_OP_DYNAMIC = -1,   /* translation time only: env->cc_op is exact */
@@ -74,6 +75,7 @@ enum {
     CC_OP_MULB, CC_OP_MULW, CC_OP_MULL,
     CC_OP_NB
 };
+BUILD_ASSERT(CC_OP_EFLAGS == CPU_CC_OP_EFLAGS);
 
 /* Merged state fields of cc_op (see above). */
 #define CC_OP_INNER_MASK   0xffu

@@ -22,7 +22,7 @@
 #include "core/log.h"
 #include "core/cpu.h"
 #include "translator/decode.h"
-#include "translator/gen-decls.h"
+#include "translator/x86-insn.def"   /* its enums and masks (no rows: X86_INSN unset) */
 
 #define DEBUG_DECODE HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
@@ -31,7 +31,7 @@
 enum { X86_ROW_BASE = __COUNTER__ + 1 };
 
 #define X86_INSN(map, opc, mr, pfx, mnem, o1, o2, o3, rd, wr, ud, attrs, gen) \
-    { mnem, gen, (rd), (wr), (ud), (attrs), __COUNTER__ - X86_ROW_BASE },
+    { mnem, (rd), (wr), (ud), (attrs), __COUNTER__ - X86_ROW_BASE },
 const X86InsnDef x86_insn_defs[] = {
 #include "translator/x86-insn.def"
 };
@@ -48,30 +48,6 @@ const unsigned x86_nb_insn_defs = ARRAY_SIZE(x86_insn_defs);
 
 BUILD_ASSERT(ARRAY_SIZE(x86_insn_defs) == ARRAY_SIZE(x86_insn_forms));
 BUILD_ASSERT(ARRAY_SIZE(x86_insn_defs) < 0xffff);
-
-/* Rows whose gen entry is still NULL (cb called for each, may be NULL). */
-unsigned x86_list_unimplemented_rows(void (*cb)(const X86InsnDef *def,
-                                                void *opaque),
-                                     void *opaque)
-{
-    unsigned i, n = 0;
-
-    for (i = 0; i < x86_nb_insn_defs; i++) {
-        if (x86_insn_defs[i].gen == NULL) {
-            n++;
-            if (cb) {
-                cb(&x86_insn_defs[i], opaque);
-            }
-        }
-    }
-    return n;
-}
-
-/* Count of rows whose gen entry is still NULL. */
-unsigned x86_count_unimplemented_rows(void)
-{
-    return x86_list_unimplemented_rows(NULL, NULL);
-}
 
 /* ---- dispatch arrays (row index + 1; 0 = no row) ---- */
 

@@ -70,12 +70,12 @@ typedef struct X86MemRef {
 
 typedef struct X86InsnDef {
     const char *mnemonic;     /* lower-case Intel mnemonic as printed */
-    X86GenFn *gen;            /* translator entry */
     uint16_t flags_read;      /* EFLAGS bits read (CC_* / DF_MASK ...) */
     uint16_t flags_written;   /* EFLAGS bits written */
     uint16_t flags_undef;     /* written bits whose value is undefined */
     uint16_t attrs;           /* XA_* */
-    uint32_t id;              /* row index in x86-insn.def */
+    uint32_t id;              /* row index in x86-insn.def (and in the
+                               * translator's x86_gen_table) */
 } X86InsnDef;
 
 typedef struct X86Insn {

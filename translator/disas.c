@@ -15,7 +15,7 @@
 #include "core/libc.h"
 #include "core/cpu.h"
 #include "translator/decode.h"
-#include "translator/gen-decls.h"
+#include "translator/x86-insn.def"   /* operand types, X86InsnForm (no rows) */
 
 /* Output buffer that never overflows (truncates, always NUL-terminated). */
 typedef struct OutBuf {

@@ -1,10 +1,10 @@
 /*
- * hamt86 - declarations of every gen_* entry the rows of x86-insn.def name.
- *
- * They are WEAK: a family that is not written yet leaves its entries NULL
- * in x86_insn_defs[] (the binary still links) and the translator dispatches
- * such rows to gen_unimp.  A definition in a family file overrides the weak
- * reference.  Repeated declarations of one function are fine in C.
+ * hamt86 - declarations of every gen_* entry the rows of x86-insn.def name,
+ * and the translator's dispatch table over them (translator/gen-table.c:
+ * x86_gen_table[X86InsnDef.id]).  The decoder's rows (decode.c) carry no
+ * function pointers, so the decoder and disassembler link on their own
+ * (tests/decode, fuzz-decode); a binary that translates links every family.
+ * Repeated declarations of one function are fine in C.
  *
  * What x86_decode() leaves in X86Insn for the gen_* functions (beyond the
  * comments of decode.h):
@@ -36,18 +36,11 @@
 #include "translator/decode.h"
 
 #define X86_INSN(map, opc, mr, pfx, mnem, o1, o2, o3, rd, wr, ud, attrs, gen) \
-    extern X86GenFn gen __attribute__((weak));
+    extern X86GenFn gen;
 #include "translator/x86-insn.def"
 #undef X86_INSN
 
-/* Explicitly undefined encodings (rows may name it). */
-extern X86GenFn gen_ud __attribute__((weak));
-
-/* Number of rows of x86-insn.def whose gen entry is still NULL. */
-unsigned x86_count_unimplemented_rows(void);
-/* Same, calling cb (if not NULL) for each such row. */
-unsigned x86_list_unimplemented_rows(void (*cb)(const X86InsnDef *def,
-                                                void *opaque),
-                                     void *opaque);
+/* The gen entry of row i of x86-insn.def (X86InsnDef.id), for every row. */
+extern X86GenFn *const x86_gen_table[];
 
 #endif

@@ -6,7 +6,7 @@
  * order (translator/helpers.h).
  */
 #include "core/cpu.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "translator/helpers.h"
 
 /* Prototype by (has_ret, nargs): uint32_t/void helper_x(env, uint32_t...). */

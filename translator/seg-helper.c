@@ -35,7 +35,7 @@
 #include "core/libc.h"
 #include "core/os.h"
 #include "core/machine.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "translator/cc.h"
 
 #define DEBUG_SEG HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */

@@ -31,6 +31,7 @@
 #include "core/os.h"
 #include "translator/translate.h"
 #include "translator/cc.h"
+#include "translator/gen-decls.h"
 
 /* --icount: TBs count themselves against env->icount_budget (hw/timer.c). */
 bool translate_icount;
@@ -627,10 +628,8 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
                     insn.nops == 0 || insn.op[0].kind != OPK_MEM)) {
             /* LOCK on a non-lockable insn or register destination */
             gen_illegal(s, &insn);
-        } else if (insn.def->gen == NULL) {
-            gen_unimp(s, &insn);
         } else {
-            insn.def->gen(s, &insn);
+            x86_gen_table[insn.def->id](s, &insn);
             /* rows that change translation state always end the TB */
             if ((insn.def->attrs & XA_EOB) && s->is_jmp == DISAS_NEXT) {
                 s->is_jmp = DISAS_EOB;
@@ -695,5 +694,41 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
     if (DEBUG_TRANSLATE) {
         hlog("translate: pc 0x%08x insns %d size %u ops %u\n", tb->pc,
              s->num_insns, tb->size, f->nops);
+    }
+}
+
+/* Fetch guest code bytes of the TB opaque from its physical pages (RAM only). */
+static bool tb_code_fetch(void *opaque, uint32_t eip, uint8_t *byte)
+{
+    const TranslationBlock *tb = opaque;
+    uint32_t off = eip - tb->pc;
+    uint8_t *p;
+
+    if (off >= tb->size) {
+        return false;
+    }
+    p = phys_ram_ptr(tb->phys_pc + off);
+    if (p == NULL) {
+        return false;
+    }
+    *byte = *p;
+    return true;
+}
+
+/* -d in_asm style listing of a cached TB (core/exec.h). */
+void translate_log_tb(const TranslationBlock *tb)
+{
+    uint32_t eip = tb->pc;
+    char buf[128];
+
+    while (eip - tb->pc < tb->size) {
+        X86Insn insn;
+        if (x86_decode(&insn, eip, (tb->flags & HF_CS32_MASK) != 0,
+                       tb_code_fetch, (void *)tb) != DECODE_OK || insn.len == 0) {
+            break;
+        }
+        x86_disas(&insn, buf, sizeof(buf));
+        hlog("0x%08x:  %s\n", eip, buf);
+        eip += insn.len;
     }
 }

@@ -12,7 +12,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 #include "core/exec.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "translator/decode.h"
 #include "translator/helpers.h"
 

@@ -27,7 +27,7 @@
 #include "core/mem.h"
 #include "core/log.h"
 #include "core/os.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 #if defined(HAMT86_HOST_MIPS)
 #define JIT backend_mips

@@ -1,6 +1,6 @@
 /*
  * hamt86 unit test: the IR library, the optimizer and the interpreter
- * backend (translator/ir.c, ir-opt.c, ir-dump.c, host-interp/interp.c).
+ * backend (ir/ir.c, ir-opt.c, ir-dump.c, host-interp/interp.c).
  *
  *  1. hand-built IR run through backend_interp (arithmetic, branches, a
  *     loop, helper calls, guest memory fast and slow paths, env access,
@@ -22,7 +22,7 @@
 #include "core/log.h"
 #include "core/os.h"
 #include "core/machine.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 #include "host-interp/interp.h"
 
 /* ---------------------------------------------------------------- stubs */

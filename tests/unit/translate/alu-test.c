@@ -4,7 +4,7 @@
  * mechanics (page limits, exits, exceptions) and the stack helpers.
  *
  * The translator runs on its own with the test-local IR and interpreter
- * (mini-ir.c).  Built with -DUSE_REAL_IR it uses translator/ir.c's builder
+ * (mini-ir.c).  Built with -DUSE_REAL_IR it uses ir/ir.c's builder
  * and ir_validate()s every TB; -DUSE_IR_OPT also runs ir_optimize() first
  * (link ir-opt.c), which checks the optimizer against real-CPU results.  The consumers of the flags (SETcc, CMOVcc) and PUSH/POP/MOV
  * belong to other families; this file brings tiny test versions of them.
@@ -29,52 +29,6 @@ uint8_t *phys_ram_ptr(uint32_t phys);
 #define MEMWIN     0x10000800u
 #define SETCC_BASE (MEMWIN + 0xe0)
 #define F32 (HF_CS32_MASK | HF_SS32_MASK | HF_PE_MASK)
-
-/* Every helper the table names: weak stubs, overridden by the real ones. */
-#define HSTUB_0_0(n) void n(CPUX86State *e) {
-#define HSTUB_0_1(n) void n(CPUX86State *e, uint32_t a) {
-#define HSTUB_0_2(n) void n(CPUX86State *e, uint32_t a, uint32_t b) {
-#define HSTUB_0_3(n) void n(CPUX86State *e, uint32_t a, uint32_t b, uint32_t c) {
-#define HSTUB_0_4(n) void n(CPUX86State *e, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
-#define HSTUB_1_0(n) uint32_t n(CPUX86State *e) {
-#define HSTUB_1_1(n) uint32_t n(CPUX86State *e, uint32_t a) {
-#define HSTUB_1_2(n) uint32_t n(CPUX86State *e, uint32_t a, uint32_t b) {
-#define HSTUB_1_3(n) uint32_t n(CPUX86State *e, uint32_t a, uint32_t b, uint32_t c) {
-#define HSTUB_1_4(n) uint32_t n(CPUX86State *e, uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
-#define HSTUB(r, a, n) __attribute__((weak)) HSTUB_##r##_##a(n)
-#define DEF_HELPER(name, nargs, has_ret, flags) \
-    HSTUB(has_ret, nargs, helper_##name) \
-        fprintf(stderr, "helper %s not linked in the test\n", #name); abort(); }
-#include "translator/helpers-all.def"
-#undef DEF_HELPER
-
-/* ---- test versions of other families' entries ---- */
-void gen_setcc(DisasContext *s, const X86Insn *insn)
-{
-    gen_st_op(s, insn, 0, gen_cc_value(s, insn->cc), IR_NO_TEMP);
-}
-void gen_cmovcc(DisasContext *s, const X86Insn *insn)
-{
-    unsigned l = ir_new_label(s->f);
-
-    gen_cc_branch(s, insn->cc ^ 1, l);
-    gen_st_op(s, insn, 0, gen_ld_op(s, insn, 1), IR_NO_TEMP);
-    ir_set_label(s->f, l);
-}
-void gen_push(DisasContext *s, const X86Insn *insn)
-{
-    gen_push_v(s, insn->op[0].size, gen_ld_op(s, insn, 0));
-}
-void gen_pop(DisasContext *s, const X86Insn *insn)
-{
-    IRTemp v = gen_pop_v(s, insn->op[0].size);
-
-    gen_st_op(s, insn, 0, v, IR_NO_TEMP);
-}
-void gen_mov(DisasContext *s, const X86Insn *insn)
-{
-    gen_st_op(s, insn, 0, gen_ld_op(s, insn, 1), IR_NO_TEMP);
-}
 
 static IRFunc func;
 static CPUX86State env;

@@ -3,7 +3,7 @@
  * and runtime stubs.
  *
  * The translator is tested on its own: this file implements the IR builder
- * API of translator/ir.h and a straightforward interpreter for it, plus the
+ * API of ir/ir.h and a straightforward interpreter for it, plus the
  * few runtime pieces the translator calls (memory path, logging, exceptions).
  * Guest memory is two windows: code at CODEBASE and data at MEMBASE, with
  * linear == physical.  An exception longjmps out of the interpreter.
@@ -18,13 +18,13 @@
 #include "core/mem.h"
 #include "core/log.h"
 #include "core/os.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 #ifndef USE_REAL_IR
-/* ---- IR builder (USE_REAL_IR: translator/ir.c instead) ---- */
+/* ---- IR builder (USE_REAL_IR: ir/ir.c instead) ---- */
 const IROpDef ir_op_defs[IR_NB_OPS] = {
 #define IR_OP(name, nout, nin, flags) { #name, nout, nin, flags },
-#include "translator/ir-ops.def"
+#include "ir/ir-ops.def"
 #undef IR_OP
 };
 

@@ -2,7 +2,7 @@
  * hamt86 - the intermediate representation.
  *
  * A TB is translated into one IRFunc: a linear list of IROp over typed
- * temps.  The op set lives in translator/ir-ops.def.  Temps are:
+ * temps.  The op set lives in ir/ir-ops.def.  Temps are:
  *
  *   0 .. IR_NB_GLOBALS-1   the eight guest GPRs (EAX..EDI).  Backends keep
  *                          them in fixed callee-saved host registers for the
@@ -41,7 +41,7 @@ typedef enum IRType { IR_TYPE_I32, IR_TYPE_I64 } IRType;
 
 typedef enum IROpcode {
 #define IR_OP(name, nout, nin, flags) IR_##name,
-#include "translator/ir-ops.def"
+#include "ir/ir-ops.def"
 #undef IR_OP
     IR_NB_OPS
 } IROpcode;
@@ -61,8 +61,8 @@ typedef enum IRCond {
     IR_NB_CONDS
 } IRCond;
 
-/* MemOp (MO_*), memop_extend: core/memop.h (shared with the memory paths). */
-#include "core/memop.h"
+/* MemOp (MO_*), memop_extend: ir/memop.h (shared with the memory paths). */
+#include "ir/memop.h"
 
 /* MMU indices: MMU_*_IDX / NB_MMU_MODES from core/mmu.h. */
 #include "core/mmu.h"
@@ -187,7 +187,7 @@ static inline bool ir_is_global(const IRFunc *f, IRTemp t)
 unsigned ir_new_label(IRFunc *f);
 IROp *ir_emit(IRFunc *f, IROpcode opc);   /* appends a zeroed op */
 
-/* Convenience builders (translator/ir.c). */
+/* Convenience builders (ir/ir.c). */
 void ir_mov(IRFunc *f, IRTemp d, IRTemp a);
 void ir_movi(IRFunc *f, IRTemp d, uint32_t v);
 void ir_unop(IRFunc *f, IROpcode opc, IRTemp d, IRTemp a);
@@ -214,7 +214,7 @@ void ir_lookup_and_goto_ptr(IRFunc *f);
 /* Evaluate an IRCond on two 32-bit values (shared by folding and the interpreter). */
 bool ir_cond_eval(IRCond c, uint32_t a, uint32_t b);
 
-/* --- passes (translator/ir-opt.c) --- */
+/* --- passes (ir/ir-opt.c) --- */
 /* Constant folding/propagation, copy propagation, dead-code and dead-flag
  * (dead st_env to lazy-flag fields) elimination. */
 void ir_optimize(IRFunc *f);
@@ -223,7 +223,7 @@ bool ir_validate(const IRFunc *f);
 /* Print the function (for -d ir / -d ir_opt) through the log. */
 void ir_dump(const IRFunc *f);
 
-/* Optimizer counters (translator/ir-opt.c), summed over all ir_optimize calls
+/* Optimizer counters (ir/ir-opt.c), summed over all ir_optimize calls
  * (for --stats). */
 typedef struct IROptStats {
     uint64_t funcs, ops_in, ops_out;

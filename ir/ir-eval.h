@@ -1,13 +1,13 @@
 /*
  * hamt86 - value semantics of the pure IR ops, shared by the interpreter
- * backend (host-interp/interp.c) and constant folding (translator/ir-opt.c)
+ * backend (host-interp/interp.c) and constant folding (ir/ir-opt.c)
  * so that both always agree.
  */
 #ifndef HAMT86_INTERP_EVAL_H
 #define HAMT86_INTERP_EVAL_H
 
 #include "core/base.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 /* Mask of the low len bits, len 1..32. */
 static inline uint32_t ir_eval_mask(unsigned len)

@@ -2,19 +2,19 @@
  * hamt86 - the IR library: op table, builders, condition evaluation and
  * validation.
  *
- * An IRFunc is a flat array of IROp over typed temps (translator/ir.h).
+ * An IRFunc is a flat array of IROp over typed temps (ir/ir.h).
  * Builders never fail: when the function runs out of ops, temps or labels
  * they set f->overflow and write into a scratch op / temp, and the
  * translator shortens the TB and translates again.
  */
 #include "core/libc.h"
 #include "core/log.h"
-#include "translator/ir.h"
-#include "host-interp/interp-eval.h"
+#include "ir/ir.h"
+#include "ir/ir-eval.h"
 
 const IROpDef ir_op_defs[IR_NB_OPS] = {
 #define IR_OP(name, nout, nin, flags) [IR_##name] = { #name, nout, nin, flags },
-#include "translator/ir-ops.def"
+#include "ir/ir-ops.def"
 #undef IR_OP
 };
 

@@ -15,7 +15,7 @@
 #include "core/libc.h"
 #include "core/log.h"
 #include "core/cpu.h"
-#include "translator/ir.h"
+#include "ir/ir.h"
 
 static const char *const ir_reg_names[IR_NB_GLOBALS] = {
     "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi"

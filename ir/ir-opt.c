@@ -24,8 +24,8 @@
 #include "core/libc.h"
 #include "core/log.h"
 #include "core/cpu.h"
-#include "translator/ir.h"
-#include "host-interp/interp-eval.h"
+#include "ir/ir.h"
+#include "ir/ir-eval.h"
 
 #define DEBUG_OPT HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 

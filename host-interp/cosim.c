@@ -38,7 +38,6 @@
 #include "core/mem.h"
 #include "core/mmu.h"
 #include "core/machine.h"
-#include "translator/decode.h"
 #include "host-interp/interp.h"
 
 #define DEBUG_COSIM HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
@@ -405,43 +404,6 @@ static MemPath cosim_path = {
 
 /* --- reporting ------------------------------------------------------------- */
 
-/* Fetch guest code bytes of tb for the disassembly (RAM only). */
-static bool cosim_fetch(void *opaque, uint32_t eip, uint8_t *byte)
-{
-    const TranslationBlock *tb = opaque;
-    uint32_t off = eip - tb->pc;
-    uint8_t *p;
-
-    if (off >= tb->size) {
-        return false;
-    }
-    p = phys_ram_ptr(tb->phys_pc + off);
-    if (p == NULL) {
-        return false;
-    }
-    *byte = *p;
-    return true;
-}
-
-/* -d in_asm style listing of tb. */
-static void cosim_log_tb(const TranslationBlock *tb)
-{
-    uint32_t eip = tb->pc;
-    char buf[128];
-
-    hlog("cosim: TB 0x%08x (%u insns, %u bytes):\n", tb->pc, tb->icount, tb->size);
-    while (eip - tb->pc < tb->size) {
-        X86Insn insn;
-        if (x86_decode(&insn, eip, (tb->flags & HF_CS32_MASK) != 0,
-                       cosim_fetch, (void *)tb) != DECODE_OK || insn.len == 0) {
-            break;
-        }
-        x86_disas(&insn, buf, sizeof(buf));
-        hlog("0x%08x:  %s\n", eip, buf);
-        eip += insn.len;
-    }
-}
-
 /* Report the first divergence and stop the machine. */
 static void cosim_diverge(CPUX86State *env, TranslationBlock *tb, const char *what,
                           uint32_t jit, uint32_t interp)
@@ -453,7 +415,9 @@ static void cosim_diverge(CPUX86State *env, TranslationBlock *tb, const char *wh
 
     os_write(2, buf, (size_t)n);
     if (log_enabled(LOG_IN_ASM)) {
-        cosim_log_tb(tb);
+        hlog("cosim: TB 0x%08x (%u insns, %u bytes):\n", tb->pc, tb->icount,
+             tb->size);
+        translate_log_tb(tb);
     }
     machine_request_exit(COSIM_EXIT_STATUS);
     env->exit_request = 1;

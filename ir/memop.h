@@ -4,7 +4,7 @@
  *
  * A MemOp says how one guest access is made: its size and whether the
  * loaded value is sign-extended.  It is the memop of the IR ops ld_env,
- * st_env, qemu_ld and qemu_st (translator/ir-ops.def), and half of the
+ * st_env, qemu_ld and qemu_st (ir/ir-ops.def), and half of the
  * operand generated code hands to mem_ld_slow / mem_st_slow:
  *
  *     oi:   31 ............ 4 3 ... 0
