@@ -54,7 +54,7 @@ for host in native mips64el loongarch64; do
     for m in $modes; do
         o=$(timeout 120 "${emu[@]}" -m 64 --mmu="$m" --kernel "$OUT/ferr.elf" 2>&1)
         rc=$?
-        ! grep -q '^FAIL' <<<"$o" && grep -q '^DONE ferr passed=8 failed=0' <<<"$o" &&
+        ! grep -q '^FAIL' <<<"$o" && grep -q '^DONE ferr passed=9 failed=0' <<<"$o" &&
             [ $rc = 1 ]
         t $? "ferr $host $m$(grep -m1 '^FAIL' <<<"$o" | sed 's/^/: /')"
         for k in "$BUILD/guest/fpu.elf" "$OUT/dt.elf"; do
