@@ -4,9 +4,9 @@
 # tests/run-all.sh as tests/*/check.sh; BUILD as there, default build/):
 #   - ferr.c: FERR# / IRQ13 / IGNNE# with CR0.NE = 0 (self-checking kernel;
 #     qemu-system-i386 7.2 aborts on FERR#, see the kernel's header);
-#   - --cosim on FP-heavy guests: the fpu guest kernel and an x87/MMX
-#     difftest kernel (gen.py --fpu) run to DONE with TBs compared and no
-#     divergence, in every MMU mode.
+#   - --cosim on FP-heavy guests: the fpu and fptop guest kernels and an
+#     x87/MMX difftest kernel (gen.py --fpu) run to DONE with TBs compared
+#     and no divergence, in every MMU mode.
 # Needs BUILD/guest (make guest) for the guest library objects.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -57,7 +57,7 @@ for host in native mips64el loongarch64; do
         ! grep -q '^FAIL' <<<"$o" && grep -q '^DONE ferr passed=9 failed=0' <<<"$o" &&
             [ $rc = 1 ]
         t $? "ferr $host $m$(grep -m1 '^FAIL' <<<"$o" | sed 's/^/: /')"
-        for k in "$BUILD/guest/fpu.elf" "$OUT/dt.elf"; do
+        for k in "$BUILD/guest/fpu.elf" "$BUILD/guest/fptop.elf" "$OUT/dt.elf"; do
             [ -f "$k" ] || continue
             o=$(timeout 600 "${emu[@]}" -m 64 --mmu="$m" --cosim --stats \
                 --kernel "$k" 2>&1)
