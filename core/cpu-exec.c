@@ -176,7 +176,7 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
         /* 5. find or translate the next TB */
         pc = env->eip;
         cs_base = env->segs[R_CS].base;
-        flags = env->hflags & TB_FLAGS_MASK;
+        flags = cpu_tb_flags(env);
         cflags = tb_next_cflags;
         tb_next_cflags = 0;
         if ((env->hflags & HF_INHIBIT_IRQ) && (env->eflags & IF_MASK) &&

@@ -58,6 +58,29 @@ typedef struct TranslationBlock {
                        HF_SMAP_MASK | HF_PG_MASK)
 
 /*
+ * TB flags = the hflags above plus the x87 stack top the block was
+ * translated for (translator/fpu.c register moves address ST(i) as a
+ * fixed env->fpu.st[] slot).  Generated code checks TOP again before each
+ * such move, so a block entered with another TOP (a stale chain) is slow,
+ * never wrong.
+ *
+ *   31    27 26  24 23        15 14          0
+ *  +--------+------+------------+-------------+
+ *  |   0    | TOP  |     0      |   hflags    |
+ *  +--------+------+------------+-------------+
+ */
+#define TB_FLAGS_FPTOP_SHIFT 24
+#define TB_FLAGS_FPTOP_MASK  (7u << TB_FLAGS_FPTOP_SHIFT)
+BUILD_ASSERT((TB_FLAGS_MASK & TB_FLAGS_FPTOP_MASK) == 0);
+
+/* The TB flags of env's current state (the TB lookup key's flags). */
+static inline uint32_t cpu_tb_flags(const CPUX86State *env)
+{
+    return (env->hflags & TB_FLAGS_MASK) |
+           (env->fpu.top & 7) << TB_FLAGS_FPTOP_SHIFT;
+}
+
+/*
  * The fixed backend interface.  Every host folder (host-mips/,
  * host-loongarch/, host-interp/) exports exactly one of these.
  *

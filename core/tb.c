@@ -283,7 +283,7 @@ void *helper_lookup_tb_ptr(CPUX86State *env)
 {
     uint32_t pc = env->eip;
     uint32_t cs_base = env->segs[R_CS].base;
-    uint32_t flags = env->hflags & TB_FLAGS_MASK;
+    uint32_t flags = cpu_tb_flags(env);
     TranslationBlock *tb;
 
     if (machine.opt.cosim || tb_next_cflags) {

@@ -64,10 +64,16 @@ void fpu_check_nm(CPUX86State *env, uintptr_t ra)
 
 /*
  * A waiting instruction with an unmasked exception pending (FSW.ES):
- * CR0.NE=1 raises #MF here.  NE=0 (MS-DOS compatible): FERR# goes to the
- * PIC as IRQ13 unless IGNNE# is asserted; the instruction is restarted
- * once so the interrupt is taken before it (a P6 waits for INTR there),
- * and then it runs on (no freeze when interrupts are off).
+ * CR0.NE=1 raises #MF here.  NE=0 (MS-DOS compatible, SDM vol. 1 8.7.2
+ * and D.2): unless IGNNE# is asserted, FERR# goes to the PIC as IRQ13 and
+ * the processor freezes just before this instruction until an external
+ * interrupt arrives.  Here: the first time, FERR# is raised and the
+ * instruction restarted, so the loop delivers IRQ13 before it if it can;
+ * if the exception is still pending then (IF=0, IRQ13 masked, a handler
+ * that returned without FNCLEX / OUT 0xF0), the CPU halts at the
+ * instruction: any interrupt wakes it and the instruction runs again.
+ * With IF=0 nothing can (no NMI source), so hamt86 stops as for HLT with
+ * IF=0.  (QEMU 7.2 raises FERR# and goes on, never freezing.)
  */
 void fpu_check_wait(CPUX86State *env, uintptr_t ra)
 {
@@ -77,12 +83,18 @@ void fpu_check_wait(CPUX86State *env, uintptr_t ra)
     if (env->cr[0] & CR0_NE) {
         raise_exception_ra(env, EXCP10_MF, ra);
     }
-    if (env->fpu.ignne || env->fpu.ferr) {
+    if (env->fpu.ignne) {
         return;
     }
-    /* the loop raises IRQ13 (machine.set_ferr) before the next TB */
-    env->fpu.ferr = 1;
-    env->exception_index = EXCP_INTERRUPT;
+    if (!env->fpu.ferr) {
+        /* the loop raises IRQ13 (machine.set_ferr) before the next TB */
+        env->fpu.ferr = 1;
+        env->exception_index = EXCP_INTERRUPT;
+        cpu_loop_exit_restore(env, ra);
+    }
+    /* frozen: EIP stays at this instruction */
+    env->halted = true;
+    env->exception_index = EXCP_HLT;
     cpu_loop_exit_restore(env, ra);
 }
 

@@ -308,41 +308,60 @@ static void fpu_ldconst(CPUX86State *env, X80Const c)
 /* ---- memory operands ----------------------------------------------------- */
 
 /*
- * An arithmetic operand in m32/m64 real: an SNaN stays signalling in the
- * 80-bit form, so that the operation sees it as the CPU does (SNaN + QNaN
- * gives the QNaN and IE); everything else widens through the library.
- * (Local adapter: x80_from_f32/f64 are the FLD conversions, which quiet.)
+ * The memory operand of D8/DA/DC/DE (m32fp, m32int, m64fp, m16int) as the
+ * arithmetic sees it: not converted first (an SNaN stays signalling, a
+ * denormal sets *den and raises DE in the operation's own order); the
+ * library's x80_arith_mem / x80_compare_mem then do the operation in one
+ * step, as the CPU does.
  */
-static floatx80 fpu_arith_operand(uint64_t v, bool dbl, X80Status *st)
-{
-    unsigned fbits = dbl ? 52 : 23, ebits = dbl ? 11 : 8;
-    uint64_t frac = v & ((1ull << fbits) - 1);
-    uint64_t e = (v >> fbits) & ((1u << ebits) - 1);
-    bool sign = (v >> (fbits + ebits)) & 1;
-
-    if (e == (1u << ebits) - 1 && frac && !(frac >> (fbits - 1))) {
-        return x80_make(sign, 0x7fff, 1ull << 63 | frac << (63 - fbits));
-    }
-    return dbl ? x80_from_f64(v, st) : x80_from_f32((uint32_t)v, st);
-}
-
-/* Load the memory operand of escape esc as a value (arith / compare). */
-static floatx80 fpu_ld_operand(CPUX86State *env, unsigned esc, uint32_t addr,
-                               X80Status *st, uintptr_t ra)
+static floatx80 fpu_mem_operand(CPUX86State *env, unsigned esc, uint32_t addr,
+                                bool *den, uintptr_t ra)
 {
     uint64_t q;
 
+    *den = false;
     switch (esc) {
     case 0:
-        return fpu_arith_operand(cpu_ldl(env, addr, ra), false, st);
+        return x80_f32_operand(cpu_ldl(env, addr, ra), den);
     case 2:
         return x80_from_int64((int32_t)cpu_ldl(env, addr, ra));
     case 4:
         q = (uint64_t)cpu_ldl(env, addr, ra) |
             (uint64_t)cpu_ldl(env, addr + 4, ra) << 32;
-        return fpu_arith_operand(q, true, st);
+        return x80_f64_operand(q, den);
     default:
         return x80_from_int64((int16_t)cpu_lduw(env, addr, ra));
+    }
+}
+
+/* ST(0) op= m (reg = the /digit: 0 add 1 mul 4 sub 5 subr 6 div 7 divr),
+ * or FCOM / FCOMP m (reg 2 / 3), ST(0) not empty. */
+static void fpu_mem_arith(CPUX86State *env, unsigned esc, unsigned reg,
+                          uint32_t addr, uintptr_t ra)
+{
+    static const X80ArithOp ops[8] = {
+        X80_OP_ADD, X80_OP_MUL, X80_OP_ADD, X80_OP_ADD,
+        X80_OP_SUB, X80_OP_SUBR, X80_OP_DIV, X80_OP_DIVR,
+    };
+    X80Status st = x80_status_init(env->fpu.fcw);
+    floatx80 d = fpu_get(env, 0), m, r;
+    bool den;
+
+    m = fpu_mem_operand(env, esc, addr, &den, ra);
+    if (reg == 2 || reg == 3) {
+        /* C0 C2 C3 are set even on an unmasked exception (no destination
+         * to suppress); only the pop is */
+        x80_compare_mem(d, m, den, false, &st);
+        fpu_apply(env, &st);
+        if (reg == 3 && !x80_suppress_write(&st, false)) {
+            fpu_pop(env);
+        }
+        return;
+    }
+    r = x80_arith_mem(ops[reg], d, m, den, &st);
+    fpu_apply(env, &st);
+    if (!x80_suppress_write(&st, false)) {
+        fpu_set(env, 0, r);
     }
 }
 
@@ -460,24 +479,7 @@ static void fpu_mem_op(CPUX86State *env, unsigned esc, unsigned reg,
             }
             return;
         }
-        {
-            /* A denormal m32/m64 operand: DE ranks below an invalid or
-             * NaN register operand (SDM 4.9.2), so convert with DE masked
-             * and decide here (local adapter). */
-            X80Status cst = x80_status_init(env->fpu.fcw | X80_DE);
-            floatx80 d = fpu_get(env, 0);
-
-            v = fpu_ld_operand(env, esc, addr, &cst, ra);
-            if ((cst.exc & X80_DE) && !x80_is_nan(d) &&
-                !x80_is_unsupported(d)) {
-                st.exc |= X80_DE;
-            }
-        }
-        if (reg == 2 || reg == 3) {
-            fpu_do_compare(env, v, false, false, &st, reg == 3);
-        } else {
-            fpu_do_arith(env, reg, 0, v, &st, false);
-        }
+        fpu_mem_arith(env, esc, reg, addr, ra);
         return;
     }
     switch (esc << 3 | reg) {

@@ -2,12 +2,27 @@
  * hamt86 - x87 and MMX translation: the gen_* entries of the x87 rows
  * (escapes D8..DF, map X87), WAIT, FXSAVE/FXRSTOR and the MMX rows.
  *
- * Every x87 instruction is one call of helper_x87 / helper_x87_st
+ * An x87 instruction is one call of helper_x87 / helper_x87_st
  * (translator/fpu-helper.c) with the escape, ModRM, operand size and
  * segment packed into one constant (translator/fpu-internal.h), the linear
  * address and offset of the memory operand and the instruction's EIP; the
  * helper checks CR0.EM/TS and pending exceptions at run time, so a TB does
  * not depend on CR0 or on the FPU state.
+ *
+ * Register moves are the exception (x87_fast_*): FLD ST(i), FXCH,
+ * FST/FSTP ST(i), FLDZ, FLD1, FABS and FCHS move or flip env->fpu.st[]
+ * fields in IR.  The TB is specialised on TOP (TB flags, core/exec.h) and
+ * s->fptop follows it through the block, so ST(i) is a fixed env offset.
+ * Each move first checks, at run time, everything its fixed form assumes:
+ *
+ *      CR0.EM|TS == 0        (else #NM)
+ *      FSW.ES == 0           (else #MF / FERR# at this waiting insn)
+ *      fpu.top == s->fptop   (a TOP the prediction missed: an unmasked
+ *                             stack fault, FLDENV, a stale chain)
+ *      tags of the sources valid, of a push destination empty
+ *                            (else a stack fault, C1 and #IS)
+ *
+ * and otherwise branches to the helper call, which does the general case.
  */
 #include "translator/translate.h"
 #include "translator/cc.h"
@@ -25,8 +40,269 @@ static bool x87_mem_writes(unsigned esc, unsigned reg)
     }
 }
 
-/* Any x87 row: one helper call. */
-void gen_x87(DisasContext *s, const X86Insn *insn)
+/* Generated code reads and writes these FPUState fields at their sizes. */
+BUILD_ASSERT(sizeof(((FPUState *)0)->top) == 4);
+BUILD_ASSERT(sizeof(((FPUState *)0)->fsw) == 2);
+BUILD_ASSERT(sizeof(((FPUState *)0)->tag_valid) == 1);
+BUILD_ASSERT(sizeof(((FPUState *)0)->fop) == 2);
+BUILD_ASSERT(sizeof(((FPUState *)0)->fcs) == 2);
+BUILD_ASSERT(sizeof(((FPUState *)0)->fip) == 4);
+BUILD_ASSERT(sizeof(((SegmentCache *)0)->selector) == 4);
+BUILD_ASSERT(sizeof(((CPUX86State *)0)->cr[0]) == 4);
+BUILD_ASSERT(offsetof(FPUReg, mant) == 0 && offsetof(FPUReg, sexp) == 8);
+BUILD_ASSERT(sizeof(FPUReg) == 16);
+
+#define FPU_OFF(field)  (unsigned)offsetof(CPUX86State, fpu.field)
+/* env offset of physical register p's word: 0/4 mantissa, 8 sign+exp */
+#define ST_OFF(p, w)    (FPU_OFF(st) + (unsigned)(p) * 16u + (w))
+
+/*
+ * The TOP after x87 instruction esc/modrm when it raises nothing (stack
+ * faults masked or absent): what the next register move is specialised
+ * on.  FLDENV/FRSTOR/FXRSTOR load an unknown TOP: the prediction stays,
+ * and the run-time check sends later moves of the block to the helper.
+ */
+static unsigned x87_next_top(unsigned top, unsigned esc, unsigned modrm)
+{
+    unsigned reg = (modrm >> 3) & 7;
+    int d = 0;
+
+    if ((modrm >> 6) != 3) {
+        switch (esc << 3 | reg) {
+        case 1 << 3 | 0: case 5 << 3 | 0: case 3 << 3 | 5:  /* FLD */
+        case 7 << 3 | 0: case 3 << 3 | 0: case 7 << 3 | 5:  /* FILD */
+        case 7 << 3 | 4:                                    /* FBLD */
+            d = -1;
+            break;
+        case 1 << 3 | 3: case 5 << 3 | 3: case 3 << 3 | 7:  /* FSTP */
+        case 7 << 3 | 3: case 3 << 3 | 3: case 7 << 3 | 7:  /* FISTP */
+        case 7 << 3 | 6:                                    /* FBSTP */
+        case 0 << 3 | 3: case 4 << 3 | 3:                   /* FCOMP */
+        case 2 << 3 | 3: case 6 << 3 | 3:                   /* FICOMP */
+            d = 1;
+            break;
+        case 5 << 3 | 6:                                    /* FNSAVE */
+            return 0;
+        default:
+            break;
+        }
+        return (top + (unsigned)d) & 7;
+    }
+    switch (esc) {
+    case 0: case 4:                         /* FCOMP ST(i) (DC: alias) */
+        d = reg == 3;
+        break;
+    case 1:
+        if (reg == 0) {
+            d = -1;                         /* FLD ST(i) */
+        } else if (reg == 3) {
+            d = 1;                          /* FSTP1 alias */
+        } else if ((modrm >= 0xe8 && modrm <= 0xee) || modrm == 0xf2 ||
+                   modrm == 0xf4 || modrm == 0xf6 || modrm == 0xfb) {
+            d = -1;             /* constants FPTAN FXTRACT FDECSTP FSINCOS */
+        } else if (modrm == 0xf1 || modrm == 0xf3 || modrm == 0xf7 ||
+                   modrm == 0xf9) {
+            d = 1;                      /* FYL2X FPATAN FINCSTP FYL2XP1 */
+        }
+        break;
+    case 2:
+        d = modrm == 0xe9 ? 2 : 0;          /* FUCOMPP */
+        break;
+    case 3:
+        if (modrm == 0xe3) {
+            return 0;                       /* FNINIT */
+        }
+        break;
+    case 5:
+        d = reg == 3 || reg == 5;           /* FSTP FUCOMP */
+        break;
+    case 6:
+        d = modrm == 0xd9 ? 2 : 1;          /* FCOMPP, the P forms */
+        break;
+    default:                                /* DF */
+        d = reg == 0 || reg == 2 || reg == 3 || reg == 5 || reg == 6;
+        break;
+    }
+    return (top + (unsigned)d) & 7;
+}
+
+/* Is the register form esc/modrm one x87_fast_body translates? */
+static bool x87_fast_form(unsigned esc, unsigned modrm)
+{
+    unsigned reg = (modrm >> 3) & 7, i = modrm & 7;
+
+    if ((modrm >> 6) != 3) {
+        return false;
+    }
+    switch (esc) {
+    case 1:
+        return (reg == 0 && i != 7) ||      /* FLD ST(i); ST(7): a fault */
+               reg == 1 ||                  /* FXCH */
+               modrm == 0xe0 || modrm == 0xe1 ||    /* FCHS FABS */
+               modrm == 0xe8 || modrm == 0xee;      /* FLD1 FLDZ */
+    case 5:
+        return reg == 1 || reg == 2 || reg == 3;    /* FXCH FST FSTP */
+    case 7:
+        return reg == 1 || reg == 2 || reg == 3;    /* FXCH FSTP FSTP */
+    default:
+        return false;
+    }
+}
+
+/* Branch to slow unless the fast form may run (see the header): no #NM, no
+ * pending exception, TOP as predicted, (tag_valid & mask) == want. */
+static void x87_guard(DisasContext *s, unsigned slow, unsigned mask,
+                      unsigned want)
+{
+    IRFunc *f = s->f;
+    IRTemp cr0 = ir_new_temp(f), fsw = ir_new_temp(f);
+    IRTemp top = ir_new_temp(f), tag = ir_new_temp(f);
+
+    ir_ld_env(f, cr0, offsetof(CPUX86State, cr[0]), MO_32);
+    ir_binopi(f, IR_and, cr0, cr0, CR0_EM | CR0_TS);
+    ir_brcond(f, IR_COND_NE, cr0, ir_const(f, 0), slow);
+    ir_ld_env(f, fsw, FPU_OFF(fsw), MO_16);
+    ir_binopi(f, IR_and, fsw, fsw, FSW_ES);
+    ir_brcond(f, IR_COND_NE, fsw, ir_const(f, 0), slow);
+    ir_ld_env(f, top, FPU_OFF(top), MO_32);
+    ir_brcond(f, IR_COND_NE, top, ir_const(f, s->fptop), slow);
+    ir_ld_env(f, tag, FPU_OFF(tag_valid), MO_8);
+    ir_binopi(f, IR_and, tag, tag, mask);
+    ir_brcond(f, IR_COND_NE, tag, ir_const(f, want), slow);
+}
+
+/* FPU IP, CS and opcode of a non-control instruction (fpu_exec). */
+static void x87_record_ip(DisasContext *s, unsigned esc, unsigned modrm)
+{
+    IRFunc *f = s->f;
+    IRTemp cs = ir_new_temp(f);
+
+    ir_st_env(f, ir_const(f, s->insn->eip), FPU_OFF(fip), MO_32);
+    ir_ld_env(f, cs, offsetof(CPUX86State, segs[R_CS].selector), MO_32);
+    ir_st_env(f, cs, FPU_OFF(fcs), MO_16);
+    ir_st_env(f, ir_const(f, ((esc << 8) | modrm) & 0x7ff), FPU_OFF(fop),
+              MO_16);
+}
+
+/* FSW.C1 = 0 (every fast form; no flag, so ES stays clear). */
+static void x87_clear_c1(DisasContext *s)
+{
+    IRFunc *f = s->f;
+    IRTemp fsw = ir_new_temp(f);
+
+    ir_ld_env(f, fsw, FPU_OFF(fsw), MO_16);
+    ir_binopi(f, IR_and, fsw, fsw, ~(uint32_t)X80_C1 & 0xffff);
+    ir_st_env(f, fsw, FPU_OFF(fsw), MO_16);
+}
+
+/* tag_valid = (tag_valid | set) & ~clr. */
+static void x87_set_tags(DisasContext *s, unsigned set, unsigned clr)
+{
+    IRFunc *f = s->f;
+    IRTemp tag = ir_new_temp(f);
+
+    ir_ld_env(f, tag, FPU_OFF(tag_valid), MO_8);
+    if (set) {
+        ir_binopi(f, IR_or, tag, tag, set);
+    }
+    if (clr) {
+        ir_binopi(f, IR_and, tag, tag, ~clr & 0xff);
+    }
+    ir_st_env(f, tag, FPU_OFF(tag_valid), MO_8);
+}
+
+/* Load physical register p into v[0..2] (mantissa low, high, sexp). */
+static void x87_ld_reg(DisasContext *s, unsigned p, IRTemp v[3])
+{
+    IRFunc *f = s->f;
+    unsigned k;
+
+    for (k = 0; k < 3; k++) {
+        v[k] = ir_new_temp(f);
+        ir_ld_env(f, v[k], ST_OFF(p, 4 * k), k == 2 ? MO_16 : MO_32);
+    }
+}
+
+/* Store v[0..2] into physical register p. */
+static void x87_st_reg(DisasContext *s, unsigned p, const IRTemp v[3])
+{
+    unsigned k;
+
+    for (k = 0; k < 3; k++) {
+        ir_st_env(s->f, v[k], ST_OFF(p, 4 * k), k == 2 ? MO_16 : MO_32);
+    }
+}
+
+/*
+ * The fast forms (x87_fast_form), TOP = s->fptop:
+ *   FLD ST(i)      push a copy of ST(i)       needs ST(i) valid, ST(7) empty
+ *   FXCH ST(i)     swap ST(0) and ST(i)       needs both valid
+ *   FST(P) ST(i)   ST(i) = ST(0) (and pop)    needs ST(0) valid
+ *   FLD1 / FLDZ    push +1.0 / +0.0           needs ST(7) empty
+ *   FCHS / FABS    flip / clear the sign      needs ST(0) valid
+ * All of them record FPU IP/opcode and clear C1 as the helper does.
+ */
+static void x87_fast_body(DisasContext *s, unsigned esc, unsigned modrm,
+                          unsigned slow)
+{
+    IRFunc *f = s->f;
+    unsigned reg = (modrm >> 3) & 7, i = modrm & 7, top = s->fptop;
+    unsigned p0 = top, pi = (top + i) & 7, p7 = (top + 7) & 7;
+    IRTemp a[3], b[3];
+
+    if (esc == 1 && reg == 0) {                         /* FLD ST(i) */
+        x87_guard(s, slow, 1u << pi | 1u << p7, 1u << pi);
+        x87_record_ip(s, esc, modrm);
+        x87_ld_reg(s, pi, a);
+        x87_st_reg(s, p7, a);
+        x87_set_tags(s, 1u << p7, 0);
+        ir_st_env(f, ir_const(f, p7), FPU_OFF(top), MO_32);
+    } else if (reg == 1) {                              /* FXCH */
+        x87_guard(s, slow, 1u << p0 | 1u << pi, 1u << p0 | 1u << pi);
+        x87_record_ip(s, esc, modrm);
+        x87_ld_reg(s, p0, a);
+        x87_ld_reg(s, pi, b);
+        x87_st_reg(s, p0, b);
+        x87_st_reg(s, pi, a);
+    } else if (esc != 1 || reg == 3) {                  /* FST / FSTP */
+        bool pop = reg == 3 || esc == 7;
+
+        x87_guard(s, slow, 1u << p0, 1u << p0);
+        x87_record_ip(s, esc, modrm);
+        x87_ld_reg(s, p0, a);
+        x87_st_reg(s, pi, a);
+        /* FSTP ST(0): written, then emptied by the pop */
+        x87_set_tags(s, 1u << pi, pop ? 1u << p0 : 0);
+        if (pop) {
+            ir_st_env(f, ir_const(f, (top + 1) & 7), FPU_OFF(top), MO_32);
+        }
+    } else if (modrm == 0xe8 || modrm == 0xee) {        /* FLD1 / FLDZ */
+        x87_guard(s, slow, 1u << p7, 0);
+        x87_record_ip(s, esc, modrm);
+        a[0] = ir_const(f, 0);
+        a[1] = ir_const(f, modrm == 0xe8 ? 0x80000000u : 0);
+        a[2] = ir_const(f, modrm == 0xe8 ? 0x3fff : 0);
+        x87_st_reg(s, p7, a);
+        x87_set_tags(s, 1u << p7, 0);
+        ir_st_env(f, ir_const(f, p7), FPU_OFF(top), MO_32);
+    } else {                                            /* FCHS / FABS */
+        IRTemp se = ir_new_temp(f);
+
+        x87_guard(s, slow, 1u << p0, 1u << p0);
+        x87_record_ip(s, esc, modrm);
+        ir_ld_env(f, se, ST_OFF(p0, 8), MO_16);
+        if (modrm == 0xe0) {
+            ir_binopi(f, IR_xor, se, se, 0x8000);
+        } else {
+            ir_binopi(f, IR_and, se, se, 0x7fff);
+        }
+        ir_st_env(f, se, ST_OFF(p0, 8), MO_16);
+    }
+    x87_clear_c1(s);
+}
+
+/* The helper call of an x87 row (every form, the fast forms' slow path). */
+static void gen_x87_call(DisasContext *s, const X86Insn *insn)
 {
     IRFunc *f = s->f;
     unsigned esc = insn->opcode & 7, modrm = insn->modrm;
@@ -49,6 +325,30 @@ void gen_x87(DisasContext *s, const X86Insn *insn)
         /* FCOMI / FUCOMI (+P): the helper stored cc_op = EFLAGS */
         gen_cc_op_synced(s, CC_OP_EFLAGS);
     }
+}
+
+/* Any x87 row: a register move in IR (x87_fast_body) with the helper call
+ * as its slow path, or the helper call alone. */
+void gen_x87(DisasContext *s, const X86Insn *insn)
+{
+    IRFunc *f = s->f;
+    unsigned esc = insn->opcode & 7, modrm = insn->modrm;
+    unsigned slow, done;
+
+    if (x87_fast_form(esc, modrm)) {
+        /* lazy flags stored on both paths, not only in the helper's */
+        gen_update_cc_op(s);
+        slow = ir_new_label(f);
+        done = ir_new_label(f);
+        x87_fast_body(s, esc, modrm, slow);
+        ir_br(f, done);
+        ir_set_label(f, slow);
+        gen_x87_call(s, insn);
+        ir_set_label(f, done);
+    } else {
+        gen_x87_call(s, insn);
+    }
+    s->fptop = x87_next_top(s->fptop, esc, modrm);
 }
 
 /* WAIT / FWAIT. */
@@ -91,4 +391,5 @@ void gen_mmx(DisasContext *s, const X86Insn *insn)
                   HELPER_mmx_st :
                   !mem && insn->opcode == 0x7e ? HELPER_mmx_gpr : HELPER_mmx,
                2, ir_const(f, ctl), addr);
+    s->fptop = 0;                       /* every MMX insn (EMMS too) */
 }

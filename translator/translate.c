@@ -532,6 +532,7 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
     s->cc_op_dirty = false;
     s->cc_mrg = 0;
     s->cc_res = 0;
+    s->fptop = (tb->flags & TB_FLAGS_FPTOP_MASK) >> TB_FLAGS_FPTOP_SHIFT;
     s->page_start = (tb->cs_base + tb->pc) & GUEST_PAGE_MASK;
     if (max_insns <= 0 || max_insns > TB_MAX_INSNS) {
         max_insns = TB_MAX_INSNS;

@@ -52,6 +52,10 @@ typedef struct DisasContext {
      * With cc_op CC_OP_DYNAMIC and 0 here, env may still hold a layer. */
     int cc_res;
     const X86Insn *insn;
+    /* x87 TOP the code at this point is specialised on: the TB flags' TOP
+     * at entry, then each x87/MMX instruction's effect when it raises
+     * nothing (translator/fpu.c; checked at run time before use). */
+    unsigned fptop;
 } DisasContext;
 
 /* ---- operands (translate.c) ---- */

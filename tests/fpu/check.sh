@@ -4,13 +4,15 @@
 # tests/run-all.sh as tests/*/check.sh; BUILD as there, default build/):
 #   - ferr.c: FERR# / IRQ13 / IGNNE# with CR0.NE = 0 (self-checking kernel;
 #     qemu-system-i386 7.2 aborts on FERR#, see the kernel's header);
-#   - --cosim on FP-heavy guests: the fpu guest kernel and an x87/MMX
-#     difftest kernel (gen.py --fpu) run to DONE with TBs compared and no
-#     divergence, in every MMU mode;
 #   - the real-mode (and protected-mode pointer) fields of the x87
 #     environment images, against the SDM: the guest kernel fpu_rm prints
 #     "SDM ok/bad" lines that tests/guest/run.sh does not compare (QEMU 7.2
 #     has no real-mode layout and no FCS/FDS/FOP); here every one must be ok.
+#   - freeze.c: NE = 0 and IF = 0 with an exception pending: the FWAIT
+#     freezes for good, hamt86 stops there with status 2;
+#   - --cosim on FP-heavy guests: the fpu and fptop guest kernels and an
+#     x87/MMX difftest kernel (gen.py --fpu) run to DONE with TBs compared
+#     and no divergence, in every MMU mode.
 # Needs BUILD/guest (make guest) for the guest library objects.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,10 +31,12 @@ GFLAGS=(--target=i686-elf -march=pentiumpro -O2 -ffreestanding -fno-pic
         -Wall -Wextra -Wno-unused-parameter -I"$ROOT/tests/guest")
 LIBO=("$BUILD/guest/lib/boot.o" "$BUILD/guest/lib/lib.o")
 ok=1
-$CC "${GFLAGS[@]}" -c "$ROOT/tests/fpu/ferr.c" -o "$OUT/ferr.o" &&
-    $LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" -o "$OUT/ferr.elf" \
-        "${LIBO[@]}" "$OUT/ferr.o" || ok=0
-t $((1 - ok)) "build ferr.elf"
+for k in ferr freeze; do
+    $CC "${GFLAGS[@]}" -c "$ROOT/tests/fpu/$k.c" -o "$OUT/$k.o" &&
+        $LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" -o "$OUT/$k.elf" \
+            "${LIBO[@]}" "$OUT/$k.o" || ok=0
+done
+t $((1 - ok)) "build ferr.elf freeze.elf"
 # a small x87/MMX difftest kernel for --cosim
 python3 "$ROOT/tests/difftest/gen.py" --fpu --seed 4242 --count 3000 \
     "$OUT/dt.bin" "$OUT/dt.meta" >/dev/null &&
@@ -58,7 +62,7 @@ for host in native mips64el loongarch64; do
     for m in $modes; do
         o=$(timeout 120 "${emu[@]}" -m 64 --mmu="$m" --kernel "$OUT/ferr.elf" 2>&1)
         rc=$?
-        ! grep -q '^FAIL' <<<"$o" && grep -q '^DONE ferr passed=8 failed=0' <<<"$o" &&
+        ! grep -q '^FAIL' <<<"$o" && grep -q '^DONE ferr passed=9 failed=0' <<<"$o" &&
             [ $rc = 1 ]
         t $? "ferr $host $m$(grep -m1 '^FAIL' <<<"$o" | sed 's/^/: /')"
         if [ -f "$BUILD/guest/fpu_rm.elf" ]; then
@@ -66,7 +70,13 @@ for host in native mips64el loongarch64; do
             grep -q '^SDM done ok=37 bad=0$' <<<"$o" && grep -q '^DONE fpu_rm passed=[0-9]* failed=0' <<<"$o"
             t $? "fpu_rm SDM layouts $host $m$(grep -m1 '^SDM bad' <<<"$o" | sed 's/^/: /')"
         fi
-        for k in "$BUILD/guest/fpu.elf" "$OUT/dt.elf"; do
+        o=$(timeout 120 "${emu[@]}" -m 64 --mmu="$m" --kernel "$OUT/freeze.elf" 2>&1)
+        rc=$?
+        at=$(sed -n 's/^INFO freeze-at \([0-9a-f]*\).*/\1/p' <<<"$o")
+        ! grep -q '^FAIL' <<<"$o" && [ -n "$at" ] && [ $rc = 2 ] &&
+            grep -q "halted with interrupts disabled at EIP 0x$at" <<<"$o"
+        t $? "freeze (NE=0, IF=0) $host $m$(grep -m1 '^FAIL' <<<"$o" | sed 's/^/: /')"
+        for k in "$BUILD/guest/fpu.elf" "$BUILD/guest/fptop.elf" "$OUT/dt.elf"; do
             [ -f "$k" ] || continue
             o=$(timeout 600 "${emu[@]}" -m 64 --mmu="$m" --cosim --stats \
                 --kernel "$k" 2>&1)

@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (setjmp(fuzz_exit_jb) == 0) {
         if (cpu_setjmp(env->jmp_env) == 0) {
             tb = tb_gen_code(env, env->eip, env->segs[R_CS].base,
-                             env->hflags & TB_FLAGS_MASK, CF_NOCACHE);
+                             cpu_tb_flags(env), CF_NOCACHE);
             if (tb->icount != 0) {
                 host_backend->exec(env, tb);
             }
