@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "core/libc.h"
 #include "core/os.h"
+#include "core/tb-smc.h"
 
 #include "core/cosim.h"
 
@@ -97,6 +98,7 @@ void tb_init(void)
     tb_list = os_zalloc(TB_MAX_COUNT * sizeof(*tb_list));
     page_tbs_n = guest_ram_size >> GUEST_PAGE_BITS;
     page_tbs = os_zalloc((page_tbs_n ? page_tbs_n : 1) * sizeof(*page_tbs));
+    smc_init(page_tbs_n);
 }
 
 /* Carve size bytes (8-byte aligned) from the TB arena, or NULL when full. */
@@ -186,6 +188,18 @@ static inline uint32_t tb_page(const TranslationBlock *tb, int n)
     return n == 0 ? tb->phys_pc & GUEST_PAGE_MASK : tb->phys_page2;
 }
 
+static void tb_link_range(const TranslationBlock *tb, int n, uint32_t *s,
+                          uint32_t *e);
+
+/* Set the bytes of link n of tb in its page's SMC bitmap (if any). */
+static void page_cover(const TranslationBlock *tb, int n)
+{
+    uint32_t s, e, base = tb_page(tb, n);
+
+    tb_link_range(tb, n, &s, &e);
+    smc_page_cover(base >> GUEST_PAGE_BITS, s - base, e - base);
+}
+
 /* Link tb into the list of the page of its link n; mark the page as code. */
 static void page_add(CPUX86State *env, TranslationBlock *tb, int n)
 {
@@ -199,6 +213,7 @@ static void page_add(CPUX86State *env, TranslationBlock *tb, int n)
     }
     tb->page_next[n] = (TranslationBlock *)page_tbs[idx];
     page_tbs[idx] = (uintptr_t)tb | (uintptr_t)n;
+    page_cover(tb, n);
 }
 
 /* Unlink tb from the page of its link n; unmark the page when empty. */
@@ -222,6 +237,7 @@ static void page_remove(CPUX86State *env, TranslationBlock *tb, int n)
         pp = (uintptr_t *)&t->page_next[tn];
     }
     if (page_tbs[idx] == 0) {
+        smc_page_drop(idx);
         mem_path->protect_code_page(env, idx << GUEST_PAGE_BITS, false);
     }
 }
@@ -312,6 +328,7 @@ void tb_flush(CPUX86State *env)
             mem_path->protect_code_page(env, i << GUEST_PAGE_BITS, false);
         }
     }
+    smc_flush();
     memset(tb_hash, 0, sizeof(tb_hash));
     memset(tb_jc, 0, sizeof(tb_jc));
     tb_count = 0;
@@ -424,6 +441,31 @@ void tb_invalidate_phys_range(CPUX86State *env, uint32_t start, uint32_t end)
 }
 
 /*
+ * After a store into page idx that invalidated nothing from the running
+ * TB: a hit drops the page's bitmap (the covered bytes changed); the
+ * store that reached SMC_BITMAP_THRESHOLD (miss < 0) builds it from the
+ * page list.
+ */
+static void smc_after_store(uint32_t idx, int miss, bool invalidated)
+{
+    if (invalidated) {
+        smc_page_drop(idx);
+        return;
+    }
+    if (miss < 0 && idx < page_tbs_n && page_tbs[idx] != 0 &&
+        smc_page_new(idx)) {
+        for (uintptr_t e = page_tbs[idx]; e;) {
+            TranslationBlock *tb = (TranslationBlock *)(e & ~(uintptr_t)7);
+            int n = (int)(e & 7);
+
+            e = (uintptr_t)tb->page_next[n];
+            page_cover(tb, n);
+        }
+        stats.smc_bitmaps++;
+    }
+}
+
+/*
  * A guest store hit a page with code.  If the TB that is executing is
  * among the invalidated ones, the rest of its code is stale: go back to
  * the storing instruction and re-run it alone in a one-shot TB, so that
@@ -433,10 +475,19 @@ void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys,
                                   unsigned size, uintptr_t ra)
 {
     TranslationBlock *cur = NULL;
-    uint32_t cur_phys = ~0u;
+    uint32_t cur_phys = ~0u, idx = phys >> GUEST_PAGE_BITS;
+    uint64_t ninval = stats.tb_invalidations;
+    int miss = 0;
 
     if (page_tbs == NULL) {
         return;
+    }
+    if ((phys & ~GUEST_PAGE_MASK) + size <= GUEST_PAGE_SIZE) {
+        miss = smc_page_test(idx, phys & ~GUEST_PAGE_MASK, size);
+        if (miss > 0) {
+            stats.smc_bitmap_misses++;
+            return;         /* the bitmap says: data, not code */
+        }
     }
     if (ra) {
         cur = tb_find_by_host_pc(ra - 1);
@@ -451,11 +502,14 @@ void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys,
     } else if (cur->cflags & CF_NOCACHE) {
         /* the one-shot TB is in no page list: nothing to restart */
         invalidate_range(env, phys, phys + size, NULL, ~0u);
+        smc_after_store(idx, miss, stats.tb_invalidations != ninval);
         return;
     }
     if (!invalidate_range(env, phys, phys + size, cur, cur_phys)) {
+        smc_after_store(idx, miss, stats.tb_invalidations != ninval);
         return;
     }
+    smc_page_drop(idx);
     if (cur != NULL) {
         cpu_restore_state(env, ra);
     }
