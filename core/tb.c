@@ -7,7 +7,8 @@
  *                allocated linearly in step with the code cache, so
  *                tb_list[] is sorted by host_code between flushes
  *   phys hash    (phys_pc, pc, cs_base, flags) -> TB chains
- *   jump cache   direct-mapped by virtual pc: the lookup fast path
+ *   jump cache   direct-mapped by linear pc: the lookup fast path, emptied
+ *                by every TLB flush (so a hit needs no page walk)
  *   page lists   per RAM page, the TBs with code on that page; a page
  *                with TBs carries PF_CODE (mem_path->protect_code_page)
  *
@@ -70,10 +71,44 @@ static inline unsigned tb_hash_fn(uint32_t phys_pc, uint32_t pc, uint32_t flags)
     return (h ^ (h >> TB_HASH_BITS)) & (TB_HASH_SIZE - 1);
 }
 
-/* Jump cache index of a virtual pc. */
-static inline unsigned tb_jc_fn(uint32_t pc)
+/*
+ * Jump cache index of a linear pc (cs_base + eip):
+ *
+ *   11         6 5          0
+ *   +-----------+------------+
+ *   | page & 63 | off mix 63 |   off mix = (lin ^ lin >> 6) & 63
+ *   +-----------+------------+
+ *
+ * so one guest page's entries are one run of TB_JC_PAGE entries, and
+ * INVLPG clears two runs (the page, and the one before: a TB that starts
+ * there may end in it).
+ */
+#define TB_JC_PAGE_BITS 6
+#define TB_JC_PAGE      (1u << (TB_JC_BITS - TB_JC_PAGE_BITS))
+BUILD_ASSERT(TB_JC_BITS > TB_JC_PAGE_BITS);
+static inline unsigned tb_jc_run(uint32_t lin)
 {
-    return (pc ^ (pc >> TB_JC_BITS)) & (TB_JC_SIZE - 1);
+    return ((lin >> GUEST_PAGE_BITS) & ((1u << TB_JC_PAGE_BITS) - 1)) *
+           TB_JC_PAGE;
+}
+static inline unsigned tb_jc_fn(uint32_t lin)
+{
+    return tb_jc_run(lin) | ((lin ^ (lin >> 6)) & (TB_JC_PAGE - 1));
+}
+
+/* Page-table change (TLB flush): the jump cache holds TBs by linear pc
+ * and its hits are not re-translated, so it goes too. */
+void tb_jc_flush(void)
+{
+    memset(tb_jc, 0, sizeof(tb_jc));
+}
+
+/* INVLPG of linear: the jump-cache entries whose TBs may touch the page. */
+void tb_jc_flush_page(uint32_t linear)
+{
+    memset(&tb_jc[tb_jc_run(linear)], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
+    memset(&tb_jc[tb_jc_run(linear - GUEST_PAGE_SIZE)], 0,
+           TB_JC_PAGE * sizeof(tb_jc[0]));
 }
 
 /* Pick the backend, allocate the code cache and the tables. */
@@ -268,12 +303,14 @@ static bool tb_phys_matches(CPUX86State *env, const TranslationBlock *tb)
 TranslationBlock *tb_lookup(CPUX86State *env, uint32_t pc, uint32_t cs_base,
                             uint32_t flags)
 {
-    unsigned j = tb_jc_fn(pc);
+    unsigned j = tb_jc_fn(cs_base + pc);
     TranslationBlock *tb = tb_jc[j];
     uint32_t phys;
 
+    /* no translation check on a hit: every TLB flush empties the cache
+     * (tb_jc_flush, tb_jc_flush_page), as QEMU's tb_jmp_cache */
     if (tb != NULL && tb->pc == pc && tb->cs_base == cs_base &&
-        tb->flags == flags && !tb->invalid && tb_phys_matches(env, tb)) {
+        tb->flags == flags && !tb->invalid) {
         stats.lookups_hit++;
         return tb;
     }
@@ -355,7 +392,7 @@ static void tb_invalidate(CPUX86State *env, TranslationBlock *tb)
             break;
         }
     }
-    j = tb_jc_fn(tb->pc);
+    j = tb_jc_fn(tb->cs_base + tb->pc);
     if (tb_jc[j] == tb) {
         tb_jc[j] = NULL;
     }
@@ -692,7 +729,7 @@ retry:
         unsigned h = tb_hash_fn(tb->phys_pc, pc, flags);
         tb->hash_next = tb_hash[h];
         tb_hash[h] = tb;
-        tb_jc[tb_jc_fn(pc)] = tb;
+        tb_jc[tb_jc_fn(cs_base + pc)] = tb;
         page_add(env, tb, 0);
         if (tb->phys_page2 != ~0u) {
             page_add(env, tb, 1);
