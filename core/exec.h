@@ -158,6 +158,8 @@ void tb_invalidate_phys_range(CPUX86State *env, uint32_t start, uint32_t end);
  * restart at the current instruction (does not return in that case). */
 void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys, unsigned size, uintptr_t ra);
 void tb_flush(CPUX86State *env);
+void tb_jc_flush(void);
+void tb_jc_flush_page(uint32_t linear);
 /* Find the TB whose host code contains host_pc (NULL if none). */
 TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc);
 /* Restore env->eip (and anything else per-insn) for a fault at host_pc.

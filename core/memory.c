@@ -249,6 +249,7 @@ void phys_write_notdirty(uint32_t phys, uint32_t val, unsigned size)
 /* INVLPG: drop one linear page from every MMU index. */
 void tlb_flush_page(CPUX86State *env, uint32_t linear)
 {
+    tb_jc_flush_page(linear);
     if (mem_path && mem_path->flush_page) {
         mem_path->flush_page(env, linear);
     }
@@ -257,6 +258,7 @@ void tlb_flush_page(CPUX86State *env, uint32_t linear)
 /* CR0/CR4 paging changes: drop everything. */
 void tlb_flush_all(CPUX86State *env)
 {
+    tb_jc_flush();
     if (mem_path && mem_path->flush_all) {
         mem_path->flush_all(env);
     }
@@ -265,6 +267,7 @@ void tlb_flush_all(CPUX86State *env)
 /* CR3 reload: drop everything but global pages. */
 void tlb_flush_nonglobal(CPUX86State *env)
 {
+    tb_jc_flush();
     if (mem_path && mem_path->flush_nonglobal) {
         mem_path->flush_nonglobal(env);
     } else {

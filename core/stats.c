@@ -86,6 +86,8 @@ void stats_print(void)
     }
     stat_line("TB invalidations", stats.tb_invalidations);
     stat_line("SMC restarts", stats.smc_restarts);
+    stat_line("SMC bitmaps built", stats.smc_bitmaps);
+    stat_line("code-page stores passed by bitmap", stats.smc_bitmap_misses);
     stat_line("code cache flushes", stats.tb_flushes);
     stat_line("exceptions", stats.exceptions);
     stat_line("hardware interrupts", stats.interrupts);

@@ -7,7 +7,8 @@
  *                allocated linearly in step with the code cache, so
  *                tb_list[] is sorted by host_code between flushes
  *   phys hash    (phys_pc, pc, cs_base, flags) -> TB chains
- *   jump cache   direct-mapped by virtual pc: the lookup fast path
+ *   jump cache   direct-mapped by linear pc: the lookup fast path, emptied
+ *                by every TLB flush (so a hit needs no page walk)
  *   page lists   per RAM page, the TBs with code on that page; a page
  *                with TBs carries PF_CODE (mem_path->protect_code_page)
  *
@@ -21,6 +22,7 @@
 #include "core/log.h"
 #include "core/libc.h"
 #include "core/os.h"
+#include "core/tb-smc.h"
 
 #include "core/cosim.h"
 
@@ -69,10 +71,44 @@ static inline unsigned tb_hash_fn(uint32_t phys_pc, uint32_t pc, uint32_t flags)
     return (h ^ (h >> TB_HASH_BITS)) & (TB_HASH_SIZE - 1);
 }
 
-/* Jump cache index of a virtual pc. */
-static inline unsigned tb_jc_fn(uint32_t pc)
+/*
+ * Jump cache index of a linear pc (cs_base + eip):
+ *
+ *   11         6 5          0
+ *   +-----------+------------+
+ *   | page & 63 | off mix 63 |   off mix = (lin ^ lin >> 6) & 63
+ *   +-----------+------------+
+ *
+ * so one guest page's entries are one run of TB_JC_PAGE entries, and
+ * INVLPG clears two runs (the page, and the one before: a TB that starts
+ * there may end in it).
+ */
+#define TB_JC_PAGE_BITS 6
+#define TB_JC_PAGE      (1u << (TB_JC_BITS - TB_JC_PAGE_BITS))
+BUILD_ASSERT(TB_JC_BITS > TB_JC_PAGE_BITS);
+static inline unsigned tb_jc_run(uint32_t lin)
 {
-    return (pc ^ (pc >> TB_JC_BITS)) & (TB_JC_SIZE - 1);
+    return ((lin >> GUEST_PAGE_BITS) & ((1u << TB_JC_PAGE_BITS) - 1)) *
+           TB_JC_PAGE;
+}
+static inline unsigned tb_jc_fn(uint32_t lin)
+{
+    return tb_jc_run(lin) | ((lin ^ (lin >> 6)) & (TB_JC_PAGE - 1));
+}
+
+/* Page-table change (TLB flush): the jump cache holds TBs by linear pc
+ * and its hits are not re-translated, so it goes too. */
+void tb_jc_flush(void)
+{
+    memset(tb_jc, 0, sizeof(tb_jc));
+}
+
+/* INVLPG of linear: the jump-cache entries whose TBs may touch the page. */
+void tb_jc_flush_page(uint32_t linear)
+{
+    memset(&tb_jc[tb_jc_run(linear)], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
+    memset(&tb_jc[tb_jc_run(linear - GUEST_PAGE_SIZE)], 0,
+           TB_JC_PAGE * sizeof(tb_jc[0]));
 }
 
 /* Pick the backend, allocate the code cache and the tables. */
@@ -97,6 +133,7 @@ void tb_init(void)
     tb_list = os_zalloc(TB_MAX_COUNT * sizeof(*tb_list));
     page_tbs_n = guest_ram_size >> GUEST_PAGE_BITS;
     page_tbs = os_zalloc((page_tbs_n ? page_tbs_n : 1) * sizeof(*page_tbs));
+    smc_init(page_tbs_n);
 }
 
 /* Carve size bytes (8-byte aligned) from the TB arena, or NULL when full. */
@@ -186,6 +223,18 @@ static inline uint32_t tb_page(const TranslationBlock *tb, int n)
     return n == 0 ? tb->phys_pc & GUEST_PAGE_MASK : tb->phys_page2;
 }
 
+static void tb_link_range(const TranslationBlock *tb, int n, uint32_t *s,
+                          uint32_t *e);
+
+/* Set the bytes of link n of tb in its page's SMC bitmap (if any). */
+static void page_cover(const TranslationBlock *tb, int n)
+{
+    uint32_t s, e, base = tb_page(tb, n);
+
+    tb_link_range(tb, n, &s, &e);
+    smc_page_cover(base >> GUEST_PAGE_BITS, s - base, e - base);
+}
+
 /* Link tb into the list of the page of its link n; mark the page as code. */
 static void page_add(CPUX86State *env, TranslationBlock *tb, int n)
 {
@@ -199,6 +248,7 @@ static void page_add(CPUX86State *env, TranslationBlock *tb, int n)
     }
     tb->page_next[n] = (TranslationBlock *)page_tbs[idx];
     page_tbs[idx] = (uintptr_t)tb | (uintptr_t)n;
+    page_cover(tb, n);
 }
 
 /* Unlink tb from the page of its link n; unmark the page when empty. */
@@ -222,6 +272,7 @@ static void page_remove(CPUX86State *env, TranslationBlock *tb, int n)
         pp = (uintptr_t *)&t->page_next[tn];
     }
     if (page_tbs[idx] == 0) {
+        smc_page_drop(idx);
         mem_path->protect_code_page(env, idx << GUEST_PAGE_BITS, false);
     }
 }
@@ -252,12 +303,14 @@ static bool tb_phys_matches(CPUX86State *env, const TranslationBlock *tb)
 TranslationBlock *tb_lookup(CPUX86State *env, uint32_t pc, uint32_t cs_base,
                             uint32_t flags)
 {
-    unsigned j = tb_jc_fn(pc);
+    unsigned j = tb_jc_fn(cs_base + pc);
     TranslationBlock *tb = tb_jc[j];
     uint32_t phys;
 
+    /* no translation check on a hit: every TLB flush empties the cache
+     * (tb_jc_flush, tb_jc_flush_page), as QEMU's tb_jmp_cache */
     if (tb != NULL && tb->pc == pc && tb->cs_base == cs_base &&
-        tb->flags == flags && !tb->invalid && tb_phys_matches(env, tb)) {
+        tb->flags == flags && !tb->invalid) {
         stats.lookups_hit++;
         return tb;
     }
@@ -312,6 +365,7 @@ void tb_flush(CPUX86State *env)
             mem_path->protect_code_page(env, i << GUEST_PAGE_BITS, false);
         }
     }
+    smc_flush();
     memset(tb_hash, 0, sizeof(tb_hash));
     memset(tb_jc, 0, sizeof(tb_jc));
     tb_count = 0;
@@ -338,7 +392,7 @@ static void tb_invalidate(CPUX86State *env, TranslationBlock *tb)
             break;
         }
     }
-    j = tb_jc_fn(tb->pc);
+    j = tb_jc_fn(tb->cs_base + tb->pc);
     if (tb_jc[j] == tb) {
         tb_jc[j] = NULL;
     }
@@ -424,6 +478,31 @@ void tb_invalidate_phys_range(CPUX86State *env, uint32_t start, uint32_t end)
 }
 
 /*
+ * After a store into page idx that invalidated nothing from the running
+ * TB: a hit drops the page's bitmap (the covered bytes changed); the
+ * store that reached SMC_BITMAP_THRESHOLD (miss < 0) builds it from the
+ * page list.
+ */
+static void smc_after_store(uint32_t idx, int miss, bool invalidated)
+{
+    if (invalidated) {
+        smc_page_drop(idx);
+        return;
+    }
+    if (miss < 0 && idx < page_tbs_n && page_tbs[idx] != 0 &&
+        smc_page_new(idx)) {
+        for (uintptr_t e = page_tbs[idx]; e;) {
+            TranslationBlock *tb = (TranslationBlock *)(e & ~(uintptr_t)7);
+            int n = (int)(e & 7);
+
+            e = (uintptr_t)tb->page_next[n];
+            page_cover(tb, n);
+        }
+        stats.smc_bitmaps++;
+    }
+}
+
+/*
  * A guest store hit a page with code.  If the TB that is executing is
  * among the invalidated ones, the rest of its code is stale: go back to
  * the storing instruction and re-run it alone in a one-shot TB, so that
@@ -433,10 +512,19 @@ void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys,
                                   unsigned size, uintptr_t ra)
 {
     TranslationBlock *cur = NULL;
-    uint32_t cur_phys = ~0u;
+    uint32_t cur_phys = ~0u, idx = phys >> GUEST_PAGE_BITS;
+    uint64_t ninval = stats.tb_invalidations;
+    int miss = 0;
 
     if (page_tbs == NULL) {
         return;
+    }
+    if ((phys & ~GUEST_PAGE_MASK) + size <= GUEST_PAGE_SIZE) {
+        miss = smc_page_test(idx, phys & ~GUEST_PAGE_MASK, size);
+        if (miss > 0) {
+            stats.smc_bitmap_misses++;
+            return;         /* the bitmap says: data, not code */
+        }
     }
     if (ra) {
         cur = tb_find_by_host_pc(ra - 1);
@@ -451,11 +539,14 @@ void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys,
     } else if (cur->cflags & CF_NOCACHE) {
         /* the one-shot TB is in no page list: nothing to restart */
         invalidate_range(env, phys, phys + size, NULL, ~0u);
+        smc_after_store(idx, miss, stats.tb_invalidations != ninval);
         return;
     }
     if (!invalidate_range(env, phys, phys + size, cur, cur_phys)) {
+        smc_after_store(idx, miss, stats.tb_invalidations != ninval);
         return;
     }
+    smc_page_drop(idx);
     if (cur != NULL) {
         cpu_restore_state(env, ra);
     }
@@ -638,7 +729,7 @@ retry:
         unsigned h = tb_hash_fn(tb->phys_pc, pc, flags);
         tb->hash_next = tb_hash[h];
         tb_hash[h] = tb;
-        tb_jc[tb_jc_fn(pc)] = tb;
+        tb_jc[tb_jc_fn(cs_base + pc)] = tb;
         page_add(env, tb, 0);
         if (tb->phys_page2 != ~0u) {
             page_add(env, tb, 1);

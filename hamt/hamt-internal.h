@@ -104,9 +104,9 @@ typedef struct HamtCtx {
 #define HAMT_SITE_SLOTS 4096
 #define HOT_BITS        12
 typedef struct HamtPolicy {
-    /* fill-pressure window: start, estimated fault time in it, verdict of
-     * the last complete window */
-    uint64_t pressure_start, pressure_ns;
+    /* fill-pressure window (counted): progress events before it, host
+     * faults in it, verdict of the last complete window */
+    uint64_t pressure_progress, pressure_faults;
     bool pressure_high;
     /* weighted slow-path entries per JIT site, direct-mapped by host PC */
     struct { uintptr_t pc; uint32_t hits; } sites[HAMT_SITE_SLOTS];
@@ -242,7 +242,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear, bool is_write)
 void unit_fill_after_slow(unsigned idx, uint32_t addr);
 
 /* --- hamt-policy.c --------------------------------------------------------- */
-void pressure_account(uint64_t t0, uint64_t t1);
+void pressure_account(void);
 bool pressure_high(void);
 void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill);

@@ -8,42 +8,61 @@
 #include "core/base.h"
 #include "core/libc.h"
 #include "core/exec.h"
+#include "core/machine.h"
 #include "hamt/hamt-internal.h"
 
 /* A site sent to the slow path this often is patched to always take it. */
 #define HAMT_PATCH_THRESHOLD 64
 /*
- * Fill pressure: over each HAMT_PRESSURE_NS of run time, the share taken
- * by host faults, estimated as the refill handler's own time times
- * HAMT_FAULT_COST_X (the signal delivery and return around it, which the
- * handler cannot time, cost 3-6x the handler: measured 55 us per fault
- * against 8.4 us in the handler under qemu-mips64el).  While that share
- * is at least HAMT_PRESSURE_PCT, a JIT site that refills a unit its window
- * mapped before (a flush or eviction took it away: churn, not first
- * touch) HAMT_CHURN_REFILLS times is retranslated with the inline softmmu
- * access.  On 16 KiB hosts a unit whose pages are not all walked yet
- * takes a split fault and its slow path maps it: after a flush that cycle
- * is churn too.
+ * Fill pressure, counted, not timed (issue 14 item 3b: the same guest
+ * gives the same run).  Work is measured in deterministic events:
+ *
+ *   progress = TB dispatches from the loop + TB lookups (lookup_and_goto
+ *              and the loop) + softmmu slow-path loads and stores
+ *   cost     = progress + host faults * HAMT_FAULT_COST
+ *
+ * A host fault costs about HAMT_FAULT_COST events: ~55 us per fault under
+ * qemu-mips64el (signal delivery, handler, mmap, return) against ~0.3 us
+ * per dispatch or lookup.  Over each window of HAMT_PRESSURE_EVENTS of
+ * cost, closed at a fault, the share taken by host faults is estimated;
+ * while it is at least HAMT_PRESSURE_PCT, a JIT site that refills a unit
+ * its window mapped before (a flush or eviction took it away: churn, not
+ * first touch) HAMT_CHURN_REFILLS times is retranslated with the inline
+ * softmmu access.  On 16 KiB hosts a unit whose pages are not all walked
+ * yet takes a split fault and its slow path maps it: after a flush that
+ * cycle is churn too.  Chained TBs run without an event, so a loop that
+ * never leaves generated code looks busier with faults than it is: the
+ * estimate errs toward retranslating churning sites, which is the cheap
+ * side (an inline softmmu access against a host fault).
  */
-#define HAMT_PRESSURE_NS   (20u * 1000u * 1000u)
-#define HAMT_FAULT_COST_X  4
+#define HAMT_PRESSURE_EVENTS (1u << 16)
+#define HAMT_FAULT_COST    160
 #define HAMT_PRESSURE_PCT  5
 #define HAMT_CHURN_REFILLS 4
 
-/* Account a host fault that kept the handler from t0 to t1 to the
- * fill-pressure window; closes the window after HAMT_PRESSURE_NS. */
-void pressure_account(uint64_t t0, uint64_t t1)
+/* Deterministic progress so far (see above). */
+static uint64_t pressure_progress(void)
 {
-    hamt.pol.pressure_ns += (t1 - t0) * HAMT_FAULT_COST_X;
-    if (hamt.pol.pressure_start == 0) {
-        hamt.pol.pressure_start = t0;
-    }
-    if (t1 - hamt.pol.pressure_start >= HAMT_PRESSURE_NS) {
-        hamt.pol.pressure_high = hamt.pol.pressure_ns * 100 >=
-                        (t1 - hamt.pol.pressure_start) * HAMT_PRESSURE_PCT;
-        hamt_stats.pressure_windows += hamt.pol.pressure_high;
-        hamt.pol.pressure_start = t1;
-        hamt.pol.pressure_ns = 0;
+    return stats.tb_execs + stats.lookups_hit + stats.lookups_miss +
+           stats.slow_loads + stats.slow_stores;
+}
+
+/* Account one host fault to the fill-pressure window; closes the window
+ * once it holds HAMT_PRESSURE_EVENTS of cost. */
+void pressure_account(void)
+{
+    HamtPolicy *pol = &hamt.pol;
+    uint64_t progress = pressure_progress() - pol->pressure_progress;
+    uint64_t fault_cost;
+
+    pol->pressure_faults++;
+    fault_cost = pol->pressure_faults * HAMT_FAULT_COST;
+    if (progress + fault_cost >= HAMT_PRESSURE_EVENTS) {
+        pol->pressure_high = fault_cost * 100 >=
+                             (progress + fault_cost) * HAMT_PRESSURE_PCT;
+        hamt_stats.pressure_windows += pol->pressure_high;
+        pol->pressure_progress += progress;
+        pol->pressure_faults = 0;
     }
 }
 

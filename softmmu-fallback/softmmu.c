@@ -44,6 +44,7 @@
 #include "core/log.h"
 #include "core/libc.h"
 #include "core/os.h"
+#include "core/tb-smc.h"
 #include "softmmu-fallback/softmmu.h"
 
 /* Generated code indexes env->tlb_fast[idx].table with these constants. */
@@ -610,6 +611,15 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
         return;
     }
     if (unlikely(fl & TLB_NOTDIRTY)) {
+        if (!(fl & TLB_WATCH) &&
+            !(guest_pflags[pa >> GUEST_PAGE_BITS] & PF_PT) &&
+            smc_store_passes(pa >> GUEST_PAGE_BITS, pa & ~GUEST_PAGE_MASK,
+                             size)) {
+            /* a code page's data: its bitmap says no TB covers the bytes */
+            softmmu_stats.code_data_stores++;
+            mem_host_st(guest_ram + pa, val, size);
+            return;
+        }
         softmmu_stats.code_stores++;
         if (guest_pflags[pa >> GUEST_PAGE_BITS] & PF_PT) {
             mem_pt_write_hook(pa);      /* a protected page-table frame */
@@ -915,6 +925,7 @@ void mem_stats_print(const CPUX86State *env)
     stat_line("TLB flush: mmuidx", s->flush_mmuidx);
     stat_line("MMIO accesses", s->mmio);
     stat_line("stores to code pages", s->code_stores);
+    stat_line("stores to code pages' data (bitmap)", s->code_data_stores);
     stat_line("page-crossing accesses", s->crossing);
     stat_line("TLB resizes", s->resizes);
     n = h_snprintf(buf, sizeof(buf), "  %-28s %u %u %u %u\n", "TLB entries per index",

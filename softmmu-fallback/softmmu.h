@@ -19,7 +19,8 @@
 typedef struct SoftmmuStats {
     uint64_t misses, victim_hits, fills, code_misses, page_faults;
     uint64_t flush_all, flush_nonglobal, flush_page, flush_large, flush_range;
-    uint64_t flush_mmuidx, mmio, code_stores, crossing, watch_hits;
+    uint64_t flush_mmuidx, mmio, code_stores, code_data_stores, crossing,
+             watch_hits;
     uint64_t resizes;
 } SoftmmuStats;
 extern SoftmmuStats softmmu_stats;

@@ -7,6 +7,7 @@
  * without P (the qemu-system-i386 7.2 reference; WALK_RSVD_SETS_P).  Hosted; links the two files alone
  * with stubs for the rest of the engine.
  */
+#include "core/tb-smc.h"
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -88,6 +89,9 @@ void raise_exception_err_ra(CPUX86State *env, int vec, int err, uintptr_t ra)
     fault_err = err;
     longjmp(fault_jb, 1);
 }
+
+/* core/tb-smc.c: no page has an SMC bitmap here (npages 0). */
+SmcState smc_state;
 
 void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys,
                                   unsigned size, uintptr_t ra)

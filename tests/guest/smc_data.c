@@ -1,0 +1,127 @@
+/*
+ * smc_data: stores next to translated code (issue 14 item 1: the per-page
+ * bitmap of translated bytes must pass data stores and still catch code
+ * stores).  One pool frame holds, at these offsets:
+ *
+ *   0x100  data word             0x1fc  data word just before the TB
+ *   0x200  f: mov eax, imm32 ; add eax, imm32 ; ret     (11 bytes)
+ *   0x20b  data word just after the TB
+ *   0x300  g: ecx = n; 1: addl $1, [0x380] ; loop 1b ; mov eax, [0x380] ; ret
+ *   0x380  g's counter (data interleaved with g's code)
+ *
+ *   - data stores (many: the page gets its bitmap) keep f's result;
+ *   - stores into f (first immediate byte, last immediate byte), and
+ *     dwords straddling its first and its last byte, change f's result;
+ *   - g counts in its own code page;
+ *   - the same through a second virtual page on the frame (an alias).
+ */
+#include "lib/lib.h"
+#include "lib/pgt.h"
+
+const char kernel_name[] = "smc_data";
+
+#define FR   PG_FRAME(7)            /* identity-mapped frame */
+#define AL   PG_WIN                 /* alias of the frame */
+#define F    0x200u
+#define G    0x300u
+#define GVAR 0x380u
+
+static void wr8(uint32_t va, uint8_t v) { *(volatile uint8_t *)va = v; }
+static void wr32(uint32_t va, uint32_t v) { *(volatile uint32_t *)va = v; }
+static uint32_t rd32(uint32_t va) { return *(volatile uint32_t *)va; }
+static uint32_t call(uint32_t va) { return ((uint32_t (*)(void))va)(); }
+
+/* f = mov eax, a ; add eax, b ; ret */
+static void emit_f(uint32_t base, uint32_t a, uint32_t b)
+{
+    wr8(base + F, 0xb8);
+    wr32(base + F + 1, a);
+    wr8(base + F + 5, 0x05);
+    wr32(base + F + 6, b);
+    wr8(base + F + 10, 0xc3);
+}
+
+/* g = mov ecx, n ; 1: addl $1, [GVAR] ; loop 1b ; mov eax, [GVAR] ; ret */
+static void emit_g(uint32_t n)
+{
+    uint8_t *p = (uint8_t *)(FR + G);
+    uint32_t var = FR + GVAR;
+
+    p[0] = 0xb9; memcpy(p + 1, &n, 4);
+    p[5] = 0x83; p[6] = 0x05; memcpy(p + 7, &var, 4); p[11] = 0x01;
+    p[12] = 0xe2; p[13] = (uint8_t)-9;
+    p[14] = 0xa1; memcpy(p + 15, &var, 4);
+    p[19] = 0xc3;
+}
+
+/* Data stores around f through va, n rounds, calling f each round. */
+static uint32_t data_rounds(uint32_t va, uint32_t n)
+{
+    uint32_t sum = 0;
+
+    for (uint32_t i = 0; i < n; i++) {
+        wr32(va + 0x100, i);
+        wr32(va + 0x1fc, i * 3);
+        wr32(va + F + 11, i * 5);
+        wr8(va + 0x7ff, (uint8_t)i);
+        sum += call(FR + F);
+    }
+    return sum;
+}
+
+/* "tag.what" in a static buffer (one check name at a time). */
+static const char *nm(const char *tag, const char *what)
+{
+    static char buf[48];
+    size_t a = strlen(tag), b = strlen(what);
+
+    memcpy(buf, tag, a);
+    memcpy(buf + a, what, b + 1);
+    return buf;
+}
+
+/* The stores into f and across its ends, through va. */
+static void code_stores(const char *tag, uint32_t va)
+{
+
+    emit_f(FR, 0x1000, 0x20);
+    check(nm(tag, ".data"), data_rounds(va, 50), 50 * 0x1020);
+    check(nm(tag, ".data.kept"), rd32(FR + 0x1fc) + rd32(FR + F + 11), 49 * 8);
+    wr8(va + F + 1, 0x01);                     /* first immediate byte */
+    check(nm(tag, ".into.first"), call(FR + F), 0x1021);
+    data_rounds(va, 20);
+    wr8(va + F + 9, 0x02);                     /* last byte before ret */
+    check(nm(tag, ".into.last"), call(FR + F), 0x02001021);
+    data_rounds(va, 20);
+    /* dword at F-2: two data bytes, the opcode (kept), imm byte 0 */
+    wr32(va + F - 2, 0x44b80000u | 0x1234);
+    check(nm(tag, ".straddle.start"), call(FR + F), 0x02001064);
+    check(nm(tag, ".straddle.start.data"), rd32(FR + F - 4) >> 16, 0x1234);
+    data_rounds(va, 20);
+    /* dword at F+8: imm bytes 2, 3, the ret (kept), a data byte */
+    wr32(va + F + 8, 0x77c30300u);
+    check(nm(tag, ".straddle.end"), call(FR + F), 0x03001064);
+    check(nm(tag, ".straddle.end.data"), rd32(FR + F + 11) & 0xff, 0x77);
+    check(nm(tag, ".after"), data_rounds(va, 30), 30 * 0x03001064);
+}
+
+void kmain(void)
+{
+    pg_setup32();
+    pg_pt_win[0] = FR | PTE_P | PTE_W;
+    write_cr3(read_cr3());
+
+    code_stores("ident", FR);
+    code_stores("alias", AL);
+
+    emit_g(1000);
+    wr32(FR + GVAR, 0);
+    check("loop.1000", call(FR + G), 1000);
+    for (int i = 0; i < 20; i++) {
+        call(FR + G);
+    }
+    check("loop.21000", rd32(AL + GVAR), 21000);
+    wr32(AL + G + 1, 7);                       /* patch n through the alias */
+    check("loop.patched", call(FR + G), 21007);
+    finish(0x811c9dc5);
+}
