@@ -87,6 +87,7 @@ void stats_print(void)
     stat_line("TB invalidations", stats.tb_invalidations);
     stat_line("SMC restarts", stats.smc_restarts);
     stat_line("code cache flushes", stats.tb_flushes);
+    stat_line("peak RSS KiB", os_peak_rss_kib());
     stat_line("exceptions", stats.exceptions);
     stat_line("hardware interrupts", stats.interrupts);
     hw_stats_print();

@@ -104,9 +104,11 @@ typedef struct HamtCtx {
 #define HAMT_SITE_SLOTS 4096
 #define HOT_BITS        12
 typedef struct HamtPolicy {
-    /* fill-pressure window: start, estimated fault time in it, verdict of
-     * the last complete window */
-    uint64_t pressure_start, pressure_ns;
+    /* counted fill-pressure verdict: host faults, churn refills and
+     * hamt_stats.evictions at the start of the current group, and the
+     * verdict of the last complete group */
+    uint32_t v_faults, v_churn;
+    uint64_t v_evict0;
     bool pressure_high;
     /* weighted slow-path entries per JIT site, direct-mapped by host PC */
     struct { uintptr_t pc; uint32_t hits; } sites[HAMT_SITE_SLOTS];
@@ -242,7 +244,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear, bool is_write)
 void unit_fill_after_slow(unsigned idx, uint32_t addr);
 
 /* --- hamt-policy.c --------------------------------------------------------- */
-void pressure_account(uint64_t t0, uint64_t t1);
+void policy_count_fault(const HamtFill *fill);
 bool pressure_high(void);
 void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill);

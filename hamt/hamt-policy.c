@@ -13,41 +13,44 @@
 /* A site sent to the slow path this often is patched to always take it. */
 #define HAMT_PATCH_THRESHOLD 64
 /*
- * Fill pressure: over each HAMT_PRESSURE_NS of run time, the share taken
- * by host faults, estimated as the refill handler's own time times
- * HAMT_FAULT_COST_X (the signal delivery and return around it, which the
- * handler cannot time, cost 3-6x the handler: measured 55 us per fault
- * against 8.4 us in the handler under qemu-mips64el).  While that share
- * is at least HAMT_PRESSURE_PCT, a JIT site that refills a unit its window
- * mapped before (a flush or eviction took it away: churn, not first
- * touch) HAMT_CHURN_REFILLS times is retranslated with the inline softmmu
- * access.  On 16 KiB hosts a unit whose pages are not all walked yet
- * takes a split fault and its slow path maps it: after a flush that cycle
- * is churn too.
+ * Fill pressure, from counts only (issue 16 item 6; no clock: the verdict
+ * is the same on every host and at every load).  The host faults on
+ * windows are taken in groups of HAMT_VERDICT_FAULTS.  A group is a
+ * *pressure window* when at least half of its faults refilled a unit its
+ * window mapped before (a flush or eviction took it away: churn, not first
+ * touch) or evicted a live mapping to make room: those fills were not
+ * reused long enough to pay for a host fault and the syscalls around it.
+ * While the last group was one, a JIT site that refills (churns)
+ * HAMT_CHURN_REFILLS times is retranslated with the inline softmmu access.
+ * On 16 KiB hosts a unit whose pages are not all walked yet takes a split
+ * fault and its slow path maps it: after a flush that cycle is churn too.
+ *
+ *   faults:  | 256 | 256 | 256 | ...      verdict at the end of each group
+ *   group:   (refills + evictions) * 2 >= faults  ->  pressure_high
  */
-#define HAMT_PRESSURE_NS   (20u * 1000u * 1000u)
-#define HAMT_FAULT_COST_X  4
-#define HAMT_PRESSURE_PCT  5
-#define HAMT_CHURN_REFILLS 4
+#define HAMT_VERDICT_FAULTS 256
+#define HAMT_CHURN_REFILLS  4
 
-/* Account a host fault that kept the handler from t0 to t1 to the
- * fill-pressure window; closes the window after HAMT_PRESSURE_NS. */
-void pressure_account(uint64_t t0, uint64_t t1)
+/* Count one host fault on a window (outcome fill) toward the verdict. */
+void policy_count_fault(const HamtFill *fill)
 {
-    hamt.pol.pressure_ns += (t1 - t0) * HAMT_FAULT_COST_X;
-    if (hamt.pol.pressure_start == 0) {
-        hamt.pol.pressure_start = t0;
-    }
-    if (t1 - hamt.pol.pressure_start >= HAMT_PRESSURE_NS) {
-        hamt.pol.pressure_high = hamt.pol.pressure_ns * 100 >=
-                        (t1 - hamt.pol.pressure_start) * HAMT_PRESSURE_PCT;
-        hamt_stats.pressure_windows += hamt.pol.pressure_high;
-        hamt.pol.pressure_start = t1;
-        hamt.pol.pressure_ns = 0;
+    HamtPolicy *p = &hamt.pol;
+
+    p->v_faults++;
+    p->v_churn += fill->churn;
+    if (p->v_faults >= HAMT_VERDICT_FAULTS) {
+        uint64_t evicted = hamt_stats.evictions - p->v_evict0;
+
+        p->pressure_high = (p->v_churn + evicted) * 2 >= p->v_faults;
+        hamt_stats.pressure_windows += p->pressure_high;
+        p->v_faults = 0;
+        p->v_churn = 0;
+        p->v_evict0 = hamt_stats.evictions;
     }
 }
 
-/* Whether host faults took a costly share of the last complete window. */
+/* Whether the last complete group of host faults was mostly refills or
+ * evictions (fills that did not pay). */
 bool pressure_high(void)
 {
     return hamt.pol.pressure_high;
@@ -142,9 +145,9 @@ static void hot_site_add(CPUX86State *env, uintptr_t pc)
 /*
  * Weight of a slow-path entry (not a guest #PF: the softmmu would raise it
  * too) toward its site's retranslation: under fill pressure every one
- * counts 1/HAMT_CHURN_REFILLS of the threshold (host faults are a
- * measurable share of the time, and a unit not mappable "yet" may stay so:
- * a 16 KiB unit with a never-accessed page); otherwise a unit that a later
+ * counts 1/HAMT_CHURN_REFILLS of the threshold (most fills of the last
+ * group did not pay, and a unit not mappable "yet" may stay so: a 16 KiB
+ * unit with a never-accessed page); otherwise a unit that a later
  * fill may make mappable counts 1/16 of a plain fallback.
  */
 static uint32_t site_weight(const HamtFill *fill)
