@@ -12,8 +12,9 @@
  *   DS.. 0x4b / 0x53      base rc_data, limit 0x3fff, DPL 3, B=1/0
  *                         (DS ES FS GS SS; ESP 0x600)
  *
- * The GDT has no flat ring-3 segment, so nothing the block loads reaches
- * outside the sandbox; IN/OUT, CLI, HLT, MOV CRn, LGDT ... raise #GP.  The
+ * The GDT has no flat ring-3 segment and paging maps only rc_code and
+ * rc_data for ring 3 (see rc_paging: segment limits are not checked by
+ * either emulator), so nothing the block does reaches outside; IN/OUT, CLI, HLT, MOV CRn, LGDT ... raise #GP.  The
  * block ends with an exception or with INT 0x41 (the filler after its
  * code; forward branches land in it): the handler saves the whole state
  * and unwinds to rc_enter.  Random bytes can still form a loop: IF is set
@@ -21,7 +22,8 @@
  * after the start ends such a block with the line "INFO <i> watchdog"
  * (the state depends on time there).  One line per block:
  *
- *   INFO <i> v=<vector> e=<error code> ip=<EIP> cs= fl=<EFLAGS> a= c= d= b=
+ *   INFO <i> v=<vector> e=<error code> cr2=<CR2 if #PF> ip=<EIP> cs=
+ *        fl=<EFLAGS> a= c= d= b=
  *        sp= bp= si= di= ss= ds= es= fs= gs= m=<hash of rc_data>
  *
  * The arithmetic flags (OF SF ZF AF PF CF) are left out of fl: random
@@ -45,6 +47,9 @@ extern const uint8_t rc_blob[], rc_blob_end[];
 #define RC_DS16  0x53
 #define RC_END   0x41            /* INT 0x41: the end of a block */
 #define RC_WATCHDOG 32           /* IRQ 0: the block did not end */
+#define RC_TICKS 20              /* PIT ticks (55 ms each) before that */
+#define RC_STR_(x) #x
+#define RC_STR(x) RC_STR_(x)
 
 static uint8_t rc_code[RC_CODE_SIZE] __attribute__((aligned(4096)));
 static uint8_t rc_data[RC_DATA_SIZE] __attribute__((aligned(4096)));
@@ -70,10 +75,11 @@ _Static_assert(__builtin_offsetof(RcIn, ds) == 44, "RcIn layout");
 
 /*
  * The frame rc_common leaves on rc_kstack (lowest address first):
- *   gs fs es ds | edi esi ebp esp0 ebx edx ecx eax | vector err |
+ *   cr2 gs fs es ds | edi esi ebp esp0 ebx edx ecx eax | vector err |
  *   eip cs eflags esp ss        (always a ring change: CPL 3 -> 0)
  */
 typedef struct RcFrame {
+    uint32_t cr2;
     uint32_t gs, fs, es, ds;
     uint32_t edi, esi, ebp, esp0, ebx, edx, ecx, eax;
     uint32_t vector, err;
@@ -82,6 +88,7 @@ typedef struct RcFrame {
 
 void rc_enter(const RcIn *in);
 extern RcFrame *volatile rc_frame;
+extern volatile uint32_t rc_ticks;
 extern const uint32_t rc_stubs[34];
 
 /* Stubs for vectors 0..31 and RC_END, the common path, and rc_enter. */
@@ -95,12 +102,26 @@ __asm__(
     "pushl $\\v\n\t"
     "jmp rc_common\n"
     ".endm\n"
-    ".irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,65\n\t"
+    ".irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,21,22,23,24,25,26,27,28,29,30,31,65\n\t"
     "RCSTUB \\v, 0\n"
     ".endr\n"
     ".irp v, 8,10,11,12,13,14,17\n\t"
     "RCSTUB \\v, 1\n"
     ".endr\n"
+    /* IRQ 0 (PIT, periodic): resume the block until RC_TICKS ticks */
+    "rc_stub_32:\n\t"
+    "pushl %eax\n\t"
+    "movb $0x20, %al\n\t"
+    "outb %al, $0x20\n\t"
+    "incl %ss:rc_ticks\n\t"
+    "cmpl $" RC_STR(RC_TICKS) ", %ss:rc_ticks\n\t"
+    "popl %eax\n\t"
+    "jae 1f\n\t"
+    "iretl\n"
+    "1:\n\t"
+    "pushl $0\n\t"
+    "pushl $32\n\t"
+    "jmp rc_common\n"
     "rc_common:\n\t"
     "pushal\n\t"
     "pushl %ds\n\t"
@@ -112,6 +133,8 @@ __asm__(
     "movw %ax, %es\n\t"
     "movw %ax, %fs\n\t"
     "movw %ax, %gs\n\t"
+    "movl %cr2, %eax\n\t"
+    "pushl %eax\n\t"
     "cld\n\t"
     "movl %esp, rc_frame\n\t"
     "movl rc_catch_esp, %esp\n\t"
@@ -151,12 +174,45 @@ __asm__(
     ".globl rc_frame, rc_stubs\n"
     "rc_frame: .long 0\n"
     "rc_catch_esp: .long 0\n"
+    ".globl rc_ticks\n"
+    "rc_ticks: .long 0\n"
     ".section .rodata\n"
     "rc_stubs:\n"
     ".irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,65,32\n\t"
     ".long rc_stub_\\v\n"
     ".endr\n"
     ".section .text\n");
+
+/*
+ * Paging: 0..4 MiB identity, supervisor only, except rc_code (user,
+ * read-only) and rc_data (user, writable); nothing above 4 MiB.  Neither
+ * hamt86 nor QEMU checks data segment limits (a real CPU raises #GP/#SS
+ * for an offset beyond the limit; see docs/RELIABILITY.md): what keeps
+ * the block inside the sandbox is the U bit, and an access outside is a
+ * #PF with CR2 on both.
+ */
+static uint32_t rc_pd[1024] __attribute__((aligned(4096)));
+static uint32_t rc_pt[1024] __attribute__((aligned(4096)));
+
+static void rc_paging(void)
+{
+    uint32_t code = (uint32_t)rc_code >> 12, data = (uint32_t)rc_data >> 12;
+
+    for (uint32_t i = 0; i < 1024; i++) {
+        rc_pt[i] = i * 4096u | 0x3;                       /* P W */
+    }
+    rc_pt[0] = 0;
+    rc_pt[code] = code * 4096u | 0x5;                     /* P U */
+    for (uint32_t k = 0; k < RC_DATA_SIZE / 4096u; k++) {
+        rc_pt[data + k] = (data + k) * 4096u | 0x7;       /* P W U */
+    }
+    rc_pd[0] = (uint32_t)rc_pt | 0x7;
+    __asm__ volatile("movl %0, %%cr3\n\t"
+                     "movl %%cr0, %%eax\n\t"
+                     "orl $0x80010000, %%eax\n\t"    /* PG WP */
+                     "movl %%eax, %%cr0"
+                     : : "r"(rc_pd) : "eax", "memory");
+}
 
 /* The sandbox GDT (no flat ring-3 segment), TSS and IDT. */
 static void rc_tables(void)
@@ -219,9 +275,8 @@ static uint32_t rc_rand(uint32_t *s)
 }
 
 /*
- * Take an IRQ 0 still pending from the last block's timer (a PIT may go
- * on counting after the mode word that stops it: it fires while the
- * kernel runs with IF=0) through lib's stub, so the block starts clean.
+ * Take an IRQ 0 that came while the kernel ran with IF=0 through lib's
+ * stub, so the block starts with a full watchdog.
  */
 static void rc_drain(void)
 {
@@ -261,14 +316,12 @@ static void rc_block(uint32_t i, const uint32_t *hdr, const uint8_t *code,
     in.cs = b16 ? RC_CS16 : RC_CS32;
     in.ss = in.ds = b16 ? RC_DS16 : RC_DS32;
     __asm__ volatile("fninit");
-    /* watchdog: PIT channel 0, mode 0 (one IRQ 0 at terminal count),
-     * 65535 ticks (55 ms); a block ends within microseconds */
-    outb(0x43, 0x30);
-    outb(0x40, 0xff);
-    outb(0x40, 0xff);
+    /* watchdog: the periodic PIT interrupt (55 ms) resumes the block
+     * (it is invisible to it) until RC_TICKS of them: about a second, where
+     * a block ends within microseconds */
     rc_drain();
+    rc_ticks = 0;
     rc_enter(&in);
-    outb(0x43, 0x30);       /* mode 0 without a count: stopped, no IRQ */
     f = rc_frame;
     if (f->vector == RC_WATCHDOG) {
         /* a loop: where it was stopped depends on time, so no state */
@@ -279,9 +332,10 @@ static void rc_block(uint32_t i, const uint32_t *hdr, const uint8_t *code,
     for (uint32_t k = 0; k < RC_DATA_SIZE; k++) {
         m = (m ^ rc_data[k]) * 16777619u;
     }
-    resultf("%u v=%02x e=%x ip=%x cs=%x fl=%x a=%x c=%x d=%x b=%x sp=%x "
-            "bp=%x si=%x di=%x ss=%x ds=%x es=%x fs=%x gs=%x m=%08x",
-            i, f->vector, f->err, f->eip, f->cs & 0xffff,
+    resultf("%u v=%02x e=%x cr2=%x ip=%x cs=%x fl=%x a=%x c=%x d=%x b=%x "
+            "sp=%x bp=%x si=%x di=%x ss=%x ds=%x es=%x fs=%x gs=%x m=%08x",
+            i, f->vector, f->err, f->vector == 14 ? f->cr2 : 0, f->eip,
+            f->cs & 0xffff,
             f->eflags & ~FL_ARITH, f->eax, f->ecx, f->edx, f->ebx, f->esp,
             f->ebp, f->esi, f->edi, f->ss & 0xffff, f->ds & 0xffff,
             f->es & 0xffff, f->fs & 0xffff, f->gs & 0xffff, m);
@@ -313,7 +367,9 @@ void kmain(void)
     outb(0xa1, 0x01);
     outb(0x21, 0xfe);
     outb(0xa1, 0xff);
-    outb(0x43, 0x30);
+    outb(0x43, 0x34);       /* PIT channel 0: mode 2, 65536 (55 ms) */
+    outb(0x40, 0);
+    outb(0x40, 0);
     __asm__ volatile("sti");
     for (volatile int k = 0; k < 1000; k++) {
         continue;
@@ -322,6 +378,7 @@ void kmain(void)
     irq_hook = NULL;
     __asm__ volatile("sidt %0" : "=m"(idtr_save));
     rc_tables();
+    rc_paging();
     p += 16;
     for (i = 0; i < n && p + 44 <= end; i++) {
         const uint32_t *hdr = (const uint32_t *)p;
