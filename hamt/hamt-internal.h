@@ -104,9 +104,10 @@ typedef struct HamtCtx {
 #define HAMT_SITE_SLOTS 4096
 #define HOT_BITS        12
 typedef struct HamtPolicy {
-    /* counted fill-pressure verdict: host faults, churn refills and
-     * hamt_stats.evictions at the start of the current group, and the
-     * verdict of the last complete group */
+    /* counted fill-pressure verdict: host faults and those that mapped
+     * nothing or refilled (churn) in the current group,
+     * hamt_stats.evictions at its start, and the verdict of the last
+     * complete group */
     uint32_t v_faults, v_churn;
     uint64_t v_evict0;
     bool pressure_high;

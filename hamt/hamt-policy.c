@@ -16,17 +16,19 @@
  * Fill pressure, from counts only (issue 16 item 6; no clock: the verdict
  * is the same on every host and at every load).  The host faults on
  * windows are taken in groups of HAMT_VERDICT_FAULTS.  A group is a
- * *pressure window* when at least half of its faults refilled a unit its
- * window mapped before (a flush or eviction took it away: churn, not first
- * touch) or evicted a live mapping to make room: those fills were not
- * reused long enough to pay for a host fault and the syscalls around it.
+ * *pressure window* when at least half of its faults did not pay: a fault
+ * that mapped nothing (slow path, guest #PF, SMC, unaligned), a refill of a
+ * unit its window mapped before (a flush or eviction took it away: churn,
+ * not first touch), or a fill that evicted a live mapping to make room:
+ * those fills were not reused long enough to pay for a host fault and the
+ * syscalls around it.
  * While the last group was one, a JIT site that refills (churns)
  * HAMT_CHURN_REFILLS times is retranslated with the inline softmmu access.
  * On 16 KiB hosts a unit whose pages are not all walked yet takes a split
  * fault and its slow path maps it: after a flush that cycle is churn too.
  *
  *   faults:  | 256 | 256 | 256 | ...      verdict at the end of each group
- *   group:   (refills + evictions) * 2 >= faults  ->  pressure_high
+ *   group:   (no fill + refills + evictions) * 2 >= faults  ->  pressure_high
  */
 #define HAMT_VERDICT_FAULTS 256
 #define HAMT_CHURN_REFILLS  4
@@ -37,7 +39,7 @@ void policy_count_fault(const HamtFill *fill)
     HamtPolicy *p = &hamt.pol;
 
     p->v_faults++;
-    p->v_churn += fill->churn;
+    p->v_churn += fill->churn || fill->outcome != FILL_OK;
     if (p->v_faults >= HAMT_VERDICT_FAULTS) {
         uint64_t evicted = hamt_stats.evictions - p->v_evict0;
 
