@@ -210,7 +210,8 @@ for emu in "${EMUS[@]}"; do
     # cache bounded (flushed when full) and make progress; --stats prints
     # the peak RSS.
     log=$OUT/tbstorm.$ename.log
-    timeout $((TIMEOUT * 3)) "${cmd[@]}" -m 64 --stats --kernel "$OUT/tbstorm.elf" \
+    # (about 15 s of CPU under qemu-mips64el: a long timeout for loaded hosts)
+    timeout $((TIMEOUT * 10)) "${cmd[@]}" -m 64 --stats --kernel "$OUT/tbstorm.elf" \
         </dev/null >"$log" 2>&1
     rc=$?
     fl=$(awk '/^  code cache flushes / {print $NF}' "$log")
