@@ -209,7 +209,7 @@ static void rc_paging(void)
     rc_pd[0] = (uint32_t)rc_pt | 0x7;
     __asm__ volatile("movl %0, %%cr3\n\t"
                      "movl %%cr0, %%eax\n\t"
-                     "orl $0x80010000, %%eax\n\t"    /* PG WP */
+                     "orl $0x80000000, %%eax\n\t"    /* PG (no WP: the runner writes rc_code) */
                      "movl %%eax, %%cr0"
                      : : "r"(rc_pd) : "eax", "memory");
 }

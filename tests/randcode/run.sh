@@ -58,4 +58,21 @@ $LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" -o "$G/randcode.elf" \
 # 256 ns per executed TB, so a slow host never stops a block that ends
 echo "--icount=8" >"$G/randcode.args"
 echo "randcode: seed $SEED, $COUNT blocks (sequences: $OUT/rc.meta)"
-exec "$ROOT/tests/guest/run.sh" -b "$OUT/g" -k randcode ${MODES:+-m "$MODES"} "${EMUS[@]}"
+"$ROOT/tests/guest/run.sh" -b "$OUT/g" -k randcode ${MODES:+-m "$MODES"} "${EMUS[@]}" |
+    tee "$OUT/run.log" | grep -vE '^[0-9]+ passed, [0-9]+ failed$'
+rc=${PIPESTATUS[0]}
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$OUT/run.log" | tail -n1)
+p=${line%% passed*}
+f=${line#*, }
+f=${f%% failed*}
+# equal outputs prove nothing if the reference itself did not get through
+# every block: it must end with DONE and the block count check
+ref=$(ls -t "$G"/ref/randcode.*.out 2>/dev/null | head -n1)
+if [ -z "$ref" ] || ! grep -q '^PASS randcode.blocks' "$ref" ||
+   ! grep -q '^DONE randcode passed=1 failed=0' "$ref"; then
+    echo "not ok randcode ref: the reference did not run every block (${ref:-no output})"
+    f=$((${f:-0} + 1))
+    rc=1
+fi
+echo "${p:-0} passed, ${f:-1} failed"
+exit "$rc"
