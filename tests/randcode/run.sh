@@ -5,9 +5,9 @@
 #                              NAME=COMMAND ...
 #   NAME=COMMAND  an emulator, e.g. native=build/native/hamt86 or
 #                 mips64el="qemu-mips64el build/mips64el/hamt86"
-#   -s SEED       gen.py seed (default: RANDCODE_SEED, else 1626; "random"
+#   -s SEED       gen.py seed (default: RANDCODE_SEED, else 777; "random"
 #                 draws one, printed)
-#   -n COUNT      blocks (default: RANDCODE_COUNT, else 400)
+#   -n COUNT      blocks (default: RANDCODE_COUNT, else 1000)
 #   -m MODES      MMU modes (default: every mode of each emulator)
 #
 # `tests/difftest/gen.py --random` writes COUNT sequences: valid rows of
@@ -26,8 +26,8 @@
 # see docs/RELIABILITY.md.
 set -uo pipefail
 ARGS=()
-SEED=${RANDCODE_SEED:-1626}
-COUNT=${RANDCODE_COUNT:-400}
+SEED=${RANDCODE_SEED:-777}
+COUNT=${RANDCODE_COUNT:-1000}
 MODES=""
 while [ $# -gt 0 ]; do
     case $1 in
