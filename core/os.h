@@ -24,6 +24,8 @@ void *os_alloc_code(size_t size);
 void os_flush_icache(void *start, void *end);
 /* Monotonic clock in nanoseconds. */
 uint64_t os_clock_ns(void);
+/* Peak resident set size of the process in KiB (0: unknown). */
+uint64_t os_peak_rss_kib(void);
 /* Host page size as the kernel reports it. */
 size_t os_host_page_size(void);
 /*

@@ -89,6 +89,7 @@ void stats_print(void)
     stat_line("SMC bitmaps built", stats.smc_bitmaps);
     stat_line("code-page stores passed by bitmap", stats.smc_bitmap_misses);
     stat_line("code cache flushes", stats.tb_flushes);
+    stat_line("peak RSS KiB", os_peak_rss_kib());
     stat_line("exceptions", stats.exceptions);
     stat_line("hardware interrupts", stats.interrupts);
     hw_stats_print();

@@ -119,10 +119,7 @@ bool hamt_fault(OSFault *f)
     } else if (jit && policy_churn_site(env, f->pc, stub, &fill)) {
         os_fault_set_pc(f, stub);
     }
-    {
-        uint64_t t1 = os_clock_ns();
-        hamt_stats.ns_handler += t1 - t0;   /* --stats only */
-        pressure_account();
-    }
+    policy_count_fault(&fill);
+    hamt_stats.ns_handler += os_clock_ns() - t0;
     return true;
 }

@@ -104,9 +104,12 @@ typedef struct HamtCtx {
 #define HAMT_SITE_SLOTS 4096
 #define HOT_BITS        12
 typedef struct HamtPolicy {
-    /* fill-pressure window (counted): progress events before it, host
-     * faults in it, verdict of the last complete window */
-    uint64_t pressure_progress, pressure_faults;
+    /* counted fill-pressure verdict: host faults and those that mapped
+     * nothing or refilled (churn) in the current group,
+     * hamt_stats.evictions at its start, and the verdict of the last
+     * complete group */
+    uint32_t v_faults, v_churn;
+    uint64_t v_evict0;
     bool pressure_high;
     /* weighted slow-path entries per JIT site, direct-mapped by host PC */
     struct { uintptr_t pc; uint32_t hits; } sites[HAMT_SITE_SLOTS];
@@ -242,7 +245,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear, bool is_write)
 void unit_fill_after_slow(unsigned idx, uint32_t addr);
 
 /* --- hamt-policy.c --------------------------------------------------------- */
-void pressure_account(void);
+void policy_count_fault(const HamtFill *fill);
 bool pressure_high(void);
 void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill);

@@ -14,59 +14,46 @@
 /* A site sent to the slow path this often is patched to always take it. */
 #define HAMT_PATCH_THRESHOLD 64
 /*
- * Fill pressure, counted, not timed (issue 14 item 3b: the same guest
- * gives the same run).  Work is measured in deterministic events:
+ * Fill pressure, from counts only (issue 16 item 6; no clock: the verdict
+ * is the same on every host and at every load).  The host faults on
+ * windows are taken in groups of HAMT_VERDICT_FAULTS.  A group is a
+ * *pressure window* when at least half of its faults did not pay: a fault
+ * that mapped nothing (slow path, guest #PF, SMC, unaligned), a refill of a
+ * unit its window mapped before (a flush or eviction took it away: churn,
+ * not first touch), or a fill that evicted a live mapping to make room:
+ * those fills were not reused long enough to pay for a host fault and the
+ * syscalls around it.
+ * While the last group was one, a JIT site that refills (churns)
+ * HAMT_CHURN_REFILLS times is retranslated with the inline softmmu access.
+ * On 16 KiB hosts a unit whose pages are not all walked yet takes a split
+ * fault and its slow path maps it: after a flush that cycle is churn too.
  *
- *   progress = TB dispatches from the loop + TB lookups (lookup_and_goto
- *              and the loop) + softmmu slow-path loads and stores
- *   cost     = progress + host faults * HAMT_FAULT_COST
- *
- * A host fault costs about HAMT_FAULT_COST events: ~55 us per fault under
- * qemu-mips64el (signal delivery, handler, mmap, return) against ~0.3 us
- * per dispatch or lookup.  Over each window of HAMT_PRESSURE_EVENTS of
- * cost, closed at a fault, the share taken by host faults is estimated;
- * while it is at least HAMT_PRESSURE_PCT, a JIT site that refills a unit
- * its window mapped before (a flush or eviction took it away: churn, not
- * first touch) HAMT_CHURN_REFILLS times is retranslated with the inline
- * softmmu access.  On 16 KiB hosts a unit whose pages are not all walked
- * yet takes a split fault and its slow path maps it: after a flush that
- * cycle is churn too.  Chained TBs run without an event, so a loop that
- * never leaves generated code looks busier with faults than it is: the
- * estimate errs toward retranslating churning sites, which is the cheap
- * side (an inline softmmu access against a host fault).
+ *   faults:  | 256 | 256 | 256 | ...      verdict at the end of each group
+ *   group:   (no fill + refills + evictions) * 2 >= faults  ->  pressure_high
  */
-#define HAMT_PRESSURE_EVENTS (1u << 16)
-#define HAMT_FAULT_COST    160
-#define HAMT_PRESSURE_PCT  5
-#define HAMT_CHURN_REFILLS 4
+#define HAMT_VERDICT_FAULTS 256
+#define HAMT_CHURN_REFILLS  4
 
-/* Deterministic progress so far (see above). */
-static uint64_t pressure_progress(void)
+/* Count one host fault on a window (outcome fill) toward the verdict. */
+void policy_count_fault(const HamtFill *fill)
 {
-    return stats.tb_execs + stats.lookups_hit + stats.lookups_miss +
-           stats.slow_loads + stats.slow_stores;
-}
+    HamtPolicy *p = &hamt.pol;
 
-/* Account one host fault to the fill-pressure window; closes the window
- * once it holds HAMT_PRESSURE_EVENTS of cost. */
-void pressure_account(void)
-{
-    HamtPolicy *pol = &hamt.pol;
-    uint64_t progress = pressure_progress() - pol->pressure_progress;
-    uint64_t fault_cost;
+    p->v_faults++;
+    p->v_churn += fill->churn || fill->outcome != FILL_OK;
+    if (p->v_faults >= HAMT_VERDICT_FAULTS) {
+        uint64_t evicted = hamt_stats.evictions - p->v_evict0;
 
-    pol->pressure_faults++;
-    fault_cost = pol->pressure_faults * HAMT_FAULT_COST;
-    if (progress + fault_cost >= HAMT_PRESSURE_EVENTS) {
-        pol->pressure_high = fault_cost * 100 >=
-                             (progress + fault_cost) * HAMT_PRESSURE_PCT;
-        hamt_stats.pressure_windows += pol->pressure_high;
-        pol->pressure_progress += progress;
-        pol->pressure_faults = 0;
+        p->pressure_high = (p->v_churn + evicted) * 2 >= p->v_faults;
+        hamt_stats.pressure_windows += p->pressure_high;
+        p->v_faults = 0;
+        p->v_churn = 0;
+        p->v_evict0 = hamt_stats.evictions;
     }
 }
 
-/* Whether host faults took a costly share of the last complete window. */
+/* Whether the last complete group of host faults was mostly refills or
+ * evictions (fills that did not pay). */
 bool pressure_high(void)
 {
     return hamt.pol.pressure_high;
@@ -161,9 +148,9 @@ static void hot_site_add(CPUX86State *env, uintptr_t pc)
 /*
  * Weight of a slow-path entry (not a guest #PF: the softmmu would raise it
  * too) toward its site's retranslation: under fill pressure every one
- * counts 1/HAMT_CHURN_REFILLS of the threshold (host faults are a
- * measurable share of the time, and a unit not mappable "yet" may stay so:
- * a 16 KiB unit with a never-accessed page); otherwise a unit that a later
+ * counts 1/HAMT_CHURN_REFILLS of the threshold (most fills of the last
+ * group did not pay, and a unit not mappable "yet" may stay so: a 16 KiB
+ * unit with a never-accessed page); otherwise a unit that a later
  * fill may make mappable counts 1/16 of a plain fallback.
  */
 static uint32_t site_weight(const HamtFill *fill)

@@ -19,6 +19,7 @@
 #include <termios.h>
 #include <sys/mman.h>
 #include <sys/time.h>
+#include <sys/resource.h>
 
 #include "core/os.h"
 #include "core/libc.h"
@@ -26,6 +27,7 @@
 /* Write all of buf to fd, retrying short writes and EINTR. */
 void os_write(int fd, const void *buf, size_t len)
 {
+    static bool stdout_lost;
     const char *p = buf;
 
     while (len > 0) {
@@ -33,6 +35,16 @@ void os_write(int fd, const void *buf, size_t len)
         if (n < 0) {
             if (errno == EINTR) {
                 continue;
+            }
+            if (fd == 1 && !stdout_lost) {
+                /* a full disk, a closed pipe (SIGPIPE is ignored): say so
+                 * once, and keep running */
+                char msg[160];
+                int m = snprintf(msg, sizeof(msg), "hamt86: stdout: %s: the "
+                                 "guest's serial output is lost from here "
+                                 "on\n", strerror(errno));
+                stdout_lost = true;
+                (void)!write(2, msg, (size_t)m);
             }
             return;
         }
@@ -127,6 +139,17 @@ uint64_t os_clock_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* getrusage: ru_maxrss is in KiB on Linux. */
+uint64_t os_peak_rss_kib(void)
+{
+    struct rusage ru;
+
+    if (getrusage(RUSAGE_SELF, &ru) != 0) {
+        return 0;
+    }
+    return (uint64_t)ru.ru_maxrss;
+}
+
 /* The kernel's page size (16 KiB under qemu-loongarch64). */
 size_t os_host_page_size(void)
 {
@@ -137,6 +160,8 @@ size_t os_host_page_size(void)
 /* Reopen each closed descriptor 0..2 on /dev/null (see core/os.h). */
 void os_init_std_fds(void)
 {
+    /* a closed pipe on stdout is a write error (os_write), not a kill */
+    signal(SIGPIPE, SIG_IGN);
     for (int fd = 0; fd <= 2; fd++) {
         if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF) {
             continue;

@@ -24,6 +24,7 @@
 #define NR_write        64
 #define NR_exit_group   94
 #define NR_clock_gettime 113
+#define NR_getrusage     165
 #define NR_munmap       215
 #define NR_mmap         222
 #define NR_mprotect     226
@@ -92,6 +93,9 @@ static void *raw_mmap(size_t len, int prot)
 /* Write all of buf to fd. */
 void os_write(int fd, const void *buf, size_t len)
 {
+    static const char lost[] = "hamt86: stdout: write error: the guest's "
+                               "serial output is lost from here on\n";
+    static bool stdout_lost;
     const char *p = buf;
 
     while (len > 0) {
@@ -100,6 +104,10 @@ void os_write(int fd, const void *buf, size_t len)
             continue;
         }
         if (n <= 0) {
+            if (fd == 1 && !stdout_lost) {
+                stdout_lost = true;     /* say so once, keep running */
+                rawsys6(NR_write, 2, (long)lost, sizeof(lost) - 1, 0, 0, 0);
+            }
             return;
         }
         p += n;
@@ -177,6 +185,19 @@ uint64_t os_clock_ns(void)
     return (uint64_t)ts.sec * 1000000000ull + (uint64_t)ts.nsec;
 }
 
+/* getrusage(RUSAGE_SELF): ru_maxrss (KiB) is long 4 of struct rusage
+ * (after two struct timeval). */
+uint64_t os_peak_rss_kib(void)
+{
+    long ru[18];
+
+    memset(ru, 0, sizeof(ru));
+    if (rawsys6(NR_getrusage, 0, (long)ru, 0, 0, 0, 0) != 0) {
+        return 0;
+    }
+    return (uint64_t)ru[4];
+}
+
 /* From AT_PAGESZ (16 KiB under qemu-loongarch64). */
 size_t os_host_page_size(void)
 {
@@ -186,6 +207,12 @@ size_t os_host_page_size(void)
 /* Reopen each closed descriptor 0..2 on /dev/null (see core/os.h). */
 void os_init_std_fds(void)
 {
+    /* SIGPIPE (13) ignored: a closed pipe on stdout is a write error
+     * (os_write), not a kill; { handler SIG_IGN, flags, mask } as struct
+     * raw_sigaction below */
+    unsigned long ign[3] = { 1, 0, 0 };
+
+    rawsys6(NR_rt_sigaction, 13, (long)ign, 0, 8, 0, 0);
     for (long fd = 0; fd <= 2; fd++) {
         if (rawsys6(NR_fcntl, fd, F_GETFD, 0, 0, 0, 0) != -EBADF) {
             continue;

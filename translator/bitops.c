@@ -3,7 +3,8 @@
  *
  * BTx with a register bit offset and a memory operand addresses the
  * operand-sized word at base + (offset >> 3) (signed, in operand-size
- * units), per the SDM; an immediate offset is taken modulo the size.
+ * units), per the SDM, the sum wrapping at 64 KiB with a 16-bit address
+ * size; an immediate offset is taken modulo the size.
  * CF = the selected bit, ZF unchanged; OF/SF/AF/PF are undefined and kept:
  * CF is merged into the lazy state (gen_flags_merge).
  */
@@ -35,8 +36,13 @@ static void gen_btx(DisasContext *s, const X86Insn *insn, int kind)
             /* byte displacement = (offset >> log2(bits)) * size */
             ir_binopi(f, IR_sar, d, d, size == 2 ? 4 : 5);
             ir_binopi(f, IR_shl, d, d, size == 2 ? 1 : 2);
+            /* the displaced offset wraps as the address size says */
             addr = ir_new_temp(f);
-            ir_binop(f, IR_add, addr, gen_linear_addr(s, insn), d);
+            ir_binop(f, IR_add, addr, gen_ea_offset(s, insn), d);
+            if (insn->adsize == 2) {
+                ir_binopi(f, IR_and, addr, addr, 0xffff);
+            }
+            addr = gen_add_seg(s, insn->mem.seg, addr);
         }
     }
     v = gen_ld_op_addr(s, insn, 0, addr);

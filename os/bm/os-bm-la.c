@@ -52,6 +52,12 @@ uint64_t os_clock_ns(void)
            t % cc_freq * 1000000000ull / cc_freq;
 }
 
+/* No process accounting on bare metal. */
+uint64_t os_peak_rss_kib(void)
+{
+    return 0;
+}
+
 /* The windows' TLB page size (BM_PAGE_BITS; bm-la.h says why). */
 size_t os_host_page_size(void)
 {

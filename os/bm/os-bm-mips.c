@@ -57,6 +57,12 @@ void os_flush_icache(void *start, void *end)
                      ".set pop" ::: "ra", "memory");
 }
 
+/* No process accounting on bare metal. */
+uint64_t os_peak_rss_kib(void)
+{
+    return 0;
+}
+
 /* Count in nanoseconds. */
 uint64_t os_clock_ns(void)
 {

@@ -657,6 +657,137 @@ def gen_fp_seq(s, rows, trans_rows, max_insns):
     return trans
 
 
+# --- random code (gen.py --random; tests/randcode) ---------------------------
+# Prefixes a random instruction may carry.  LOCK (F0) is never emitted:
+# QEMU 7.2 does not raise #UD for LOCK on a non-lockable instruction or a
+# register operand as the CPU does (issue 16).
+RND_PREFIXES = [0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x66, 0x67, 0xf2, 0xf3]
+# First bytes (one-byte map) a random instruction never has: x87 (QEMU's
+# x87 is not the CPU's), CMPS (QEMU 7.2 compares the operands in the other
+# order, issue 16), RET/RETF/IRET and far JMP/CALL (they would loop back
+# into the block), LOCK, and HLT (#GP at CPL 3, but a CPL 0 block would
+# stop).
+RND_NO_M1 = set(range(0xd8, 0xe0)) | {0xa6, 0xa7, 0xc2, 0xc3, 0xca, 0xcb, 0xcf,
+                                      0xea, 0x9a, 0xf0, 0xf4}
+# Two-byte opcodes never emitted: CPUID (the models' CPUID values are
+# compared elsewhere), RDTSC/RDPMC (time), SYSENTER/SYSEXIT.
+# BSF/BSR (a zero source leaves the destination undefined; QEMU 7.2 and
+# hamt86 differ there) and BSWAP (undefined with a 16-bit operand).
+RND_NO_0F = {0xa2, 0x31, 0x33, 0x34, 0x35, 0xbc, 0xbd} | set(range(0xc8, 0xd0))
+# Stray bytes: one-byte instructions without operands (so they do not
+# shift what follows into new, misaligned instructions, where forms on
+# which QEMU 7.2 and the CPU differ would appear): segment and 67
+# prefixes, INC/DEC/PUSH/POP r, PUSH/POP sreg, PUSHA/POPA, BCD, string
+# ops, flag ops, LEAVE, INT3/INTO/ICEBP, XLAT, SALC, LAHF/SAHF, PUSHF/POPF,
+# CBW/CWD, WAIT, IN/OUT and INS/OUTS through DX (#GP at IOPL 0).
+RND_BYTES = ([0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0x67] + list(range(0x40, 0x62)) +
+             [0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x27, 0x2f, 0x37, 0x3f,
+              0x6c, 0x6d, 0x6e, 0x6f, 0x90, 0x91, 0x97, 0x98, 0x99, 0x9b, 0x9c,
+              0x9d, 0x9e, 0x9f, 0xa4, 0xa5, 0xaa, 0xab, 0xac, 0xad, 0xae, 0xaf,
+              0xc9, 0xcc, 0xce, 0xd6, 0xd7, 0xec, 0xed, 0xee, 0xef, 0xf1, 0xf5,
+              0xf8, 0xf9, 0xfa, 0xfb, 0xfc, 0xfd])
+# MMX opcodes (0F 60-7F, D0-FF): a 66/F2/F3 prefix makes them SSE forms,
+# which QEMU 7.2 raises #UD for although a Pentium II ignores the prefix.
+RND_MMX = set(range(0x60, 0x80)) | set(range(0xd0, 0x100))
+
+
+def rnd_insn(s, rows, code16=False):
+    """One random instruction: a random row of x86-insn.def (any map but
+    x87), random prefixes, a random ModRM (its reg field as the row wants
+    it, so the opcode group exists), random SIB/displacement/immediate
+    bytes; or, one time in eight, 1-4 random bytes.  Relative branches
+    jump forward only, and a ModRM byte never selects an indirect or far
+    JMP/CALL (FF /2-/5) or a C6/C7/8F form with reg != 0 (QEMU 7.2 runs
+    those as MOV/POP, the CPU raises #UD; issue 16)."""
+    rng = s.rng
+    if rng.random() < 0.125:
+        if rng.random() < 0.5:
+            code = [rng.choice(RND_BYTES) for _ in range(rng.randrange(1, 5))]
+        else:
+            # 0F and a random second byte with a register ModRM: mostly
+            # opcodes a Pentium II does not have (#UD)
+            code = [0x0f, rng.randrange(256), 0xc0 | rng.randrange(64)]
+            if code[1] in RND_NO_0F or code[1] in RND_MMX or \
+                    0x80 <= code[1] <= 0x8f or code[1] in (0x18, 0x0f):
+                return False
+        s.code += code
+        s.desc.append("bytes " + bytes(code).hex())
+        return True
+    row = rng.choice(rows)
+    opc = row["opc"]
+    mr = row["mr"]
+    if mr in ("ZR", "CN"):
+        opc += rng.randrange(8 if mr == "ZR" else 16)
+    if row["map"] == "M1" and opc in RND_NO_M1:
+        return False
+    if row["map"] == "M0F" and opc in RND_NO_0F:
+        return False
+    code = [rng.choice(RND_PREFIXES) for _ in range(rng.choice([0, 0, 0, 1, 1, 2, 4]))]
+    if row["map"] == "M0F" and opc in RND_MMX:
+        code = [b for b in code if b not in (0x66, 0xf2, 0xf3)]
+    code += ([0x0f] if row["map"] == "M0F" else []) + [opc]
+    if "Jb" in row["ops"] or "Jz" in row["ops"]:
+        # forward only: over 0..15 bytes of what follows
+        code += [rng.randrange(16)] if "Jb" in row["ops"] else \
+            le(rng.randrange(16), 2 if code16 else 4)
+        if 0x66 in code or 0x67 in code:
+            return False        # a 16-bit target would wrap to 0 (backward)
+        s.code += code
+        s.desc.append("%s (random)" % row["mnem"])
+        return True
+    ops = row["ops"]
+    if mr not in ("N", "ZR", "CN"):
+        modrm = rng.randrange(256)
+        if mr.startswith("D"):
+            modrm = (modrm & 0xc7) | (int(mr[1]) << 3)
+        if row["map"] == "M1" and opc == 0xff and ((modrm >> 3) & 7) in (2, 3, 4, 5):
+            return False
+        if row["map"] == "M1" and opc in (0xc6, 0xc7, 0x8f):
+            modrm &= 0xc7
+        if row["map"] == "M1" and opc in (0xf6, 0xf7) and (modrm >> 3) & 7 == 1:
+            return False    # TEST alias: QEMU 7.2 raises #UD, the CPU runs it
+        if row["map"] == "M0F" and opc in (0x20, 0x22):
+            # MOV CRn: QEMU 7.2 checks CPL before the CR number (#GP where
+            # the CPU raises #UD for CR1/5/6/7): only existing CRs
+            modrm = (modrm & 0xc7) | (rng.choice([0, 2, 3, 4]) << 3)
+        if row["map"] == "M0F" and opc == 0x18 and modrm >= 0xc0:
+            return False    # hint NOP register form: QEMU 7.2 raises #UD
+        if row["map"] == "M0F" and opc in (0x21, 0x23):
+            modrm = (modrm & 0xc7) | (rng.randrange(4) << 3)
+        code.append(modrm)
+        # SIB and displacement as 32-bit addressing wants them (the block
+        # is well formed as 32-bit code; as 16-bit code it is not)
+        mod, rm = modrm >> 6, modrm & 7
+        a16 = code16 != (0x67 in code)
+        if mod != 3 and a16:
+            if mod == 0 and rm == 6:
+                code += le(rng.getrandbits(16), 2)
+            code += le(rng.getrandbits(16), {0: 0, 1: 1, 2: 2}[mod])
+        elif mod != 3:
+            if rm == 4:
+                sib = rng.randrange(256)
+                code.append(sib)
+                if mod == 0 and (sib & 7) == 5:
+                    code += le(rng.getrandbits(32), 4)
+            if mod == 0 and rm == 5:
+                code += le(rng.getrandbits(32), 4)
+            code += le(rng.getrandbits(32), {0: 0, 1: 1, 2: 4}[mod])
+    # immediates as the row's operands want them
+    for o in ops:
+        n = {"Ib": 1, "Ibs": 1, "Iw": 2, "Iz": 4, "Ap": 6, "Ov": 4, "Ob": 4}.get(o, 0)
+        if (o == "Iz" and code16 != (0x66 in code)) or \
+                (o in ("Ov", "Ob") and code16 != (0x67 in code)):
+            n = 2
+        code += le(rng.getrandbits(48), n)
+    if rng.random() < 0.1:
+        code += [rng.choice(RND_BYTES)]     # one stray byte
+    if any(b == 0xf0 for b in code):
+        return False
+    s.code += code
+    s.desc.append("%s (random) %s" % (row["mnem"], bytes(code).hex()))
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=lambda x: int(x, 0), default=None)
@@ -669,6 +800,9 @@ def main():
                     help="x87 / MMX sequences instead of integer ones")
     ap.add_argument("--fpu-exclude", default="",
                     help="comma-separated x87/MMX mnemonics to leave out")
+    ap.add_argument("--random", action="store_true",
+                    help="random code (tests/randcode): valid rows mixed "
+                         "with random instructions and bytes, data at 0")
     ap.add_argument("--def", dest="defpath",
                     default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                          "..", "..", "translator", "x86-insn.def"))
@@ -694,6 +828,11 @@ def main():
                 ((r["gen"] in BRANCH or r["gen"] == "gen_call") and
                  ("Jb" in r["ops"] or "Jz" in r["ops"]))) and
             not (r["opc"] in (0xf6, 0xf7) and r["mr"] == "D1" and r["map"] == "M1")]
+    if a.random:
+        # random mode runs odd blocks as 16-bit code: BSWAP r16 is
+        # undefined (QEMU 7.2 and the CPU differ); QEMU 7.2 computes
+        # CMPXCHG8B's flags wrongly (see run.sh --qemu)
+        rows = [r for r in rows if r["gen"] not in ("gen_bswap", "gen_cmpxchg8b")]
     if a.exclude:
         rows = [r for r in rows if r["gen"] not in a.exclude.split(",")]
     ROWS[:] = rows
@@ -701,6 +840,12 @@ def main():
         rows = [r for r in rows if r["gen"] in a.only.split(",")]
     # PUSH/POP of segment registers use their own gen names, so not here;
     # POP Ev with an ESP-based address is avoided by mem_operand's bases.
+    rndrows = [r for r in allrows if r["map"] in ("M1", "M0F")]
+    if a.random:
+        # the randcode sandbox: data segment base = the scratch area
+        global SCRATCH, STACK_TOP
+        SCRATCH = 0
+        STACK_TOP = SCRATCH + 0x600
     rng = random.Random(seed * 1000003 + a.batch)
     blob = bytearray(b"DIFT" + struct.pack("<III", a.count, seed & 0xffffffff, a.batch))
     meta = []
@@ -713,7 +858,13 @@ def main():
                 fpflag |= 0x40000000
         n = 0 if a.fpu else rng.randrange(1, a.max_insns + 1)
         while n:
-            if gen_insn(s, rng.choice(rows)):
+            if a.random and (i & 1 or rng.random() < 0.5):
+                # odd blocks run as 16-bit code: random rows only, encoded
+                # for it (the valid rows are 32-bit encodings)
+                ok = rnd_insn(s, rndrows, code16=bool(i & 1))
+            else:
+                ok = gen_insn(s, rng.choice(rows))
+            if ok:
                 n -= 1
         regs = [rnd_val(rng) for _ in range(8)]
         regs[4] = STACK_TOP

@@ -24,7 +24,8 @@
 # "N passed, N failed".  Exit status 1 on any failure.  Outputs are kept in
 # BUILD/guest/out/<kernel>.<host>.<mode>.out (.err has stderr).
 # A kernel whose source has a line " * hamt86-args: OPTIONS" runs on hamt86
-# with those options (--icount for timing-dependent checks).
+# with those options (--icount for timing-dependent checks), as does a
+# file BUILD/guest/<kernel>.args next to a kernel built elsewhere.
 # Environment: REF_TIMEOUT (60 s), EMU_TIMEOUT (120 s) per run.
 set -uo pipefail
 
@@ -121,6 +122,8 @@ for k in $KERNELS; do
     # hamt86 options a kernel asks for in its source (" * hamt86-args: ...",
     # e.g. --icount for kernels whose checks depend on timing)
     extra=$(sed -n 's/^ \* hamt86-args: //p' "$ROOT/tests/guest/$k.c" 2>/dev/null)
+    # or in BUILD/guest/<kernel>.args (kernels built elsewhere: tests/randcode)
+    [ -f "$GDIR/$k.args" ] && extra="$extra $(cat "$GDIR/$k.args")"
     for i in "${!names[@]}"; do
         name=${names[$i]}
         cmd=${cmds[$i]}
