@@ -281,20 +281,31 @@ void hlog_bytes(const uint8_t *p, size_t n)
     }
 }
 
-/* "hamt86: <message>" on stderr (the console on bare metal), then exit:
- * one definition over every OS layer's os_write and os_exit. */
-void os_fatal(int code, const char *fmt, ...)
+/* "hamt86: [where: ]<message>" as one write on stderr (the console on
+ * bare metal); a message that does not fit is cut. */
+void os_verror(const char *where, const char *fmt, va_list ap)
 {
     char buf[1024];
-    va_list ap;
     int n;
 
-    n = h_snprintf(buf, sizeof(buf), "hamt86: ");
-    va_start(ap, fmt);
+    n = where ? h_snprintf(buf, sizeof(buf), "hamt86: %s: ", where)
+              : h_snprintf(buf, sizeof(buf), "hamt86: ");
+    if (n < 0 || (size_t)n >= sizeof(buf) - 1) {
+        n = 0;
+    }
     h_vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
-    va_end(ap);
     n = (int)strlen(buf);
     buf[n++] = '\n';
     os_write(2, buf, (size_t)n);
+}
+
+/* os_verror, then exit: one definition over every OS layer. */
+void os_fatal(int code, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    os_verror(NULL, fmt, ap);
+    va_end(ap);
     os_exit(code);
 }

@@ -115,4 +115,8 @@ bool os_wait(uint64_t timeout_ns, bool watch_input);
 /* Print a fatal engine error ("hamt86: ...") to stderr and exit(code). */
 NORETURN void os_fatal(int code, const char *fmt, ...) PRINTF_FMT(2, 3);
 
+/* Print "hamt86: [where: ]message" as one line on stderr (core/log.c);
+ * where may be NULL. */
+void os_verror(const char *where, const char *fmt, va_list ap);
+
 #endif

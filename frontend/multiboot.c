@@ -112,20 +112,11 @@ BUILD_ASSERT(sizeof(Elf32Sym) == 16);
 /* Print "hamt86: path: message" on stderr; returns false. */
 bool loader_error(const char *path, const char *fmt, ...)
 {
-    char buf[1024];
     va_list ap;
-    int n;
 
-    n = h_snprintf(buf, sizeof(buf), "hamt86: %s: ", path);
-    if (n < 0 || (size_t)n >= sizeof(buf) - 1) {
-        n = 0;
-    }
     va_start(ap, fmt);
-    h_vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+    os_verror(path, fmt, ap);
     va_end(ap);
-    n = (int)strlen(buf);
-    buf[n++] = '\n';
-    os_write(2, buf, (size_t)n);
     return false;
 }
 
