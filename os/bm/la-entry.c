@@ -80,6 +80,16 @@ __asm__(
     "    st.d      $t0, $sp, 280\n"
     ".endm\n"
 
+    /* Reload the GPRs BM_SAVE_FRAME saved, sp last (the frame goes). */
+    ".macro BM_RESTORE_GPRS\n"
+    "    ld.d      $r1, $sp, 8\n"
+    "    ld.d      $r2, $sp, 16\n"
+    "    .irp n,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "    ld.d      $r\\n, $sp, \\n * 8\n"
+    "    .endr\n"
+    "    ld.d      $sp, $sp, 24\n"
+    ".endm\n"
+
     ".section .text.vectors, \"ax\"\n"
     ".balign 4096\n"
     ".globl bm_exc_entry\n"
@@ -93,12 +103,7 @@ __asm__(
     "    csrwr     $t0, " STR(CSR_ERA) "\n"
     "    ld.d      $t0, $sp, 256\n"
     "    csrwr     $t0, " STR(CSR_PRMD) "\n"
-    "    ld.d      $r1, $sp, 8\n"
-    "    ld.d      $r2, $sp, 16\n"
-    "    .irp n,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
-    "    ld.d      $r\\n, $sp, \\n * 8\n"
-    "    .endr\n"
-    "    ld.d      $sp, $sp, 24\n"
+    "    BM_RESTORE_GPRS\n"
     "    ertn\n"
 
     ".balign 4096\n"
@@ -160,12 +165,7 @@ __asm__(
     "    ld.d      $t0, $sp, 0\n"
     "    ori       $t0, $t0, 1\n"
     "    csrwr     $t0, " STR(CSR_TLBRERA) "\n"
-    "    ld.d      $r1, $sp, 8\n"
-    "    ld.d      $r2, $sp, 16\n"
-    "    .irp n,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
-    "    ld.d      $r\\n, $sp, \\n * 8\n"
-    "    .endr\n"
-    "    ld.d      $sp, $sp, 24\n"
+    "    BM_RESTORE_GPRS\n"
     "9:  ertn\n"                                  /* the one exit */
 
     ".balign 4096\n"
