@@ -9,28 +9,16 @@
  * (an early exit from a TB is counted in full).  At exit the counters are
  * summed per start address and the N (default 400) largest printed as
  * "hot-pcs: <hex address> <instructions>", then "hot-pcs: total <n>".
- * Debian ships no plugin header: the API declarations are spelt out here.
+ * The plugin API declarations are in qemu-plugin-api.h.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef uint64_t qemu_plugin_id_t;
-struct qemu_plugin_tb;
-enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+#include "qemu-plugin-api.h"
 
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
-    void (*cb)(qemu_plugin_id_t, struct qemu_plugin_tb *));
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-uint64_t qemu_plugin_tb_vaddr(const struct qemu_plugin_tb *tb);
-void qemu_plugin_register_vcpu_tb_exec_inline(struct qemu_plugin_tb *tb,
-    enum qemu_plugin_op op, void *ptr, uint64_t imm);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
-    void (*cb)(qemu_plugin_id_t, void *), void *udata);
-void qemu_plugin_outs(const char *string);
-
-__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+QEMU_PLUGIN_EXPORT_VERSION;
 
 /* One translated block (a retranslation gets a new one). */
 typedef struct Block {

@@ -13,33 +13,16 @@
  * constants and control):
  *   moves register moves: FLD ST(i), FXCH, FST/FSTP ST(i), FCMOVcc
  *   mem   a memory operand (ModRM mod != 3)
- * Debian ships no plugin header, so the few API declarations of
- * QEMU_PLUGIN_VERSION 1 are spelt out here (as in range-insns.c).
+ * The plugin API declarations are in qemu-plugin-api.h.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef uint64_t qemu_plugin_id_t;
-struct qemu_plugin_tb;
-struct qemu_plugin_insn;
-enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+#include "qemu-plugin-api.h"
 
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
-    void (*cb)(qemu_plugin_id_t, struct qemu_plugin_tb *));
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-struct qemu_plugin_insn *qemu_plugin_tb_get_insn(
-    const struct qemu_plugin_tb *tb, size_t idx);
-const void *qemu_plugin_insn_data(const struct qemu_plugin_insn *insn);
-size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
-void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn *insn,
-    enum qemu_plugin_op op, void *ptr, uint64_t imm);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id,
-    void (*cb)(qemu_plugin_id_t, void *), void *udata);
-void qemu_plugin_outs(const char *string);
-
-__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+QEMU_PLUGIN_EXPORT_VERSION;
 
 /* Counters: every instruction, x87 ones, MMX/FXSR ones. */
 static uint64_t n_all, n_x87, n_mmx, n_moves, n_mem;
