@@ -6,7 +6,9 @@
  *   os/bm/mips-entry.c  entry, stack, the exception vector stubs and the
  *                       frame save/restore (assembly)
  *   os/bm/os-bm-mips.c  boot, clock (CP0 Count), power-off, exception
- *                       codes; no host-TLB mapper yet (--mmu=softmmu)
+ *                       codes
+ *   os/bm/mips-hamt.c   HAMT's privileged driver on the TLB: windows in
+ *                       xuseg, tlbwr refills from HAMT's table
  *
  * Address map (physical; -m 256M gives RAM at 0..256 MiB, reached through
  * KSEG0 (cached) and KSEG1 (uncached); hamt86 links at -msym32 addresses):
@@ -42,5 +44,13 @@
 #define BM_SP_REG        29
 /* QEMU's malta CPU clock is 320 MHz; Count ticks every other cycle. */
 #define BM_COUNT_HZ      160000000ull
+
+/* HAMT's privileged driver (os/bm/mips-hamt.c): TLB and windows, guest
+ * RAM base; the refill's fast path (true: written) and its C side on the
+ * full frame (the vectors in os/bm/mips-entry.c). */
+void bm_mips_hamt_init(void);
+void bm_mips_hamt_ram(uint64_t ram_pa);
+bool bm_mips_refill_fast(uint64_t va);
+void bm_mips_refill(uint64_t *frame);
 
 #endif

@@ -9,8 +9,8 @@
  *   os/bm/la-tlbmap.c      the host TLB behind HAMT's windows,
  *   os/bm/bm-selftest.c    TLB self-tests  (bm-la.h)
  *   os/bm/os-bm-mips.c   MIPS64r2 on qemu-system-mips64el -M malta:
- *   os/bm/mips-entry.c     boot, clock (CP0 Count), power-off, vectors;
- *                          no TLB mapper yet: --mmu=softmmu  (bm-mips.h)
+ *   os/bm/mips-entry.c     boot, clock (CP0 Count), power-off, vectors,
+ *   os/bm/mips-hamt.c      HAMT's privileged driver on the TLB (bm-mips.h)
  *   frontend/main-bm.c   the boot block (options + guest image) ->
  *                        frontend_main
  *
@@ -62,17 +62,18 @@ void bm_arenas_init(uintptr_t low, uintptr_t low_end, uintptr_t high,
                     uintptr_t high_end);
 /* C side of the vectors: host faults to the engine, else the dump. */
 void bm_exception(uint64_t *frame);
-/* A host fault at addr to the engine's handler (OSFault.is_write). */
-bool bm_host_fault(uint64_t *frame, uintptr_t addr, int is_write);
+/* A host fault at addr to the engine's handler (OSFault.is_write, kind). */
+bool bm_host_fault(uint64_t *frame, uintptr_t addr, int is_write, int kind);
 /* Print the exception, the host registers and the guest EIP; exit 3. */
 NORETURN void bm_unexpected(uint64_t *frame);
 
 /* ---- per board (os-bm-la.c / os-bm-mips.c) ---- */
 /* Power the board off (never returns). */
 NORETURN void bm_arch_poweroff(void);
-/* A page fault the engine's handler may own: address and kind. */
+/* A page fault the engine's handler may own: address, direction and
+ * OS_FAULT_* kind (BUS: an unaligned access the host refused). */
 bool bm_arch_page_fault(const uint64_t *frame, uintptr_t *addr,
-                        int *is_write);
+                        int *is_write, int *kind);
 /* Start (period_ns > 0) or stop the timer interrupt. */
 void bm_arch_set_tick(uint64_t period_ns);
 /* Whether frame is the timer interrupt (then acknowledged). */

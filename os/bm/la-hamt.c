@@ -167,7 +167,7 @@ void bm_la_refill(uint64_t *fr)
     }
     hamt_stats.tlb_misses++;
     pc = fr[BM_FRAME_PC];
-    if (!bm_host_fault(fr, (uintptr_t)va, -1)) {
+    if (!bm_host_fault(fr, (uintptr_t)va, -1, OS_FAULT_SEGV)) {
         fr[BM_FRAME_KIND] = BM_EXC_REFILL;
         bm_unexpected(fr);
     }

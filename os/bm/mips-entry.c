@@ -7,11 +7,17 @@
  * ERL, EXL and IE clear), takes the boot stack and calls bm_main, which
  * copies the vector stubs to EBase (0xffffffff80000000):
  *
- *   +0x000  TLB refill, +0x080  XTLB refill   -> kind BM_EXC_REFILL
- *   +0x180  general exception                 -> kind BM_EXC_GENERAL
+ *   +0x000  TLB refill, +0x080  XTLB refill   -> bm_mips_refill_entry
+ *   +0x180  general exception                 -> bm_mips_exc
  *
- * Each stub loads the handler address into k0, sets the kind in k1 (delay
- * slot) and jumps to bm_mips_exc, which saves the frame on the current
+ * The refill (xuseg, where HAMT's windows are: Status.UX selects +0x080)
+ * saves only what C may clobber and calls bm_mips_refill_fast
+ * (os/bm/mips-hamt.c), which tlbwr's the pair from HAMT's table; a miss
+ * completes the frame (kind BM_EXC_REFILL) and calls bm_mips_refill,
+ * which runs hamt_fault on it and returns through bm_mips_exc's tail.
+ *
+ * The general stub loads the handler address into k0, sets the kind in k1
+ * (delay slot) and jumps to bm_mips_exc, which saves the frame on the current
  * stack (kernel mode only: the interrupted code is hamt86's own), calls
  * bm_exception(frame), restores pc/registers from the frame and erets.
  * k0/k1 are the only registers it clobbers (the ABI reserves them); their
@@ -19,6 +25,9 @@
  * clobber (ddivu in os_clock_ns) under an interrupted mult/div.
  */
 #include "os/bm/bm.h"
+
+/* What C may clobber (n64): at, v0-v1, a0-a7, t0-t3, t8-t9, gp, ra. */
+#define BM_MIPS_CALLER_SAVED "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,24,25,28,31"
 
 _Static_assert(BM_FRAME_BYTES == 288 && BM_FRAME_STATUS * 8 == 256 &&
                BM_FRAME_CAUSE * 8 == 264 && BM_FRAME_BADV * 8 == 272 &&
@@ -56,10 +65,10 @@ __asm__(
     "bm_vec_general_end:\n"
     ".globl bm_vec_refill, bm_vec_refill_end\n"
     "bm_vec_refill:\n"
-    "    lui     $k0, %hi(bm_mips_exc)\n"
-    "    daddiu  $k0, $k0, %lo(bm_mips_exc)\n"
+    "    lui     $k0, %hi(bm_mips_refill_entry)\n"
+    "    daddiu  $k0, $k0, %lo(bm_mips_refill_entry)\n"
     "    jr      $k0\n"
-    "    ori     $k1, $zero, " STR(BM_EXC_REFILL) "\n"
+    "    nop\n"
     "bm_vec_refill_end:\n"
 
     "bm_mips_exc:\n"
@@ -85,6 +94,7 @@ __asm__(
     "    move    $a0, $sp\n"
     "    jal     bm_exception\n"
     "    nop\n"
+    "bm_mips_exc_return:\n"
     "    ld      $k0, 208($sp)\n"
     "    mthi    $k0\n"
     "    ld      $k0, 216($sp)\n"
@@ -96,5 +106,54 @@ __asm__(
     "    .endr\n"
     "    ld      $sp, 232($sp)\n"
     "    eret\n"
+    "    nop\n"
+
+    /* The TLB refill: the caller-saved registers (the fast path is C
+     * that keeps the others), HI/LO, then bm_mips_refill_fast(BadVAddr).
+     * A miss completes the frame and takes the general vector's way out
+     * through bm_mips_refill. */
+    ".globl bm_mips_refill_entry, bm_mips_refill_miss\n"
+    "bm_mips_refill_entry:\n"
+    "    daddiu  $sp, $sp, -288\n"
+    "    .irp n," BM_MIPS_CALLER_SAVED "\n"
+    "    sd      $\\n, \\n * 8($sp)\n"
+    "    .endr\n"
+    "    mfhi    $k0\n"
+    "    sd      $k0, 208($sp)\n"
+    "    mflo    $k0\n"
+    "    sd      $k0, 216($sp)\n"
+    "    jal     bm_mips_refill_fast\n"
+    "    dmfc0   $a0, $8\n"               /* BadVAddr (delay slot) */
+    "    beqz    $v0, bm_mips_refill_miss\n"
+    "    ld      $k0, 208($sp)\n"
+    "    mthi    $k0\n"
+    "    ld      $k0, 216($sp)\n"
+    "    mtlo    $k0\n"
+    "    .irp n," BM_MIPS_CALLER_SAVED "\n"
+    "    ld      $\\n, \\n * 8($sp)\n"
+    "    .endr\n"
+    "    daddiu  $sp, $sp, 288\n"
+    "    eret\n"                          /* the fast path's exit */
+    "    nop\n"
+    "bm_mips_refill_miss:\n"
+    "    .irp n,16,17,18,19,20,21,22,23,30\n"
+    "    sd      $\\n, \\n * 8($sp)\n"
+    "    .endr\n"
+    "    daddiu  $k0, $sp, 288\n"
+    "    sd      $k0, 232($sp)\n"
+    "    dmfc0   $k0, $14\n"               /* EPC */
+    "    sd      $k0, 0($sp)\n"
+    "    mfc0    $k0, $12\n"               /* Status */
+    "    sd      $k0, 256($sp)\n"
+    "    mfc0    $k0, $13\n"               /* Cause */
+    "    sd      $k0, 264($sp)\n"
+    "    dmfc0   $k0, $8\n"                /* BadVAddr */
+    "    sd      $k0, 272($sp)\n"
+    "    ori     $k1, $zero, " STR(BM_EXC_REFILL) "\n"
+    "    sd      $k1, 280($sp)\n"
+    "    move    $a0, $sp\n"
+    "    jal     bm_mips_refill\n"
+    "    nop\n"
+    "    b       bm_mips_exc_return\n"
     "    nop\n"
     ".set pop\n");

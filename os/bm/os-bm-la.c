@@ -99,7 +99,8 @@ bool bm_arch_tick_irq(const uint64_t *fr)
 }
 
 /* Page-invalid (PIL/PIS/PIF), page-modify and privilege exceptions. */
-bool bm_arch_page_fault(const uint64_t *fr, uintptr_t *addr, int *is_write)
+bool bm_arch_page_fault(const uint64_t *fr, uintptr_t *addr, int *is_write,
+                        int *kind)
 {
     unsigned ecode = (unsigned)(fr[BM_FRAME_CAUSE] >> 16) & 0x3f;
 
@@ -107,6 +108,7 @@ bool bm_arch_page_fault(const uint64_t *fr, uintptr_t *addr, int *is_write)
         return false;
     }
     *addr = (uintptr_t)fr[BM_FRAME_BADV];
+    *kind = OS_FAULT_SEGV;
     *is_write = (ecode == ECODE_PIS || ecode == ECODE_PME) ? 1 :
                 ecode == ECODE_PIL ? 0 : -1;
     return true;

@@ -8,8 +8,9 @@
  *             counting wraps (the engine reads the clock far more often
  *             than every 26 s)
  *   power     the FPGA's SOFTRES register (QEMU -no-reboot then exits)
- *   HAMT      not yet: no host-TLB mapper, so os_ram_fd says "no RAM file"
- *             and --mmu=hamt stops with a message; use --mmu=softmmu
+ *   HAMT      the privileged driver on the TLB: os/bm/mips-hamt.c (guest
+ *             RAM is physical memory, no RAM file: os_ram_fd says so, and
+ *             the mmap-style calls below are not used)
  */
 #include "core/os.h"
 #include "core/libc.h"
@@ -89,13 +90,17 @@ size_t os_host_page_size(void)
     return 4096;
 }
 
-/* Guest RAM: physical pages of the high arena (KSEG0). */
+/* Guest RAM: physical pages of the high arena (KSEG0 for the engine, the
+ * windows' TLB entries for generated code). */
 void *os_alloc_ram(size_t size)
 {
-    return bm_alloc_pages(size, 1u << 16);
+    void *p = bm_alloc_pages(size, 1u << 16);
+
+    bm_mips_hamt_ram(BM_PHYS(p));
+    return p;
 }
 
-/* No host-TLB mapper yet: HAMT cannot run (it says so). */
+/* No RAM file (the Linux driver's mmap path does not exist here). */
 int os_ram_fd(void)
 {
     return -1;
@@ -123,12 +128,6 @@ int os_protect(void *addr, size_t len, int prot)
 {
     (void)addr, (void)len, (void)prot;
     return -38;
-}
-
-bool bm_tlbmap_is_window(uintptr_t va)
-{
-    (void)va;
-    return false;
 }
 
 /* Count ticks between timer interrupts (0: off). */
@@ -176,16 +175,21 @@ bool bm_arch_tick_irq(const uint64_t *fr)
     return true;
 }
 
-/* TLBL/TLBS/Mod would be window faults once a mapper exists. */
-bool bm_arch_page_fault(const uint64_t *fr, uintptr_t *addr, int *is_write)
+/* TLB modified (store to a clean pair half), TLBL / TLBS (an invalid
+ * half): window faults for hamt_fault; AdEL / AdES, an unaligned access
+ * (MIPS has no unaligned lw/sw, and no kernel here emulates them as
+ * Linux does): SIGBUS's kind, which sends the access to its slow path. */
+bool bm_arch_page_fault(const uint64_t *fr, uintptr_t *addr, int *is_write,
+                        int *kind)
 {
     unsigned exc = (unsigned)(fr[BM_FRAME_CAUSE] >> 2) & 0x1f;
 
-    if (exc < 1 || exc > 3) {
+    if (exc < 1 || exc > 5) {
         return false;
     }
     *addr = (uintptr_t)fr[BM_FRAME_BADV];
-    *is_write = exc == 2 ? 0 : 1;
+    *is_write = exc == 2 || exc == 4 ? 0 : 1;
+    *kind = exc >= 4 ? OS_FAULT_BUS : OS_FAULT_SEGV;
     return true;
 }
 
@@ -236,6 +240,7 @@ void bm_main(void)
     put_vector(0x000, bm_vec_refill, bm_vec_refill_end);
     put_vector(0x080, bm_vec_refill, bm_vec_refill_end);
     put_vector(0x180, bm_vec_general, bm_vec_general_end);
+    bm_mips_hamt_init();
     bm_arenas_init(ALIGN_UP((uintptr_t)_end, 4096), BM_CACHED(BM_LOWMEM_END),
                    BM_CACHED(BM_BOOTBLOCK_PA) + bm_bootblock_bytes(),
                    BM_CACHED(BM_HIGHMEM_END));

@@ -312,14 +312,14 @@ NORETURN void bm_unexpected(uint64_t *fr)
 
 /* A host fault at addr (is_write: OSFault's) to the engine's handler;
  * false if it has none or did not handle it. */
-bool bm_host_fault(uint64_t *fr, uintptr_t addr, int is_write)
+bool bm_host_fault(uint64_t *fr, uintptr_t addr, int is_write, int kind)
 {
     OSFault f;
 
     if (bm.fault_handler == NULL || !bm_tlbmap_is_window(addr)) {
         return false;
     }
-    f.kind = OS_FAULT_SEGV;
+    f.kind = kind;
     f.is_write = is_write;
     f.addr = addr;
     f.pc = (uintptr_t)fr[BM_FRAME_PC];
@@ -331,7 +331,7 @@ bool bm_host_fault(uint64_t *fr, uintptr_t addr, int is_write)
 void bm_exception(uint64_t *fr)
 {
     uintptr_t addr;
-    int is_write;
+    int is_write, kind;
 
     if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL && bm_arch_tick_irq(fr)) {
         void (*fn)(void) = bm.tick_fn;
@@ -341,8 +341,8 @@ void bm_exception(uint64_t *fr)
         return;
     }
     if (fr[BM_FRAME_KIND] == BM_EXC_GENERAL &&
-        bm_arch_page_fault(fr, &addr, &is_write) &&
-        bm_host_fault(fr, addr, is_write)) {
+        bm_arch_page_fault(fr, &addr, &is_write, &kind) &&
+        bm_host_fault(fr, addr, is_write, kind)) {
         return;
     }
     bm_unexpected(fr);

@@ -1,0 +1,270 @@
+/*
+ * hamt86 - bare-metal MIPS64r2: HAMT's privileged driver on the real
+ * (emulated) TLB, as os/bm/la-hamt.c is on LoongArch.  The driver logic is
+ * hamt/hamt-tlb.c (hamt_driver_tlb: one window per MMU index shared by
+ * every cached guest context, an 8-bit EntryHi ASID per context, a fresh
+ * ASID for a recycled context, a flush on ASID wrap); the refill's lookup
+ * is hamt/hamt-tlb-refill.c (hamt_tlb_pair).  This file gives them the
+ * machine operations and the refill.
+ *
+ *   windows              xuseg (TLB-mapped with Status.UX: the XTLB refill
+ *                        vector, EBase + 0x080), one 8 GiB slot per MMU
+ *                        index from MW_BASE; 4 KiB pages (PageMask 0)
+ *   install / protect    tlbp + tlbwi of an invalid entry on the pair: the
+ *                        entry is rewritten by the next refill, from HAMT's
+ *                        table (an entry for the pair may exist: tlbwr
+ *                        must never duplicate it, a machine check)
+ *   invalidate           the same per page (tlbp matches global entries
+ *                        whatever the ASID)
+ *   invalidate_all       tlbr of every index, tlbwi invalid where G / the
+ *                        ASID match
+ *   context switch       EntryHi.ASID (kept in mh.asid: every tlbp / tlbr
+ *                        rewrites EntryHi, then restores it)
+ *   refill (XTLB)        os/bm/mips-entry.c saves the caller-saved
+ *                        registers only and calls bm_mips_refill_fast:
+ *                        hamt_tlb_pair gives the even/odd pair, tlbwr
+ *                        writes it (EntryHi = the faulting pair and ASID,
+ *                        set by the CPU).  A miss completes the frame and
+ *                        calls bm_mips_refill: hamt_fault (the guest walk
+ *                        and hamt_fill, or the access's slow path), then
+ *                        the pair again, or an invalid pair whose retried
+ *                        access raises TLBL/TLBS into bm_exception.  Both
+ *                        run with Status.EXL from KSEG0 on the KSEG0 stack
+ *                        and touch no window, so they never refill
+ *                        themselves.
+ *
+ * A store to a page the pair maps read-only (EntryLo.D clear: clean guest
+ * page, code page, page-table page) is a TLB-modified exception, and a
+ * half left invalid is TLBL/TLBS: bm_exception hands both to hamt_fault
+ * (os-bm-mips.c, bm_arch_page_fault).
+ */
+#include "core/os.h"
+#include "core/libc.h"
+#include "core/log.h"
+#include "hamt/hamt.h"
+#include "hamt/hamt-tlb.h"
+#include "os/bm/bm.h"
+
+/* Windows: MMU index i's 4 GiB + guard from MW_BASE + i * MW_SLOT. */
+#define MW_BASE   0x0000000100000000ull
+#define MW_SLOT   0x0000000200000000ull
+#define WIN_BYTES (HAMT_WINDOW_SPAN + HAMT_GUARD_SIZE)
+/* An EntryHi no access matches (KSEG0 is unmapped), one per index. */
+#define UNIQUE_HI(i) (0xffffffff80000000ull + ((uint64_t)(i) << 13))
+#define ENTRYHI_ASID 0xffull
+
+_Static_assert(WIN_BYTES <= MW_SLOT && MW_BASE + 4 * MW_SLOT <= (1ull << 40),
+               "windows fit xuseg (SEGBITS >= 40)");
+
+typedef struct BMMipsHamt {
+    uint64_t lo, hi;          /* the four windows' host range */
+    uint64_t ram_pa;          /* host physical address of guest RAM */
+    unsigned asid;            /* EntryHi.ASID of the current context */
+    unsigned nb_tlb;          /* TLB entries (Config1.MMUSize + 1) */
+} BMMipsHamt;
+
+static BMMipsHamt mh;
+
+#define MFC0(reg) ({ uint64_t v_; \
+    __asm__ volatile("dmfc0 %0, $" STR(reg) : "=r"(v_)); v_; })
+#define MTC0(reg, v) \
+    __asm__ volatile("dmtc0 %0, $" STR(reg) "\n\tehb" :: "r"((uint64_t)(v)) \
+                     : "memory")
+
+/* CP0 registers. */
+#define C0_INDEX    0
+#define C0_ENTRYLO0 2
+#define C0_ENTRYLO1 3
+#define C0_PAGEMASK 5
+#define C0_WIRED    6
+#define C0_ENTRYHI  10
+
+/* Overwrite TLB entry i with an invalid one no access can match. */
+static void kill_index(unsigned i)
+{
+    MTC0(C0_ENTRYHI, UNIQUE_HI(i));
+    MTC0(C0_ENTRYLO0, 0);
+    MTC0(C0_ENTRYLO1, 0);
+    MTC0(C0_INDEX, i);
+    __asm__ volatile("tlbwi\n\tehb" ::: "memory");
+}
+
+/* The entry of (asid, va)'s pair, or a global one: killed if present. */
+static void kill_va(unsigned asid, uint64_t va)
+{
+    int64_t idx;
+
+    MTC0(C0_ENTRYHI, (va & ~(uint64_t)0x1fff) | (asid & ENTRYHI_ASID));
+    __asm__ volatile("tlbp\n\tehb" ::: "memory");
+    idx = (int32_t)MFC0(C0_INDEX);     /* bit 31 (P): no match */
+    if (idx >= 0) {
+        kill_index((unsigned)idx);
+    }
+}
+
+/* HamtTlbOps.write_mips: drop the pair; the refill writes it from the
+ * table. */
+static void mips_write(const MipsTlbEntry *e)
+{
+    kill_va((unsigned)(e->entryhi & ENTRYHI_ASID), e->entryhi);
+    MTC0(C0_ENTRYHI, mh.asid);
+}
+
+/* LoongArch entries never reach this machine. */
+static void mips_write_la(const LaTlbEntry *e)
+{
+    (void)e;
+    os_fatal(3, "hamt: LoongArch TLB entry on MIPS");
+}
+
+/* HamtTlbOps.invalidate (hamt-tlb.h). */
+static void mips_invalidate(unsigned asid, uint64_t va, bool with_global)
+{
+    if (va != ~(uint64_t)0) {
+        kill_va(asid, va);
+    } else {
+        for (unsigned i = 0; i < mh.nb_tlb; i++) {
+            uint64_t hi, g;
+            bool kill;
+
+            MTC0(C0_INDEX, i);
+            __asm__ volatile("tlbr\n\tehb" ::: "memory");
+            hi = MFC0(C0_ENTRYHI);
+            g = MFC0(C0_ENTRYLO0) & MFC0(C0_ENTRYLO1) & MIPS_ELO_G;
+            kill = g ? with_global :
+                   asid == 0 || (hi & ENTRYHI_ASID) == asid;
+            if (kill) {
+                kill_index(i);
+            }
+        }
+        MTC0(C0_PAGEMASK, 0);          /* tlbr loaded the entries' */
+    }
+    MTC0(C0_ENTRYHI, mh.asid);
+}
+
+/* HamtTlbOps.set_asid. */
+static void mips_set_asid(unsigned asid)
+{
+    mh.asid = asid & ENTRYHI_ASID;
+    MTC0(C0_ENTRYHI, mh.asid);
+}
+
+static const HamtTlbOps mips_tlb_ops = {
+    .write_mips = mips_write,
+    .write_la = mips_write_la,
+    .invalidate = mips_invalidate,
+    .set_asid = mips_set_asid,
+};
+
+/* Empty TLB, 4 KiB pages, and hamt_driver_tlb as HAMT's driver. */
+void bm_mips_hamt_init(void)
+{
+    uint64_t mid[HAMT_NB_IDX];
+    uint32_t cfg1;
+
+    __asm__ volatile("mfc0 %0, $16, 1" : "=r"(cfg1));
+    mh.nb_tlb = ((cfg1 >> 25) & 0x3f) + 1;
+    MTC0(C0_PAGEMASK, 0);
+    MTC0(C0_WIRED, 0);
+    for (unsigned i = 0; i < mh.nb_tlb; i++) {
+        kill_index(i);
+    }
+    mh.lo = MW_BASE;
+    mh.hi = MW_BASE + (HAMT_NB_IDX - 1) * MW_SLOT + WIN_BYTES;
+    for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
+        mid[i] = MW_BASE + i * MW_SLOT + HAMT_WINDOW_HALF;
+    }
+    hamt_tlb_setup(HAMT_TLB_MIPS, 12, mid, &mips_tlb_ops);
+    hamt_set_driver(&hamt_driver_tlb);
+}
+
+/* Set the guest RAM's physical base (os_alloc_ram). */
+void bm_mips_hamt_ram(uint64_t ram_pa)
+{
+    mh.ram_pa = ram_pa;
+}
+
+/* Whether va lies in a window (faults there go to HAMT). */
+bool bm_tlbmap_is_window(uintptr_t va)
+{
+    return va >= mh.lo && va < mh.hi;
+}
+
+/* EntryLo of one half. */
+static uint64_t half_lo(const HamtTlbPair *p, unsigned h)
+{
+    return hamt_mips_entrylo(mh.ram_pa + p->pa[h], p->prot[h], p->global);
+}
+
+/* tlbwr the pair at EntryHi (which must hold the pair and the ASID). */
+static void fill_pair(uint64_t lo0, uint64_t lo1)
+{
+    __asm__ volatile("dmtc0 %0, $2\n\tdmtc0 %1, $3\n\tehb\n\t"
+                     "tlbwr\n\tehb" :: "r"(lo0), "r"(lo1) : "memory");
+}
+
+/* A refill written, under -d mmu. */
+static void log_refill(uint64_t va, const HamtTlbPair *p, bool hit)
+{
+    hlog("hamt: refill %#llx asid %u %s: even %#x/%u odd %#x/%u%s\n",
+         (unsigned long long)va, mh.asid, hit ? "hit" : "after fault",
+         p->pa[0], p->prot[0], p->pa[1], p->prot[1], p->global ? " G" : "");
+}
+
+/*
+ * The refill's fast path (the vector saved the caller-saved registers
+ * only): a window page in HAMT's table is written and the vector returns
+ * (true); anything else needs the full frame and bm_mips_refill (false).
+ */
+bool bm_mips_refill_fast(uint64_t va)
+{
+    HamtTlbPair p;
+
+    if (va < mh.lo || va >= mh.hi || !hamt_tlb_pair((uintptr_t)va, &p)) {
+        return false;
+    }
+    bm_tlb_refills++;
+    hamt_stats.tlb_hits++;
+    fill_pair(half_lo(&p, 0), half_lo(&p, 1));
+    if (unlikely(log_enabled(LOG_MMU))) {
+        log_refill(va, &p, true);
+    }
+    return true;
+}
+
+/*
+ * A refill the fast path did not serve, on the full frame: outside the
+ * windows it is an unexpected host exception (register dump, exit 3); a
+ * window page not in HAMT's table goes to hamt_fault, then is looked up
+ * again and written, or written invalid (the retried access raises
+ * TLBL/TLBS, which bm_exception hands to hamt_fault with the access's
+ * direction).
+ */
+void bm_mips_refill(uint64_t *fr)
+{
+    uint64_t va = fr[BM_FRAME_BADV], pc = fr[BM_FRAME_PC];
+    HamtTlbPair p;
+
+    if (!bm_tlbmap_is_window((uintptr_t)va)) {
+        bm_unexpected(fr);
+    }
+    bm_tlb_refills++;
+    hamt_stats.tlb_misses++;
+    if (!bm_host_fault(fr, (uintptr_t)va, -1, OS_FAULT_SEGV)) {
+        bm_unexpected(fr);
+    }
+    if (fr[BM_FRAME_PC] != pc) {
+        return;     /* the access's slow path */
+    }
+    /* hamt_fault's invalidations rewrote EntryHi */
+    MTC0(C0_ENTRYHI, (va & ~(uint64_t)0x1fff) | mh.asid);
+    if (hamt_tlb_pair((uintptr_t)va, &p)) {
+        fill_pair(half_lo(&p, 0), half_lo(&p, 1));
+        if (unlikely(log_enabled(LOG_MMU))) {
+            log_refill(va, &p, false);
+        }
+    } else {
+        fill_pair(0, 0);
+    }
+    MTC0(C0_ENTRYHI, mh.asid);
+}
