@@ -1,32 +1,96 @@
 #!/usr/bin/env bash
 # bench/bm-fill-cost.sh: host instructions per HAMT fill on the bare-metal
-# LoongArch build, counted exactly by a TCG plugin (bench/plugin/
-# range-insns.c) under qemu-system-loongarch64 (wall time there says little:
-# QEMU emulates the host TLB in software).
+# builds, counted exactly by a TCG plugin (bench/plugin/range-insns.c)
+# under qemu-system-loongarch64 / qemu-system-mips64el (wall time there
+# says little: QEMU emulates the host TLB in software).
 #
-# usage: bench/bm-fill-cost.sh [-b BUILD] [kernel ...]   (default: mem_linear
-#        mem_random mem_chase from build/bench, `make bench-kernels`)
-# Per kernel and memory path: every host instruction of the run, and for
-# hamt the instructions per host fault (general-exception vector entry to
-# its ertn: page-modify / page-invalid exceptions into hamt_fault, and
-# the 1 ms timer interrupt, which takes the same vector), per
-# TLB refill (refill vector to its one ertn: every kind), and per refill
-# that left the vector's fast path (bm_tlbr_slow to the same ertn: the C
-# side, HAMT's table lookup and, on a miss, hamt_fault = a whole HAMT
-# fill or the move to the slow-path stub), with the fault outcomes from
-# --stats; and per refill served from HAMT's table without hamt_fault
-# (hits: vector entry, frame, lookup, tlbfill, ertn).
+# usage: bench/bm-fill-cost.sh [-b BUILD] [-a loongarch64|mips64el]
+#        [kernel ...]   (default: LoongArch; mem_linear mem_random
+#        mem_chase from build/bench, `make bench-kernels`)
+# LoongArch, per kernel and memory path: every host instruction of the
+# run, and for hamt the instructions per host fault (general-exception
+# vector entry to its ertn: page-modify / page-invalid exceptions into
+# hamt_fault, and the 1 ms timer interrupt, which takes the same vector),
+# per TLB refill (refill vector to its one ertn: every kind), and per
+# refill that left the vector's fast path (bm_tlbr_slow to the same ertn:
+# the C side, HAMT's table lookup and, on a miss, hamt_fault = a whole
+# HAMT fill or the move to the slow-path stub), with the fault outcomes
+# from --stats; and per refill served from HAMT's table without
+# hamt_fault (hits: vector entry, frame, lookup, tlbfill, ertn).
+# MIPS: every host instruction, and for hamt the general vector (EBase +
+# 0x180 to bm_mips_exc's eret: TLBL/TLBS/Mod/AdE faults and the timer),
+# refills served from HAMT's table (XTLB refill vector EBase + 0x080 to the
+# fast path's eret: caller-saved frame, lookup, tlbwr) and refills that
+# missed (the same entry to the miss path's eret: hamt_fault inside).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 BUILD=$ROOT/build
-if [ "${1:-}" = -b ]; then BUILD=$2; shift 2; fi
-ELF=$BUILD/loongarch64-bm/hamt86.elf
-OBJDUMP=/opt/hamt86-deps/binutils-la/bin/loongarch64-linux-gnu-objdump
+ARCH=loongarch64
+while [ $# -gt 0 ]; do
+    case $1 in
+    -b) BUILD=$2; shift 2 ;;
+    -a) ARCH=$2; shift 2 ;;
+    *) break ;;
+    esac
+done
 PLUGIN=$BUILD/bench/range-insns.so
 mkdir -p "$BUILD/bench"
 gcc -O2 -shared -fPIC -o "$PLUGIN" bench/plugin/range-insns.c
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(mem_linear mem_random mem_chase)
 
+if [ "$ARCH" = mips64el ]; then
+    ELF=$BUILD/mips64el-bm/hamt86.elf
+    OBJDUMP=mips64el-linux-gnuabi64-objdump
+    # the first eret at or after a symbol (16-digit hex compares as text)
+    DIS=$(mktemp)
+    trap 'rm -f "$DIS"' EXIT
+    "$OBJDUMP" -d "$ELF" >"$DIS"
+    eret_after() {
+        local a
+        a=$(mips64el-linux-gnuabi64-nm "$ELF" | awk -v s="$1" '$3 == s {print $1}')
+        awk -v a="$a" '$3 == "eret" { x = $1; sub(":", "", x)
+            if (length(x) == 16 && x >= a) { print "0x" x; exit } }' "$DIS"
+    }
+    vexc=0xffffffff80000180
+    vrfl=0xffffffff80000080
+    ranges="arg=fault:$vexc:$(eret_after bm_mips_exc)"
+    ranges+=",arg=hit:$vrfl:$(eret_after bm_mips_refill_entry)"
+    ranges+=",arg=miss:$vrfl:$(eret_after bm_mips_refill_miss)"
+    printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s\n' kernel mmu \
+        "host insns" faults fills "insns/flt" hits "insns/hit" misses \
+        "insns/miss"
+    for k in "${kernels[@]}"; do
+        for mmu in softmmu hamt; do
+            out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,$ranges" \
+                  cross/run-bm mips64el --mmu=$mmu --stats \
+                  --kernel "$BUILD/bench/$k.elf" 2>&1 >/dev/null || true)
+            total=$(echo "$out" | awk '/range-insns: total/ {print $3}')
+            if [ "$mmu" = hamt ]; then
+                faults=$(echo "$out" | awk '/^  host faults/ {print $3}')
+                fills=$(echo "$out" | awk '/^  fills / {print $2}')
+                pf=$(echo "$out" | awk '/range-insns: fault/ {print $9}')
+                # entries count every refill; only its own kind reaches
+                # each eret, so insns / the --stats count is per event
+                nh=$(echo "$out" | awk '/host TLB refills from the table/ {print $NF}')
+                nm=$(echo "$out" | awk '/host TLB refills to hamt_fault/ {print $NF}')
+                ih=$(echo "$out" | awk '/range-insns: hit / {print $6}')
+                im=$(echo "$out" | awk '/range-insns: miss / {print $6}')
+                ph=$(awk -v i="$ih" -v n="$nh" 'BEGIN { if (n > 0) printf "%.1f", i / n; else print "-" }')
+                pm=$(awk -v i="$im" -v n="$nm" 'BEGIN { if (n > 0) printf "%.1f", i / n; else print "-" }')
+            else
+                faults=-; fills=-; pf=-; nh=-; ph=-; nm=-; pm=-
+            fi
+            printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s\n' "$k" \
+                "$mmu" "$total" "$faults" "$fills" "$pf" "$nh" "$ph" "$nm" "$pm"
+        done
+    done
+    exit 0
+fi
+
+ELF=$BUILD/loongarch64-bm/hamt86.elf
+OBJDUMP=/opt/hamt86-deps/binutils-la/bin/loongarch64-linux-gnu-objdump
 # entry and ertn of a vector (the refill vector runs at its physical address)
 vec() {  # symbol -> "entry:ertn"
     "$OBJDUMP" -d "$ELF" | awk -v s="<$1>:" '
@@ -42,8 +106,6 @@ slow_phys=$(vec bm_tlbr_slow | sed 's/0x9000000000/0x0000000000/g')
 hit_fn=0x$("$OBJDUMP" -t "$ELF" | awk '$NF == "bm_la_fill_hit" {print $1}' | sed 's/^0*//')
 ertn_phys=${tlbr_phys#*:}
 
-kernels=("$@")
-[ ${#kernels[@]} -gt 0 ] || kernels=(mem_linear mem_random mem_chase)
 printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s %8s %9s\n' kernel mmu \
     "host insns" faults fills "insns/flt" refills "insns/rfl" "C refills" \
     "insns/Crfl" "hits" "insns/hit"

@@ -159,6 +159,10 @@ typedef struct HamtState {
     /* hamt-policy.c */
     HamtPolicy pol;
 
+    /* hamt-tlb-refill.c: the MMU index of the last refill's window (the
+     * next refill tries it first) */
+    unsigned tlb_hint;
+
     /* hamt-interp.c */
     HamtInterpAdapt ia;
 
@@ -212,7 +216,24 @@ static inline unsigned pthash_of(uint32_t frame)
 /* --- hamt-map.c ------------------------------------------------------------ */
 void map_reset(void);
 bool seen_test(unsigned w, uint32_t vunit);
-int32_t map_find(unsigned w, uint32_t vunit);
+
+/* Hash bucket of (w, vunit). */
+static inline unsigned vhash_of(unsigned w, uint32_t vunit)
+{
+    return ((vunit * 0x9e3779b1u) >> (32 - VHASH_BITS)) ^ w;
+}
+
+/* The live entry for (w, vunit) or -1 (inline: the bare-metal TLB refill,
+ * hamt-tlb-refill.c, does two per refill). */
+static inline int32_t map_find(unsigned w, uint32_t vunit)
+{
+    for (int32_t i = hamt.vhash[vhash_of(w, vunit)]; i >= 0; i = hamt.maps[i].hnext) {
+        if (hamt.maps[i].vunit == vunit && hamt.maps[i].win == w) {
+            return i;
+        }
+    }
+    return -1;
+}
 void map_drop(int32_t i);
 void map_set_global(int32_t i, bool global);
 int32_t map_alloc(void);

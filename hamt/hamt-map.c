@@ -25,12 +25,6 @@ bool seen_test(unsigned w, uint32_t vunit)
     return hamt.win[w].seen != NULL && (hamt.win[w].seen[vunit >> 3] >> (vunit & 7)) & 1;
 }
 
-/* Hash bucket of (w, vunit). */
-static inline unsigned vhash_of(unsigned w, uint32_t vunit)
-{
-    return ((vunit * 0x9e3779b1u) >> (32 - VHASH_BITS)) ^ w;
-}
-
 
 /* Hash bucket of a physical unit. */
 static inline unsigned fhash_of(uint32_t punit)
@@ -38,16 +32,6 @@ static inline unsigned fhash_of(uint32_t punit)
     return punit & ((1u << FHASH_BITS) - 1);
 }
 
-/* The live entry for (w, vunit) or -1. */
-int32_t map_find(unsigned w, uint32_t vunit)
-{
-    for (int32_t i = hamt.vhash[vhash_of(w, vunit)]; i >= 0; i = hamt.maps[i].hnext) {
-        if (hamt.maps[i].vunit == vunit && hamt.maps[i].win == w) {
-            return i;
-        }
-    }
-    return -1;
-}
 
 /* The hash chains an entry is on: (window, vunit), frame, PTE frame. */
 enum { CHAIN_V, CHAIN_F, CHAIN_P };

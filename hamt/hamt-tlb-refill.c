@@ -22,7 +22,7 @@
 #include "hamt/hamt-tlb.h"
 
 /* One page of the pair: false if its unit is not mapped. */
-static bool pair_half(unsigned w, uint32_t linear, uint32_t *pa,
+static inline bool pair_half(unsigned w, uint32_t linear, uint32_t *pa,
                       unsigned *prot)
 {
     int32_t i = map_find(w, linear >> hamt.unit_bits);
@@ -40,10 +40,13 @@ static bool pair_half(unsigned w, uint32_t linear, uint32_t *pa,
 
 /* Window number and linear address of host address va under the current
  * context (the windows of hamt-tlb.c: one base per MMU index); -1 if va
- * is in none, or beyond a paging-off window's span (its guard). */
-static int pair_window(uintptr_t va, uint32_t *linear)
+ * is in none, or beyond a paging-off window's span (its guard).  The last
+ * refill's MMU index first: refills come in runs from one window. */
+static inline int pair_window(uintptr_t va, uint32_t *linear)
 {
-    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+    unsigned idx = hamt.tlb_hint;
+
+    for (unsigned n = 0; n < HAMT_NB_IDX; n++, idx = (idx + 1) % HAMT_NB_IDX) {
         uintptr_t b = (uintptr_t)hamt_tlb_window(idx);
         int64_t off = (int64_t)(intptr_t)(va - b);
         unsigned w;
@@ -57,6 +60,7 @@ static int pair_window(uintptr_t va, uint32_t *linear)
              (off < 0 || (uint64_t)off >= hamt_window_span[w]))) {
             return -1;
         }
+        hamt.tlb_hint = idx;
         *linear = (uint32_t)off;
         return (int)w;
     }

@@ -54,6 +54,23 @@ __asm__(
     "    b       1b\n"
     "    nop\n"
 
+    /* Reload HI/LO, EPC and the GPRs from the frame (the C side may
+     * have edited them), sp last; eret. */
+    ".macro BM_MIPS_RETURN\n"
+    "    ld      $k0, 208($sp)\n"
+    "    mthi    $k0\n"
+    "    ld      $k0, 216($sp)\n"
+    "    mtlo    $k0\n"
+    "    ld      $k0, 0($sp)\n"
+    "    dmtc0   $k0, $14\n"
+    "    .irp n,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,28,30,31\n"
+    "    ld      $\\n, \\n * 8($sp)\n"
+    "    .endr\n"
+    "    ld      $sp, 232($sp)\n"
+    "    eret\n"
+    "    nop\n"
+    ".endm\n"
+
     ".text\n"
     /* Vector stubs, copied to EBase + 0x000/0x080/0x180 by bm_main. */
     ".globl bm_vec_general, bm_vec_general_end\n"
@@ -94,24 +111,12 @@ __asm__(
     "    move    $a0, $sp\n"
     "    jal     bm_exception\n"
     "    nop\n"
-    "bm_mips_exc_return:\n"
-    "    ld      $k0, 208($sp)\n"
-    "    mthi    $k0\n"
-    "    ld      $k0, 216($sp)\n"
-    "    mtlo    $k0\n"
-    "    ld      $k0, 0($sp)\n"
-    "    dmtc0   $k0, $14\n"
-    "    .irp n,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,28,30,31\n"
-    "    ld      $\\n, \\n * 8($sp)\n"
-    "    .endr\n"
-    "    ld      $sp, 232($sp)\n"
-    "    eret\n"
-    "    nop\n"
+    "    BM_MIPS_RETURN\n"
 
     /* The TLB refill: the caller-saved registers (the fast path is C
      * that keeps the others), HI/LO, then bm_mips_refill_fast(BadVAddr).
-     * A miss completes the frame and takes the general vector's way out
-     * through bm_mips_refill. */
+     * A miss completes the frame and calls bm_mips_refill.  Each path
+     * has its own eret (bench/bm-fill-cost.sh counts to them). */
     ".globl bm_mips_refill_entry, bm_mips_refill_miss\n"
     "bm_mips_refill_entry:\n"
     "    daddiu  $sp, $sp, -288\n"
@@ -154,6 +159,5 @@ __asm__(
     "    move    $a0, $sp\n"
     "    jal     bm_mips_refill\n"
     "    nop\n"
-    "    b       bm_mips_exc_return\n"
-    "    nop\n"
+    "    BM_MIPS_RETURN\n"                /* the miss path's exit */
     ".set pop\n");

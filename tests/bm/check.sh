@@ -5,15 +5,16 @@
 #   1. LoongArch: self-tests of the host TLB mapper on the board
 #      (--bm-test=tlb: fills read back with tlbsrch/tlbrd; stress: random
 #      map/unmap/protect with loads and stores against a software model,
-#      2x the STLB); pg_ctx with 2 cached contexts under hamt: >1100
-#      recycled contexts, so the ASID space wraps (~20 s)
+#      2x the STLB); both boards: pg_ctx with 2 cached contexts under
+#      hamt: >1100 recycled contexts, so the ASID space wraps (10-bit
+#      ASIDs on LoongArch, 8-bit on MIPS: several wraps; ~20 s / ~2 s)
 #   2. bad input: no boot block, missing / corrupt / too big / garbage
 #      image, a bad option, an unexpected host exception (register dump,
 #      guest EIP line, exit 3)
 #   3. the guest kernel suite (tests/guest/run.sh) compared with
-#      qemu-system-i386 like the Linux builds: softmmu and hamt on
-#      LoongArch (hamt: the privileged driver, os/bm/la-hamt.c), softmmu
-#      on MIPS (no TLB mapper there yet)
+#      qemu-system-i386 like the Linux builds: softmmu and hamt on both
+#      boards (hamt: the privileged driver, os/bm/la-hamt.c and
+#      os/bm/mips-hamt.c)
 # BM_BOARDS="loongarch64 mips64el" picks boards, BM_GUEST_KERNELS=k1,k2
 # limits the guest suite, BM_GUEST=0 skips it.  A board whose qemu-system
 # or toolchain is missing is skipped.  Last line "N passed, N failed".
@@ -65,7 +66,7 @@ for B in ${BM_BOARDS:-loongarch64 mips64el}; do
         QEMU=qemu-system-mips64el
         QARGS=(-M malta -cpu MIPS64R2-generic -m 256M)
         TOOL=$(command -v mips64el-linux-gnuabi64-gcc)
-        MODES="softmmu"
+        MODES="softmmu hamt"
         BLOCK_MIB=64 ;;
     *) report fail "bm $B" "unknown board"; continue ;;
     esac
@@ -92,15 +93,16 @@ for B in ${BM_BOARDS:-loongarch64 mips64el}; do
             grep -q "^PASS bm-test $t" "$OUT/selftest-$t.out" ||
                 report fail "$B selftest-$t output" "$(grep -m1 FAIL "$OUT/selftest-$t.out")"
         done
-        # HAMT's privileged driver through ASID wrap-around: two cached
-        # contexts for pg_ctx's CR3s recycle one >1100 times (10-bit ASIDs:
-        # at least one wrap, which flushes and renumbers); its checks pass
-        [ -f "$BUILD/guest/pg_ctx.elf" ] || make -s guest >/dev/null
-        expect asid-wrap 1 "ctx: recycled \\(LRU\\) +([2-9][0-9]{3}|1[1-9][0-9]{2})" -- \
-            "${RUN[@]}" --stats --hamt-contexts=2 --kernel "$BUILD/guest/pg_ctx.elf"
-        grep -q "^DONE pg_ctx passed=[1-9][0-9]* failed=0" "$OUT/asid-wrap.out" ||
-            report fail "$B asid-wrap output" "$(grep -m1 -E "FAIL|DONE" "$OUT/asid-wrap.out")"
     fi
+    # HAMT's privileged driver through ASID wrap-around: two cached
+    # contexts for pg_ctx's CR3s recycle one >1100 times (10-bit ASIDs
+    # on LoongArch, 8-bit on MIPS: at least one wrap, which flushes and
+    # renumbers); its checks pass
+    [ -f "$BUILD/guest/pg_ctx.elf" ] || make -s guest >/dev/null
+    expect asid-wrap 1 "ctx: recycled \\(LRU\\) +([2-9][0-9]{3}|1[1-9][0-9]{2})" -- \
+        "${RUN[@]}" --stats --hamt-contexts=2 --kernel "$BUILD/guest/pg_ctx.elf"
+    grep -q "^DONE pg_ctx passed=[1-9][0-9]* failed=0" "$OUT/asid-wrap.out" ||
+        report fail "$B asid-wrap output" "$(grep -m1 -E "FAIL|DONE" "$OUT/asid-wrap.out")"
 
     # 2. bad input
     expect no-bootblock 2 "no boot block at physical" -- \
