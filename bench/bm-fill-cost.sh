@@ -19,9 +19,11 @@
 # hamt_fault (hits: vector entry, frame, lookup, tlbfill, ertn).
 # MIPS: every host instruction, and for hamt the general vector (EBase +
 # 0x180 to bm_mips_exc's eret: TLBL/TLBS/Mod/AdE faults and the timer),
-# refills served from HAMT's table (XTLB refill vector EBase + 0x080 to the
-# fast path's eret: caller-saved frame, lookup, tlbwr) and refills that
-# missed (the same entry to the miss path's eret: hamt_fault inside).
+# refills served by the refill cache (XTLB refill vector EBase + 0x080 to
+# its own eret: k0/k1 only), refills served from HAMT's table (the same
+# entry to bm_mips_refill_entry's eret: caller-saved frame, hamt_tlb_pair,
+# tlbwr) and refills that missed (the same entry to the miss path's eret:
+# hamt_fault inside).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -55,12 +57,29 @@ if [ "$ARCH" = mips64el ]; then
     }
     vexc=0xffffffff80000180
     vrfl=0xffffffff80000080
+    # the refill vector runs as its copy at EBase + 0x080
+    at_vec() {  # address in the stub -> its copy
+        local s
+        s=$(mips64el-linux-gnuabi64-nm "$ELF" | awk '$3 == "bm_vec_refill" {print $1}')
+        printf '0x%x' $((vrfl + 0x$1 - 0x$s))
+    }
+    stub=$(awk '/<bm_vec_refill_end>:/ {exit} on && $3 == "ehb" {x = $1}
+                on && $3 == "eret" {y = $1} /<bm_vec_refill>:|<bm_vec_general_end>:/ {on = 1}
+                END {sub(":", "", x); sub(":", "", y); print x, y}' "$DIS")
+    rc_ehb=$(at_vec "${stub% *}")
+    rc_eret=$(at_vec "${stub#* }")
+    hit_eret=$(eret_after bm_mips_refill_entry)
+    # the first instruction only a table hit runs (after beqz and its slot)
+    chit=$(awk -v s="$(mips64el-linux-gnuabi64-nm "$ELF" | awk '$3 == "bm_mips_refill_entry" {print $1}')" '
+        $3 == "beqz" { x = $1; sub(":", "", x); if (x >= s) { n = 1; next } }
+        n == 1 { n = 2; next } n == 2 { sub(":", "", $1); print "0x" $1; exit }' "$DIS")
     ranges="arg=fault:$vexc:$(eret_after bm_mips_exc)"
-    ranges+=",arg=hit:$vrfl:$(eret_after bm_mips_refill_entry)"
+    ranges+=",arg=rc:$vrfl:$rc_eret,arg=rchit:$rc_ehb:$rc_eret"
+    ranges+=",arg=hit:$vrfl:$hit_eret,arg=chit:$chit:$hit_eret"
     ranges+=",arg=miss:$vrfl:$(eret_after bm_mips_refill_miss)"
-    printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s\n' kernel mmu \
-        "host insns" faults fills "insns/flt" hits "insns/hit" misses \
-        "insns/miss"
+    printf '%-12s %-8s %14s %8s %8s %10s %9s %9s %9s %9s %9s %10s\n' kernel \
+        mmu "host insns" faults fills "insns/flt" "rc hits" "insns/rc" \
+        "tbl hits" "insns/tbl" misses "insns/miss"
     for k in "${kernels[@]}"; do
         for mmu in softmmu hamt; do
             out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,$ranges" \
@@ -71,19 +90,23 @@ if [ "$ARCH" = mips64el ]; then
                 faults=$(echo "$out" | awk '/^  host faults/ {print $3}')
                 fills=$(echo "$out" | awk '/^  fills / {print $2}')
                 pf=$(echo "$out" | awk '/range-insns: fault/ {print $9}')
-                # entries count every refill; only its own kind reaches
-                # each eret, so insns / the --stats count is per event
-                nh=$(echo "$out" | awk '/host TLB refills from the table/ {print $NF}')
+                # a range's entries count every refill; only its own
+                # kind reaches its exit, so insns / that kind's count
+                per() {  # range count -> insns per event
+                    echo "$out" | awk -v r="$1" -v n="$2" '
+                        $2 == r && $3 == "entries" {
+                            if (n > 0) printf "%.1f", $6 / n; else print "-" }'
+                }
+                cnt() { echo "$out" | awk -v r="$1" '$2 == r && $3 == "entries" {print $4}'; }
+                nrc=$(cnt rchit); nh=$(cnt chit)
                 nm=$(echo "$out" | awk '/host TLB refills to hamt_fault/ {print $NF}')
-                ih=$(echo "$out" | awk '/range-insns: hit / {print $6}')
-                im=$(echo "$out" | awk '/range-insns: miss / {print $6}')
-                ph=$(awk -v i="$ih" -v n="$nh" 'BEGIN { if (n > 0) printf "%.1f", i / n; else print "-" }')
-                pm=$(awk -v i="$im" -v n="$nm" 'BEGIN { if (n > 0) printf "%.1f", i / n; else print "-" }')
+                prc=$(per rc "$nrc"); ph=$(per hit "$nh"); pm=$(per miss "$nm")
             else
-                faults=-; fills=-; pf=-; nh=-; ph=-; nm=-; pm=-
+                faults=-; fills=-; pf=-; nrc=-; prc=-; nh=-; ph=-; nm=-; pm=-
             fi
-            printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s\n' "$k" \
-                "$mmu" "$total" "$faults" "$fills" "$pf" "$nh" "$ph" "$nm" "$pm"
+            printf '%-12s %-8s %14s %8s %8s %10s %9s %9s %9s %9s %9s %10s\n' \
+                "$k" "$mmu" "$total" "$faults" "$fills" "$pf" "$nrc" "$prc" \
+                "$nh" "$ph" "$nm" "$pm"
         done
     done
     exit 0

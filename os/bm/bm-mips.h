@@ -53,4 +53,16 @@ void bm_mips_hamt_ram(uint64_t ram_pa);
 bool bm_mips_refill_fast(uint64_t va);
 void bm_mips_refill(uint64_t *frame);
 
+/* The refill cache (os/bm/mips-hamt.c), read by the refill vector: slot
+ * (EntryHi >> 13) % BM_MIPS_RC_SLOTS holds an entry pair written before,
+ * tagged with its EntryHi (VPN2 | ASID; BM_MIPS_RC_EMPTY matches none:
+ * EntryHi bits 12..8 read 0); hits count in *bm_mips_rcache_hits. */
+#define BM_MIPS_RC_SLOTS 2048
+#define BM_MIPS_RC_EMPTY 0x100ull
+typedef struct BMMipsRcSlot {
+    uint64_t hi, lo0, lo1, pad;
+} BMMipsRcSlot;
+extern BMMipsRcSlot bm_mips_rcache[BM_MIPS_RC_SLOTS];
+extern uint64_t *const bm_mips_rcache_hits;
+
 #endif

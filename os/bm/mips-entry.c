@@ -11,10 +11,14 @@
  *   +0x180  general exception                 -> bm_mips_exc
  *
  * The refill (xuseg, where HAMT's windows are: Status.UX selects +0x080)
- * saves only what C may clobber and calls bm_mips_refill_fast
- * (os/bm/mips-hamt.c), which tlbwr's the pair from HAMT's table; a miss
- * completes the frame (kind BM_EXC_REFILL) and calls bm_mips_refill,
- * which runs hamt_fault on it and returns through bm_mips_exc's tail.
+ * first looks in the refill cache (os/bm/mips-hamt.c: a direct-mapped
+ * array of written entries indexed by VPN2, tagged with EntryHi, emptied
+ * by the same invalidations as the TLB) with k0/k1 only: a hit tlbwr's
+ * the slot and erets (the vector is 26 instructions, inside the 32 before
+ * +0x100).  Otherwise bm_mips_refill_entry saves only what C may clobber
+ * and calls bm_mips_refill_fast, which tlbwr's the pair from HAMT's table
+ * (and caches it); a miss there completes the frame (kind BM_EXC_REFILL)
+ * and calls bm_mips_refill, which runs hamt_fault on it.
  *
  * The general stub loads the handler address into k0, sets the kind in k1
  * (delay slot) and jumps to bm_mips_exc, which saves the frame on the current
@@ -25,6 +29,9 @@
  * clobber (ddivu in os_clock_ns) under an interrupted mult/div.
  */
 #include "os/bm/bm.h"
+
+_Static_assert(sizeof(BMMipsRcSlot) == 32 && BM_MIPS_RC_SLOTS <= 0x10000,
+               "refill cache slots as the refill vector indexes them");
 
 /* What C may clobber (n64): at, v0-v1, a0-a7, t0-t3, t8-t9, gp, ra. */
 #define BM_MIPS_CALLER_SAVED "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,24,25,28,31"
@@ -82,10 +89,32 @@ __asm__(
     "bm_vec_general_end:\n"
     ".globl bm_vec_refill, bm_vec_refill_end\n"
     "bm_vec_refill:\n"
+    "    dmfc0   $k1, $10\n"               /* EntryHi: VPN2 | ASID */
+    "    dsrl    $k1, $k1, 13\n"
+    "    andi    $k1, $k1, " STR(BM_MIPS_RC_SLOTS - 1) "\n"
+    "    dsll    $k1, $k1, 5\n"            /* 32-byte slots */
+    "    lui     $k0, %hi(bm_mips_rcache)\n"
+    "    daddu   $k1, $k1, $k0\n"
+    "    ld      $k0, %lo(bm_mips_rcache + 8)($k1)\n"
+    "    dmtc0   $k0, $2\n"                /* EntryLo0 */
+    "    ld      $k0, %lo(bm_mips_rcache + 16)($k1)\n"
+    "    dmtc0   $k0, $3\n"                /* EntryLo1 */
+    "    ld      $k0, %lo(bm_mips_rcache)($k1)\n"
+    "    dmfc0   $k1, $10\n"
+    "    beq     $k0, $k1, 1f\n"           /* the slot's tag */
+    "    nop\n"
     "    lui     $k0, %hi(bm_mips_refill_entry)\n"
     "    daddiu  $k0, $k0, %lo(bm_mips_refill_entry)\n"
     "    jr      $k0\n"
     "    nop\n"
+    "1:  ehb\n"
+    "    tlbwr\n"
+    "    lui     $k0, %hi(bm_mips_rcache_hits)\n"
+    "    ld      $k0, %lo(bm_mips_rcache_hits)($k0)\n"
+    "    ld      $k1, 0($k0)\n"
+    "    daddiu  $k1, $k1, 1\n"
+    "    sd      $k1, 0($k0)\n"
+    "    eret\n"                           /* the cache hit's exit */
     "bm_vec_refill_end:\n"
 
     "bm_mips_exc:\n"

@@ -20,8 +20,17 @@
  *                        ASID match
  *   context switch       EntryHi.ASID (kept in mh.asid: every tlbp / tlbr
  *                        rewrites EntryHi, then restores it)
- *   refill (XTLB)        os/bm/mips-entry.c saves the caller-saved
- *                        registers only and calls bm_mips_refill_fast:
+ *   refill cache         a direct-mapped copy of the pairs the refills
+ *                        wrote (BM_MIPS_RC_SLOTS, indexed by VPN2, tagged
+ *                        with EntryHi), which the refill vector serves
+ *                        with k0/k1 alone (no frame, no C); every
+ *                        invalidation above empties its slots too, so it
+ *                        is a second TLB level kept coherent by the same
+ *                        operations (a Loongson's VTLB/FTLB behind the
+ *                        JTLB, in software)
+ *   refill (XTLB)        a cache miss: os/bm/mips-entry.c saves the
+ *                        caller-saved registers only and calls
+ *                        bm_mips_refill_fast:
  *                        hamt_tlb_pair gives the even/odd pair, tlbwr
  *                        writes it (EntryHi = the faulting pair and ASID,
  *                        set by the CPU).  A miss completes the frame and
@@ -65,6 +74,38 @@ typedef struct BMMipsHamt {
 
 static BMMipsHamt mh;
 
+BMMipsRcSlot bm_mips_rcache[BM_MIPS_RC_SLOTS] __attribute__((aligned(32)));
+uint64_t *const bm_mips_rcache_hits = &hamt_stats.tlb_hits;
+
+/* The cache slot of va's pair. */
+static inline BMMipsRcSlot *rc_slot(uint64_t va)
+{
+    return &bm_mips_rcache[(va >> 13) & (BM_MIPS_RC_SLOTS - 1)];
+}
+
+/* Forget va's pair in the cache, whatever its ASID or G. */
+static void rc_kill_va(uint64_t va)
+{
+    BMMipsRcSlot *s = rc_slot(va);
+
+    if ((s->hi ^ va) >> 13 == 0) {
+        s->hi = BM_MIPS_RC_EMPTY;
+    }
+}
+
+/* Forget what mips_invalidate(asid, ~0, with_global) drops. */
+static void rc_kill_all(unsigned asid, bool with_global)
+{
+    for (unsigned i = 0; i < BM_MIPS_RC_SLOTS; i++) {
+        BMMipsRcSlot *s = &bm_mips_rcache[i];
+        bool g = s->lo0 & s->lo1 & MIPS_ELO_G;
+
+        if (g ? with_global : asid == 0 || (s->hi & ENTRYHI_ASID) == asid) {
+            s->hi = BM_MIPS_RC_EMPTY;
+        }
+    }
+}
+
 #define MFC0(reg) ({ uint64_t v_; \
     __asm__ volatile("dmfc0 %0, $" STR(reg) : "=r"(v_)); v_; })
 #define MTC0(reg, v) \
@@ -106,6 +147,7 @@ static void kill_va(unsigned asid, uint64_t va)
  * table. */
 static void mips_write(const MipsTlbEntry *e)
 {
+    rc_kill_va(e->entryhi);
     kill_va((unsigned)(e->entryhi & ENTRYHI_ASID), e->entryhi);
     MTC0(C0_ENTRYHI, mh.asid);
 }
@@ -121,8 +163,10 @@ static void mips_write_la(const LaTlbEntry *e)
 static void mips_invalidate(unsigned asid, uint64_t va, bool with_global)
 {
     if (va != ~(uint64_t)0) {
+        rc_kill_va(va);
         kill_va(asid, va);
     } else {
+        rc_kill_all(asid, with_global);
         for (unsigned i = 0; i < mh.nb_tlb; i++) {
             uint64_t hi, g;
             bool kill;
@@ -169,6 +213,7 @@ void bm_mips_hamt_init(void)
     for (unsigned i = 0; i < mh.nb_tlb; i++) {
         kill_index(i);
     }
+    rc_kill_all(0, true);
     mh.lo = MW_BASE;
     mh.hi = MW_BASE + (HAMT_NB_IDX - 1) * MW_SLOT + WIN_BYTES;
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
@@ -203,6 +248,18 @@ static void fill_pair(uint64_t lo0, uint64_t lo1)
                      "tlbwr\n\tehb" :: "r"(lo0), "r"(lo1) : "memory");
 }
 
+/* tlbwr va's pair from HAMT's table, and keep it in the refill cache. */
+static void fill_cached(uint64_t va, const HamtTlbPair *p)
+{
+    BMMipsRcSlot *s = rc_slot(va);
+    uint64_t lo0 = half_lo(p, 0), lo1 = half_lo(p, 1);
+
+    s->lo0 = lo0;
+    s->lo1 = lo1;
+    s->hi = (va & ~(uint64_t)0x1fff) | mh.asid;
+    fill_pair(lo0, lo1);
+}
+
 /* A refill written, under -d mmu. */
 static void log_refill(uint64_t va, const HamtTlbPair *p, bool hit)
 {
@@ -225,7 +282,7 @@ bool bm_mips_refill_fast(uint64_t va)
     }
     bm_tlb_refills++;
     hamt_stats.tlb_hits++;
-    fill_pair(half_lo(&p, 0), half_lo(&p, 1));
+    fill_cached(va, &p);
     if (unlikely(log_enabled(LOG_MMU))) {
         log_refill(va, &p, true);
     }
@@ -259,7 +316,7 @@ void bm_mips_refill(uint64_t *fr)
     /* hamt_fault's invalidations rewrote EntryHi */
     MTC0(C0_ENTRYHI, (va & ~(uint64_t)0x1fff) | mh.asid);
     if (hamt_tlb_pair((uintptr_t)va, &p)) {
-        fill_pair(half_lo(&p, 0), half_lo(&p, 1));
+        fill_cached(va, &p);
         if (unlikely(log_enabled(LOG_MMU))) {
             log_refill(va, &p, false);
         }

@@ -230,6 +230,10 @@ static void put_vector(unsigned off, const char *start, const char *end)
 {
     char *dst = (char *)BM_CACHED(off);
 
+    if (end - start > 0x80) {    /* the next vector is 0x80 further */
+        os_fatal(3, "bm: vector stub of %d bytes", (int)(end - start));
+    }
+
     memcpy(dst, start, (size_t)(end - start));
     os_flush_icache(dst, dst + (end - start));
 }
