@@ -117,5 +117,8 @@ void bm_tlbmap_init(void);
 void bm_la_hamt_init(void);
 void bm_la_hamt_ram(uint64_t ram_pa);
 void bm_la_refill(uint64_t *frame);
+/* The refill's fast path (os/bm/la-entry.c saved the registers C may
+ * clobber only): true if the pair was tlbfill'ed from HAMT's table. */
+bool bm_la_refill_fast(uint64_t va);
 
 #endif

@@ -21,9 +21,11 @@
  *                  even/odd PTE pair into TLBRELO0/1 and does tlbfill
  *                  (PS = BM_PAGE_BITS from TLBREHI, set once).  A hole
  *                  (every HAMT window page: the privileged driver keeps
- *                  its entries in HAMT's table, os/bm/la-hamt.c) saves a
- *                  frame and calls bm_la_refill, which tlbfills from
- *                  HAMT's table, runs hamt_fault on a miss, or fills an
+ *                  its entries in HAMT's table, os/bm/la-hamt.c) saves
+ *                  the registers C may clobber and calls
+ *                  bm_la_refill_fast, which tlbfills from HAMT's table;
+ *                  when the page is not there it completes the frame and
+ *                  calls bm_la_refill, which runs hamt_fault, or fills an
  *                  invalid pair (the retried access raises PIL/PIS/PIF
  *                  into bm_exception).
  *                  Uses TLBRSAVE, SAVE1, SAVE2 as scratch; no memory but
@@ -32,6 +34,9 @@
  *                  bm_exception reports it and powers off.
  */
 #include "os/bm/bm.h"
+
+/* What C may clobber (LP64): ra, a0-a7, t0-t8 ($r21 and tp it leaves). */
+#define BM_LA_CALLER_SAVED "1,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20"
 
 _Static_assert(BM_FRAME_BYTES % 16 == 0, "frame keeps sp 16-byte aligned");
 _Static_assert(BM_FRAME_STATUS * 8 == 256 && BM_FRAME_CAUSE * 8 == 264 &&
@@ -59,11 +64,28 @@ __asm__(
     "2:  idle      0\n"
     "    b         2b\n"
 
+    /* Save the registers C may clobber (ra, a0-a7, t0-t8): sp already
+     * lowered by BM_FRAME_BYTES. */
+    ".macro BM_SAVE_CALLER\n"
+    "    .irp n," BM_LA_CALLER_SAVED "\n"
+    "    st.d      $r\\n, $sp, \\n * 8\n"
+    "    .endr\n"
+    ".endm\n"
+    ".macro BM_LOAD_CALLER\n"
+    "    .irp n," BM_LA_CALLER_SAVED "\n"
+    "    ld.d      $r\\n, $sp, \\n * 8\n"
+    "    .endr\n"
+    ".endm\n"
+
     /* Save the frame: sp already lowered by BM_FRAME_BYTES. */
     ".macro BM_SAVE_FRAME era_csr, kind\n"
-    "    st.d      $r1, $sp, 8\n"
+    "    BM_SAVE_CALLER\n"
+    "    BM_SAVE_REST \\era_csr, \\kind\n"
+    ".endm\n"
+    /* The rest of the frame (after BM_SAVE_CALLER; t0 is scratch). */
+    ".macro BM_SAVE_REST era_csr, kind\n"
     "    st.d      $r2, $sp, 16\n"
-    "    .irp n,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+    "    .irp n,21,22,23,24,25,26,27,28,29,30,31\n"
     "    st.d      $r\\n, $sp, \\n * 8\n"
     "    .endr\n"
     "    addi.d    $t0, $sp, " STR(BM_FRAME_BYTES) "\n"
@@ -154,7 +176,15 @@ __asm__(
     "    csrrd     $t1, " STR(CSR_SAVE1) "\n"
     "    csrrd     $t2, " STR(CSR_SAVE2) "\n"
     "    addi.d    $sp, $sp, -" STR(BM_FRAME_BYTES) "\n"
-    "    BM_SAVE_FRAME " STR(CSR_TLBRERA) ", " STR(BM_EXC_REFILL) "\n"
+    "    BM_SAVE_CALLER\n"
+    "    csrrd     $a0, " STR(CSR_TLBRBADV) "\n"
+    "    la.abs    $t0, bm_la_refill_fast\n"
+    "    jirl      $ra, $t0, 0\n"
+    "    beqz      $a0, 4f\n"
+    "    BM_LOAD_CALLER\n"
+    "    addi.d    $sp, $sp, " STR(BM_FRAME_BYTES) "\n"
+    "    b         9f\n"
+    "4:  BM_SAVE_REST " STR(CSR_TLBRERA) ", " STR(BM_EXC_REFILL) "\n"
     "    csrrd     $t0, " STR(CSR_TLBRBADV) "\n"
     "    st.d      $t0, $sp, 272\n"
     "    csrrd     $t0, " STR(CSR_TLBRPRMD) "\n"

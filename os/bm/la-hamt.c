@@ -11,7 +11,9 @@
  *   invalidate_all       invtlb op 4 (ASID), op 3 (all non-global), op 2
  *                        (global)
  *   context switch       CSR.ASID
- *   refill (TLBR)        bm_la_refill: hamt_tlb_pair (hamt/hamt-tlb-
+ *   refill (TLBR)        bm_la_refill_fast (on the registers C may
+ *                        clobber), bm_la_refill (on the full frame, for a
+ *                        miss): hamt_tlb_pair (hamt/hamt-tlb-
  *                        refill.c) gives the even/odd pair from HAMT's
  *                        live-mapping table; a page not there is a miss
  *                        that goes straight to hamt_fault (guest walk and
@@ -27,6 +29,7 @@
  */
 #include "core/os.h"
 #include "core/libc.h"
+#include "core/log.h"
 #include "hamt/hamt.h"
 #include "hamt/hamt-tlb.h"
 #include "os/bm/bm.h"
@@ -142,10 +145,41 @@ __attribute__((noinline)) void bm_la_fill_hit(const HamtTlbPair *p)
     fill_pair(half_elo(p, 0), half_elo(p, 1));
 }
 
+/* A refill written, under -d mmu. */
+static void log_refill(uint64_t va, const HamtTlbPair *p, bool hit)
+{
+    hlog("hamt: refill %#llx asid %u %s: even %#x/%u odd %#x/%u%s\n",
+         (unsigned long long)va, (unsigned)(csr_read(CSR_ASID) & 0x3ff),
+         hit ? "hit" : "after fault", p->pa[0], p->prot[0], p->pa[1],
+         p->prot[1], p->global ? " G" : "");
+}
+
+/*
+ * The refill's fast path (the vector saved the registers C may clobber
+ * only): a window page in HAMT's table is tlbfill'ed and the vector
+ * returns (true); anything else needs the full frame and bm_la_refill.
+ */
+bool bm_la_refill_fast(uint64_t va)
+{
+    HamtTlbPair p;
+
+    if (va < bh.lo || va >= bh.hi || !hamt_tlb_pair((uintptr_t)va, &p)) {
+        return false;
+    }
+    bm_tlb_refills++;
+    hamt_stats.tlb_hits++;
+    bm_la_fill_hit(&p);
+    if (unlikely(log_enabled(LOG_MMU))) {
+        log_refill(va, &p, true);
+    }
+    return true;
+}
+
 /*
  * The C side of a TLB refill whose address has no page-table slot (the
- * vector walked the self-tests' table first): a HAMT window address
- * refills from HAMT's table, through hamt_fault on a miss; anything else
+ * vector walked the self-tests' table first) and which bm_la_refill_fast
+ * did not find in HAMT's table, on the full frame: a HAMT window address
+ * goes through hamt_fault and is looked up again; anything else
  * gets an invalid pair, so the retried access raises a page-invalid
  * exception that bm_exception reports.
  */
@@ -160,12 +194,7 @@ void bm_la_refill(uint64_t *fr)
         fill_pair(0, 0);
         return;
     }
-    if (hamt_tlb_pair((uintptr_t)va, &p)) {
-        hamt_stats.tlb_hits++;
-        bm_la_fill_hit(&p);
-        return;
-    }
-    hamt_stats.tlb_misses++;
+    hamt_stats.tlb_misses++;       /* bm_la_refill_fast found nothing */
     pc = fr[BM_FRAME_PC];
     if (!bm_host_fault(fr, (uintptr_t)va, -1, OS_FAULT_SEGV)) {
         fr[BM_FRAME_KIND] = BM_EXC_REFILL;
@@ -176,6 +205,9 @@ void bm_la_refill(uint64_t *fr)
     }
     if (hamt_tlb_pair((uintptr_t)va, &p)) {
         fill_pair(half_elo(&p, 0), half_elo(&p, 1));
+        if (unlikely(log_enabled(LOG_MMU))) {
+            log_refill(va, &p, false);
+        }
     } else {
         fill_pair(0, 0);    /* retry through page-invalid */
     }
