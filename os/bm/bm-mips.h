@@ -52,6 +52,8 @@ void bm_mips_hamt_init(void);
 void bm_mips_hamt_ram(uint64_t ram_pa);
 bool bm_mips_refill_fast(uint64_t va);
 void bm_mips_refill(uint64_t *frame);
+/* --bm-test=tlb: the exit status. */
+int bm_mips_tlb_selftest(void);
 
 /* The refill cache (os/bm/mips-hamt.c), read by the refill vector: slot
  * (EntryHi >> 13) % BM_MIPS_RC_SLOTS holds an entry pair written before,

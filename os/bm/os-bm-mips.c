@@ -211,7 +211,7 @@ int bm_arch_describe(const uint64_t *fr, char *buf, size_t size)
                       (fr[BM_FRAME_CAUSE] >> 31) ? ", in a delay slot" : "");
 }
 
-/* Only the crash self-test exists on MIPS (no TLB mapper to test). */
+/* The self-tests on MIPS: crash, tlb (os/bm/mips-hamt.c). */
 int bm_selftest(const char *name)
 {
     if (strcmp(name, "crash") == 0) {
@@ -221,7 +221,10 @@ int bm_selftest(const char *name)
         os_write(1, "FAIL crash: still running\n", 26);
         return 1;
     }
-    os_write(1, "FAIL --bm-test: only 'crash' on mips64el\n", 41);
+    if (strcmp(name, "tlb") == 0) {
+        return bm_mips_tlb_selftest();
+    }
+    os_write(1, "FAIL --bm-test: 'crash' or 'tlb' on mips64el\n", 45);
     return 2;
 }
 
