@@ -14,7 +14,7 @@
 #   make loongarch64-bm  the bare-metal LoongArch64 build (build/loongarch64-bm/
 #                 hamt86.elf for qemu-system-loongarch64 -M virt; cross/run-bm)
 #   make mips64el-bm  the bare-metal MIPS64r2 build (build/mips64el-bm/hamt86.elf
-#                 for qemu-system-mips64el -M malta; softmmu only so far)
+#                 for qemu-system-mips64el -M malta; cross/run-bm)
 #   make bench    build and run the benchmarks (bench/bench.mk, docs/BENCH.md)
 #   make fuzz-smoke  build the libFuzzer harnesses (build/fuzz: clang-16,
 #                 ASan + UBSan) and run each briefly (tests/fuzz/check.sh;
