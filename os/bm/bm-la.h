@@ -55,6 +55,12 @@
 #define BM_TBL_BITS   (BM_PAGE_BITS - 3)
 #define BM_VA_BITS    (BM_PAGE_BITS + 3 * BM_TBL_BITS)
 
+/* The refill cache (os/bm/bm-rcache.c): a tag is the 32 KiB pair's base
+ * | the 10-bit CSR.ASID; G = TLBELO bit 6 (LA_TLBELO_G). */
+#define BM_RC_PAIR_BITS  (BM_PAGE_BITS + 1)
+#define BM_RC_ASID_MASK  0x3ffull
+#define BM_RC_G          0x40ull
+
 /* CSR numbers (LoongArch privileged spec, section 7). */
 #define CSR_CRMD      0x0
 #define CSR_PRMD      0x1

@@ -55,16 +55,10 @@ void bm_mips_refill(uint64_t *frame);
 /* --bm-test=tlb: the exit status. */
 int bm_mips_tlb_selftest(void);
 
-/* The refill cache (os/bm/mips-hamt.c), read by the refill vector: slot
- * (EntryHi >> 13) % BM_MIPS_RC_SLOTS holds an entry pair written before,
- * tagged with its EntryHi (VPN2 | ASID; BM_MIPS_RC_EMPTY matches none:
- * EntryHi bits 12..8 read 0); hits count in *bm_mips_rcache_hits. */
-#define BM_MIPS_RC_SLOTS 2048
-#define BM_MIPS_RC_EMPTY 0x100ull
-typedef struct BMMipsRcSlot {
-    uint64_t hi, lo0, lo1, pad;
-} BMMipsRcSlot;
-extern BMMipsRcSlot bm_mips_rcache[BM_MIPS_RC_SLOTS];
-extern uint64_t *const bm_mips_rcache_hits;
+/* The refill cache (os/bm/bm-rcache.c): a tag is an EntryHi as a refill
+ * loads it (VPN2 of an 8 KiB pair | 8-bit ASID); G = EntryLo bit 0. */
+#define BM_RC_PAIR_BITS  13
+#define BM_RC_ASID_MASK  0xffull
+#define BM_RC_G          0x1ull
 
 #endif

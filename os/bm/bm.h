@@ -4,6 +4,7 @@
  *   os/bm/os-bm.c        core/os.h, board-independent: console framing,
  *                        exit status line, page allocator, fatal errors,
  *                        host faults (exception frame) and the register dump
+ *   os/bm/bm-rcache.c    the refill cache both boards' refill vectors read
  *   os/bm/os-bm-la.c     LoongArch64 on qemu-system-loongarch64 -M virt:
  *   os/bm/la-entry.c       boot, clock (rdtime), power-off, vectors,
  *   os/bm/la-tlbmap.c      the host TLB behind HAMT's windows,
@@ -83,6 +84,20 @@ int bm_arch_describe(const uint64_t *frame, char *buf, size_t size);
 /* Whether va is in a HAMT window (faults there go to the engine). */
 bool bm_tlbmap_is_window(uintptr_t va);
 extern uint64_t bm_tlb_refills;
+
+/* ---- os/bm/bm-rcache.c: the refill cache the TLB-refill vectors read
+ * (the board header sets BM_RC_PAIR_BITS, BM_RC_ASID_MASK, BM_RC_G) ---- */
+#define BM_RC_SLOTS 2048
+#define BM_RC_EMPTY 0x1000ull
+typedef struct BMRcSlot {
+    uint64_t tag, lo0, lo1, pad;
+} BMRcSlot;
+extern BMRcSlot bm_rcache[BM_RC_SLOTS];
+extern uint64_t *const bm_rcache_hits;
+BMRcSlot *bm_rc_slot(uint64_t va);
+void bm_rc_put(uint64_t va, unsigned asid, uint64_t lo0, uint64_t lo1);
+void bm_rc_kill_va(uint64_t va);
+void bm_rc_kill_all(unsigned asid, bool with_global);
 
 /* ---- frontend/main-bm.c and the self-tests ---- */
 int bm_start(void);

@@ -16,7 +16,9 @@
  *                  restores pc/PRMD/registers from the frame (the fault
  *                  handler may have edited them) and returns with ertn.
  *   bm_tlbr_entry  TLB refill (TLBRENTRY; runs in direct address mode, so
- *                  it can never refill itself): walks the 3-level table
+ *                  it can never refill itself): a pair the refill cache
+ *                  holds (os/bm/bm-rcache.c, tag = pair | CSR.ASID) is
+ *                  tlbfill'ed at once; otherwise it walks the 3-level table
  *                  whose root is in PGDL (os/bm/la-tlbmap.c), loads the
  *                  even/odd PTE pair into TLBRELO0/1 and does tlbfill
  *                  (PS = BM_PAGE_BITS from TLBREHI, set once).  A hole
@@ -134,7 +136,35 @@ __asm__(
     "    csrwr     $t0, " STR(CSR_TLBRSAVE) "\n"
     "    csrwr     $t1, " STR(CSR_SAVE1) "\n"
     "    csrwr     $t2, " STR(CSR_SAVE2) "\n"
+    /* the refill cache: tag = pair base | ASID */
     "    csrrd     $t0, " STR(CSR_TLBRBADV) "\n"
+    "    srli.d    $t0, $t0, " STR(BM_RC_PAIR_BITS) "\n"
+    "    andi      $t1, $t0, " STR(BM_RC_SLOTS - 1) "\n"
+    "    slli.d    $t1, $t1, 5\n"               /* 32-byte slots */
+    "    la.abs    $t2, bm_rcache\n"
+    "    add.d     $t1, $t1, $t2\n"
+    "    slli.d    $t0, $t0, " STR(BM_RC_PAIR_BITS) "\n"
+    "    csrrd     $t2, " STR(CSR_ASID) "\n"
+    "    andi      $t2, $t2, 0x3ff\n"
+    "    or        $t0, $t0, $t2\n"
+    "    ld.d      $t2, $t1, 0\n"
+    "    bne       $t0, $t2, 1f\n"
+    "    ld.d      $t2, $t1, 8\n"
+    "    csrwr     $t2, " STR(CSR_TLBRELO0) "\n"
+    "    ld.d      $t2, $t1, 16\n"
+    "    csrwr     $t2, " STR(CSR_TLBRELO1) "\n"
+    "    tlbfill\n"
+    "    la.abs    $t0, bm_rcache_hits\n"
+    "    ld.d      $t0, $t0, 0\n"
+    "    ld.d      $t1, $t0, 0\n"
+    "    addi.d    $t1, $t1, 1\n"
+    "    st.d      $t1, $t0, 0\n"
+    "    csrrd     $t0, " STR(CSR_TLBRSAVE) "\n"
+    "    csrrd     $t1, " STR(CSR_SAVE1) "\n"
+    "    csrrd     $t2, " STR(CSR_SAVE2) "\n"
+    "    b         9f\n"
+    /* the self-tests' page table */
+    "1:  csrrd     $t0, " STR(CSR_TLBRBADV) "\n"
     "    csrrd     $t1, " STR(CSR_PGDL) "\n"
     "    srli.d    $t2, $t0, " STR(BM_VA_BITS) "\n"   /* beyond: hole */
     "    bnez      $t2, 3f\n"

@@ -53,6 +53,7 @@ static BMHamt bh;
  * (an entry for the pair may exist: tlbfill must not duplicate it). */
 static void la_write(const LaTlbEntry *e)
 {
+    bm_rc_kill_va(e->tlbehi);
     INVTLB(6, e->asid, e->tlbehi);
 }
 
@@ -67,9 +68,11 @@ static void la_write_mips(const MipsTlbEntry *e)
 static void la_invalidate(unsigned asid, uint64_t va, bool with_global)
 {
     if (va != ~(uint64_t)0) {
+        bm_rc_kill_va(va);
         INVTLB(6, asid, va);
         return;
     }
+    bm_rc_kill_all(asid, with_global);
     if (asid == 0) {
         INVTLB(3, 0, 0);
     } else {
@@ -136,13 +139,24 @@ static uint64_t half_elo(const HamtTlbPair *p, unsigned h)
     return hamt_la_tlbelo(bh.ram_pa + p->pa[h], p->prot[h], p->global, 0);
 }
 
+/* tlbfill va's pair and keep it in the refill cache (os/bm/bm-rcache.c),
+ * which the refill vector serves from then on. */
+static inline void fill_cached(uint64_t va, const HamtTlbPair *p)
+{
+    uint64_t lo0 = half_elo(p, 0), lo1 = half_elo(p, 1);
+
+    bm_rc_put(va, (unsigned)csr_read(CSR_ASID), lo0, lo1);
+    fill_pair(lo0, lo1);
+}
+
 /* The refill from HAMT's table, its own function so that
  * bench/bm-fill-cost.sh can tell the hit path apart (its entry is reached
  * only on a hit). */
-void bm_la_fill_hit(const HamtTlbPair *p);
-__attribute__((noinline)) void bm_la_fill_hit(const HamtTlbPair *p)
+void bm_la_fill_hit(uint64_t va, const HamtTlbPair *p);
+__attribute__((noinline)) void bm_la_fill_hit(uint64_t va,
+                                              const HamtTlbPair *p)
 {
-    fill_pair(half_elo(p, 0), half_elo(p, 1));
+    fill_cached(va, p);
 }
 
 /* A refill written, under -d mmu. */
@@ -168,7 +182,7 @@ bool bm_la_refill_fast(uint64_t va)
     }
     bm_tlb_refills++;
     hamt_stats.tlb_hits++;
-    bm_la_fill_hit(&p);
+    bm_la_fill_hit(va, &p);
     if (unlikely(log_enabled(LOG_MMU))) {
         log_refill(va, &p, true);
     }
@@ -204,7 +218,7 @@ void bm_la_refill(uint64_t *fr)
         return;     /* the access's slow path */
     }
     if (hamt_tlb_pair((uintptr_t)va, &p)) {
-        fill_pair(half_elo(&p, 0), half_elo(&p, 1));
+        fill_cached(va, &p);
         if (unlikely(log_enabled(LOG_MMU))) {
             log_refill(va, &p, false);
         }

@@ -30,7 +30,7 @@
  */
 #include "os/bm/bm.h"
 
-_Static_assert(sizeof(BMMipsRcSlot) == 32 && BM_MIPS_RC_SLOTS <= 0x10000,
+_Static_assert(sizeof(BMRcSlot) == 32 && BM_RC_SLOTS <= 0x10000,
                "refill cache slots as the refill vector indexes them");
 
 /* What C may clobber (n64): at, v0-v1, a0-a7, t0-t3, t8-t9, gp, ra. */
@@ -90,16 +90,16 @@ __asm__(
     ".globl bm_vec_refill, bm_vec_refill_end\n"
     "bm_vec_refill:\n"
     "    dmfc0   $k1, $10\n"               /* EntryHi: VPN2 | ASID */
-    "    dsrl    $k1, $k1, 13\n"
-    "    andi    $k1, $k1, " STR(BM_MIPS_RC_SLOTS - 1) "\n"
+    "    dsrl    $k1, $k1, " STR(BM_RC_PAIR_BITS) "\n"
+    "    andi    $k1, $k1, " STR(BM_RC_SLOTS - 1) "\n"
     "    dsll    $k1, $k1, 5\n"            /* 32-byte slots */
-    "    lui     $k0, %hi(bm_mips_rcache)\n"
+    "    lui     $k0, %hi(bm_rcache)\n"
     "    daddu   $k1, $k1, $k0\n"
-    "    ld      $k0, %lo(bm_mips_rcache + 8)($k1)\n"
+    "    ld      $k0, %lo(bm_rcache + 8)($k1)\n"
     "    dmtc0   $k0, $2\n"                /* EntryLo0 */
-    "    ld      $k0, %lo(bm_mips_rcache + 16)($k1)\n"
+    "    ld      $k0, %lo(bm_rcache + 16)($k1)\n"
     "    dmtc0   $k0, $3\n"                /* EntryLo1 */
-    "    ld      $k0, %lo(bm_mips_rcache)($k1)\n"
+    "    ld      $k0, %lo(bm_rcache)($k1)\n"
     "    dmfc0   $k1, $10\n"
     "    beq     $k0, $k1, 1f\n"           /* the slot's tag */
     "    nop\n"
@@ -109,8 +109,8 @@ __asm__(
     "    nop\n"
     "1:  ehb\n"
     "    tlbwr\n"
-    "    lui     $k0, %hi(bm_mips_rcache_hits)\n"
-    "    ld      $k0, %lo(bm_mips_rcache_hits)($k0)\n"
+    "    lui     $k0, %hi(bm_rcache_hits)\n"
+    "    ld      $k0, %lo(bm_rcache_hits)($k0)\n"
     "    ld      $k1, 0($k0)\n"
     "    daddiu  $k1, $k1, 1\n"
     "    sd      $k1, 0($k0)\n"

@@ -20,8 +20,8 @@
  *                        ASID match
  *   context switch       EntryHi.ASID (kept in mh.asid: every tlbp / tlbr
  *                        rewrites EntryHi, then restores it)
- *   refill cache         a direct-mapped copy of the pairs the refills
- *                        wrote (BM_MIPS_RC_SLOTS, indexed by VPN2, tagged
+ *   refill cache         os/bm/bm-rcache.c: a direct-mapped copy of the
+ *                        pairs the refills wrote (indexed by VPN2, tagged
  *                        with EntryHi), which the refill vector serves
  *                        with k0/k1 alone (no frame, no C); every
  *                        invalidation above empties its slots too, so it
@@ -74,38 +74,6 @@ typedef struct BMMipsHamt {
 
 static BMMipsHamt mh;
 
-BMMipsRcSlot bm_mips_rcache[BM_MIPS_RC_SLOTS] __attribute__((aligned(32)));
-uint64_t *const bm_mips_rcache_hits = &hamt_stats.tlb_hits;
-
-/* The cache slot of va's pair. */
-static inline BMMipsRcSlot *rc_slot(uint64_t va)
-{
-    return &bm_mips_rcache[(va >> 13) & (BM_MIPS_RC_SLOTS - 1)];
-}
-
-/* Forget va's pair in the cache, whatever its ASID or G. */
-static void rc_kill_va(uint64_t va)
-{
-    BMMipsRcSlot *s = rc_slot(va);
-
-    if ((s->hi ^ va) >> 13 == 0) {
-        s->hi = BM_MIPS_RC_EMPTY;
-    }
-}
-
-/* Forget what mips_invalidate(asid, ~0, with_global) drops. */
-static void rc_kill_all(unsigned asid, bool with_global)
-{
-    for (unsigned i = 0; i < BM_MIPS_RC_SLOTS; i++) {
-        BMMipsRcSlot *s = &bm_mips_rcache[i];
-        bool g = s->lo0 & s->lo1 & MIPS_ELO_G;
-
-        if (g ? with_global : asid == 0 || (s->hi & ENTRYHI_ASID) == asid) {
-            s->hi = BM_MIPS_RC_EMPTY;
-        }
-    }
-}
-
 #define MFC0(reg) ({ uint64_t v_; \
     __asm__ volatile("dmfc0 %0, $" STR(reg) : "=r"(v_)); v_; })
 #define MTC0(reg, v) \
@@ -119,6 +87,7 @@ static void rc_kill_all(unsigned asid, bool with_global)
 #define C0_PAGEMASK 5
 #define C0_WIRED    6
 #define C0_ENTRYHI  10
+
 
 /* Overwrite TLB entry i with an invalid one no access can match. */
 static void kill_index(unsigned i)
@@ -147,7 +116,7 @@ static void kill_va(unsigned asid, uint64_t va)
  * table. */
 static void mips_write(const MipsTlbEntry *e)
 {
-    rc_kill_va(e->entryhi);
+    bm_rc_kill_va(e->entryhi);
     kill_va((unsigned)(e->entryhi & ENTRYHI_ASID), e->entryhi);
     MTC0(C0_ENTRYHI, mh.asid);
 }
@@ -163,10 +132,10 @@ static void mips_write_la(const LaTlbEntry *e)
 static void mips_invalidate(unsigned asid, uint64_t va, bool with_global)
 {
     if (va != ~(uint64_t)0) {
-        rc_kill_va(va);
+        bm_rc_kill_va(va);
         kill_va(asid, va);
     } else {
-        rc_kill_all(asid, with_global);
+        bm_rc_kill_all(asid, with_global);
         for (unsigned i = 0; i < mh.nb_tlb; i++) {
             uint64_t hi, g;
             bool kill;
@@ -213,7 +182,7 @@ void bm_mips_hamt_init(void)
     for (unsigned i = 0; i < mh.nb_tlb; i++) {
         kill_index(i);
     }
-    rc_kill_all(0, true);
+    bm_rc_kill_all(0, true);
     mh.lo = MW_BASE;
     mh.hi = MW_BASE + (HAMT_NB_IDX - 1) * MW_SLOT + WIN_BYTES;
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
@@ -251,12 +220,9 @@ static void fill_pair(uint64_t lo0, uint64_t lo1)
 /* tlbwr va's pair from HAMT's table, and keep it in the refill cache. */
 static void fill_cached(uint64_t va, const HamtTlbPair *p)
 {
-    BMMipsRcSlot *s = rc_slot(va);
     uint64_t lo0 = half_lo(p, 0), lo1 = half_lo(p, 1);
 
-    s->lo0 = lo0;
-    s->lo1 = lo1;
-    s->hi = (va & ~(uint64_t)0x1fff) | mh.asid;
+    bm_rc_put(va, mh.asid, lo0, lo1);
     fill_pair(lo0, lo1);
 }
 
@@ -369,7 +335,7 @@ int bm_mips_tlb_selftest(void)
     uint32_t *p0 = bm_alloc_pages(4096, 4096), *p1 = bm_alloc_pages(4096, 4096);
     uint64_t va = mh.lo + 0x20000, hi = va | mh.asid, lo0, lo1, hits, r;
     volatile uint32_t *v = (volatile uint32_t *)(uintptr_t)va;
-    BMMipsRcSlot *s = rc_slot(va);
+    BMRcSlot *s = bm_rc_slot(va);
     int64_t idx;
     bool ok = true;
 
@@ -379,7 +345,7 @@ int bm_mips_tlb_selftest(void)
     lo1 = hamt_mips_entrylo(BM_PHYS(p1), OS_PROT_READ, false);
     s->lo0 = lo0;
     s->lo1 = lo1;
-    s->hi = hi;
+    s->tag = hi;
     hits = *(volatile uint64_t *)&hamt_stats.tlb_hits;
     /* the vector reads the slot and counts behind the compiler's back */
     __asm__ volatile("" ::: "memory");
@@ -410,21 +376,21 @@ int bm_mips_tlb_selftest(void)
     mips_invalidate(mh.asid, va, true);
     idx = tlb_probe(hi);
     ok &= tlb_check(idx < 0, "tlbp after invalidate", (uint64_t)idx, ~0ull);
-    ok &= tlb_check(s->hi == BM_MIPS_RC_EMPTY, "slot after invalidate", s->hi,
-                    BM_MIPS_RC_EMPTY);
+    ok &= tlb_check(s->tag == BM_RC_EMPTY, "slot after invalidate", s->tag,
+                    BM_RC_EMPTY);
     /* invalidate_all: ASID 1's non-global slot goes, a global one stays */
-    s->hi = hi;
-    s[1].hi = (va + 0x2000) | mh.asid;
+    s->tag = hi;
+    s[1].tag = (va + 0x2000) | mh.asid;
     s[1].lo0 = lo0 | MIPS_ELO_G;
     s[1].lo1 = lo1 | MIPS_ELO_G;
     mips_invalidate(mh.asid, ~(uint64_t)0, false);
-    ok &= tlb_check(s->hi == BM_MIPS_RC_EMPTY, "non-global slot, flush",
-                    s->hi, BM_MIPS_RC_EMPTY);
-    ok &= tlb_check(s[1].hi != BM_MIPS_RC_EMPTY, "global slot, flush",
-                    s[1].hi, 0);
+    ok &= tlb_check(s->tag == BM_RC_EMPTY, "non-global slot, flush",
+                    s->tag, BM_RC_EMPTY);
+    ok &= tlb_check(s[1].tag != BM_RC_EMPTY, "global slot, flush",
+                    s[1].tag, 0);
     mips_invalidate(0, ~(uint64_t)0, true);
-    ok &= tlb_check(s[1].hi == BM_MIPS_RC_EMPTY, "global slot, flush all",
-                    s[1].hi, BM_MIPS_RC_EMPTY);
+    ok &= tlb_check(s[1].tag == BM_RC_EMPTY, "global slot, flush all",
+                    s[1].tag, BM_RC_EMPTY);
     if (ok) {
         os_write(1, "PASS bm-test tlb\n", 17);
     }
