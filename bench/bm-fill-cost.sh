@@ -15,8 +15,10 @@
 # refill that left the vector's fast path (bm_tlbr_slow to the same ertn:
 # the C side, HAMT's table lookup and, on a miss, hamt_fault = a whole
 # HAMT fill or the move to the slow-path stub), with the fault outcomes
-# from --stats; and per refill served from HAMT's table without
-# hamt_fault (hits: vector entry, frame, lookup, tlbfill, ertn).
+# from --stats; per refill served from HAMT's table without hamt_fault
+# (hits: from bm_tlbr_slow: registers C may clobber, lookup, tlbfill,
+# ertn); and per refill the vector served from the refill cache (rc hits:
+# vector entry to ertn, t0-t2 only).
 # MIPS: every host instruction, and for hamt the general vector (EBase +
 # 0x180 to bm_mips_exc's eret: TLBL/TLBS/Mod/AdE faults and the timer),
 # refills served by the refill cache (XTLB refill vector EBase + 0x080 to
@@ -128,13 +130,20 @@ slow_phys=$(vec bm_tlbr_slow | sed 's/0x9000000000/0x0000000000/g')
 # fetched at its DMW address in direct address mode), then that to ertn
 hit_fn=0x$("$OBJDUMP" -t "$ELF" | awk '$NF == "bm_la_fill_hit" {print $1}' | sed 's/^0*//')
 ertn_phys=${tlbr_phys#*:}
+# a refill-cache hit: the vector's first instructions up to its bne
+# (counted here), then from the one after it (only hits run it) to ertn
+read -r rc_pre rc_at < <("$OBJDUMP" -d "$ELF" | awk '
+    /<bm_tlbr_entry>:/ { on = 1; next }
+    on { n++; if (seen) { sub(":", "", $1); print pre, "0x" $1; exit }
+         if ($3 == "bne") { seen = 1; pre = n } }')
+rc_phys=$(echo "$rc_at" | sed 's/0x9000000000/0x0000000000/')
 
-printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s %8s %9s\n' kernel mmu \
-    "host insns" faults fills "insns/flt" refills "insns/rfl" "C refills" \
-    "insns/Crfl" "hits" "insns/hit"
+printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s %8s %9s %8s %9s\n' \
+    kernel mmu "host insns" faults fills "insns/flt" refills "insns/rfl" \
+    "C refills" "insns/Crfl" "hits" "insns/hit" "rc hits" "insns/rc"
 for k in "${kernels[@]}"; do
     for mmu in softmmu hamt; do
-        out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,arg=fault:$exc,arg=refill:$tlbr_phys,arg=slow:$slow_phys,arg=hit:${slow_phys%:*}:$hit_fn,arg=tail:$hit_fn:$ertn_phys" \
+        out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,arg=fault:$exc,arg=refill:$tlbr_phys,arg=slow:$slow_phys,arg=hit:${slow_phys%:*}:$hit_fn,arg=tail:$hit_fn:$ertn_phys,arg=rc:$rc_phys:$ertn_phys" \
               cross/run-bm loongarch64 --mmu=$mmu --stats \
               --kernel "$BUILD/bench/$k.elf" 2>&1 >/dev/null || true)
         total=$(echo "$out" | awk '/range-insns: total/ {print $3}')
@@ -146,16 +155,21 @@ for k in "${kernels[@]}"; do
             pr=$(echo "$out" | awk '/range-insns: refill/ {print $9}')
             ns=$(echo "$out" | awk '/range-insns: slow/ {print $4}')
             ps=$(echo "$out" | awk '/range-insns: slow/ {print $9}')
-            hits=$(echo "$out" | awk '/host TLB refills from the table/ {print $NF}')
+            # table hits (C): entries of bm_la_fill_hit, which only they run
+            hits=$(echo "$out" | awk '/range-insns: tail/ {print $4}')
+            nrc=$(echo "$out" | awk '/range-insns: rc / {print $4}')
+            prc=$(echo "$out" | awk -v p="$rc_pre" '/range-insns: rc / {
+                if ($4 > 0) printf "%.1f", $9 + p; else print "-" }')
             hi=$(echo "$out" | awk '/range-insns: hit / {print $6}')
             tail=$(echo "$out" | awk '/range-insns: tail/ {print $9}')
             ph=$(awk -v i="$hi" -v n="$hits" -v t="$tail" \
                  'BEGIN { if (n > 0) printf "%.1f", i / n + t - 1; else print "-" }')
         else
             faults=-; fills=-; pf=-; nr=-; pr=-; ns=-; ps=-; hits=-; ph=-
+            nrc=-; prc=-
         fi
-        printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s %8s %9s\n' "$k" \
-            "$mmu" "$total" "$faults" "$fills" "$pf" "$nr" "$pr" "$ns" "$ps" \
-            "$hits" "$ph"
+        printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s %8s %9s %8s %9s\n' \
+            "$k" "$mmu" "$total" "$faults" "$fills" "$pf" "$nr" "$pr" "$ns" \
+            "$ps" "$hits" "$ph" "$nrc" "$prc"
     done
 done

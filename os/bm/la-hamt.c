@@ -112,6 +112,7 @@ void bm_la_hamt_init(void)
         }
         bh.hi = (uint64_t)(uintptr_t)p + WIN_BYTES;
     }
+    bm_rc_kill_all(0, true);             /* every slot empty */
     hamt_tlb_setup(HAMT_TLB_LOONGARCH, BM_PAGE_BITS, mid, &la_tlb_ops);
     hamt_set_driver(&hamt_driver_tlb);
 }
