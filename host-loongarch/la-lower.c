@@ -464,6 +464,9 @@ static void la_store_notdirty(Lower *L, const SlowPath *sp, uint32_t full)
     la_andi(s, t2, t2, wide ? 3 : 1);
     la_bnez(s, t2, ((int32_t)full - (int32_t)hostasm_offset(s)) / 4);
     lower_access(L, true, sp->memop, sp->val_reg, t1, 0);
+    if (mem_count_tlb_hits) {
+        emit_tlb_hit_count(s, sp->mmu_idx);   /* --stats: a TLB hit too */
+    }
     la_jump(s, sp->back_off);
 }
 

@@ -505,6 +505,9 @@ static void mips_store_notdirty(Lower *L, const SlowPath *sp, uint32_t full)
     mips_bne(s, t8, MIPS_ZERO,
              ((int32_t)full - (int32_t)(hostasm_offset(s) + 4)) / 4);
     mips_nop(s);
+    if (mem_count_tlb_hits) {
+        emit_tlb_hit_count(s, sp->mmu_idx);   /* --stats: a TLB hit too */
+    }
     mips_beq(s, MIPS_ZERO, MIPS_ZERO,
              ((int32_t)sp->back_off - (int32_t)(hostasm_offset(s) + 4)) / 4);
     lower_access(L, true, sp->memop, sp->val_reg, t9, 0);
