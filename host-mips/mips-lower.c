@@ -477,7 +477,7 @@ static void mips_slow_branch(Lower *L, SlowPath *sp, uint32_t here)
  *   dsrl  t8, t9, 5
  *   daddu t8, t8, at
  *   lbu   t8, 0(t8)               the code map byte
- *   ext   at, t9, 2, 3
+ *   dext  at, t9, 2, 3
  *   srlv  t8, t8, at
  *   andi  t8, t8, 1               the word's bit
  *   bne   t8, zero, full
@@ -499,7 +499,7 @@ static void mips_store_notdirty(Lower *L, const SlowPath *sp, uint32_t full)
     mips_dsrl(s, t8, t9, 5);
     mips_daddu(s, t8, t8, at);
     mips_lbu(s, t8, 0, t8);
-    mips_ext(s, at, t9, 2, 3);
+    mips_dext(s, at, t9, 2, 3);          /* t9 is a 64-bit pointer */
     mips_srlv(s, t8, t8, at);
     mips_andi(s, t8, t8, 1);
     mips_bne(s, t8, MIPS_ZERO,
