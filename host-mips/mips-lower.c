@@ -13,8 +13,10 @@
  * addend + address; misses, misaligned accesses (which may cross a page)
  * and flagged entries (MMIO, code, watch) go to an out-of-line slow path
  * at the end of the TB, which calls mem_ld_slow / mem_st_slow with the host
- * address of the inline access as retaddr.  Guest accesses are never placed
- * in branch delay slots.
+ * address of the inline access as retaddr (a store to a code page's data
+ * first passes the code-map probe, mips_store_notdirty, and stays inline).
+ * Guest accesses are never placed in branch delay slots (except the
+ * probe's store to guest RAM, which cannot fault).
  */
 #include "core/base.h"
 #include "core/libc.h"
