@@ -240,6 +240,9 @@ typedef struct CPUX86State {
     /* HAMT (hamt/): host base of each MMU index's window; generated code
      * loads the TB's one into its window-base register (offset < 32 KiB). */
     uintptr_t hamt_window[4];
+    /* The code map's bias (core/tb-smc.h, SmcState.map_bias): the byte
+     * of host RAM address h's word is at smc_map_bias + (h >> 5). */
+    uintptr_t smc_map_bias;
     /* --stats: softmmu TLB fast-path hits per MMU index, counted by the
      * interpreter and by generated code translated with counting on
      * (MIPS: tlb_hits_enabled); printed by mem_stats_print. */

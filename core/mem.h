@@ -102,7 +102,11 @@ typedef struct IOPortHandler {
 #define TLB_MMIO     0x400u   /* not RAM: dispatch through the physical map */
 #define TLB_NOTDIRTY 0x200u   /* (addr_write) translated code or PF_PT page */
 #define TLB_WATCH    0x100u   /* a watchpoint overlaps the page */
-#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH)
+#define TLB_PT       0x080u   /* (addr_write, with TLB_NOTDIRTY) PF_PT page:
+                                 generated code's code-map probe
+                                 (core/tb-smc.h) must not pass it */
+#define TLB_FLAGS_MASK (TLB_INVALID | TLB_MMIO | TLB_NOTDIRTY | TLB_WATCH | \
+                        TLB_PT)
 
 /* Watchpoint flags. */
 #define WP_READ  1u

@@ -20,10 +20,17 @@ static void smc_pool_reset(void)
     smc_state.free_head = 1;
 }
 
-/* Allocate the per-page arrays and the pool. */
-void smc_init(uint32_t npages)
+/* Allocate the per-page arrays, the pool and the code map. */
+void smc_init(uint32_t npages, const uint8_t *ram)
 {
+    if ((uintptr_t)ram & 31) {
+        os_fatal(1, "guest RAM at %p is not 32-byte aligned (code map)",
+                 (const void *)ram);
+    }
     smc_state.npages = npages;
+    /* + 8: LoongArch's probe loads a halfword at the last byte */
+    smc_state.map = os_zalloc((size_t)npages * SMC_MAP_PAGE + 8);
+    smc_state.map_bias = (uintptr_t)smc_state.map - ((uintptr_t)ram >> 5);
     smc_state.slot = os_zalloc((npages ? npages : 1) * sizeof(*smc_state.slot));
     smc_state.writes = os_zalloc(npages ? npages : 1);
     smc_state.pool = os_zalloc(SMC_BITMAP_POOL * sizeof(*smc_state.pool));
@@ -69,6 +76,25 @@ void smc_page_cover(uint32_t idx, uint32_t s, uint32_t e)
     bm = smc_state.pool[smc_state.slot[idx] - 1];
     for (uint32_t b = s; b < e && b < GUEST_PAGE_SIZE; b++) {
         bm[b >> 5] |= 1u << (b & 31);
+    }
+}
+
+/* Set the code map's bits of the words of physical [s, e). */
+void smc_map_cover(uint32_t s, uint32_t e)
+{
+    if (s >= e || ((e - 1) >> GUEST_PAGE_BITS) >= smc_state.npages) {
+        return;
+    }
+    for (uint32_t w = s >> 2; w <= (e - 1) >> 2; w++) {
+        smc_state.map[w >> 3] |= (uint8_t)(1u << (w & 7));
+    }
+}
+
+/* Clear the code map's bits of page idx. */
+void smc_map_clear(uint32_t idx)
+{
+    if (idx < smc_state.npages) {
+        memset(smc_state.map + (size_t)idx * SMC_MAP_PAGE, 0, SMC_MAP_PAGE);
     }
 }
 

@@ -12,6 +12,21 @@
  *
  * A bitmap is a superset of the covered bytes: a TB added to the page sets
  * its bits, an invalidated TB leaves them set until the bitmap is dropped.
+ *
+ * The code map (issue 14 item 1) is the same idea over all of guest RAM,
+ * kept always, one bit per 4-byte word, so that generated code can test
+ * it: the slow path of an inline softmmu store whose TLB entry has only
+ * TLB_NOTDIRTY set (a code page, not a PF_PT page: TLB_PT) loads the bit
+ * of each stored word and, when none is set, stores inline (host-common/
+ * lower-ops.c, LowerHost.store_notdirty):
+ *
+ *   host RAM  guest_ram ........ h ............................
+ *   map       map[(h - guest_ram) >> 5] bit ((h >> 2) & 7)
+ *             = *(env->smc_map_bias + (h >> 5))   (guest_ram 32-aligned)
+ *
+ * It is a superset too: core/tb.c sets a TB's words when it joins a page,
+ * clears a page's bits when its last TB leaves, and rebuilds them from the
+ * page's TB list after every store that walked the list.
  */
 #ifndef HAMT86_TB_SMC_H
 #define HAMT86_TB_SMC_H
@@ -24,6 +39,8 @@
 #define SMC_BITMAP_POOL      1024
 
 #define SMC_WORDS (GUEST_PAGE_SIZE / 32)
+/* Code map bytes per page (a bit per 4-byte word). */
+#define SMC_MAP_PAGE (GUEST_PAGE_SIZE / 32)
 
 /*
  *   SmcState.slot[page]   0: no bitmap; n: pool bitmap n - 1
@@ -32,6 +49,8 @@
  *                         free ones chained through their first word
  */
 typedef struct SmcState {
+    uint8_t *map;           /* the code map: npages * SMC_MAP_PAGE bytes + 8 */
+    uintptr_t map_bias;     /* env->smc_map_bias */
     uint16_t *slot;
     uint8_t *writes;
     uint32_t npages;
@@ -64,7 +83,29 @@ static inline bool smc_store_passes(uint32_t idx, uint32_t off, unsigned size)
     return (w & mask) == 0;
 }
 
-void smc_init(uint32_t npages);
+/* Does the code map have no bit set for the words of [pa, pa + size)? */
+static inline bool smc_map_passes(uint32_t pa, unsigned size)
+{
+    uint32_t w;
+
+    if ((pa >> GUEST_PAGE_BITS) >= smc_state.npages || size == 0) {
+        return false;
+    }
+    for (w = pa >> 2; w <= (pa + size - 1) >> 2; w++) {
+        if (smc_state.map[w >> 3] & (1u << (w & 7))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Allocate the per-page arrays, the pool and the code map (over guest RAM
+ * of npages pages, at host address ram). */
+void smc_init(uint32_t npages, const uint8_t *ram);
+/* Set the code map's bits of the words of physical [s, e) (one page). */
+void smc_map_cover(uint32_t s, uint32_t e);
+/* Clear the code map's bits of page idx. */
+void smc_map_clear(uint32_t idx);
 /* Forget every bitmap (tb_flush). */
 void smc_flush(void);
 /* The page idx lost its last TB (or was hit): drop its bitmap and count. */

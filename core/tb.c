@@ -133,7 +133,7 @@ void tb_init(void)
     tb_list = os_zalloc(TB_MAX_COUNT * sizeof(*tb_list));
     page_tbs_n = guest_ram_size >> GUEST_PAGE_BITS;
     page_tbs = os_zalloc((page_tbs_n ? page_tbs_n : 1) * sizeof(*page_tbs));
-    smc_init(page_tbs_n);
+    smc_init(page_tbs_n, guest_ram);
 }
 
 /* Carve size bytes (8-byte aligned) from the TB arena, or NULL when full. */
@@ -226,13 +226,34 @@ static inline uint32_t tb_page(const TranslationBlock *tb, int n)
 static void tb_link_range(const TranslationBlock *tb, int n, uint32_t *s,
                           uint32_t *e);
 
-/* Set the bytes of link n of tb in its page's SMC bitmap (if any). */
+/* Set the bytes of link n of tb in its page's SMC bitmap (if any) and in
+ * the code map. */
 static void page_cover(const TranslationBlock *tb, int n)
 {
     uint32_t s, e, base = tb_page(tb, n);
 
     tb_link_range(tb, n, &s, &e);
     smc_page_cover(base >> GUEST_PAGE_BITS, s - base, e - base);
+    smc_map_cover(s, e);
+}
+
+/* The code map of page idx from its TB list (drops invalidated TBs' bits). */
+static void page_map_rebuild(uint32_t idx)
+{
+    uint32_t s, e;
+
+    if (idx >= page_tbs_n) {
+        return;
+    }
+    smc_map_clear(idx);
+    for (uintptr_t p = page_tbs[idx]; p;) {
+        TranslationBlock *tb = (TranslationBlock *)(p & ~(uintptr_t)7);
+        int n = (int)(p & 7);
+
+        p = (uintptr_t)tb->page_next[n];
+        tb_link_range(tb, n, &s, &e);
+        smc_map_cover(s, e);
+    }
 }
 
 /* Link tb into the list of the page of its link n; mark the page as code. */
@@ -273,6 +294,7 @@ static void page_remove(CPUX86State *env, TranslationBlock *tb, int n)
     }
     if (page_tbs[idx] == 0) {
         smc_page_drop(idx);
+        smc_map_clear(idx);
         mem_path->protect_code_page(env, idx << GUEST_PAGE_BITS, false);
     }
 }
@@ -362,6 +384,7 @@ void tb_flush(CPUX86State *env)
     for (uint32_t i = 0; i < page_tbs_n; i++) {
         if (page_tbs[i]) {
             page_tbs[i] = 0;
+            smc_map_clear(i);
             mem_path->protect_code_page(env, i << GUEST_PAGE_BITS, false);
         }
     }
@@ -485,6 +508,7 @@ void tb_invalidate_phys_range(CPUX86State *env, uint32_t start, uint32_t end)
  */
 static void smc_after_store(uint32_t idx, int miss, bool invalidated)
 {
+    page_map_rebuild(idx);
     if (invalidated) {
         smc_page_drop(idx);
         return;
@@ -547,6 +571,7 @@ void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys,
         return;
     }
     smc_page_drop(idx);
+    page_map_rebuild(idx);
     if (cur != NULL) {
         cpu_restore_state(env, ra);
     }
@@ -652,6 +677,7 @@ TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t cs_base,
     if (machine.opt.nochain || machine.opt.cosim || log_enabled(LOG_NOCHAIN)) {
         cflags |= CF_NOCHAIN;
     }
+    env->smc_map_bias = smc_state.map_bias;    /* read by generated code */
 retry:
     arena_mark = tb_arena_ptr;
     tb = tb_alloc();

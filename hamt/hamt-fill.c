@@ -11,6 +11,7 @@
 #include "core/os.h"
 #include "core/mem.h"
 #include "core/mmu.h"
+#include "core/tb-smc.h"
 #include "hamt/hamt-internal.h"
 
 /* Can a unit be mapped (unit_peek, unit_translate)? */
@@ -404,6 +405,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
     if (is_write && !(prot & OS_PROT_WRITE)) {
         if (unit_has_code(punit)) {
             hamt_stats.fault_smc++;
+            f.code_data = smc_map_passes(res.paddr, 1);
         } else {
             hamt_stats.fault_split++;
             f.transient = true;

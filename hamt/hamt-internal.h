@@ -195,6 +195,9 @@ typedef struct HamtFill {
     bool transient;   /* FILL_SLOW only because the unit is not mappable
                          yet (sibling pages not walked): a later fill or
                          unit_fill_after_slow usually cures it */
+    bool code_data;   /* FILL_SLOW: a store into a code unit whose word no
+                         TB covers (core/tb-smc.h code map): data beside
+                         code, which will keep faulting */
 } HamtFill;
 
 /* Paging-structure frames one walk read, top level first (the two halves

@@ -63,6 +63,13 @@ bool pressure_high(void)
  * code cache: writes there are costly under qemu-user), weighted
  * (HAMT_HIT_WEIGHT per entry, 1 per transient split). */
 #define HAMT_HIT_WEIGHT 16
+/* Host faults of a store beside code (HamtFill.code_data) before its site
+ * is retranslated: the unit stays read-only while it holds code, so the
+ * site would fault on every store; the inline softmmu store with its
+ * code-map probe costs ~25 host instructions (docs/HAMT.md). */
+#define HAMT_CODE_DATA_FAULTS 4
+#define HAMT_CODE_DATA_WEIGHT \
+    (HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT / HAMT_CODE_DATA_FAULTS)
 /* Weight of a churn refill (or churn split fault) under fill pressure. */
 #define HAMT_CHURN_WEIGHT \
     (HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT / HAMT_CHURN_REFILLS)
@@ -150,13 +157,17 @@ static void hot_site_add(CPUX86State *env, uintptr_t pc)
  * too) toward its site's retranslation: under fill pressure every one
  * counts 1/HAMT_CHURN_REFILLS of the threshold (most fills of the last
  * group did not pay, and a unit not mappable "yet" may stay so: a 16 KiB
- * unit with a never-accessed page); otherwise a unit that a later
- * fill may make mappable counts 1/16 of a plain fallback.
+ * unit with a never-accessed page); a store beside code counts
+ * 1/HAMT_CODE_DATA_FAULTS; otherwise a unit that a later fill may make
+ * mappable counts 1/16 of a plain fallback.
  */
 static uint32_t site_weight(const HamtFill *fill)
 {
     if (hamt.pol.pressure_high) {
         return HAMT_CHURN_WEIGHT;
+    }
+    if (fill->code_data) {
+        return HAMT_CODE_DATA_WEIGHT;
     }
     return fill->transient ? 1 : HAMT_HIT_WEIGHT;
 }

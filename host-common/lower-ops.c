@@ -445,7 +445,7 @@ static int32_t hamt_window_off(unsigned idx)
 }
 
 /*
- * The out-of-line slow path sp, at the end of the TB:
+ * The call of the out-of-line slow path sp, at the end of the TB:
  *   save the live pool registers (sp->save_mask) and the guest registers
  *   a1 = addr, [a2 = val,] a2/a3 = oi, a3/a4 = retaddr, a0 = env
  *   call mem_ld_slow / mem_st_slow
@@ -453,14 +453,13 @@ static int32_t hamt_window_off(unsigned idx)
  *   dst = the result extended by memop
  *   restore, jump back to sp->back_off
  */
-static void emit_slow_path(Lower *L, SlowPath *sp)
+static void emit_slow_call(Lower *L, SlowPath *sp)
 {
     const LowerHost *H = L->host;
     HostAsm *s = L->s;
     unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
     unsigned ra_reg = HOST_REG_ARG(sp->is_store ? 4 : 3);
 
-    H->slow_branch(L, sp, hostasm_offset(s));
     for (unsigned r = 0; r < 32; r++) {
         if (sp->save_mask & (1u << r)) {
             H->mem(s, H->st64, r, HOST_REG_SP, HOST_SLOWSAVE_OFF + 8 * (int32_t)r);
@@ -506,6 +505,32 @@ static void emit_slow_path(Lower *L, SlowPath *sp)
         }
     }
     H->jump(s, sp->back_off);
+}
+
+/*
+ * The slow path of sp.  A store of the inline softmmu sequence gets the
+ * host's code-map probe (LowerHost.store_notdirty) in front of the call,
+ * placed after it so that its failure branch goes backward:
+ *
+ *   full:  the call sequence above ........ jump back
+ *   probe: <- the fast path's branch
+ *          only TLB_NOTDIRTY and no code-map bit? store, jump back
+ *          else branch to full
+ */
+static void emit_slow_path(Lower *L, SlowPath *sp)
+{
+    const LowerHost *H = L->host;
+    uint32_t full = hostasm_offset(L->s);
+
+    if (!sp->is_store || sp->branch_off == SLOW_NO_BRANCH ||
+        H->store_notdirty == NULL) {
+        H->slow_branch(L, sp, full);
+        emit_slow_call(L, sp);
+        return;
+    }
+    emit_slow_call(L, sp);
+    H->slow_branch(L, sp, hostasm_offset(L->s));
+    H->store_notdirty(L, sp, full);
 }
 
 /* ---------------------------------------------------------------------- */

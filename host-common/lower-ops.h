@@ -140,6 +140,15 @@ typedef struct LowerHost {
     void (*slow_retaddr)(Lower *L, const SlowPath *sp, unsigned reg);
     /* Unconditional jump back to host offset to. */
     void (*jump)(HostAsm *s, uint32_t to);
+    /*
+     * The code-map probe of an inline softmmu store's slow path (core/
+     * tb-smc.h), entered from the fast path's branch with the TLB scratch
+     * registers as it left them: when the entry's only flag is
+     * TLB_NOTDIRTY and no stored word has a code-map bit, store and jump
+     * back to sp->back_off; else branch to host offset full (the call of
+     * mem_st_slow).  NULL: every store miss calls mem_st_slow.
+     */
+    void (*store_notdirty)(Lower *L, const SlowPath *sp, uint32_t full);
 } LowerHost;
 
 /* Lower the body of f with H (after lower_begin and the host's TB entry):

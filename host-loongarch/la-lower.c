@@ -415,6 +415,61 @@ static void la_ldst_softmmu(Lower *L, const LdSt *m)
     sp->back_off = hostasm_offset(s);
 }
 
+/*
+ * LowerHost.store_notdirty: the code-map probe (core/tb-smc.h), entered
+ * from la_ldst_softmmu's branch with t0 = the TLB entry, t1 = the compare
+ * word (long branches: compare word ^ tag), t2 = the tag.  A store may be
+ * misaligned within its page, so a wider one tests two words' bits (the
+ * next word's too when aligned: a false positive only costs the call):
+ *   xori  t2, t2, TLB_NOTDIRTY      (long: xori t1, t1, TLB_NOTDIRTY;
+ *   bne   t1, t2, full                         bnez t1, full)
+ *   ldptr.d t1, t0, addend
+ *   add.d t1, t1, addr              host address
+ *   ld.d  t0, env, smc_map_bias
+ *   srli.d t2, t1, 5
+ *   ldx.bu/ldx.hu t2, t0, t2        the code map byte(s)
+ *   bstrpick.d t0, t1, 4, 2
+ *   srl.d t2, t2, t0
+ *   andi  t2, t2, 1 / 3             the word(s)' bits
+ *   bnez  t2, full
+ *   st?   val, t1, 0                guest RAM: never faults
+ *   b     back
+ */
+static void la_store_notdirty(Lower *L, const SlowPath *sp, uint32_t full)
+{
+    HostAsm *s = L->s;
+    const unsigned t0 = LA_R_TMP0, t1 = LA_R_TMP1, t2 = LA_R_TMP2;
+    bool wide = (sp->memop & MO_SIZE) != MO_8;
+
+    BUILD_ASSERT(offsetof(CPUX86State, smc_map_bias) <= 2047);
+    BUILD_ASSERT(TLB_NOTDIRTY <= 0xfff);
+    if (sp->branch_kind) {
+        la_xori(s, t1, t1, TLB_NOTDIRTY);
+        la_bnez(s, t1, ((int32_t)full - (int32_t)hostasm_offset(s)) / 4);
+    } else {
+        la_xori(s, t2, t2, TLB_NOTDIRTY);
+        la_bne(s, t1, t2, ((int32_t)full - (int32_t)hostasm_offset(s)) / 4);
+    }
+    la_ldptr_d(s, t1, t0, (int32_t)offsetof(CPUTLBEntry, addend) >> 2);
+    la_add_d(s, t1, t1, sp->addr_reg);
+    la_ld_d(s, t0, LA_R_ENV, (int32_t)offsetof(CPUX86State, smc_map_bias));
+    la_srli_d(s, t2, t1, 5);
+    if (wide) {
+        la_ldx_hu(s, t2, t0, t2);
+    } else {
+        la_ldx_bu(s, t2, t0, t2);
+    }
+    la_bstrpick_d(s, t0, t1, 4, 2);
+    la_srl_d(s, t2, t2, t0);
+    la_andi(s, t2, t2, wide ? 3 : 1);
+    la_bnez(s, t2, ((int32_t)full - (int32_t)hostasm_offset(s)) / 4);
+    lower_access(L, true, sp->memop, sp->val_reg, t1, 0);
+    if (mem_count_tlb_hits) {
+        emit_tlb_hit_count(s, sp->mmu_idx);   /* --stats: a TLB hit too */
+    }
+    la_jump(s, sp->back_off);
+}
+
 /* LowerHost.slow_branch: point the fast path's branch at here
  * (branch_kind 1: an offs21 beqz/bnez, else a bne that may fall short). */
 static void la_slow_branch(Lower *L, SlowPath *sp, uint32_t here)
@@ -521,6 +576,7 @@ static const LowerHost la_host = {
     .ldst_softmmu = la_ldst_softmmu,
     .ldst_window = la_ldst_window,
     .slow_branch = la_slow_branch,
+    .store_notdirty = la_store_notdirty,
     .slow_retaddr = la_slow_retaddr,
     .jump = la_jump,
 };

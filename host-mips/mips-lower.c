@@ -13,8 +13,10 @@
  * addend + address; misses, misaligned accesses (which may cross a page)
  * and flagged entries (MMIO, code, watch) go to an out-of-line slow path
  * at the end of the TB, which calls mem_ld_slow / mem_st_slow with the host
- * address of the inline access as retaddr.  Guest accesses are never placed
- * in branch delay slots.
+ * address of the inline access as retaddr (a store to a code page's data
+ * first passes the code-map probe, mips_store_notdirty, and stays inline).
+ * Guest accesses are never placed in branch delay slots (except the
+ * probe's store to guest RAM, which cannot fault).
  */
 #include "core/base.h"
 #include "core/libc.h"
@@ -465,6 +467,54 @@ static void mips_slow_branch(Lower *L, SlowPath *sp, uint32_t here)
     }
 }
 
+/*
+ * LowerHost.store_notdirty: the code-map probe (core/tb-smc.h), entered
+ * from mips_ldst_softmmu's bne with at = the compare word, t8 = the tag,
+ * t9 = the addend (its delay slot ran).  MIPS stores are aligned here
+ * (misaligned tags mismatch), so one word, one bit:
+ *   xori  t8, t8, TLB_NOTDIRTY
+ *   bne   at, t8, full            other flags, other page, misaligned
+ *    daddu t9, t9, addr           host address
+ *   ld    at, smc_map_bias(env)
+ *   dsrl  t8, t9, 5
+ *   daddu t8, t8, at
+ *   lbu   t8, 0(t8)               the code map byte
+ *   dext  at, t9, 2, 3
+ *   srlv  t8, t8, at
+ *   andi  t8, t8, 1               the word's bit
+ *   bne   t8, zero, full
+ *    nop
+ *   beq   zero, zero, back
+ *    s?   val, 0(t9)              guest RAM: never faults
+ */
+static void mips_store_notdirty(Lower *L, const SlowPath *sp, uint32_t full)
+{
+    HostAsm *s = L->s;
+    const unsigned at = MIPS_R_TMP0, t9 = MIPS_R_TMP1, t8 = MIPS_R_TMP2;
+
+    BUILD_ASSERT(offsetof(CPUX86State, smc_map_bias) <= 32767);
+    BUILD_ASSERT(TLB_NOTDIRTY <= 0xffff);
+    mips_xori(s, t8, t8, TLB_NOTDIRTY);
+    mips_bne(s, at, t8, ((int32_t)full - (int32_t)(hostasm_offset(s) + 4)) / 4);
+    mips_daddu(s, t9, t9, sp->addr_reg);
+    mips_ld(s, at, (int32_t)offsetof(CPUX86State, smc_map_bias), MIPS_R_ENV);
+    mips_dsrl(s, t8, t9, 5);
+    mips_daddu(s, t8, t8, at);
+    mips_lbu(s, t8, 0, t8);
+    mips_dext(s, at, t9, 2, 3);          /* t9 is a 64-bit pointer */
+    mips_srlv(s, t8, t8, at);
+    mips_andi(s, t8, t8, 1);
+    mips_bne(s, t8, MIPS_ZERO,
+             ((int32_t)full - (int32_t)(hostasm_offset(s) + 4)) / 4);
+    mips_nop(s);
+    if (mem_count_tlb_hits) {
+        emit_tlb_hit_count(s, sp->mmu_idx);   /* --stats: a TLB hit too */
+    }
+    mips_beq(s, MIPS_ZERO, MIPS_ZERO,
+             ((int32_t)sp->back_off - (int32_t)(hostasm_offset(s) + 4)) / 4);
+    lower_access(L, true, sp->memop, sp->val_reg, t9, 0);
+}
+
 /* LowerHost.slow_retaddr: the inline access's host address. */
 static void mips_slow_retaddr(Lower *L, const SlowPath *sp, unsigned reg)
 {
@@ -542,6 +592,7 @@ static const LowerHost mips_host = {
     .ldst_softmmu = mips_ldst_softmmu,
     .ldst_window = mips_ldst_window,
     .slow_branch = mips_slow_branch,
+    .store_notdirty = mips_store_notdirty,
     .slow_retaddr = mips_slow_retaddr,
     .jump = mips_jump,
 };

@@ -413,6 +413,9 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     if (pf & (PF_CODE | PF_PT)) {
         wflags |= TLB_NOTDIRTY;
     }
+    if (pf & PF_PT) {
+        wflags |= TLB_PT;
+    }
     if (nb_watch && watch_match(vpage, GUEST_PAGE_SIZE)) {
         rflags |= TLB_WATCH;
         wflags |= TLB_WATCH;
@@ -613,9 +616,11 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
     if (unlikely(fl & TLB_NOTDIRTY)) {
         if (!(fl & TLB_WATCH) &&
             !(guest_pflags[pa >> GUEST_PAGE_BITS] & PF_PT) &&
-            smc_store_passes(pa >> GUEST_PAGE_BITS, pa & ~GUEST_PAGE_MASK,
-                             size)) {
-            /* a code page's data: its bitmap says no TB covers the bytes */
+            (smc_map_passes(pa, size) ||
+             smc_store_passes(pa >> GUEST_PAGE_BITS, pa & ~GUEST_PAGE_MASK,
+                              size))) {
+            /* a code page's data: the code map or the page's bitmap says
+             * no TB covers the bytes */
             softmmu_stats.code_data_stores++;
             mem_host_st(guest_ram + pa, val, size);
             return;
@@ -629,9 +634,14 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
             tb_invalidate_phys_page_fast(env, pa, size, ra);
         }
         e = &env->tlb_fast[idx].table[tlb_index(idx, addr)];
-        if (!(guest_pflags[pa >> GUEST_PAGE_BITS] & (PF_CODE | PF_PT)) &&
-            tlb_hit_page(e->addr_write, addr)) {
-            e->addr_write &= ~TLB_NOTDIRTY;
+        if (tlb_hit_page(e->addr_write, addr)) {
+            uint8_t pf = guest_pflags[pa >> GUEST_PAGE_BITS];
+            if (!(pf & PF_PT)) {
+                e->addr_write &= ~TLB_PT;
+            }
+            if (!(pf & (PF_CODE | PF_PT))) {
+                e->addr_write &= ~TLB_NOTDIRTY;
+            }
         }
         mem_host_st(guest_ram + pa, val, size);
         return;
@@ -719,23 +729,26 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
 }
 
 /* Stores through every TLB entry of physical page phys_page take the slow
- * path (TLB_NOTDIRTY), which checks its PF_CODE / PF_PT flags. */
+ * path (TLB_NOTDIRTY, and TLB_PT on a PF_PT page: no code-map probe),
+ * which checks its PF_CODE / PF_PT flags. */
 void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page)
 {
     uint32_t pp = phys_page & GUEST_PAGE_MASK;
+    uint32_t fl = TLB_NOTDIRTY |
+                  ((guest_pflags[pp >> GUEST_PAGE_BITS] & PF_PT) ? TLB_PT : 0);
 
     for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
         TLBDesc *d = &tlbd[idx];
         for (unsigned i = 0; i < tlb_size(idx); i++) {
             if (d->full[i].paddr == pp && d->full[i].vaddr != TLB_EMPTY &&
                 env->tlb_fast[idx].table[i].addr_write != TLB_EMPTY) {
-                env->tlb_fast[idx].table[i].addr_write |= TLB_NOTDIRTY;
+                env->tlb_fast[idx].table[i].addr_write |= fl;
             }
         }
         for (unsigned v = 0; v < VTLB_SIZE; v++) {
             if (d->vfull[v].paddr == pp && d->vfull[v].vaddr != TLB_EMPTY &&
                 d->vtable[v].addr_write != TLB_EMPTY) {
-                d->vtable[v].addr_write |= TLB_NOTDIRTY;
+                d->vtable[v].addr_write |= fl;
             }
         }
     }

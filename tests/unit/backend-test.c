@@ -126,9 +126,13 @@ static const MemPath test_mem_path = { .name = "test" };
 const MemPath *mem_path = &test_mem_path;
 
 /* Softmmu TLBs of every mode, one set per run: pages 0..15 identity onto
- * that run's RAM, page 3 MMIO (all slow), page 5 code (stores slow),
- * everything else empty (slow). */
+ * that run's RAM, page 3 MMIO (all slow), page 5 code (TLB_NOTDIRTY: the
+ * code map below has every other word of it, so the JIT's code-map probe
+ * stores some inline and sends the rest to mem_st_slow), everything else
+ * empty (slow). */
 static CPUTLBEntry test_tlb[2][NB_MMU_MODES][256];
+/* The JIT run's code map (core/tb-smc.h: a bit per 4-byte word). */
+static uint8_t test_code_map[RAM_SIZE / 32 + 8];
 
 /* Point env's TLBs at the test tables of its run. */
 static void tlb_setup(CPUX86State *env)
@@ -136,6 +140,12 @@ static void tlb_setup(CPUX86State *env)
     CPUTLBEntry (*tlb)[256] = test_tlb[env == &env_ref];
 
     memset(tlb, 0xff, sizeof(test_tlb[0]));
+    if (env != &env_ref) {
+        memset(test_code_map + 5 * GUEST_PAGE_SIZE / 32, 0x55,
+               GUEST_PAGE_SIZE / 32);
+        env->smc_map_bias = (uintptr_t)test_code_map -
+                            ((uintptr_t)ram_of(env) >> 5);
+    }
     for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
         env->tlb_fast[idx].table = tlb[idx];
         env->tlb_fast[idx].mask = 255u << CPU_TLB_ENTRY_BITS;
