@@ -2,18 +2,29 @@
  * hamt86 - x87 and MMX translation: the gen_* entries of the x87 rows
  * (escapes D8..DF, map X87), WAIT, FXSAVE/FXRSTOR and the MMX rows.
  *
- * An x87 instruction is one call of helper_x87 / helper_x87_st
- * (translator/fpu-helper.c) with the escape, ModRM, operand size and
- * segment packed into one constant (translator/fpu-internal.h), the linear
- * address and offset of the memory operand and the instruction's EIP; the
- * helper checks CR0.EM/TS and pending exceptions at run time, so a TB does
- * not depend on CR0 or on the FPU state.
+ * The block is specialised on the x87 stack top: TOP is part of the TB
+ * flags (core/exec.h) and s->fptop follows it through the block
+ * (x87_next_top), so ST(i) is a fixed physical register, a fixed env
+ * offset.  Each x87 row is one of three shapes:
  *
- * Register moves are the exception (x87_fast_*): FLD ST(i), FXCH,
- * FST/FSTP ST(i), FLDZ, FLD1, FABS and FCHS move or flip env->fpu.st[]
- * fields in IR.  The TB is specialised on TOP (TB flags, core/exec.h) and
- * s->fptop follows it through the block, so ST(i) is a fixed env offset.
- * Each move first checks, at run time, everything its fixed form assumes:
+ *   register moves    FLD ST(i), FXCH, FST/FSTP ST(i), FLD1, FLDZ, FABS,
+ *   (x87_fast_body)   FCHS: moves / sign flips of env->fpu.st[] in IR;
+ *   direct forms      register arithmetic, compares, FCOMI, the D9 E0..FF
+ *   (x87_reg_body,    group: one call of a small helper (fpu-direct.c) with
+ *    x87_mem_body)    the operation and ST(i) as one constant; FCMOVcc,
+ *                     FFREE, FNSTSW AX/m16, FNSTCW, FLDCW in IR; the memory
+ *                     forms (FLD/FILD/FST/FIST m16..m80, D8/DA/DC/DE
+ *                     arithmetic) with the guest access inline (the IR
+ *                     loads/stores integer code uses: one host instruction
+ *                     under HAMT) and the value passed to / returned from
+ *                     the helper;
+ *   everything else   one call of helper_x87 / helper_x87_st
+ *                     (fpu-helper.c): ModRM decoded at run time, #NM and
+ *                     pending exceptions checked there, memory through the
+ *                     C accessors.  It is also every form's slow path.
+ *
+ * The first two shapes first check, at run time (x87_guard), everything
+ * their fixed form assumes:
  *
  *      CR0.EM|TS == 0        (else #NM)
  *      FSW.ES == 0           (else #MF / FERR# at this waiting insn)
@@ -22,7 +33,12 @@
  *      tags of the sources valid, of a push destination empty
  *                            (else a stack fault, C1 and #IS)
  *
- * and otherwise branches to the helper call, which does the general case.
+ * and otherwise branch to the helper call, which does the general case.
+ * They then record FPU IP/CS/opcode (and DP/DS) in IR.  Precise faults:
+ * a load is done before anything changes; a store's helper (helper_fp_st)
+ * only computes the value and the new FSW, the generated code writes
+ * memory (which may #PF) and then commits FSW and the pop, and an unmasked
+ * exception that suppresses the write goes to the slow path.
  */
 #include "translator/translate.h"
 #include "translator/cc.h"
