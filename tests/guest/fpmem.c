@@ -136,17 +136,17 @@ static void addr16_tests(void)
         si = w ? (LOW + 0x10u) & 0xffff : LOW;
         __asm__ volatile(
             "fninit\n\t"
-            "addr16 fldl (%%bx,%%si)\n\t"       /* 2.5 */
-            "addr16 faddl (%%bx,%%si)\n\t"      /* 5 */
-            "addr16 fiadds 16(%%bx,%%si)\n\t"   /* 8 */
-            "addr16 fmuls 24(%%bx,%%si)\n\t"    /* * 0.5: 4 */
-            "addr16 fildl 16(%%bx,%%si)\n\t"    /* 3 */
-            "addr16 fcoms 24(%%bx,%%si)\n\t"
-            "addr16 fstl 32(%%bx,%%si)\n\t"
-            "addr16 fistpl 40(%%bx,%%si)\n\t"
-            "addr16 fldt 32(%%bx,%%si)\n\t"     /* an m80 from the bytes */
-            "addr16 fstpt 48(%%bx,%%si)\n\t"
-            "addr16 fnstsw 44(%%bx,%%si)\n\t"
+            "fldl (%%bx,%%si)\n\t"          /* 2.5 */
+            "faddl (%%bx,%%si)\n\t"         /* 5 */
+            "fiadds 16(%%bx,%%si)\n\t"      /* 8 */
+            "fmuls 24(%%bx,%%si)\n\t"       /* * 0.5: 4 */
+            "fildl 16(%%bx,%%si)\n\t"       /* 3 */
+            "fcoms 24(%%bx,%%si)\n\t"
+            "fstl 32(%%bx,%%si)\n\t"
+            "fistpl 40(%%bx,%%si)\n\t"
+            "fldt 32(%%bx,%%si)\n\t"        /* an m80 from the bytes */
+            "fstpt 48(%%bx,%%si)\n\t"
+            "fnstsw 44(%%bx,%%si)\n\t"
             : : "b"(bx), "S"(si) : "memory");
         resultf("addr16 wrap=%d", w);
         for (i = 32; i < 60; i += 4) {
