@@ -198,6 +198,9 @@ typedef struct FPUState {
     uint16_t fcs, fds;   /* selectors of the last instruction / operand */
     uint32_t fip, fdp;   /* their offsets */
     uint32_t mxcsr;      /* FXSAVE image only (no SSE on a Pentium II) */
+    uint32_t scratch[2]; /* a store's converted value, low word first: the
+                          * direct helper leaves it for the generated code
+                          * that writes it (translator/fpu.c) */
 } FPUState;
 
 typedef struct CPUX86State {

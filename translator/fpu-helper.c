@@ -96,7 +96,7 @@ static floatx80 fpu_arith(unsigned op, floatx80 d, floatx80 s, X80Status *st)
 }
 
 /* ST(di) = ST(di) op src (st carries the load's flags), then pop. */
-static void fpu_do_arith(CPUX86State *env, unsigned op, unsigned di,
+void fpu_do_arith(CPUX86State *env, unsigned op, unsigned di,
                          floatx80 src, X80Status *st, bool pop)
 {
     floatx80 r;
@@ -116,7 +116,7 @@ static void fpu_do_arith(CPUX86State *env, unsigned op, unsigned di,
 }
 
 /* FCOM / FUCOM of ST(0) with src; pops ST(0) npop times. */
-static void fpu_do_compare(CPUX86State *env, floatx80 src, bool src_empty,
+void fpu_do_compare(CPUX86State *env, floatx80 src, bool src_empty,
                            bool quiet, X80Status *st, unsigned npop)
 {
     if (src_empty || fpu_empty(env, 0)) {
@@ -144,7 +144,7 @@ static void fpu_do_compare(CPUX86State *env, floatx80 src, bool src_empty,
 }
 
 /* FCOMI / FUCOMI (+P): ZF PF CF from the compare, OF SF AF cleared. */
-static void fpu_do_comi(CPUX86State *env, unsigned i, bool quiet, bool pop)
+void fpu_do_comi(CPUX86State *env, unsigned i, bool quiet, bool pop)
 {
     X80Status st = x80_status_init(env->fpu.fcw);
     uint32_t fl = cpu_cc_compute_all(env);
@@ -314,30 +314,40 @@ static void fpu_ldconst(CPUX86State *env, X80Const c)
  * library's x80_arith_mem / x80_compare_mem then do the operation in one
  * step, as the CPU does.
  */
-static floatx80 fpu_mem_operand(CPUX86State *env, unsigned esc, uint32_t addr,
-                                bool *den, uintptr_t ra)
+static floatx80 fpu_mem_value(unsigned esc, uint64_t q, bool *den)
 {
-    uint64_t q;
-
     *den = false;
     switch (esc) {
     case 0:
-        return x80_f32_operand(cpu_ldl(env, addr, ra), den);
+        return x80_f32_operand((uint32_t)q, den);
     case 2:
-        return x80_from_int64((int32_t)cpu_ldl(env, addr, ra));
+        return x80_from_int64((int32_t)q);
     case 4:
-        q = (uint64_t)cpu_ldl(env, addr, ra) |
-            (uint64_t)cpu_ldl(env, addr + 4, ra) << 32;
         return x80_f64_operand(q, den);
     default:
-        return x80_from_int64((int16_t)cpu_lduw(env, addr, ra));
+        return x80_from_int64((int16_t)q);
+    }
+}
+
+/* The raw memory operand of D8/DA/DC/DE (esc) at addr. */
+static uint64_t fpu_mem_raw(CPUX86State *env, unsigned esc, uint32_t addr,
+                            uintptr_t ra)
+{
+    switch (esc) {
+    case 0: case 2:
+        return cpu_ldl(env, addr, ra);
+    case 4:
+        return (uint64_t)cpu_ldl(env, addr, ra) |
+               (uint64_t)cpu_ldl(env, addr + 4, ra) << 32;
+    default:
+        return cpu_lduw(env, addr, ra);
     }
 }
 
 /* ST(0) op= m (reg = the /digit: 0 add 1 mul 4 sub 5 subr 6 div 7 divr),
- * or FCOM / FCOMP m (reg 2 / 3), ST(0) not empty. */
-static void fpu_mem_arith(CPUX86State *env, unsigned esc, unsigned reg,
-                          uint32_t addr, uintptr_t ra)
+ * or FCOM / FCOMP m (reg 2 / 3), ST(0) not empty; q = the raw operand of
+ * escape esc (fpu_mem_raw). */
+void fpu_mem_arith(CPUX86State *env, unsigned esc, unsigned reg, uint64_t q)
 {
     static const X80ArithOp ops[8] = {
         X80_OP_ADD, X80_OP_MUL, X80_OP_ADD, X80_OP_ADD,
@@ -347,7 +357,7 @@ static void fpu_mem_arith(CPUX86State *env, unsigned esc, unsigned reg,
     floatx80 d = fpu_get(env, 0), m, r;
     bool den;
 
-    m = fpu_mem_operand(env, esc, addr, &den, ra);
+    m = fpu_mem_value(esc, q, &den);
     if (reg == 2 || reg == 3) {
         /* C0 C2 C3 are set even on an unmasked exception (no destination
          * to suppress); only the pop is */
@@ -365,8 +375,20 @@ static void fpu_mem_arith(CPUX86State *env, unsigned esc, unsigned reg,
     }
 }
 
-/* FST/FSTP/FIST/FISTP/FBSTP/FSTP m80 of ST(0): kind = memory format. */
-enum { MF_F32, MF_F64, MF_F80, MF_I16, MF_I32, MF_I64, MF_BCD };
+/* ST(0) (not empty) in memory format kind (MF_F32 .. MF_I64), the
+ * conversion's status in *st. */
+uint64_t fpu_convert_st0(CPUX86State *env, unsigned kind, X80Status *st)
+{
+    floatx80 a = fpu_get(env, 0);
+
+    switch (kind) {
+    case MF_F32: return x80_to_f32(a, st);
+    case MF_F64: return x80_to_f64(a, st);
+    case MF_I16: return (uint16_t)x80_to_int16(a, st);
+    case MF_I32: return (uint32_t)x80_to_int32(a, st);
+    default: return (uint64_t)x80_to_int64(a, st);
+    }
+}
 
 /* Store ST(0) to memory in format kind, pop if asked. */
 static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
@@ -398,14 +420,10 @@ static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
             bcd[8] = bcd[9] = 0xff;
         }
     } else {
-        switch (kind) {
-        case MF_F32: q = x80_to_f32(a, &st); break;
-        case MF_F64: q = x80_to_f64(a, &st); break;
-        case MF_I16: q = (uint16_t)x80_to_int16(a, &st); break;
-        case MF_I32: q = (uint32_t)x80_to_int32(a, &st); break;
-        case MF_I64: q = (uint64_t)x80_to_int64(a, &st); break;
-        case MF_BCD: x80_to_bcd(a, bcd, &st); break;
-        default: break;
+        if (kind == MF_BCD) {
+            x80_to_bcd(a, bcd, &st);
+        } else if (kind != MF_F80) {
+            q = fpu_convert_st0(env, kind, &st);
         }
         if (x80_suppress_write(&st, true)) {
             fpu_apply(env, &st);
@@ -445,7 +463,7 @@ static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
 
 /* Push a loaded value (FLD / FILD / FBLD m), with the load's status (an
  * unmasked DE still pushes; an unmasked IE does not). */
-static void fpu_push_loaded(CPUX86State *env, floatx80 v, X80Status *st)
+void fpu_push_loaded(CPUX86State *env, floatx80 v, X80Status *st)
 {
     if (!fpu_empty(env, 7)) {
         fpu_push_checked(env, v);
@@ -479,7 +497,7 @@ static void fpu_mem_op(CPUX86State *env, unsigned esc, unsigned reg,
             }
             return;
         }
-        fpu_mem_arith(env, esc, reg, addr, ra);
+        fpu_mem_arith(env, esc, reg, fpu_mem_raw(env, esc, addr, ra));
         return;
     }
     switch (esc << 3 | reg) {
@@ -566,7 +584,7 @@ static bool fpu_fcmov_cond(CPUX86State *env, unsigned esc, unsigned reg)
 }
 
 /* D9 E0..FF: the one-byte-operand-less group. */
-static void fpu_d9_group(CPUX86State *env, unsigned m)
+void fpu_d9_group(CPUX86State *env, unsigned m)
 {
     X80Status st = x80_status_init(env->fpu.fcw);
 

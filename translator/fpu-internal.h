@@ -93,13 +93,45 @@ static inline void fpu_update_es(CPUX86State *env)
     }
 }
 
+/* The FSW after folding in a soft-float status (fpu_apply), not stored. */
+static inline uint16_t fpu_fsw_after(const CPUX86State *env,
+                                     const X80Status *st)
+{
+    uint16_t fsw = (uint16_t)((env->fpu.fsw & ~st->cc_mask) | st->cc |
+                              st->exc);
+
+    if (fsw & ~env->fpu.fcw & X80_EXC_MASK) {
+        return fsw | FSW_ES | FSW_B;
+    }
+    return fsw & ~(FSW_ES | FSW_B);
+}
+
 /* Fold a soft-float status into FSW: condition codes, then flags. */
 static inline void fpu_apply(CPUX86State *env, const X80Status *st)
 {
-    env->fpu.fsw = (uint16_t)((env->fpu.fsw & ~st->cc_mask) | st->cc |
-                              st->exc);
-    fpu_update_es(env);
+    env->fpu.fsw = fpu_fsw_after(env, st);
 }
+
+/* Memory formats of FST/FSTP/FIST/FISTP/FBSTP/FSTP m80. */
+enum { MF_F32, MF_F64, MF_F80, MF_I16, MF_I32, MF_I64, MF_BCD };
+
+/* helper_fp_ld kinds (fpu-direct.c). */
+enum { FP_LD_F32, FP_LD_F64, FP_LD_F80, FP_LD_I16, FP_LD_I32, FP_LD_I64 };
+/* helper_fp_st's result when the general path must run instead. */
+#define FP_ST_SLOW 0xffffffffu
+
+/* Pieces of fpu-helper.c the direct helpers (fpu-direct.c) share: the
+ * register-form operations, TOP-relative, and the memory-operand steps
+ * with the guest access done by the caller. */
+void fpu_do_arith(CPUX86State *env, unsigned op, unsigned di,
+                  floatx80 src, X80Status *st, bool pop);
+void fpu_do_compare(CPUX86State *env, floatx80 src, bool src_empty,
+                    bool quiet, X80Status *st, unsigned npop);
+void fpu_do_comi(CPUX86State *env, unsigned i, bool quiet, bool pop);
+void fpu_d9_group(CPUX86State *env, unsigned m);
+void fpu_push_loaded(CPUX86State *env, floatx80 v, X80Status *st);
+void fpu_mem_arith(CPUX86State *env, unsigned esc, unsigned reg, uint64_t q);
+uint64_t fpu_convert_st0(CPUX86State *env, unsigned kind, X80Status *st);
 
 /* Full 2-bit tag word (FSTENV / FSAVE) from the registers. */
 uint16_t fpu_full_tags(const CPUX86State *env);

@@ -2,18 +2,29 @@
  * hamt86 - x87 and MMX translation: the gen_* entries of the x87 rows
  * (escapes D8..DF, map X87), WAIT, FXSAVE/FXRSTOR and the MMX rows.
  *
- * An x87 instruction is one call of helper_x87 / helper_x87_st
- * (translator/fpu-helper.c) with the escape, ModRM, operand size and
- * segment packed into one constant (translator/fpu-internal.h), the linear
- * address and offset of the memory operand and the instruction's EIP; the
- * helper checks CR0.EM/TS and pending exceptions at run time, so a TB does
- * not depend on CR0 or on the FPU state.
+ * The block is specialised on the x87 stack top: TOP is part of the TB
+ * flags (core/exec.h) and s->fptop follows it through the block
+ * (x87_next_top), so ST(i) is a fixed physical register, a fixed env
+ * offset.  Each x87 row is one of three shapes:
  *
- * Register moves are the exception (x87_fast_*): FLD ST(i), FXCH,
- * FST/FSTP ST(i), FLDZ, FLD1, FABS and FCHS move or flip env->fpu.st[]
- * fields in IR.  The TB is specialised on TOP (TB flags, core/exec.h) and
- * s->fptop follows it through the block, so ST(i) is a fixed env offset.
- * Each move first checks, at run time, everything its fixed form assumes:
+ *   register moves    FLD ST(i), FXCH, FST/FSTP ST(i), FLD1, FLDZ, FABS,
+ *   (x87_fast_body)   FCHS: moves / sign flips of env->fpu.st[] in IR;
+ *   direct forms      register arithmetic, compares, FCOMI, the D9 E0..FF
+ *   (x87_reg_body,    group: one call of a small helper (fpu-direct.c) with
+ *    x87_mem_body)    the operation and ST(i) as one constant; FCMOVcc,
+ *                     FFREE, FNSTSW AX/m16, FNSTCW, FLDCW in IR; the memory
+ *                     forms (FLD/FILD/FST/FIST m16..m80, D8/DA/DC/DE
+ *                     arithmetic) with the guest access inline (the IR
+ *                     loads/stores integer code uses: one host instruction
+ *                     under HAMT) and the value passed to / returned from
+ *                     the helper;
+ *   everything else   one call of helper_x87 / helper_x87_st
+ *                     (fpu-helper.c): ModRM decoded at run time, #NM and
+ *                     pending exceptions checked there, memory through the
+ *                     C accessors.  It is also every form's slow path.
+ *
+ * The first two shapes first check, at run time (x87_guard), everything
+ * their fixed form assumes:
  *
  *      CR0.EM|TS == 0        (else #NM)
  *      FSW.ES == 0           (else #MF / FERR# at this waiting insn)
@@ -22,7 +33,12 @@
  *      tags of the sources valid, of a push destination empty
  *                            (else a stack fault, C1 and #IS)
  *
- * and otherwise branches to the helper call, which does the general case.
+ * and otherwise branch to the helper call, which does the general case.
+ * They then record FPU IP/CS/opcode (and DP/DS) in IR.  Precise faults:
+ * a load is done before anything changes; a store's helper (helper_fp_st)
+ * only computes the value and the new FSW, the generated code writes
+ * memory (which may #PF) and then commits FSW and the pop, and an unmasked
+ * exception that suppresses the write goes to the slow path.
  */
 #include "translator/translate.h"
 #include "translator/cc.h"
@@ -43,6 +59,10 @@ static bool x87_mem_writes(unsigned esc, unsigned reg)
 /* Generated code reads and writes these FPUState fields at their sizes. */
 BUILD_ASSERT(sizeof(((FPUState *)0)->top) == 4);
 BUILD_ASSERT(sizeof(((FPUState *)0)->fsw) == 2);
+BUILD_ASSERT(sizeof(((FPUState *)0)->fcw) == 2);
+BUILD_ASSERT(sizeof(((FPUState *)0)->fdp) == 4);
+BUILD_ASSERT(sizeof(((FPUState *)0)->fds) == 2);
+BUILD_ASSERT(sizeof(((FPUState *)0)->scratch[0]) == 4);
 BUILD_ASSERT(sizeof(((FPUState *)0)->tag_valid) == 1);
 BUILD_ASSERT(sizeof(((FPUState *)0)->fop) == 2);
 BUILD_ASSERT(sizeof(((FPUState *)0)->fcs) == 2);
@@ -301,6 +321,334 @@ static void x87_fast_body(DisasContext *s, unsigned esc, unsigned modrm,
     x87_clear_c1(s);
 }
 
+/* Record FPU DP/DS of a memory form (fpu_exec). */
+static void x87_record_dp(DisasContext *s, const X86Insn *insn)
+{
+    IRFunc *f = s->f;
+    IRTemp ds = ir_new_temp(f);
+
+    ir_st_env(f, gen_ea_offset(s, insn), FPU_OFF(fdp), MO_32);
+    ir_ld_env(f, ds, offsetof(CPUX86State, segs[insn->mem.seg].selector),
+              MO_32);
+    ir_st_env(f, ds, FPU_OFF(fds), MO_16);
+}
+
+/* Pop inline: ST(0) = physical p0 tagged empty, TOP = p0 + 1. */
+static void x87_pop(DisasContext *s, unsigned p0)
+{
+    x87_set_tags(s, 0, 1u << p0);
+    ir_st_env(s->f, ir_const(s->f, (p0 + 1) & 7), FPU_OFF(top), MO_32);
+}
+
+/* addr + 4 (the high word of an m64 / m80 operand). */
+static IRTemp x87_addr4(DisasContext *s, IRTemp addr, unsigned k)
+{
+    IRTemp a = ir_new_temp(s->f);
+
+    ir_binopi(s->f, IR_add, a, addr, k);
+    return a;
+}
+
+/* The status word with TOP folded in (FNSTSW), TOP = s->fptop. */
+static IRTemp x87_fsw_value(DisasContext *s)
+{
+    IRFunc *f = s->f;
+    IRTemp v = ir_new_temp(f);
+
+    ir_ld_env(f, v, FPU_OFF(fsw), MO_16);
+    ir_binopi(f, IR_and, v, v, ~FSW_TOP & 0xffff);
+    ir_binopi(f, IR_or, v, v, s->fptop << 11);
+    return v;
+}
+
+/*
+ * Register forms with a direct helper or a short IR body (mod == 3):
+ * returns the helper id (or HELPER_COUNT for an IR body) and its
+ * constant, or false for the generic call.  *mask / *want: the tag test.
+ */
+static bool x87_direct_reg(DisasContext *s, unsigned esc, unsigned modrm,
+                           unsigned *id, uint32_t *code, unsigned *mask,
+                           unsigned *want)
+{
+    unsigned reg = (modrm >> 3) & 7, i = modrm & 7, top = s->fptop;
+    unsigned p0 = top, pi = (top + i) & 7, p1 = (top + 1) & 7;
+    unsigned both = 1u << p0 | 1u << pi;
+
+    *mask = *want = both;
+    *id = HELPER_COUNT;
+    switch (esc) {
+    case 0: case 4: case 6:
+        if (esc == 6 && modrm == 0xd9) {                    /* FCOMPP */
+            *id = HELPER_fp_com;
+            *code = 1 | 2u << 5;
+            *mask = *want = 1u << p0 | 1u << p1;
+        } else if (reg == 2 || reg == 3) {      /* FCOM FCOMP (aliases) */
+            *id = HELPER_fp_com;
+            *code = i | (unsigned)(reg == 3 || esc == 6) << 5;
+        } else {
+            *id = HELPER_fp_arith;
+            /* form 0 D8, 1 DC, 2 DE (helper_fp_arith) */
+            *code = reg | i << 4 | (esc == 0 ? 0u : esc == 4 ? 1u : 2u) << 8;
+        }
+        return true;
+    case 1:
+        if (modrm < 0xe0) {
+            return false;                           /* FNOP: the helper */
+        }
+        *id = HELPER_fp_d9;                 /* handles its stack faults */
+        *code = modrm;
+        *mask = *want = 0;
+        return true;
+    case 2:
+        if (modrm == 0xe9) {                                /* FUCOMPP */
+            *id = HELPER_fp_com;
+            *code = 1 | 1u << 4 | 2u << 5;
+            *mask = *want = 1u << p0 | 1u << p1;
+            return true;
+        }
+        return reg < 4;                                     /* FCMOVcc */
+    case 3:
+        if (reg == 5 || reg == 6) {                     /* FUCOMI FCOMI */
+            *id = HELPER_fp_comi;
+            *code = i | (unsigned)(reg == 5) << 4;
+            return true;
+        }
+        return reg < 4;                                     /* FCMOVcc */
+    case 5:
+        if (reg == 0) {                                     /* FFREE */
+            *mask = *want = 0;
+            return true;
+        }
+        if (reg == 4 || reg == 5) {                     /* FUCOM FUCOMP */
+            *id = HELPER_fp_com;
+            *code = i | 1u << 4 | (unsigned)(reg == 5) << 5;
+            return true;
+        }
+        return false;
+    default:
+        if (modrm == 0xe0) {                                /* FNSTSW AX */
+            *mask = *want = 0;
+            return true;
+        }
+        if (reg == 5 || reg == 6) {                     /* FUCOMIP FCOMIP */
+            *id = HELPER_fp_comi;
+            *code = i | (unsigned)(reg == 5) << 4 | 1u << 5;
+            return true;
+        }
+        return false;
+    }
+}
+
+/* The IR bodies of x87_direct_reg: FCMOVcc, FFREE, FNSTSW AX. */
+static void x87_reg_ir(DisasContext *s, unsigned esc, unsigned modrm)
+{
+    IRFunc *f = s->f;
+    unsigned reg = (modrm >> 3) & 7, i = modrm & 7, top = s->fptop;
+    unsigned pi = (top + i) & 7;
+    /* FCMOVB E BE U: the Jcc conditions B E BE P; DB: their negations */
+    static const uint8_t cc[4] = { 0x2, 0x4, 0x6, 0xa };
+    IRTemp a[3];
+    unsigned skip;
+
+    if (esc == 7) {                                         /* FNSTSW AX */
+        gen_st_reg(s, 2, R_EAX, x87_fsw_value(s));
+    } else if (esc == 5) {                                  /* FFREE */
+        x87_record_ip(s, esc, modrm);
+        x87_set_tags(s, 0, 1u << pi);
+    } else {                                                /* FCMOVcc */
+        x87_record_ip(s, esc, modrm);
+        skip = ir_new_label(f);
+        /* branch over the move when the condition is false */
+        gen_cc_branch(s, cc[reg] ^ (esc == 2 ? 1u : 0u), skip);
+        x87_ld_reg(s, pi, a);
+        x87_st_reg(s, top, a);
+        ir_set_label(f, skip);
+    }
+}
+
+/* Memory forms done inline (mod != 3): the load / store kind, or false. */
+static bool x87_direct_mem(unsigned esc, unsigned reg)
+{
+    if (!(esc & 1)) {
+        return true;                        /* D8 DA DC DE: every /digit */
+    }
+    switch (esc) {
+    case 1: return reg == 0 || reg == 2 || reg == 3 || reg == 5 || reg == 7;
+    case 3: return reg == 0 || reg == 2 || reg == 3 || reg == 5 || reg == 7;
+    case 5: return reg == 0 || reg == 2 || reg == 3 || reg == 7;
+    default: return reg == 0 || reg == 2 || reg == 3 || reg == 5 ||
+                    reg == 7;
+    }
+}
+
+/* FLD / FILD m: load (may fault, nothing changed yet), then push. */
+static void x87_mem_load(DisasContext *s, unsigned kind, IRTemp addr)
+{
+    IRFunc *f = s->f;
+    IRTemp lo, hi = ir_const(f, 0), se = ir_const(f, 0);
+
+    lo = gen_ld_mem(s, kind == FP_LD_I16 ? MO_16 : MO_32, addr);
+    if (kind == FP_LD_F64 || kind == FP_LD_I64 || kind == FP_LD_F80) {
+        hi = gen_ld_mem(s, MO_32, x87_addr4(s, addr, 4));
+    }
+    if (kind == FP_LD_F80) {
+        se = gen_ld_mem(s, MO_16, x87_addr4(s, addr, 8));
+    }
+    gen_helper(s, HELPER_fp_ld, 4, ir_const(f, kind), lo, hi, se);
+}
+
+/* FST / FIST (P) m: convert (helper_fp_st, nothing committed), store
+ * (may fault), then commit FSW and the pop; an unmasked exception that
+ * suppresses the write goes to slow. */
+static void x87_mem_store(DisasContext *s, unsigned kind, bool pop,
+                          IRTemp addr, unsigned slow)
+{
+    IRFunc *f = s->f;
+    IRTemp fsw, lo = ir_new_temp(f), hi;
+
+    fsw = gen_helper(s, HELPER_fp_st, 1, ir_const(f, kind));
+    ir_brcond(f, IR_COND_EQ, fsw, ir_const(f, FP_ST_SLOW), slow);
+    ir_ld_env(f, lo, FPU_OFF(scratch[0]), MO_32);
+    gen_st_mem(s, kind == MF_I16 ? MO_16 : MO_32, lo, addr);
+    if (kind == MF_F64 || kind == MF_I64) {
+        hi = ir_new_temp(f);
+        ir_ld_env(f, hi, FPU_OFF(scratch[1]), MO_32);
+        gen_st_mem(s, MO_32, hi, x87_addr4(s, addr, 4));
+    }
+    ir_st_env(f, fsw, FPU_OFF(fsw), MO_16);
+    if (pop) {
+        x87_pop(s, s->fptop);
+    }
+}
+
+/* FSTP m80: a copy of ST(0), C1 = 0, pop. */
+static void x87_mem_st80(DisasContext *s, IRTemp addr)
+{
+    IRTemp a[3];
+
+    x87_ld_reg(s, s->fptop, a);
+    gen_st_mem(s, MO_32, a[0], addr);
+    gen_st_mem(s, MO_32, a[1], x87_addr4(s, addr, 4));
+    gen_st_mem(s, MO_16, a[2], x87_addr4(s, addr, 8));
+    x87_clear_c1(s);
+    x87_pop(s, s->fptop);
+}
+
+/* FLDCW m16: to slow when the new masks uncover a pending exception (ES
+ * would be set: the helper does that). */
+static void x87_fldcw(DisasContext *s, IRTemp addr, unsigned slow)
+{
+    IRFunc *f = s->f;
+    IRTemp cw = gen_ld_mem(s, MO_16, addr), fsw = ir_new_temp(f);
+    IRTemp m = ir_new_temp(f);
+
+    ir_binopi(f, IR_and, cw, cw, 0x1f7f);
+    ir_binopi(f, IR_or, cw, cw, FCW_RESERVED_ONES);
+    ir_binopi(f, IR_and, m, cw, X80_EXC_MASK);
+    ir_binopi(f, IR_xor, m, m, X80_EXC_MASK);
+    ir_ld_env(f, fsw, FPU_OFF(fsw), MO_16);
+    ir_binop(f, IR_and, m, m, fsw);
+    ir_brcond(f, IR_COND_NE, m, ir_const(f, 0), slow);
+    ir_st_env(f, cw, FPU_OFF(fcw), MO_16);
+}
+
+/*
+ * The memory forms of x87_direct_mem, TOP = s->fptop: guard, FPU IP/DP
+ * (non-control forms), then the access inline and one direct helper.
+ */
+static void x87_mem_body(DisasContext *s, const X86Insn *insn, unsigned slow)
+{
+    IRFunc *f = s->f;
+    unsigned esc = insn->opcode & 7, modrm = insn->modrm;
+    unsigned reg = (modrm >> 3) & 7, top = s->fptop;
+    unsigned p0 = top, p7 = (top + 7) & 7;
+    bool control = (esc == 1 && (reg == 5 || reg == 7)) ||
+                   (esc == 5 && reg == 7);
+    bool push = reg == 0 || (esc == 3 && reg == 5) || (esc == 7 && reg == 5);
+    IRTemp addr, lo, hi;
+
+    if (control) {
+        x87_guard(s, slow, 0, 0);
+    } else if (push && (esc & 1)) {
+        x87_guard(s, slow, 1u << p7, 0);
+    } else {
+        x87_guard(s, slow, 1u << p0, 1u << p0);
+    }
+    addr = gen_linear_addr(s, insn);
+    if (!control) {
+        x87_record_ip(s, esc, modrm);
+        x87_record_dp(s, insn);
+    }
+    if (!(esc & 1)) {                       /* D8 DA DC DE arithmetic */
+        hi = ir_const(f, 0);
+        lo = gen_ld_mem(s, esc == 6 ? MO_16 : MO_32, addr);
+        if (esc == 4) {
+            hi = gen_ld_mem(s, MO_32, x87_addr4(s, addr, 4));
+        }
+        gen_helper(s, HELPER_fp_marith, 3, ir_const(f, esc | reg << 4), lo,
+                   hi);
+        return;
+    }
+    switch (esc << 3 | reg) {
+    case 1 << 3 | 0: x87_mem_load(s, FP_LD_F32, addr); break;
+    case 5 << 3 | 0: x87_mem_load(s, FP_LD_F64, addr); break;
+    case 3 << 3 | 5: x87_mem_load(s, FP_LD_F80, addr); break;
+    case 7 << 3 | 0: x87_mem_load(s, FP_LD_I16, addr); break;
+    case 3 << 3 | 0: x87_mem_load(s, FP_LD_I32, addr); break;
+    case 7 << 3 | 5: x87_mem_load(s, FP_LD_I64, addr); break;
+    case 1 << 3 | 2: case 1 << 3 | 3:
+        x87_mem_store(s, MF_F32, reg == 3, addr, slow);
+        break;
+    case 5 << 3 | 2: case 5 << 3 | 3:
+        x87_mem_store(s, MF_F64, reg == 3, addr, slow);
+        break;
+    case 7 << 3 | 2: case 7 << 3 | 3:
+        x87_mem_store(s, MF_I16, reg == 3, addr, slow);
+        break;
+    case 3 << 3 | 2: case 3 << 3 | 3:
+        x87_mem_store(s, MF_I32, reg == 3, addr, slow);
+        break;
+    case 7 << 3 | 7: x87_mem_store(s, MF_I64, true, addr, slow); break;
+    case 3 << 3 | 7: x87_mem_st80(s, addr); break;
+    case 1 << 3 | 5: x87_fldcw(s, addr, slow); break;
+    case 1 << 3 | 7:                                        /* FNSTCW */
+        lo = ir_new_temp(f);
+        ir_ld_env(f, lo, FPU_OFF(fcw), MO_16);
+        gen_st_mem(s, MO_16, lo, addr);
+        break;
+    default:                                                /* FNSTSW m */
+        gen_st_mem(s, MO_16, x87_fsw_value(s), addr);
+        break;
+    }
+}
+
+/* The register forms of x87_direct_reg: guard, FPU IP, one helper call or
+ * the IR body. */
+static bool x87_reg_body(DisasContext *s, unsigned esc, unsigned modrm,
+                         unsigned slow, bool probe)
+{
+    unsigned id, mask, want;
+    uint32_t code = 0;
+
+    if (!x87_direct_reg(s, esc, modrm, &id, &code, &mask, &want)) {
+        return false;
+    }
+    if (probe) {
+        return true;
+    }
+    x87_guard(s, slow, mask, want);
+    if (id == HELPER_COUNT) {
+        x87_reg_ir(s, esc, modrm);
+        return true;
+    }
+    x87_record_ip(s, esc, modrm);
+    gen_helper(s, id, 1, ir_const(s->f, code));
+    if (id == HELPER_fp_comi) {
+        gen_cc_op_synced(s, CC_OP_EFLAGS);
+    }
+    return true;
+}
+
 /* The helper call of an x87 row (every form, the fast forms' slow path). */
 static void gen_x87_call(DisasContext *s, const X86Insn *insn)
 {
@@ -335,12 +683,22 @@ void gen_x87(DisasContext *s, const X86Insn *insn)
     unsigned esc = insn->opcode & 7, modrm = insn->modrm;
     unsigned slow, done;
 
-    if (x87_fast_form(esc, modrm)) {
+    bool mem = (modrm >> 6) != 3;
+
+    if (x87_fast_form(esc, modrm) ||
+        (mem ? x87_direct_mem(esc, (modrm >> 3) & 7) :
+               x87_reg_body(s, esc, modrm, 0, true))) {
         /* lazy flags stored on both paths, not only in the helper's */
         gen_update_cc_op(s);
         slow = ir_new_label(f);
         done = ir_new_label(f);
-        x87_fast_body(s, esc, modrm, slow);
+        if (x87_fast_form(esc, modrm)) {
+            x87_fast_body(s, esc, modrm, slow);
+        } else if (mem) {
+            x87_mem_body(s, insn, slow);
+        } else {
+            x87_reg_body(s, esc, modrm, slow, false);
+        }
         ir_br(f, done);
         ir_set_label(f, slow);
         gen_x87_call(s, insn);

@@ -10,7 +10,7 @@
 #     has no real-mode layout and no FCS/FDS/FOP); here every one must be ok.
 #   - freeze.c: NE = 0 and IF = 0 with an exception pending: the FWAIT
 #     freezes for good, hamt86 stops there with status 2;
-#   - --cosim on FP-heavy guests: the fpu and fptop guest kernels and an
+#   - --cosim on FP-heavy guests: the fpu, fptop and fpmem guest kernels and an
 #     x87/MMX difftest kernel (gen.py --fpu) run to DONE with TBs compared
 #     and no divergence, in every MMU mode.
 # Needs BUILD/guest (make guest) for the guest library objects.
@@ -76,7 +76,8 @@ for host in native mips64el loongarch64; do
         ! grep -q '^FAIL' <<<"$o" && [ -n "$at" ] && [ $rc = 2 ] &&
             grep -q "halted with interrupts disabled at EIP 0x$at" <<<"$o"
         t $? "freeze (NE=0, IF=0) $host $m$(grep -m1 '^FAIL' <<<"$o" | sed 's/^/: /')"
-        for k in "$BUILD/guest/fpu.elf" "$BUILD/guest/fptop.elf" "$OUT/dt.elf"; do
+        for k in "$BUILD/guest/fpu.elf" "$BUILD/guest/fptop.elf" \
+                 "$BUILD/guest/fpmem.elf" "$OUT/dt.elf"; do
             [ -f "$k" ] || continue
             o=$(timeout 600 "${emu[@]}" -m 64 --mmu="$m" --cosim --stats \
                 --kernel "$k" 2>&1)
