@@ -313,6 +313,7 @@ int cpu_exec_loop(CPUX86State *env)
     int status;
 
     env->machine = &machine;
+    tb_jc_attach(env);
     hw_start();
     if (cpu_setjmp(env->jmp_env) != 0) {
         /* back from cpu_loop_exit: the state is exact, go on */

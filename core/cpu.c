@@ -35,6 +35,9 @@ BUILD_ASSERT(offsetof(CPUX86State, mem.ram_base) == 72);
 BUILD_ASSERT(offsetof(CPUX86State, mem.pflags) == 80);
 BUILD_ASSERT(sizeof(((CPUX86State *)0)->jmp_env) >= 5 * sizeof(void *));
 /* 32-bit env accesses of generated code reach 32 KiB (LoongArch ldptr.w) */
+/* the inline jump-cache probe loads env->tb_jc with one ld (12-bit offset) */
+BUILD_ASSERT(offsetof(CPUX86State, tb_jc) < 2048);
+BUILD_ASSERT(offsetof(CPUX86State, tb_jc) % 8 == 0);
 BUILD_ASSERT(offsetof(CPUX86State, icount_budget) % 4 == 0);
 BUILD_ASSERT(offsetof(CPUX86State, icount_budget) < (8191u << 2));
 

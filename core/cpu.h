@@ -219,6 +219,7 @@ typedef struct CPUX86State {
                             * inner op (cc_op bits 28..30, translator/cc.h) */
     MemFast  mem;
     CPUTLBDescFast tlb_fast[CPU_TLB_NB_MODES]; /* softmmu TLBs */
+    struct TbJcEntry *tb_jc;  /* the jump cache (core/exec.h, TbJcEntry) */
     /* ---- the rest is only touched by C code ---- */
     SegmentCache segs[CPU_NB_SEGS];
     SegmentCache ldt, tr, gdt, idt; /* gdt/idt: base + limit only */

@@ -81,6 +81,68 @@ static inline uint32_t cpu_tb_flags(const CPUX86State *env)
 }
 
 /*
+ * The jump cache (core/tb.c): direct-mapped by linear pc, probed by C
+ * (tb_lookup) and inline by the generated code of lookup_and_goto_ptr
+ * (host-common/lower-ops.c).  env->tb_jc points at its TB_JC_SIZE entries.
+ *
+ * One entry, 32 bytes (both JIT hosts are little-endian, so the first
+ * 64-bit word is flags | cs_base << 32):
+ *
+ *    0        4         8        12       16              24             32
+ *   +--------+---------+--------+--------+---------------+---------------+
+ *   | flags  | cs_base |  lin   |   0    |   host_code   |      tb       |
+ *   +--------+---------+--------+--------+---------------+---------------+
+ *
+ *   flags  tb->flags | TB_JC_VALID: an all-zero (flushed) entry matches
+ *          no lookup, whatever the pc, cs_base and flags
+ *   lin    cs_base + pc of the TB
+ *
+ * Index of a linear pc (TB_JC_BITS = 12): ((lin & 63) ^ (lin >> 6)) & 4095,
+ *
+ *   11         6 5          0
+ *   +-----------+------------+
+ *   | page & 63 | off mix 63 |   off mix = (lin ^ lin >> 6) & 63
+ *   +-----------+------------+
+ *
+ * so one guest page's entries are one run of TB_JC_PAGE entries, and INVLPG
+ * clears two runs (the page, and the one before: a TB that starts there
+ * may end in it).  Every TLB flush empties the cache, TB invalidation
+ * clears the TB's entry: a hit needs no page walk.
+ */
+#define TB_JC_BITS        12
+#define TB_JC_SIZE        (1u << TB_JC_BITS)
+#define TB_JC_PAGE_BITS   6
+#define TB_JC_PAGE        (1u << (TB_JC_BITS - TB_JC_PAGE_BITS))
+#define TB_JC_ENTRY_SHIFT 5
+#define TB_JC_VALID       (1u << 30)
+
+typedef struct TbJcEntry {
+    uint32_t flags;      /* tb->flags | TB_JC_VALID, 0: empty */
+    uint32_t cs_base;
+    uint32_t lin;
+    uint32_t pad;
+    void *host_code;
+    struct TranslationBlock *tb;
+} TbJcEntry;
+
+BUILD_ASSERT(sizeof(TbJcEntry) == 1u << TB_JC_ENTRY_SHIFT);
+BUILD_ASSERT(offsetof(TbJcEntry, flags) == 0);
+BUILD_ASSERT(offsetof(TbJcEntry, cs_base) == 4);
+BUILD_ASSERT(offsetof(TbJcEntry, lin) == 8);
+BUILD_ASSERT(offsetof(TbJcEntry, host_code) == 16);
+BUILD_ASSERT(offsetof(TbJcEntry, tb) == 24);
+BUILD_ASSERT(TB_JC_BITS == 2 * TB_JC_PAGE_BITS);
+BUILD_ASSERT(((TB_FLAGS_MASK | TB_FLAGS_FPTOP_MASK) & TB_JC_VALID) == 0);
+BUILD_ASSERT(TB_JC_VALID < 0x80000000u);   /* flags word: positive int32 */
+
+/* Jump cache index of linear pc lin (the inline probe computes the same). */
+static inline unsigned tb_jc_index(uint32_t lin)
+{
+    return ((lin & (TB_JC_PAGE - 1)) ^ (lin >> TB_JC_PAGE_BITS)) &
+           (TB_JC_SIZE - 1);
+}
+
+/*
  * The fixed backend interface.  Every host folder (host-mips/,
  * host-loongarch/, host-interp/) exports exactly one of these.
  *
@@ -160,6 +222,8 @@ void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys, unsigned size
 void tb_flush(CPUX86State *env);
 void tb_jc_flush(void);
 void tb_jc_flush_page(uint32_t linear);
+/* Point env->tb_jc at the jump cache (before any TB runs). */
+void tb_jc_attach(CPUX86State *env);
 /* Find the TB whose host code contains host_pc (NULL if none). */
 TranslationBlock *tb_find_by_host_pc(uintptr_t host_pc);
 /* Restore env->eip (and anything else per-insn) for a fault at host_pc.

@@ -35,8 +35,6 @@
 #define TB_MAX_COUNT     (256u * 1024)
 #define TB_HASH_BITS     16
 #define TB_HASH_SIZE     (1u << TB_HASH_BITS)
-#define TB_JC_BITS       12
-#define TB_JC_SIZE       (1u << TB_JC_BITS)
 #define TB_CODE_ALIGN    16
 
 const HostBackend *host_backend;
@@ -58,7 +56,11 @@ static TranslationBlock **tb_list;
 static unsigned tb_count;
 
 static TranslationBlock *tb_hash[TB_HASH_SIZE];
-static TranslationBlock *tb_jc[TB_JC_SIZE];
+static TbJcEntry tb_jc[TB_JC_SIZE];   /* layout: core/exec.h */
+/* Bit r: run r of tb_jc (TB_JC_PAGE entries) may hold an entry; a flush
+ * clears only those (a full memset per CR3 load cost mem_ctxsw 6%). */
+static uint64_t tb_jc_dirty;
+BUILD_ASSERT(TB_JC_SIZE / TB_JC_PAGE == 64);
 static uintptr_t *page_tbs;       /* per RAM page: tagged TB list head */
 static uint32_t page_tbs_n;
 
@@ -71,36 +73,46 @@ static inline unsigned tb_hash_fn(uint32_t phys_pc, uint32_t pc, uint32_t flags)
     return (h ^ (h >> TB_HASH_BITS)) & (TB_HASH_SIZE - 1);
 }
 
-/*
- * Jump cache index of a linear pc (cs_base + eip):
- *
- *   11         6 5          0
- *   +-----------+------------+
- *   | page & 63 | off mix 63 |   off mix = (lin ^ lin >> 6) & 63
- *   +-----------+------------+
- *
- * so one guest page's entries are one run of TB_JC_PAGE entries, and
- * INVLPG clears two runs (the page, and the one before: a TB that starts
- * there may end in it).
- */
-#define TB_JC_PAGE_BITS 6
-#define TB_JC_PAGE      (1u << (TB_JC_BITS - TB_JC_PAGE_BITS))
-BUILD_ASSERT(TB_JC_BITS > TB_JC_PAGE_BITS);
+/* First entry of the jump-cache run of lin's page (core/exec.h). */
 static inline unsigned tb_jc_run(uint32_t lin)
 {
-    return ((lin >> GUEST_PAGE_BITS) & ((1u << TB_JC_PAGE_BITS) - 1)) *
-           TB_JC_PAGE;
+    return tb_jc_index(lin & GUEST_PAGE_MASK) & ~(TB_JC_PAGE - 1);
 }
-static inline unsigned tb_jc_fn(uint32_t lin)
+BUILD_ASSERT(GUEST_PAGE_BITS == 2 * TB_JC_PAGE_BITS);
+
+/* Point env->tb_jc at the jump cache. */
+void tb_jc_attach(CPUX86State *env)
 {
-    return tb_jc_run(lin) | ((lin ^ (lin >> 6)) & (TB_JC_PAGE - 1));
+    env->tb_jc = tb_jc;
+}
+
+/* Enter tb (valid for the current mapping) in the jump cache. */
+static void tb_jc_set(TranslationBlock *tb)
+{
+    TbJcEntry *e = &tb_jc[tb_jc_index(tb->cs_base + tb->pc)];
+
+    if (tb->cflags & CF_NOCHAIN) {
+        return;   /* lookup_and_goto_ptr never enters a CF_NOCHAIN TB */
+    }
+    e->flags = tb->flags | TB_JC_VALID;
+    e->cs_base = tb->cs_base;
+    e->lin = tb->cs_base + tb->pc;
+    e->pad = 0;
+    e->host_code = tb->host_code;
+    e->tb = tb;
+    tb_jc_dirty |= 1ull << ((e - tb_jc) / TB_JC_PAGE);
 }
 
 /* Page-table change (TLB flush): the jump cache holds TBs by linear pc
  * and its hits are not re-translated, so it goes too. */
 void tb_jc_flush(void)
 {
-    memset(tb_jc, 0, sizeof(tb_jc));
+    while (tb_jc_dirty) {
+        unsigned r = (unsigned)__builtin_ctzll(tb_jc_dirty);
+
+        memset(&tb_jc[r * TB_JC_PAGE], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
+        tb_jc_dirty &= tb_jc_dirty - 1;
+    }
 }
 
 /* INVLPG of linear: the jump-cache entries whose TBs may touch the page. */
@@ -325,16 +337,18 @@ static bool tb_phys_matches(CPUX86State *env, const TranslationBlock *tb)
 TranslationBlock *tb_lookup(CPUX86State *env, uint32_t pc, uint32_t cs_base,
                             uint32_t flags)
 {
-    unsigned j = tb_jc_fn(cs_base + pc);
-    TranslationBlock *tb = tb_jc[j];
+    uint32_t lin = cs_base + pc;
+    TbJcEntry *e = &tb_jc[tb_jc_index(lin)];
+    TranslationBlock *tb;
     uint32_t phys;
 
     /* no translation check on a hit: every TLB flush empties the cache
-     * (tb_jc_flush, tb_jc_flush_page), as QEMU's tb_jmp_cache */
-    if (tb != NULL && tb->pc == pc && tb->cs_base == cs_base &&
-        tb->flags == flags && !tb->invalid) {
+     * (tb_jc_flush, tb_jc_flush_page), as QEMU's tb_jmp_cache; the inline
+     * probe of lookup_and_goto_ptr checks the same three words */
+    if (e->flags == (flags | TB_JC_VALID) && e->cs_base == cs_base &&
+        e->lin == lin) {
         stats.lookups_hit++;
-        return tb;
+        return e->tb;
     }
     if (!mem_path->get_phys_code(env, cs_base + pc, &phys)) {
         stats.lookups_miss++;
@@ -344,7 +358,7 @@ TranslationBlock *tb_lookup(CPUX86State *env, uint32_t pc, uint32_t cs_base,
         if (tb->phys_pc == phys && tb->pc == pc && tb->cs_base == cs_base &&
             tb->flags == flags && !tb->invalid &&
             (tb->phys_page2 == ~0u || tb_phys_matches(env, tb))) {
-            tb_jc[j] = tb;
+            tb_jc_set(tb);
             stats.lookups_hit++;
             return tb;
         }
@@ -390,7 +404,7 @@ void tb_flush(CPUX86State *env)
     }
     smc_flush();
     memset(tb_hash, 0, sizeof(tb_hash));
-    memset(tb_jc, 0, sizeof(tb_jc));
+    tb_jc_flush();
     tb_count = 0;
     tb_arena_ptr = tb_arena;
     code_cache.ptr = code_gen_start;
@@ -402,7 +416,7 @@ void tb_flush(CPUX86State *env)
 static void tb_invalidate(CPUX86State *env, TranslationBlock *tb)
 {
     TranslationBlock **pp;
-    unsigned j;
+    TbJcEntry *e;
 
     if (tb->invalid) {
         return;
@@ -415,9 +429,9 @@ static void tb_invalidate(CPUX86State *env, TranslationBlock *tb)
             break;
         }
     }
-    j = tb_jc_fn(tb->cs_base + tb->pc);
-    if (tb_jc[j] == tb) {
-        tb_jc[j] = NULL;
+    e = &tb_jc[tb_jc_index(tb->cs_base + tb->pc)];
+    if (e->tb == tb) {
+        memset(e, 0, sizeof(*e));
     }
     page_remove(env, tb, 0);
     if (tb->phys_page2 != ~0u) {
@@ -755,11 +769,11 @@ retry:
         unsigned h = tb_hash_fn(tb->phys_pc, pc, flags);
         tb->hash_next = tb_hash[h];
         tb_hash[h] = tb;
-        tb_jc[tb_jc_fn(cs_base + pc)] = tb;
         page_add(env, tb, 0);
         if (tb->phys_page2 != ~0u) {
             page_add(env, tb, 1);
         }
+        tb_jc_set(tb);
     }
     stats.ns_translate += os_clock_ns() - t0;
     return tb;

@@ -383,12 +383,155 @@ static void lower_call(Lower *L, const IROp *op)
     }
 }
 
+/* d = a op v for a two-input ALU op (tmp: for a constant no immediate
+ * form takes; d, a != tmp). */
+static void emit_op_imm(Lower *L, IROpcode opc, unsigned d, unsigned a,
+                        uint32_t v, unsigned tmp)
+{
+    const LowerHost *H = L->host;
+    const HostOpPair *p = &H->binop[opc];
+
+    if (p->rri && imm_ok(H, p->imm, v)) {
+        H->rri(L->s, p->rri, d, a, p->imm == IMM_NEG ? -(int32_t)v
+                                                      : (int32_t)v);
+    } else {
+        host_li32(L->s, tmp, v);
+        H->rrr(L->s, p->rrr, d, a, tmp);
+    }
+}
+
+/* r = the 32-bit env word at off, sign-extended (any offset). */
+static void emit_ld_env32(Lower *L, unsigned r, int32_t off)
+{
+    const LowerHost *H = L->host;
+    unsigned base = HOST_REG_ENV;
+
+    if (off > H->imm_arith_max) {
+        host_li32(L->s, r, (uint32_t)off);
+        H->rrr(L->s, H->add64, r, r, HOST_REG_ENV);
+        base = r;
+        off = 0;
+    }
+    H->mem(L->s, H->ld[MO_32], r, base, off);
+}
+
+/* Whether lookup_and_goto_ptr probes the jump cache inline: not while
+ * -d exec traces every TB entry (helper_lookup_tb_ptr logs it).  (Cosim
+ * TBs are CF_NOCHAIN: they have no lookup_and_goto_ptr.) */
+static bool jc_inline(const Lower *L)
+{
+    (void)L;
+    return !log_enabled(LOG_EXEC);
+}
+
+/*
+ * The inline jump-cache probe (entry layout and index: core/exec.h,
+ * TbJcEntry).  EIP was just stored to env.  After a near transfer CS base
+ * and hflags are the TB's (constants here); after a far one (far: RETF)
+ * they are read from env.  The x87 TOP is read at run time, as
+ * cpu_tb_flags() does:
+ *
+ *      cs   = near: the TB's cs_base; far: env->segs[R_CS].base
+ *      lin  = env->eip + cs            (no add for a constant 0)
+ *      e    = env->tb_jc + (((lin & 63) ^ (lin >> 6)) & 4095) * 32
+ *      if e->lin != lin                                  goto miss
+ *      hf   = near: the TB's hflags; far: env->hflags & TB_FLAGS_MASK
+ *      fl   = env->fpu.top << 24 | hf | TB_JC_VALID
+ *      constant cs 0: if 64-bit word 0 of e != fl        goto miss
+ *      else:          if e->flags != fl || e->cs_base != cs  goto miss
+ *      jump e->host_code
+ *   miss:
+ *      (helper_lookup_tb_ptr, as without the probe)
+ *
+ * A flushed entry (all zero) fails the flags compare (TB_JC_VALID).
+ */
+static void lower_jc_probe(Lower *L, bool far)
+{
+    const LowerHost *H = L->host;
+    HostAsm *s = L->s;
+    const unsigned lin = HOST_REG_ARG(1), e = HOST_REG_ARG(2);
+    const unsigned t = HOST_REG_ARG(3), c = HOST_REG_ARG(4);
+    const unsigned u = HOST_REG_TMP0;
+    uint32_t cs_base = L->tb->cs_base;
+    uint32_t fl = (L->tb->flags & ~TB_FLAGS_FPTOP_MASK) | TB_JC_VALID;
+    uint32_t miss[3], here;
+    unsigned nmiss = 0;
+
+    BUILD_ASSERT(sizeof(((FPUState *)0)->top) == 4);
+    BUILD_ASSERT(sizeof(((CPUX86State *)0)->eip) == 4);
+    BUILD_ASSERT(sizeof(((CPUX86State *)0)->hflags) == 4);
+    BUILD_ASSERT(sizeof(((SegmentCache *)0)->base) == 4);
+    sync_all(L);
+    emit_ld_env32(L, lin, (int32_t)offsetof(CPUX86State, eip));
+    if (far) {
+        emit_ld_env32(L, c, (int32_t)offsetof(CPUX86State, segs[R_CS].base));
+        H->rrr(s, H->binop[IR_add].rrr, lin, lin, c);
+    } else if (cs_base != 0) {
+        emit_op_imm(L, IR_add, lin, lin, cs_base, u);
+    }
+    H->rri(s, H->binop[IR_shr].rri, e, lin, TB_JC_PAGE_BITS);
+    emit_op_imm(L, IR_and, t, lin, TB_JC_PAGE - 1, u);
+    H->rrr(s, H->binop[IR_xor].rrr, e, e, t);
+    emit_op_imm(L, IR_and, e, e, TB_JC_SIZE - 1, u);
+    H->rri(s, H->binop[IR_shl].rri, e, e, TB_JC_ENTRY_SHIFT);
+    H->mem(s, H->ld64, t, HOST_REG_ENV,
+           (int32_t)offsetof(CPUX86State, tb_jc));
+    H->rrr(s, H->add64, e, e, t);
+    H->mem(s, H->ld[MO_32], t, e, (int32_t)offsetof(TbJcEntry, lin));
+    miss[nmiss++] = hostasm_offset(s);
+    H->branch(L, BR_NE, t, lin, -1);
+
+    emit_ld_env32(L, u, (int32_t)offsetof(CPUX86State, fpu.top));
+    H->rri(s, H->binop[IR_shl].rri, u, u, TB_FLAGS_FPTOP_SHIFT);
+    if (far) {
+        emit_ld_env32(L, lin, (int32_t)offsetof(CPUX86State, hflags));
+        emit_op_imm(L, IR_and, lin, lin, TB_FLAGS_MASK, t);
+        H->rrr(s, H->binop[IR_or].rrr, u, u, lin);
+        emit_op_imm(L, IR_or, u, u, TB_JC_VALID, lin);
+    } else {
+        host_li32(s, lin, fl);
+        H->rrr(s, H->binop[IR_or].rrr, u, u, lin);
+    }
+    if (far) {
+        H->mem(s, H->ld[MO_32], t, e, (int32_t)offsetof(TbJcEntry, flags));
+        miss[nmiss++] = hostasm_offset(s);
+        H->branch(L, BR_NE, t, u, -1);
+        H->mem(s, H->ld[MO_32], t, e, (int32_t)offsetof(TbJcEntry, cs_base));
+        miss[nmiss++] = hostasm_offset(s);
+        H->branch(L, BR_NE, t, c, -1);
+    } else if (cs_base == 0) {
+        /* flags | cs_base << 32 against the zero-extended fl (fl > 0) */
+        H->mem(s, H->ld64, t, e, (int32_t)offsetof(TbJcEntry, flags));
+        miss[nmiss++] = hostasm_offset(s);
+        H->branch(L, BR_NE, t, u, -1);
+    } else {
+        H->mem(s, H->ld[MO_32], t, e, (int32_t)offsetof(TbJcEntry, flags));
+        miss[nmiss++] = hostasm_offset(s);
+        H->branch(L, BR_NE, t, u, -1);
+        H->mem(s, H->ld[MO_32], t, e, (int32_t)offsetof(TbJcEntry, cs_base));
+        host_li32(s, u, cs_base);
+        miss[nmiss++] = hostasm_offset(s);
+        H->branch(L, BR_NE, t, u, -1);
+    }
+    H->mem(s, H->ld64, t, e, (int32_t)offsetof(TbJcEntry, host_code));
+    H->jump_reg(L, t);
+
+    here = hostasm_offset(s);
+    for (unsigned i = 0; i < nmiss && !s->overflow; i++) {
+        host_patch_label((uint32_t *)(void *)(s->start + miss[i]), BR_NE,
+                         miss[i], here);
+    }
+}
+
 /* lookup_and_goto_ptr: jump to the next TB if the lookup hits (at its
- * start: it loads its own window base). */
-static void lower_lookup_and_goto(Lower *L)
+ * start: it loads its own window base); the jump cache inline first. */
+static void lower_lookup_and_goto(Lower *L, const IROp *op)
 {
     const LowerHost *H = L->host;
 
+    if (jc_inline(L)) {
+        lower_jc_probe(L, (op->imm & IR_LOOKUP_ENV_CS) != 0);
+    }
     H->call_env(L->s, (const void *)helper_lookup_tb_ptr);
     if (H->rambase_caller_saved) {
         L->win_idx = -1;
@@ -597,7 +740,7 @@ static void lower_op(Lower *L, const IROp *op)
         break;
     case IR_lookup_and_goto_ptr:
         sync_all(L);
-        lower_lookup_and_goto(L);
+        lower_lookup_and_goto(L, op);
         break;
     default:
         os_fatal(1, HOST_NAME " backend: unhandled IR op %u", op->opc);

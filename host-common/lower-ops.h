@@ -94,6 +94,7 @@ typedef struct LowerHost {
     uint16_t ld[(MO_SIZE | MO_SIGN) + 1];  /* sized loads by memop */
     uint16_t st[(MO_SIZE | MO_SIGN) + 1];  /* sized stores by memop */
     uint16_t ld64, st64;                  /* 64-bit load/store */
+    uint16_t add64;                       /* rrr: d = a + b (64 bits) */
     bool rambase_caller_saved;            /* calls kill L->win_idx */
 
     /* --- format emitters (generated <p>_emit_<shape>) --------------------- */
@@ -123,6 +124,8 @@ typedef struct LowerHost {
     void (*goto_tb)(Lower *L, unsigned n);
     /* Jump to the host code whose address is in reg_ret unless it is 0. */
     void (*goto_ptr)(Lower *L);
+    /* Jump to the host code whose address is in r (the jump-cache hit). */
+    void (*jump_reg)(Lower *L, unsigned r);
     /* Call fn (a0 already set) / fn(env, ...) (a0 = env). */
     void (*call)(HostAsm *s, const void *fn);
     void (*call_env)(HostAsm *s, const void *fn);

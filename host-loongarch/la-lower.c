@@ -143,6 +143,12 @@ static void la_goto_ptr(Lower *L)
     la_jirl(L->s, LA_ZERO, LA_A0, 0);
 }
 
+/* LowerHost.jump_reg: jirl zero, r, 0. */
+static void la_jump_reg(Lower *L, unsigned r)
+{
+    la_jirl(L->s, LA_ZERO, r, 0);
+}
+
 /* LowerHost.goto_tb: patchable b, initially to the instruction after it. */
 static void la_goto_tb(Lower *L, unsigned n)
 {
@@ -555,6 +561,7 @@ static const LowerHost la_host = {
         [MO_32] = LA_OPC_ST_W, [MO_32 | MO_SIGN] = LA_OPC_ST_W,
     },
     .ld64 = LA_OPC_LD_D, .st64 = LA_OPC_ST_D,
+    .add64 = LA_OPC_ADD_D,
     .rambase_caller_saved = false,         /* fp */
 
     .rr = la_emit_rr,
@@ -568,6 +575,7 @@ static const LowerHost la_host = {
     .exit_tb = la_exit_tb,
     .goto_tb = la_goto_tb,
     .goto_ptr = la_goto_ptr,
+    .jump_reg = la_jump_reg,
     .call = la_call,
     .call_env = la_call_env,
     .store_globals = la_emit_store_globals,

@@ -156,6 +156,13 @@ static void mips_goto_ptr(Lower *L)
     mips_nop(s);
 }
 
+/* LowerHost.jump_reg: jr r. */
+static void mips_jump_reg(Lower *L, unsigned r)
+{
+    mips_jr(L->s, r);
+    mips_nop(L->s);
+}
+
 /* LowerHost.goto_tb: patchable j, initially to the instruction after its
  * slot. */
 static void mips_goto_tb(Lower *L, unsigned n)
@@ -569,6 +576,7 @@ static const LowerHost mips_host = {
         [MO_32] = MIPS_OPC_SW, [MO_32 | MO_SIGN] = MIPS_OPC_SW,
     },
     .ld64 = MIPS_OPC_LD, .st64 = MIPS_OPC_SD,
+    .add64 = MIPS_OPC_DADDU,
     .rambase_caller_saved = true,          /* t3 (gp is callee-saved) */
 
     .rr = mips_emit_rr,
@@ -584,6 +592,7 @@ static const LowerHost mips_host = {
     .exit_tb = mips_exit_tb,
     .goto_tb = mips_goto_tb,
     .goto_ptr = mips_goto_ptr,
+    .jump_reg = mips_jump_reg,
     .call = mips_call,
     .call_env = mips_call_env,
     .store_globals = mips_emit_store_globals,

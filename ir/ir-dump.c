@@ -227,6 +227,9 @@ static void ir_format_op(const IRFunc *f, const IROp *op, char *buf, size_t n)
         ir_cat(buf, n, &pos, "0x%x", op->imm);
         break;
     case IR_lookup_and_goto_ptr:
+        if (op->imm & IR_LOOKUP_ENV_CS) {
+            ir_cat(buf, n, &pos, "far");
+        }
         break;
     default:
         if (opc < IR_NB_OPS && ir_op_defs[opc].nout) {

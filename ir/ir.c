@@ -302,6 +302,12 @@ void ir_lookup_and_goto_ptr(IRFunc *f)
     ir_emit(f, IR_lookup_and_goto_ptr);
 }
 
+/* The same after a far transfer (CS base and hflags from env). */
+void ir_lookup_and_goto_ptr_far(IRFunc *f)
+{
+    ir_emit(f, IR_lookup_and_goto_ptr)->imm = IR_LOOKUP_ENV_CS;
+}
+
 /* Evaluate condition c on a and b. */
 bool ir_cond_eval(IRCond c, uint32_t a, uint32_t b)
 {

@@ -210,6 +210,10 @@ void ir_insn_start(IRFunc *f, uint32_t eip, unsigned len);
 void ir_goto_tb(IRFunc *f, unsigned slot);
 void ir_exit_tb(IRFunc *f, uint32_t val);
 void ir_lookup_and_goto_ptr(IRFunc *f);
+/* lookup_and_goto_ptr after a far transfer: CS base and hflags may differ
+ * from the TB's, the inline jump-cache probe reads them from env (imm). */
+#define IR_LOOKUP_ENV_CS 1u
+void ir_lookup_and_goto_ptr_far(IRFunc *f);
 
 /* Evaluate an IRCond on two 32-bit values (shared by folding and the interpreter). */
 bool ir_cond_eval(IRCond c, uint32_t a, uint32_t b);

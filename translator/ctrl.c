@@ -123,7 +123,14 @@ void gen_retf(DisasContext *s, const X86Insn *insn)
 
     gen_helper(s, HELPER_lret, 2, ir_const(s->f, insn->opsize),
                ir_const(s->f, extra));
-    gen_exit_after_helper(s, true);
+    if (!(s->flags & HF_TF_MASK) && !(s->tb->cflags & CF_NOCHAIN)) {
+        /* the helper set CS:EIP (and CPL, SS): chain through the jump
+         * cache with env's CS base and hflags */
+        ir_lookup_and_goto_ptr_far(s->f);
+        s->is_jmp = DISAS_NORETURN;
+    } else {
+        gen_exit_after_helper(s, true);
+    }
 }
 
 /* eCX - 1 written back (CX only for 16-bit addressing); returns the count. */

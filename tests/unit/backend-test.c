@@ -58,6 +58,7 @@ static int verbose;
 static uint8_t *ram;                 /* guest RAM of the JIT run */
 static uint8_t *ref_ram;             /* guest RAM of the interpreter run */
 static CPUX86State env_jit, env_ref;
+static TbJcEntry test_jc[TB_JC_SIZE];  /* env->tb_jc: empty unless a test fills it */
 uint8_t guest_pflags[GUEST_NB_PAGES];
 static unsigned nslow_ld, nslow_st;  /* slow-path calls of the JIT run */
 static unsigned ref_nslow;           /* slow-path calls of the interpreter */
@@ -462,6 +463,7 @@ static void init_state(CPUX86State *env)
     env->cc_src2 = rnd_val();
     env->mem.ram_base = (uintptr_t)ram_of(env);
     env->mem.pflags = guest_pflags;
+    env->tb_jc = test_jc;
     tlb_setup(env);
 }
 
@@ -578,6 +580,126 @@ static int run_random(int iter)
     return 0;
 }
 
+/* Run tb (ending in lookup_and_goto_ptr) at eip: did the inline jump-cache
+ * probe hit (tb2 ran, no helper call), or miss (the helper ran)? */
+static int jc_run(TranslationBlock *tb, TranslationBlock *tb2, uint32_t eip,
+                  bool hit, const char *what)
+{
+    CPUX86State *env = &env_jit;
+    unsigned n = nlookups;
+    uintptr_t r;
+
+    env->eip = eip;
+    r = JIT.exec(env, tb);
+    if (hit ? (r != ((uintptr_t)tb2 | IR_EXIT_PLAIN) || nlookups != n)
+            : (r != ((uintptr_t)tb | IR_EXIT_PLAIN) || nlookups != n + 1)) {
+        say("jump cache: %s: expected a %s\n", what, hit ? "hit" : "miss");
+        return 1;
+    }
+    return 0;
+}
+
+/* Fill the jump-cache entry of tb2's code as TB (eip, cs_base, flags). */
+static TbJcEntry *jc_fill(TranslationBlock *tb2, uint32_t eip,
+                          uint32_t cs_base, uint32_t flags)
+{
+    TbJcEntry *e = &test_jc[tb_jc_index(cs_base + eip)];
+
+    e->flags = flags | TB_JC_VALID;
+    e->cs_base = cs_base;
+    e->lin = cs_base + eip;
+    e->host_code = tb2->host_code;
+    e->tb = tb2;
+    return e;
+}
+
+/* The inline jump-cache probe of lookup_and_goto_ptr (core/exec.h,
+ * TbJcEntry): hits only on (linear pc, cs_base, flags incl. TOP). */
+static int run_jc_probe(TranslationBlock *tb2, TranslationBlock *tb3)
+{
+    static TranslationBlock tb4 __attribute__((aligned(8)));
+    static TranslationBlock tb5 __attribute__((aligned(8)));
+    const uint32_t hf4 = HF_PE_MASK | HF_CS32_MASK | HF_PG_MASK | 3;
+    CPUX86State *env = &env_jit;
+    IRFunc *f = &func;
+    TbJcEntry *e;
+    int bad = 0;
+
+    /* tb3: cs_base 0, flags 0 (as gen_code got it: zeroed) */
+    memset(test_jc, 0, sizeof(test_jc));
+    bad |= jc_run(tb3, tb2, 0, false, "empty entry at linear 0");
+    e = jc_fill(tb2, 0x12345, 0, 0);
+    bad |= jc_run(tb3, tb2, 0x12345, true, "matching entry");
+    bad |= jc_run(tb3, tb2, 0x12345 + (TB_JC_SIZE << 6), false, "other pc");
+    env->fpu.top = 1;
+    bad |= jc_run(tb3, tb2, 0x12345, false, "other TOP");
+    e->flags |= 1u << TB_FLAGS_FPTOP_SHIFT;
+    bad |= jc_run(tb3, tb2, 0x12345, true, "entry with that TOP");
+    env->fpu.top = 0;
+    e = jc_fill(tb2, 0x12345, 0, HF_CPL_MASK);
+    bad |= jc_run(tb3, tb2, 0x12345, false, "other hflags");
+    e = jc_fill(tb2, 0x12345 - 0x10, 0x10, 0);
+    bad |= jc_run(tb3, tb2, 0x12345, false, "other cs_base, same linear");
+    memset(e, 0, sizeof(*e));
+    bad |= jc_run(tb3, tb2, 0x12345, false, "cleared entry");
+
+    /* tb4: a TB with cs_base != 0 and hflags beyond a 12-bit immediate */
+    fn_init(f);
+    emit(f, IR_insn_start, 0)->imm = 0x400;
+    emit(f, IR_mov, 2, 2, new_const(f, 9));
+    emit(f, IR_lookup_and_goto_ptr, 0);
+    memset(&tb4, 0, sizeof(tb4));
+    tb4.cs_base = 0x12340;
+    tb4.flags = hf4 | (5u << TB_FLAGS_FPTOP_SHIFT);
+    if (!JIT.gen_code(&tb4, f, &cc)) {
+        say("jump cache: gen_code failed\n");
+        return 1;
+    }
+    code_hi = cc.ptr;
+    if (verbose) {
+        JIT.disas(tb4.host_code, tb4.host_size);
+    }
+    env->fpu.top = 2;
+    e = jc_fill(tb2, 0xfff0, 0x12340, hf4 | (2u << TB_FLAGS_FPTOP_SHIFT));
+    bad |= jc_run(&tb4, tb2, 0xfff0, true, "cs_base entry");
+    e->cs_base = 0x12350;
+    e->lin = 0x12350 + 0xffe0;
+    bad |= jc_run(&tb4, tb2, 0xfff0, false, "cs_base entry, other cs_base");
+    e = jc_fill(tb2, 0xfff0, 0x12340, hf4);
+    bad |= jc_run(&tb4, tb2, 0xfff0, false, "cs_base entry, other TOP");
+    e = jc_fill(tb2, 0xfff0, 0x12340, hf4 & ~HF_PG_MASK);
+    env->fpu.top = 0;
+    bad |= jc_run(&tb4, tb2, 0xfff0, false, "cs_base entry, other hflags");
+
+    /* tb5: after a far transfer (RETF): CS base and hflags from env */
+    fn_init(f);
+    emit(f, IR_insn_start, 0)->imm = 0x500;
+    emit(f, IR_lookup_and_goto_ptr, 0)->imm = IR_LOOKUP_ENV_CS;
+    memset(&tb5, 0, sizeof(tb5));
+    if (!JIT.gen_code(&tb5, f, &cc)) {
+        say("jump cache: gen_code failed\n");
+        return 1;
+    }
+    code_hi = cc.ptr;
+    env->segs[R_CS].base = 0x20000;
+    env->hflags = hf4 | HF_INHIBIT_IRQ;   /* not in TB_FLAGS_MASK */
+    env->fpu.top = 3;
+    e = jc_fill(tb2, 0x1234, 0x20000, hf4 | (3u << TB_FLAGS_FPTOP_SHIFT));
+    bad |= jc_run(&tb5, tb2, 0x1234, true, "far: env's CS and hflags");
+    env->segs[R_CS].base = 0x20010;
+    bad |= jc_run(&tb5, tb2, 0x1234 - 0x10, false, "far: other CS, same linear");
+    env->segs[R_CS].base = 0x20000;
+    env->hflags = hf4 & ~HF_CPL_MASK;
+    bad |= jc_run(&tb5, tb2, 0x1234, false, "far: other CPL");
+    env->hflags = hf4;
+    env->fpu.top = 0;
+    bad |= jc_run(&tb5, tb2, 0x1234, false, "far: other TOP");
+    env->segs[R_CS].base = 0;
+    env->hflags = 0;
+    memset(test_jc, 0, sizeof(test_jc));
+    return bad;
+}
+
 /* goto_tb chaining and lookup_and_goto_ptr (JIT only). */
 static int run_chain(void)
 {
@@ -653,7 +775,7 @@ static int run_chain(void)
         say("lookup: miss run wrong\n");
         return 1;
     }
-    return 0;
+    return run_jc_probe(&tb2, &tb3);
 }
 
 int main(int argc, char **argv)

@@ -69,6 +69,7 @@ void ir_insn_start(IRFunc *f, uint32_t eip, unsigned len) { IROp *o = ir_emit(f,
 void ir_goto_tb(IRFunc *f, unsigned slot) { ir_emit(f, IR_goto_tb)->imm = slot; }
 void ir_exit_tb(IRFunc *f, uint32_t v) { ir_emit(f, IR_exit_tb)->imm = v; }
 void ir_lookup_and_goto_ptr(IRFunc *f) { ir_emit(f, IR_lookup_and_goto_ptr); }
+void ir_lookup_and_goto_ptr_far(IRFunc *f) { ir_emit(f, IR_lookup_and_goto_ptr)->imm = IR_LOOKUP_ENV_CS; }
 bool ir_cond_eval(IRCond c, uint32_t a, uint32_t b) {
     switch (c) { case IR_COND_EQ: return a == b; case IR_COND_NE: return a != b;
     case IR_COND_LT: return (int32_t)a < (int32_t)b; case IR_COND_GE: return (int32_t)a >= (int32_t)b;
