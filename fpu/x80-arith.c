@@ -157,10 +157,36 @@ floatx80 x80_addsub_general(floatx80 fa, floatx80 fb, bool negb, unsigned den,
                           (uint64_t)v, prec, s);
 }
 
+/* Normal or a true zero: the operands the fast paths also take. */
+static inline bool x80_is_plain(floatx80 a)
+{
+    return x80_is_normal(a) || ((a.se & 0x7fff) == 0 && a.mant == 0);
+}
+
+/* b >> n for n >= 64, with the bits shifted out ORed into bit 0. */
+static inline uint64_t shr_jam_hi(uint64_t b, uint32_t n)
+{
+    if (n == 64) {
+        return b;
+    }
+    if (n >= 128) {
+        return 1;
+    }
+    return (b >> (n - 64)) | ((b << (128 - n)) != 0);
+}
+
 /*
- * Fast path of a + (b, negated when negb): two normal operands, computed
- * as the general path does (the same aligned 128-bit sum with a sticky
- * bit) without unpacking.  False (s untouched) when it does not apply.
+ * Fast path of a + (b, negated when negb): normal operands (or zeros),
+ * without unpacking.  The larger magnitude a goes to hi:lo = a.sig:0, the
+ * smaller is aligned below it; the sum or difference is exact in 128
+ * bits except for d >= 64, where the smaller operand is a sticky bit well
+ * below the round bit.  False (s untouched) when it does not apply.
+ *
+ *   127          64 63                                    0
+ *  +--------------+---------------------------------------+
+ *  |   a.sig      |  0                                    |   hi:lo
+ *  +--------------+---------------------------------------+
+ *         b.sig >> d  :  b.sig << (64 - d)   (d < 64)
  */
 static inline bool addsub_fast(floatx80 fa, floatx80 fb, bool negb,
                                X80Status *s, floatx80 *r)
@@ -171,7 +197,18 @@ static inline bool addsub_fast(floatx80 fa, floatx80 fb, bool negb,
     int l;
 
     if (!x80_is_normal(fa) || !x80_is_normal(fb)) {
-        return false;
+        if (!x80_is_plain(fa) || !x80_is_plain(fb)) {
+            return false;
+        }
+        if (ma == 0 && mb == 0) {
+            x80_set_cc(s, X80_C1, 0);
+            *r = x80_zero(sa == sb ? sa : x80_rc(s->cw) == X80_RC_DOWN);
+            return true;
+        }
+        if (mb == 0) {
+            return x80_round_fast(sa, (int32_t)ea, ma, 0, s, r);
+        }
+        return x80_round_fast(sb, (int32_t)eb, mb, 0, s, r);
     }
     if (ea < eb || (ea == eb && ma < mb)) {
         uint32_t te = ea;
@@ -185,8 +222,7 @@ static inline bool addsub_fast(floatx80 fa, floatx80 fb, bool negb,
         /* magnitude sum: sig in [2^63, 2^65), one bit of carry */
         if (d >= 64) {
             hi = ma;
-            lo = d == 64 ? mb : d >= 128 ? 1
-                 : (mb >> (d - 64)) | ((mb << (128 - d)) != 0);
+            lo = shr_jam_hi(mb, d);
         } else if (d) {
             hi = ma + (mb >> d);
             lo = mb << (64 - d);
@@ -203,20 +239,36 @@ static inline bool addsub_fast(floatx80 fa, floatx80 fb, bool negb,
             ea++;
         }
         return x80_round_fast(sa, (int32_t)ea, hi, lo, s, r);
-    } else {
-        /* magnitude difference, as the general path: 128-bit, jammed */
-        u128 v = ((u128)ma << 63) - x80_shr_jam128((u128)mb << 63, (int)d);
-
-        if (v == 0) {
+    }
+    /* magnitude difference (a >= b), then normalise */
+    if (d == 0) {
+        hi = ma - mb;
+        lo = 0;
+        if (hi == 0) {
             x80_set_cc(s, X80_C1, 0);
             *r = x80_zero(x80_rc(s->cw) == X80_RC_DOWN);
             return true;
         }
-        l = x80_clz128(v);
-        v <<= l;
-        return x80_round_fast(sa, (int32_t)ea + 1 - l, (uint64_t)(v >> 64),
-                              (uint64_t)v, s, r);
+    } else if (d < 64) {
+        lo = 0 - (mb << (64 - d));
+        hi = ma - (mb >> d) - (lo != 0);
+    } else {
+        lo = 0 - shr_jam_hi(mb, d);
+        hi = ma - 1;
     }
+    if (!(hi >> 63)) {
+        if (hi == 0) {
+            l = 64 + x80_clz64(lo);
+            hi = lo << (l - 64);
+            lo = 0;
+        } else {
+            l = x80_clz64(hi);
+            hi = (hi << l) | (lo >> (63 - l) >> 1);
+            lo <<= l;
+        }
+        ea -= (uint32_t)l;
+    }
+    return x80_round_fast(sa, (int32_t)ea, hi, lo, s, r);
 }
 
 /* FADD. */
@@ -476,12 +528,6 @@ static X80Relation compare_values(const X80Unpacked *a, const X80Unpacked *b)
         return X80_REL_EQUAL;
     }
     return (ma > mb) != a->sign ? X80_REL_GREATER : X80_REL_LESS;
-}
-
-/* Normal or a true zero: the operands the compare fast path takes. */
-static inline bool x80_is_plain(floatx80 a)
-{
-    return x80_is_normal(a) || ((a.se & 0x7fff) == 0 && a.mant == 0);
 }
 
 /*
