@@ -292,9 +292,15 @@ static void one_other(FastCheck *c, X80Rng *r, uint16_t cw, floatx80 a,
             raw = (uint32_t)raw;
             vf = bits(x80_from_f32((uint32_t)raw, &sf));
             vg = bits(x80_from_ieee_general(raw, 8, 23, &sg));
+            m = x80_f32_operand((uint32_t)raw, &den);
         } else {
             vf = bits(x80_from_f64(raw, &sf));
             vg = bits(x80_from_ieee_general(raw, 11, 52, &sg));
+            m = x80_f64_operand(raw, &den);
+        }
+        /* without flags (no SNaN, no denormal) the operand is the same */
+        if (sg.exc == 0) {
+            check(c, "operand", cw, a, m, bits(m), vg, &sg, &sg);
         }
         break;
     }

@@ -241,15 +241,44 @@ static floatx80 operand_ieee(uint64_t v, int ebits, int fbits, bool *den)
                     X80_J | (f << (63 - fbits)));
 }
 
+/*
+ * Widen a normal IEEE value with ebits/fbits fields (exact, no flags):
+ * the common case of FLD m32/m64 and of the arithmetic operands.
+ */
+static inline floatx80 widen_normal(uint64_t v, int ebits, int fbits)
+{
+    uint32_t emax = (1u << ebits) - 1;
+    uint32_t e = (uint32_t)(v >> fbits) & emax;
+
+    return x80_pack((v >> (ebits + fbits)) & 1, e - (emax >> 1) + X80_BIAS,
+                    X80_J | (v << (63 - fbits)));
+}
+
+/* True when the IEEE value's exponent field is neither 0 nor all ones. */
+static inline bool ieee_is_normal(uint64_t v, int ebits, int fbits)
+{
+    uint32_t emax = (1u << ebits) - 1;
+
+    return ((uint32_t)(v >> fbits) & emax) - 1 < emax - 1;
+}
+
 /* m32fp arithmetic operand. */
 floatx80 x80_f32_operand(uint32_t v, bool *denormal)
 {
+    if (ieee_is_normal(v, 8, 23)) {
+        *denormal = false;
+        return widen_normal(v, 8, 23);
+    }
     return operand_ieee(v, 8, 23, denormal);
 }
 
 /* m64fp arithmetic operand. */
 floatx80 x80_f64_operand(uint64_t v, bool *denormal)
 {
+    if (ieee_is_normal(v, 11, 52)) {
+        *denormal = false;
+        return widen_normal(v, 11, 52);
+    }
     return operand_ieee(v, 11, 52, denormal);
 }
 
@@ -260,16 +289,10 @@ floatx80 x80_f64_operand(uint64_t v, bool *denormal)
 static inline bool from_ieee_fast(uint64_t v, int ebits, int fbits,
                                   X80Status *s, floatx80 *r)
 {
-    uint32_t emax = (1u << ebits) - 1;
-    uint32_t e = (uint32_t)(v >> fbits) & emax;
-    uint64_t f = v & ((1ull << fbits) - 1);
-    bool sign = (v >> (ebits + fbits)) & 1;
-
-    if (e - 1 < emax - 1) {
-        *r = x80_pack(sign, e - (emax >> 1) + X80_BIAS,
-                      X80_J | (f << (63 - fbits)));
-    } else if (e == 0 && f == 0) {
-        *r = x80_zero(sign);
+    if (ieee_is_normal(v, ebits, fbits)) {
+        *r = widen_normal(v, ebits, fbits);
+    } else if ((v << (64 - ebits - fbits)) == 0) {
+        *r = x80_zero((v >> (ebits + fbits)) & 1);
     } else {
         return false;
     }
