@@ -140,7 +140,7 @@ static uint16_t gen_cw(X80Rng *r)
                       x80_rng_below(r, 4) << 10);
 }
 
-/* Mismatch count and the number printed so far. */
+/* Cases compared and mismatches found (the first 10 are printed). */
 typedef struct FastCheck {
     long bad;
     long cases;
