@@ -7,14 +7,6 @@
  */
 #include "fpu/x80-internal.h"
 
-/* Forward declarations: the den variants used by x80_arith_mem. */
-static floatx80 mul_den(floatx80 fa, floatx80 fb, unsigned den,
-                        X80Status *s);
-static floatx80 div_den(floatx80 fa, floatx80 fb, unsigned den,
-                        X80Status *s);
-static X80Relation compare_den(floatx80 fa, floatx80 fb, bool quiet,
-                               unsigned den, X80Status *s);
-
 /* Unpack, marking a finite value that came from a denormal m32/m64. */
 static X80Unpacked x80_unpack_den(floatx80 a, unsigned den)
 {
@@ -115,7 +107,7 @@ floatx80 x80_chs(floatx80 a, X80Status *s)
  * a + (b with sign flipped when negb).  den: bit 0/1 = a/b came from a
  * denormal memory operand (see x80_arith_mem).
  */
-static floatx80 addsub(floatx80 fa, floatx80 fb, bool negb, unsigned den,
+floatx80 x80_addsub_general(floatx80 fa, floatx80 fb, bool negb, unsigned den,
                        X80Status *s)
 {
     X80Unpacked a = x80_unpack_den(fa, den & 1), b = x80_unpack_den(fb, den & 2), t;
@@ -165,26 +157,175 @@ static floatx80 addsub(floatx80 fa, floatx80 fb, bool negb, unsigned den,
                           (uint64_t)v, prec, s);
 }
 
+/* Normal or a true zero: the operands the fast paths also take. */
+static inline bool x80_is_plain(floatx80 a)
+{
+    return x80_is_normal(a) || ((a.se & 0x7fff) == 0 && a.mant == 0);
+}
+
+/* b >> n for n >= 64, with the bits shifted out ORed into bit 0. */
+static inline uint64_t shr_jam_hi(uint64_t b, uint32_t n)
+{
+    if (n == 64) {
+        return b;
+    }
+    if (n >= 128) {
+        return 1;
+    }
+    return (b >> (n - 64)) | ((b << (128 - n)) != 0);
+}
+
+/*
+ * Fast path of a + (b, negated when negb): normal operands (or zeros),
+ * without unpacking.  The larger magnitude a goes to hi:lo = a.sig:0, the
+ * smaller is aligned below it; the sum or difference is exact in 128
+ * bits except for d >= 64, where the smaller operand is a sticky bit well
+ * below the round bit.  False (s untouched) when it does not apply.
+ *
+ *   127          64 63                                    0
+ *  +--------------+---------------------------------------+
+ *  |   a.sig      |  0                                    |   hi:lo
+ *  +--------------+---------------------------------------+
+ *         b.sig >> d  :  b.sig << (64 - d)   (d < 64)
+ */
+static inline bool addsub_fast(floatx80 fa, floatx80 fb, bool negb,
+                               X80Status *s, floatx80 *r)
+{
+    uint32_t ea = fa.se & 0x7fff, eb = fb.se & 0x7fff, d;
+    bool sa = fa.se >> 15, sb = (bool)(fb.se >> 15) ^ negb;
+    uint64_t ma = fa.mant, mb = fb.mant, hi, lo;
+    int l;
+
+    if (!x80_is_normal(fa) || !x80_is_normal(fb)) {
+        if (!x80_is_plain(fa) || !x80_is_plain(fb)) {
+            return false;
+        }
+        if (ma == 0 && mb == 0) {
+            x80_set_cc(s, X80_C1, 0);
+            *r = x80_zero(sa == sb ? sa : x80_rc(s->cw) == X80_RC_DOWN);
+            return true;
+        }
+        if (mb == 0) {
+            return x80_round_fast(sa, (int32_t)ea, ma, 0, s, r);
+        }
+        return x80_round_fast(sb, (int32_t)eb, mb, 0, s, r);
+    }
+    if (ea < eb || (ea == eb && ma < mb)) {
+        uint32_t te = ea;
+        uint64_t tm = ma;
+        bool ts = sa;
+        ea = eb; ma = mb; sa = sb;
+        eb = te; mb = tm; sb = ts;
+    }
+    d = ea - eb;
+    if (sa == sb) {
+        /* magnitude sum: sig in [2^63, 2^65), one bit of carry */
+        if (d >= 64) {
+            hi = ma;
+            lo = shr_jam_hi(mb, d);
+        } else if (d) {
+            hi = ma + (mb >> d);
+            lo = mb << (64 - d);
+            if (hi < ma) {
+                /* lo's bit 0 is clear (d < 64): the shift loses nothing */
+                lo = (hi << 63) | (lo >> 1);
+                hi = (hi >> 1) | X80_J;
+                ea++;
+            }
+        } else {
+            hi = ma + mb;
+            lo = hi << 63;
+            hi = (hi >> 1) | X80_J;
+            ea++;
+        }
+        return x80_round_fast(sa, (int32_t)ea, hi, lo, s, r);
+    }
+    /* magnitude difference (a >= b), then normalise */
+    if (d == 0) {
+        hi = ma - mb;
+        lo = 0;
+        if (hi == 0) {
+            x80_set_cc(s, X80_C1, 0);
+            *r = x80_zero(x80_rc(s->cw) == X80_RC_DOWN);
+            return true;
+        }
+    } else if (d < 64) {
+        lo = 0 - (mb << (64 - d));
+        hi = ma - (mb >> d) - (lo != 0);
+    } else {
+        lo = 0 - shr_jam_hi(mb, d);
+        hi = ma - 1;
+    }
+    if (!(hi >> 63)) {
+        if (hi == 0) {
+            l = 64 + x80_clz64(lo);
+            hi = lo << (l - 64);
+            lo = 0;
+        } else {
+            l = x80_clz64(hi);
+            hi = (hi << l) | (lo >> (63 - l) >> 1);
+            lo <<= l;
+        }
+        ea -= (uint32_t)l;
+    }
+    return x80_round_fast(sa, (int32_t)ea, hi, lo, s, r);
+}
+
 /* FADD. */
 floatx80 x80_add(floatx80 a, floatx80 b, X80Status *s)
 {
-    return addsub(a, b, false, 0, s);
+    floatx80 r;
+
+    if (addsub_fast(a, b, false, s, &r)) {
+        return r;
+    }
+    return x80_addsub_general(a, b, false, 0, s);
 }
 
 /* FSUB. */
 floatx80 x80_sub(floatx80 a, floatx80 b, X80Status *s)
 {
-    return addsub(a, b, true, 0, s);
+    floatx80 r;
+
+    if (addsub_fast(a, b, true, s, &r)) {
+        return r;
+    }
+    return x80_addsub_general(a, b, true, 0, s);
+}
+
+/* Fast path of a * b: two normal operands (see addsub_fast). */
+static inline bool mul_fast(floatx80 fa, floatx80 fb, X80Status *s,
+                            floatx80 *r)
+{
+    u128 p;
+    int l;
+
+    if (!x80_is_normal(fa) || !x80_is_normal(fb)) {
+        return false;
+    }
+    p = x80_mul64(fa.mant, fb.mant);
+    l = (int)((uint64_t)(p >> 64) >> 63) ^ 1;   /* p >= 2^126 */
+    p <<= l;
+    return x80_round_fast((fa.se ^ fb.se) >> 15,
+                          (int32_t)(fa.se & 0x7fff) + (fb.se & 0x7fff) -
+                          16382 - l,
+                          (uint64_t)(p >> 64), (uint64_t)p, s, r);
 }
 
 /* FMUL. */
 floatx80 x80_mul(floatx80 fa, floatx80 fb, X80Status *s)
 {
-    return mul_den(fa, fb, 0, s);
+    floatx80 r;
+
+    if (mul_fast(fa, fb, s, &r)) {
+        return r;
+    }
+    return x80_mul_general(fa, fb, 0, s);
 }
 
 /* a * b, den as for addsub. */
-static floatx80 mul_den(floatx80 fa, floatx80 fb, unsigned den, X80Status *s)
+floatx80 x80_mul_general(floatx80 fa, floatx80 fb, unsigned den,
+                         X80Status *s)
 {
     X80Unpacked a = x80_unpack_den(fa, den & 1), b = x80_unpack_den(fb, den & 2);
     bool sign = a.sign ^ b.sign;
@@ -213,14 +354,53 @@ static floatx80 mul_den(floatx80 fa, floatx80 fb, unsigned den, X80Status *s)
                           x80_pc_bits(s->cw), s);
 }
 
+/*
+ * Fast path of a / b: two normal operands.  One 128/64 division gives the
+ * 64-bit quotient q and remainder rem; the bits below q only matter as
+ * the round bit (2 rem >= b) and the sticky (rem != 0), so instead of the
+ * general path's second division ext is synthesised with the same
+ * rounding: 2^63 + 1 (above half), 2^63 (half), 1 (below) or 0.
+ */
+static inline bool div_fast(floatx80 fa, floatx80 fb, X80Status *s,
+                            floatx80 *r)
+{
+    uint64_t ma = fa.mant, mb = fb.mant, q, rem, ext;
+    int32_t e;
+
+    if (!x80_is_normal(fa) || !x80_is_normal(fb)) {
+        return false;
+    }
+    e = (int32_t)(fa.se & 0x7fff) - (fb.se & 0x7fff) + X80_BIAS;
+    if (ma >= mb) {
+        q = x80_div128(ma >> 1, ma << 63, mb, &rem);
+    } else {
+        q = x80_div128(ma, 0, mb, &rem);
+        e--;
+    }
+    if (rem == 0) {
+        ext = 0;
+    } else if (rem > mb - rem) {
+        ext = X80_J | 1;
+    } else {
+        ext = rem == mb - rem ? X80_J : 1;
+    }
+    return x80_round_fast((fa.se ^ fb.se) >> 15, e, q, ext, s, r);
+}
+
 /* FDIV. */
 floatx80 x80_div(floatx80 fa, floatx80 fb, X80Status *s)
 {
-    return div_den(fa, fb, 0, s);
+    floatx80 r;
+
+    if (div_fast(fa, fb, s, &r)) {
+        return r;
+    }
+    return x80_div_general(fa, fb, 0, s);
 }
 
 /* a / b, den as for addsub. */
-static floatx80 div_den(floatx80 fa, floatx80 fb, unsigned den, X80Status *s)
+floatx80 x80_div_general(floatx80 fa, floatx80 fb, unsigned den,
+                         X80Status *s)
 {
     X80Unpacked a = x80_unpack_den(fa, den & 1), b = x80_unpack_den(fb, den & 2);
     bool sign = a.sign ^ b.sign;
@@ -350,15 +530,50 @@ static X80Relation compare_values(const X80Unpacked *a, const X80Unpacked *b)
     return (ma > mb) != a->sign ? X80_REL_GREATER : X80_REL_LESS;
 }
 
+/*
+ * Fast path of a comparison: both operands normal or zero (no flags).
+ * For those, (exponent, significand) orders the magnitudes, zero lowest.
+ */
+static inline bool compare_fast(floatx80 fa, floatx80 fb, X80Status *s,
+                                X80Relation *rel)
+{
+    static const uint16_t cc[3] = { X80_C0, X80_C3, 0 };
+    uint32_t ea = fa.se & 0x7fff, eb = fb.se & 0x7fff;
+    bool sa = fa.se >> 15;
+    X80Relation r;
+
+    if (!x80_is_plain(fa) || !x80_is_plain(fb)) {
+        return false;
+    }
+    if ((ea | eb) == 0) {
+        r = X80_REL_EQUAL;                  /* +-0 == +-0 */
+    } else if (sa != (fb.se >> 15)) {
+        r = sa ? X80_REL_LESS : X80_REL_GREATER;
+    } else if (ea == eb && fa.mant == fb.mant) {
+        r = X80_REL_EQUAL;
+    } else {
+        bool bigger = ea != eb ? ea > eb : fa.mant > fb.mant;
+        r = bigger != sa ? X80_REL_GREATER : X80_REL_LESS;
+    }
+    x80_set_cc(s, X80_CC_MASK, cc[r + 1]);
+    *rel = r;
+    return true;
+}
+
 /* FCOM/FUCOM/FCOMI/FUCOMI/FICOM/FTST comparison. */
 X80Relation x80_compare(floatx80 fa, floatx80 fb, bool quiet, X80Status *s)
 {
-    return compare_den(fa, fb, quiet, 0, s);
+    X80Relation r;
+
+    if (compare_fast(fa, fb, s, &r)) {
+        return r;
+    }
+    return x80_compare_general(fa, fb, quiet, 0, s);
 }
 
 /* Comparison, den as for addsub. */
-static X80Relation compare_den(floatx80 fa, floatx80 fb, bool quiet,
-                               unsigned den, X80Status *s)
+X80Relation x80_compare_general(floatx80 fa, floatx80 fb, bool quiet,
+                                unsigned den, X80Status *s)
 {
     X80Unpacked a = x80_unpack_den(fa, den & 1), b = x80_unpack_den(fb, den & 2);
     X80Relation rel;
@@ -404,14 +619,31 @@ floatx80 x80_arith_mem(X80ArithOp op, floatx80 st0, floatx80 m,
                        bool m_denormal, X80Status *s)
 {
     unsigned dm = m_denormal ? 2 : 0, dr = m_denormal ? 1 : 0;
+    floatx80 r;
 
+    /* a denormal memory operand is never normal: general path */
+    if (!m_denormal) {
+        bool done;
+
+        switch (op) {
+        case X80_OP_ADD:  done = addsub_fast(st0, m, false, s, &r); break;
+        case X80_OP_SUB:  done = addsub_fast(st0, m, true, s, &r); break;
+        case X80_OP_SUBR: done = addsub_fast(m, st0, true, s, &r); break;
+        case X80_OP_MUL:  done = mul_fast(st0, m, s, &r); break;
+        case X80_OP_DIV:  done = div_fast(st0, m, s, &r); break;
+        default:          done = div_fast(m, st0, s, &r); break;
+        }
+        if (done) {
+            return r;
+        }
+    }
     switch (op) {
-    case X80_OP_ADD:  return addsub(st0, m, false, dm, s);
-    case X80_OP_SUB:  return addsub(st0, m, true, dm, s);
-    case X80_OP_SUBR: return addsub(m, st0, true, dr, s);
-    case X80_OP_MUL:  return mul_den(st0, m, dm, s);
-    case X80_OP_DIV:  return div_den(st0, m, dm, s);
-    default:          return div_den(m, st0, dr, s);
+    case X80_OP_ADD:  return x80_addsub_general(st0, m, false, dm, s);
+    case X80_OP_SUB:  return x80_addsub_general(st0, m, true, dm, s);
+    case X80_OP_SUBR: return x80_addsub_general(m, st0, true, dr, s);
+    case X80_OP_MUL:  return x80_mul_general(st0, m, dm, s);
+    case X80_OP_DIV:  return x80_div_general(st0, m, dm, s);
+    default:          return x80_div_general(m, st0, dr, s);
     }
 }
 
@@ -419,5 +651,10 @@ floatx80 x80_arith_mem(X80ArithOp op, floatx80 st0, floatx80 m,
 X80Relation x80_compare_mem(floatx80 st0, floatx80 m, bool m_denormal,
                             bool quiet, X80Status *s)
 {
-    return compare_den(st0, m, quiet, m_denormal ? 2 : 0, s);
+    X80Relation r;
+
+    if (!m_denormal && compare_fast(st0, m, s, &r)) {
+        return r;
+    }
+    return x80_compare_general(st0, m, quiet, m_denormal ? 2 : 0, s);
 }

@@ -63,7 +63,7 @@ static u128 round_to_int(const X80Unpacked *a, X80Status *s, bool *inexact)
 }
 
 /* FIST to a `bits`-wide integer; indefinite on invalid. */
-static int64_t to_int(floatx80 fa, int bits, X80Status *s)
+int64_t x80_to_int_general(floatx80 fa, int bits, X80Status *s)
 {
     X80Unpacked a = x80_unpack(fa);
     int64_t indef = (int64_t)((uint64_t)-1 << (bits - 1));
@@ -92,26 +92,99 @@ static int64_t to_int(floatx80 fa, int bits, X80Status *s)
     return a.sign ? (int64_t)(0 - (uint64_t)m) : (int64_t)(uint64_t)m;
 }
 
+/*
+ * Fast path of FIST: a zero, or a normal value below 2^63 whose rounded
+ * magnitude fits `bits`.  The fraction (bits below the binary point,
+ * jammed when the value is below 1/2) decides the rounding as in
+ * round_to_int.  False (s untouched) otherwise.
+ */
+static inline bool to_int_fast(floatx80 fa, int bits, X80Status *s,
+                               int64_t *out)
+{
+    uint32_t e = fa.se & 0x7fff;
+    bool sign = fa.se >> 15;
+    uint64_t m = fa.mant, ip, frac, lim;
+    int32_t shift = X80_BIAS + 63 - (int32_t)e;
+    bool inc;
+
+    if (e == 0 && m == 0) {
+        x80_set_cc(s, X80_C1, 0);
+        *out = 0;
+        return true;
+    }
+    if (!x80_is_normal(fa) || shift <= 0) {
+        return false;
+    }
+    if (shift < 64) {
+        ip = m >> shift;
+        frac = m << (64 - shift);
+    } else {
+        ip = 0;
+        frac = shift == 64 ? m : shift >= 128 ? 1
+               : (m >> (shift - 64)) | ((m << (128 - shift)) != 0);
+    }
+    switch (x80_rc(s->cw)) {
+    case X80_RC_NEAREST:
+        inc = frac > X80_J || (frac == X80_J && (ip & 1));
+        break;
+    case X80_RC_DOWN:
+        inc = frac && sign;
+        break;
+    case X80_RC_UP:
+        inc = frac && !sign;
+        break;
+    default:
+        inc = false;
+        break;
+    }
+    ip += inc;                      /* ip < 2^63: no wrap */
+    lim = (1ull << (bits - 1)) - (sign ? 0 : 1);
+    if (ip > lim) {
+        return false;
+    }
+    if (frac) {
+        s->exc |= X80_PE;
+    }
+    x80_set_cc(s, X80_C1, inc ? X80_C1 : 0);
+    *out = sign ? (int64_t)(0 - ip) : (int64_t)ip;
+    return true;
+}
+
 /* FIST m16. */
 int16_t x80_to_int16(floatx80 a, X80Status *s)
 {
-    return (int16_t)to_int(a, 16, s);
+    int64_t v;
+
+    if (to_int_fast(a, 16, s, &v)) {
+        return (int16_t)v;
+    }
+    return (int16_t)x80_to_int_general(a, 16, s);
 }
 
 /* FIST m32. */
 int32_t x80_to_int32(floatx80 a, X80Status *s)
 {
-    return (int32_t)to_int(a, 32, s);
+    int64_t v;
+
+    if (to_int_fast(a, 32, s, &v)) {
+        return (int32_t)v;
+    }
+    return (int32_t)x80_to_int_general(a, 32, s);
 }
 
 /* FIST m64. */
 int64_t x80_to_int64(floatx80 a, X80Status *s)
 {
-    return to_int(a, 64, s);
+    int64_t v;
+
+    if (to_int_fast(a, 64, s, &v)) {
+        return v;
+    }
+    return x80_to_int_general(a, 64, s);
 }
 
 /* FLD m32/m64: widen an IEEE value with ebits/fbits fields. */
-static floatx80 from_ieee(uint64_t v, int ebits, int fbits, X80Status *s)
+floatx80 x80_from_ieee_general(uint64_t v, int ebits, int fbits, X80Status *s)
 {
     int32_t bias = (1 << (ebits - 1)) - 1;
     uint32_t emax = (1u << ebits) - 1;
@@ -168,28 +241,85 @@ static floatx80 operand_ieee(uint64_t v, int ebits, int fbits, bool *den)
                     X80_J | (f << (63 - fbits)));
 }
 
+/*
+ * Widen a normal IEEE value with ebits/fbits fields (exact, no flags):
+ * the common case of FLD m32/m64 and of the arithmetic operands.
+ */
+static inline floatx80 widen_normal(uint64_t v, int ebits, int fbits)
+{
+    uint32_t emax = (1u << ebits) - 1;
+    uint32_t e = (uint32_t)(v >> fbits) & emax;
+
+    return x80_pack((v >> (ebits + fbits)) & 1, e - (emax >> 1) + X80_BIAS,
+                    X80_J | (v << (63 - fbits)));
+}
+
+/* True when the IEEE value's exponent field is neither 0 nor all ones. */
+static inline bool ieee_is_normal(uint64_t v, int ebits, int fbits)
+{
+    uint32_t emax = (1u << ebits) - 1;
+
+    return ((uint32_t)(v >> fbits) & emax) - 1 < emax - 1;
+}
+
 /* m32fp arithmetic operand. */
 floatx80 x80_f32_operand(uint32_t v, bool *denormal)
 {
+    if (ieee_is_normal(v, 8, 23)) {
+        *denormal = false;
+        return widen_normal(v, 8, 23);
+    }
     return operand_ieee(v, 8, 23, denormal);
 }
 
 /* m64fp arithmetic operand. */
 floatx80 x80_f64_operand(uint64_t v, bool *denormal)
 {
+    if (ieee_is_normal(v, 11, 52)) {
+        *denormal = false;
+        return widen_normal(v, 11, 52);
+    }
     return operand_ieee(v, 11, 52, denormal);
+}
+
+/*
+ * Fast path of FLD m32/m64: a normal value or a zero (no flags, C1 = 0).
+ * False (s untouched) for denormals, infinities and NaNs.
+ */
+static inline bool from_ieee_fast(uint64_t v, int ebits, int fbits,
+                                  X80Status *s, floatx80 *r)
+{
+    if (ieee_is_normal(v, ebits, fbits)) {
+        *r = widen_normal(v, ebits, fbits);
+    } else if ((v << (64 - ebits - fbits)) == 0) {
+        *r = x80_zero((v >> (ebits + fbits)) & 1);
+    } else {
+        return false;
+    }
+    x80_set_cc(s, X80_C1, 0);
+    return true;
 }
 
 /* FLD m32. */
 floatx80 x80_from_f32(uint32_t v, X80Status *s)
 {
-    return from_ieee(v, 8, 23, s);
+    floatx80 r;
+
+    if (from_ieee_fast(v, 8, 23, s, &r)) {
+        return r;
+    }
+    return x80_from_ieee_general(v, 8, 23, s);
 }
 
 /* FLD m64. */
 floatx80 x80_from_f64(uint64_t v, X80Status *s)
 {
-    return from_ieee(v, 11, 52, s);
+    floatx80 r;
+
+    if (from_ieee_fast(v, 11, 52, s, &r)) {
+        return r;
+    }
+    return x80_from_ieee_general(v, 11, 52, s);
 }
 
 /* Round v (J at bit 127) at `sh` under rc; see x80-round.c. */
@@ -220,7 +350,7 @@ static u128 round_at(u128 v, int sh, int rc, bool sign, bool *inexact,
 }
 
 /* FST m32/m64: narrow to an IEEE format with ebits/fbits fields. */
-static uint64_t to_ieee(floatx80 fa, int ebits, int fbits, X80Status *s)
+uint64_t x80_to_ieee_general(floatx80 fa, int ebits, int fbits, X80Status *s)
 {
     X80Unpacked a = x80_unpack(fa);
     int32_t bias = (1 << (ebits - 1)) - 1;
@@ -296,16 +426,84 @@ static uint64_t to_ieee(floatx80 fa, int ebits, int fbits, X80Status *s)
            ((uint64_t)(t >> (128 - prec)) & fmask);
 }
 
+/*
+ * Fast path of FST m32/m64: a zero, or a normal value that rounds (to
+ * fbits + 1 significant bits under RC) into the format's normal range.
+ * False (s untouched) otherwise.
+ */
+static inline bool to_ieee_fast(floatx80 fa, int ebits, int fbits,
+                                X80Status *s, uint64_t *out)
+{
+    int32_t bias = (1 << (ebits - 1)) - 1, emax = (1 << ebits) - 1;
+    int prec = fbits + 1;
+    bool sign = fa.se >> 15;
+    uint64_t sbit = (uint64_t)sign << (ebits + fbits);
+    uint64_t one = 1ull << (64 - prec), m = fa.mant;
+    uint64_t kept = m & ~(one - 1), rem = m << prec;
+    int32_t e = (int32_t)(fa.se & 0x7fff) - X80_BIAS + bias;
+    bool inc;
+
+    if (!x80_is_normal(fa)) {
+        if ((fa.se & 0x7fff) == 0 && m == 0) {
+            x80_set_cc(s, X80_C1, 0);
+            *out = sbit;
+            return true;
+        }
+        return false;
+    }
+    switch (x80_rc(s->cw)) {
+    case X80_RC_NEAREST:
+        inc = rem > X80_J || (rem == X80_J && (kept & one));
+        break;
+    case X80_RC_DOWN:
+        inc = rem && sign;
+        break;
+    case X80_RC_UP:
+        inc = rem && !sign;
+        break;
+    default:
+        inc = false;
+        break;
+    }
+    if (inc) {
+        kept += one;
+        if (kept == 0) {
+            kept = X80_J;
+            e++;
+        }
+    }
+    if (e <= 0 || e >= emax) {
+        return false;
+    }
+    if (rem) {
+        s->exc |= X80_PE;
+    }
+    x80_set_cc(s, X80_C1, inc ? X80_C1 : 0);
+    *out = sbit | ((uint64_t)e << fbits) |
+           ((kept >> (64 - prec)) & ((1ull << fbits) - 1));
+    return true;
+}
+
 /* FST m32. */
 uint32_t x80_to_f32(floatx80 a, X80Status *s)
 {
-    return (uint32_t)to_ieee(a, 8, 23, s);
+    uint64_t v;
+
+    if (to_ieee_fast(a, 8, 23, s, &v)) {
+        return (uint32_t)v;
+    }
+    return (uint32_t)x80_to_ieee_general(a, 8, 23, s);
 }
 
 /* FST m64. */
 uint64_t x80_to_f64(floatx80 a, X80Status *s)
 {
-    return to_ieee(a, 11, 52, s);
+    uint64_t v;
+
+    if (to_ieee_fast(a, 11, 52, s, &v)) {
+        return v;
+    }
+    return x80_to_ieee_general(a, 11, 52, s);
 }
 
 /* FBLD. */

@@ -173,4 +173,98 @@ static inline u128 x80_mul64(uint64_t a, uint64_t b)
     return (u128)a * b;
 }
 
+/*
+ * Fast paths.  x80_add/sub/mul/div, the compares and the FLD/FST/FIST
+ * conversions first try the common case: every operand normal (exponent
+ * 1..7FFE, J set) or zero, and a result that rounds into the normal range.
+ * They compute it directly and round with x80_round_fast; anything else
+ * (and any case x80_round_fast refuses, before it has touched *s) goes to
+ * the general path, which is exported below so that test-x80-fast.c can
+ * check one against the other.
+ */
+
+/* True for a normal operand: biased exponent 1..7FFE and J set. */
+static inline bool x80_is_normal(floatx80 a)
+{
+    return (uint32_t)((a.se & 0x7fffu) - 1) < X80_EXP_MAX - 1u &&
+           (int64_t)a.mant < 0;
+}
+
+/*
+ * The in-range case of x80_round_pack: round sig:ext (sig normalised,
+ * ext sticky) to the precision control of s->cw.  When the rounded
+ * exponent is in 1..7FFE: store the value in *r, raise PE, set C1 exactly
+ * as x80_round_pack does and return true.  Otherwise return false with
+ * *s untouched (the caller then runs the general path).
+ *
+ * The bits below the kept precision fold into one 64-bit word `rem`
+ * whose bit 63 is the round bit (ext's nonzeroness is the sticky in bit
+ * 0; at PC 24/53 that bit is clear of the shifted fraction bits).
+ */
+static inline bool x80_round_fast(bool sign, int32_t exp, uint64_t sig,
+                                  uint64_t ext, X80Status *s, floatx80 *r)
+{
+    unsigned pc = (s->cw >> X80_CW_PC_SHIFT) & 3;
+    uint64_t one, kept, rem;
+    bool inc;
+
+    if (pc == X80_PC_24 || pc == X80_PC_53) {
+        int prec = pc == X80_PC_24 ? 24 : 53;
+        one = 1ull << (64 - prec);
+        kept = sig & ~(one - 1);
+        rem = (sig << prec) | (ext != 0);
+    } else {
+        one = 1;
+        kept = sig;
+        rem = ext;
+    }
+    switch (x80_rc(s->cw)) {
+    case X80_RC_NEAREST:
+        inc = rem > X80_J || (rem == X80_J && (kept & one));
+        break;
+    case X80_RC_DOWN:
+        inc = rem != 0 && sign;
+        break;
+    case X80_RC_UP:
+        inc = rem != 0 && !sign;
+        break;
+    default:
+        inc = false;
+        break;
+    }
+    if (inc) {
+        kept += one;
+        if (kept == 0) {
+            kept = X80_J;
+            exp++;
+        }
+    }
+    if ((uint32_t)(exp - 1) >= X80_EXP_MAX - 1u) {
+        return false;
+    }
+    if (rem) {
+        s->exc |= X80_PE;
+    }
+    s->cc_mask = X80_C1;
+    s->cc = inc ? X80_C1 : 0;
+    *r = x80_pack(sign, (uint32_t)exp, kept);
+    return true;
+}
+
+/*
+ * The general paths (den: bit 0/1 = a/b came from a denormal memory
+ * operand, see x80_arith_mem).  Used by the public entry points when the
+ * fast path declines, and by test-x80-fast.c.
+ */
+floatx80 x80_addsub_general(floatx80 a, floatx80 b, bool negb, unsigned den,
+                            X80Status *s);
+floatx80 x80_mul_general(floatx80 a, floatx80 b, unsigned den, X80Status *s);
+floatx80 x80_div_general(floatx80 a, floatx80 b, unsigned den, X80Status *s);
+X80Relation x80_compare_general(floatx80 a, floatx80 b, bool quiet,
+                                unsigned den, X80Status *s);
+int64_t x80_to_int_general(floatx80 a, int bits, X80Status *s);
+uint64_t x80_to_ieee_general(floatx80 a, int ebits, int fbits, X80Status *s);
+floatx80 x80_from_ieee_general(uint64_t v, int ebits, int fbits,
+                               X80Status *s);
+
 #endif
