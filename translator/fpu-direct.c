@@ -19,27 +19,55 @@
 #include "translator/fpu-internal.h"
 
 /*
- * FADD .. FDIVR register forms, both operands valid:
+ * FADD .. FDIVR register forms, both operands valid (the guard checked
+ * their tags and TOP), one helper per soft-float operation so the call is
+ * direct; code = the physical registers, resolved at translation time:
  *
- *   11   8 7   4 3   0
- *  +------+-----+-----+
- *  | form |  i  | op  |   op = ModRM /digit (0 add 1 mul 4 sub 5 subr
- *  +------+-----+-----+   6 div 7 divr); form 0: D8 ST(0) = ST(0) op ST(i),
- *                          1: DC ST(i) = ST(i) op' ST(0), 2: DE (and pop)
+ *   12  11    9 8     6 5     3 2     0
+ *  +---+-------+-------+-------+-------+
+ *  |pop|  p0   |   d   |   b   |   a   |   dest d = a op b; pop: tag p0
+ *  +---+-------+-------+-------+-------+   empty, TOP = p0 + 1
  */
-void helper_fp_arith(CPUX86State *env, uint32_t code)
+static inline floatx80 fp_reg(const CPUX86State *env, unsigned p)
 {
-    X80Status st = x80_status_init(env->fpu.fcw);
-    unsigned op = code & 7, i = (code >> 4) & 7, form = code >> 8;
+    floatx80 v = { env->fpu.st[p].mant, env->fpu.st[p].sexp };
 
-    if (form == 0) {
-        fpu_do_arith(env, op, 0, fpu_get(env, i), &st, false);
-    } else {
-        /* DC / DE encode SUB/SUBR and DIV/DIVR the other way round */
-        fpu_do_arith(env, op >= 4 ? op ^ 1 : op, i, fpu_get(env, 0), &st,
-                     form == 2);
+    return v;
+}
+
+/* FSW from the status; unless an unmasked IE/DE/ZE suppresses it, the
+ * result into d (already tagged valid) and the pop. */
+static inline void fp_arith_commit(CPUX86State *env, uint32_t code,
+                                   floatx80 r, const X80Status *st)
+{
+    unsigned d = (code >> 6) & 7, p0 = (code >> 9) & 7;
+
+    env->fpu.fsw = fpu_fsw_after(env, st);
+    if (unlikely(x80_suppress_write(st, false))) {
+        return;
+    }
+    env->fpu.st[d].mant = r.mant;
+    env->fpu.st[d].sexp = r.se;
+    if (code & FP_ARITH_POP) {
+        env->fpu.tag_valid &= ~(1u << p0);
+        env->fpu.top = (p0 + 1) & 7;
     }
 }
+
+/* The four entries: a op b with a, b, d, pop from code (above). */
+#define FP_ARITH_HELPER(name, fn)                                           \
+void helper_fp_##name(CPUX86State *env, uint32_t code)                      \
+{                                                                           \
+    X80Status st = x80_status_init(env->fpu.fcw);                           \
+    floatx80 r = fn(fp_reg(env, code & 7), fp_reg(env, (code >> 3) & 7),    \
+                    &st);                                                   \
+                                                                            \
+    fp_arith_commit(env, code, r, &st);                                     \
+}
+FP_ARITH_HELPER(add, x80_add)
+FP_ARITH_HELPER(mul, x80_mul)
+FP_ARITH_HELPER(sub, x80_sub)
+FP_ARITH_HELPER(div, x80_div)
 
 /* FCOM / FCOMP / FCOMPP / FUCOM* of ST(0) with ST(i), both valid:
  * code = i | quiet << 4 | npop << 5. */
@@ -51,11 +79,33 @@ void helper_fp_com(CPUX86State *env, uint32_t code)
                    code >> 5);
 }
 
-/* FCOMI / FUCOMI (+P): code = i | quiet << 4 | pop << 5; EFLAGS as
- * cc_op = EFLAGS. */
+/* FCOMI / FUCOMI (+P) of ST(0) = p0 with ST(i) = pi, both valid:
+ * code = pi | quiet << 4 | pop << 5 | p0 << 8.  ZF PF CF from the
+ * compare, OF SF AF cleared (every arithmetic flag written: cc_op =
+ * EFLAGS needs no flags computed); C1 = 0; the pop unless suppressed. */
 void helper_fp_comi(CPUX86State *env, uint32_t code)
 {
-    fpu_do_comi(env, code & 7, (code >> 4) & 1, code >> 5);
+    X80Status st = x80_status_init(env->fpu.fcw);
+    unsigned p0 = (code >> 8) & 7;
+    X80Relation rel = x80_compare(fp_reg(env, p0), fp_reg(env, code & 7),
+                                  (code >> 4) & 1, &st);
+    uint32_t fl;
+
+    st.cc_mask = X80_C1;      /* FCOMI defines C1 only */
+    st.cc = 0;
+    env->fpu.fsw = fpu_fsw_after(env, &st);
+    switch (rel) {
+    case X80_REL_LESS: fl = CC_C; break;
+    case X80_REL_EQUAL: fl = CC_Z; break;
+    case X80_REL_GREATER: fl = 0; break;
+    default: fl = CC_Z | CC_P | CC_C; break;
+    }
+    if ((code & (1u << 5)) && !x80_suppress_write(&st, false)) {
+        env->fpu.tag_valid &= ~(1u << p0);
+        env->fpu.top = (p0 + 1) & 7;
+    }
+    env->cc_src = fl;
+    env->cc_op = CC_OP_EFLAGS;
 }
 
 /* D9 E0..FF (FTST, FXAM, constants, FSQRT, FRNDINT, transcendentals...):

@@ -147,7 +147,7 @@ void fpu_do_compare(CPUX86State *env, floatx80 src, bool src_empty,
 void fpu_do_comi(CPUX86State *env, unsigned i, bool quiet, bool pop)
 {
     X80Status st = x80_status_init(env->fpu.fcw);
-    uint32_t fl = cpu_cc_compute_all(env);
+    uint32_t fl = 0;      /* every arithmetic flag is written */
     X80Relation rel = X80_REL_UNORDERED;
     bool write = true;
 
@@ -162,7 +162,6 @@ void fpu_do_comi(CPUX86State *env, unsigned i, bool quiet, bool pop)
         fpu_apply(env, &st);
         write = !x80_suppress_write(&st, false);
     }
-    fl &= ~CC_ARITH;
     switch (rel) {
     case X80_REL_LESS: fl |= CC_C; break;
     case X80_REL_EQUAL: fl |= CC_Z; break;

@@ -117,6 +117,8 @@ enum { MF_F32, MF_F64, MF_F80, MF_I16, MF_I32, MF_I64, MF_BCD };
 
 /* helper_fp_ld kinds (fpu-direct.c). */
 enum { FP_LD_F32, FP_LD_F64, FP_LD_F80, FP_LD_I16, FP_LD_I32, FP_LD_I64 };
+/* helper_fp_add .. helper_fp_div: pop ST(0) after (fpu-direct.c). */
+#define FP_ARITH_POP 0x1000u
 /* helper_fp_st's result when the general path must run instead. */
 #define FP_ST_SLOW 0xffffffffu
 

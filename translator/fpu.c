@@ -362,6 +362,29 @@ static IRTemp x87_fsw_value(DisasContext *s)
 }
 
 /*
+ * FADD .. FDIVR ST(0), ST(i) (D8), ST(i), ST(0) (DC) and the popping DE
+ * forms: the helper of the soft-float operation and its code (physical
+ * registers, helper_fp_add in fpu-direct.c).  d op s with d the
+ * destination; DC / DE encode SUB/SUBR and DIV/DIVR the other way round;
+ * the reversed forms (s - d, s / d) swap the operands.
+ */
+static void x87_direct_arith(unsigned esc, unsigned reg, unsigned p0,
+                             unsigned pi, unsigned *id, uint32_t *code)
+{
+    static const unsigned ids[8] = {
+        HELPER_fp_add, HELPER_fp_mul, 0, 0,
+        HELPER_fp_sub, HELPER_fp_sub, HELPER_fp_div, HELPER_fp_div,
+    };
+    unsigned d = esc == 0 ? p0 : pi, s = esc == 0 ? pi : p0;
+    unsigned op = esc != 0 && reg >= 4 ? reg ^ 1 : reg;
+    bool rev = op == 5 || op == 7;
+    unsigned a = rev ? s : d, b = rev ? d : s;
+
+    *id = ids[op];
+    *code = a | b << 3 | d << 6 | p0 << 9 | (esc == 6 ? FP_ARITH_POP : 0);
+}
+
+/*
  * Register forms with a direct helper or a short IR body (mod == 3):
  * returns the helper id (or HELPER_COUNT for an IR body) and its
  * constant, or false for the generic call.  *mask / *want: the tag test.
@@ -386,9 +409,7 @@ static bool x87_direct_reg(DisasContext *s, unsigned esc, unsigned modrm,
             *id = HELPER_fp_com;
             *code = i | (unsigned)(reg == 3 || esc == 6) << 5;
         } else {
-            *id = HELPER_fp_arith;
-            /* form 0 D8, 1 DC, 2 DE (helper_fp_arith) */
-            *code = reg | i << 4 | (esc == 0 ? 0u : esc == 4 ? 1u : 2u) << 8;
+            x87_direct_arith(esc, reg, p0, pi, id, code);
         }
         return true;
     case 1:
@@ -410,7 +431,7 @@ static bool x87_direct_reg(DisasContext *s, unsigned esc, unsigned modrm,
     case 3:
         if (reg == 5 || reg == 6) {                     /* FUCOMI FCOMI */
             *id = HELPER_fp_comi;
-            *code = i | (unsigned)(reg == 5) << 4;
+            *code = pi | (unsigned)(reg == 5) << 4 | p0 << 8;
             return true;
         }
         return reg < 4;                                     /* FCMOVcc */
@@ -432,7 +453,7 @@ static bool x87_direct_reg(DisasContext *s, unsigned esc, unsigned modrm,
         }
         if (reg == 5 || reg == 6) {                     /* FUCOMIP FCOMIP */
             *id = HELPER_fp_comi;
-            *code = i | (unsigned)(reg == 5) << 4 | 1u << 5;
+            *code = pi | (unsigned)(reg == 5) << 4 | 1u << 5 | p0 << 8;
             return true;
         }
         return false;
