@@ -287,6 +287,10 @@ void cpu_stw(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra);
 void cpu_stl(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra);
 /* Current MMU index for data accesses. */
 unsigned cpu_mmu_index(CPUX86State *env);
+/* Fault now unless a store of size bytes at addr may write every page
+ * it touches (a split store is checked as a whole before any part). */
+void cpu_probe_store(CPUX86State *env, uint32_t addr, unsigned size,
+                     uintptr_t ra);
 
 /* Physical map (core/memory.c). */
 void phys_map_init(CPUX86State *env, uint8_t *ram, uint32_t ram_size);

@@ -18,6 +18,7 @@
  * guest that enables paging.  The softmmu is the default.)
  */
 #include "core/mem.h"
+#include "core/mmu.h"
 #include "core/exec.h"
 #include "core/machine.h"
 #include "core/log.h"
@@ -361,6 +362,37 @@ unsigned cpu_mmu_index(CPUX86State *env)
         return MMU_KSMAP_IDX;
     }
     return MMU_KERNEL_IDX;
+}
+
+/*
+ * Check that a store of size bytes at linear addr, which the translated
+ * code performs as several narrower stores, may write every page it
+ * touches, before any of them is written: a page-crossing access is
+ * checked as a whole (SDM Vol. 3 4.7; a Pentium II writes neither half
+ * of an FST m64 that faults on its second page).  Raises the #PF of the
+ * first page that refuses, with CR2 = addr for the first page and the
+ * second page's first byte for the second, as a single crossing store of
+ * the memory path does.
+ */
+void cpu_probe_store(CPUX86State *env, uint32_t addr, unsigned size,
+                     uintptr_t ra)
+{
+    unsigned idx = cpu_mmu_index(env);
+    uint32_t next = (addr + size - 1) & GUEST_PAGE_MASK;
+    X86PageResult res;
+    int r;
+
+    if (idx == MMU_PHYS_IDX || next == (addr & GUEST_PAGE_MASK)) {
+        return;
+    }
+    r = x86_mmu_walk(env, addr, MMU_DATA_STORE, (int)idx, &res);
+    if (r == 0) {
+        addr = next;
+        r = x86_mmu_walk(env, addr, MMU_DATA_STORE, (int)idx, &res);
+    }
+    if (r != 0) {
+        x86_raise_page_fault(env, addr, r, ra);
+    }
 }
 
 /* Byte load at a linear address. */

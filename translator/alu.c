@@ -262,6 +262,7 @@ void gen_cmpxchg8b(DisasContext *s, const X86Insn *insn)
     ir_movcond(f, IR_COND_NE, nlo, eq, ir_const(f, 0), ir_global(R_EBX), lo);
     nhi = ir_new_temp(f);
     ir_movcond(f, IR_COND_NE, nhi, eq, ir_const(f, 0), ir_global(R_ECX), hi);
+    gen_probe_split_store(s, addr, 8);
     gen_st_mem(s, MO_32, nlo, addr);
     gen_st_mem(s, MO_32, nhi, addr4);
     /* EDX:EAX = m64 when not equal (equal: they already hold it) */

@@ -68,9 +68,11 @@ floatx80 fpu_ld80(CPUX86State *env, uint32_t addr, uintptr_t ra)
     return v;
 }
 
-/* Store a 10-byte extended-real image. */
+/* Store a 10-byte extended-real image (as one access: a page-crossing
+ * one faults before either part is written). */
 void fpu_st80(CPUX86State *env, uint32_t addr, floatx80 v, uintptr_t ra)
 {
+    cpu_probe_store(env, addr, 10, ra);
     cpu_stl(env, addr, (uint32_t)v.mant, ra);
     cpu_stl(env, addr + 4, (uint32_t)(v.mant >> 32), ra);
     cpu_stw(env, addr + 8, v.se, ra);
@@ -437,6 +439,7 @@ static void fpu_store(CPUX86State *env, uint32_t addr, unsigned kind,
         cpu_stw(env, addr, (uint32_t)q, ra);
         break;
     case MF_F64: case MF_I64:
+        cpu_probe_store(env, addr, 8, ra);
         cpu_stl(env, addr, (uint32_t)q, ra);
         cpu_stl(env, addr + 4, (uint32_t)(q >> 32), ra);
         break;

@@ -530,6 +530,9 @@ static void x87_mem_store(DisasContext *s, unsigned kind, bool pop,
     fsw = gen_helper(s, HELPER_fp_st, 1, ir_const(f, kind));
     ir_brcond(f, IR_COND_EQ, fsw, ir_const(f, FP_ST_SLOW), slow);
     ir_ld_env(f, lo, FPU_OFF(scratch[0]), MO_32);
+    if (kind == MF_F64 || kind == MF_I64) {
+        gen_probe_split_store(s, addr, 8);
+    }
     gen_st_mem(s, kind == MF_I16 ? MO_16 : MO_32, lo, addr);
     if (kind == MF_F64 || kind == MF_I64) {
         hi = ir_new_temp(f);
@@ -548,6 +551,7 @@ static void x87_mem_st80(DisasContext *s, IRTemp addr)
     IRTemp a[3];
 
     x87_ld_reg(s, s->fptop, a);
+    gen_probe_split_store(s, addr, 10);
     gen_st_mem(s, MO_32, a[0], addr);
     gen_st_mem(s, MO_32, a[1], x87_addr4(s, addr, 4));
     gen_st_mem(s, MO_16, a[2], x87_addr4(s, addr, 8));

@@ -183,6 +183,7 @@ static void mmx_exec(CPUX86State *env, uint32_t ctl, uint32_t addr,
     if (opc == 0x7e) {                                 /* MOVD r/m32, mm */
         r = mmx_get(env, reg);
         if (mem) {
+            cpu_probe_store(env, addr, 8, ra);
             cpu_stl(env, addr, (uint32_t)r, ra);
         } else {
             env->regs[rm] = (uint32_t)r;

@@ -546,3 +546,10 @@ void helper_out(CPUX86State *env, uint32_t port, uint32_t val, uint32_t size)
              size);
 }
 
+
+/* A store of size bytes at addr that the generated code splits and that
+ * crosses a page: fault before any part is written (cpu_probe_store). */
+void helper_probe_store(CPUX86State *env, uint32_t addr, uint32_t size)
+{
+    cpu_probe_store(env, addr, size, GETPC());
+}

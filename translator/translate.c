@@ -215,6 +215,30 @@ void gen_st_mem(DisasContext *s, unsigned memop, IRTemp v, IRTemp addr)
     ir_qemu_st(s->f, v, addr, memop, s->mem_idx);
 }
 
+/*
+ * Before the parts of a size-byte store that the IR splits into narrower
+ * stores (FST m64/m80, CMPXCHG8B): if it crosses a page, check both pages
+ * for the store first, so that it faults as one access, with nothing
+ * written.  Two or three host instructions when it does not cross; none
+ * with paging off, where nothing can fault.
+ */
+void gen_probe_split_store(DisasContext *s, IRTemp addr, unsigned size)
+{
+    IRFunc *f = s->f;
+    unsigned done;
+    IRTemp off;
+
+    if (s->mem_idx == MMU_PHYS_IDX) {
+        return;
+    }
+    done = ir_new_label(f);
+    off = ir_new_temp(f);
+    ir_binopi(f, IR_and, off, addr, ~GUEST_PAGE_MASK);
+    ir_brcond(f, IR_COND_LEU, off, ir_const(f, GUEST_PAGE_SIZE - size), done);
+    gen_helper(s, HELPER_probe_store, 2, addr, ir_const(f, size));
+    ir_set_label(f, done);
+}
+
 /* Value of operand n with a precomputed address for memory operands. */
 IRTemp gen_ld_op_addr(DisasContext *s, const X86Insn *insn, int n, IRTemp addr)
 {

@@ -77,6 +77,8 @@ IRTemp gen_ld_mem(DisasContext *s, unsigned memop, IRTemp addr);
 void gen_st_mem(DisasContext *s, unsigned memop, IRTemp v, IRTemp addr);
 /* Add segment seg's base to an offset when needed (addseg / FS / GS). */
 IRTemp gen_add_seg(DisasContext *s, int seg, IRTemp offset);
+/* A store split into parts that crosses a page faults before any part. */
+void gen_probe_split_store(DisasContext *s, IRTemp addr, unsigned size);
 
 /* ---- stack (translate.c), honouring SS.B ---- */
 void gen_push_v(DisasContext *s, int size, IRTemp v);
