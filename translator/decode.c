@@ -48,6 +48,11 @@ const unsigned x86_nb_insn_defs = ARRAY_SIZE(x86_insn_defs);
 
 BUILD_ASSERT(ARRAY_SIZE(x86_insn_defs) == ARRAY_SIZE(x86_insn_forms));
 BUILD_ASSERT(ARRAY_SIZE(x86_insn_defs) < 0xffff);
+/* the table's attribute shorthands are the XA_* bits */
+BUILD_ASSERT(aLOCK == XA_LOCKABLE && aPRIV == XA_PRIV && aIO == XA_IO &&
+             aJMP == XA_JUMP && aEOB == XA_EOB && aSTR == XA_STRING);
+BUILD_ASSERT(aFDEC == XA_FDEC && aFINC == XA_FINC && aFINC2 == XA_FINC2 &&
+             aFTOP0 == XA_FTOP0);
 
 /* ---- dispatch arrays (row index + 1; 0 = no row) ---- */
 

@@ -67,6 +67,11 @@ typedef struct X86MemRef {
 #define XA_EOB       0x0010  /* changes translation state: ends the TB */
 #define XA_STRING    0x0020  /* string instruction: REP prefixes meaningful */
 #define XA_NO16      0x0040  /* (reserved) */
+/* x87 stack effect of a row that raises nothing (translator/fpu.c) */
+#define XA_FDEC      0x0080  /* TOP - 1 (FLD, FILD, constants, FPTAN...) */
+#define XA_FINC      0x0100  /* TOP + 1 (FSTP, FCOMP, the P forms...) */
+#define XA_FINC2     0x0200  /* TOP + 2 (FCOMPP, FUCOMPP) */
+#define XA_FTOP0     0x0400  /* TOP = 0 (FNINIT, FNSAVE) */
 
 typedef struct X86InsnDef {
     const char *mnemonic;     /* lower-case Intel mnemonic as printed */

@@ -77,73 +77,23 @@ BUILD_ASSERT(sizeof(FPUReg) == 16);
 #define ST_OFF(p, w)    (FPU_OFF(st) + (unsigned)(p) * 16u + (w))
 
 /*
- * The TOP after x87 instruction esc/modrm when it raises nothing (stack
- * faults masked or absent): what the next register move is specialised
- * on.  FLDENV/FRSTOR/FXRSTOR load an unknown TOP: the prediction stays,
- * and the run-time check sends later moves of the block to the helper.
+ * The TOP after x87 row def when it raises nothing (stack faults masked
+ * or absent): what the next register move is specialised on.  The stack
+ * effect is a column of translator/x86-insn.def (XA_FDEC/FINC/FINC2/
+ * FTOP0).  FLDENV/FRSTOR/FXRSTOR load an unknown TOP: the prediction
+ * stays, and the run-time check sends later moves of the block to the
+ * helper.
  */
-static unsigned x87_next_top(unsigned top, unsigned esc, unsigned modrm)
+static unsigned x87_next_top(unsigned top, const X86InsnDef *def)
 {
-    unsigned reg = (modrm >> 3) & 7;
-    int d = 0;
-
-    if ((modrm >> 6) != 3) {
-        switch (esc << 3 | reg) {
-        case 1 << 3 | 0: case 5 << 3 | 0: case 3 << 3 | 5:  /* FLD */
-        case 7 << 3 | 0: case 3 << 3 | 0: case 7 << 3 | 5:  /* FILD */
-        case 7 << 3 | 4:                                    /* FBLD */
-            d = -1;
-            break;
-        case 1 << 3 | 3: case 5 << 3 | 3: case 3 << 3 | 7:  /* FSTP */
-        case 7 << 3 | 3: case 3 << 3 | 3: case 7 << 3 | 7:  /* FISTP */
-        case 7 << 3 | 6:                                    /* FBSTP */
-        case 0 << 3 | 3: case 4 << 3 | 3:                   /* FCOMP */
-        case 2 << 3 | 3: case 6 << 3 | 3:                   /* FICOMP */
-            d = 1;
-            break;
-        case 5 << 3 | 6:                                    /* FNSAVE */
-            return 0;
-        default:
-            break;
-        }
-        return (top + (unsigned)d) & 7;
+    if (def->attrs & XA_FTOP0) {
+        return 0;
     }
-    switch (esc) {
-    case 0: case 4:                         /* FCOMP ST(i) (DC: alias) */
-        d = reg == 3;
-        break;
-    case 1:
-        if (reg == 0) {
-            d = -1;                         /* FLD ST(i) */
-        } else if (reg == 3) {
-            d = 1;                          /* FSTP1 alias */
-        } else if ((modrm >= 0xe8 && modrm <= 0xee) || modrm == 0xf2 ||
-                   modrm == 0xf4 || modrm == 0xf6 || modrm == 0xfb) {
-            d = -1;             /* constants FPTAN FXTRACT FDECSTP FSINCOS */
-        } else if (modrm == 0xf1 || modrm == 0xf3 || modrm == 0xf7 ||
-                   modrm == 0xf9) {
-            d = 1;                      /* FYL2X FPATAN FINCSTP FYL2XP1 */
-        }
-        break;
-    case 2:
-        d = modrm == 0xe9 ? 2 : 0;          /* FUCOMPP */
-        break;
-    case 3:
-        if (modrm == 0xe3) {
-            return 0;                       /* FNINIT */
-        }
-        break;
-    case 5:
-        d = reg == 3 || reg == 5;           /* FSTP FUCOMP */
-        break;
-    case 6:
-        d = modrm == 0xd9 ? 2 : 1;          /* FCOMPP, the P forms */
-        break;
-    default:                                /* DF */
-        d = reg == 0 || reg == 2 || reg == 3 || reg == 5 || reg == 6;
-        break;
+    if (def->attrs & XA_FDEC) {
+        return (top - 1) & 7;
     }
-    return (top + (unsigned)d) & 7;
+    return (top + !!(def->attrs & XA_FINC) +
+            2 * !!(def->attrs & XA_FINC2)) & 7;
 }
 
 /* Is the register form esc/modrm one x87_fast_body translates? */
@@ -731,7 +681,7 @@ void gen_x87(DisasContext *s, const X86Insn *insn)
     } else {
         gen_x87_call(s, insn);
     }
-    s->fptop = x87_next_top(s->fptop, esc, modrm);
+    s->fptop = x87_next_top(s->fptop, insn->def);
 }
 
 /* WAIT / FWAIT. */
