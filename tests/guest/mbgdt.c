@@ -90,6 +90,20 @@ void kmain(void)
         memcpy(&hi, g + i + 4, 4);
         resultf("entry gdt[%x] %x %x", i, hi, lo);
     }
+    {
+        /* LDTR as a reset CPU leaves it (base 0, limit 0xFFFF, selector 0):
+         * a TI=1 selector reads its descriptor at linear 8 */
+        volatile uint32_t *d = (volatile uint32_t *)8;
+        uint32_t lim = 0, zf = 0;
+        uint16_t ldtr;
+
+        d[0] = 0x00001234;                  /* data, base 0, limit 0x1234 */
+        d[1] = 0x00409200;
+        __asm__ volatile("sldt %0" : "=r"(ldtr));
+        __asm__ volatile("lsl %2, %0\n\tsetz %b1"
+                         : "+r"(lim), "+q"(zf) : "r"(0x000cu) : "cc");
+        resultf("entry ldtr %x lsl(0x0c) zf %u limit %x", ldtr, zf, lim);
+    }
     on_loader_gdt();
     resultf("int 0x40 -> %d", trap_catch(do_int40, NULL));
     resultf("int3 -> %d", trap_catch(do_int3, NULL));
@@ -102,5 +116,5 @@ void kmain(void)
                      "ljmp $0x08, $1f\n"
                      "1:" : : "m"(saved_gdtr) : "eax", "memory");
     resultf("back on own gdt");
-    finish(0x71e37f36);
+    finish(0xf0a36213);
 }
