@@ -55,7 +55,8 @@ def counts_table(path, rows, insns):
 
     out = ['Exact counts: one more run per workload, engine and mmu under '
            'qemu-user with the TCG plugin bench/plugin/range-insns.c (same '
-           'options, --stats included). Host insns = every instruction of the '
+           'options, without --stats, which adds TLB hit counters to softmmu code). '
+           'Host insns = every instruction of the '
            'emulator process; gen = the share in generated code (the rest is its '
            'C code); per guest insn: over the interpreter\'s exact guest '
            'instruction count; per access: over the guest memory accesses (the '

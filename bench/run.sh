@@ -28,8 +28,9 @@
 # Exact counts (unless -T): after the timed runs, one more run of every
 # kernel x engine x mode that runs under qemu-user, with the TCG plugin
 # bench/plugin/range-insns.c (bench/plugin/build.sh; about 2-3x a plain
-# run): host instructions (split into generated code and C), host loads,
-# stores and system calls, beside --stats' host faults and HAMT fills; the
+# run; without --stats, which adds TLB hit counters to softmmu code): host
+# instructions (split into generated code and C), host loads, stores and
+# system calls, beside the timed runs' --stats host faults and HAMT fills; the
 # report gives host instructions per guest instruction (the interpreter's
 # exact count), per guest memory access (the kernel's "accesses=" line, else
 # the interpreter's softmmu TLB lookups) and per HAMT fill, in
@@ -240,7 +241,7 @@ if [ $COUNT = 1 ]; then
                 [ -z "${FAILED[$k.$e.$m]:-}" ] || continue
                 base=$RUNDIR/$k.$e.$m.count
                 timeout "$TIMEOUT" "${cmd[0]}" -d plugin -plugin "$PLUGDIR/range-insns.so,arg=$text" \
-                    "${cmd[@]:1}" --mmu="$m" --stats --kernel "$BDIR/$k.elf" \
+                    "${cmd[@]:1}" --mmu="$m" --kernel "$BDIR/$k.elf" \
                     > "$base.out" 2> "$base.err" < /dev/null
                 st=$?
                 if [ $st -ne 1 ] || ! diff <(bench_lines "$base.out") "${REFS[$k]}" > /dev/null; then
@@ -257,7 +258,7 @@ if [ $COUNT = 1 ]; then
                     /^  fills / { fi = $NF }
                     END { printf "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\n",
                           k, e, m, t, c, g, l, s, sy, f == "" ? "-" : f, fi == "" ? "-" : fi }' \
-                    "$base.err" >> "$CTSV"
+                    "$base.err" "$RUNDIR/$k.$e.$m.err" >> "$CTSV"
                 printf 'bench: counted %-12s %-18s %-8s %s host insns\n' "$k" "$e" "$m" \
                     "$(awk '/range-insns: total/ { print $3 }' "$base.err")" >&2
             done
