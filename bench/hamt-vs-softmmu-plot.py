@@ -31,7 +31,7 @@ def ratio(soft, hamt):
 
 
 def geomean(vals):
-    vals = [v for v in vals if v]
+    vals = [v for v in vals if v and v > 0]  # noise can make a warm time negative
     return math.exp(sum(math.log(v) for v in vals) / len(vals)) if vals else None
 
 
