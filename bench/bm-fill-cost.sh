@@ -38,9 +38,8 @@ while [ $# -gt 0 ]; do
     *) break ;;
     esac
 done
-PLUGIN=$BUILD/bench/range-insns.so
-mkdir -p "$BUILD/bench"
-gcc -O2 -shared -fPIC -o "$PLUGIN" bench/plugin/range-insns.c
+PLUGDIR=$("$ROOT/bench/plugin/build.sh" "$BUILD/plugin") || exit 1
+PLUGIN=$PLUGDIR/range-insns.so
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(mem_linear mem_random mem_chase)
 

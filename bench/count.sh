@@ -6,27 +6,26 @@
 #   e.g. bench/count.sh qemu-mips64el build/mips64el/hamt86 --icount=10 \
 #            -kernel build/bench/coremark.elf
 #
-# Prints the guest's output, then the plugin's lines:
-#   range-insns: total N                   every instruction hamt86 ran
-#   range-insns: c N generated N (c share) split by BINARY's .text
+# Prints the guest's output, then the plugin's lines (range-insns.c):
+#   range-insns: total N syscalls N        every instruction hamt86 ran
+#   range-insns: c N generated N other N (c share P%)
+#       split: BINARY's .text, the code cache (its RWX mapping), the rest
 #   range-insns: loads N stores N syscalls N
+#   range-insns: CLASS insns N loads N stores N syscalls N  (per class)
 # Host-kernel work (signal delivery for HAMT faults, mmap) is in no count:
 # run with --stats for the host fault and syscall counts beside them.
-# The plugin is built on first use into build/plugin/ (gcc, no QEMU
-# headers: the API declarations are in the source).  Environment:
-# PLUGIN_ARGS adds plugin arguments (e.g. ",arg=NAME:ENTRY:EXIT").
+# The plugins are built by bench/plugin/build.sh into build/plugin/,
+# against QEMU's qemu-plugin.h that cross/setup fetches from Debian's
+# qemu source.  Environment: PLUGIN_ARGS adds plugin arguments
+# (e.g. ",arg=NAME:ENTRY:EXIT").
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 2 ] || { sed -n '2,18p' "$0"; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,22p' "$0"; exit 2; }
 QEMU=$1
 BIN=$2
 shift 2
-SO=$ROOT/build/plugin/range-insns.so
-SRC=$ROOT/bench/plugin/range-insns.c
-if [ ! -f "$SO" ] || [ "$SRC" -nt "$SO" ]; then
-    mkdir -p "$(dirname "$SO")"
-    gcc -O2 -shared -fPIC -o "$SO" "$SRC"
-fi
+PLUGDIR=$("$ROOT/bench/plugin/build.sh") || exit 1
+SO=$PLUGDIR/range-insns.so
 # .text: name addr off size
 read -r lo size < <(readelf -SW "$BIN" | awk '$2 == ".text" { print $4, $6 } $3 == ".text" { print $5, $7 }')
 [ -n "${lo:-}" ] || { echo "count.sh: no .text section in $BIN" >&2; exit 1; }

@@ -75,16 +75,10 @@ for k in $ALLK; do
     [ -f "$BDIR/$k.elf" ] || die "no $BDIR/$k.elf (run 'make bench-kernels')"
 done
 
-# --- the plugins (gcc, against QEMU 7.2's plugin API) ------------------------
-RANGE=$BDIR/range-insns.so
-X87=$BDIR/x87-insns.so
-for p in range-insns x87-insns hot-pcs; do
-    src=$ROOT/bench/plugin/$p.c
-    so=$BDIR/$p.so
-    if [ ! -f "$so" ] || [ "$src" -nt "$so" ]; then
-        gcc -O2 -shared -fPIC -o "$so" "$src" || die "cannot build $so"
-    fi
-done
+# --- the plugins (bench/plugin/build.sh: QEMU 7.2's qemu-plugin.h) ----------
+PLUGDIR=$("$ROOT/bench/plugin/build.sh" "$BUILD/plugin") || die "no TCG plugins (see above)"
+RANGE=$PLUGDIR/range-insns.so
+X87=$PLUGDIR/x87-insns.so
 
 # --- engines --------------------------------------------------------------------
 declare -A CMD
@@ -252,7 +246,7 @@ net() {   # kernel engine: host insns net of fp_null
                 echo
                 echo '```'
                 # shellcheck disable=SC2086
-                qemu-$h -d plugin -plugin "$BDIR/hot-pcs.so,top=3000" "$BUILD/$h/hamt86" \
+                qemu-$h -d plugin -plugin "$PLUGDIR/hot-pcs.so,top=3000" "$BUILD/$h/hamt86" \
                     --backend=jit --mmu=$MODE -m 128 --kernel "$BDIR/$k.elf" 2>&1 > /dev/null < /dev/null |
                     python3 "$ROOT/bench/plugin/hot-syms.py" "$BUILD/$h/hamt86" "$PROF"
                 echo '```'

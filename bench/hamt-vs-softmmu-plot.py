@@ -31,7 +31,7 @@ def ratio(soft, hamt):
 
 
 def geomean(vals):
-    vals = [v for v in vals if v]
+    vals = [v for v in vals if v and v > 0]  # noise can make a warm time negative
     return math.exp(sum(math.log(v) for v in vals) / len(vals)) if vals else None
 
 
@@ -42,6 +42,57 @@ MIX = ("mem_linear", "mem_random", "mem_chase", "mem_fork", "mem_syscall")
 
 def fmt(v, spec="%.2f"):
     return "n/a" if v is None else spec % v
+
+
+def counts_table(rows, scale):
+    """The exact-count table (hamt-vs-softmmu.sh -c count/both), or []."""
+    if not any(num(m.get("host_insns", "nan")) for ms in rows.values() for m in ms.values()):
+        return []
+    out = ["", "Exact counts (TCG plugin bench/plugin/range-insns.c in the qemu-user "
+           "that runs the emulator; one run per kernel, mode and scale). cold = "
+           "BM_SCALE=1; warm = (N(BM_SCALE=%s) - N(1)) / %d. Per guest insn and per "
+           "guest access: warm host instructions over warm guest instructions / "
+           "guest data accesses (the interpreter's --stats: guest insns executed, "
+           "softmmu TLB fast-path hits + misses). gen = share of the warm host "
+           "instructions in generated code (the rest is C). C per fill: cold C "
+           "instructions / HAMT fills (an upper bound of a fill's C cost). "
+           "x = softmmu warm host insns / hamt warm host insns." % (scale, int(scale) - 1),
+           "",
+           "**The counts miss host-kernel work**: the delivery of each host fault "
+           "(SIGSEGV) and the mmap/mprotect behind a fill run in the kernel, not "
+           "in the process; the host faults (--stats) and system calls (plugin, "
+           "cold run) are given beside the counts for that reason.", "",
+           "| kernel | mode | host insns cold | host insns warm | per guest insn | "
+           "per guest access | host ld+st per access | gen | C per fill | host faults | "
+           "syscalls | x |",
+           "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+
+    def div(a, b, spec="%.1f"):
+        a, b = num(a), num(b)
+        return fmt(a / b if a is not None and b else None, spec)
+
+    for k, ms in rows.items():
+        sw = num(ms.get("softmmu", {}).get("host_insns_warm", "nan"))
+        for mode in ("softmmu", "hamt"):
+            m = ms.get(mode)
+            if not m:
+                continue
+            hw = m.get("host_insns_warm", "nan")
+            ldst = None
+            if num(m.get("host_loads_warm", "nan")) is not None and num(m.get("host_stores_warm", "nan")) is not None:
+                ldst = str(num(m["host_loads_warm"]) + num(m["host_stores_warm"]))
+            gen = div(m.get("gen_insns_warm", "nan"), hw, "%.3f")
+            gen = "n/a" if gen == "n/a" else "%.1f%%" % (100 * float(gen))
+            perfill = div(m.get("c_insns", "nan"), m.get("fills", "nan"), "%.0f") if mode == "hamt" else ""
+            x = fmt(ratio(sw, num(hw))) if mode == "hamt" else ""
+            out.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                k, mode, m.get("host_insns", "n/a"), hw,
+                div(hw, m.get("guest_insns_warm", "nan")),
+                div(hw, m.get("guest_accesses_warm", "nan")),
+                div(ldst or "nan", m.get("guest_accesses_warm", "nan")),
+                gen, perfill, m.get("host_faults", "") if mode == "hamt" else "-",
+                m.get("host_syscalls", "n/a"), x))
+    return out
 
 
 def main():
@@ -79,6 +130,7 @@ def main():
                    % (", ".join(b[0] for b in mix), fmt(gc), fmt(gw)))
     gc, gw = geomean([b[1] for b in bars]), geomean([b[2] for b in bars])
     out.append("| **geomean, all** | | | **%s** | | | **%s** | | | | | | | | |" % (fmt(gc), fmt(gw)))
+    out += counts_table(rows, scale)
     print("\n".join(out))
 
     # SVG: speed-up bars, cold and warm, with the 1x and 1.6x lines

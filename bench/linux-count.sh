@@ -35,11 +35,8 @@ label=$1 host=$2 mode=${3:-hamt}
 . "$ROOT/tests/linux/linux.sh"
 OUT=$BUILD/linux/count
 mkdir -p "$OUT"
-PLUGIN=$BUILD/bench/range-insns.so
-if [ ! -f "$PLUGIN" ] || [ "$ROOT/bench/plugin/range-insns.c" -nt "$PLUGIN" ]; then
-    mkdir -p "$BUILD/bench"
-    gcc -O2 -shared -fPIC -o "$PLUGIN" "$ROOT/bench/plugin/range-insns.c" || exit 1
-fi
+PLUGDIR=$("$ROOT/bench/plugin/build.sh" "$BUILD/plugin") || exit 1
+PLUGIN=$PLUGDIR/range-insns.so
 RD=$BUILD/linux/initrd.cpio
 [ -f "$RD" ] || "$ROOT/tests/linux/mkinitrd.sh" "$RD" >/dev/null || exit 1
 marks=$OUT/$label.marks

@@ -2,10 +2,13 @@
 """bench/report.py: tables (markdown) and an SVG bar chart from bench/run.sh's TSV.
 
 usage: report.py --tsv FILE [--md OUT.md] [--svg OUT.svg] [--title T] [--command C]
+                 [--counts COUNTS.tsv]
 
 Medians over the repetitions of every (kernel, engine, mode).  Guest
 instruction counts come from the interpreter engines' exact counter; they
 must agree between all interpreter runs of a kernel (else exit status 1).
+--counts adds the exact host-instruction table of bench/run.sh's counted
+runs (TCG plugin bench/plugin/range-insns.c).
 No dependencies beyond the standard library.
 """
 import argparse
@@ -29,6 +32,57 @@ def fmt_f(x, d=1):
     return '-' if x is None else '%.*f' % (d, x)
 
 
+def counts_table(path, rows, insns):
+    """Markdown lines of the counted runs: host instructions per guest
+    instruction, per guest memory access and per HAMT fill."""
+    with open(path) as f:
+        hdr = f.readline().rstrip('\n').split('\t')
+        crows = [dict(zip(hdr, line.rstrip('\n').split('\t'))) for line in f]
+    if not crows:
+        return []
+    # guest memory accesses: the kernel's own "accesses=" line, else the
+    # interpreter's softmmu TLB lookups (every guest data access)
+    acc = {}
+    for r in rows:
+        k = r['kernel']
+        if num(r.get('accesses')):
+            acc[k] = num(r['accesses'])
+        elif k not in acc and num(r.get('data_accesses')):
+            acc[k] = num(r['data_accesses'])
+
+    def per(x, y, d=1):
+        return fmt_f(x / y, d) if x is not None and y else '-'
+
+    out = ['Exact counts: one more run per workload, engine and mmu under '
+           'qemu-user with the TCG plugin bench/plugin/range-insns.c (same '
+           'options, without --stats, which adds TLB hit counters to softmmu code). '
+           'Host insns = every instruction of the '
+           'emulator process; gen = the share in generated code (the rest is its '
+           'C code); per guest insn: over the interpreter\'s exact guest '
+           'instruction count; per access: over the guest memory accesses (the '
+           'kernel\'s "accesses=" line, else the interpreter\'s softmmu TLB '
+           'lookups); per fill: over --stats\' HAMT fills. **The counts miss '
+           'host-kernel work** (SIGSEGV delivery for HAMT faults, the mmap of a '
+           'fill): host faults (--stats) and host system calls (plugin) are '
+           'given beside them.', '',
+           '| workload | engine | mmu | host insns | gen | per guest insn | per access '
+           '| per fill | host ld+st per guest insn | host faults | fills | syscalls |',
+           '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|']
+    for c in crows:
+        t = num(c['host_insns'])
+        n = insns.get(c['kernel'])
+        fills = num(c['fills'])
+        mem = (num(c['host_loads']) or 0) + (num(c['host_stores']) or 0)
+        out.append('| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' % (
+            c['kernel'], c['engine'], c['mode'], c['host_insns'],
+            '%.1f%%' % (100 * num(c['gen_insns']) / t) if t else '-',
+            per(t, n), per(t, acc.get(c['kernel'])),
+            per(t, fills, 0) if c['mode'].startswith('hamt') else '-',
+            per(mem, n, 2), c['host_faults'], c['fills'], c['host_syscalls']))
+    out.append('')
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--tsv', required=True)
@@ -36,6 +90,7 @@ def main():
     ap.add_argument('--svg')
     ap.add_argument('--title', default='hamt86 benchmarks')
     ap.add_argument('--command', default='')
+    ap.add_argument('--counts')
     a = ap.parse_args()
 
     rows = []
@@ -149,6 +204,9 @@ def main():
             cells.append('%.2f' % statistics.geometric_mean(rs) if rs else '-')
         out.append('| **geomean** | %s |' % ' | '.join(cells))
         out.append('')
+
+    if a.counts:
+        out += counts_table(a.counts, rows, insns)
 
     text = '\n'.join(out)
     print(text)

@@ -2,7 +2,7 @@
 # bench/run.sh: run the benchmark kernels on every engine, side by side.
 #
 # usage: bench/run.sh [-b BUILD] [-n REPS] [-k k1,k2] [-e e1,e2] [-m "M1 M2"]
-#                     [-o OUT.md] [-S]
+#                     [-o OUT.md] [-S] [-T]
 #   -b BUILD   build root (default: build); kernels in BUILD/bench/*.elf
 #   -n REPS    repetitions (default 3); the table shows medians
 #   -k LIST    only these kernels (default: every BUILD/bench/*.elf)
@@ -14,6 +14,7 @@
 #   -m MODES   memory paths (default: what each binary's --list-mmu prints)
 #   -o FILE    results file (default: bench/results/<date>.md, plus .tsv/.svg)
 #   -S         no SVG chart
+#   -T         time only: no counted runs (below)
 #
 # Every run is checked: the exit status must be the kernel's success status
 # and its result lines ("BENCH ..." and "INFO ...") must equal those of
@@ -24,6 +25,17 @@
 # mode) so machine noise spreads over all engines alike.
 # Guest instruction counts come from the interpreter's exact counter
 # (--stats "guest insns executed"); guest MIPS = insns / wall time.
+# Exact counts (unless -T): after the timed runs, one more run of every
+# kernel x engine x mode that runs under qemu-user, with the TCG plugin
+# bench/plugin/range-insns.c (bench/plugin/build.sh; about 2-3x a plain
+# run; without --stats, which adds TLB hit counters to softmmu code): host
+# instructions (split into generated code and C), host loads, stores and
+# system calls, beside the timed runs' --stats host faults and HAMT fills; the
+# report gives host instructions per guest instruction (the interpreter's
+# exact count), per guest memory access (the kernel's "accesses=" line, else
+# the interpreter's softmmu TLB lookups) and per HAMT fill, in
+# OUT-counts.tsv and a table of OUT.  Counts miss host-kernel work (SIGSEGV
+# delivery, mmap): the host faults and syscalls are beside them.
 # Environment: BENCH_TIMEOUT (600 s per run), QEMU_MIPS64EL, QEMU_LOONGARCH64.
 set -uo pipefail
 # One brace group, parsed as a whole before it runs: editing this file while
@@ -39,7 +51,8 @@ ENGINES=""
 MODES_OPT=""
 OUT=""
 SVG=1
-while getopts "b:n:k:e:m:o:S" o; do
+COUNT=1
+while getopts "b:n:k:e:m:o:ST" o; do
     case $o in
     b) BUILD=$OPTARG ;;
     n) REPS=$OPTARG ;;
@@ -48,7 +61,8 @@ while getopts "b:n:k:e:m:o:S" o; do
     m) MODES_OPT=$OPTARG ;;
     o) OUT=$OPTARG ;;
     S) SVG=0 ;;
-    *) sed -n '2,30p' "$0"; exit 2 ;;
+    T) COUNT=0 ;;
+    *) sed -n '2,41p' "$0"; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -70,6 +84,10 @@ STAMP=$(date +%Y-%m-%d-%H%M)
 [ -n "$OUT" ] || OUT=$ROOT/bench/results/$STAMP.md
 mkdir -p "$(dirname "$OUT")"
 TSV=${OUT%.md}.tsv
+CTSV=${OUT%.md}-counts.tsv
+if [ $COUNT = 1 ]; then
+    PLUGDIR=$("$ROOT/bench/plugin/build.sh" "$BUILD/plugin") || die "no TCG plugins (see above; -T times only)"
+fi
 
 if [ -z "$KERNELS" ]; then
     for f in "$BDIR"/*.elf; do
@@ -151,7 +169,7 @@ done
 
 # --- the runs ---------------------------------------------------------------------
 # TSV: rep kernel engine mode seconds insns accesses tbs chains hostbytes tlbhit
-printf 'rep\tkernel\tengine\tmode\tseconds\tinsns\taccesses\ttbs\tchains\tbytes_per_insn\ttlb_hit\n' > "$TSV"
+printf 'rep\tkernel\tengine\tmode\tseconds\tinsns\taccesses\ttbs\tchains\tbytes_per_insn\ttlb_hit\tdata_accesses\n' > "$TSV"
 stat_val() {   # file "label": the number after the label in --stats output
     awk -v l="$2" 'i = index($0, l) { $0 = substr($0, i + length(l))
         for (j = 1; j <= NF; j++) if ($j ~ /^[0-9]/) { print $j; exit } }' "$1"
@@ -183,7 +201,7 @@ for rep in $(seq 1 "$REPS"); do
                     echo "bench: FAIL $k on $e --mmu=$m: $why (see $base.out, $base.err)" >&2
                     FAILED[$k.$e.$m]=1
                     NFAIL=$((NFAIL + 1))
-                    printf '%s\t%s\t%s\t%s\tFAIL\t-\t-\t-\t-\t-\t-\n' "$rep" "$k" "$e" "$m" >> "$TSV"
+                    printf '%s\t%s\t%s\t%s\tFAIL\t-\t-\t-\t-\t-\t-\t-\n' "$rep" "$k" "$e" "$m" >> "$TSV"
                     continue
                 fi
                 insns=$(stat_val "$base.err" "guest insns executed")
@@ -195,21 +213,63 @@ for rep in $(seq 1 "$REPS"); do
                 # softmmu TLB hit rate when --stats counts fast-path hits (interp)
                 th=$(stat_val "$base.err" "TLB fast-path hits")
                 tm=$(stat_val "$base.err" "TLB misses (data)")
-                tlb=-
+                tlb=- dacc=-
                 if [ -n "$th" ] && [ -n "$tm" ] && [ "$((th + tm))" -gt 0 ]; then
                     tlb=$(awk -v h="$th" -v m="$tm" 'BEGIN { printf "%.3f%%", 100 * h / (h + m) }')
+                    # guest data accesses, when the fast path counts its hits
+                    [ "$th" -gt 0 ] && dacc=$((th + tm))
                 fi
-                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$k" "$e" "$m" \
-                    "$secs" "${insns:--}" "${acc:--}" "${tbs:--}" "${ch:--}" "${bpi:--}" "${tlb:--}" >> "$TSV"
+                printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rep" "$k" "$e" "$m" \
+                    "$secs" "${insns:--}" "${acc:--}" "${tbs:--}" "${ch:--}" "${bpi:--}" "${tlb:--}" "$dacc" >> "$TSV"
                 printf 'bench: rep %s %-12s %-18s %-8s %8.3f s\n' "$rep" "$k" "$e" "$m" "$secs" >&2
             done
         done
     done
 done
 
+# --- counted runs (one per kernel x qemu-user engine x mode) -----------------------
+if [ $COUNT = 1 ]; then
+    printf 'kernel\tengine\tmode\thost_insns\tc_insns\tgen_insns\thost_loads\thost_stores\thost_syscalls\thost_faults\tfills\n' > "$CTSV"
+    for k in $KERNELS; do
+        for e in $ENGINES; do
+            read -r -a cmd <<< "${ENG_CMD[$e]}"
+            case ${cmd[0]} in */qemu-* | qemu-*) ;; *) continue ;; esac
+            bin=${cmd[1]}
+            read -r lo size < <(readelf -SW "$bin" | awk '$2 == ".text" { print $4, $6 } $3 == ".text" { print $5, $7 }')
+            text=$(printf 'text:%s:%x' "$lo" $((0x$lo + 0x$size)))
+            for m in ${ENG_MODES[$e]}; do
+                [ -z "${FAILED[$k.$e.$m]:-}" ] || continue
+                base=$RUNDIR/$k.$e.$m.count
+                timeout "$TIMEOUT" "${cmd[0]}" -d plugin -plugin "$PLUGDIR/range-insns.so,arg=$text" \
+                    "${cmd[@]:1}" --mmu="$m" --kernel "$BDIR/$k.elf" \
+                    > "$base.out" 2> "$base.err" < /dev/null
+                st=$?
+                if [ $st -ne 1 ] || ! diff <(bench_lines "$base.out") "${REFS[$k]}" > /dev/null; then
+                    echo "bench: FAIL (counted run) $k on $e --mmu=$m: status $st (see $base.out, $base.err)" >&2
+                    NFAIL=$((NFAIL + 1))
+                    FAILED[$k.$e.$m]=1
+                    continue
+                fi
+                awk -v k="$k" -v e="$e" -v m="$m" '
+                    /range-insns: total/ { t = $3; sy = $5 }
+                    /range-insns: c [0-9]/ { c = $3 + $7; g = $5 }
+                    /range-insns: loads [0-9]/ { l = $3; s = $5 }
+                    /^  host faults / { f = $NF }
+                    /^  fills / { fi = $NF }
+                    END { printf "%s\t%s\t%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f\t%s\t%s\n",
+                          k, e, m, t, c, g, l, s, sy, f == "" ? "-" : f, fi == "" ? "-" : fi }' \
+                    "$base.err" "$RUNDIR/$k.$e.$m.err" >> "$CTSV"
+                printf 'bench: counted %-12s %-18s %-8s %s host insns\n' "$k" "$e" "$m" \
+                    "$(awk '/range-insns: total/ { print $3 }' "$base.err")" >&2
+            done
+        done
+    done
+fi
+
 # --- report -----------------------------------------------------------------------
 args=(--tsv "$TSV" --md "$OUT" --title "hamt86 benchmarks $STAMP" \
       --command "bench/run.sh ${BENCH_ARGV[*]}")
+[ $COUNT = 1 ] && args+=(--counts "$CTSV")
 [ $SVG -eq 1 ] && args+=(--svg "${OUT%.md}.svg")
 python3 "$ROOT/bench/report.py" "${args[@]}" || die "report.py failed"
 echo "bench: results in $OUT" >&2

@@ -20,8 +20,8 @@ OUT=$BUILD/bench/x87
 mkdir -p "$OUT"
 CC=${CLANG:-clang-16}
 LD=${LLD:-ld.lld-16}
-PLUGIN=$BUILD/bench/range-insns.so
-gcc -O2 -shared -fPIC -o "$PLUGIN" "$ROOT/bench/plugin/range-insns.c"
+PLUGDIR=$("$ROOT/bench/plugin/build.sh" "$BUILD/plugin")
+PLUGIN=$PLUGDIR/range-insns.so
 [ -f "$BUILD/guest/lib/lib.o" ] || make -s -C "$ROOT" guest
 GFLAGS=(--target=i686-elf -march=pentiumpro -O2 -ffreestanding -fno-pic
         -nostdlib -fno-builtin -fno-stack-protector

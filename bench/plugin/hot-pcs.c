@@ -9,16 +9,16 @@
  * (an early exit from a TB is counted in full).  At exit the counters are
  * summed per start address and the N (default 400) largest printed as
  * "hot-pcs: <hex address> <instructions>", then "hot-pcs: total <n>".
- * The plugin API declarations are in qemu-plugin-api.h.
+ * Built against QEMU's include/qemu/qemu-plugin.h (bench/plugin/build.sh).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu-plugin-api.h"
+#include <qemu-plugin.h>
 
-QEMU_PLUGIN_EXPORT_VERSION;
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 /* One translated block (a retranslation gets a new one). */
 typedef struct Block {
@@ -97,9 +97,9 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
     qemu_plugin_outs(buf);
 }
 
-__attribute__((visibility("default")))
-int qemu_plugin_install(qemu_plugin_id_t id, const void *info, int argc,
-                        char **argv)
+QEMU_PLUGIN_EXPORT
+int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+                        int argc, char **argv)
 {
     (void)info;
     if (argc > 0) {

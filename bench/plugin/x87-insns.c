@@ -13,16 +13,16 @@
  * constants and control):
  *   moves register moves: FLD ST(i), FXCH, FST/FSTP ST(i), FCMOVcc
  *   mem   a memory operand (ModRM mod != 3)
- * The plugin API declarations are in qemu-plugin-api.h.
+ * Built against QEMU's include/qemu/qemu-plugin.h (bench/plugin/build.sh).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "qemu-plugin-api.h"
+#include <qemu-plugin.h>
 
-QEMU_PLUGIN_EXPORT_VERSION;
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 /* Counters: every instruction, x87 ones, MMX/FXSR ones. */
 static uint64_t n_all, n_x87, n_mmx, n_moves, n_mem;
@@ -109,9 +109,9 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
     qemu_plugin_outs(buf);
 }
 
-__attribute__((visibility("default")))
-int qemu_plugin_install(qemu_plugin_id_t id, const void *info, int argc,
-                        char **argv)
+QEMU_PLUGIN_EXPORT
+int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info,
+                        int argc, char **argv)
 {
     (void)info;
     (void)argc;
