@@ -28,6 +28,8 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/cpu.h"
@@ -139,8 +141,11 @@ void fuzz_machine_start(const uint8_t *data, size_t size)
     tlb_flush_all(env);
 }
 
-/* Translate the block at the start state, uncached; NULL if translation
- * faulted (a guest exception or os_exit longjmped out). */
+/*
+ * Translate the block at the start state, uncached; NULL if translation
+ * faulted (a guest exception longjmped out).  An os_exit (os_fatal) while
+ * translating guest code would end the emulator: that aborts, a finding.
+ */
 TranslationBlock *fuzz_machine_translate(void)
 {
     CPUX86State *env = &machine.cpu;
@@ -153,6 +158,10 @@ TranslationBlock *fuzz_machine_translate(void)
             tb = tb_gen_code(env, env->eip, env->segs[R_CS].base,
                              cpu_tb_flags(env), CF_NOCACHE);
         }
+    } else {
+        fprintf(stderr, "fuzz: the engine exited while translating the "
+                "block (os_fatal above)\n");
+        abort();
     }
     fuzz_exit_armed = false;
     return tb;
