@@ -687,6 +687,7 @@ TranslationBlock *tb_gen_code(CPUX86State *env, uint32_t pc, uint32_t cs_base,
     TranslationBlock *tb;
     uint8_t *arena_mark;
     bool flushed = false;
+    unsigned max_insns = TB_MAX_INSNS;
 
     if (machine.opt.nochain || machine.opt.cosim || log_enabled(LOG_NOCHAIN)) {
         cflags |= CF_NOCHAIN;
@@ -708,7 +709,7 @@ retry:
         tb->jmp_reset_off[n] = TB_JMP_RESET_OFFSET_INVALID;
     }
 
-    translate_tb(env, tb, &ir_func, TB_MAX_INSNS);
+    translate_tb(env, tb, &ir_func, max_insns);
     if (tb->icount == 0) {
         /* nothing to run: the caller reports the bad fetch */
         tb->invalid = true;
@@ -782,6 +783,15 @@ full:
     /* out of code cache or TB space: start over (at most once) */
     tb_arena_ptr = arena_mark;
     if (flushed) {
+        /*
+         * The block alone is too big for the backend (its slow-path, label
+         * or relocation tables: 65 POPADs are 520 slow paths): translate
+         * half as many instructions, as QEMU does on a gen_code overflow.
+         */
+        if (tb != NULL && tb->icount > 1) {
+            max_insns = tb->icount / 2;
+            goto retry;
+        }
         os_fatal(70, "TB at 0x%08x does not fit in an empty code cache", pc);
     }
     tb_flush(env);

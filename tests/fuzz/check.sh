@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/fuzz/check.sh (= make fuzz-smoke; run by tests/run-all.sh): build
 # the libFuzzer harnesses (tests/fuzz/build.sh) and run each briefly: first
-# every input of its seed corpus (tests/fuzz/corpus/H) and its kept crash
+# every input of its seed corpus (tests/fuzz/corpus/H; fuzz-codegen-* use
+# corpus/block) and its kept crash
 # inputs (tests/fuzz/crashes/H, minimised, each once a bug) exactly, then
 # FUZZ_SECONDS (default 10) of fuzzing from them.  New inputs go to
 # BUILD/fuzz-out/H, never into the tree.  A crash, leak, sanitizer report
@@ -23,8 +24,11 @@ if ! "$ROOT/tests/fuzz/build.sh"; then
 fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
-for h in decode block loader options; do
+# the codegen harnesses take fuzz-block's input format and share its corpus
+corpus_of() { case $1 in codegen-*) echo block ;; *) echo "$1" ;; esac; }
+for h in decode block codegen-mips codegen-loongarch loader options; do
     bin=$BUILD/fuzz/tests/fuzz/fuzz-$h
+    seeds=$ROOT/tests/fuzz/corpus/$(corpus_of "$h")
     out=$BUILD/fuzz-out/$h
     log=$BUILD/fuzz-out/$h.log
     rm -rf "$out"
@@ -35,7 +39,7 @@ for h in decode block loader options; do
     fi
     # 1. every kept input, exactly (regressions)
     inputs=()
-    for d in "$ROOT/tests/fuzz/corpus/$h" "$ROOT/tests/fuzz/crashes/$h"; do
+    for d in "$seeds" "$ROOT/tests/fuzz/crashes/$h"; do
         [ -d "$d" ] && inputs+=("$d"/*)
     done
     if ! timeout 300 "$bin" -timeout=10 -artifact_prefix="$out/" \
@@ -45,7 +49,7 @@ for h in decode block loader options; do
     fi
     ok "fuzz-$h replay (${#inputs[@]} inputs)"
     # 2. a short fuzzing run from the corpus
-    dirs=("$out" "$ROOT/tests/fuzz/corpus/$h")
+    dirs=("$out" "$seeds")
     [ -d "$ROOT/tests/fuzz/crashes/$h" ] && dirs+=("$ROOT/tests/fuzz/crashes/$h")
     if timeout $((SECS + 120)) "$bin" -max_total_time="$SECS" -timeout=10 \
             -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$out/" \

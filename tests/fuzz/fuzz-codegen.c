@@ -1,0 +1,216 @@
+/*
+ * hamt86 fuzz harness fuzz-codegen-<host>: decode -> translate -> IR
+ * optimise -> lower for a JIT host (MIPS64 or LoongArch64) on the x86_64
+ * fuzz build, then check every word of the generated code with the host's
+ * disassembler (generated from its *-insn.def like the encoders):
+ *
+ *   - every word decodes to an instruction of the table (no ".word");
+ *   - none is privileged or trapping (FuzzHost.forbidden);
+ *   - no operand is a register the backend promises never to touch;
+ *   - every branch target is a word inside the TB's code or the epilogue;
+ *     calls (linking jumps) may go anywhere; register jumps are not
+ *     followed;
+ *   - with delay slots, the word after a jump is inside the TB and is not
+ *     a jump itself;
+ *   - the insn_start records lie inside the code and do not go back, and
+ *     each goto_tb slot is the host's patchable jump, aimed at its reset
+ *     target inside the TB.
+ *
+ * The host's backend is reached only through its HostBackend (the same
+ * tb_gen_code as the engine: host_backend->init clips and fills the code
+ * cache, ->gen_code lowers into it); generated code is never run.  Any
+ * broken promise prints the TB's code and aborts, so libFuzzer keeps the
+ * input.  A range error of a generated encoder (hostasm_range_error) and
+ * sanitizer reports are findings too.  Same input format and machine as
+ * fuzz-block (tests/fuzz/fuzz-machine.c), so the two share a corpus.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/exec.h"
+#include "tests/fuzz/fuzz.h"
+#include "tests/fuzz/fuzz-codegen.h"
+
+/* One checked word. */
+typedef struct CheckWord {
+    uint32_t off, word;
+    char text[128];
+    char mnem[24];
+} CheckWord;
+
+/* True if s is in the NULL-terminated list. */
+static bool in_list(const char *const *list, const char *s)
+{
+    for (; list != NULL && *list != NULL; list++) {
+        if (strcmp(*list, s) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Print tb's host code and the broken promise, then abort. */
+static void fail(const TranslationBlock *tb, const CheckWord *w,
+                 const char *why)
+{
+    const uint8_t *code = tb->host_code;
+    char buf[128];
+
+    fprintf(stderr, "fuzz-codegen-%s: TB 0x%08x (%u insns, %u bytes): "
+            "+0x%x %08x \"%s\": %s\n", fuzz_host.name, (unsigned)tb->pc,
+            (unsigned)tb->icount, (unsigned)tb->host_size,
+            w ? (unsigned)w->off : 0u, w ? (unsigned)w->word : 0u,
+            w ? w->text : "", why);
+    for (uint32_t off = 0; off + 4 <= tb->host_size; off += 4) {
+        uint32_t v;
+
+        memcpy(&v, code + off, 4);
+        fuzz_host.disas_one(v, (uint64_t)(uintptr_t)(code + off), buf,
+                            sizeof(buf));
+        fprintf(stderr, "  +0x%04x  %08x  %s\n", (unsigned)off, (unsigned)v,
+                buf);
+    }
+    abort();
+}
+
+/* Disassemble the word at off of tb into w. */
+static void decode_word(const TranslationBlock *tb, uint32_t off,
+                        CheckWord *w)
+{
+    const uint8_t *p = (const uint8_t *)tb->host_code + off;
+    size_t n;
+
+    w->off = off;
+    memcpy(&w->word, p, 4);
+    fuzz_host.disas_one(w->word, (uint64_t)(uintptr_t)p, w->text,
+                        sizeof(w->text));
+    n = strcspn(w->text, " \t");
+    if (n >= sizeof(w->mnem)) {
+        n = sizeof(w->mnem) - 1;
+    }
+    memcpy(w->mnem, w->text, n);
+    w->mnem[n] = 0;
+}
+
+/* True if register token reg (e.g. "$2") is an operand of text. */
+static bool uses_reg(const char *text, const char *reg)
+{
+    size_t n = strlen(reg);
+
+    for (const char *p = strstr(text, reg); p; p = strstr(p + 1, reg)) {
+        if (p[n] < '0' || p[n] > '9') {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The target of a branch: the last 0x number of its text. */
+static bool branch_target(const char *text, uint64_t *target)
+{
+    const char *p = NULL;
+
+    for (const char *q = strstr(text, "0x"); q; q = strstr(q + 2, "0x")) {
+        p = q;
+    }
+    if (p == NULL) {
+        return false;
+    }
+    *target = strtoull(p, NULL, 16);
+    return true;
+}
+
+/* True if w is any kind of jump (branch, call, register jump). */
+static bool is_jump(const CheckWord *w)
+{
+    return in_list(fuzz_host.branches, w->mnem) ||
+           in_list(fuzz_host.calls, w->mnem) ||
+           in_list(fuzz_host.indirect, w->mnem);
+}
+
+/* Check every promise about tb's generated code. */
+static void check_tb(const TranslationBlock *tb)
+{
+    uintptr_t code = (uintptr_t)tb->host_code;
+    uint32_t size = tb->host_size;
+    uintptr_t epilogue = (uintptr_t)*fuzz_host.epilogue;
+    CheckWord w, next;
+
+    if (size == 0 || size % 4 != 0) {
+        fail(tb, NULL, "code size is not a whole number of words");
+    }
+    for (uint32_t off = 0; off < size; off += 4) {
+        decode_word(tb, off, &w);
+        if (strncmp(w.text, ".word", 5) == 0) {
+            fail(tb, &w, "not an instruction of the host table");
+        }
+        if (in_list(fuzz_host.forbidden, w.mnem)) {
+            fail(tb, &w, "privileged or trapping instruction");
+        }
+        for (const char *const *r = fuzz_host.reserved; *r; r++) {
+            if (uses_reg(w.text, *r)) {
+                fail(tb, &w, "uses a register the backend never touches");
+            }
+        }
+        if (in_list(fuzz_host.branches, w.mnem)) {
+            uint64_t t;
+
+            if (!branch_target(w.text, &t)) {
+                fail(tb, &w, "branch without a target in its text");
+            }
+            if (t != epilogue && (t < code || t >= code + size || t % 4)) {
+                fail(tb, &w, "branch target outside the TB and not the epilogue");
+            }
+        }
+        if (fuzz_host.delay_slot && is_jump(&w)) {
+            if (off + 4 >= size) {
+                fail(tb, &w, "jump without its delay slot in the TB");
+            }
+            decode_word(tb, off + 4, &next);
+            if (is_jump(&next)) {
+                fail(tb, &next, "jump in a delay slot");
+            }
+        }
+    }
+    for (uint32_t i = 0; i < tb->icount; i++) {
+        if (tb->insn_host_off[i] > size ||
+            (i > 0 && tb->insn_host_off[i] < tb->insn_host_off[i - 1])) {
+            fail(tb, NULL, "insn_start record outside the code or backwards");
+        }
+    }
+    for (int n = 0; n < 2; n++) {
+        uint64_t t;
+
+        if (tb->jmp_insn_off[n] == TB_JMP_RESET_OFFSET_INVALID) {
+            continue;
+        }
+        if (tb->jmp_insn_off[n] + 4 > size || tb->jmp_insn_off[n] % 4) {
+            fail(tb, NULL, "goto_tb slot outside the code");
+        }
+        decode_word(tb, tb->jmp_insn_off[n], &w);
+        if (strcmp(w.mnem, fuzz_host.goto_tb) != 0 ||
+            !branch_target(w.text, &t) ||
+            t != code + tb->jmp_reset_off[n]) {
+            fail(tb, &w, "goto_tb slot is not a jump to its reset target");
+        }
+    }
+}
+
+/* libFuzzer entry: one block from data, lowered for the host and checked. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    TranslationBlock *tb;
+
+    if (size < 1) {
+        return 0;
+    }
+    fuzz_machine_init(fuzz_host.backend);
+    fuzz_machine_start(data, size);
+    tb = fuzz_machine_translate();
+    if (tb != NULL && tb->icount != 0) {
+        check_tb(tb);
+    }
+    fuzz_machine_finish(tb);
+    return 0;
+}
