@@ -295,7 +295,7 @@ static void ctx_activate(CPUX86State *env, unsigned ci)
         if (hamt_window_base[w] == 0 && (hamt.idx_used & (1u << idx))) {
             hamt_window_ensure(idx);
         }
-        if (hamt.pol.cd_used && hamt_window_base[w] != 0 &&
+        if ((hamt.pol.cd_idx & (1u << idx)) && hamt_window_base[w] != 0 &&
             hamt.drv->cd_reserve != NULL) {
             hamt.drv->cd_reserve(w);
         }

@@ -120,7 +120,9 @@ typedef struct HamtPolicy {
      * code-data store (docs/HAMT.md), not to the inline softmmu */
     bool hot_cd[1u << HOT_BITS];
     unsigned hot_count;
-    bool cd_used;          /* a store beside code was ever translated */
+    unsigned cd_idx;       /* MMU indices (bit) with a store beside code
+                              ever translated: their windows get a
+                              code-data region in every context */
 } HamtPolicy;
 
 /* hamt-interp.c: the interpreter's counted-reuse switch between the

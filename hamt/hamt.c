@@ -120,7 +120,7 @@ void cd_region_ensure(unsigned idx)
 {
     unsigned w = hamt_win(hamt.cur_ctx, idx);
 
-    hamt.pol.cd_used = true;
+    hamt.pol.cd_idx |= 1u << idx;
     if (hamt_window_base[w] != 0 && hamt.drv->cd_reserve != NULL) {
         hamt.drv->cd_reserve(w);
     }
