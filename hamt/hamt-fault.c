@@ -8,6 +8,9 @@
  *   interpreter probe (hamt-probe.c)  -> PC := the probe's fixup
  *   interpreter setjmp accessor       -> call hamt_interp_landing
  *
+ * A fault in a window's code-data region (a store beside code, docs/
+ * HAMT.md) maps the unit there (hamt_cd_fill) and takes the site's stub.
+ *
  * Refills and fallbacks are logged under -d mmu, as softmmu fills are.
  */
 #include "core/base.h"
@@ -124,9 +127,8 @@ bool hamt_fault(OSFault *f)
     uintptr_t stub = 0, fixup = 0;
     uint32_t linear = 0;
     int w = hamt_window_of(f->addr, &linear);
-    bool jit = false, is_write;
-
-    bool guard = false;
+    bool jit = false, is_write, guard = false;
+    /* not a window: a code-data region's (a store beside code)? */
     int cw = w == -1 ? cd_window_of(f->addr, &linear, &guard) : -1;
 
     if ((w == -1 && cw == -1) || env == NULL) {
