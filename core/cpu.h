@@ -244,6 +244,11 @@ typedef struct CPUX86State {
     /* HAMT (hamt/): host base of each MMU index's window; generated code
      * loads the TB's one into its window-base register (offset < 32 KiB). */
     uintptr_t hamt_window[4];
+    /* HAMT: per MMU index, the current window's store alias and code
+     * bytes (hamt.h hamt_cd_st / hamt_cd_map; the window base itself when
+     * it has none), read by the stores beside code (docs/HAMT.md). */
+    uintptr_t hamt_cd_st[4];
+    uintptr_t hamt_cd_map[4];
     /* The code map's bias (core/tb-smc.h, SmcState.map_bias): the byte
      * of host RAM address h's word is at smc_map_bias + (h >> 5). */
     uintptr_t smc_map_bias;

@@ -162,6 +162,13 @@ typedef struct MemPath {
      * use the inline softmmu TLB lookup instead of the window (a hot
      * fallback site).  NULL: never. */
     bool (*inline_softmmu_at)(const struct TranslationBlock *tb, uint32_t eip);
+    /* Window paths: the 1-, 2- or 4-byte stores of MMU index idx of the
+     * guest instruction at eip of tb are stores beside code: test the code
+     * bytes at env->hamt_cd_map[idx] + addr, store at env->hamt_cd_st[idx]
+     * + addr (docs/HAMT.md "Stores beside translated code"); the hook
+     * reserves what they need.  NULL: never. */
+    bool (*cd_store_at)(const struct TranslationBlock *tb, uint32_t eip,
+                        unsigned idx);
     /* Window paths: paging-off (MMU_PHYS_IDX) accesses at or above this
      * address must take the slow path without touching the window (it
      * only spans RAM).  NULL: 1 << 32, no check. */
@@ -216,6 +223,13 @@ static inline bool mem_inline_softmmu_at(const struct TranslationBlock *tb,
     return mem_path->window_ensure == NULL ||
            (mem_path->inline_softmmu_at != NULL &&
             mem_path->inline_softmmu_at(tb, eip));
+}
+
+/* Lowering: a store of MMU index idx at eip of tb beside code? */
+static inline bool mem_cd_store_at(const struct TranslationBlock *tb,
+                                   uint32_t eip, unsigned idx)
+{
+    return mem_path->cd_store_at != NULL && mem_path->cd_store_at(tb, eip, idx);
 }
 
 /* Lowering: first paging-off address that must take the slow path. */

@@ -48,6 +48,10 @@ void *os_alloc_ram(size_t size);
 
 /* The memfd behind guest RAM from os_alloc_ram (-1: RAM is anonymous). */
 int os_ram_fd(void);
+/* Zeroed shared memory of size bytes backed by a new memfd (sparse: pages
+ * are allocated when written), mapped read-write; *fd gets the memfd.
+ * NULL (and *fd = -1) when memfd is not available. */
+void *os_alloc_shared(size_t size, int *fd);
 /* Reserve len bytes of PROT_NONE address space (NULL on failure). */
 void *os_reserve(size_t len);
 /* Give a reservation (and whatever is mapped in it) back. */

@@ -79,7 +79,14 @@ void smc_page_cover(uint32_t idx, uint32_t s, uint32_t e)
     }
 }
 
-/* Set the code map's bits of the words of physical [s, e). */
+/* Keep the code bytes at bytes from now on (no TB exists yet). */
+void smc_bytes_attach(uint8_t *bytes)
+{
+    smc_state.bytes = bytes;
+}
+
+/* Set the code map's bits of the words of physical [s, e), and the code
+ * bytes of [s, e). */
 void smc_map_cover(uint32_t s, uint32_t e)
 {
     if (s >= e || ((e - 1) >> GUEST_PAGE_BITS) >= smc_state.npages) {
@@ -88,13 +95,29 @@ void smc_map_cover(uint32_t s, uint32_t e)
     for (uint32_t w = s >> 2; w <= (e - 1) >> 2; w++) {
         smc_state.map[w >> 3] |= (uint8_t)(1u << (w & 7));
     }
+    if (smc_state.bytes != NULL) {
+        memset(smc_state.bytes + s, 1, e - s);
+    }
 }
 
-/* Clear the code map's bits of page idx. */
+/* Clear the code map's bits (and code bytes) of page idx. */
 void smc_map_clear(uint32_t idx)
 {
-    if (idx < smc_state.npages) {
-        memset(smc_state.map + (size_t)idx * SMC_MAP_PAGE, 0, SMC_MAP_PAGE);
+    uint8_t *m = smc_state.map + (size_t)idx * SMC_MAP_PAGE;
+    bool any = false;
+
+    if (idx >= smc_state.npages) {
+        return;
+    }
+    for (unsigned i = 0; i < SMC_MAP_PAGE; i++) {
+        any |= m[i] != 0;
+    }
+    memset(m, 0, SMC_MAP_PAGE);
+    if (any && smc_state.bytes != NULL) {
+        /* only a page with bits has code bytes: the others stay
+         * untouched (unallocated in the sparse memfd) */
+        memset(smc_state.bytes + ((size_t)idx << GUEST_PAGE_BITS), 0,
+               GUEST_PAGE_SIZE);
     }
 }
 

@@ -27,6 +27,14 @@
  * It is a superset too: core/tb.c sets a TB's words when it joins a page,
  * clears a page's bits when its last TB leaves, and rebuilds them from the
  * page's TB list after every store that walked the list.
+ *
+ * The code bytes (optional, SmcState.bytes, attached by a memory path
+ * that can map them again: hamt-linux.c) are the same information laid
+ * out like guest RAM, a byte per guest byte, nonzero for the bytes a TB
+ * covers (exactly, maintained with the code map).  HAMT maps a frame's
+ * code bytes beside each window's alias of that frame, so a store site
+ * finds them at a fixed distance from its guest-virtual address
+ * (docs/HAMT.md "Stores beside translated code").
  */
 #ifndef HAMT86_TB_SMC_H
 #define HAMT86_TB_SMC_H
@@ -56,6 +64,7 @@ typedef struct SmcState {
     uint32_t npages;
     uint32_t (*pool)[SMC_WORDS];
     uint32_t free_head;     /* 1 + index of the first free bitmap, 0: none */
+    uint8_t *bytes;         /* the code bytes (npages pages), or NULL */
 } SmcState;
 
 extern SmcState smc_state;
@@ -102,6 +111,8 @@ static inline bool smc_map_passes(uint32_t pa, unsigned size)
 /* Allocate the per-page arrays, the pool and the code map (over guest RAM
  * of npages pages, at host address ram). */
 void smc_init(uint32_t npages, const uint8_t *ram);
+/* Keep the code bytes at bytes (npages pages, zeroed) from now on. */
+void smc_bytes_attach(uint8_t *bytes);
 /* Set the code map's bits of the words of physical [s, e) (one page). */
 void smc_map_cover(uint32_t s, uint32_t e);
 /* Clear the code map's bits of page idx. */

@@ -295,7 +295,11 @@ static void ctx_activate(CPUX86State *env, unsigned ci)
         if (hamt_window_base[w] == 0 && (hamt.idx_used & (1u << idx))) {
             hamt_window_ensure(idx);
         }
-        env->hamt_window[idx] = hamt_window_base[w];
+        if ((hamt.pol.cd_idx & (1u << idx)) && hamt_window_base[w] != 0 &&
+            hamt.drv->cd_reserve != NULL) {
+            hamt.drv->cd_reserve(w);
+        }
+        env_set_window(env, idx, w);
     }
     hamt.drv->switch_context(ci);
 }
@@ -317,7 +321,7 @@ void ctx_collapse(uint32_t key)
         hamt.drv->release(w);       /* room for context 0's windows */
     }
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
-        hamt.env->hamt_window[idx] = hamt_window_base[hamt_win(0, idx)];
+        env_set_window(hamt.env, idx, hamt_win(0, idx));
     }
     hamt.drv->switch_context(0);
 }

@@ -8,6 +8,9 @@
  *   interpreter probe (hamt-probe.c)  -> PC := the probe's fixup
  *   interpreter setjmp accessor       -> call hamt_interp_landing
  *
+ * A fault in a window's code-data region (a store beside code, docs/
+ * HAMT.md) maps the unit there (hamt_cd_fill) and takes the site's stub.
+ *
  * Refills and fallbacks are logged under -d mmu, as softmmu fills are.
  */
 #include "core/base.h"
@@ -50,6 +53,57 @@ int hamt_window_of(uintptr_t host, uint32_t *linear)
     return found;
 }
 
+/*
+ * Window index and guest linear address of host address host in a
+ * code-data region (store alias or code bytes, hamt.h hamt_cd_st), or -1;
+ * *guard: in the guard above it.
+ */
+static int cd_window_of(uintptr_t host, uint32_t *linear, bool *guard)
+{
+    for (unsigned i = 0; i < HAMT_NB_WIN; i++) {
+        bool full = hamt_window_span[i] > HAMT_WINDOW_HALF;
+        int64_t lo = full ? -(int64_t)HAMT_WINDOW_HALF : 0;
+        int64_t hi = full ? (int64_t)HAMT_WINDOW_HALF
+                          : (int64_t)hamt_window_span[i];
+
+        for (unsigned k = 0; k < 2 && hamt_cd_st[i] != 0; k++) {
+            uintptr_t b = k ? hamt_cd_map[i] : hamt_cd_st[i];
+            int64_t off = (int64_t)(intptr_t)(host - b);
+            if (off >= lo && off < hi + (int64_t)HAMT_GUARD_SIZE) {
+                *linear = (uint32_t)off;
+                *guard = off >= hi;
+                return (int)i;
+            }
+        }
+    }
+    return -1;
+}
+
+/*
+ * A fault of a store beside code (its code-bytes load or its store
+ * through the alias, both at the site's stub in the site table): map the
+ * unit in the region (hamt_cd_fill) for the next time; this access takes
+ * the stub (the full slow path) either way.
+ */
+static bool cd_fault(OSFault *f, uintptr_t stub, int w, uint32_t linear,
+                     bool guard)
+{
+    hamt_stats.faults++;
+    hamt_stats.cd_faults++;
+    if (f->kind == OS_FAULT_BUS) {
+        policy_cd_unaligned(hamt.env, f->pc);
+    } else if (!guard &&
+               (hamt_win_ctx((unsigned)w) == hamt.cur_ctx || w == MMU_PHYS_IDX)) {
+        hamt_cd_fill(hamt.env, (unsigned)w, linear);
+    }
+    if (unlikely(log_enabled(LOG_MMU))) {
+        hlog("hamt: fault in code-data region w %d 0x%08x pc %p -> slow path\n",
+             w, linear, (void *)f->pc);
+    }
+    os_fault_set_pc(f, stub);
+    return true;
+}
+
 /* -d mmu: one line per host fault of the window access at linear. */
 static void log_fault(const OSFault *f, int w, uint32_t linear, bool is_write,
                       const HamtFill *fill, bool jit)
@@ -73,14 +127,19 @@ bool hamt_fault(OSFault *f)
     uintptr_t stub = 0, fixup = 0;
     uint32_t linear = 0;
     int w = hamt_window_of(f->addr, &linear);
-    bool jit = false, is_write;
+    bool jit = false, is_write, guard = false;
+    /* not a window: a code-data region's (a store beside code)? */
+    int cw = w == -1 ? cd_window_of(f->addr, &linear, &guard) : -1;
 
-    if (w == -1 || env == NULL) {
+    if ((w == -1 && cw == -1) || env == NULL) {
         return false;
     }
     if (nb != NULL && nb->find_site != NULL) {
         const TranslationBlock *tb = tb_find_by_host_pc(f->pc);
         jit = tb != NULL && nb->find_site(tb, f->pc, &stub);
+    }
+    if (cw >= 0) {
+        return jit && cd_fault(f, stub, cw, linear, guard);
     }
     if (!jit) {
         fixup = hamt_probe_fixup(f->pc);

@@ -405,7 +405,11 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
     if (is_write && !(prot & OS_PROT_WRITE)) {
         if (unit_has_code(punit)) {
             hamt_stats.fault_smc++;
-            f.code_data = smc_map_passes(res.paddr, 1);
+            /* the exact code bytes when there are (a word shared by
+             * code and data is data beside code there) */
+            f.code_data = smc_state.bytes != NULL
+                          ? smc_state.bytes[res.paddr] == 0
+                          : smc_map_passes(res.paddr, 1);
         } else {
             hamt_stats.fault_split++;
             f.transient = true;
@@ -457,4 +461,69 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
     hamt_stats.fills++;
     f.outcome = FILL_OK;
     return f;
+}
+
+/* Unit punit holds a protected page-table frame in any of its pages. */
+static bool unit_has_pt(uint32_t punit)
+{
+    uint32_t first = (punit << hamt.unit_bits) >> GUEST_PAGE_BITS;
+
+    for (uint32_t k = 0; k < hamt.unit_size >> GUEST_PAGE_BITS; k++) {
+        if (guest_pflags[first + k] & PF_PT) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * A store beside code faulted in window w's code-data region at linear
+ * (docs/HAMT.md "Stores beside translated code"): map the unit there
+ * (store alias and code bytes) when the guest may store to all of it,
+ * it is plain RAM without page-table frames, and window w maps it too
+ * (the alias lives and dies with that entry: map_drop).  The access
+ * itself takes the slow path (the caller), which also raises a #PF.
+ */
+void hamt_cd_fill(CPUX86State *env, unsigned w, uint32_t linear)
+{
+    uint32_t vunit = linear >> hamt.unit_bits, pbase, punit;
+    X86PageResult res;
+    HamtWalk wk;
+    unsigned gprot;
+    bool global;
+    int32_t e;
+
+    if (hamt.drv->cd_install == NULL || hamt_cd_st[w] == 0 ||
+        walk_rec(env, linear, MMU_DATA_STORE, hamt_win_idx(w), &res, &wk) != 0) {
+        return;
+    }
+    walked_add(w, linear, &res);
+    if (mem_watch_test(linear & ~(hamt.unit_size - 1), hamt.unit_size) ||
+        !page_is_ram(res.paddr & GUEST_PAGE_MASK) ||
+        unit_translate(env, w, linear, &res, &pbase, &gprot, &global) != UNIT_OK ||
+        !(gprot & PAGE_WRITE)) {
+        return;
+    }
+    punit = pbase >> hamt.unit_bits;
+    if (unit_has_pt(punit)) {
+        return;
+    }
+    e = map_find(w, vunit);
+    if (e < 0) {
+        /* the window entry first: its PTE dependency drops both */
+        if (hamt_fill(env, w, linear, false).outcome != FILL_OK) {
+            return;
+        }
+        e = map_find(w, vunit);
+    }
+    if (e < 0 || hamt.maps[e].punit != punit || hamt.maps[e].cd) {
+        return;
+    }
+    if (hamt.drv->cd_install(w, vunit << hamt.unit_bits,
+                             punit << hamt.unit_bits, hamt.unit_size) != 0) {
+        hamt.drv->cd_invalidate(w, vunit << hamt.unit_bits, hamt.unit_size);
+        return;
+    }
+    hamt.maps[e].cd = true;
+    hamt_stats.cd_fills++;
 }

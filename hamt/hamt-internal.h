@@ -53,6 +53,7 @@ typedef struct HamtMap {
     int32_t pnext;    /* ptf hash chain */
     uint8_t win, prot;
     bool live, global;
+    bool cd;          /* also mapped in the window's code-data region */
 } HamtMap;
 
 /*
@@ -115,7 +116,13 @@ typedef struct HamtPolicy {
     struct { uintptr_t pc; uint32_t hits; } sites[HAMT_SITE_SLOTS];
     /* hot fallback sites: guest physical PC + 1 (0: free), open addressing */
     uint32_t hot_set[1u << HOT_BITS];
+    /* per hot_set slot: a store beside code, retranslated to the
+     * code-data store (docs/HAMT.md), not to the inline softmmu */
+    bool hot_cd[1u << HOT_BITS];
     unsigned hot_count;
+    unsigned cd_idx;       /* MMU indices (bit) with a store beside code
+                              ever translated: their windows get a
+                              code-data region in every context */
 } HamtPolicy;
 
 /* hamt-interp.c: the interpreter's counted-reuse switch between the
@@ -263,13 +270,29 @@ void ctx_collapse(uint32_t key);
 void ctx_switch(CPUX86State *env, uint32_t key);
 void ctx_init(void);
 
+/* Publish window w as MMU index idx's in env: its base and its code-data
+ * region (the window base again when it has none: a store beside code
+ * then reads the guest bytes as its code bytes, so it stores through the
+ * window only where they are zero, and a window store to a code page
+ * faults as any other). */
+static inline void env_set_window(CPUX86State *env, unsigned idx, unsigned w)
+{
+    uintptr_t b = hamt_window_base[w];
+
+    env->hamt_window[idx] = b;
+    env->hamt_cd_st[idx] = hamt_cd_st[w] != 0 && b != 0 ? hamt_cd_st[w] : b;
+    env->hamt_cd_map[idx] = hamt_cd_st[w] != 0 && b != 0 ? hamt_cd_map[w] : b;
+}
+
 /* --- hamt-fill.c ----------------------------------------------------------- */
 int walk_peek(uint32_t linear, unsigned idx, X86PageResult *res, HamtWalk *wk);
 HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear, bool is_write);
 void unit_fill_after_slow(unsigned idx, uint32_t addr);
+void hamt_cd_fill(CPUX86State *env, unsigned w, uint32_t linear);
 
 /* --- hamt-policy.c --------------------------------------------------------- */
 void policy_count_fault(const HamtFill *fill);
+void policy_cd_unaligned(CPUX86State *env, uintptr_t pc);
 bool pressure_high(void);
 void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill);
@@ -278,6 +301,7 @@ bool policy_churn_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
 
 /* --- hamt.c ---------------------------------------------------------------- */
 bool ctx_windows_ok(unsigned ci);
+void cd_region_ensure(unsigned idx);
 
 /* --- hamt-interp.c --------------------------------------------------------- */
 NORETURN void hamt_interp_landing(void *arg);

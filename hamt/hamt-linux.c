@@ -15,10 +15,14 @@
 
 uintptr_t hamt_window_base[HAMT_NB_WIN];
 uint64_t hamt_window_span[HAMT_NB_WIN];
+uintptr_t hamt_cd_st[HAMT_NB_WIN], hamt_cd_map[HAMT_NB_WIN];
 uint64_t hamt_syscalls;
 uint64_t hamt_reserved_bytes;
 
 static int ram_fd = -1;
+/* The code bytes (core/tb-smc.h) as a memfd, mapped again beside the
+ * windows' store aliases; -1: no code-data regions. */
+static int code_fd = -1;
 static unsigned map_unit_bits = 12;
 /* Per window: the range installed since the last invalidate_all, as keys
  * linear ^ 0x80000000 (host offset from the window start; lo > hi:
@@ -30,6 +34,7 @@ bool hamt_linux_init(unsigned unit_bits)
 {
     ram_fd = os_ram_fd();
     map_unit_bits = unit_bits;
+
     for (unsigned i = 0; i < HAMT_NB_WIN; i++) {
         used_lo[i] = 0xffffffffu;
         used_hi[i] = 0;
@@ -83,6 +88,14 @@ void hamt_linux_release(unsigned win)
     hamt_syscalls++;
     os_unreserve((void *)start, (size_t)(span + HAMT_GUARD_SIZE));
     hamt_reserved_bytes -= span + HAMT_GUARD_SIZE;
+    if (hamt_cd_st[win] != 0) {
+        hamt_syscalls++;
+        os_unreserve((void *)(hamt_cd_st[win] - (start == hamt_window_base[win]
+                                                 ? 0 : HAMT_WINDOW_HALF)),
+                     (size_t)(2 * (span + HAMT_GUARD_SIZE)));
+        hamt_reserved_bytes -= 2 * (span + HAMT_GUARD_SIZE);
+        hamt_cd_st[win] = hamt_cd_map[win] = 0;
+    }
     hamt_window_base[win] = 0;
     hamt_window_span[win] = 0;
     used_lo[win] = 0xffffffffu;
@@ -103,6 +116,101 @@ static inline uint32_t win_part(uint32_t va, uint32_t len)
         return (uint32_t)(HAMT_WINDOW_HALF - va);
     }
     return len;
+}
+
+/*
+ * The code bytes (core/tb-smc.h) in their own memfd, bytes long, and the
+ * code-data region of window win (docs/HAMT.md "Stores beside
+ * translated code"): the store alias, then the code bytes, each laid out
+ * like the window (mid + sext32(linear), same span and guard), in one
+ * PROT_NONE reservation made on first use:
+ *
+ *   | store alias (span + guard) | code bytes (span + guard) |
+ *         ^ hamt_cd_st[win]             ^ hamt_cd_map[win] =
+ *                                         hamt_cd_st[win] + span + guard
+ */
+static uint8_t *linux_cd_init(size_t bytes)
+{
+    uint8_t *p;
+
+    if (ram_fd < 0 || code_fd >= 0) {
+        return NULL;
+    }
+    p = os_alloc_shared(ALIGN_UP(bytes, (size_t)1 << 16), &code_fd);
+    return p;
+}
+
+/* Reserve window win's code-data region (layout above). */
+static bool linux_cd_reserve(unsigned win)
+{
+    uint64_t span = hamt_window_span[win], part = span + HAMT_GUARD_SIZE;
+    uint64_t below = span > HAMT_WINDOW_HALF ? HAMT_WINDOW_HALF : 0;
+    void *p;
+
+    if (hamt_cd_st[win] != 0) {
+        return true;
+    }
+    if (code_fd < 0 || hamt_window_base[win] == 0) {
+        return false;
+    }
+    p = os_reserve((size_t)(2 * part));
+    if (p == NULL) {
+        return false;
+    }
+    hamt_syscalls++;
+    hamt_reserved_bytes += 2 * part;
+    hamt_cd_st[win] = (uintptr_t)p + (uintptr_t)below;
+    hamt_cd_map[win] = hamt_cd_st[win] + (uintptr_t)part;
+    return true;
+}
+
+/* Map frames [pa, pa + len) at linear va of window win's code-data
+ * region: read-write in the store alias, read-only code bytes. */
+static int linux_cd_install(unsigned win, uint32_t va, uint32_t pa,
+                            uint32_t len)
+{
+    while (len != 0) {
+        uint32_t n = win_part(va, len);
+        uintptr_t off = (uintptr_t)(intptr_t)(int32_t)va;
+        int r;
+
+        hamt_syscalls += 2;
+        r = os_map_fixed((void *)(hamt_cd_st[win] + off), n,
+                         OS_PROT_READ | OS_PROT_WRITE, ram_fd, pa);
+        if (r == 0) {
+            r = os_map_fixed((void *)(hamt_cd_map[win] + off), n,
+                             OS_PROT_READ, code_fd, pa);
+        }
+        if (r != 0) {
+            return r;
+        }
+        va += n;
+        pa += n;
+        len -= n;
+    }
+    return 0;
+}
+
+/* Remove [va, va + len) of window win's code-data region. */
+static void linux_cd_invalidate(unsigned win, uint32_t va, uint32_t len)
+{
+    while (len != 0) {
+        uint32_t n = win_part(va, len);
+        uintptr_t off = (uintptr_t)(intptr_t)(int32_t)va;
+        int r;
+
+        hamt_syscalls += 2;
+        r = os_map_fixed((void *)(hamt_cd_st[win] + off), n, 0, -1, 0);
+        if (r == 0) {
+            r = os_map_fixed((void *)(hamt_cd_map[win] + off), n, 0, -1, 0);
+        }
+        if (r != 0) {
+            os_fatal(1, "hamt: cannot unmap code-data region %u va "
+                     "0x%08x+0x%x: %d", win, va, n, r);
+        }
+        va += n;
+        len -= n;
+    }
 }
 
 /* mmap the frames [pa, pa + len) at window win + va. */
@@ -201,4 +309,8 @@ const HamtDriver hamt_driver_linux = {
     .init = hamt_linux_init,
     .reserve = hamt_linux_reserve,
     .release = hamt_linux_release,
+    .cd_init = linux_cd_init,
+    .cd_reserve = linux_cd_reserve,
+    .cd_install = linux_cd_install,
+    .cd_invalidate = linux_cd_invalidate,
 };

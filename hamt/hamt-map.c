@@ -87,11 +87,17 @@ static void list_del(int32_t i)
     }
 }
 
-/* Forget entry i (the caller removes the host mapping). */
+/* Forget entry i (the caller removes the host mapping; its code-data
+ * alias goes here). */
 void map_drop(int32_t i)
 {
     HamtMap *m = &hamt.maps[i];
 
+    if (m->cd) {
+        hamt.drv->cd_invalidate(m->win, m->vunit << hamt.unit_bits,
+                                hamt.unit_size);
+        m->cd = false;
+    }
     chain_unlink(&hamt.vhash[vhash_of(m->win, m->vunit)], i, CHAIN_V);
     chain_unlink(&hamt.fhash[fhash_of(m->punit)], i, CHAIN_F);
     if (m->ptf != ~0u) {
@@ -145,6 +151,7 @@ void map_insert(unsigned w, uint32_t vunit, uint32_t punit,
     m->prot = (uint8_t)prot;
     m->global = global;
     m->live = true;
+    m->cd = false;
     m->hnext = hamt.vhash[h];
     hamt.vhash[h] = i;
     m->fnext = hamt.fhash[fh];
@@ -239,7 +246,8 @@ void invalidate_runs(unsigned w, uint32_t *v, unsigned n)
 }
 
 /* Every writable mapping of physical unit punit, in any window, becomes
- * read-only (one that cannot, e.g. out of kernel VMAs, is removed);
+ * read-only (one that cannot, e.g. out of kernel VMAs, is removed), and
+ * its code-data aliases go (a page-table frame must trap every store);
  * returns how many were writable. */
 unsigned unit_read_only(uint32_t punit)
 {
@@ -248,6 +256,12 @@ unsigned unit_read_only(uint32_t punit)
 
     while (i >= 0) {
         int32_t next = hamt.maps[i].fnext;
+        if (hamt.maps[i].punit == punit && hamt.maps[i].cd) {
+            hamt.drv->cd_invalidate(hamt.maps[i].win,
+                                    hamt.maps[i].vunit << hamt.unit_bits,
+                                    hamt.unit_size);
+            hamt.maps[i].cd = false;
+        }
         if (hamt.maps[i].punit == punit && (hamt.maps[i].prot & OS_PROT_WRITE)) {
             n++;
             if (hamt.drv->protect(hamt.maps[i].win, hamt.maps[i].vunit << hamt.unit_bits,

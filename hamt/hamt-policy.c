@@ -9,6 +9,7 @@
 #include "core/libc.h"
 #include "core/exec.h"
 #include "core/machine.h"
+#include "core/tb-smc.h"
 #include "hamt/hamt-internal.h"
 
 /* A site sent to the slow path this often is patched to always take it. */
@@ -114,12 +115,52 @@ static unsigned hot_slot(uint32_t phys)
 bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
 {
     uint32_t phys;
+    unsigned i;
 
     if (hamt.pol.hot_count == 0 || tb == NULL) {
         return false;
     }
     phys = insn_phys(tb, eip);
-    return hamt.pol.hot_set[hot_slot(phys)] == phys + 1;
+    i = hot_slot(phys);
+    return hamt.pol.hot_set[i] == phys + 1 && !hamt.pol.hot_cd[i];
+}
+
+/* Lowering: emit the stores beside code (MMU index idx) for the insn at
+ * eip of tb?  Reserves idx's code-data region. */
+bool hamt_cd_insn(const TranslationBlock *tb, uint32_t eip, unsigned idx)
+{
+    uint32_t phys;
+    unsigned i;
+
+    if (hamt.pol.hot_count == 0 || tb == NULL) {
+        return false;
+    }
+    phys = insn_phys(tb, eip);
+    i = hot_slot(phys);
+    if (hamt.pol.hot_set[i] != phys + 1 || !hamt.pol.hot_cd[i]) {
+        return false;
+    }
+    cd_region_ensure(idx);
+    return true;
+}
+
+/* The guest physical address of the instruction whose code holds host
+ * pc, false if none. */
+static bool site_insn_phys(uintptr_t pc, uint32_t *phys)
+{
+    const TranslationBlock *tb = tb_find_by_host_pc(pc);
+    uint32_t off;
+    int i;
+
+    if (tb == NULL || tb->icount == 0 || tb->invalid) {
+        return false;
+    }
+    off = (uint32_t)(pc - (uintptr_t)tb->host_code);
+    for (i = tb->icount - 1; i > 0 && tb->insn_host_off[i] > off; i--) {
+        continue;
+    }
+    *phys = insn_phys(tb, tb->insn_eip[i]);
+    return true;
 }
 
 /*
@@ -129,24 +170,22 @@ bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
  * generated code, which holds no TB-structure state; the running TB's code
  * stays in the cache until it exits (its site is patched to the stub).
  */
-static void hot_site_add(CPUX86State *env, uintptr_t pc)
+static void hot_site_add(CPUX86State *env, uintptr_t pc, bool cd)
 {
-    const TranslationBlock *tb = tb_find_by_host_pc(pc);
-    uint32_t off, phys;
-    int i;
+    uint32_t phys;
+    unsigned i;
 
-    if (tb == NULL || tb->icount == 0 || tb->invalid ||
-        hamt.pol.hot_count >= (1u << HOT_BITS) / 2) {
+    if (hamt.pol.hot_count >= (1u << HOT_BITS) / 2 ||
+        !site_insn_phys(pc, &phys)) {
         return;
     }
-    off = (uint32_t)(pc - (uintptr_t)tb->host_code);
-    for (i = tb->icount - 1; i > 0 && tb->insn_host_off[i] > off; i--) {
-        continue;
-    }
-    phys = insn_phys(tb, tb->insn_eip[i]);
-    if (hamt.pol.hot_set[hot_slot(phys)] == 0) {
-        hamt.pol.hot_set[hot_slot(phys)] = phys + 1;
+    i = hot_slot(phys);
+    if (hamt.pol.hot_set[i] == 0) {
+        hamt.pol.hot_set[i] = phys + 1;
+        hamt.pol.hot_cd[i] = cd;
         hamt.pol.hot_count++;
+    } else {
+        hamt.pol.hot_cd[i] = false;   /* both kinds: the softmmu one */
     }
     hamt_stats.retranslations++;
     tb_invalidate_phys_range(env, phys, phys + 1);
@@ -173,12 +212,38 @@ static uint32_t site_weight(const HamtFill *fill)
 }
 
 /* Send the JIT site at pc to its stub from now on (patch) and have its TB
- * retranslated with the inline softmmu access (hot set). */
-static void site_retranslate(CPUX86State *env, uintptr_t pc, uintptr_t stub)
+ * retranslated with the inline softmmu access (hot set), or with the
+ * store beside code (cd). */
+static void site_retranslate(CPUX86State *env, uintptr_t pc, uintptr_t stub,
+                             bool cd)
 {
     hamt_stats.patched_sites++;
     host_native_backend->patch_site(pc, stub);
-    hot_site_add(env, pc);
+    hot_site_add(env, pc, cd);
+}
+
+/* The site at pc is a store beside code already (its window has no
+ * code-data region: it faults like a window store, and must not be
+ * patched). */
+static bool site_is_cd(uintptr_t pc)
+{
+    uint32_t phys;
+    unsigned i;
+
+    if (hamt.pol.hot_count == 0 || !site_insn_phys(pc, &phys)) {
+        return false;
+    }
+    i = hot_slot(phys);
+    return hamt.pol.hot_set[i] == phys + 1 && hamt.pol.hot_cd[i];
+}
+
+/* A store beside code at pc faulted misaligned (MIPS): retranslate its
+ * instruction with the inline softmmu access instead. */
+void policy_cd_unaligned(CPUX86State *env, uintptr_t pc)
+{
+    if (hamt_opt_adapt) {
+        hot_site_add(env, pc, false);
+    }
 }
 
 /* The JIT site at pc (slow-path stub stub) took the slow path after fill:
@@ -187,8 +252,11 @@ void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill)
 {
     if (fill->outcome == FILL_SLOW && hamt_opt_adapt &&
-        site_hit(pc, site_weight(fill))) {
-        site_retranslate(env, pc, stub);
+        !site_is_cd(pc) && site_hit(pc, site_weight(fill))) {
+        /* a store beside code: through the code-data region when the
+         * driver has one (docs/HAMT.md), else the inline softmmu */
+        site_retranslate(env, pc, stub, fill->code_data &&
+                         hamt.drv->cd_reserve != NULL && smc_state.bytes != NULL);
     }
 }
 
@@ -206,10 +274,10 @@ bool policy_churn_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                        const HamtFill *fill)
 {
     if (!fill->churn || !hamt.pol.pressure_high || !hamt_opt_adapt ||
-        !site_hit(pc, HAMT_CHURN_WEIGHT)) {
+        site_is_cd(pc) || !site_hit(pc, HAMT_CHURN_WEIGHT)) {
         return false;
     }
     hamt_stats.churn_sites++;
-    site_retranslate(env, pc, stub);
+    site_retranslate(env, pc, stub, false);
     return true;
 }

@@ -34,6 +34,7 @@
 #include "core/os.h"
 #include "core/mem.h"
 #include "core/mmu.h"
+#include "core/tb-smc.h"
 #include "hamt/hamt-internal.h"
 
 BUILD_ASSERT(HAMT_NB_IDX == NB_MMU_MODES);
@@ -108,9 +109,24 @@ uintptr_t hamt_window_ensure(unsigned idx)
                  "(4 GiB of host address space)", idx);
     }
     if (hamt.env != NULL) {
-        hamt.env->hamt_window[idx] = b;
+        env_set_window(hamt.env, idx, w);
     }
     return b;
+}
+
+/* The code-data region of idx's window in the current context, reserved
+ * when possible (stores beside code need it from now on), published. */
+void cd_region_ensure(unsigned idx)
+{
+    unsigned w = hamt_win(hamt.cur_ctx, idx);
+
+    hamt.pol.cd_idx |= 1u << idx;
+    if (hamt_window_base[w] != 0 && hamt.drv->cd_reserve != NULL) {
+        hamt.drv->cd_reserve(w);
+    }
+    if (hamt.env != NULL) {
+        env_set_window(hamt.env, idx, w);
+    }
 }
 
 /* Whether context ci has (or could reserve now) a window for every MMU
@@ -148,6 +164,12 @@ static void hamt_init(CPUX86State *env)
     }
     map_reset();
     hamt.env = env;
+    if (hamt.drv->cd_init != NULL) {
+        uint8_t *bytes = hamt.drv->cd_init(guest_ram_size);
+        if (bytes != NULL) {
+            smc_bytes_attach(bytes);
+        }
+    }
     /*
      * Windows are reserved on first use: every backend calls
      * window_ensure when it translates (MIPS, LoongArch) or accesses
@@ -163,6 +185,7 @@ static void hamt_init(CPUX86State *env)
     }
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
         env->hamt_window[i] = 0;
+        env->hamt_cd_st[i] = env->hamt_cd_map[i] = 0;
     }
     ctx_init();
     if (!os_set_fault_handler(hamt_fault)) {
@@ -377,6 +400,7 @@ const MemPath mempath_hamt = {
     .protect_code_page = hamt_protect_code_page,
     .window_ensure = hamt_window_ensure,
     .inline_softmmu_at = hamt_hot_insn,
+    .cd_store_at = hamt_cd_insn,
     .phys_limit = hamt_get_phys_limit,
     .interp_ld = hamt_interp_ld,
     .interp_st = hamt_interp_st,

@@ -82,6 +82,16 @@ typedef struct HamtDriver {
     /* Optional: context ctx was recycled for another CR3 (after its
      * windows were flushed): privileged drivers give it a fresh ASID. */
     void (*new_context)(unsigned ctx);
+    /* Optional, all four or none (docs/HAMT.md "Stores beside translated
+     * code"): the code bytes (core/tb-smc.h) for bytes of guest RAM, in
+     * memory the driver can map again (NULL: none); reserve window win's code-data region (sets hamt_cd_st[win]
+     * and hamt_cd_map[win]); false: none.  Map [va, va + len) there to
+     * frames pa (writable store alias, read-only code bytes), or remove
+     * it. */
+    uint8_t *(*cd_init)(size_t bytes);
+    bool (*cd_reserve)(unsigned win);
+    int (*cd_install)(unsigned win, uint32_t va, uint32_t pa, uint32_t len);
+    void (*cd_invalidate)(unsigned win, uint32_t va, uint32_t len);
 } HamtDriver;
 
 extern const HamtDriver hamt_driver_linux;
@@ -114,6 +124,9 @@ void hamt_set_driver(const HamtDriver *drv);
 extern uintptr_t hamt_window_base[HAMT_NB_WIN];
 /* linear bytes before the guard: at most 2 GiB, or 4 GiB */
 extern uint64_t hamt_window_span[HAMT_NB_WIN];
+/* mid of each window's store alias and of its code bytes (driver
+ * cd_reserve, laid out like the window); 0: none */
+extern uintptr_t hamt_cd_st[HAMT_NB_WIN], hamt_cd_map[HAMT_NB_WIN];
 
 /* Host address of linear in the window whose base (linear 0) is mid. */
 static inline uintptr_t hamt_host_addr(uintptr_t mid, uint32_t linear)
@@ -168,6 +181,10 @@ void hamt_stats_print(void);
  */
 struct TranslationBlock;
 bool hamt_hot_insn(const struct TranslationBlock *tb, uint32_t eip);
+/* MemPath.cd_store_at: the insn at eip of tb is a hot store beside code
+ * (reserves idx's code-data region). */
+bool hamt_cd_insn(const struct TranslationBlock *tb, uint32_t eip,
+                  unsigned idx);
 
 /* The window number a host address belongs to, or -1 (-2 - w: its guard). */
 int hamt_window_of(uintptr_t host, uint32_t *linear);

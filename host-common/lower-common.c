@@ -414,6 +414,9 @@ SlowPath *slow_path_new(Lower *L, bool store, unsigned memop,
     sp->branch_kind = 0;
     sp->win_idx = -1;
     sp->window_site = false;
+    sp->cd_site = false;
+    sp->cd_off = 0;
+    sp->branch2_off = SLOW_NO_BRANCH;
     sp->stub_off = 0;
     return sp;
 }
@@ -454,6 +457,11 @@ static void emit_site_table(Lower *L)
         const SlowPath *sp = &L->slow[i];
         if (sp->window_site) {
             hostasm_put32(L->s, sp->access_off);
+            hostasm_put32(L->s, sp->stub_off);
+            n++;
+        }
+        if (sp->cd_site) {
+            hostasm_put32(L->s, sp->cd_off);
             hostasm_put32(L->s, sp->stub_off);
             n++;
         }

@@ -61,6 +61,12 @@ typedef struct SlowPath {
                              RAMBASE is caller-saved, -1 */
     bool window_site;       /* HAMT site: in the site table, entered by the
                              fault handler */
+    bool cd_site;         /* a store beside code: its code-bytes load at
+                             cd_off is in the site table too */
+    uint32_t cd_off;
+    uint32_t branch2_off; /* a second branch to the stub (store beside
+                             code: the code bytes are not zero), or
+                             SLOW_NO_BRANCH; an offs21 bnez on LoongArch */
     uint32_t stub_off;    /* where the stub went (HAMT site table) */
 } SlowPath;
 

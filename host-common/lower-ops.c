@@ -573,7 +573,12 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
         m.val = def_reg(L, op->args[0]);
     }
     if (ldst_via_window(L)) {
-        L->host->ldst_window(L, &m);           /* hamt/: docs/HAMT.md */
+        if (m.store && m.size <= 4 && L->host->st_window_cd != NULL &&
+            mem_cd_store_at(L->tb, L->cur_eip, m.mmu_idx)) {
+            L->host->st_window_cd(L, &m);      /* docs/HAMT.md */
+        } else {
+            L->host->ldst_window(L, &m);       /* hamt/: docs/HAMT.md */
+        }
     } else {
         L->host->ldst_softmmu(L, &m);
     }
@@ -666,7 +671,7 @@ static void emit_slow_path(Lower *L, SlowPath *sp)
     uint32_t full = hostasm_offset(L->s);
 
     if (!sp->is_store || sp->branch_off == SLOW_NO_BRANCH ||
-        H->store_notdirty == NULL) {
+        sp->window_site || H->store_notdirty == NULL) {
         H->slow_branch(L, sp, full);
         emit_slow_call(L, sp);
         return;

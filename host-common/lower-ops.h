@@ -137,6 +137,9 @@ typedef struct LowerHost {
     void (*ldst_softmmu)(Lower *L, const LdSt *m);
     /* The window access (MemPath.window_ensure set, docs/HAMT.md). */
     void (*ldst_window)(Lower *L, const LdSt *m);
+    /* Optional: a 1-, 2- or 4-byte store beside code (MemPath.cd_store_at,
+     * docs/HAMT.md): code bytes zero ? store through the alias : stub. */
+    void (*st_window_cd)(Lower *L, const LdSt *m);
     /* Point sp's fast-path branch (if any) at here. */
     void (*slow_branch)(Lower *L, SlowPath *sp, uint32_t here);
     /* reg = the slow path's retaddr (the inline access). */

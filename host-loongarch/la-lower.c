@@ -259,6 +259,8 @@ static int32_t hamt_window_off(unsigned idx)
 }
 
 /*
+ * The checks of a window access (la_window_checks), then the access
+ * (la_ldst_window):
  * LowerHost.ldst_window (docs/HAMT.md): no check at all, the host MMU does
  * it.
  *   ldptr.d    RAMBASE, hamt_window[idx](env)  (once per block; RAMBASE is
@@ -287,24 +289,11 @@ static int32_t hamt_window_off(unsigned idx)
  *     redoes it); neither do paging-off stores (nothing faults there: the
  *     stub redoes the whole store).
  */
-static void la_ldst_window(Lower *L, const LdSt *m)
+static void la_window_checks(Lower *L, const LdSt *m, SlowPath *sp)
 {
     HostAsm *s = L->s;
     const unsigned t0 = LA_R_TMP0;
-    SlowPath *sp;
 
-    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
-        L->failed = true;
-        return;
-    }
-    mem_window_ensure(m->mmu_idx);
-    if (L->win_idx != (int)m->mmu_idx) {
-        la_ldptr_d(s, LA_R_RAMBASE, LA_R_ENV, hamt_window_off(m->mmu_idx) >> 2);
-        L->win_idx = (int)m->mmu_idx;
-    }
-    /* no branch (SLOW_NO_BRANCH) unless a check below needs one */
-    sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
-    sp->window_site = true;
     if (m->mmu_idx == MMU_PHYS_IDX) {
         uint64_t limit = mem_phys_limit();
         if (limit < ((uint64_t)1 << 32)) {
@@ -333,8 +322,78 @@ static void la_ldst_window(Lower *L, const LdSt *m)
             la_bnez(s, t0, 0);
         }
     }
+}
+
+/* LowerHost.ldst_window: the checks above, then the access. */
+static void la_ldst_window(Lower *L, const LdSt *m)
+{
+    HostAsm *s = L->s;
+    SlowPath *sp;
+
+    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
+        L->failed = true;
+        return;
+    }
+    mem_window_ensure(m->mmu_idx);
+    if (L->win_idx != (int)m->mmu_idx) {
+        la_ldptr_d(s, LA_R_RAMBASE, LA_R_ENV, hamt_window_off(m->mmu_idx) >> 2);
+        L->win_idx = (int)m->mmu_idx;
+    }
+    /* no branch (SLOW_NO_BRANCH) unless a check below needs one */
+    sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
+    sp->window_site = true;
+    la_window_checks(L, m, sp);
     sp->access_off = hostasm_offset(s);
     emit_access_x(s, m->store, m->memop, m->val, LA_R_RAMBASE, m->addr);
+    sp->back_off = hostasm_offset(s);
+}
+
+/* Offset of env->hamt_cd_st[idx] (map: env->hamt_cd_map[idx]). */
+static int32_t hamt_cd_off(unsigned idx, bool map)
+{
+    BUILD_ASSERT(offsetof(CPUX86State, hamt_cd_st) % 4 == 0);
+    BUILD_ASSERT(offsetof(CPUX86State, hamt_cd_map) % 4 == 0);
+    BUILD_ASSERT(offsetof(CPUX86State, hamt_cd_map) +
+                 LOWER_NB_WINDOWS * sizeof(uintptr_t) <= (8191u << 2));
+    return (int32_t)((map ? offsetof(CPUX86State, hamt_cd_map)
+                          : offsetof(CPUX86State, hamt_cd_st)) +
+                     idx * sizeof(uintptr_t));
+}
+
+/*
+ * LowerHost.st_window_cd: a store beside code (docs/HAMT.md "Stores
+ * beside translated code"), after la_ldst_window's checks (paging off:
+ * the limit; paging on: a store crossing its page):
+ *   ldptr.d t1, env, hamt_cd_map[idx]
+ *   ldx.?u  t0, t1, addr            the code bytes of the stored bytes
+ *   bnez    t0, stub                <- a HAMT site too (cd_off)
+ *   ldptr.d t1, env, hamt_cd_st[idx]
+ *   stx.?   val, t1, addr           the store alias  <- the HAMT site
+ * A fault on either (no alias yet) goes to the stub.
+ */
+static void la_st_window_cd(Lower *L, const LdSt *m)
+{
+    HostAsm *s = L->s;
+    const unsigned t0 = LA_R_TMP0, t1 = LA_R_TMP1;
+    SlowPath *sp;
+
+    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
+        L->failed = true;
+        return;
+    }
+    mem_window_ensure(m->mmu_idx);
+    sp = slow_path_new(L, true, m->memop, m->mmu_idx, m->addr, m->val);
+    sp->window_site = true;
+    sp->cd_site = true;
+    la_window_checks(L, m, sp);
+    la_ldptr_d(s, t1, LA_R_ENV, hamt_cd_off(m->mmu_idx, true) >> 2);
+    sp->cd_off = hostasm_offset(s);
+    emit_access_x(s, false, m->memop & MO_SIZE, t0, t1, m->addr);
+    sp->branch2_off = hostasm_offset(s);
+    la_bnez(s, t0, 0);
+    la_ldptr_d(s, t1, LA_R_ENV, hamt_cd_off(m->mmu_idx, false) >> 2);
+    sp->access_off = hostasm_offset(s);
+    emit_access_x(s, true, m->memop, m->val, t1, m->addr);
     sp->back_off = hostasm_offset(s);
 }
 
@@ -494,6 +553,10 @@ static void la_slow_branch(Lower *L, SlowPath *sp, uint32_t here)
             la_patch_bne(insn, disp);
         }
     }
+    if (!s->overflow && sp->branch2_off != SLOW_NO_BRANCH) {
+        la_patch_bnez((uint32_t *)(void *)(s->start + sp->branch2_off),
+                      ((int32_t)here - (int32_t)sp->branch2_off) / 4);
+    }
 }
 
 /*
@@ -583,6 +646,7 @@ static const LowerHost la_host = {
     .ld_st_env = la_ld_st_env,
     .ldst_softmmu = la_ldst_softmmu,
     .ldst_window = la_ldst_window,
+    .st_window_cd = la_st_window_cd,
     .slow_branch = la_slow_branch,
     .store_notdirty = la_store_notdirty,
     .slow_retaddr = la_slow_retaddr,

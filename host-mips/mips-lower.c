@@ -394,6 +394,64 @@ static void mips_ldst_window(Lower *L, const LdSt *m)
     sp->back_off = hostasm_offset(s);
 }
 
+/* Offset of env->hamt_cd_st[idx] (map: env->hamt_cd_map[idx]). */
+static int32_t hamt_cd_off(unsigned idx, bool map)
+{
+    BUILD_ASSERT(offsetof(CPUX86State, hamt_cd_map) +
+                 sizeof(((CPUX86State *)0)->hamt_cd_map) <= 32767);
+    return (int32_t)((map ? offsetof(CPUX86State, hamt_cd_map)
+                          : offsetof(CPUX86State, hamt_cd_st)) +
+                     idx * sizeof(uintptr_t));
+}
+
+/*
+ * LowerHost.st_window_cd: a store beside code (docs/HAMT.md "Stores
+ * beside translated code"), 7 host instructions:
+ *   ld    at, hamt_cd_map[idx](env)
+ *   daddu t8, addr, at
+ *   l?u   t8, 0(t8)                 the code bytes of the stored bytes
+ *   bne   t8, zero, stub            <- a HAMT site too (cd_off)
+ *    ld   at, hamt_cd_st[idx](env)
+ *   daddu t9, addr, at
+ *   s?    val, 0(t9)                the store alias  <- the HAMT site
+ * A fault on either (no alias yet, misaligned) goes to the stub; paging
+ * off, the window's limit check comes first (mips_ldst_window).
+ */
+static void mips_st_window_cd(Lower *L, const LdSt *m)
+{
+    HostAsm *s = L->s;
+    const unsigned at = MIPS_R_TMP0, t9 = MIPS_R_TMP1, t8 = MIPS_R_TMP2;
+    SlowPath *sp;
+
+    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
+        L->failed = true;
+        return;
+    }
+    mem_window_ensure(m->mmu_idx);
+    sp = slow_path_new(L, true, m->memop, m->mmu_idx, m->addr, m->val);
+    sp->window_site = true;
+    sp->cd_site = true;
+    sp->win_idx = (int8_t)L->win_idx;    /* t3 dies in the stub's call */
+    if (m->mmu_idx == MMU_PHYS_IDX && mem_phys_limit() < ((uint64_t)1 << 32)) {
+        mips_lui(s, at, (uint32_t)(mem_phys_limit() >> 16));
+        mips_sltu(s, at, m->addr, at);
+        sp->branch_off = hostasm_offset(s);
+        mips_beq(s, at, MIPS_ZERO, 0);
+        mips_nop(s);
+    }
+    mips_ld(s, at, hamt_cd_off(m->mmu_idx, true), MIPS_R_ENV);
+    mips_daddu(s, t8, m->addr, at);
+    sp->cd_off = hostasm_offset(s);
+    lower_access(L, false, m->memop & MO_SIZE, t8, t8, 0);
+    sp->branch2_off = hostasm_offset(s);
+    mips_bne(s, t8, MIPS_ZERO, 0);
+    mips_ld(s, at, hamt_cd_off(m->mmu_idx, false), MIPS_R_ENV);
+    mips_daddu(s, t9, m->addr, at);
+    sp->access_off = hostasm_offset(s);
+    lower_access(L, true, m->memop, m->val, t9, 0);
+    sp->back_off = hostasm_offset(s);
+}
+
 /* --stats: env->tlb_hits[idx]++ on the fast path's hit side (3 insns). */
 static void emit_tlb_hit_count(HostAsm *s, unsigned idx)
 {
@@ -471,6 +529,10 @@ static void mips_slow_branch(Lower *L, SlowPath *sp, uint32_t here)
     if (!s->overflow && sp->branch_off != SLOW_NO_BRANCH) {
         mips_patch_field_off((uint32_t *)(void *)(s->start + sp->branch_off),
                              ((int32_t)here - (int32_t)(sp->branch_off + 4)) / 4);
+    }
+    if (!s->overflow && sp->branch2_off != SLOW_NO_BRANCH) {
+        mips_patch_field_off((uint32_t *)(void *)(s->start + sp->branch2_off),
+                             ((int32_t)here - (int32_t)(sp->branch2_off + 4)) / 4);
     }
 }
 
@@ -600,6 +662,7 @@ static const LowerHost mips_host = {
     .ld_st_env = mips_ld_st_env,
     .ldst_softmmu = mips_ldst_softmmu,
     .ldst_window = mips_ldst_window,
+    .st_window_cd = mips_st_window_cd,
     .slow_branch = mips_slow_branch,
     .store_notdirty = mips_store_notdirty,
     .slow_retaddr = mips_slow_retaddr,

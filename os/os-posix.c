@@ -221,6 +221,28 @@ void *os_alloc_ram(size_t size)
     return p;
 }
 
+/* Shared memfd memory of size bytes (HAMT: the code bytes), or NULL. */
+void *os_alloc_shared(size_t size, int *fd)
+{
+    int f = fd_above_std(memfd_create("hamt86-code", MFD_CLOEXEC));
+    void *p;
+
+    *fd = -1;
+    if (f < 0) {
+        return NULL;
+    }
+    if (ftruncate(f, (off_t)size) == 0) {
+        p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+                 MAP_SHARED | MAP_NORESERVE, f, 0);
+        if (p != MAP_FAILED) {
+            *fd = f;
+            return p;
+        }
+    }
+    close(f);
+    return NULL;
+}
+
 /* The memfd of guest RAM, or -1. */
 int os_ram_fd(void)
 {

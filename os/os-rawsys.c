@@ -267,6 +267,29 @@ void *os_alloc_ram(size_t size)
     return p;
 }
 
+/* Shared memfd memory of size bytes (HAMT: the code bytes), or NULL. */
+void *os_alloc_shared(size_t size, int *fd)
+{
+    long f = fd_above_std(rawsys6(NR_memfd_create, (long)"hamt86-code",
+                                  1 /* CLOEXEC */, 0, 0, 0, 0));
+    size_t len = ALIGN_UP(size, host_page_size);
+
+    *fd = -1;
+    if (f < 0) {
+        return NULL;
+    }
+    if (rawsys6(NR_ftruncate, f, (long)len, 0, 0, 0, 0) == 0) {
+        long r = rawsys6(NR_mmap, 0, (long)len, PROT_READ | PROT_WRITE,
+                         MAP_SHARED | MAP_NORESERVE, f, 0);
+        if (!(r < 0 && r > -4096)) {
+            *fd = (int)f;
+            return (void *)r;
+        }
+    }
+    rawsys6(NR_close, f, 0, 0, 0, 0, 0);
+    return NULL;
+}
+
 /* The memfd of guest RAM, or -1. */
 int os_ram_fd(void)
 {

@@ -226,6 +226,14 @@ void *os_alloc_code(size_t size)
     return bm_alloc_pages(size, 1u << 16);
 }
 
+/* No second mappable memory object on bare metal (the HAMT TLB driver
+ * does not alias the code bytes). */
+void *os_alloc_shared(size_t size, int *fd)
+{
+    (void)size;
+    *fd = -1;
+    return NULL;
+}
 
 /* ---- host faults ---- */
 

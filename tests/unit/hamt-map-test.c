@@ -138,6 +138,7 @@ HamtState hamt;
 HamtStats hamt_stats;
 unsigned hamt_opt_contexts = HAMT_MAX_CTX;
 uintptr_t hamt_window_base[HAMT_NB_WIN];
+uintptr_t hamt_cd_st[HAMT_NB_WIN], hamt_cd_map[HAMT_NB_WIN];
 static unsigned notdirty_calls;
 
 /* os/: zeroed memory. */
