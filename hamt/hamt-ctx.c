@@ -12,6 +12,12 @@
  * guest may keep writing, as x86 lets stale TLB entries live until INVLPG
  * or a CR3 load); a CR3 load then drops the mappings the loaded context
  * derived from frames written since (a directory frame: all of them).
+ *
+ * Each context also owns a softmmu TLB set (core/mem.h), the TLB of the C
+ * helpers and of the slow paths: a CR3 load selects it.  Its fills depend
+ * on the frames they walked like the mappings do; a CR3 load that finds
+ * any of the context's frames written drops the set's non-global entries
+ * (as one TLB would on every CR3 load), dropping the context drops all.
  */
 
 #include "core/base.h"
@@ -30,6 +36,8 @@
 #define HAMT_RECHECK_MAX 4096
 
 BUILD_ASSERT(HAMT_MAX_CTX <= 8);
+/* context ci owns softmmu TLB set ci */
+BUILD_ASSERT(HAMT_MAX_CTX <= SOFTMMU_TLB_SETS);
 
 /* The context key of the CR3 in env (the PDPT or PD address). */
 uint32_t ctx_key(const CPUX86State *env)
@@ -93,9 +101,12 @@ static void ctx_forget_frame(unsigned ci, unsigned k)
     c->frames[k] = c->frames[--c->nframes];
 }
 
-/* Drop every mapping of context ci and its frames. */
+/* Drop every mapping of context ci, its softmmu TLB set and its frames. */
 void ctx_flush(unsigned ci)
 {
+    if (hamt.tlb_sets) {
+        softmmu_tlb_drop(hamt.env, ci, false);
+    }
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         flush_window(hamt_win(ci, idx));
     }
@@ -246,6 +257,7 @@ static void ctx_validate(unsigned ci)
     HamtCtx *c = &hamt.ctxs[ci];
     uint8_t bit = (uint8_t)(1u << ci);
     unsigned k = 0;
+    bool tlb_kept = hamt.tlb_sets;
 
     if (c->overflow) {
         hamt_stats.ctx_flushes++;
@@ -259,6 +271,11 @@ static void ctx_validate(unsigned ci)
         if (pt_protected(fr) && hamt.pt_reprot[fr] <= c->frames[k].since) {
             k++;
             continue;
+        }
+        if (tlb_kept) {
+            /* the set's fills do not say which frames they used */
+            softmmu_tlb_drop(hamt.env, ci, true);
+            tlb_kept = false;
         }
         if (dir && ctx_live(ci) > HAMT_RECHECK_MAX) {
             hamt_stats.ctx_flushes++;
@@ -283,7 +300,19 @@ static void ctx_validate(unsigned ci)
     }
 }
 
-/* Make context ci current: its windows for every index in use. */
+/* No memory for another softmmu TLB set: from now on every context uses
+ * set 0, which every CR3 load flushes (hamt_flush_nonglobal). */
+static void ctx_tlb_sets_off(CPUX86State *env)
+{
+    hlog("hamt: no memory for another softmmu TLB set: one set from now on\n");
+    hamt.tlb_sets = false;
+    softmmu_set_owner(NULL);
+    softmmu_tlb_select(env, 0);
+    softmmu_tlb_drop(env, 0, true);
+}
+
+/* Make context ci current: its windows for every index in use, its
+ * softmmu TLB set. */
 static void ctx_activate(CPUX86State *env, unsigned ci)
 {
     hamt.cur_ctx = ci;
@@ -296,6 +325,9 @@ static void ctx_activate(CPUX86State *env, unsigned ci)
             hamt_window_ensure(idx);
         }
         env->hamt_window[idx] = hamt_window_base[w];
+    }
+    if (hamt.tlb_sets && !softmmu_tlb_select(env, ci)) {
+        ctx_tlb_sets_off(env);
     }
     hamt.drv->switch_context(ci);
 }
@@ -318,6 +350,12 @@ void ctx_collapse(uint32_t key)
     }
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         hamt.env->hamt_window[idx] = hamt_window_base[hamt_win(0, idx)];
+    }
+    if (hamt.tlb_sets) {
+        /* every set is empty (ctx_flush): set 0, flushed by CR3 loads */
+        hamt.tlb_sets = false;
+        softmmu_set_owner(NULL);
+        softmmu_tlb_select(hamt.env, 0);
     }
     hamt.drv->switch_context(0);
 }
@@ -393,8 +431,22 @@ void ctx_switch(CPUX86State *env, uint32_t key)
     ctx_activate(env, ci);
 }
 
+/* softmmu TLB fills of the current context's set depend on the paging
+ * structures they walked (SoftmmuOwner.walked). */
+static void ctx_tlb_walked(const uint32_t *f, unsigned n, uint32_t psize)
+{
+    if (hamt.tlb_sets) {
+        (void)ctx_depend(hamt.cur_ctx, f, n, psize);
+    }
+}
+
+static const SoftmmuOwner ctx_tlb_owner = {
+    .walked = ctx_tlb_walked,
+};
+
 /* No context holds a CR3 yet; with cached contexts, track page-table
- * frames of guest RAM and see every store to a protected one. */
+ * frames of guest RAM and see every store to a protected one, and give
+ * each context its softmmu TLB set (the current one is set 0). */
 void ctx_init(void)
 {
     for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
@@ -413,5 +465,7 @@ void ctx_init(void)
             os_fatal(1, "hamt: no memory for page-table frame tracking");
         }
         mem_pt_write_hook = pt_written;
+        hamt.tlb_sets = true;
+        softmmu_set_owner(&ctx_tlb_owner);
     }
 }

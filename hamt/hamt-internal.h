@@ -155,6 +155,9 @@ typedef struct HamtState {
     uint8_t *pt_ctxmask, *pt_dirmask, *pt_writes;
     uint32_t *pt_reprot;
     uint32_t pt_frames, pt_tick;
+    /* context ci owns softmmu TLB set ci (cached contexts, while there is
+     * memory for the sets); false: set 0, flushed by every CR3 load */
+    bool tlb_sets;
 
     /* hamt-policy.c */
     HamtPolicy pol;
