@@ -775,6 +775,14 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
         return;
     }
     if (unlikely(fl & TLB_NOTDIRTY)) {
+        if (!(guest_pflags[pa >> GUEST_PAGE_BITS] & (PF_CODE | PF_PT))) {
+            /* the page has lost its code or page-table frame status since
+             * the flag was set (e.g. while this TLB set was not current):
+             * a plain page again */
+            e->addr_write &= ~(TLB_NOTDIRTY | TLB_PT);
+            mem_host_st(guest_ram + pa, val, size);
+            return;
+        }
         if (!(fl & TLB_WATCH) &&
             !(guest_pflags[pa >> GUEST_PAGE_BITS] & PF_PT) &&
             (smc_map_passes(pa, size) ||

@@ -500,7 +500,11 @@ static void test_sets(void)
     mem_path->protect_code_page(&env, 0x200000, true);
     softmmu_tlb_select(&env, 0);
     check("sets.notdirty.other", entry(K, L)->addr_write, L | TLB_NOTDIRTY);
+    /* the page is no code page any more: the next store clears the flag */
     guest_pflags[0x200] = 0;
+    sst(L + 8, 0x77, MO_32, K);
+    check("sets.notdirty.cleared", entry(K, L)->addr_write, L);
+    check("sets.notdirty.value", rd32(0x200008), 0x77);
     /* INVLPG in set 1 drops the page from set 0 too */
     softmmu_tlb_select(&env, 1);
     mem_path->flush_page(&env, L);
