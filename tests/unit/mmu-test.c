@@ -36,7 +36,8 @@ void *os_zalloc(size_t size)
 }
 const HostBackend *host_backend;
 const HostBackend backend_interp;
-/* core/stats.c: --stats line (mem_stats_print is not called here). */
+/* core/stats.c: --stats line (mem_stats_print, softmmu-stats.c, is not
+ * called here). */
 void stat_line(const char *name, uint64_t v)
 {
     printf("  %-28s %llu\n", name, (unsigned long long)v);
