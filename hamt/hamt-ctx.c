@@ -91,6 +91,7 @@ static void ctx_forget_frame(unsigned ci, unsigned k)
     HamtCtx *c = &hamt.ctxs[ci];
     uint32_t fr = c->frames[k].frame;
 
+    hamt.dep_gen++;
     hamt.pt_ctxmask[fr] &= (uint8_t)~(1u << ci);
     hamt.pt_dirmask[fr] &= (uint8_t)~(1u << ci);
     if (hamt.pt_ctxmask[fr] == 0) {
@@ -107,6 +108,7 @@ void ctx_flush(unsigned ci)
     if (hamt.tlb_sets) {
         softmmu_tlb_drop(hamt.env, ci, false);
     }
+    hamt.dep_gen++;
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         flush_window(hamt_win(ci, idx));
     }
@@ -435,9 +437,28 @@ void ctx_switch(CPUX86State *env, uint32_t key)
  * structures they walked (SoftmmuOwner.walked). */
 static void ctx_tlb_walked(const uint32_t *f, unsigned n, uint32_t psize)
 {
-    if (hamt.tlb_sets) {
-        (void)ctx_depend(hamt.cur_ctx, f, n, psize);
+    __typeof__(hamt.tlb_last) *l = &hamt.tlb_last;
+
+    if (!hamt.tlb_sets || n > ARRAY_SIZE(l->f)) {
+        return;
     }
+    /* most fills walk the frames the previous one did: nothing to add */
+    if (l->gen == hamt.dep_gen && l->ci == hamt.cur_ctx && l->n == n &&
+        l->psize == psize) {
+        unsigned k = 0;
+        while (k < n && l->f[k] == f[k]) {
+            k++;
+        }
+        if (k == n) {
+            return;
+        }
+    }
+    (void)ctx_depend(hamt.cur_ctx, f, n, psize);
+    l->gen = hamt.dep_gen;
+    l->ci = hamt.cur_ctx;
+    l->n = n;
+    l->psize = psize;
+    memcpy(l->f, f, n * sizeof(*f));
 }
 
 static const SoftmmuOwner ctx_tlb_owner = {

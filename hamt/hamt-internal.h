@@ -158,6 +158,14 @@ typedef struct HamtState {
     /* context ci owns softmmu TLB set ci (cached contexts, while there is
      * memory for the sets); false: set 0, flushed by every CR3 load */
     bool tlb_sets;
+    /* bumped whenever a context stops depending on a frame (or is
+     * dropped): the last softmmu fill's walk (tlb_last) still needs no
+     * ctx_depend while dep_gen is what it was */
+    uint32_t dep_gen;
+    struct {
+        uint32_t f[4], psize, gen;
+        unsigned ci, n;
+    } tlb_last;
 
     /* hamt-policy.c */
     HamtPolicy pol;
