@@ -208,6 +208,30 @@ void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page);
 /* Changes whenever a TLB entry is filled (a generation, not a statistic):
  * whether a slow-path access filled the TLB. */
 uint64_t softmmu_fill_gen(void);
+
+/*
+ * TLB sets.  A window path that caches guest contexts (hamt/,
+ * --hamt-contexts) gives each context a softmmu TLB set of its own, so a
+ * CR3 load back to a cached context keeps the entries it had (QEMU flushes
+ * on every CR3 load).  Set 0 is the softmmu's own; set k (1 ..
+ * SOFTMMU_TLB_SETS - 1) is allocated on its first selection.  Page, range,
+ * index and whole flushes and softmmu_notdirty_page reach every set;
+ * flush_nonglobal only the current one.  The owner keeps a set coherent
+ * with the guest's page tables: the walk of every fill is reported to it.
+ */
+#define SOFTMMU_TLB_SETS 8
+typedef struct SoftmmuOwner {
+    /* a fill of the current set walked the paging structures f[0..n)
+     * (guest page numbers, top level first) for a page of psize */
+    void (*walked)(const uint32_t *f, unsigned n, uint32_t psize);
+} SoftmmuOwner;
+/* Fills report their walks to owner from now on (NULL: no owner). */
+void softmmu_set_owner(const SoftmmuOwner *owner);
+/* Make set k current, with the entries it holds; false: no memory for a
+ * new set (the current one stays). */
+bool softmmu_tlb_select(CPUX86State *env, unsigned k);
+/* Drop the non-global entries of set k, or all of them. */
+void softmmu_tlb_drop(CPUX86State *env, unsigned k, bool nonglobal_only);
 extern const MemPath *mem_path;
 
 /* Whether the active path's inline access is a window access (hooks above). */

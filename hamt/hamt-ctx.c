@@ -12,6 +12,12 @@
  * guest may keep writing, as x86 lets stale TLB entries live until INVLPG
  * or a CR3 load); a CR3 load then drops the mappings the loaded context
  * derived from frames written since (a directory frame: all of them).
+ *
+ * Each context also owns a softmmu TLB set (core/mem.h), the TLB of the C
+ * helpers and of the slow paths: a CR3 load selects it.  Its fills depend
+ * on the frames they walked like the mappings do; a CR3 load that finds
+ * any of the context's frames written drops the set's non-global entries
+ * (as one TLB would on every CR3 load), dropping the context drops all.
  */
 
 #include "core/base.h"
@@ -30,6 +36,8 @@
 #define HAMT_RECHECK_MAX 4096
 
 BUILD_ASSERT(HAMT_MAX_CTX <= 8);
+/* context ci owns softmmu TLB set ci */
+BUILD_ASSERT(HAMT_MAX_CTX <= SOFTMMU_TLB_SETS);
 
 /* The context key of the CR3 in env (the PDPT or PD address). */
 uint32_t ctx_key(const CPUX86State *env)
@@ -83,6 +91,7 @@ static void ctx_forget_frame(unsigned ci, unsigned k)
     HamtCtx *c = &hamt.ctxs[ci];
     uint32_t fr = c->frames[k].frame;
 
+    hamt.dep_gen++;
     hamt.pt_ctxmask[fr] &= (uint8_t)~(1u << ci);
     hamt.pt_dirmask[fr] &= (uint8_t)~(1u << ci);
     if (hamt.pt_ctxmask[fr] == 0) {
@@ -93,9 +102,13 @@ static void ctx_forget_frame(unsigned ci, unsigned k)
     c->frames[k] = c->frames[--c->nframes];
 }
 
-/* Drop every mapping of context ci and its frames. */
+/* Drop every mapping of context ci, its softmmu TLB set and its frames. */
 void ctx_flush(unsigned ci)
 {
+    if (hamt.tlb_sets) {
+        softmmu_tlb_drop(hamt.env, ci, false);
+    }
+    hamt.dep_gen++;
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         flush_window(hamt_win(ci, idx));
     }
@@ -246,6 +259,7 @@ static void ctx_validate(unsigned ci)
     HamtCtx *c = &hamt.ctxs[ci];
     uint8_t bit = (uint8_t)(1u << ci);
     unsigned k = 0;
+    bool tlb_kept = hamt.tlb_sets;
 
     if (c->overflow) {
         hamt_stats.ctx_flushes++;
@@ -259,6 +273,11 @@ static void ctx_validate(unsigned ci)
         if (pt_protected(fr) && hamt.pt_reprot[fr] <= c->frames[k].since) {
             k++;
             continue;
+        }
+        if (tlb_kept) {
+            /* the set's fills do not say which frames they used */
+            softmmu_tlb_drop(hamt.env, ci, true);
+            tlb_kept = false;
         }
         if (dir && ctx_live(ci) > HAMT_RECHECK_MAX) {
             hamt_stats.ctx_flushes++;
@@ -283,7 +302,19 @@ static void ctx_validate(unsigned ci)
     }
 }
 
-/* Make context ci current: its windows for every index in use. */
+/* No memory for another softmmu TLB set: from now on every context uses
+ * set 0, which every CR3 load flushes (hamt_flush_nonglobal). */
+static void ctx_tlb_sets_off(CPUX86State *env)
+{
+    hlog("hamt: no memory for another softmmu TLB set: one set from now on\n");
+    hamt.tlb_sets = false;
+    softmmu_set_owner(NULL);
+    softmmu_tlb_select(env, 0);
+    softmmu_tlb_drop(env, 0, true);
+}
+
+/* Make context ci current: its windows for every index in use, its
+ * softmmu TLB set. */
 static void ctx_activate(CPUX86State *env, unsigned ci)
 {
     hamt.cur_ctx = ci;
@@ -300,6 +331,9 @@ static void ctx_activate(CPUX86State *env, unsigned ci)
             hamt.drv->cd_reserve(w);
         }
         env_set_window(env, idx, w);
+    }
+    if (hamt.tlb_sets && !softmmu_tlb_select(env, ci)) {
+        ctx_tlb_sets_off(env);
     }
     hamt.drv->switch_context(ci);
 }
@@ -322,6 +356,12 @@ void ctx_collapse(uint32_t key)
     }
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         env_set_window(hamt.env, idx, hamt_win(0, idx));
+    }
+    if (hamt.tlb_sets) {
+        /* every set is empty (ctx_flush): set 0, flushed by CR3 loads */
+        hamt.tlb_sets = false;
+        softmmu_set_owner(NULL);
+        softmmu_tlb_select(hamt.env, 0);
     }
     hamt.drv->switch_context(0);
 }
@@ -397,8 +437,41 @@ void ctx_switch(CPUX86State *env, uint32_t key)
     ctx_activate(env, ci);
 }
 
+/* softmmu TLB fills of the current context's set depend on the paging
+ * structures they walked (SoftmmuOwner.walked). */
+static void ctx_tlb_walked(const uint32_t *f, unsigned n, uint32_t psize)
+{
+    __typeof__(hamt.tlb_last) *l = &hamt.tlb_last;
+
+    if (!hamt.tlb_sets || n > ARRAY_SIZE(l->f)) {
+        return;
+    }
+    /* most fills walk the frames the previous one did: nothing to add */
+    if (l->gen == hamt.dep_gen && l->ci == hamt.cur_ctx && l->n == n &&
+        l->psize == psize) {
+        unsigned k = 0;
+        while (k < n && l->f[k] == f[k]) {
+            k++;
+        }
+        if (k == n) {
+            return;
+        }
+    }
+    (void)ctx_depend(hamt.cur_ctx, f, n, psize);
+    l->gen = hamt.dep_gen;
+    l->ci = hamt.cur_ctx;
+    l->n = n;
+    l->psize = psize;
+    memcpy(l->f, f, n * sizeof(*f));
+}
+
+static const SoftmmuOwner ctx_tlb_owner = {
+    .walked = ctx_tlb_walked,
+};
+
 /* No context holds a CR3 yet; with cached contexts, track page-table
- * frames of guest RAM and see every store to a protected one. */
+ * frames of guest RAM and see every store to a protected one, and give
+ * each context its softmmu TLB set (the current one is set 0). */
 void ctx_init(void)
 {
     for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
@@ -417,5 +490,7 @@ void ctx_init(void)
             os_fatal(1, "hamt: no memory for page-table frame tracking");
         }
         mem_pt_write_hook = pt_written;
+        hamt.tlb_sets = true;
+        softmmu_set_owner(&ctx_tlb_owner);
     }
 }

@@ -162,6 +162,17 @@ typedef struct HamtState {
     uint8_t *pt_ctxmask, *pt_dirmask, *pt_writes;
     uint32_t *pt_reprot;
     uint32_t pt_frames, pt_tick;
+    /* context ci owns softmmu TLB set ci (cached contexts, while there is
+     * memory for the sets); false: set 0, flushed by every CR3 load */
+    bool tlb_sets;
+    /* bumped whenever a context stops depending on a frame (or is
+     * dropped): the last softmmu fill's walk (tlb_last) still needs no
+     * ctx_depend while dep_gen is what it was */
+    uint32_t dep_gen;
+    struct {
+        uint32_t f[4], psize, gen;
+        unsigned ci, n;
+    } tlb_last;
 
     /* hamt-policy.c */
     HamtPolicy pol;

@@ -259,17 +259,16 @@ static void hamt_flush_all(CPUX86State *env)
 
 /*
  * CR3 load (MOV CR3, task switch).  Cached contexts: switch to the context
- * of the new CR3 (hamt-ctx.c).  One context (--hamt-contexts=1): drop the
- * non-global mappings of its windows.
+ * of the new CR3 and its softmmu TLB set (hamt-ctx.c).  One context
+ * (--hamt-contexts=1): drop the non-global mappings of its windows and
+ * entries of the softmmu TLB.
  */
 static void hamt_flush_nonglobal(CPUX86State *env)
 {
     uint64_t sc0 = hamt_syscalls;
 
-    if (mempath_softmmu.flush_nonglobal) {
+    if (!ctx_caching() || !hamt.tlb_sets) {
         mempath_softmmu.flush_nonglobal(env);
-    } else {
-        mempath_softmmu.flush_all(env);
     }
     hamt_stats.flush_nonglobal++;
     if (!ctx_caching()) {

@@ -2,18 +2,24 @@
  * hamt86 - the paging softmmu: per-MMU-index software TLBs in front of the
  * page walker (core/mmu-walk.c), QEMU cputlb-style.
  *
- *   tlb_tables[idx][i]      direct-mapped, 2^bits entries (CPU_TLB_MIN_BITS
+ *   tables[idx][i]          direct-mapped, 2^bits entries (CPU_TLB_MIN_BITS
  *                           ..CPU_TLB_MAX_BITS), indexed by linear bits
  *                           12.., read by the inline fast paths through
  *                           env->tlb_fast[idx] (mask + table, core/cpu.h)
- *   tlbd[idx].full[i]       what the fast entry stands for: linear and
+ *   d[idx].full[i]          what the fast entry stands for: linear and
  *                           physical page, protections, G bit
- *   tlbd[idx].vtable/vfull  fully associative victim TLB (VTLB_SIZE), the
+ *   d[idx].vtable/vfull     fully associative victim TLB (VTLB_SIZE), the
  *                           target of evictions, searched on a miss
- *   tlbd[idx].large_*       the region covered by large (2/4 MiB) guest
+ *   d[idx].large_*          the region covered by large (2/4 MiB) guest
  *                           pages seen since the last flush: a page flush
  *                           inside it flushes the whole index (the TLB
  *                           holds 4 KiB pieces only)
+ *
+ * Those arrays make one TLBSet.  Set 0 is the softmmu's; a window path
+ * that caches guest contexts (hamt/) selects one set per context
+ * (softmmu_tlb_select, core/mem.h) and is told every fill's walk, so that
+ * it can drop a set whose paging structures were written.  Flushes other
+ * than flush_nonglobal reach every set.
  *
  * Dynamic sizing (QEMU's tlb_mmu_resize_locked policy): when an index is
  * flushed whole, its use rate (valid entries / size, the maximum over the
@@ -90,11 +96,24 @@ typedef struct TLBDesc {
     bool large;
 } TLBDesc;
 
-static TLBDesc tlbd[NB_MMU_MODES];
-/* TLB entries filled since start-up (softmmu_fill_gen). */
-static uint64_t fill_gen;
-static CPUTLBEntry tlb_tables[NB_MMU_MODES][CPU_TLB_MAX_SIZE]
-    __attribute__((aligned(64)));
+/*
+ * One set of TLBs, every MMU index (SOFTMMU_TLB_SETS of them, core/mem.h):
+ * the current one is what env->tlb_fast[] publishes.
+ */
+typedef struct TLBSet {
+    TLBDesc d[NB_MMU_MODES];
+    CPUTLBEntry tables[NB_MMU_MODES][CPU_TLB_MAX_SIZE];
+} TLBSet;
+
+typedef struct SoftmmuState {
+    TLBSet *set[SOFTMMU_TLB_SETS];   /* [0] = set0; others on first select */
+    TLBSet *cur;                     /* the set env->tlb_fast[] publishes */
+    const SoftmmuOwner *owner;       /* NULL: fills report nothing */
+    uint64_t fill_gen;               /* entries filled since start-up */
+} SoftmmuState;
+
+static TLBSet set0 __attribute__((aligned(64)));
+static SoftmmuState sm = { .set = { &set0 }, .cur = &set0 };
 
 #define TLB_WINDOW 16   /* whole flushes per shrink window */
 SoftmmuStats softmmu_stats;
@@ -118,16 +137,16 @@ static bool watch_stepping;
  * Small helpers
  */
 
-/* TLB index of a linear address in MMU index idx. */
-static inline unsigned tlb_index(unsigned idx, uint32_t addr)
+/* TLB index of a linear address in the index described by d. */
+static inline unsigned tlb_index(const TLBDesc *d, uint32_t addr)
 {
-    return (addr >> GUEST_PAGE_BITS) & ((1u << tlbd[idx].bits) - 1);
+    return (addr >> GUEST_PAGE_BITS) & ((1u << d->bits) - 1);
 }
 
-/* Entries of MMU index idx. */
-static inline unsigned tlb_size(unsigned idx)
+/* Entries of the index described by d. */
+static inline unsigned tlb_size(const TLBDesc *d)
 {
-    return 1u << tlbd[idx].bits;
+    return 1u << d->bits;
 }
 
 /* Does compare word cmp map the page of addr (ignoring the flag bits)? */
@@ -160,27 +179,25 @@ static unsigned watch_match(uint32_t addr, uint32_t len)
 }
 
 /* ------------------------------------------------------------------------
- * Flushes
+ * Flushes (every set unless said otherwise)
  */
 
-/* Used entries of MMU index idx's main table. */
-static unsigned tlb_used(unsigned idx)
+/* Used entries of index d's main table. */
+static unsigned tlb_used(const TLBDesc *d)
 {
-    const TLBDesc *d = &tlbd[idx];
     unsigned n = 0;
 
-    for (unsigned i = 0; i < tlb_size(idx); i++) {
+    for (unsigned i = 0; i < tlb_size(d); i++) {
         n += d->full[i].vaddr != TLB_EMPTY;
     }
     return n;
 }
 
-/* The size MMU index idx should have with used entries in use (QEMU's
- * policy: grow over 70%, shrink under 30% at the end of a window). */
-static unsigned tlb_wanted_bits(unsigned idx, unsigned used)
+/* The size index d should have with used entries in use (QEMU's policy:
+ * grow over 70%, shrink under 30% at the end of a window). */
+static unsigned tlb_wanted_bits(TLBDesc *d, unsigned used)
 {
-    TLBDesc *d = &tlbd[idx];
-    unsigned bits = d->bits, size = tlb_size(idx);
+    unsigned bits = d->bits, size = tlb_size(d);
     unsigned rate;
 
     if (used > d->window_max) {
@@ -201,17 +218,20 @@ static unsigned tlb_wanted_bits(unsigned idx, unsigned used)
     return bits;
 }
 
-/* Publish MMU index idx's table and mask to generated code. */
+/* Publish MMU index idx's table and mask of the current set to generated
+ * code. */
 static void tlb_publish(CPUX86State *env, unsigned idx)
 {
-    env->tlb_fast[idx].table = tlb_tables[idx];
-    env->tlb_fast[idx].mask = (uintptr_t)(tlb_size(idx) - 1) << CPU_TLB_ENTRY_BITS;
+    env->tlb_fast[idx].table = sm.cur->tables[idx];
+    env->tlb_fast[idx].mask = (uintptr_t)(tlb_size(&sm.cur->d[idx]) - 1)
+                              << CPU_TLB_ENTRY_BITS;
 }
 
-/* Empty every entry of MMU index idx at size 2^bits. */
-static void flush_idx_bits(CPUX86State *env, unsigned idx, unsigned bits)
+/* Empty every entry of MMU index idx of set s at size 2^bits. */
+static void flush_idx_bits(CPUX86State *env, TLBSet *s, unsigned idx,
+                           unsigned bits)
 {
-    TLBDesc *d = &tlbd[idx];
+    TLBDesc *d = &s->d[idx];
 
     if (bits != d->bits) {
         softmmu_stats.resizes++;
@@ -221,9 +241,11 @@ static void flush_idx_bits(CPUX86State *env, unsigned idx, unsigned bits)
     }
     d->bits = bits;
     d->misses = 0;
-    tlb_publish(env, idx);
-    memset(tlb_tables[idx], 0xff, sizeof(CPUTLBEntry) << bits);
-    for (unsigned i = 0; i < tlb_size(idx); i++) {
+    if (s == sm.cur) {
+        tlb_publish(env, idx);
+    }
+    memset(s->tables[idx], 0xff, sizeof(CPUTLBEntry) << bits);
+    for (unsigned i = 0; i < tlb_size(d); i++) {
         d->full[i].vaddr = TLB_EMPTY;
     }
     for (unsigned i = 0; i < VTLB_SIZE; i++) {
@@ -234,11 +256,10 @@ static void flush_idx_bits(CPUX86State *env, unsigned idx, unsigned bits)
     d->large = false;
 }
 
-/* A whole flush of MMU index idx: the size it should have from now on. */
-static unsigned tlb_flush_bits(unsigned idx)
+/* A whole flush of index d: the size it should have from now on. */
+static unsigned tlb_flush_bits(TLBDesc *d)
 {
-    TLBDesc *d = &tlbd[idx];
-    unsigned bits = tlb_wanted_bits(idx, tlb_used(idx));
+    unsigned bits = tlb_wanted_bits(d, tlb_used(d));
 
     if (++d->window_flushes >= TLB_WINDOW) {
         d->window_max = 0;
@@ -248,46 +269,58 @@ static unsigned tlb_flush_bits(unsigned idx)
     return bits;
 }
 
-/* Empty every entry of MMU index idx, resizing it by its use rate. */
-static void flush_idx(CPUX86State *env, unsigned idx)
+/* Empty every entry of MMU index idx of set s, resizing it by its use
+ * rate. */
+static void flush_idx(CPUX86State *env, TLBSet *s, unsigned idx)
 {
-    flush_idx_bits(env, idx, tlb_flush_bits(idx));
+    flush_idx_bits(env, s, idx, tlb_flush_bits(&s->d[idx]));
+}
+
+/* Empty the indices in idxmask of every set. */
+static void flush_sets_mmuidx(CPUX86State *env, unsigned idxmask)
+{
+    for (unsigned k = 0; k < SOFTMMU_TLB_SETS; k++) {
+        if (sm.set[k] == NULL) {
+            continue;
+        }
+        for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+            if (idxmask & (1u << i)) {
+                flush_idx(env, sm.set[k], i);
+            }
+        }
+    }
 }
 
 /* Empty everything. */
 static void softmmu_flush_all(CPUX86State *env)
 {
     softmmu_stats.flush_all++;
-    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
-        flush_idx(env, i);
-    }
+    flush_sets_mmuidx(env, (1u << NB_MMU_MODES) - 1);
 }
 
 /* Drop the indices in idxmask. */
 static void softmmu_flush_mmuidx(CPUX86State *env, unsigned idxmask)
 {
     softmmu_stats.flush_mmuidx++;
-    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
-        if (idxmask & (1u << i)) {
-            flush_idx(env, i);
-        }
-    }
+    flush_sets_mmuidx(env, idxmask);
 }
 
-/* Drop the linear page of addr from index idx (large pages: all of idx). */
-static void flush_page_idx(CPUX86State *env, unsigned idx, uint32_t addr)
+/* Drop the linear page of addr from index idx of set s (large pages: all
+ * of the index). */
+static void flush_page_idx(CPUX86State *env, TLBSet *s, unsigned idx,
+                           uint32_t addr)
 {
-    TLBDesc *d = &tlbd[idx];
+    TLBDesc *d = &s->d[idx];
     uint32_t page = addr & GUEST_PAGE_MASK;
-    unsigned i = tlb_index(idx, addr);
+    unsigned i = tlb_index(d, addr);
 
     if (d->large && (addr & d->large_mask) == d->large_addr) {
         softmmu_stats.flush_large++;
-        flush_idx(env, idx);
+        flush_idx(env, s, idx);
         return;
     }
     if (d->full[i].vaddr == page) {
-        entry_clear(&env->tlb_fast[idx].table[i], &d->full[i]);
+        entry_clear(&s->tables[idx][i], &d->full[i]);
     }
     for (unsigned v = 0; v < VTLB_SIZE; v++) {
         if (d->vfull[v].vaddr == page) {
@@ -296,13 +329,25 @@ static void flush_page_idx(CPUX86State *env, unsigned idx, uint32_t addr)
     }
 }
 
-/* INVLPG: the page in every index. */
+/* Drop the linear page of addr from every index of every set. */
+static void flush_page_sets(CPUX86State *env, uint32_t addr)
+{
+    for (unsigned k = 0; k < SOFTMMU_TLB_SETS; k++) {
+        if (sm.set[k] == NULL) {
+            continue;
+        }
+        for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+            flush_page_idx(env, sm.set[k], idx, addr);
+        }
+    }
+}
+
+/* INVLPG: the page in every index (of every set: a global page may sit
+ * in the TLBs of every cached context). */
 static void softmmu_flush_page(CPUX86State *env, uint32_t addr)
 {
     softmmu_stats.flush_page++;
-    for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
-        flush_page_idx(env, idx, addr);
-    }
+    flush_page_sets(env, addr);
 }
 
 /* [addr, addr + len) in every index; big ranges flush everything. */
@@ -317,32 +362,27 @@ static void softmmu_flush_range(CPUX86State *env, uint32_t addr, uint32_t len)
     }
     n = (((addr & ~GUEST_PAGE_MASK) + len - 1) >> GUEST_PAGE_BITS) + 1;
     if (n >= (1u << CPU_TLB_MIN_BITS) / 4 || len > 0x10000000u) {
-        for (unsigned i = 0; i < NB_MMU_MODES; i++) {
-            flush_idx(env, i);
-        }
+        flush_sets_mmuidx(env, (1u << NB_MMU_MODES) - 1);
         return;
     }
     for (uint32_t p = 0; p < n; p++) {
-        for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
-            flush_page_idx(env, idx, first + p * GUEST_PAGE_SIZE);
-        }
+        flush_page_sets(env, first + p * GUEST_PAGE_SIZE);
     }
 }
 
-/* CR3 reload: keep entries of global pages. */
-static void softmmu_flush_nonglobal(CPUX86State *env)
+/* Drop the non-global entries of set s (a resize drops all: legal). */
+static void set_drop_nonglobal(CPUX86State *env, TLBSet *s)
 {
-    softmmu_stats.flush_nonglobal++;
     for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
-        TLBDesc *d = &tlbd[idx];
-        unsigned bits = tlb_flush_bits(idx);
+        TLBDesc *d = &s->d[idx];
+        unsigned bits = tlb_flush_bits(d);
         if (bits != d->bits) {
-            flush_idx_bits(env, idx, bits);   /* globals go too: legal */
+            flush_idx_bits(env, s, idx, bits);   /* globals go too: legal */
             continue;
         }
-        for (unsigned i = 0; i < tlb_size(idx); i++) {
+        for (unsigned i = 0; i < tlb_size(d); i++) {
             if (d->full[i].vaddr != TLB_EMPTY && !d->full[i].global) {
-                entry_clear(&env->tlb_fast[idx].table[i], &d->full[i]);
+                entry_clear(&s->tables[idx][i], &d->full[i]);
             }
         }
         for (unsigned v = 0; v < VTLB_SIZE; v++) {
@@ -354,17 +394,134 @@ static void softmmu_flush_nonglobal(CPUX86State *env)
     }
 }
 
+/* CR3 reload: keep entries of global pages (the current set only). */
+static void softmmu_flush_nonglobal(CPUX86State *env)
+{
+    softmmu_stats.flush_nonglobal++;
+    set_drop_nonglobal(env, sm.cur);
+}
+
+/* ------------------------------------------------------------------------
+ * TLB sets (core/mem.h): one per cached guest context of a window path
+ */
+
+/* Fills of the current set report their walks to owner (NULL: none). */
+void softmmu_set_owner(const SoftmmuOwner *owner)
+{
+    sm.owner = owner;
+}
+
+/* An empty set at the default size (NULL: no memory). */
+static TLBSet *set_new(CPUX86State *env)
+{
+    TLBSet *s = os_zalloc(sizeof(TLBSet));
+
+    if (s == NULL) {
+        return NULL;
+    }
+    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+        s->d[i].bits = CPU_TLB_DYN_DEFAULT_BITS;
+        flush_idx_bits(env, s, i, CPU_TLB_DYN_DEFAULT_BITS);
+    }
+    return s;
+}
+
+/* Make set k current with the entries it holds (allocated, empty, on its
+ * first selection); false: no memory for it, the current set stays. */
+bool softmmu_tlb_select(CPUX86State *env, unsigned k)
+{
+    if (k >= SOFTMMU_TLB_SETS) {
+        return false;
+    }
+    if (sm.set[k] == NULL && (sm.set[k] = set_new(env)) == NULL) {
+        return false;
+    }
+    if (sm.set[k] != sm.cur) {
+        sm.cur = sm.set[k];
+        softmmu_stats.set_switches++;
+        for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+            tlb_publish(env, idx);
+        }
+    }
+    return true;
+}
+
+/* Drop the entries of set k: the non-global ones (a CR3 load would have
+ * dropped them), or all. */
+void softmmu_tlb_drop(CPUX86State *env, unsigned k, bool nonglobal_only)
+{
+    if (k >= SOFTMMU_TLB_SETS || sm.set[k] == NULL) {
+        return;
+    }
+    softmmu_stats.set_drops++;
+    if (nonglobal_only) {
+        set_drop_nonglobal(env, sm.set[k]);
+        return;
+    }
+    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
+        flush_idx(env, sm.set[k], i);
+    }
+}
+
 /* ------------------------------------------------------------------------
  * Fill
  */
 
-/* Install the walk result res for linear addr in index idx. */
+/* Walks of fills with an owner: the paging-structure frames read, top
+ * level first (the two halves of a PAE entry count once). */
+typedef struct FillWalk {
+    uint32_t frames[4];
+    unsigned n;
+} FillWalk;
+
+/* Owner walks: read a paging-structure dword, noting its frame. */
+static uint32_t fill_ld32(void *opaque, uint32_t pa)
+{
+    FillWalk *fw = opaque;
+    uint32_t fr = pa >> GUEST_PAGE_BITS;
+
+    if ((fw->n == 0 || fw->frames[fw->n - 1] != fr) &&
+        fw->n < ARRAY_SIZE(fw->frames)) {
+        fw->frames[fw->n++] = fr;
+    }
+    return (uint32_t)phys_read(pa, 4);
+}
+
+/* Owner walks: the A/D update, as x86_mmu_walk makes it. */
+static void fill_st32(void *opaque, uint32_t pa, uint32_t val)
+{
+    (void)opaque;
+    phys_write_notdirty(pa, val, 4);
+}
+
+/* The walk of a fill of the current set (0 or a fault code); with an
+ * owner, a successful walk reports the frames it read first. */
+static int tlb_walk(CPUX86State *env, uint32_t addr, int access,
+                    unsigned idx, X86PageResult *res)
+{
+    FillWalk fw;
+    X86WalkOps ops = { fill_ld32, fill_st32, &fw };
+    int r;
+
+    if (sm.owner == NULL) {
+        return x86_mmu_walk(env, addr, access, (int)idx, res);
+    }
+    fw.n = 0;
+    r = x86_mmu_walk_ops(env, addr, access, (int)idx, res, &ops);
+    if (r == 0) {
+        sm.owner->walked(fw.frames, fw.n, res->page_size);
+    }
+    return r;
+}
+
+/* Install the walk result res for linear addr in index idx of the current
+ * set. */
 static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
                          const X86PageResult *res)
 {
-    TLBDesc *d = &tlbd[idx];
-    unsigned i = tlb_index(idx, addr);
-    CPUTLBEntry *e = &env->tlb_fast[idx].table[i];
+    TLBDesc *d = &sm.cur->d[idx];
+    unsigned i = tlb_index(d, addr);
+    CPUTLBEntry *e = &sm.cur->tables[idx][i];
     TLBFull *f = &d->full[i];
     uint32_t vpage = addr & GUEST_PAGE_MASK;
     uint32_t ppage = res->paddr & GUEST_PAGE_MASK;
@@ -372,7 +529,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     uint32_t rflags = 0, wflags = 0;
 
     softmmu_stats.fills++;
-    fill_gen++;
+    sm.fill_gen++;
     if (res->page_size > GUEST_PAGE_SIZE) {
         /* remember the region, growing it to cover both (QEMU-style) */
         uint32_t lmask = ~(res->page_size - 1);
@@ -436,15 +593,16 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
 /* Search the victim TLB for addr (compare word at field offset off). */
 static bool victim_hit(CPUX86State *env, unsigned idx, uint32_t addr, bool store)
 {
-    TLBDesc *d = &tlbd[idx];
-    unsigned i = tlb_index(idx, addr);
+    TLBDesc *d = &sm.cur->d[idx];
+    unsigned i = tlb_index(d, addr);
 
+    (void)env;
     for (unsigned v = 0; v < VTLB_SIZE; v++) {
         uint32_t cmp = store ? d->vtable[v].addr_write : d->vtable[v].addr_read;
         if (tlb_hit_page(cmp, addr)) {
-            CPUTLBEntry te = env->tlb_fast[idx].table[i];
+            CPUTLBEntry te = sm.cur->tables[idx][i];
             TLBFull tf = d->full[i];
-            env->tlb_fast[idx].table[i] = d->vtable[v];
+            sm.cur->tables[idx][i] = d->vtable[v];
             d->full[i] = d->vfull[v];
             d->vtable[v] = te;
             d->vfull[v] = tf;
@@ -461,33 +619,33 @@ static bool victim_hit(CPUX86State *env, unsigned idx, uint32_t addr, bool store
 static CPUTLBEntry *tlb_lookup_fill(CPUX86State *env, unsigned idx,
                                     uint32_t addr, bool store, uintptr_t ra)
 {
-    unsigned i = tlb_index(idx, addr);
-    CPUTLBEntry *e = &env->tlb_fast[idx].table[i];
+    TLBDesc *d = &sm.cur->d[idx];
+    unsigned i = tlb_index(d, addr);
+    CPUTLBEntry *e = &sm.cur->tables[idx][i];
     uint32_t cmp = store ? e->addr_write : e->addr_read;
-    TLBDesc *d = &tlbd[idx];
 
     if (likely(tlb_hit_page(cmp, addr))) {
         return e;
     }
     softmmu_stats.misses++;
-    if (unlikely(++d->misses > 2 * tlb_size(idx)) && d->bits < CPU_TLB_MAX_BITS) {
+    if (unlikely(++d->misses > 2 * tlb_size(d)) && d->bits < CPU_TLB_MAX_BITS) {
         /* capacity misses without flushes: grow now if the rate says so;
          * conflict misses (the victim TLB keeps swapping): grow too */
-        unsigned bits = tlb_wanted_bits(idx, tlb_used(idx));
-        if (bits <= d->bits && d->vhits > tlb_size(idx)) {
+        unsigned bits = tlb_wanted_bits(d, tlb_used(d));
+        if (bits <= d->bits && d->vhits > tlb_size(d)) {
             bits = d->bits + 1;
         }
         d->misses = 0;
         d->vhits = 0;
         if (bits > d->bits) {
-            flush_idx_bits(env, idx, bits);
+            flush_idx_bits(env, sm.cur, idx, bits);
             e = tlb_entry(env, idx, addr);
         }
     }
     if (!victim_hit(env, idx, addr, store)) {
         X86PageResult res;
-        int r = x86_mmu_walk(env, addr, store ? MMU_DATA_STORE : MMU_DATA_LOAD,
-                             (int)idx, &res);
+        int r = tlb_walk(env, addr, store ? MMU_DATA_STORE : MMU_DATA_LOAD,
+                         idx, &res);
         if (r) {
             softmmu_stats.page_faults++;
             x86_raise_page_fault(env, addr, r, ra);
@@ -501,10 +659,11 @@ static CPUTLBEntry *tlb_lookup_fill(CPUX86State *env, unsigned idx,
 static bool softmmu_peek(CPUX86State *env, uint32_t addr, bool store,
                          unsigned idx, uint32_t *phys)
 {
-    unsigned i = tlb_index(idx, addr);
-    const CPUTLBEntry *e = &env->tlb_fast[idx].table[i];
-    const TLBDesc *d = &tlbd[idx];
+    const TLBDesc *d = &sm.cur->d[idx];
+    unsigned i = tlb_index(d, addr);
+    const CPUTLBEntry *e = &sm.cur->tables[idx][i];
 
+    (void)env;
     if (tlb_hit_page(store ? e->addr_write : e->addr_read, addr)) {
         *phys = d->full[i].paddr | (addr & ~GUEST_PAGE_MASK);
         return true;
@@ -580,7 +739,8 @@ static uint32_t ld_page(CPUX86State *env, uint32_t addr, unsigned size,
     uint32_t v;
 
     if (unlikely(fl & TLB_MMIO)) {
-        uint32_t pa = tlbd[idx].full[tlb_index(idx, addr)].paddr |
+        const TLBDesc *d = &sm.cur->d[idx];
+        uint32_t pa = d->full[tlb_index(d, addr)].paddr |
                       (addr & ~GUEST_PAGE_MASK);
         softmmu_stats.mmio++;
         v = phys_read(pa, size);
@@ -600,7 +760,8 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
 {
     CPUTLBEntry *e = tlb_lookup_fill(env, idx, addr, true, ra);
     uint32_t fl = e->addr_write & TLB_FLAGS_MASK;
-    const TLBFull *f = &tlbd[idx].full[tlb_index(idx, addr)];
+    const TLBDesc *d = &sm.cur->d[idx];
+    const TLBFull *f = &d->full[tlb_index(d, addr)];
     uint32_t pa = f->paddr | (addr & ~GUEST_PAGE_MASK);
 
     if (unlikely(fl & TLB_WATCH)) {
@@ -614,6 +775,14 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
         return;
     }
     if (unlikely(fl & TLB_NOTDIRTY)) {
+        if (!(guest_pflags[pa >> GUEST_PAGE_BITS] & (PF_CODE | PF_PT))) {
+            /* the page has lost its code or page-table frame status since
+             * the flag was set (e.g. while this TLB set was not current):
+             * a plain page again */
+            e->addr_write &= ~(TLB_NOTDIRTY | TLB_PT);
+            mem_host_st(guest_ram + pa, val, size);
+            return;
+        }
         if (!(fl & TLB_WATCH) &&
             !(guest_pflags[pa >> GUEST_PAGE_BITS] & PF_PT) &&
             (smc_map_passes(pa, size) ||
@@ -633,7 +802,7 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
             /* may restart the instruction (does not return then) */
             tb_invalidate_phys_page_fast(env, pa, size, ra);
         }
-        e = &env->tlb_fast[idx].table[tlb_index(idx, addr)];
+        e = &sm.cur->tables[idx][tlb_index(d, addr)];
         if (tlb_hit_page(e->addr_write, addr)) {
             uint8_t pf = guest_pflags[pa >> GUEST_PAGE_BITS];
             if (!(pf & PF_PT)) {
@@ -702,8 +871,8 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
                                   uint32_t *phys)
 {
     unsigned idx = cpu_mmu_index(env);
-    unsigned i = tlb_index(idx, linear);
-    TLBDesc *d = &tlbd[idx];
+    TLBDesc *d = &sm.cur->d[idx];
+    unsigned i = tlb_index(d, linear);
     uint32_t page = linear & GUEST_PAGE_MASK;
     X86PageResult res;
     int r;
@@ -715,7 +884,7 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
         return true;
     }
     softmmu_stats.code_misses++;
-    r = x86_mmu_walk(env, linear, MMU_INST_FETCH, (int)idx, &res);
+    r = tlb_walk(env, linear, MMU_INST_FETCH, idx, &res);
     if (r) {
         fetch_fault_pending = true;
         fetch_fault_addr = linear;
@@ -737,18 +906,26 @@ void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page)
     uint32_t fl = TLB_NOTDIRTY |
                   ((guest_pflags[pp >> GUEST_PAGE_BITS] & PF_PT) ? TLB_PT : 0);
 
-    for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
-        TLBDesc *d = &tlbd[idx];
-        for (unsigned i = 0; i < tlb_size(idx); i++) {
-            if (d->full[i].paddr == pp && d->full[i].vaddr != TLB_EMPTY &&
-                env->tlb_fast[idx].table[i].addr_write != TLB_EMPTY) {
-                env->tlb_fast[idx].table[i].addr_write |= fl;
-            }
+    (void)env;
+    for (unsigned k = 0; k < SOFTMMU_TLB_SETS; k++) {
+        TLBSet *s = sm.set[k];
+        if (s == NULL) {
+            continue;
         }
-        for (unsigned v = 0; v < VTLB_SIZE; v++) {
-            if (d->vfull[v].paddr == pp && d->vfull[v].vaddr != TLB_EMPTY &&
-                d->vtable[v].addr_write != TLB_EMPTY) {
-                d->vtable[v].addr_write |= fl;
+        for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
+            TLBDesc *d = &s->d[idx];
+            CPUTLBEntry *t = s->tables[idx];
+            for (unsigned i = 0; i < tlb_size(d); i++) {
+                if (d->full[i].paddr == pp && d->full[i].vaddr != TLB_EMPTY &&
+                    t[i].addr_write != TLB_EMPTY) {
+                    t[i].addr_write |= fl;
+                }
+            }
+            for (unsigned v = 0; v < VTLB_SIZE; v++) {
+                if (d->vfull[v].paddr == pp && d->vfull[v].vaddr != TLB_EMPTY &&
+                    d->vtable[v].addr_write != TLB_EMPTY) {
+                    d->vtable[v].addr_write |= fl;
+                }
             }
         }
     }
@@ -782,9 +959,10 @@ void mem_raise_fetch_fault(CPUX86State *env)
 /* Empty TLBs at their default size. */
 static void softmmu_init(CPUX86State *env)
 {
+    sm.cur = sm.set[0];
     for (unsigned i = 0; i < NB_MMU_MODES; i++) {
-        tlbd[i].bits = CPU_TLB_DYN_DEFAULT_BITS;
-        flush_idx_bits(env, i, CPU_TLB_DYN_DEFAULT_BITS);
+        sm.cur->d[i].bits = CPU_TLB_DYN_DEFAULT_BITS;
+        flush_idx_bits(env, sm.cur, i, CPU_TLB_DYN_DEFAULT_BITS);
     }
 }
 
@@ -809,62 +987,6 @@ bool mem_watch_insert(CPUX86State *env, uint32_t linear, uint32_t len,
     return true;
 }
 
-/* Parse one number (0x.. hex or decimal); returns the end or NULL. */
-static const char *parse_num(const char *s, uint32_t *out)
-{
-    uint64_t v = 0;
-    unsigned base = 10, n = 0;
-
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    for (;; s++, n++) {
-        unsigned dgt;
-        if (*s >= '0' && *s <= '9') {
-            dgt = (unsigned)(*s - '0');
-        } else if (base == 16 && *s >= 'a' && *s <= 'f') {
-            dgt = (unsigned)(*s - 'a' + 10);
-        } else if (base == 16 && *s >= 'A' && *s <= 'F') {
-            dgt = (unsigned)(*s - 'A' + 10);
-        } else {
-            break;
-        }
-        v = v * base + dgt;
-        if (v > 0xffffffffull) {
-            return NULL;
-        }
-    }
-    *out = (uint32_t)v;
-    return n ? s : NULL;
-}
-
-/* "ADDR[:LEN][:stop]" -> read/write watchpoint. */
-bool mem_watch_parse(CPUX86State *env, const char *spec)
-{
-    uint32_t addr, len = 1;
-    unsigned flags = WP_READ | WP_WRITE;
-    const char *p = parse_num(spec, &addr);
-
-    if (p == NULL) {
-        return false;
-    }
-    if (*p == ':' && strcmp(p + 1, "stop") != 0) {
-        p = parse_num(p + 1, &len);
-        if (p == NULL) {
-            return false;
-        }
-    }
-    if (strcmp(p, ":stop") == 0) {
-        flags |= WP_STOP;
-        p += 5;
-    }
-    if (*p != '\0') {
-        return false;
-    }
-    return mem_watch_insert(env, addr, len, flags);
-}
-
 /* Does any watchpoint overlap linear [addr, addr + len)? */
 bool mem_watch_test(uint32_t addr, uint32_t len)
 {
@@ -875,78 +997,7 @@ bool mem_watch_test(uint32_t addr, uint32_t len)
  * tell whether an access filled (not a statistic: never reset). */
 uint64_t softmmu_fill_gen(void)
 {
-    return fill_gen;
-}
-
-/* ------------------------------------------------------------------------
- * Stats
- */
-
-/* A "name: N (P.P%)" line, P = num / den. */
-static void stat_pct(const char *name, uint64_t v, uint64_t num, uint64_t den)
-{
-    char buf[128];
-    uint64_t x10 = den ? num * 1000u / den : 0;
-    int n = h_snprintf(buf, sizeof(buf), "  %-28s %llu (%llu.%llu%%)\n", name,
-                       (unsigned long long)v, (unsigned long long)(x10 / 10),
-                       (unsigned long long)(x10 % 10));
-    os_write(2, buf, (size_t)n);
-}
-
-/* --stats lines of the softmmu (mempath_softmmu.stats_print). */
-void mem_stats_print(const CPUX86State *env)
-{
-    static const char *const idx_name[NB_MMU_MODES] = {
-        "user", "kernel+SMAP", "kernel", "phys"
-    };
-    const SoftmmuStats *s = &softmmu_stats;
-    uint64_t hits = 0, lookups;
-    char buf[128];
-    int n;
-
-    for (unsigned i = 0; i < NB_MMU_MODES; i++) {
-        hits += env->tlb_hits[i];
-    }
-    lookups = hits + s->misses;
-    if (host_backend != NULL && host_backend->counts_tlb_hits &&
-        (host_backend == &backend_interp || mem_count_tlb_hits)) {
-        stat_pct("TLB fast-path hits", hits, hits, lookups);
-        for (unsigned i = 0; i < NB_MMU_MODES; i++) {
-            if (env->tlb_hits[i]) {
-                n = h_snprintf(buf, sizeof(buf), "    hits %-23s %llu\n",
-                               idx_name[i], (unsigned long long)env->tlb_hits[i]);
-                os_write(2, buf, (size_t)n);
-            }
-        }
-        stat_pct("TLB misses (data)", s->misses, s->misses, lookups);
-    } else {
-        n = h_snprintf(buf, sizeof(buf), "  %-28s not counted (%s backend)\n",
-                       "TLB fast-path hits",
-                       host_backend ? host_backend->name : "no");
-        os_write(2, buf, (size_t)n);
-        stat_line("TLB misses (data)", s->misses);
-    }
-    stat_line("TLB victim hits", s->victim_hits);
-    stat_line("TLB fills", s->fills);
-    stat_line("TLB code misses", s->code_misses);
-    stat_line("page faults (#PF)", s->page_faults);
-    stat_line("TLB flush: all", s->flush_all);
-    stat_line("TLB flush: nonglobal", s->flush_nonglobal);
-    stat_line("TLB flush: page", s->flush_page);
-    stat_line("TLB flush: large page", s->flush_large);
-    stat_line("TLB flush: range", s->flush_range);
-    stat_line("TLB flush: mmuidx", s->flush_mmuidx);
-    stat_line("MMIO accesses", s->mmio);
-    stat_line("stores to code pages", s->code_stores);
-    stat_line("stores to code pages' data (bitmap)", s->code_data_stores);
-    stat_line("page-crossing accesses", s->crossing);
-    stat_line("TLB resizes", s->resizes);
-    n = h_snprintf(buf, sizeof(buf), "  %-28s %u %u %u %u\n", "TLB entries per index",
-                   tlb_size(0), tlb_size(1), tlb_size(2), tlb_size(3));
-    os_write(2, buf, (size_t)n);
-    if (nb_watch) {
-        stat_line("watchpoint hits", s->watch_hits);
-    }
+    return sm.fill_gen;
 }
 
 const MemPath mempath_softmmu = {

@@ -166,6 +166,36 @@ void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page)
     notdirty_calls++;
 }
 
+/* softmmu TLB sets: the owner, the current set, drops per set (bit 8:
+ * non-global only). */
+static const SoftmmuOwner *tlb_owner;
+static unsigned tlb_cur_set, tlb_drops[SOFTMMU_TLB_SETS], tlb_ng_drops[SOFTMMU_TLB_SETS];
+
+/* softmmu: fills report their walks to owner. */
+void softmmu_set_owner(const SoftmmuOwner *owner)
+{
+    tlb_owner = owner;
+}
+
+/* softmmu: make set k current (always memory for it). */
+bool softmmu_tlb_select(CPUX86State *env, unsigned k)
+{
+    (void)env;
+    tlb_cur_set = k;
+    return true;
+}
+
+/* softmmu: drop set k's entries. */
+void softmmu_tlb_drop(CPUX86State *env, unsigned k, bool nonglobal_only)
+{
+    (void)env;
+    if (nonglobal_only) {
+        tlb_ng_drops[k]++;
+    } else {
+        tlb_drops[k]++;
+    }
+}
+
 /* hamt.c: every window exists already (bases are fake, never used). */
 uintptr_t hamt_window_ensure(unsigned idx)
 {
@@ -391,16 +421,43 @@ static void test_ctx(void)
     CHECK("frames protected", pt_protected(0x100) && pt_protected(0x200) &&
           pt_protected(0x201) && hamt_stats.pt_protects == 3);
 
+    CHECK("TLB set of A", tlb_owner != NULL && tlb_cur_set == ca);
+    /* a softmmu TLB fill in A walked PD 0x100 and PTE frame 0x202 */
+    {
+        static const uint32_t f[2] = { 0x100, 0x202 };
+        tlb_owner->walked(f, 2, GUEST_PAGE_SIZE);
+        CHECK("TLB fill: frame protected", pt_protected(0x202));
+    }
+
     /* CR3 = B: another context; A's mappings survive */
     env.cr[3] = key_b;
     ctx_switch(&env, ctx_key(&env));
     CHECK("second context", hamt.cur_ctx != ca && hamt_stats.ctx_new == 2);
     CHECK("A's mappings kept", hamt.win[hamt_win(ca, 0)].nlive == 3);
+    CHECK("TLB set of B", tlb_cur_set == hamt.cur_ctx);
+
+    /* back to A with nothing written: its TLB set is kept */
+    unsigned cb = hamt.cur_ctx;
+    env.cr[3] = key_a;
+    ctx_switch(&env, ctx_key(&env));
+    CHECK("A's TLB set kept", tlb_cur_set == ca && tlb_ng_drops[ca] == 0 &&
+          tlb_drops[ca] == 1);
+    /* the guest rewrites the PTE behind the TLB fill only (frame 0x202):
+     * going to B and back to A drops A's non-global TLB entries */
+    env.cr[3] = key_b;
+    ctx_switch(&env, ctx_key(&env));
+    pt_written(0x202 << GUEST_PAGE_BITS);
+    env.cr[3] = key_a;
+    ctx_switch(&env, ctx_key(&env));
+    CHECK("TLB-only frame written: A's set dropped", tlb_ng_drops[ca] == 1 &&
+          tlb_ng_drops[cb] == 0);
+    env.cr[3] = key_b;
+    ctx_switch(&env, ctx_key(&env));
 
     /* the guest rewrites the PTE of page 1 (frame 0x200) */
     pt_written(0x200 << GUEST_PAGE_BITS);
     CHECK("frame written: unprotected", !pt_protected(0x200) &&
-          hamt_stats.pt_writes == 1);
+          hamt_stats.pt_writes == 2);
     model_pt[1].ppage = 0x500;
 
     /* back to A: a hit; page 1 is dropped, page 0 re-checked and kept,
@@ -408,13 +465,14 @@ static void test_ctx(void)
     env.cr[3] = key_a;
     ctx_switch(&env, ctx_key(&env));
     check_consistent("ctx: revalidated");
-    CHECK("ctx hit", hamt.cur_ctx == ca && hamt_stats.ctx_hits == 1);
+    CHECK("ctx hit", hamt.cur_ctx == ca && hamt_stats.ctx_hits == 5);
     CHECK("changed PTE dropped", map_find(hamt_win(ca, 0), 1) < 0 &&
           hamt_stats.pt_drops == 1);
     CHECK("unchanged PTE kept", map_find(hamt_win(ca, 0), 0) >= 0 &&
           hamt_stats.pt_kept == 1);
     CHECK("untouched frame's mapping kept", map_find(hamt_win(ca, 0), 2) >= 0);
     CHECK("frame protected again", pt_protected(0x200));
+    CHECK("A's TLB set dropped again", tlb_ng_drops[ca] == 2);
     CHECK("driver switched", cur_model_ctx == ca);
 
     /* contexts 3 and 4, then a fifth CR3 recycles the least recently used */
@@ -425,6 +483,8 @@ static void test_ctx(void)
     env.cr[3] = 0x5000;
     ctx_switch(&env, ctx_key(&env));
     CHECK("LRU recycled", hamt_stats.ctx_recycled == 1);
+    CHECK("recycled context's TLB set dropped", tlb_drops[1] == 2 ||
+          tlb_drops[hamt.cur_ctx] == 2);
     CHECK("B was the least recently used", hamt.ctxs[1].key == 0x5000 ||
           hamt.ctxs[hamt.cur_ctx].key == 0x5000);
     CHECK("A still cached", hamt.ctxs[ca].key == key_a &&

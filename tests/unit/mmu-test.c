@@ -29,9 +29,15 @@ uint8_t guest_pflags[GUEST_NB_PAGES];
 void (*mem_pt_write_hook)(uint32_t phys);
 /* log_mask, hlog, h_snprintf: tests/lib/hosted-shim.c */
 const MemPath *mem_path = &mempath_softmmu;
+/* os/: zeroed memory (softmmu TLB sets). */
+void *os_zalloc(size_t size)
+{
+    return calloc(1, size);
+}
 const HostBackend *host_backend;
 const HostBackend backend_interp;
-/* core/stats.c: --stats line (mem_stats_print is not called here). */
+/* core/stats.c: --stats line (mem_stats_print, softmmu-stats.c, is not
+ * called here). */
 void stat_line(const char *name, uint64_t v)
 {
     printf("  %-28s %llu\n", name, (unsigned long long)v);
@@ -451,6 +457,82 @@ static void test_tlb(void)
     }
 }
 
+/* SoftmmuOwner.walked: the frames of the last fill's walk. */
+static uint32_t owner_frames[4];
+static unsigned owner_n, owner_calls;
+static void owner_walked(const uint32_t *f, unsigned n, uint32_t psize)
+{
+    (void)psize;
+    owner_n = n;
+    memcpy(owner_frames, f, n * sizeof(*f));
+    owner_calls++;
+}
+static const SoftmmuOwner test_owner = { .walked = owner_walked };
+
+/* TLB sets (core/mem.h): entries kept per set across selections, owner
+ * told every fill's walk, page flushes and code protection reach every
+ * set, flush_nonglobal the current one only. */
+static void test_sets(void)
+{
+    const uint32_t L = 0x40001000u;
+
+    mem_path->init(&env);
+    setup32(L, P | RW | US, 0x200000 | P | RW | US | A | D);
+    wr32(0x200000, 0x11111111);
+    wr32(0x210000, 0x22222222);
+    softmmu_set_owner(&test_owner);
+    check("sets.ld0", sld(L, MO_32, K), 0x11111111);
+    check("sets.owner", owner_calls == 1 && owner_n == 2 &&
+          owner_frames[0] == PD >> 12 && owner_frames[1] == PT >> 12, 1);
+    check("sets.select1", softmmu_tlb_select(&env, 1), 1);
+    check("sets.set1.empty", entry(K, L)->addr_read, 0xffffffffu);
+    /* set 1 = another address space mapping L elsewhere */
+    wr32(PT + 4, 0x210000 | P | RW | US | A | D);
+    check("sets.ld1", sld(L, MO_32, K), 0x22222222);
+    check("sets.select0", softmmu_tlb_select(&env, 0), 1);
+    check("sets.set0.kept", sld(L, MO_32, K), 0x11111111);
+    check("sets.owner.hits", owner_calls, 2);
+    softmmu_tlb_select(&env, 1);
+    check("sets.set1.kept", sld(L, MO_32, K), 0x22222222);
+    /* protection of a code page reaches the set not in use */
+    softmmu_tlb_select(&env, 0);
+    sst(L, 0x11111111, MO_32, K);
+    softmmu_tlb_select(&env, 1);
+    mem_path->protect_code_page(&env, 0x200000, true);
+    softmmu_tlb_select(&env, 0);
+    check("sets.notdirty.other", entry(K, L)->addr_write, L | TLB_NOTDIRTY);
+    /* the page is no code page any more: the next store clears the flag */
+    guest_pflags[0x200] = 0;
+    sst(L + 8, 0x77, MO_32, K);
+    check("sets.notdirty.cleared", entry(K, L)->addr_write, L);
+    check("sets.notdirty.value", rd32(0x200008), 0x77);
+    /* INVLPG in set 1 drops the page from set 0 too */
+    softmmu_tlb_select(&env, 1);
+    mem_path->flush_page(&env, L);
+    softmmu_tlb_select(&env, 0);
+    check("sets.invlpg.other", entry(K, L)->addr_read, 0xffffffffu);
+    check("sets.ld0.walk", sld(L, MO_32, K), 0x22222222);
+    /* flush_nonglobal: the current set only; drop: the named set */
+    softmmu_tlb_select(&env, 1);
+    sld(L, MO_32, K);
+    mem_path->flush_nonglobal(&env);
+    check("sets.nonglobal.cur", entry(K, L)->addr_read, 0xffffffffu);
+    softmmu_tlb_select(&env, 0);
+    check("sets.nonglobal.other", entry(K, L)->addr_read, L);
+    softmmu_tlb_drop(&env, 0, true);
+    check("sets.drop", entry(K, L)->addr_read, 0xffffffffu);
+    /* a whole flush reaches every set */
+    sld(L, MO_32, K);
+    softmmu_tlb_select(&env, 1);
+    sld(L, MO_32, K);
+    mem_path->flush_all(&env);
+    check("sets.flushall.cur", entry(K, L)->addr_read, 0xffffffffu);
+    softmmu_tlb_select(&env, 0);
+    check("sets.flushall.other", entry(K, L)->addr_read, 0xffffffffu);
+    check("sets.select.range", softmmu_tlb_select(&env, SOFTMMU_TLB_SETS), 0);
+    softmmu_set_owner(NULL);
+}
+
 /* MemPath.peek (cosim) and watchpoints: log text, :stop restart + stop. */
 static void test_peek_watch(void)
 {
@@ -516,6 +598,7 @@ int main(void)
 {
     test_walker();
     test_tlb();
+    test_sets();
     test_peek_watch();
     printf("mmu-test: %d checks, %d failed\n", checks, fails);
     return fails ? 1 : 0;
