@@ -35,6 +35,9 @@
  * with more is dropped whole. */
 #define HAMT_RECHECK_MAX 4096
 
+/* The accessed (5) and dirty (6) bits of a page-directory entry. */
+#define PD_AD_BITS 0x60u
+
 BUILD_ASSERT(HAMT_MAX_CTX <= 8);
 /* context ci owns softmmu TLB set ci */
 BUILD_ASSERT(HAMT_MAX_CTX <= SOFTMMU_TLB_SETS);
@@ -116,6 +119,7 @@ void ctx_flush(unsigned ci)
         ctx_forget_frame(ci, hamt.ctxs[ci].nframes - 1);
     }
     hamt.ctxs[ci].overflow = false;
+    ctx_pd_snap(ci);
 }
 
 /*
@@ -142,6 +146,7 @@ static bool map_still_valid(unsigned ci, int32_t i)
             return false;
         }
         leaf = ctx_depend(ci, wk.deps, wk.ndeps, r.page_size);
+        ctx_pd_note(ci, &wk);
         if (leaf != m->ptf) {
             return false;
         }
@@ -149,13 +154,22 @@ static bool map_still_valid(unsigned ci, int32_t i)
     return true;
 }
 
+/* Mapping i lies under a page-directory entry set in slots (NULL: all). */
+static bool map_in_slots(int32_t i, const uint32_t *slots)
+{
+    uint32_t s = (hamt.maps[i].vunit << hamt.unit_bits) >> HAMT_PD_SHIFT;
+
+    return slots == NULL || (slots[s >> 5] >> (s & 31)) & 1;
+}
+
 /*
  * Re-check the mappings of context ci that depend on page-table frame fr
- * (all: every mapping of the context, for a directory) against the page
- * tables now: drop those a walk would not give again unchanged.  Returns
- * the number kept.
+ * (all: every mapping of the context under a directory entry in slots,
+ * NULL: every one, for a directory) against the page tables now: drop
+ * those a walk would not give again unchanged.  Returns the number kept.
  */
-static unsigned ctx_recheck(unsigned ci, uint32_t fr, bool all)
+static unsigned ctx_recheck(unsigned ci, uint32_t fr, bool all,
+                            const uint32_t *slots)
 {
     static uint32_t units[HAMT_MAX_MAP];
     unsigned kept = 0;
@@ -169,7 +183,8 @@ static unsigned ctx_recheck(unsigned ci, uint32_t fr, bool all)
 
             while (i >= 0) {
                 int32_t next = all ? hamt.maps[i].lnext : hamt.maps[i].pnext;
-                if (all || (hamt.maps[i].ptf == fr && hamt.maps[i].win == w)) {
+                if (all ? map_in_slots(i, slots)
+                        : (hamt.maps[i].ptf == fr && hamt.maps[i].win == w)) {
                     if (map_still_valid(ci, i)) {
                         kept++;
                     } else {
@@ -244,6 +259,79 @@ uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n,
     return leaf;
 }
 
+/* Take the snapshot of context ci's page directory (its key is the CR3
+ * loaded now): non-PAE, a directory in RAM; else pd_valid is false. */
+void ctx_pd_snap(unsigned ci)
+{
+    HamtCtx *c = &hamt.ctxs[ci];
+    uint32_t fr = c->key >> GUEST_PAGE_BITS;
+
+    c->pd_valid = hamt.env != NULL && guest_ram != NULL &&
+                  !(hamt.env->cr[4] & CR4_PAE) &&
+                  c->key != HAMT_CTX_NONE && fr < hamt.pt_frames;
+    if (c->pd_valid) {
+        memcpy(c->pd_snap, guest_ram + ((size_t)fr << GUEST_PAGE_BITS),
+               sizeof(c->pd_snap));
+        memset(c->pd_diff, 0, sizeof(c->pd_diff));
+    }
+}
+
+/*
+ * A walk of context ci (its CR3 loaded) made a mapping from the directory
+ * entry it read: an entry read with another value than the snapshot's is
+ * re-checked at the next validation (only A/D bits set since: the
+ * snapshot takes them, as mappings made before stay correct).  A walk
+ * that read the directory again below the top (a self map) or not at all
+ * as its top makes the snapshot unusable.
+ */
+void ctx_pd_note(unsigned ci, const HamtWalk *wk)
+{
+    HamtCtx *c = &hamt.ctxs[ci];
+    uint32_t s, old;
+
+    if (!c->pd_valid || wk->nreads == 0) {
+        return;
+    }
+    if (wk->self || (wk->top_pa >> GUEST_PAGE_BITS) != (c->key >> GUEST_PAGE_BITS)) {
+        c->pd_valid = false;
+        return;
+    }
+    s = (wk->top_pa & ~GUEST_PAGE_MASK) >> 2;
+    old = c->pd_snap[s];
+    if (wk->top_val == old) {
+        return;
+    }
+    if (((wk->top_val ^ old) & ~PD_AD_BITS) == 0 &&
+        (old & ~wk->top_val) == 0) {
+        c->pd_snap[s] = wk->top_val;
+    } else {
+        c->pd_diff[s >> 5] |= 1u << (s & 31);
+    }
+}
+
+/* Directory entries of context ci that differ from its snapshot or were
+ * read differently since (slots, a bitmap); the number of them. */
+static unsigned ctx_pd_changed(unsigned ci, uint32_t *slots)
+{
+    const HamtCtx *c = &hamt.ctxs[ci];
+    const uint32_t *pd = (const uint32_t *)(guest_ram +
+        ((size_t)(c->key >> GUEST_PAGE_BITS) << GUEST_PAGE_BITS));
+    unsigned n = 0;
+
+    for (unsigned k = 0; k < HAMT_PD_SLOTS / 32; k++) {
+        uint32_t m = c->pd_diff[k];
+
+        for (unsigned b = 0; b < 32; b++) {
+            if (pd[k * 32 + b] != c->pd_snap[k * 32 + b]) {
+                m |= 1u << b;
+            }
+        }
+        slots[k] = m;
+        n += m != 0;
+    }
+    return n;
+}
+
 /*
  * Before context ci runs again (a CR3 load, env->cr[3] already its CR3):
  * make it coherent with the page-table writes since its mappings were
@@ -269,17 +357,30 @@ static void ctx_validate(unsigned ci)
     while (k < c->nframes) {
         uint32_t fr = c->frames[k].frame;
         bool dir = (hamt.pt_dirmask[fr] & bit) != 0;
+        bool top = dir && c->pd_valid && fr == c->key >> GUEST_PAGE_BITS;
+        uint32_t slots[HAMT_PD_SLOTS / 32];
 
         if (pt_protected(fr) && hamt.pt_reprot[fr] <= c->frames[k].since) {
             k++;
             continue;
         }
         if (tlb_kept) {
-            /* the set's fills do not say which frames they used */
+            /* the set's fills do not say which frames they used (nor
+             * are they in the directory snapshot's diff) */
             softmmu_tlb_drop(hamt.env, ci, true);
             tlb_kept = false;
         }
-        if (dir && ctx_live(ci) > HAMT_RECHECK_MAX) {
+        if (top && ctx_pd_changed(ci, slots) == 0) {
+            /* written, but every entry as the mappings found it */
+            if (!pt_protected(fr) && hamt.pt_writes[fr] < HAMT_PT_VOLATILE) {
+                pt_protect(fr);
+            }
+            c->frames[k].since = hamt.pt_tick;
+            hamt_stats.pd_same++;
+            k++;
+            continue;
+        }
+        if (dir && !top && ctx_live(ci) > HAMT_RECHECK_MAX) {
             hamt_stats.ctx_flushes++;
             ctx_flush(ci);
             return;
@@ -294,7 +395,14 @@ static void ctx_validate(unsigned ci)
             ctx_flush(ci);
             return;
         }
-        if (ctx_recheck(ci, fr, dir) == 0 && !dir) {
+        if (top) {
+            hamt_stats.pd_partial++;
+            ctx_recheck(ci, fr, true, slots);
+            ctx_pd_snap(ci);
+            k++;
+            continue;
+        }
+        if (ctx_recheck(ci, fr, dir, NULL) == 0 && !dir) {
             ctx_forget_frame(ci, k);    /* nothing depends on it any more */
             continue;
         }
@@ -410,6 +518,7 @@ static unsigned ctx_alloc(uint32_t key)
     }
     hamt.ctxs[best].key = key;
     hamt.ctx_ever |= 1u << best;
+    ctx_pd_snap(best);
     return best;
 }
 

@@ -79,14 +79,27 @@ static void walk_note(HamtWalk *wk, uint32_t pa)
 /* Refill walks: read a paging-structure dword, noting its frame. */
 static uint32_t rec_ld32(void *opaque, uint32_t pa)
 {
-    walk_note(opaque, pa);
-    return (uint32_t)phys_read(pa, 4);
+    HamtWalk *wk = opaque;
+    uint32_t v = (uint32_t)phys_read(pa, 4);
+
+    walk_note(wk, pa);
+    if (wk->nreads++ == 0) {
+        wk->top_pa = pa;
+        wk->top_val = v;
+    } else if ((pa >> GUEST_PAGE_BITS) == (wk->top_pa >> GUEST_PAGE_BITS)) {
+        wk->self = true;
+    }
+    return v;
 }
 
 /* Refill walks: the A/D update, as x86_mmu_walk makes it. */
 static void rec_st32(void *opaque, uint32_t pa, uint32_t val)
 {
-    (void)opaque;
+    HamtWalk *wk = opaque;
+
+    if (wk->nreads != 0 && pa == wk->top_pa) {
+        wk->top_val = val;
+    }
     phys_write_notdirty(pa, val, 4);
 }
 
@@ -339,6 +352,7 @@ void unit_fill_after_slow(unsigned idx, uint32_t addr)
     }
     pa0 = r.paddr & GUEST_PAGE_MASK;
     ptf = ctx_depend(hamt.cur_ctx, wk.deps, wk.ndeps, r.page_size);
+    ctx_pd_note(hamt.cur_ctx, &wk);
     if ((pa0 & (hamt.unit_size - 1)) ||
         unit_peek(w, vbase, pa0, &gprot, &global) != UNIT_OK) {
         return;
@@ -382,6 +396,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
     }
     /* what the mapping derives from: write-protect it (cached contexts) */
     ptf = ctx_depend(hamt.cur_ctx, wk.deps, wk.ndeps, res.page_size);
+    ctx_pd_note(hamt.cur_ctx, &wk);
     u = unit_translate(env, w, linear, &res, &pbase, &gprot, &global);
     if (u != UNIT_OK) {
         /* not mappable (yet: transient); a unit mapped before (and

@@ -86,6 +86,9 @@ typedef struct HamtWindow {
  * (every load drops all its mappings, as with one context). */
 #define HAMT_CTX_FRAMES 128
 #define HAMT_CTX_NONE   0xffffffffu
+/* Entries of a non-PAE page directory, 4 MiB of linear space each. */
+#define HAMT_PD_SLOTS   1024
+#define HAMT_PD_SHIFT   22
 
 typedef struct CtxFrame {
     uint32_t frame;   /* guest page number of a paging structure */
@@ -99,6 +102,19 @@ typedef struct HamtCtx {
     bool overflow;      /* a frame it cannot track: not coherent by writes */
     unsigned nframes;
     CtxFrame frames[HAMT_CTX_FRAMES];
+    /*
+     * Non-PAE: the page directory (the CR3 frame) as the context's walks
+     * found it, so that a written directory re-checks only the mappings
+     * under the entries that differ, not all of them (pd_valid false:
+     * all).  pd_diff: entries a walk read with another value since.
+     *
+     *   pd_snap[s] = PDE s at the last validation (+ A/D the walks set)
+     *   re-check slot s  <=>  PDE s now != pd_snap[s]  or  pd_diff bit s
+     *   slot of a mapping = linear >> 22 (4 MiB)
+     */
+    bool pd_valid;
+    uint32_t pd_diff[HAMT_PD_SLOTS / 32];
+    uint32_t pd_snap[HAMT_PD_SLOTS];
 } HamtCtx;
 
 /* Retranslation policy state (hamt-policy.c). */
@@ -226,6 +242,12 @@ typedef struct HamtWalk {
     unsigned ndeps;
     uint32_t last;
     bool wrote;
+    /* the walk's first paging-structure read (non-PAE: the PDE) and the
+     * value the walk left there (after its own A/D update); self: the
+     * walk read the top frame again below the top level (a self map) */
+    unsigned nreads;
+    uint32_t top_pa, top_val;
+    bool self;
 } HamtWalk;
 
 /* Hash bucket of a page-table frame (guest page number). */
@@ -277,6 +299,8 @@ bool pt_protected(uint32_t fr);
 void pt_written(uint32_t pa);
 void ctx_flush(unsigned ci);
 uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n, uint32_t psize);
+void ctx_pd_note(unsigned ci, const HamtWalk *wk);
+void ctx_pd_snap(unsigned ci);
 void ctx_collapse(uint32_t key);
 void ctx_switch(CPUX86State *env, uint32_t key);
 void ctx_init(void);

@@ -254,6 +254,7 @@ static void hamt_flush_all(CPUX86State *env)
     }
     flush_window(MMU_PHYS_IDX);
     hamt.ctxs[hamt.cur_ctx].key = ctx_key(env);
+    ctx_pd_snap(hamt.cur_ctx);
     hamt.ctx_ever |= 1u << hamt.cur_ctx;
 }
 

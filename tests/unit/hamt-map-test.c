@@ -133,6 +133,7 @@ static const HamtDriver model_driver = {
 #define RAM_SIZE (16u << 20)
 uint8_t guest_pflags[GUEST_NB_PAGES];
 uint32_t guest_ram_size = RAM_SIZE;
+uint8_t *guest_ram;     /* none: no directory snapshots (hamt-ctx.c) */
 void (*mem_pt_write_hook)(uint32_t phys);
 HamtState hamt;
 HamtStats hamt_stats;
