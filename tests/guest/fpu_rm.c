@@ -190,20 +190,6 @@ static uint32_t rd32(unsigned off)
     return *(volatile uint32_t *)res(off);
 }
 
-static unsigned sdm_ok, sdm_bad;
-
-/* A field checked against the SDM only (not compared with QEMU). */
-static void sdm(const char *name, uint32_t got, uint32_t want)
-{
-    if (got == want) {
-        printf("SDM ok %s\n", name);
-        sdm_ok++;
-    } else {
-        printf("SDM bad %s got=%08x want=%08x\n", name, got, want);
-        sdm_bad++;
-    }
-}
-
 /* Print n 80-bit registers of an image as INFO lines. */
 static void print_regs(const char *tag, unsigned off, int n)
 {
@@ -334,6 +320,6 @@ void kmain(void)
         sdm_ptr32("v86 fnstenv32", V86_ENV + 0x20 - RES, vfip, 0x006, RM_DATA);
     }
     pm_pointers();
-    printf("SDM done ok=%u bad=%u\n", sdm_ok, sdm_bad);
+    sdm_done();
     finish(0x36eee051);
 }

@@ -78,20 +78,6 @@ static void cx8(void *p)
                      : "b"(a->val), "c"(~a->val), "r"(a->addr) : "memory", "cc");
 }
 
-static int sdm_ok, sdm_bad;
-
-/* A value checked against the SDM only (not compared with QEMU). */
-static void sdm(const char *name, uint32_t got, uint32_t want)
-{
-    if (got == want) {
-        printf("SDM ok %s\n", name);
-        sdm_ok++;
-    } else {
-        printf("SDM bad %s got=%08x want=%08x\n", name, got, want);
-        sdm_bad++;
-    }
-}
-
 /* Last dword of pool frame f, read through the identity mapping. */
 static uint32_t tail(int f)
 {
@@ -338,6 +324,6 @@ void kmain(void)
           (pg_pat(37, 0) & 0xffffff00) | 0xc1);
     check("split.ok.4k.dirty", (pg_pt_win2[1] & PTE_D) != 0, 1);
     boundary_cases();
-    printf("SDM done ok=%d bad=%d\n", sdm_ok, sdm_bad);
+    sdm_done();
     finish(0x811c9dc5);
 }

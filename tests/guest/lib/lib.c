@@ -296,6 +296,25 @@ bool check(const char *name, uint32_t got, uint32_t want)
     return false;
 }
 
+/* SDM-only checks (sdm / sdm_done). */
+static unsigned sdm_n_ok, sdm_n_bad;
+
+void sdm(const char *name, uint32_t got, uint32_t want)
+{
+    if (got == want) {
+        printf("SDM ok %s\n", name);
+        sdm_n_ok++;
+    } else {
+        printf("SDM bad %s got=%08x want=%08x\n", name, got, want);
+        sdm_n_bad++;
+    }
+}
+
+void sdm_done(void)
+{
+    printf("SDM done ok=%u bad=%u\n", sdm_n_ok, sdm_n_bad);
+}
+
 bool check64(const char *name, uint64_t got, uint64_t want)
 {
     if (got == want) {
