@@ -11,6 +11,7 @@
 #include "core/os.h"
 #include "core/mem.h"
 #include "host-common/lower-common.h"
+#include "host-common/lower-ops.h"
 
 /* The pool must fit the reg_temp[] / lock bookkeeping. */
 BUILD_ASSERT(HOST_POOL_LAST < 32 && HOST_POOL_FIRST <= HOST_POOL_LAST);
@@ -418,6 +419,23 @@ SlowPath *slow_path_new(Lower *L, bool store, unsigned memop,
     sp->cd_off = 0;
     sp->branch2_off = SLOW_NO_BRANCH;
     sp->stub_off = 0;
+    return sp;
+}
+
+/* Slow path of a window access (lower-common.h). */
+SlowPath *window_slow_path_new(Lower *L, const struct LdSt *m, bool store)
+{
+    SlowPath *sp;
+
+    if (m->mmu_idx >= LOWER_NB_WINDOWS) {
+        L->failed = true;
+        return NULL;
+    }
+    mem_window_ensure(m->mmu_idx);
+    sp = slow_path_new(L, store, m->memop, m->mmu_idx, m->addr, m->val);
+    if (sp != NULL) {
+        sp->window_site = true;
+    }
     return sp;
 }
 

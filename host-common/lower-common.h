@@ -175,6 +175,11 @@ void place_label(Lower *L, unsigned l);
  * caller sets branch_off (else SLOW_NO_BRANCH), window_site and win_idx. */
 SlowPath *slow_path_new(Lower *L, bool store, unsigned memop,
                         unsigned mmu_idx, unsigned addr, unsigned reg);
+/* The slow path of window access m (m->store, or a store when store is
+ * true), its window ensured, window_site set: NULL (L->failed set) when
+ * m's MMU index has no window or the table is full. */
+struct LdSt;
+SlowPath *window_slow_path_new(Lower *L, const struct LdSt *m, bool store);
 /* Record an insn_start at the current offset (and L->cur_eip). */
 void lower_insn_start(Lower *L, uint32_t eip);
 /* Record goto_tb slot n: the patchable jump is at the current offset, its

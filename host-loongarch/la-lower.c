@@ -330,18 +330,15 @@ static void la_ldst_window(Lower *L, const LdSt *m)
     HostAsm *s = L->s;
     SlowPath *sp;
 
-    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
-        L->failed = true;
+    /* no branch (SLOW_NO_BRANCH) unless a check below needs one */
+    sp = window_slow_path_new(L, m, m->store);
+    if (sp == NULL) {
         return;
     }
-    mem_window_ensure(m->mmu_idx);
     if (L->win_idx != (int)m->mmu_idx) {
         la_ldptr_d(s, LA_R_RAMBASE, LA_R_ENV, hamt_window_off(m->mmu_idx) >> 2);
         L->win_idx = (int)m->mmu_idx;
     }
-    /* no branch (SLOW_NO_BRANCH) unless a check below needs one */
-    sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
-    sp->window_site = true;
     la_window_checks(L, m, sp);
     sp->access_off = hostasm_offset(s);
     emit_access_x(s, m->store, m->memop, m->val, LA_R_RAMBASE, m->addr);
@@ -377,13 +374,10 @@ static void la_st_window_cd(Lower *L, const LdSt *m)
     const unsigned t0 = LA_R_TMP0, t1 = LA_R_TMP1;
     SlowPath *sp;
 
-    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
-        L->failed = true;
+    sp = window_slow_path_new(L, m, true);
+    if (sp == NULL) {
         return;
     }
-    mem_window_ensure(m->mmu_idx);
-    sp = slow_path_new(L, true, m->memop, m->mmu_idx, m->addr, m->val);
-    sp->window_site = true;
     sp->cd_site = true;
     la_window_checks(L, m, sp);
     la_ldptr_d(s, t1, LA_R_ENV, hamt_cd_off(m->mmu_idx, true) >> 2);

@@ -338,6 +338,23 @@ static void lower_tb_window(Lower *L)
     BUILD_ASSERT(MIPS_TB_WIN_ENTRY == 4);
 }
 
+/* Paging off with RAM below 4 GiB: an address at or above the limit
+ * branches to the stub (sp->branch_off); the delay slot is a nop, since
+ * the instruction after it may be patched. */
+static void mips_window_limit(Lower *L, const LdSt *m, SlowPath *sp)
+{
+    HostAsm *s = L->s;
+
+    if (m->mmu_idx == MMU_PHYS_IDX && mem_phys_limit() < ((uint64_t)1 << 32)) {
+        BUILD_ASSERT(GUEST_PAGE_SIZE <= 0x10000);
+        mips_lui(s, MIPS_R_TMP0, (uint32_t)(mem_phys_limit() >> 16));
+        mips_sltu(s, MIPS_R_TMP0, m->addr, MIPS_R_TMP0);
+        sp->branch_off = hostasm_offset(s);
+        mips_beq(s, MIPS_R_TMP0, MIPS_ZERO, 0);
+        mips_nop(s);
+    }
+}
+
 /*
  * LowerHost.ldst_window: no check at all, the host MMU does it.
  *   daddu t9, addr, gp                (gp: window base of the TB's index;
@@ -379,14 +396,7 @@ static void mips_ldst_window(Lower *L, const LdSt *m)
     sp = slow_path_new(L, m->store, m->memop, m->mmu_idx, m->addr, m->val);
     sp->win_idx = base == MIPS_R_RAMBASE ? (int8_t)m->mmu_idx : -1;
     sp->window_site = true;
-    if (m->mmu_idx == MMU_PHYS_IDX && mem_phys_limit() < ((uint64_t)1 << 32)) {
-        BUILD_ASSERT(GUEST_PAGE_SIZE <= 0x10000);
-        mips_lui(s, MIPS_R_TMP0, (uint32_t)(mem_phys_limit() >> 16));
-        mips_sltu(s, MIPS_R_TMP0, m->addr, MIPS_R_TMP0);
-        sp->branch_off = hostasm_offset(s);
-        mips_beq(s, MIPS_R_TMP0, MIPS_ZERO, 0);
-        mips_nop(s);                   /* the daddu below may be patched */
-    }
+    mips_window_limit(L, m, sp);
     /* every I32 value is sign-extended (mips-target.h): no dext needed */
     mips_daddu(s, MIPS_R_TMP1, m->addr, base);
     sp->access_off = hostasm_offset(s);
@@ -423,22 +433,13 @@ static void mips_st_window_cd(Lower *L, const LdSt *m)
     const unsigned at = MIPS_R_TMP0, t9 = MIPS_R_TMP1, t8 = MIPS_R_TMP2;
     SlowPath *sp;
 
-    if (m->mmu_idx >= LOWER_NB_WINDOWS || L->nslow >= MAX_SLOW) {
-        L->failed = true;
+    sp = window_slow_path_new(L, m, true);
+    if (sp == NULL) {
         return;
     }
-    mem_window_ensure(m->mmu_idx);
-    sp = slow_path_new(L, true, m->memop, m->mmu_idx, m->addr, m->val);
-    sp->window_site = true;
     sp->cd_site = true;
     sp->win_idx = (int8_t)L->win_idx;    /* t3 dies in the stub's call */
-    if (m->mmu_idx == MMU_PHYS_IDX && mem_phys_limit() < ((uint64_t)1 << 32)) {
-        mips_lui(s, at, (uint32_t)(mem_phys_limit() >> 16));
-        mips_sltu(s, at, m->addr, at);
-        sp->branch_off = hostasm_offset(s);
-        mips_beq(s, at, MIPS_ZERO, 0);
-        mips_nop(s);
-    }
+    mips_window_limit(L, m, sp);
     mips_ld(s, at, hamt_cd_off(m->mmu_idx, true), MIPS_R_ENV);
     mips_daddu(s, t8, m->addr, at);
     sp->cd_off = hostasm_offset(s);
