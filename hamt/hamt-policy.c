@@ -111,33 +111,35 @@ static unsigned hot_slot(uint32_t phys)
     return i;
 }
 
-/* Lowering: emit the softmmu inline access for the insn at eip of tb? */
-bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
+/* The hot-set slot of the insn at eip of tb, or -1 if it is not there. */
+static int hot_find(const TranslationBlock *tb, uint32_t eip)
 {
     uint32_t phys;
     unsigned i;
 
     if (hamt.pol.hot_count == 0 || tb == NULL) {
-        return false;
+        return -1;
     }
     phys = insn_phys(tb, eip);
     i = hot_slot(phys);
-    return hamt.pol.hot_set[i] == phys + 1 && !hamt.pol.hot_cd[i];
+    return hamt.pol.hot_set[i] == phys + 1 ? (int)i : -1;
+}
+
+/* Lowering: emit the softmmu inline access for the insn at eip of tb? */
+bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
+{
+    int i = hot_find(tb, eip);
+
+    return i >= 0 && !hamt.pol.hot_cd[i];
 }
 
 /* Lowering: emit the stores beside code (MMU index idx) for the insn at
  * eip of tb?  Reserves idx's code-data region. */
 bool hamt_cd_insn(const TranslationBlock *tb, uint32_t eip, unsigned idx)
 {
-    uint32_t phys;
-    unsigned i;
+    int i = hot_find(tb, eip);
 
-    if (hamt.pol.hot_count == 0 || tb == NULL) {
-        return false;
-    }
-    phys = insn_phys(tb, eip);
-    i = hot_slot(phys);
-    if (hamt.pol.hot_set[i] != phys + 1 || !hamt.pol.hot_cd[i]) {
+    if (i < 0 || !hamt.pol.hot_cd[i]) {
         return false;
     }
     cd_region_ensure(idx);
