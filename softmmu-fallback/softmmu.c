@@ -52,6 +52,7 @@
 #include "core/os.h"
 #include "core/tb-smc.h"
 #include "softmmu-fallback/softmmu.h"
+#include "softmmu-fallback/softmmu-watch.h"
 
 /* Generated code indexes env->tlb_fast[idx].table with these constants. */
 BUILD_ASSERT(CPU_TLB_NB_MODES == NB_MMU_MODES);
@@ -110,6 +111,11 @@ typedef struct SoftmmuState {
     TLBSet *cur;                     /* the set env->tlb_fast[] publishes */
     const SoftmmuOwner *owner;       /* NULL: fills report nothing */
     uint64_t fill_gen;               /* entries filled since start-up */
+    /* a code fetch's fault, recorded by get_phys_code and raised by
+     * mem_raise_fetch_fault when the loop reaches that instruction */
+    bool fetch_fault_pending;
+    uint32_t fetch_fault_addr;
+    int fetch_fault_err;
 } SoftmmuState;
 
 static TLBSet set0 __attribute__((aligned(64)));
@@ -118,20 +124,6 @@ static SoftmmuState sm = { .set = { &set0 }, .cur = &set0 };
 #define TLB_WINDOW 16   /* whole flushes per shrink window */
 SoftmmuStats softmmu_stats;
 
-/* Pending instruction-fetch fault (get_phys_code). */
-static bool fetch_fault_pending;
-static uint32_t fetch_fault_addr;
-static int fetch_fault_err;
-
-#define MAX_WATCH 8
-typedef struct Watchpoint {
-    uint32_t addr, len;
-    unsigned flags;
-} Watchpoint;
-static Watchpoint watchpoints[MAX_WATCH];
-static unsigned nb_watch;
-/* A WP_STOP hit restarted its instruction alone: stop after it. */
-static bool watch_stepping;
 
 /* ------------------------------------------------------------------------
  * Small helpers
@@ -162,20 +154,6 @@ static inline void entry_clear(CPUTLBEntry *e, TLBFull *f)
     e->addr_write = TLB_EMPTY;
     e->addend = 0;
     f->vaddr = TLB_EMPTY;
-}
-
-/* Any watchpoint overlapping [addr, addr + len) with flags? */
-static unsigned watch_match(uint32_t addr, uint32_t len)
-{
-    unsigned fl = 0;
-
-    for (unsigned i = 0; i < nb_watch; i++) {
-        const Watchpoint *w = &watchpoints[i];
-        if (addr - w->addr < w->len || w->addr - addr < len) {
-            fl |= w->flags;
-        }
-    }
-    return fl;
 }
 
 /* ------------------------------------------------------------------------
@@ -573,7 +551,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     if (pf & PF_PT) {
         wflags |= TLB_PT;
     }
-    if (nb_watch && watch_match(vpage, GUEST_PAGE_SIZE)) {
+    if (watch_match(vpage, GUEST_PAGE_SIZE)) {
         rflags |= TLB_WATCH;
         wflags |= TLB_WATCH;
     }
@@ -681,54 +659,6 @@ static bool softmmu_peek(CPUX86State *env, uint32_t addr, bool store,
 /* ------------------------------------------------------------------------
  * Slow-path accesses
  */
-
-/*
- * A watched access (like QEMU's gdbstub watchpoints): log it with the
- * guest EIP, the value (and for RAM stores the old value, old != NULL).
- * A WP_STOP watchpoint first restarts the instruction alone in a one-shot
- * TB (state is exact at a slow-path access), logs when that TB makes the
- * access and stops the machine once the instruction has completed.
- */
-static void watch_hit(CPUX86State *env, uint32_t addr, unsigned size,
-                      unsigned kind, uint32_t val, const uint8_t *old,
-                      uintptr_t ra)
-{
-    unsigned fl = watch_match(addr, size);
-    char buf[192];
-    int n;
-
-    if (!(fl & kind)) {
-        return;
-    }
-    if (ra) {
-        cpu_restore_state(env, ra);
-    }
-    if ((fl & WP_STOP) && !watch_stepping && cpu_in_exec) {
-        watch_stepping = true;
-        tb_next_cflags = CF_NOCACHE | CF_SINGLE;
-        env->exception_index = -1;
-        cpu_loop_exit(env);
-    }
-    softmmu_stats.watch_hits++;
-    n = h_snprintf(buf, sizeof(buf), "hamt86: watchpoint: %s%u 0x%08x %s 0x%x",
-                   kind == WP_WRITE ? "st" : "ld", size * 8, addr,
-                   kind == WP_WRITE ? "<-" : "->", val);
-    if (old != NULL) {
-        n += h_snprintf(buf + n, sizeof(buf) - (size_t)n, " (was 0x%x)",
-                        mem_host_ld(old, size));
-    }
-    n += h_snprintf(buf + n, sizeof(buf) - (size_t)n, " at EIP 0x%08x\n",
-                    env->eip);
-    os_write(2, buf, (size_t)n);
-    if (fl & WP_STOP) {
-        n = h_snprintf(buf, sizeof(buf), "hamt86: watchpoint: stopping the "
-                       "guest after the instruction at EIP 0x%08x (status %d)\n",
-                       env->eip, WATCH_EXIT_STATUS);
-        os_write(2, buf, (size_t)n);
-        watch_stepping = false;
-        machine_request_exit(WATCH_EXIT_STATUS);
-    }
-}
 
 /* One load that does not cross a page. */
 static uint32_t ld_page(CPUX86State *env, uint32_t addr, unsigned size,
@@ -880,20 +810,20 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
     if (d->full[i].vaddr == page && (d->full[i].prot & PAGE_EXEC)) {
         /* an MMIO-backed RAM alias runs as its RAM (phys_code_addr) */
         *phys = phys_code_addr(d->full[i].paddr | (linear & ~GUEST_PAGE_MASK));
-        fetch_fault_pending = false;
+        sm.fetch_fault_pending = false;
         return true;
     }
     softmmu_stats.code_misses++;
     r = tlb_walk(env, linear, MMU_INST_FETCH, idx, &res);
     if (r) {
-        fetch_fault_pending = true;
-        fetch_fault_addr = linear;
-        fetch_fault_err = r;
+        sm.fetch_fault_pending = true;
+        sm.fetch_fault_addr = linear;
+        sm.fetch_fault_err = r;
         return false;
     }
     tlb_set_page(env, idx, linear, &res);
     *phys = phys_code_addr(res.paddr);
-    fetch_fault_pending = false;
+    sm.fetch_fault_pending = false;
     return true;
 }
 
@@ -949,10 +879,10 @@ static void softmmu_protect_code_page(CPUX86State *env, uint32_t phys_page,
 /* Raise the recorded fetch fault, if any. */
 void mem_raise_fetch_fault(CPUX86State *env)
 {
-    if (fetch_fault_pending) {
-        fetch_fault_pending = false;
+    if (sm.fetch_fault_pending) {
+        sm.fetch_fault_pending = false;
         softmmu_stats.page_faults++;
-        x86_raise_page_fault(env, fetch_fault_addr, fetch_fault_err, 0);
+        x86_raise_page_fault(env, sm.fetch_fault_addr, sm.fetch_fault_err, 0);
     }
 }
 
@@ -964,33 +894,6 @@ static void softmmu_init(CPUX86State *env)
         sm.cur->d[i].bits = CPU_TLB_DYN_DEFAULT_BITS;
         flush_idx_bits(env, sm.cur, i, CPU_TLB_DYN_DEFAULT_BITS);
     }
-}
-
-/* ------------------------------------------------------------------------
- * Watchpoints
- */
-
-/* Add a linear watchpoint; TLBs are flushed so fills see it. */
-bool mem_watch_insert(CPUX86State *env, uint32_t linear, uint32_t len,
-                      unsigned flags)
-{
-    if (nb_watch == MAX_WATCH || len == 0) {
-        return false;
-    }
-    watchpoints[nb_watch].addr = linear;
-    watchpoints[nb_watch].len = len;
-    watchpoints[nb_watch].flags = flags;
-    nb_watch++;
-    if (mem_path && mem_path->flush_all) {
-        mem_path->flush_all(env);
-    }
-    return true;
-}
-
-/* Does any watchpoint overlap linear [addr, addr + len)? */
-bool mem_watch_test(uint32_t addr, uint32_t len)
-{
-    return nb_watch && watch_match(addr, len) != 0;
 }
 
 /* Fill generation: changes whenever a TLB entry is filled, so a caller can
