@@ -23,6 +23,13 @@ static const char *const la_forbidden[] = {
 /* tp and r21: never touched (la-target.h). */
 static const char *const la_reserved[] = { "$r2", "$r21", NULL };
 
+/* Window sites: the access (or code-bytes test) is one of these. */
+static const char *const la_accesses[] = {
+    "ld.b", "ld.bu", "ld.h", "ld.hu", "ld.w", "ld.wu", "ld.d", "st.b",
+    "st.h", "st.w", "st.d", "ldx.b", "ldx.bu", "ldx.h", "ldx.hu", "ldx.w",
+    "ldx.wu", "ldx.d", "stx.b", "stx.h", "stx.w", "stx.d", NULL,
+};
+
 const FuzzHost fuzz_host = {
     .name = "loongarch",
     .backend = &backend_loongarch,
@@ -32,6 +39,7 @@ const FuzzHost fuzz_host = {
     .indirect = la_indirect,
     .forbidden = la_forbidden,
     .reserved = la_reserved,
+    .accesses = la_accesses,
     .goto_tb = "b",
     .delay_slot = false,
     .epilogue = &la_epilogue_code,

@@ -18,6 +18,11 @@ static const char *const mips_forbidden[] = {
 };
 /* k0/k1: never touched (mips-target.h). */
 static const char *const mips_reserved[] = { "$26", "$27", NULL };
+/* Window sites: the access (or code-bytes test) is one of these. */
+static const char *const mips_accesses[] = {
+    "lb", "lbu", "lh", "lhu", "lw", "lwu", "ld", "sb", "sh", "sw", "sd",
+    NULL,
+};
 const FuzzHost fuzz_host = {
     .name = "mips",
     .backend = &backend_mips,
@@ -27,6 +32,7 @@ const FuzzHost fuzz_host = {
     .indirect = mips_indirect,
     .forbidden = mips_forbidden,
     .reserved = mips_reserved,
+    .accesses = mips_accesses,
     .goto_tb = "j",
     .delay_slot = true,
     .epilogue = &mips_epilogue_code,

@@ -14,7 +14,17 @@
  *     a jump itself;
  *   - the insn_start records lie inside the code and do not go back, and
  *     each goto_tb slot is the host's patchable jump, aimed at its reset
- *     target inside the TB.
+ *     target inside the TB;
+ *   - with a window path, the TB ends with the HAMT site table
+ *     (host-common/hamt-site.c): every site's access word is a host load
+ *     or store of the code, and its stub a word of the code after it.
+ *
+ * Each input is lowered twice: with the softmmu's inline TLB lookup, and
+ * with a window path (window_path below: the MemPath hooks a HAMT path
+ * gives the lowering, without hamt/ behind them, as the code never runs).
+ * Per guest instruction, a hash of its EIP and the input picks the window
+ * access, a hot site's inline softmmu access or, for stores, the store
+ * beside code; the paging-off limit is 16 MiB or none.
  *
  * The host's backend is reached only through its HostBackend (the same
  * tb_gen_code as the engine: host_backend->init clips and fills the code
@@ -29,8 +39,62 @@
 #include <string.h>
 
 #include "core/exec.h"
+#include "core/machine.h"
+#include "core/mem.h"
 #include "tests/fuzz/fuzz.h"
 #include "tests/fuzz/fuzz-codegen.h"
+
+/* The window path's choices for the current input. */
+typedef struct WindowChoice {
+    uint32_t seed;
+    bool phys_limit;
+} WindowChoice;
+
+static WindowChoice choice;
+static MemPath window_path;
+
+/* Hash of eip and the input's seed: which access a site gets. */
+static unsigned site_hash(uint32_t eip)
+{
+    uint32_t h = (eip ^ choice.seed) * 0x9e3779b1u;
+
+    return h >> 29;
+}
+
+/* MemPath.window_ensure: a base no code will ever use (never run). */
+static uintptr_t fake_window_ensure(unsigned idx)
+{
+    uintptr_t base = (uintptr_t)0x100000000000ull + ((uintptr_t)idx << 33);
+
+    machine.cpu.hamt_window[idx] = base;
+    return base;
+}
+
+/* MemPath.inline_softmmu_at: about one site in four is a hot site. */
+static bool fake_inline_softmmu_at(const TranslationBlock *tb, uint32_t eip)
+{
+    (void)tb;
+    return site_hash(eip) < 2;
+}
+
+/* MemPath.cd_store_at: about one store site in four is beside code. */
+static bool fake_cd_store_at(const TranslationBlock *tb, uint32_t eip,
+                             unsigned idx)
+{
+    (void)tb;
+    if (site_hash(eip) < 6) {
+        return false;
+    }
+    machine.cpu.hamt_cd_map[idx] = (uintptr_t)0x200000000000ull;
+    machine.cpu.hamt_cd_st[idx] = (uintptr_t)0x300000000000ull;
+    return true;
+}
+
+/* MemPath.phys_limit: RAM's 16 MiB, or no limit. */
+static uint64_t fake_phys_limit(void)
+{
+    return choice.phys_limit ? (uint64_t)16 << 20 : (uint64_t)1 << 32;
+}
 
 /* One checked word. */
 typedef struct CheckWord {
@@ -129,6 +193,39 @@ static bool is_jump(const CheckWord *w)
            in_list(fuzz_host.indirect, w->mnem);
 }
 
+/* The HAMT site table at the end of tb: every entry an access word of
+ * the code and a stub after it; returns the size of the code before it. */
+static uint32_t check_site_table(const TranslationBlock *tb)
+{
+    const uint32_t *end = (const uint32_t *)(const void *)
+                          ((const uint8_t *)tb->host_code + tb->host_size);
+    uint32_t n, code_size;
+    CheckWord w;
+
+    if (tb->host_size < 8 || end[-1] != MEM_SITE_MAGIC) {
+        fail(tb, NULL, "window path TB without its site table");
+    }
+    n = end[-2];
+    if ((uint64_t)n * 8 + 8 > tb->host_size) {
+        fail(tb, NULL, "site table longer than the TB");
+    }
+    code_size = tb->host_size - 8 - n * 8;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint32_t *e = end - 2 - 2 * (size_t)(n - i);
+        uint32_t acc = e[0], stub = e[1];
+
+        if (acc % 4 || stub % 4 || acc >= code_size || stub >= code_size ||
+            stub <= acc) {
+            fail(tb, NULL, "site table entry outside the code");
+        }
+        decode_word(tb, acc, &w);
+        if (!in_list(fuzz_host.accesses, w.mnem)) {
+            fail(tb, &w, "site table entry is not a host load or store");
+        }
+    }
+    return code_size;
+}
+
 /* Check every promise about tb's generated code. */
 static void check_tb(const TranslationBlock *tb)
 {
@@ -139,6 +236,9 @@ static void check_tb(const TranslationBlock *tb)
 
     if (size == 0 || size % 4 != 0) {
         fail(tb, NULL, "code size is not a whole number of words");
+    }
+    if (mem_path_has_windows()) {
+        size = check_site_table(tb);
     }
     for (uint32_t off = 0; off < size; off += 4) {
         decode_word(tb, off, &w);
@@ -197,20 +297,44 @@ static void check_tb(const TranslationBlock *tb)
     }
 }
 
-/* libFuzzer entry: one block from data, lowered for the host and checked. */
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Lower data's block for the host under path and check it. */
+static void lower_and_check(const MemPath *path, const uint8_t *data,
+                            size_t size)
 {
     TranslationBlock *tb;
 
-    if (size < 1) {
-        return 0;
-    }
-    fuzz_machine_init(fuzz_host.backend);
+    mem_path = path;
     fuzz_machine_start(data, size);
     tb = fuzz_machine_translate();
     if (tb != NULL && tb->icount != 0) {
         check_tb(tb);
     }
     fuzz_machine_finish(tb);
+}
+
+/* libFuzzer entry: one block from data, lowered for the host under the
+ * softmmu and under a window path, and checked. */
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static const MemPath *softmmu;
+
+    if (size < 1) {
+        return 0;
+    }
+    fuzz_machine_init(fuzz_host.backend);
+    if (softmmu == NULL) {
+        softmmu = mem_path;
+        window_path = *mem_path;
+        window_path.name = "fuzz-window";
+        window_path.window_ensure = fake_window_ensure;
+        window_path.inline_softmmu_at = fake_inline_softmmu_at;
+        window_path.cd_store_at = fake_cd_store_at;
+        window_path.phys_limit = fake_phys_limit;
+    }
+    lower_and_check(softmmu, data, size);
+    choice.seed = data[size - 1] * 0x01010101u ^ (uint32_t)size;
+    choice.phys_limit = data[0] & 0x80;
+    lower_and_check(&window_path, data, size);
+    mem_path = softmmu;
     return 0;
 }

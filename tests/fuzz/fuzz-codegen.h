@@ -27,6 +27,8 @@ typedef struct FuzzHost {
     const char *const *indirect;  /* jumps through a register */
     const char *const *forbidden; /* never in generated code (privileged) */
     const char *const *reserved;  /* register operands never used */
+    const char *const *accesses;  /* loads and stores: what a window
+                                     site's access word must be */
     const char *goto_tb;          /* the patchable jump of a goto_tb slot */
     bool delay_slot;              /* a branch's next word executes too */
     uint8_t *const *epilogue;     /* the one place outside the TB its
