@@ -329,6 +329,10 @@ unsigned cpu_mmu_index(CPUX86State *env);
  * it touches (a split store is checked as a whole before any part). */
 void cpu_probe_store(CPUX86State *env, uint32_t addr, unsigned size,
                      uintptr_t ra);
+/* Fault now unless [addr, addr + size) may be written (a destination the
+ * CPU checks as a write but leaves unchanged: a shift of memory by 0). */
+void cpu_probe_write(CPUX86State *env, uint32_t addr, unsigned size,
+                     uintptr_t ra);
 
 /* Physical map (core/memory.c). */
 void phys_map_init(CPUX86State *env, uint8_t *ram, uint32_t ram_size);

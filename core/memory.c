@@ -280,11 +280,20 @@ void tlb_flush_nonglobal(CPUX86State *env)
  * Slow paths and C accessors
  */
 
+static void probe_write_pages(CPUX86State *env, uint32_t addr, unsigned size,
+                              unsigned idx, uintptr_t ra);
+
 /* Load that generated code could not complete inline. */
 uint32_t mem_ld_slow(CPUX86State *env, uint32_t addr, unsigned oi,
                      uintptr_t ra)
 {
     stats.slow_loads++;
+    if (oi & MO_RMW) {
+        /* read-modify-write: the CPU checks the destination as a write
+         * before it reads (W=1 in the #PF even if not present) */
+        probe_write_pages(env, addr, memop_size(get_memop(oi)),
+                          get_mmuidx(oi), ra);
+    }
     return mem_path->ld(env, addr, oi, ra);
 }
 
@@ -365,34 +374,64 @@ unsigned cpu_mmu_index(CPUX86State *env)
 }
 
 /*
+ * Check that MMU index idx may write every page of [addr, addr + size),
+ * first page first, and raise the #PF of the first one that refuses, with
+ * CR2 = addr for the first page and the second page's first byte for the
+ * second, as a single crossing store of the memory path does.  A page
+ * the softmmu TLB already lets idx write needs no walk (every path keeps
+ * that TLB valid or empty, see helper_tlb_host; a write entry implies
+ * the permission and D set, whatever flags send stores to the slow path).
+ */
+static void probe_write_pages(CPUX86State *env, uint32_t addr, unsigned size,
+                              unsigned idx, uintptr_t ra)
+{
+    uint32_t next = (addr + size - 1) & GUEST_PAGE_MASK;
+    X86PageResult res;
+
+    if (idx == MMU_PHYS_IDX) {
+        return;
+    }
+    for (;;) {
+        uint32_t page = addr & GUEST_PAGE_MASK;
+        uint32_t w = tlb_entry(env, idx, addr)->addr_write;
+        int r;
+
+        if ((w & ~(TLB_NOTDIRTY | TLB_PT | TLB_WATCH | TLB_MMIO)) != page) {
+            r = x86_mmu_walk(env, addr, MMU_DATA_STORE, (int)idx, &res);
+            if (r != 0) {
+                x86_raise_page_fault(env, addr, r, ra);
+            }
+        }
+        if (page == next) {
+            return;
+        }
+        addr = next;
+    }
+}
+
+/*
  * Check that a store of size bytes at linear addr, which the translated
  * code performs as several narrower stores, may write every page it
  * touches, before any of them is written: a page-crossing access is
  * checked as a whole (SDM Vol. 3 4.7; a Pentium II writes neither half
- * of an FST m64 that faults on its second page).  Raises the #PF of the
- * first page that refuses, with CR2 = addr for the first page and the
- * second page's first byte for the second, as a single crossing store of
- * the memory path does.
+ * of an FST m64 that faults on its second page).  A one-page store is
+ * left to the store itself.
  */
 void cpu_probe_store(CPUX86State *env, uint32_t addr, unsigned size,
                      uintptr_t ra)
 {
-    unsigned idx = cpu_mmu_index(env);
-    uint32_t next = (addr + size - 1) & GUEST_PAGE_MASK;
-    X86PageResult res;
-    int r;
+    if (((addr + size - 1) ^ addr) & GUEST_PAGE_MASK) {
+        probe_write_pages(env, addr, size, cpu_mmu_index(env), ra);
+    }
+}
 
-    if (idx == MMU_PHYS_IDX || next == (addr & GUEST_PAGE_MASK)) {
-        return;
-    }
-    r = x86_mmu_walk(env, addr, MMU_DATA_STORE, (int)idx, &res);
-    if (r == 0) {
-        addr = next;
-        r = x86_mmu_walk(env, addr, MMU_DATA_STORE, (int)idx, &res);
-    }
-    if (r != 0) {
-        x86_raise_page_fault(env, addr, r, ra);
-    }
+/* Check that the current MMU index may write [addr, addr + size) (an
+ * instruction that checks its destination as a write but leaves it
+ * unchanged: a shift of memory by 0). */
+void cpu_probe_write(CPUX86State *env, uint32_t addr, unsigned size,
+                     uintptr_t ra)
+{
+    probe_write_pages(env, addr, size, cpu_mmu_index(env), ra);
 }
 
 /* Byte load at a linear address. */

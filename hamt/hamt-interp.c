@@ -120,7 +120,7 @@ bool hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
             return true;
         }
     }
-    *val = mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
+    *val = mem_ld_slow(env, addr, MAKE_OI(memop & MO_OI_MEMOP, idx), 0);
     return true;
 }
 
@@ -162,13 +162,13 @@ bool hamt_interp_ld(CPUX86State *env, uint32_t addr, unsigned memop,
     host = interp_host(env, addr, size, idx);
 
     if (host == 0) {
-        *val = mem_ld_slow(env, addr, MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx), 0);
+        *val = mem_ld_slow(env, addr, MAKE_OI(memop & MO_OI_MEMOP, idx), 0);
         return true;
     }
     /* the arguments as the recovery path finds them after the longjmp */
     hamt.saved.env = env;
     hamt.saved.addr = addr;
-    hamt.saved.oi = MAKE_OI(memop & (MO_SIZE | MO_SIGN), idx);
+    hamt.saved.oi = MAKE_OI(memop & MO_OI_MEMOP, idx);
     if (cpu_setjmp(buf)) {
         hamt.recover = NULL;
         *val = mem_ld_slow(hamt.saved.env, hamt.saved.addr, hamt.saved.oi, 0);

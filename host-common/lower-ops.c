@@ -605,7 +605,7 @@ static void emit_slow_call(Lower *L, SlowPath *sp)
 {
     const LowerHost *H = L->host;
     HostAsm *s = L->s;
-    unsigned oi = MAKE_OI(sp->memop & (MO_SIZE | MO_SIGN), sp->mmu_idx);
+    unsigned oi = MAKE_OI(sp->memop & MO_OI_MEMOP, sp->mmu_idx);
     unsigned ra_reg = HOST_REG_ARG(sp->is_store ? 4 : 3);
 
     for (unsigned r = 0; r < 32; r++) {

@@ -134,13 +134,15 @@ static void ir_cat_temps(const IRFunc *f, const IROp *op, char *buf, size_t n,
     }
 }
 
-/* MemOp as text: u8 s8 u16 s16 u32. */
+/* MemOp as text: u8 s8 u16 s16 u32, "rmw u32" for a read-modify-write. */
 static const char *ir_memop_name(unsigned memop)
 {
-    static const char *const names[8] = {
-        "u8", "u16", "u32", "?3", "s8", "s16", "s32", "?7"
+    static const char *const names[16] = {
+        "u8", "u16", "u32", "?3", "s8", "s16", "s32", "?7",
+        "rmw u8", "rmw u16", "rmw u32", "?11", "rmw s8", "rmw s16",
+        "rmw s32", "?15"
     };
-    return names[memop & 7];
+    return names[memop & 15];
 }
 
 /* Print one op into buf (no newline). */

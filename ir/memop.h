@@ -2,8 +2,9 @@
  * hamt86 - MemOp and the packed "oi" operand of the memory slow paths
  * (QEMU's include/exec/memop.h and get_memop / get_mmuidx).
  *
- * A MemOp says how one guest access is made: its size and whether the
- * loaded value is sign-extended.  It is the memop of the IR ops ld_env,
+ * A MemOp says how one guest access is made: its size, whether the
+ * loaded value is sign-extended, and whether a load is the read of a
+ * read-modify-write (MO_RMW).  It is the memop of the IR ops ld_env,
  * st_env, qemu_ld and qemu_st (ir/ir-ops.def), and half of the
  * operand generated code hands to mem_ld_slow / mem_st_slow:
  *
@@ -28,6 +29,17 @@
 #define MO_SIGN 4
 #define MO_8S   (MO_8 | MO_SIGN)
 #define MO_16S  (MO_16 | MO_SIGN)
+/*
+ * qemu_ld only: the load of a read-modify-write destination (ADD [m], r,
+ * XCHG, shifts of memory, ...).  The CPU checks such a destination as a
+ * write before it reads it, so a #PF there has W=1 even when the page is
+ * not present (docs/RELIABILITY.md).  The inline fast paths ignore it (a
+ * load hit means the page is present; a refused store then faults with
+ * W=1 anyway); mem_ld_slow checks the pages as a store first.
+ */
+#define MO_RMW  8
+/* The memop bits an oi carries to the slow paths. */
+#define MO_OI_MEMOP (MO_SIZE | MO_SIGN | MO_RMW)
 
 /* Bits of the memop in an oi; the MMU index sits above them. */
 #define MO_OI_BITS 4
@@ -49,6 +61,8 @@ static inline unsigned memop_size(unsigned memop)
 {
     return 1u << (memop & MO_SIZE);
 }
+
+BUILD_ASSERT(MO_OI_MEMOP < (1u << MO_OI_BITS));
 
 /* OI: memop | mmu_idx << 4, the packed operand of the slow-path calls. */
 #define MAKE_OI(memop, idx) ((memop) | ((idx) << MO_OI_BITS))

@@ -53,6 +53,7 @@ BUILD_ASSERT(aLOCK == XA_LOCKABLE && aPRIV == XA_PRIV && aIO == XA_IO &&
              aJMP == XA_JUMP && aEOB == XA_EOB && aSTR == XA_STRING);
 BUILD_ASSERT(aFDEC == XA_FDEC && aFINC == XA_FINC && aFINC2 == XA_FINC2 &&
              aFTOP0 == XA_FTOP0);
+BUILD_ASSERT(aRMW == XA_RMW);
 
 /* ---- dispatch arrays (row index + 1; 0 = no row) ---- */
 

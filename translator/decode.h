@@ -72,6 +72,9 @@ typedef struct X86MemRef {
 #define XA_FINC      0x0100  /* TOP + 1 (FSTP, FCOMP, the P forms...) */
 #define XA_FINC2     0x0200  /* TOP + 2 (FCOMPP, FUCOMPP) */
 #define XA_FTOP0     0x0400  /* TOP = 0 (FNINIT, FNSAVE) */
+/* operand 0 is read-modify-write without LOCK (shifts, SHLD/SHRD, ARPL);
+ * XA_LOCKABLE rows are read-modify-write too */
+#define XA_RMW       0x0800
 
 typedef struct X86InsnDef {
     const char *mnemonic;     /* lower-case Intel mnemonic as printed */

@@ -215,11 +215,14 @@ static void gen_shift(DisasContext *s, const X86Insn *insn, int kind)
     }
 
     if (is_const) {
-        if (cval == 0) {
-            return;          /* no write, flags untouched */
-        }
-        if ((kind == SH_RCL || kind == SH_RCR) &&
-            rotc_count(size, cval) == 0) {
+        if (cval == 0 || ((kind == SH_RCL || kind == SH_RCR) &&
+                          rotc_count(size, cval) == 0)) {
+            /* no write, flags untouched; memory is still checked as a
+             * write, as the CPU does */
+            if (addr != IR_NO_TEMP) {
+                gen_update_cc_op(s);
+                gen_probe_write(s, addr, size);
+            }
             return;
         }
         o = gen_shift_core(s, kind, size, a, b, c);
@@ -232,10 +235,20 @@ static void gen_shift(DisasContext *s, const X86Insn *insn, int kind)
         return;
     }
 
-    /* count in CL: skip everything when it is zero */
+    /* count in CL: skip everything when it is zero (but for the write
+     * check of a memory destination, as above) */
     gen_update_cc_op(s);
     l_skip = ir_new_label(f);
-    ir_brcond(f, IR_COND_EQ, c, ir_const(f, 0), l_skip);
+    if (addr != IR_NO_TEMP && s->mem_idx != MMU_PHYS_IDX) {
+        unsigned l_do = ir_new_label(f);
+
+        ir_brcond(f, IR_COND_NE, c, ir_const(f, 0), l_do);
+        gen_probe_write(s, addr, size);
+        ir_br(f, l_skip);
+        ir_set_label(f, l_do);
+    } else {
+        ir_brcond(f, IR_COND_EQ, c, ir_const(f, 0), l_skip);
+    }
     o = gen_shift_core(s, kind, size, a, b, c);
     gen_st_op(s, insn, 0, o.res, addr);
     if ((kind == SH_RCL || kind == SH_RCR) && size < 4) {

@@ -553,3 +553,10 @@ void helper_probe_store(CPUX86State *env, uint32_t addr, uint32_t size)
 {
     cpu_probe_store(env, addr, size, GETPC());
 }
+
+/* A read-modify-write destination the instruction leaves unchanged: it
+ * must still be writable (cpu_probe_write). */
+void helper_probe_write(CPUX86State *env, uint32_t addr, uint32_t size)
+{
+    cpu_probe_write(env, addr, size, GETPC());
+}

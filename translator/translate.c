@@ -204,7 +204,7 @@ IRTemp gen_ld_mem(DisasContext *s, unsigned memop, IRTemp addr)
     IRTemp t = ir_new_temp(s->f);
 
     gen_update_cc_op(s);
-    ir_qemu_ld(s->f, t, addr, memop, s->mem_idx);
+    ir_qemu_ld(s->f, t, addr, memop | (s->rmw ? MO_RMW : 0), s->mem_idx);
     return t;
 }
 
@@ -237,6 +237,19 @@ void gen_probe_split_store(DisasContext *s, IRTemp addr, unsigned size)
     ir_brcond(f, IR_COND_LEU, off, ir_const(f, GUEST_PAGE_SIZE - size), done);
     gen_helper(s, HELPER_probe_store, 2, addr, ir_const(f, size));
     ir_set_label(f, done);
+}
+
+/*
+ * A read-modify-write destination that the instruction leaves unchanged
+ * (a shift of memory by 0): the CPU still checks it as a write, so a
+ * read-only page faults with W=1 (measured, docs/RELIABILITY.md).  No
+ * check with paging off, where nothing can fault.
+ */
+void gen_probe_write(DisasContext *s, IRTemp addr, unsigned size)
+{
+    if (s->mem_idx != MMU_PHYS_IDX) {
+        gen_helper(s, HELPER_probe_write, 2, addr, ir_const(s->f, size));
+    }
 }
 
 /* Value of operand n with a precomputed address for memory operands. */
@@ -632,6 +645,8 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
             s->next_pc &= 0xffff;
         }
         s->insn = &insn;
+        s->rmw = st == DECODE_OK && insn.def != NULL &&
+                 (insn.def->attrs & (XA_LOCKABLE | XA_RMW)) != 0;
         s->num_insns++;
         ir_insn_start(f, eip, insn.len);
 

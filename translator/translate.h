@@ -52,6 +52,9 @@ typedef struct DisasContext {
      * With cc_op CC_OP_DYNAMIC and 0 here, env may still hold a layer. */
     int cc_res;
     const X86Insn *insn;
+    /* guest loads of this insn read a read-modify-write destination
+     * (XA_LOCKABLE / XA_RMW row): they carry MO_RMW (ir/memop.h) */
+    bool rmw;
     /* x87 TOP the code at this point is specialised on: the TB flags' TOP
      * at entry, then each x87/MMX instruction's effect when it raises
      * nothing (translator/fpu.c; checked at run time before use). */
@@ -79,6 +82,7 @@ void gen_st_mem(DisasContext *s, unsigned memop, IRTemp v, IRTemp addr);
 IRTemp gen_add_seg(DisasContext *s, int seg, IRTemp offset);
 /* A store split into parts that crosses a page faults before any part. */
 void gen_probe_split_store(DisasContext *s, IRTemp addr, unsigned size);
+void gen_probe_write(DisasContext *s, IRTemp addr, unsigned size);
 
 /* ---- stack (translate.c), honouring SS.B ---- */
 void gen_push_v(DisasContext *s, int size, IRTemp v);

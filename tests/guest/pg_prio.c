@@ -144,11 +144,19 @@ void kmain(void)
         write_cr0(read_cr0() & ~CR0_WP);
     }
     /* read-modify-write */
-    pg_try("prio.rmw.np", 0, rmw_add, W(1) + 0x30, 0, 14, 0, W(1) + 0x30, NULL);
-    pg_try("prio.xchg.np", 0, rmw_xchg, W(1) + 0x34, 0, 14, 0, W(1) + 0x34, NULL);
-    pg_try("prio.rmw.ro.r3", 3, rmw_add, W(6) + 0x30, 0, 14, PFE_P | PFE_W | PFE_U, W(6) + 0x30, NULL);
-    check("prio.rmw.ro.unchanged", *(volatile uint32_t *)(PG_FRAME(6) + 0x30), pg_pat(6, 0x30));
-    pg_try("prio.rmw.sup.r3", 3, rmw_add, W(5) + 0x30, 0, 14, PFE_P | PFE_U, W(5) + 0x30, NULL);
+    /* (the CPU checks the destination as a write first: W=1 where QEMU
+     * 7.2 reports the read's W=0, so those error codes are SDM lines) */
+    {
+        PgAccess np = { W(1) + 0x30, 0 }, np2 = { W(1) + 0x34, 0 },
+                 sup = { W(5) + 0x30, 0 };
+
+        pg_expect_sdm("prio.rmw.np", 0, rmw_add, &np, 14, PFE_W, W(1) + 0x30);
+        pg_expect_sdm("prio.xchg.np", 0, rmw_xchg, &np2, 14, PFE_W, W(1) + 0x34);
+        pg_try("prio.rmw.ro.r3", 3, rmw_add, W(6) + 0x30, 0, 14, PFE_P | PFE_W | PFE_U, W(6) + 0x30, NULL);
+        check("prio.rmw.ro.unchanged", *(volatile uint32_t *)(PG_FRAME(6) + 0x30), pg_pat(6, 0x30));
+        pg_expect_sdm("prio.rmw.sup.r3", 3, rmw_add, &sup, 14,
+                      PFE_P | PFE_W | PFE_U, W(5) + 0x30);
+    }
     /* divide: operand #PF before #DE */
     *(volatile uint32_t *)(PG_FRAME(7) + 0x40) = 0;
     pg_try("prio.div.pf", 0, div_mem, W(1) + 0x40, 0, 14, 0, W(1) + 0x40, NULL);
@@ -158,5 +166,6 @@ void kmain(void)
     pg_expect("prio.push.np", 3, r3_push, (void *)W(2), 14, PFE_W | PFE_U, W(2) - 4);
     pg_expect("prio.push.ok", 3, r3_push, (void *)(W(7) + 16), -1, 0, 0);
     check("prio.push.val", *(volatile uint32_t *)(PG_FRAME(7) + 12), 1);
+    sdm_done();
     finish(0x811c9dc5);
 }
