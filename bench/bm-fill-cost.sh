@@ -125,9 +125,12 @@ exc=$(vec bm_exc_entry)
 tlbr=$(vec bm_tlbr_entry)
 tlbr_phys=$(echo "$tlbr" | sed 's/0x9000000000/0x0000000000/g')
 slow_phys=$(vec bm_tlbr_slow | sed 's/0x9000000000/0x0000000000/g')
-# the refill from HAMT's table alone: bm_tlbr_slow to bm_la_fill_hit (C,
-# fetched at its DMW address in direct address mode), then that to ertn
-hit_fn=0x$("$OBJDUMP" -t "$ELF" | awk '$NF == "bm_la_fill_hit" {print $1}' | sed 's/^0*//')
+# the refill from HAMT's table alone: bm_tlbr_slow to the instruction
+# after its beqz (bm_la_refill_fast returned true: only table hits run
+# it), then that to ertn
+hit_fn=$("$OBJDUMP" -d "$ELF" | awk '/<bm_tlbr_slow>:/ { on = 1; next }
+    on && n == 1 { sub(":", "", $1); print "0x" $1; n = 2 }
+    on && !n && $3 == "beqz" { n = 1 }' | sed 's/0x9000000000/0x0000000000/')
 ertn_phys=${tlbr_phys#*:}
 # a refill-cache hit: the vector's first instructions up to its bne
 # (counted here), then from the one after it (only hits run it) to ertn
@@ -154,7 +157,7 @@ for k in "${kernels[@]}"; do
             pr=$(echo "$out" | awk '/range-insns: refill/ {print $9}')
             ns=$(echo "$out" | awk '/range-insns: slow/ {print $4}')
             ps=$(echo "$out" | awk '/range-insns: slow/ {print $9}')
-            # table hits (C): entries of bm_la_fill_hit, which only they run
+            # table hits (C): entries of the vector's hit-only instruction
             hits=$(echo "$out" | awk '/range-insns: tail/ {print $4}')
             nrc=$(echo "$out" | awk '/range-insns: rc / {print $4}')
             prc=$(echo "$out" | awk -v p="$rc_pre" '/range-insns: rc / {

@@ -17,6 +17,9 @@ void os_write(int fd, const void *buf, size_t len);
 NORETURN void os_exit(int status);
 /* Zeroed heap memory; aborts with a message on exhaustion. */
 void *os_zalloc(size_t size);
+/* The same, but NULL on exhaustion: for memory the engine can do without
+ * (a softmmu TLB set per cached context degrades to one shared set). */
+void *os_try_zalloc(size_t size);
 void os_free(void *p, size_t size);
 /* Reserve an executable + writable code region of at least size bytes. */
 void *os_alloc_code(size_t size);

@@ -414,7 +414,9 @@ static void ctx_validate(unsigned ci)
  * set 0, which every CR3 load flushes (hamt_flush_nonglobal). */
 static void ctx_tlb_sets_off(CPUX86State *env)
 {
-    hlog("hamt: no memory for another softmmu TLB set: one set from now on\n");
+    DEBUG_LOG(LOG_MMU, "hamt: no memory for another softmmu TLB set: one "
+              "set from now on\n");
+    hamt_stats.ctx_no_tlb_set++;
     hamt.tlb_sets = false;
     softmmu_set_owner(NULL);
     softmmu_tlb_select(env, 0);

@@ -193,9 +193,6 @@ typedef struct HamtState {
     /* hamt-policy.c */
     HamtPolicy pol;
 
-    /* hamt-tlb-refill.c: the MMU index of the last refill's window (the
-     * next refill tries it first) */
-    unsigned tlb_hint;
 
     /* hamt-interp.c */
     HamtInterpAdapt ia;
@@ -267,7 +264,7 @@ static inline unsigned vhash_of(unsigned w, uint32_t vunit)
 }
 
 /* The live entry for (w, vunit) or -1 (inline: the bare-metal TLB refill,
- * hamt-tlb-refill.c, does two per refill). */
+ * hamt-tlb-refill.h, does two per refill). */
 static inline int32_t map_find(unsigned w, uint32_t vunit)
 {
     for (int32_t i = hamt.vhash[vhash_of(w, vunit)]; i >= 0; i = hamt.maps[i].hnext) {

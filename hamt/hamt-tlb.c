@@ -18,7 +18,6 @@
 
 static HamtTlbArch tlb_arch;
 static unsigned tlb_page_bits = 12;
-static uint64_t tlb_window[HAMT_NB_IDX];
 static const HamtTlbOps *tlb_ops;
 /* ASID of each cached context, the next unused one, the current context. */
 static unsigned ctx_asid[HAMT_MAX_CTX];
@@ -101,6 +100,45 @@ static void asid_renumber(void)
     }
 }
 
+/* The refill's view of the driver (hamt-tlb.h). */
+HamtTlbRefill hamt_tlbr;
+
+/* Entry-lo bits per OS_PROT_* (no pfn) and the G bit, for the refill. */
+static void refill_templates(void)
+{
+    for (unsigned p = 0; p < 8; p++) {
+        hamt_tlbr.lo_prot[p] = tlb_arch == HAMT_TLB_MIPS ?
+            hamt_mips_entrylo(0, p, false) : hamt_la_tlbelo(0, p, false, 0);
+    }
+    hamt_tlbr.lo_g = tlb_arch == HAMT_TLB_MIPS ? MIPS_ELO_G : LA_TLBELO_G;
+    hamt_tlbr.pfn_shift = tlb_arch == HAMT_TLB_MIPS ? MIPS_ELO_PFN_SHIFT : 12;
+    hamt_tlbr.page_bits = tlb_page_bits;
+}
+
+/* The refill's view of the current context's windows (hamt-tlb.h:
+ * cur_w, lim), after a context switch, reserve or release. */
+static void refill_windows(void)
+{
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        unsigned w = hamt_win(tlb_ctx, idx);
+        uint64_t span = hamt_window_span[w];
+
+        if (hamt_window_base[w] != hamt_tlbr.win[idx] || span == 0) {
+            hamt_tlbr.cur_w[idx] = -1;
+            continue;
+        }
+        hamt_tlbr.cur_w[idx] = (int32_t)w;
+        hamt_tlbr.lim[idx] = span <= HAMT_WINDOW_HALF ? (uint32_t)(span - 1)
+                                                      : 0xffffffffu;
+    }
+}
+
+/* Guest RAM's host physical base (hamt-tlb.h). */
+void hamt_tlb_set_ram(uint64_t ram_pa)
+{
+    hamt_tlbr.ram_pa = ram_pa;
+}
+
 /* Configure the driver. */
 void hamt_tlb_setup(HamtTlbArch arch, unsigned page_bits,
                     const uint64_t window_base[HAMT_NB_IDX],
@@ -109,11 +147,14 @@ void hamt_tlb_setup(HamtTlbArch arch, unsigned page_bits,
     tlb_arch = arch;
     tlb_page_bits = page_bits;
     for (unsigned i = 0; i < HAMT_NB_IDX; i++) {
-        tlb_window[i] = window_base[i];
+        hamt_tlbr.win[i] = window_base[i];
+        hamt_tlbr.bot[i] = window_base[i] - HAMT_WINDOW_HALF;
     }
+    refill_templates();
     tlb_ops = ops;
     asid_renumber();
     tlb_ctx = 0;
+    refill_windows();
     tlb_ops->invalidate(0, ~(uint64_t)0, true);
     tlb_ops->set_asid(ctx_asid[0]);
 }
@@ -140,7 +181,7 @@ void hamt_tlb_new_context(unsigned ctx)
 /* Host virtual address of linear va in window win. */
 static inline uint64_t win_va(unsigned win, uint32_t va)
 {
-    return hamt_host_addr(tlb_window[hamt_win_idx(win)], va);
+    return hamt_host_addr(hamt_tlbr.win[hamt_win_idx(win)], va);
 }
 
 /* Write one page (its pair's other half invalid: the op merges halves of
@@ -216,6 +257,7 @@ static void tlb_invalidate_all(unsigned win)
 static void tlb_switch_context(unsigned ctx)
 {
     tlb_ctx = ctx;
+    refill_windows();
     tlb_ops->set_asid(ctx_asid[ctx]);
 }
 
@@ -229,10 +271,11 @@ static bool tlb_init(unsigned unit_bits)
  * ASID tells them apart); the range itself was set aside at setup. */
 static uintptr_t tlb_reserve(unsigned win, uint64_t span)
 {
-    uintptr_t b = (uintptr_t)tlb_window[hamt_win_idx(win)];
+    uintptr_t b = (uintptr_t)hamt_tlbr.win[hamt_win_idx(win)];
 
     hamt_window_base[win] = b;
     hamt_window_span[win] = span > HAMT_WINDOW_HALF ? HAMT_WINDOW_SPAN : span;
+    refill_windows();
     return b;
 }
 
@@ -241,18 +284,7 @@ static void tlb_release(unsigned win)
 {
     hamt_window_base[win] = 0;
     hamt_window_span[win] = 0;
-}
-
-/* Host virtual base (linear 0) of MMU index idx's window. */
-uint64_t hamt_tlb_window(unsigned idx)
-{
-    return tlb_window[idx];
-}
-
-/* The page size of the entries (1 << bits). */
-unsigned hamt_tlb_page_bits(void)
-{
-    return tlb_page_bits;
+    refill_windows();
 }
 
 const HamtDriver hamt_driver_tlb = {

@@ -91,30 +91,44 @@ unsigned hamt_tlb_asid(unsigned ctx);
  * non-global entries die without a flush). */
 void hamt_tlb_new_context(unsigned ctx);
 
-/* Host virtual base (linear 0) of MMU index idx's window; entry page
- * size bits. */
-uint64_t hamt_tlb_window(unsigned idx);
-unsigned hamt_tlb_page_bits(void);
-
 struct HamtDriver;
 extern const struct HamtDriver hamt_driver_tlb;
 
 /*
- * The refill (hamt/hamt-tlb-refill.c): the entry pair a host TLB refill
+ * The refill (hamt/hamt-tlb-refill.h, hamt_tlb_refill): the entry pair a host TLB refill
  * of host address va writes, under the current context, from HAMT's
  * live-mapping table (the same table the flushes keep coherent with the
- * guest page tables).  Each half: guest physical page and OS_PROT_*
- * rights (0: invalid).  Entries are non-global with the current ASID,
+ * guest page tables).  Entries are non-global with the current ASID,
  * except in the paging-off window, which every context shares: global
  * there (its invalidations use the global invalidate).
+ *
+ * Everything the refill reads of the driver is in one struct, so the
+ * lookup is a few loads (hamt_tlb_setup and hamt_tlb_set_ram fill it):
+ *
+ *   entry-lo = ((ram_pa + guest pa) >> 12) << pfn_shift | lo_prot[prot]
+ *              (| lo_g in the paging-off window); lo_prot[p] == 0: the
+ *              half is invalid (no pfn either)
+ *   cur_w[idx] = the current context's window of MMU index idx, -1 if it
+ *              is not reserved; linear addresses above lim[idx] are its
+ *              guard (the paging-off window spans guest RAM only).  The
+ *              driver rewrites both on every context switch, reserve and
+ *              release.
  */
-typedef struct HamtTlbPair {
-    uint32_t pa[2];
-    unsigned prot[2];
-    bool global;
-} HamtTlbPair;
-/* False if va is not in a window of the current context or its page is
- * not mapped (a miss: hamt_fault, then ask again). */
-bool hamt_tlb_pair(uintptr_t va, HamtTlbPair *p);
+typedef struct HamtTlbRefill {
+    uint64_t win[4];          /* host va of linear 0, per MMU index */
+    uint64_t bot[4];          /* win - 2 GiB: the window's lowest va */
+    int32_t cur_w[4];
+    uint32_t lim[4];
+    unsigned hint;            /* the last refill's MMU index */
+    uint64_t ram_pa;          /* host physical address of guest RAM */
+    uint64_t lo_prot[8];      /* entry-lo bits but the pfn, per OS_PROT_* */
+    uint64_t lo_g;            /* the G bit */
+    unsigned pfn_shift;       /* MIPS EntryLo 6, LoongArch TLBELO 12 */
+    unsigned page_bits;       /* entry page size */
+} HamtTlbRefill;
+extern HamtTlbRefill hamt_tlbr;
+
+/* Guest RAM is at host physical ram_pa (the refill's frames). */
+void hamt_tlb_set_ram(uint64_t ram_pa);
 
 #endif

@@ -80,7 +80,7 @@ static uintptr_t window_reserve(unsigned w, unsigned idx)
     }
     if (hamt.win[w].seen == NULL) {
         /* one bit per unit; no memory only disables churn detection */
-        hamt.win[w].seen = os_zalloc(((size_t)1 << (32 - hamt.unit_bits)) / 8);
+        hamt.win[w].seen = os_try_zalloc(((size_t)1 << (32 - hamt.unit_bits)) / 8);
     }
     return b;
 }

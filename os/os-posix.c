@@ -77,6 +77,12 @@ void *os_zalloc(size_t size)
     return p;
 }
 
+/* Zeroed heap memory, NULL on exhaustion. */
+void *os_try_zalloc(size_t size)
+{
+    return calloc(1, size ? size : 1);
+}
+
 /* Release memory from os_zalloc. */
 void os_free(void *p, size_t size)
 {

@@ -135,6 +135,13 @@ void *os_zalloc(size_t size)
     return p;
 }
 
+/* Zeroed memory, NULL on exhaustion. */
+void *os_try_zalloc(size_t size)
+{
+    return raw_mmap(ALIGN_UP(size ? size : 1, host_page_size),
+                    PROT_READ | PROT_WRITE);
+}
+
 /* Release memory from os_zalloc. */
 void os_free(void *p, size_t size)
 {

@@ -392,7 +392,7 @@ void softmmu_set_owner(const SoftmmuOwner *owner)
 /* An empty set at the default size (NULL: no memory). */
 static TLBSet *set_new(CPUX86State *env)
 {
-    TLBSet *s = os_zalloc(sizeof(TLBSet));
+    TLBSet *s = os_try_zalloc(sizeof(TLBSet));
 
     if (s == NULL) {
         return NULL;

@@ -28,23 +28,6 @@ BMRcSlot bm_rcache[BM_RC_SLOTS] __attribute__((aligned(32)));
 /* The vectors count their hits here: HAMT's "refills from the table". */
 uint64_t *const bm_rcache_hits = &hamt_stats.tlb_hits;
 
-/* The slot of va's pair. */
-BMRcSlot *bm_rc_slot(uint64_t va)
-{
-    return &bm_rcache[(va >> BM_RC_PAIR_BITS) & (BM_RC_SLOTS - 1)];
-}
-
-/* Keep the pair a refill of va under asid wrote. */
-void bm_rc_put(uint64_t va, unsigned asid, uint64_t lo0, uint64_t lo1)
-{
-    BMRcSlot *s = bm_rc_slot(va);
-
-    s->lo0 = lo0;
-    s->lo1 = lo1;
-    s->tag = (va & ~(((uint64_t)1 << BM_RC_PAIR_BITS) - 1)) |
-             (asid & BM_RC_ASID_MASK);
-}
-
 /* Forget va's pair, whatever its ASID or G. */
 void bm_rc_kill_va(uint64_t va)
 {

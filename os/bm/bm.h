@@ -94,8 +94,23 @@ typedef struct BMRcSlot {
 } BMRcSlot;
 extern BMRcSlot bm_rcache[BM_RC_SLOTS];
 extern uint64_t *const bm_rcache_hits;
-BMRcSlot *bm_rc_slot(uint64_t va);
-void bm_rc_put(uint64_t va, unsigned asid, uint64_t lo0, uint64_t lo1);
+/* The slot of va's pair. */
+static inline BMRcSlot *bm_rc_slot(uint64_t va)
+{
+    return &bm_rcache[(va >> BM_RC_PAIR_BITS) & (BM_RC_SLOTS - 1)];
+}
+/* Keep the pair a refill of va under asid wrote (inline: the refill's
+ * table-hit path). */
+static inline void bm_rc_put(uint64_t va, unsigned asid, uint64_t lo0,
+                             uint64_t lo1)
+{
+    BMRcSlot *s = bm_rc_slot(va);
+
+    s->lo0 = lo0;
+    s->lo1 = lo1;
+    s->tag = (va & ~(((uint64_t)1 << BM_RC_PAIR_BITS) - 1)) |
+             (asid & BM_RC_ASID_MASK);
+}
 void bm_rc_kill_va(uint64_t va);
 void bm_rc_kill_all(unsigned asid, bool with_global);
 

@@ -13,8 +13,8 @@
  *   context switch       CSR.ASID
  *   refill (TLBR)        bm_la_refill_fast (on the registers C may
  *                        clobber), bm_la_refill (on the full frame, for a
- *                        miss): hamt_tlb_pair (hamt/hamt-tlb-
- *                        refill.c) gives the even/odd pair from HAMT's
+ *                        miss): hamt_tlb_refill (inline, hamt/hamt-
+ *                        tlb-refill.h) gives the even/odd pair from HAMT's
  *                        live-mapping table; a page not there is a miss
  *                        that goes straight to hamt_fault (guest walk and
  *                        hamt_fill, or the access's slow path), then the
@@ -32,14 +32,18 @@
 #include "core/log.h"
 #include "hamt/hamt.h"
 #include "hamt/hamt-tlb.h"
+#include "hamt/hamt-tlb-refill.h"
 #include "os/bm/bm.h"
+
+/* The refill's constants (hamt-tlb.h): page bits, entry-lo pfn shift. */
+#define TLBR_PB  BM_PAGE_BITS
+#define TLBR_PFN 12
 
 /* Bytes of one window reservation: 4 GiB + guard (hamt.h layout). */
 #define WIN_BYTES (HAMT_WINDOW_SPAN + HAMT_GUARD_SIZE)
 
 typedef struct BMHamt {
     uint64_t lo, hi;          /* the four windows' host range */
-    uint64_t ram_pa;          /* host physical address of guest RAM */
 } BMHamt;
 
 static BMHamt bh;
@@ -114,59 +118,41 @@ void bm_la_hamt_init(void)
     }
     bm_rc_kill_all(0, true);             /* every slot empty */
     hamt_tlb_setup(HAMT_TLB_LOONGARCH, BM_PAGE_BITS, mid, &la_tlb_ops);
+    if (hamt_tlbr.page_bits != TLBR_PB || hamt_tlbr.pfn_shift != TLBR_PFN) {
+        os_fatal(3, "hamt: refill constants disagree with the driver");
+    }
     hamt_set_driver(&hamt_driver_tlb);
 }
 
 /* Set the guest RAM's physical base (os_alloc_ram). */
 void bm_la_hamt_ram(uint64_t ram_pa)
 {
-    bh.ram_pa = ram_pa;
+    hamt_tlb_set_ram(ram_pa);
 }
 
 /* tlbfill the pair in the refill context (TLBREHI holds the VPPN). */
-static void fill_pair(uint64_t lo0, uint64_t lo1)
+static inline void fill_pair(uint64_t lo0, uint64_t lo1)
 {
     csr_write(CSR_TLBRELO0, lo0);
     csr_write(CSR_TLBRELO1, lo1);
     __asm__ volatile("tlbfill" ::: "memory");
 }
 
-/* TLBELO of one half. */
-static uint64_t half_elo(const HamtTlbPair *p, unsigned h)
-{
-    if (p->prot[h] == 0) {
-        return p->global ? LA_TLBELO_G : 0;
-    }
-    return hamt_la_tlbelo(bh.ram_pa + p->pa[h], p->prot[h], p->global, 0);
-}
-
 /* tlbfill va's pair and keep it in the refill cache (os/bm/bm-rcache.c),
  * which the refill vector serves from then on. */
-static inline void fill_cached(uint64_t va, const HamtTlbPair *p)
+static inline void fill_cached(uint64_t va, const uint64_t lo[2])
 {
-    uint64_t lo0 = half_elo(p, 0), lo1 = half_elo(p, 1);
-
-    bm_rc_put(va, (unsigned)csr_read(CSR_ASID), lo0, lo1);
-    fill_pair(lo0, lo1);
-}
-
-/* The refill from HAMT's table, its own function so that
- * bench/bm-fill-cost.sh can tell the hit path apart (its entry is reached
- * only on a hit). */
-void bm_la_fill_hit(uint64_t va, const HamtTlbPair *p);
-__attribute__((noinline)) void bm_la_fill_hit(uint64_t va,
-                                              const HamtTlbPair *p)
-{
-    fill_cached(va, p);
+    bm_rc_put(va, (unsigned)csr_read(CSR_ASID), lo[0], lo[1]);
+    fill_pair(lo[0], lo[1]);
 }
 
 /* A refill written, under -d mmu. */
-static void log_refill(uint64_t va, const HamtTlbPair *p, bool hit)
+static void log_refill(uint64_t va, uint64_t lo0, uint64_t lo1, bool hit)
 {
-    hlog("hamt: refill %#llx asid %u %s: even %#x/%u odd %#x/%u%s\n",
+    hlog("hamt: refill %#llx asid %u %s: lo0 %#llx lo1 %#llx\n",
          (unsigned long long)va, (unsigned)(csr_read(CSR_ASID) & 0x3ff),
-         hit ? "hit" : "after fault", p->pa[0], p->prot[0], p->pa[1],
-         p->prot[1], p->global ? " G" : "");
+         hit ? "hit" : "after fault", (unsigned long long)lo0,
+         (unsigned long long)lo1);
 }
 
 /*
@@ -176,16 +162,16 @@ static void log_refill(uint64_t va, const HamtTlbPair *p, bool hit)
  */
 bool bm_la_refill_fast(uint64_t va)
 {
-    HamtTlbPair p;
+    uint64_t lo[2];
 
-    if (va < bh.lo || va >= bh.hi || !hamt_tlb_pair((uintptr_t)va, &p)) {
+    if (!hamt_tlb_refill(va, lo, TLBR_PB, TLBR_PFN)) {
         return false;
     }
     bm_tlb_refills++;
     hamt_stats.tlb_hits++;
-    bm_la_fill_hit(va, &p);
+    fill_cached(va, lo);
     if (unlikely(log_enabled(LOG_MMU))) {
-        log_refill(va, &p, true);
+        log_refill(va, lo[0], lo[1], true);
     }
     return true;
 }
@@ -200,8 +186,7 @@ bool bm_la_refill_fast(uint64_t va)
  */
 void bm_la_refill(uint64_t *fr)
 {
-    uint64_t va = fr[BM_FRAME_BADV], pc;
-    HamtTlbPair p;
+    uint64_t va = fr[BM_FRAME_BADV], pc, lo[2];
 
     fr[BM_FRAME_PC] &= ~(uint64_t)3;     /* TLBRERA: pc | IsTLBR */
     bm_tlb_refills++;
@@ -218,10 +203,10 @@ void bm_la_refill(uint64_t *fr)
     if (fr[BM_FRAME_PC] != pc) {
         return;     /* the access's slow path */
     }
-    if (hamt_tlb_pair((uintptr_t)va, &p)) {
-        fill_cached(va, &p);
+    if (hamt_tlb_refill(va, lo, TLBR_PB, TLBR_PFN)) {
+        fill_cached(va, lo);
         if (unlikely(log_enabled(LOG_MMU))) {
-            log_refill(va, &p, false);
+            log_refill(va, lo[0], lo[1], false);
         }
     } else {
         fill_pair(0, 0);    /* retry through page-invalid */

@@ -4,7 +4,7 @@
  * hamt/hamt-tlb.c (hamt_driver_tlb: one window per MMU index shared by
  * every cached guest context, an 8-bit EntryHi ASID per context, a fresh
  * ASID for a recycled context, a flush on ASID wrap); the refill's lookup
- * is hamt/hamt-tlb-refill.c (hamt_tlb_pair).  This file gives them the
+ * is hamt/hamt-tlb-refill.h (hamt_tlb_refill).  This file gives them the
  * machine operations and the refill.
  *
  *   windows              xuseg (TLB-mapped with Status.UX: the XTLB refill
@@ -31,7 +31,7 @@
  *   refill (XTLB)        a cache miss: os/bm/mips-entry.c saves the
  *                        caller-saved registers only and calls
  *                        bm_mips_refill_fast:
- *                        hamt_tlb_pair gives the even/odd pair, tlbwr
+ *                        hamt_tlb_refill gives the even/odd pair, tlbwr
  *                        writes it (EntryHi = the faulting pair and ASID,
  *                        set by the CPU).  A miss completes the frame and
  *                        calls bm_mips_refill: hamt_fault (the guest walk
@@ -52,7 +52,12 @@
 #include "core/log.h"
 #include "hamt/hamt.h"
 #include "hamt/hamt-tlb.h"
+#include "hamt/hamt-tlb-refill.h"
 #include "os/bm/bm.h"
+
+/* The refill's constants (hamt-tlb.h): page bits, entry-lo pfn shift. */
+#define TLBR_PB  12
+#define TLBR_PFN MIPS_ELO_PFN_SHIFT
 
 /* Windows: MMU index i's 4 GiB + guard from MW_BASE + i * MW_SLOT. */
 #define MW_BASE   0x0000000100000000ull
@@ -67,7 +72,6 @@ _Static_assert(WIN_BYTES <= MW_SLOT && MW_BASE + 4 * MW_SLOT <= (1ull << 40),
 
 typedef struct BMMipsHamt {
     uint64_t lo, hi;          /* the four windows' host range */
-    uint64_t ram_pa;          /* host physical address of guest RAM */
     unsigned asid;            /* EntryHi.ASID of the current context */
     unsigned nb_tlb;          /* TLB entries (Config1.MMUSize + 1) */
 } BMMipsHamt;
@@ -189,13 +193,16 @@ void bm_mips_hamt_init(void)
         mid[i] = MW_BASE + i * MW_SLOT + HAMT_WINDOW_HALF;
     }
     hamt_tlb_setup(HAMT_TLB_MIPS, 12, mid, &mips_tlb_ops);
+    if (hamt_tlbr.page_bits != TLBR_PB || hamt_tlbr.pfn_shift != TLBR_PFN) {
+        os_fatal(3, "hamt: refill constants disagree with the driver");
+    }
     hamt_set_driver(&hamt_driver_tlb);
 }
 
 /* Set the guest RAM's physical base (os_alloc_ram). */
 void bm_mips_hamt_ram(uint64_t ram_pa)
 {
-    mh.ram_pa = ram_pa;
+    hamt_tlb_set_ram(ram_pa);
 }
 
 /* Whether va lies in a window (faults there go to HAMT). */
@@ -204,34 +211,26 @@ bool bm_tlbmap_is_window(uintptr_t va)
     return va >= mh.lo && va < mh.hi;
 }
 
-/* EntryLo of one half. */
-static uint64_t half_lo(const HamtTlbPair *p, unsigned h)
-{
-    return hamt_mips_entrylo(mh.ram_pa + p->pa[h], p->prot[h], p->global);
-}
-
 /* tlbwr the pair at EntryHi (which must hold the pair and the ASID). */
-static void fill_pair(uint64_t lo0, uint64_t lo1)
+static inline void fill_pair(uint64_t lo0, uint64_t lo1)
 {
     __asm__ volatile("dmtc0 %0, $2\n\tdmtc0 %1, $3\n\tehb\n\t"
                      "tlbwr\n\tehb" :: "r"(lo0), "r"(lo1) : "memory");
 }
 
 /* tlbwr va's pair from HAMT's table, and keep it in the refill cache. */
-static void fill_cached(uint64_t va, const HamtTlbPair *p)
+static inline void fill_cached(uint64_t va, const uint64_t lo[2])
 {
-    uint64_t lo0 = half_lo(p, 0), lo1 = half_lo(p, 1);
-
-    bm_rc_put(va, mh.asid, lo0, lo1);
-    fill_pair(lo0, lo1);
+    bm_rc_put(va, mh.asid, lo[0], lo[1]);
+    fill_pair(lo[0], lo[1]);
 }
 
 /* A refill written, under -d mmu. */
-static void log_refill(uint64_t va, const HamtTlbPair *p, bool hit)
+static void log_refill(uint64_t va, uint64_t lo0, uint64_t lo1, bool hit)
 {
-    hlog("hamt: refill %#llx asid %u %s: even %#x/%u odd %#x/%u%s\n",
+    hlog("hamt: refill %#llx asid %u %s: lo0 %#llx lo1 %#llx\n",
          (unsigned long long)va, mh.asid, hit ? "hit" : "after fault",
-         p->pa[0], p->prot[0], p->pa[1], p->prot[1], p->global ? " G" : "");
+         (unsigned long long)lo0, (unsigned long long)lo1);
 }
 
 /*
@@ -241,16 +240,16 @@ static void log_refill(uint64_t va, const HamtTlbPair *p, bool hit)
  */
 bool bm_mips_refill_fast(uint64_t va)
 {
-    HamtTlbPair p;
+    uint64_t lo[2];
 
-    if (va < mh.lo || va >= mh.hi || !hamt_tlb_pair((uintptr_t)va, &p)) {
+    if (!hamt_tlb_refill(va, lo, TLBR_PB, TLBR_PFN)) {
         return false;
     }
     bm_tlb_refills++;
     hamt_stats.tlb_hits++;
-    fill_cached(va, &p);
+    fill_cached(va, lo);
     if (unlikely(log_enabled(LOG_MMU))) {
-        log_refill(va, &p, true);
+        log_refill(va, lo[0], lo[1], true);
     }
     return true;
 }
@@ -265,8 +264,7 @@ bool bm_mips_refill_fast(uint64_t va)
  */
 void bm_mips_refill(uint64_t *fr)
 {
-    uint64_t va = fr[BM_FRAME_BADV], pc = fr[BM_FRAME_PC];
-    HamtTlbPair p;
+    uint64_t va = fr[BM_FRAME_BADV], pc = fr[BM_FRAME_PC], lo[2];
 
     if (!bm_tlbmap_is_window((uintptr_t)va)) {
         bm_unexpected(fr);
@@ -281,10 +279,10 @@ void bm_mips_refill(uint64_t *fr)
     }
     /* hamt_fault's invalidations rewrote EntryHi */
     MTC0(C0_ENTRYHI, (va & ~(uint64_t)0x1fff) | mh.asid);
-    if (hamt_tlb_pair((uintptr_t)va, &p)) {
-        fill_cached(va, &p);
+    if (hamt_tlb_refill(va, lo, TLBR_PB, TLBR_PFN)) {
+        fill_cached(va, lo);
         if (unlikely(log_enabled(LOG_MMU))) {
-            log_refill(va, &p, false);
+            log_refill(va, lo[0], lo[1], false);
         }
     } else {
         fill_pair(0, 0);

@@ -188,9 +188,9 @@ static uintptr_t arena_take(uintptr_t *ptr, uintptr_t end, size_t bytes,
     return p;
 }
 
-/* Physical pages, zeroed; fatal when RAM runs out.  The low arena first,
- * then the high one. */
-void *bm_alloc_pages(size_t bytes, size_t align)
+/* Physical pages, zeroed, or NULL when RAM runs out.  The low arena
+ * first, then the high one. */
+static void *try_alloc_pages(size_t bytes, size_t align)
 {
     uintptr_t p;
 
@@ -200,12 +200,28 @@ void *bm_alloc_pages(size_t bytes, size_t align)
     if (p == 0) {
         p = arena_take(&bm.high_ptr, bm.high_end, bytes, align);
     }
-    if (p == 0) {
+    if (p != 0) {
+        memset((void *)p, 0, bytes);
+    }
+    return (void *)p;
+}
+
+/* Physical pages, zeroed; fatal when RAM runs out. */
+void *bm_alloc_pages(size_t bytes, size_t align)
+{
+    void *p = try_alloc_pages(bytes, align);
+
+    if (p == NULL) {
         os_fatal(1, "out of board memory allocating %zu bytes (give the "
                  "board more -m, or hamt86 a smaller -m)", bytes);
     }
-    memset((void *)p, 0, bytes);
-    return (void *)p;
+    return p;
+}
+
+/* Zeroed memory, NULL when the board's RAM runs out. */
+void *os_try_zalloc(size_t size)
+{
+    return try_alloc_pages(size, 4096);
 }
 
 void *os_zalloc(size_t size)

@@ -34,6 +34,10 @@ void *os_zalloc(size_t size)
 {
     return calloc(1, size);
 }
+void *os_try_zalloc(size_t size)
+{
+    return calloc(1, size);
+}
 const HostBackend *host_backend;
 const HostBackend backend_interp;
 /* core/stats.c: --stats line (mem_stats_print, softmmu-stats.c, is not
