@@ -1187,6 +1187,7 @@ void helper_raise_interrupt(CPUX86State *env, uint32_t intno,
     if (!seg_int_fast(env, (int)intno, next_eip)) {
         raise_interrupt(env, (int)intno, 1, 0, next_eip, 0);
     }
+    stats.exceptions++;   /* as the loop counts the general path's */
 }
 
 /* Vectors that push an error code. */
