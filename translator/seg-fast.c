@@ -41,21 +41,25 @@ BUILD_ASSERT(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__);
 
 typedef uint32_t __attribute__((may_alias)) seg_word;
 
+/* The helpers below are small and called several times per instruction:
+ * inline them on every host (clang-16 for LoongArch otherwise calls them). */
+#define FW_INLINE static inline __attribute__((always_inline))
+
 /* Guest dword at host address p (4-aligned). */
-static inline uint32_t fw_ld(const uint8_t *p)
+FW_INLINE uint32_t fw_ld(const uint8_t *p)
 {
     return *(const seg_word *)(const void *)p;
 }
 
 /* Store guest dword v at host address p (4-aligned). */
-static inline void fw_st(uint8_t *p, uint32_t v)
+FW_INLINE void fw_st(uint8_t *p, uint32_t v)
 {
     *(seg_word *)(void *)p = v;
 }
 
 /* Host address of len bytes at linear addr for an access at MMU index idx
  * (physical with paging off) that the TLB allows, 4-aligned; else NULL. */
-static inline uint8_t *fw_host(CPUX86State *env, uint32_t addr, unsigned len,
+FW_INLINE uint8_t *fw_host(CPUX86State *env, uint32_t addr, unsigned len,
                                unsigned idx, bool store)
 {
     uint8_t *p;
@@ -72,7 +76,7 @@ static inline uint8_t *fw_host(CPUX86State *env, uint32_t addr, unsigned len,
 
 /* The descriptor of sel in the GDT/LDT: e1, e2; false if outside the
  * table or not in the TLB (the general path decides). */
-static inline bool fw_desc(CPUX86State *env, uint32_t sel, uint32_t *e1,
+FW_INLINE bool fw_desc(CPUX86State *env, uint32_t sel, uint32_t *e1,
                            uint32_t *e2)
 {
     const SegmentCache *dt = (sel & 4) ? &env->ldt : &env->gdt;
@@ -93,7 +97,7 @@ static inline bool fw_desc(CPUX86State *env, uint32_t sel, uint32_t *e1,
 
 /* hflags after a fast INT or IRET: protected mode, not VM86, CPL cpl
  * (what cpu_update_hflags + seg_sync_hflags compute in that case). */
-static inline void fw_hflags(CPUX86State *env, int cpl)
+FW_INLINE void fw_hflags(CPUX86State *env, int cpl)
 {
     uint32_t hf = (env->hflags & HF_INHIBIT_IRQ) | HF_PE_MASK | (uint32_t)cpl;
     uint32_t ef = env->eflags;
@@ -124,7 +128,7 @@ BUILD_ASSERT(HF_IOPL_MASK == IOPL_MASK);
 
 /* EFLAGS <- val where mask is set (mask covers the arithmetic flags and
  * DF): sys_set_eflags without computing the lazy flags it replaces. */
-static inline void fw_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
+FW_INLINE void fw_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
 {
     uint32_t um = EFLAGS_DEFINED & ~(CC_ARITH | DF_MASK);
     uint32_t v = (env->eflags & ~mask) | 0x2u | (val & mask);
@@ -141,7 +145,7 @@ static inline void fw_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
 
 /* A return to outer ring cpl: a data segment it may not use goes null
  * (seg_null_inaccessible, unrolled). */
-static inline void fw_null_seg(SegmentCache *sc, int cpl)
+FW_INLINE void fw_null_seg(SegmentCache *sc, int cpl)
 {
     uint32_t fl = sc->flags;
 

@@ -59,7 +59,8 @@ static inline int desc_dpl(uint32_t e2)
 }
 
 /* Fill a segment cache from a descriptor. */
-static inline void seg_cache_set(SegmentCache *sc, uint32_t sel, uint32_t e1,
+static inline __attribute__((always_inline)) void
+seg_cache_set(SegmentCache *sc, uint32_t sel, uint32_t e1,
                                  uint32_t e2)
 {
     sc->selector = sel & 0xffff;
