@@ -242,8 +242,9 @@ extern const MemPath *mem_path;
  * flush flushes it, code pages and watchpoints set TLB_NOTDIRTY/TLB_WATCH),
  * so both paths use it; --cosim's shadow path (helpers_via_path) does not.
  */
-static inline uint8_t *mem_tlb_host(CPUX86State *env, uint32_t addr,
-                                    unsigned len, unsigned idx, bool store)
+static inline __attribute__((always_inline)) uint8_t *
+mem_tlb_host(CPUX86State *env, uint32_t addr, unsigned len, unsigned idx,
+             bool store)
 {
     const CPUTLBEntry *e;
 
