@@ -234,6 +234,31 @@ bool softmmu_tlb_select(CPUX86State *env, unsigned k);
 void softmmu_tlb_drop(CPUX86State *env, unsigned k, bool nonglobal_only);
 extern const MemPath *mem_path;
 
+/*
+ * Host address of a C-side access of len bytes at linear addr in MMU index
+ * idx that the softmmu TLB allows without the slow path (one page, no
+ * TLB_* flag, misaligned is fine), else NULL.  Every memory path keeps
+ * this TLB valid or leaves it empty: HAMT keeps it valid too (every HAMT
+ * flush flushes it, code pages and watchpoints set TLB_NOTDIRTY/TLB_WATCH),
+ * so both paths use it; --cosim's shadow path (helpers_via_path) does not.
+ */
+static inline __attribute__((always_inline)) uint8_t *
+mem_tlb_host(CPUX86State *env, uint32_t addr, unsigned len, unsigned idx,
+             bool store)
+{
+    const CPUTLBEntry *e;
+
+    if (mem_path->helpers_via_path ||
+        (addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - len) {
+        return NULL;
+    }
+    e = tlb_entry(env, idx, addr);
+    if ((store ? e->addr_write : e->addr_read) != (addr & GUEST_PAGE_MASK)) {
+        return NULL;
+    }
+    return (uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr);
+}
+
 /* Whether the active path's inline access is a window access (hooks above). */
 static inline bool mem_path_has_windows(void)
 {

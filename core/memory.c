@@ -306,25 +306,12 @@ void mem_st_slow(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
 }
 
 /* Host address of a C-side access that the softmmu TLB allows without the
- * slow path (same page, no TLB_* flag, misaligned is fine), else NULL.
- * Every memory path keeps this TLB valid or leaves it empty: HAMT keeps it
- * valid too (every HAMT flush flushes it, code pages and watchpoints set
- * TLB_NOTDIRTY/TLB_WATCH), so both paths use it. */
+ * slow path (core/mem.h mem_tlb_host), else NULL. */
 static inline uint8_t *helper_tlb_host(CPUX86State *env, uint32_t addr,
                                        unsigned oi, bool store)
 {
-    unsigned idx = get_mmuidx(oi), size = memop_size(get_memop(oi));
-    const CPUTLBEntry *e;
-
-    if (mem_path->helpers_via_path ||
-        (addr & ~GUEST_PAGE_MASK) > GUEST_PAGE_SIZE - size) {
-        return NULL;
-    }
-    e = tlb_entry(env, idx, addr);
-    if ((store ? e->addr_write : e->addr_read) != (addr & GUEST_PAGE_MASK)) {
-        return NULL;
-    }
-    return (uint8_t *)(e->addend + (uintptr_t)(intptr_t)(int32_t)addr);
+    return mem_tlb_host(env, addr, memop_size(get_memop(oi)), get_mmuidx(oi),
+                        store);
 }
 
 /* Load by a C helper (descriptor tables, INT/IRET stacks): TLB, else path. */

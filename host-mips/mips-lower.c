@@ -340,12 +340,22 @@ static void lower_tb_window(Lower *L)
 
 /* Paging off with RAM below 4 GiB: an address at or above the limit
  * branches to the stub (sp->branch_off); the delay slot is a nop, since
- * the instruction after it may be patched. */
+ * the instruction after it may be patched.  A power-of-two limit 2^k
+ * (-m 128: 2^27) takes one instruction less:
+ *   dsrl at, addr, k; bne at, zero, stub; nop
+ * (a sign-extended address >= 2^31 has its high bits set: also taken). */
 static void mips_window_limit(Lower *L, const LdSt *m, SlowPath *sp)
 {
     HostAsm *s = L->s;
+    uint64_t limit = mem_phys_limit();
 
-    if (m->mmu_idx == MMU_PHYS_IDX && mem_phys_limit() < ((uint64_t)1 << 32)) {
+    if (m->mmu_idx == MMU_PHYS_IDX && limit < ((uint64_t)1 << 32) &&
+        limit >= 0x10000 && (limit & (limit - 1)) == 0) {
+        mips_dsrl(s, MIPS_R_TMP0, m->addr, (uint32_t)__builtin_ctzll(limit));
+        sp->branch_off = hostasm_offset(s);
+        mips_bne(s, MIPS_R_TMP0, MIPS_ZERO, 0);
+        mips_nop(s);
+    } else if (m->mmu_idx == MMU_PHYS_IDX && limit < ((uint64_t)1 << 32)) {
         BUILD_ASSERT(GUEST_PAGE_SIZE <= 0x10000);
         mips_lui(s, MIPS_R_TMP0, (uint32_t)(mem_phys_limit() >> 16));
         mips_sltu(s, MIPS_R_TMP0, m->addr, MIPS_R_TMP0);

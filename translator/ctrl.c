@@ -26,6 +26,19 @@ static void gen_exit_after_helper(DisasContext *s, bool step)
     s->is_jmp = DISAS_NORETURN;
 }
 
+/* After a helper that set CS:EIP (and CPL, SS:ESP) and leaves no
+ * interrupt to deliver: chain through the jump cache with env's CS base
+ * and hflags, or leave to the loop (single-step, no chaining). */
+static void gen_chain_far(DisasContext *s)
+{
+    if (!(s->flags & HF_TF_MASK) &&
+        !(s->tb->cflags & (CF_NOCHAIN | CF_NOCACHE | CF_SINGLE))) {
+        ir_lookup_and_goto_ptr_far(s->f);
+    } else {
+        ir_exit_tb(s->f, IR_EXIT_PLAIN);
+    }
+}
+
 /* JMP rel / JMP r/m (near). */
 void gen_jmp(DisasContext *s, const X86Insn *insn)
 {
@@ -207,7 +220,7 @@ static void gen_soft_int(DisasContext *s, int intno)
     gen_set_eip(s, s->pc);
     gen_helper(s, HELPER_raise_interrupt, 2, ir_const(s->f, intno),
                ir_const(s->f, s->next_pc));
-    ir_exit_tb(s->f, IR_EXIT_PLAIN);
+    gen_chain_far(s);
 }
 
 /* INT imm8 (VM86 with IOPL < 3: #GP(0)). */
@@ -239,12 +252,17 @@ void gen_into(DisasContext *s, const X86Insn *insn)
     ir_set_label(s->f, l_no);
 }
 
-/* IRET / IRETD. */
+/* IRET / IRETD: the helper's fast path lets the TB chain to the target. */
 void gen_iret(DisasContext *s, const X86Insn *insn)
 {
-    gen_helper(s, HELPER_iret, 2, ir_const(s->f, insn->opsize),
-               ir_const(s->f, s->next_pc));
+    unsigned l_loop = ir_new_label(s->f);
+    IRTemp fast = gen_helper(s, HELPER_iret, 2, ir_const(s->f, insn->opsize),
+                             ir_const(s->f, s->next_pc));
+
     gen_cc_op_synced(s, CC_OP_EFLAGS);
+    ir_brcond(s->f, IR_COND_EQ, fast, ir_const(s->f, 0), l_loop);
+    gen_chain_far(s);
+    ir_set_label(s->f, l_loop);
     gen_exit_after_helper(s, false);
 }
 
@@ -256,7 +274,8 @@ void gen_sysenter(DisasContext *s, const X86Insn *insn)
         return;
     }
     gen_helper(s, HELPER_sysenter, 0);
-    gen_exit_after_helper(s, false);
+    gen_chain_far(s);   /* IF = 0 now: no interrupt to take */
+    s->is_jmp = DISAS_NORETURN;
 }
 
 /* SYSEXIT (CPL 0 only). */
@@ -267,5 +286,6 @@ void gen_sysexit(DisasContext *s, const X86Insn *insn)
         return;
     }
     gen_helper(s, HELPER_sysexit, 0);
-    gen_exit_after_helper(s, false);
+    gen_chain_far(s);   /* IF unchanged: nothing became deliverable */
+    s->is_jmp = DISAS_NORETURN;
 }

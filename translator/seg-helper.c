@@ -37,16 +37,10 @@
 #include "core/machine.h"
 #include "ir/ir.h"
 #include "translator/cc.h"
+#include "translator/seg-internal.h"
 
 #define DEBUG_SEG HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
-/* sys-helper.c */
-uint32_t sys_get_eflags(CPUX86State *env);
-void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask);
-
-#define DESC_C_MASK   (1u << 10)   /* code: conforming */
-#define DESC_E_MASK   (1u << 10)   /* data: expand-down */
-#define DESC_FLAGS(e2) ((e2) & 0x00ffff00u)
 #define TRIPLE_FAULT_STATUS 0   /* a reset: as -no-reboot (README, --help) */
 
 /* ------------------------------------------------------------------------
@@ -80,18 +74,6 @@ void seg_sync_hflags(CPUX86State *env, int cpl)
     env->hflags = hf | (uint32_t)cpl;
 }
 
-/* CPL of the running code. */
-static inline int seg_cpl(CPUX86State *env)
-{
-    return env->hflags & HF_CPL_MASK;
-}
-
-/* MMU index for an access made at privilege cpl. */
-static inline unsigned seg_idx(int cpl)
-{
-    return cpl == 3 ? MMU_USER_IDX : MMU_KNOSMAP_IDX;
-}
-
 /* Linear load of a memop at privilege idx. */
 static inline uint32_t seg_ld(CPUX86State *env, uint32_t addr, unsigned mo,
                               unsigned idx, uintptr_t ra)
@@ -110,36 +92,6 @@ static inline void seg_st(CPUX86State *env, uint32_t addr, uint32_t v,
         idx = MMU_PHYS_IDX;
     }
     mem_st_helper(env, addr, v, MAKE_OI(mo, idx), ra);
-}
-
-/* Base of a descriptor. */
-static inline uint32_t desc_base(uint32_t e1, uint32_t e2)
-{
-    return (e1 >> 16) | ((e2 & 0xff) << 16) | (e2 & 0xff000000u);
-}
-
-/* Byte-granular limit of a descriptor. */
-static inline uint32_t desc_limit(uint32_t e1, uint32_t e2)
-{
-    uint32_t l = (e1 & 0xffff) | (e2 & 0x000f0000u);
-
-    return (e2 & DESC_G_MASK) ? (l << 12) | 0xfff : l;
-}
-
-/* DPL of a descriptor. */
-static inline int desc_dpl(uint32_t e2)
-{
-    return (e2 >> DESC_DPL_SHIFT) & 3;
-}
-
-/* Fill a segment cache from a descriptor. */
-static void seg_cache_set(SegmentCache *sc, uint32_t sel, uint32_t e1,
-                          uint32_t e2)
-{
-    sc->selector = sel & 0xffff;
-    sc->base = desc_base(e1, e2);
-    sc->limit = desc_limit(e1, e2);
-    sc->flags = DESC_FLAGS(e2);
 }
 
 /* Segment cache of a real-mode (vm86: dpl 3) segment sel. */
@@ -963,10 +915,10 @@ static void iret_to_vm86(CPUX86State *env, SegStack *st, uint32_t new_eip,
     seg_sync_hflags(env, 3);
 }
 
-/* IRET / IRETD. */
-void helper_iret(CPUX86State *env, uint32_t opsize, uint32_t next_eip)
+/* IRET / IRETD: the general path. */
+static void iret_general(CPUX86State *env, uint32_t opsize, uint32_t next_eip,
+                         uintptr_t ra)
 {
-    uintptr_t ra = GETPC();
     int size = (int)opsize, cpl = seg_cpl(env), new_cpl;
     uint32_t new_eip, new_cs, new_flags, mask;
     SegStack st;
@@ -1018,6 +970,23 @@ void helper_iret(CPUX86State *env, uint32_t opsize, uint32_t next_eip)
     new_cpl = pm_return(env, &st, new_eip, new_cs, size, 0, ra);
     sys_set_eflags(env, new_flags, mask);
     seg_sync_hflags(env, new_cpl);
+}
+
+/*
+ * IRET / IRETD.  Returns 1 when the fast path (seg-fast.c) did it and no
+ * interrupt became deliverable: the translated code may then chain to the
+ * target through the jump cache.  0: leave to the execution loop (the
+ * general path, which may switch tasks or enter VM86, or IF = 1 with an
+ * interrupt pending).
+ */
+uint32_t helper_iret(CPUX86State *env, uint32_t opsize, uint32_t next_eip)
+{
+    if (opsize == 4 && seg_iret_fast(env)) {
+        return !((env->eflags & IF_MASK) &&
+                 (env->interrupt_request & CPU_INTERRUPT_HARD));
+    }
+    iret_general(env, opsize, next_eip, GETPC());
+    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -1209,11 +1178,16 @@ void helper_sysexit(CPUX86State *env)
  * Interrupt and exception delivery
  */
 
-/* INT n / INT3 / INTO from translated code (EIP of the insn is stored). */
+/* INT n / INT3 / INTO from translated code (EIP of the insn is stored):
+ * returns when the fast path (seg-fast.c) delivered it, else leaves to the
+ * execution loop, which delivers it through the general path. */
 void helper_raise_interrupt(CPUX86State *env, uint32_t intno,
                             uint32_t next_eip)
 {
-    raise_interrupt(env, (int)intno, 1, 0, next_eip, 0);
+    if (!seg_int_fast(env, (int)intno, next_eip)) {
+        raise_interrupt(env, (int)intno, 1, 0, next_eip, 0);
+    }
+    stats.exceptions++;   /* as the loop counts the general path's */
 }
 
 /* Vectors that push an error code. */
