@@ -187,11 +187,6 @@ typedef struct MemPath {
 
     /* --stats: the path's counters (stderr, stat_line format).  NULL: none. */
     void (*stats_print)(const CPUX86State *env);
-
-    /* C helpers must not run a whole page of REP MOVS/STOS on a softmmu
-     * TLB host pointer (translator/misc-helper.c); single C accesses may
-     * still use a TLB hit (core/memory.c). */
-    bool no_bulk_tlb;
 } MemPath;
 
 /* JIT backends end each TB with a site table for window paths: {access

@@ -45,12 +45,12 @@
 typedef struct HamtMap {
     uint32_t vunit;   /* linear >> unit_bits */
     uint32_t punit;   /* physical >> unit_bits */
-    int32_t hnext;    /* (w, vunit) hash chain */
-    int32_t fnext;    /* punit hash chain */
+    int32_t hnext, hprev;   /* (w, vunit) hash chain */
+    int32_t fnext, fprev;   /* punit hash chain */
     int32_t lprev, lnext;   /* live list of (win, global) */
     uint32_t ptf;     /* guest page-table frame (page number) of its PTE,
                          ~0: none (paging off, large page) */
-    int32_t pnext;    /* ptf hash chain */
+    int32_t pnext, pprev;   /* ptf hash chain */
     uint8_t win, prot;
     bool live, global;
     bool cd;          /* also mapped in the window's code-data region */

@@ -5,9 +5,9 @@
  * Every unit the driver maps is one HamtMap in hamt.maps[] (bounded; FIFO
  * eviction through hamt.ring_next), on three hash chains and one list:
  *
- *   vhash[(w, vunit)]  -> hnext ...   flushes of a linear unit
- *   fhash[punit]       -> fnext ...   read-only for code / page tables
- *   pthash[ptf]        -> pnext ...   mappings made from a PTE frame
+ *   vhash[(w, vunit)]  <-> hnext/hprev   flushes of a linear unit
+ *   fhash[punit]       <-> fnext/fprev   read-only for code / page tables
+ *   pthash[ptf]        <-> pnext/pprev   mappings made from a PTE frame
  *   win[w].lhead[g]    <-> lprev/lnext  live list per window, g = global
  *
  * Invalidations are sorted and batched into one driver call per run of
@@ -44,17 +44,38 @@ static inline int32_t *chain_next(int32_t i, int kind)
            kind == CHAIN_F ? &hamt.maps[i].fnext : &hamt.maps[i].pnext;
 }
 
-/* Unlink entry i from the chain of kind starting at *head. */
+/* The prev-field of entry i in chain kind (-1: i is the head). */
+static inline int32_t *chain_prev(int32_t i, int kind)
+{
+    return kind == CHAIN_V ? &hamt.maps[i].hprev :
+           kind == CHAIN_F ? &hamt.maps[i].fprev : &hamt.maps[i].pprev;
+}
+
+/* Push entry i on the chain of kind starting at *head. */
+static void chain_push(int32_t *head, int32_t i, int kind)
+{
+    *chain_next(i, kind) = *head;
+    *chain_prev(i, kind) = -1;
+    if (*head >= 0) {
+        *chain_prev(*head, kind) = i;
+    }
+    *head = i;
+}
+
+/* Unlink entry i from the chain of kind starting at *head: O(1) (a
+ * page-table frame's chain holds up to 1024 mappings per window, a
+ * kernel frame's one per window of every context). */
 static void chain_unlink(int32_t *head, int32_t i, int kind)
 {
-    int32_t *p = head;
+    int32_t next = *chain_next(i, kind), prev = *chain_prev(i, kind);
 
-    while (*p >= 0) {
-        if (*p == i) {
-            *p = *chain_next(i, kind);
-            return;
-        }
-        p = chain_next(*p, kind);
+    if (prev >= 0) {
+        *chain_next(prev, kind) = next;
+    } else {
+        *head = next;
+    }
+    if (next >= 0) {
+        *chain_prev(next, kind) = prev;
     }
 }
 
@@ -152,14 +173,11 @@ void map_insert(unsigned w, uint32_t vunit, uint32_t punit,
     m->global = global;
     m->live = true;
     m->cd = false;
-    m->hnext = hamt.vhash[h];
-    hamt.vhash[h] = i;
-    m->fnext = hamt.fhash[fh];
-    hamt.fhash[fh] = i;
+    chain_push(&hamt.vhash[h], i, CHAIN_V);
+    chain_push(&hamt.fhash[fh], i, CHAIN_F);
     m->ptf = ptf;
     if (ptf != ~0u) {
-        m->pnext = hamt.pthash[pthash_of(ptf)];
-        hamt.pthash[pthash_of(ptf)] = i;
+        chain_push(&hamt.pthash[pthash_of(ptf)], i, CHAIN_P);
     }
     list_add(i);
     hamt.win[w].nlive++;

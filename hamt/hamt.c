@@ -405,5 +405,4 @@ const MemPath mempath_hamt = {
     .interp_ld = hamt_interp_ld,
     .interp_st = hamt_interp_st,
     .stats_print = hamt_path_stats_print,
-    .no_bulk_tlb = true,
 };

@@ -511,7 +511,6 @@ static void __attribute__((noinline)) cosim_run_shadow(const CosimShadow *s)
 {
     shadow_exc = false;
     real_path = mem_path;
-    cosim_path.no_bulk_tlb = real_path->no_bulk_tlb;
     mem_path = &cosim_path;
     if (cpu_setjmp(shadow_env.jmp_env) == 0) {
         interp_exec_shadow(&shadow_env, s->block, &cosim_mem);

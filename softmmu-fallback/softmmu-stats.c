@@ -124,6 +124,7 @@ void mem_stats_print(const CPUX86State *env)
     stat_line("MMIO accesses", s->mmio);
     stat_line("stores to code pages", s->code_stores);
     stat_line("stores to code pages' data (bitmap)", s->code_data_stores);
+    stat_line("TLB scans for code/page-table frames", s->notdirty_scans);
     stat_line("page-crossing accesses", s->crossing);
     stat_line("TLB resizes", s->resizes);
     if (s->set_switches) {

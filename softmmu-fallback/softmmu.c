@@ -109,6 +109,7 @@ typedef struct TLBSet {
 typedef struct SoftmmuState {
     TLBSet *set[SOFTMMU_TLB_SETS];   /* [0] = set0; others on first select */
     TLBSet *cur;                     /* the set env->tlb_fast[] publishes */
+    unsigned cur_k;                  /* sm.set[cur_k] == sm.cur */
     const SoftmmuOwner *owner;       /* NULL: fills report nothing */
     uint64_t fill_gen;               /* entries filled since start-up */
     /* a code fetch's fault, recorded by get_phys_code and raised by
@@ -120,6 +121,34 @@ typedef struct SoftmmuState {
 
 static TLBSet set0 __attribute__((aligned(64)));
 static SoftmmuState sm = { .set = { &set0 }, .cur = &set0 };
+
+/*
+ * Which sets softmmu_notdirty_page must scan for a physical page (a bit
+ * per set, one byte per guest page each; stale bits only cost a scan):
+ *
+ *   wr_nd[pp]  set k may hold a writable entry of pp without TLB_NOTDIRTY
+ *   wr_pt[pp]  set k may hold a writable entry of pp without TLB_PT
+ *
+ * Set where an entry gets or loses write rights without those flags (fill,
+ * the slow store clearing them), cleared by the scan that adds them.
+ * Without them every page-table frame a cached context protects (and
+ * every page that gets code) scanned every entry of all 8 sets.
+ */
+static uint8_t wr_nd[GUEST_NB_PAGES], wr_pt[GUEST_NB_PAGES];
+
+/* Note a write entry of physical page pa in the current set whose compare
+ * word is cmp (only the flags are looked at). */
+static inline void wr_note(uint32_t pa, uint32_t cmp)
+{
+    uint8_t b = (uint8_t)(1u << sm.cur_k);
+
+    if (!(cmp & TLB_NOTDIRTY)) {
+        wr_nd[pa >> GUEST_PAGE_BITS] |= b;
+    }
+    if (!(cmp & TLB_PT)) {
+        wr_pt[pa >> GUEST_PAGE_BITS] |= b;
+    }
+}
 
 #define TLB_WINDOW 16   /* whole flushes per shrink window */
 SoftmmuStats softmmu_stats;
@@ -416,6 +445,7 @@ bool softmmu_tlb_select(CPUX86State *env, unsigned k)
     }
     if (sm.set[k] != sm.cur) {
         sm.cur = sm.set[k];
+        sm.cur_k = k;
         softmmu_stats.set_switches++;
         for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
             tlb_publish(env, idx);
@@ -557,6 +587,9 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     }
     e->addr_read = (res->prot & PAGE_READ) ? vpage | rflags : TLB_EMPTY;
     e->addr_write = (res->prot & PAGE_WRITE) ? vpage | wflags : TLB_EMPTY;
+    if (res->prot & PAGE_WRITE) {
+        wr_note(ppage, wflags);
+    }
     f->vaddr = vpage;
     f->paddr = ppage;
     f->prot = (uint8_t)res->prot;
@@ -710,6 +743,7 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
              * the flag was set (e.g. while this TLB set was not current):
              * a plain page again */
             e->addr_write &= ~(TLB_NOTDIRTY | TLB_PT);
+            wr_note(pa, e->addr_write);
             mem_host_st(guest_ram + pa, val, size);
             return;
         }
@@ -721,6 +755,12 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
             /* a code page's data: the code map or the page's bitmap says
              * no TB covers the bytes */
             softmmu_stats.code_data_stores++;
+            if (fl & TLB_PT) {
+                /* no longer a page-table frame: the code-map probe of
+                 * the inline store may take the next stores */
+                e->addr_write &= ~TLB_PT;
+                wr_note(pa, e->addr_write);
+            }
             mem_host_st(guest_ram + pa, val, size);
             return;
         }
@@ -741,6 +781,7 @@ static void st_page(CPUX86State *env, uint32_t addr, uint32_t val,
             if (!(pf & (PF_CODE | PF_PT))) {
                 e->addr_write &= ~TLB_NOTDIRTY;
             }
+            wr_note(pa, e->addr_write);
         }
         mem_host_st(guest_ram + pa, val, size);
         return;
@@ -833,13 +874,23 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
 void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page)
 {
     uint32_t pp = phys_page & GUEST_PAGE_MASK;
-    uint32_t fl = TLB_NOTDIRTY |
-                  ((guest_pflags[pp >> GUEST_PAGE_BITS] & PF_PT) ? TLB_PT : 0);
+    bool pt = (guest_pflags[pp >> GUEST_PAGE_BITS] & PF_PT) != 0;
+    uint32_t fl = TLB_NOTDIRTY | (pt ? TLB_PT : 0);
+    unsigned mask = wr_nd[pp >> GUEST_PAGE_BITS] |
+                    (pt ? wr_pt[pp >> GUEST_PAGE_BITS] : 0);
 
     (void)env;
+    if (mask == 0) {
+        return;         /* no set holds a write entry missing the flags */
+    }
+    softmmu_stats.notdirty_scans++;
+    wr_nd[pp >> GUEST_PAGE_BITS] = 0;
+    if (pt) {
+        wr_pt[pp >> GUEST_PAGE_BITS] = 0;
+    }
     for (unsigned k = 0; k < SOFTMMU_TLB_SETS; k++) {
         TLBSet *s = sm.set[k];
-        if (s == NULL) {
+        if (s == NULL || !(mask & (1u << k))) {
             continue;
         }
         for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
@@ -890,6 +941,7 @@ void mem_raise_fetch_fault(CPUX86State *env)
 static void softmmu_init(CPUX86State *env)
 {
     sm.cur = sm.set[0];
+    sm.cur_k = 0;
     for (unsigned i = 0; i < NB_MMU_MODES; i++) {
         sm.cur->d[i].bits = CPU_TLB_DYN_DEFAULT_BITS;
         flush_idx_bits(env, sm.cur, i, CPU_TLB_DYN_DEFAULT_BITS);

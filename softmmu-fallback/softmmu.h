@@ -22,6 +22,7 @@ typedef struct SoftmmuStats {
     uint64_t flush_mmuidx, mmio, code_stores, code_data_stores, crossing,
              watch_hits;
     uint64_t resizes;
+    uint64_t notdirty_scans;            /* softmmu_notdirty_page scans */
     uint64_t set_switches, set_drops;   /* TLB sets (core/mem.h) */
 } SoftmmuStats;
 extern SoftmmuStats softmmu_stats;

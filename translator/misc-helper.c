@@ -21,7 +21,10 @@
  * watch or missing right).  Chunks never cross a page, so they cannot
  * fault, and the registers are committed after each chunk; a page whose
  * entry is missing takes one element through the C accessors (which fill
- * the TLB or raise the precise #PF) and the next chunk goes fast.
+ * the TLB or raise the precise #PF) and the next chunk goes fast.  Every
+ * memory path keeps that TLB valid (HAMT too: core/memory.c
+ * helper_tlb_host); only a path with helpers_via_path (the cosim shadow)
+ * goes element by element.
  */
 #include "core/cpu.h"
 #include "core/mem.h"
@@ -175,8 +178,8 @@ static uint8_t *str_host_page(CPUX86State *env, uint32_t addr, bool store)
         }
         return (uint8_t *)env->mem.ram_base + page;
     }
-    if (mem_path->no_bulk_tlb) {
-        return NULL;
+    if (mem_path->helpers_via_path) {
+        return NULL;   /* as core/memory.c's helper_tlb_host */
     }
     e = tlb_entry(env, cpu_mmu_index(env), addr);
     cmp = store ? e->addr_write : e->addr_read;
