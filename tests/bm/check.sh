@@ -12,7 +12,12 @@
 #      ASIDs on LoongArch, 8-bit on MIPS: several wraps; ~20 s / ~2 s)
 #   2. bad input: no boot block, missing / corrupt / too big / garbage
 #      image, a bad option, an unexpected host exception (register dump,
-#      guest EIP line, exit 3)
+#      guest EIP line, exit 3); the initrd missing, corrupt, too big for
+#      the boot block, larger than the guest RAM
+#   2b. tests/linux's boot protocol case (the fake bzImage of bootproto.c
+#      with --initrd and --append, as tests/linux/check.sh runs it on the
+#      Linux builds) under softmmu and hamt: its BP lines must equal
+#      tests/linux/bootproto.expected, exit status 33 (~5 s per run)
 #   3. the guest kernel suite (tests/guest/run.sh) compared with
 #      qemu-system-i386 like the Linux builds: softmmu and hamt on both
 #      boards (hamt: the privileged driver, os/bm/la-hamt.c and
@@ -55,6 +60,16 @@ expect() {
 
 hello=$BUILD/guest/hello.elf
 [ -f "$hello" ] || make -s guest >/dev/null
+# the boot protocol case's fake bzImage and initrd (tests/linux/linux.sh)
+. "$ROOT/tests/linux/linux.sh"
+LXOUT=$BUILD/bm-check/linux
+mkdir -p "$LXOUT"
+have_bp=1
+linux_build_bootproto "$LXOUT" >"$LXOUT/build.log" 2>&1 || have_bp=0
+[ $have_bp = 1 ] || report fail "bootproto build" "see $LXOUT/build.log"
+printf 'INITRD-CONTENT-hamt86\n' >"$LXOUT/bp-initrd"
+BP_ARGS=(-m 64 --kernel "$LXOUT/bootproto.bz" --initrd "$LXOUT/bp-initrd"
+         --append "console=ttyS0 hamt86 bootproto")
 
 for B in ${BM_BOARDS:-loongarch64 mips64el}; do
     case $B in
@@ -125,6 +140,33 @@ for B in ${BM_BOARDS:-loongarch64 mips64el}; do
     if ! grep -q "guest EIP" "$OUT/host-crash.err" ||
        ! grep -q "r31 " "$OUT/host-crash.err"; then
         report fail "$B host-crash dump" "no register dump / guest EIP line"
+    fi
+
+    # the initrd (the Linux builds' semantics: frontend/kernel.c reads it)
+    expect missing-initrd 1 "cannot read: .*No such file" -- \
+        "${RUN[@]}" -m 64 --kernel "$LXOUT/bootproto.bz" \
+        --initrd "$OUT/does-not-exist.img"
+    HAMT86_BM_CORRUPT_INITRD_AT=3 expect corrupt-initrd 2 \
+        "bp-initrd: guest image corrupt" -- "${RUN[@]}" "${BP_ARGS[@]}"
+    truncate -s $((BLOCK_MIB + 1))M "$OUT/huge.img"
+    expect too-big-initrd 1 "huge.img: guest image too big for the board" -- \
+        "${RUN[@]}" -m 64 --kernel "$LXOUT/bootproto.bz" --initrd "$OUT/huge.img"
+    rm -f "$OUT/huge.img"
+    head -c $((5 << 20)) /dev/zero >"$OUT/5m.img"
+    expect initrd-over-ram 1 "5m.img: larger than the guest RAM \\(4 MiB\\)" -- \
+        "${RUN[@]}" -m 4 --kernel "$LXOUT/bootproto.bz" --initrd "$OUT/5m.img"
+    rm -f "$OUT/5m.img"
+
+    # 2b. the Linux boot protocol (fake bzImage + initrd + command line)
+    if [ $have_bp = 1 ]; then
+        for mode in $MODES; do
+            expect "bootproto-$mode" 33 "" -- "${RUN[@]}" --mmu="$mode" "${BP_ARGS[@]}"
+            if ! diff <(grep -a '^BP ' "$OUT/bootproto-$mode.out" | tr -d '\r') \
+                    "$ROOT/tests/linux/bootproto.expected" >"$OUT/bootproto-$mode.diff"; then
+                report fail "$B bootproto-$mode output" \
+                    "BP lines differ from tests/linux/bootproto.expected (see $OUT/bootproto-$mode.diff)"
+            fi
+        done
     fi
 
     # 3. the guest suite on the board

@@ -4,7 +4,11 @@
 #
 # usage: tests/linux/check.sh [-b BUILD] [-H HOSTS] [-M MODES] [-s]
 #   -b BUILD  build root (default $BUILD or build)
-#   -H HOSTS  hosts to run (default: native mips64el loongarch64, those built)
+#   -H HOSTS  hosts to run (default: native mips64el loongarch64, those built;
+#             also loongarch64-bm and mips64el-bm: the bare-metal builds on
+#             their qemu-system boards through cross/run-bm, not run by
+#             default: tests/bm/check.sh runs bootproto there in make check,
+#             the Debian workload is opt-in, see README "Bare metal")
 #   -M MODES  memory paths (default: hamt softmmu hamt16k)
 #   -s        skip the Debian kernel workload (boot protocol cases only)
 #
@@ -76,9 +80,13 @@ fi
 # --- cases -------------------------------------------------------------------------
 for host in $HOSTS; do
     bin=$BUILD/$host/hamt86
+    case $host in
+    *-bm) bin=$BUILD/$host/hamt86.elf ;;
+    esac
     [ -x "$bin" ] || continue
     case $host in
     native) emu=("$bin") ;;
+    *-bm) emu=(env HAMT86_BM_ELF="$bin" "$ROOT/cross/run-bm" "${host%-bm}") ;;
     *) emu=("qemu-$host" "$bin") ;;
     esac
     for mode in $MODES; do
