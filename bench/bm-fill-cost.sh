@@ -6,7 +6,8 @@
 #
 # usage: bench/bm-fill-cost.sh [-b BUILD] [-a loongarch64|mips64el]
 #        [kernel ...]   (default: LoongArch; mem_linear mem_random
-#        mem_chase from build/bench, `make bench-kernels`)
+#        mem_chase from build/bench, `make bench-kernels`; BM_MMUS="hamt"
+#        runs one memory path)
 # LoongArch, per kernel and memory path: every host instruction of the
 # run, and for hamt the instructions per host fault (general-exception
 # vector entry to its ertn: page-modify / page-invalid exceptions into
@@ -82,7 +83,7 @@ if [ "$ARCH" = mips64el ]; then
         mmu "host insns" faults fills "insns/flt" "rc hits" "insns/rc" \
         "tbl hits" "insns/tbl" misses "insns/miss"
     for k in "${kernels[@]}"; do
-        for mmu in softmmu hamt; do
+        for mmu in ${BM_MMUS:-softmmu hamt}; do
             out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,$ranges" \
                   cross/run-bm mips64el --mmu=$mmu --stats \
                   --kernel "$BUILD/bench/$k.elf" 2>&1 >/dev/null || true)
@@ -144,7 +145,7 @@ printf '%-12s %-8s %14s %8s %8s %10s %9s %10s %9s %10s %8s %9s %8s %9s\n' \
     kernel mmu "host insns" faults fills "insns/flt" refills "insns/rfl" \
     "C refills" "insns/Crfl" "hits" "insns/hit" "rc hits" "insns/rc"
 for k in "${kernels[@]}"; do
-    for mmu in softmmu hamt; do
+    for mmu in ${BM_MMUS:-softmmu hamt}; do
         out=$(HAMT86_BM_QEMU="-d plugin -plugin $PLUGIN,arg=fault:$exc,arg=refill:$tlbr_phys,arg=slow:$slow_phys,arg=hit:${slow_phys%:*}:$hit_fn,arg=tail:$hit_fn:$ertn_phys,arg=rc:$rc_phys:$ertn_phys" \
               cross/run-bm loongarch64 --mmu=$mmu --stats \
               --kernel "$BUILD/bench/$k.elf" 2>&1 >/dev/null || true)
