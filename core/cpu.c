@@ -74,15 +74,7 @@ static void hflags_from_eflags(CPUX86State *env)
  */
 void cpu_load_eflags(CPUX86State *env, uint32_t eflags, uint32_t update_mask)
 {
-    env->cc_src = eflags & CC_ARITH;
-    env->cc_dst = 0;
-    env->cc_src2 = 0;
-    env->cc_res2 = 0;
-    env->cc_op = CPU_CC_OP_EFLAGS;
-    env->df = (eflags & DF_MASK) ? -1 : 1;
-    update_mask &= EFLAGS_DEFINED & ~(CC_ARITH | DF_MASK);
-    env->eflags = ((env->eflags & ~update_mask) | (eflags & update_mask) | 0x2u) &
-                  ~(CC_ARITH | DF_MASK);
+    cpu_load_eflags_bits(env, eflags, update_mask);
     hflags_from_eflags(env);
 }
 

@@ -299,6 +299,27 @@ uint32_t cpu_cc_compute_all(const CPUX86State *env);
 uint32_t cpu_compute_eflags(CPUX86State *env);
 void cpu_load_eflags(CPUX86State *env, uint32_t eflags, uint32_t update_mask);
 
+/*
+ * cpu_load_eflags without the hflags it derives (callers that compute
+ * them themselves: the INT/IRET fast path): the arithmetic flags and DF
+ * always, the other defined bits only where update_mask is set; the
+ * arithmetic flags become CC_OP_EFLAGS state.
+ */
+static inline __attribute__((always_inline))
+void cpu_load_eflags_bits(CPUX86State *env, uint32_t eflags,
+                          uint32_t update_mask)
+{
+    env->cc_src = eflags & CC_ARITH;
+    env->cc_dst = 0;
+    env->cc_src2 = 0;
+    env->cc_res2 = 0;
+    env->cc_op = CPU_CC_OP_EFLAGS;
+    env->df = (eflags & DF_MASK) ? -1 : 1;
+    update_mask &= EFLAGS_DEFINED & ~(CC_ARITH | DF_MASK);
+    env->eflags = ((env->eflags & ~update_mask) | (eflags & update_mask) |
+                   0x2u) & ~(CC_ARITH | DF_MASK);
+}
+
 /* Reset to the state a multiboot loader hands over (flat 32-bit PM, ring 0). */
 void cpu_reset_multiboot(CPUX86State *env, uint32_t entry, uint32_t mbi);
 /* Recompute HF_ADDSEG/HF_CS32/HF_SS32/HF_CPL after a segment change. */

@@ -130,17 +130,7 @@ BUILD_ASSERT(HF_IOPL_MASK == IOPL_MASK);
  * DF): sys_set_eflags without computing the lazy flags it replaces. */
 FW_INLINE void fw_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
 {
-    uint32_t um = EFLAGS_DEFINED & ~(CC_ARITH | DF_MASK);
-    uint32_t v = (env->eflags & ~mask) | 0x2u | (val & mask);
-
-    env->cc_src = val & CC_ARITH;
-    env->cc_dst = 0;
-    env->cc_src2 = 0;
-    env->cc_res2 = 0;
-    env->cc_op = CPU_CC_OP_EFLAGS;
-    env->df = (val & DF_MASK) ? -1 : 1;
-    env->eflags = ((env->eflags & ~um) | (v & um) | 0x2u) &
-                  ~(CC_ARITH | DF_MASK);
+    cpu_load_eflags_bits(env, val, mask);
 }
 
 /* A return to outer ring cpl: a data segment it may not use goes null
