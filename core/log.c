@@ -29,6 +29,7 @@ static const struct {
     { "nochain", LOG_NOCHAIN, "do not chain TBs (not a log)" },
     { "cpu",     LOG_CPU,     "dump the CPU registers at each TB entry (with exec)" },
     { "ioport",  LOG_IOPORT,  "log port reads and writes of devices (port, value, device)" },
+    { "walk",    LOG_WALK,    "log every guest page walk and its result (verbose)" },
 };
 
 /* Parse a comma separated item list; "all" selects every log. */

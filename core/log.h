@@ -7,14 +7,12 @@
 #include "core/base.h"
 
 /*
- * Developer traces too verbose for a -d item (walk steps, optimiser
- * passes, decoder tables) sit behind per-file DEBUG_* gates, all defined
- * as HAMT86_DEBUG_LOGS: one build option, meson -Ddebug_logs=true.
- * Everything a user may want at run time is a -d item instead.
+ * Every trace is a run-time -d item; there is no compile-time debug
+ * switch.  Developer traces ride on the item of their subsystem
+ * (register allocation on out_asm, condition codes on ir, optimiser
+ * totals on ir_opt, segment faults and task switches on int, CR0 on
+ * mmu, interpreter chaining on exec) or have their own (walk).
  */
-#ifndef HAMT86_DEBUG_LOGS
-#define HAMT86_DEBUG_LOGS 0
-#endif
 
 #define LOG_IN_ASM   (1u << 0)
 #define LOG_IR       (1u << 1)
@@ -27,6 +25,7 @@
 #define LOG_NOCHAIN  (1u << 8)   /* not a log: disables chaining */
 #define LOG_CPU      (1u << 9)   /* register dump at TB entry with exec */
 #define LOG_IOPORT   (1u << 10)  /* device port reads and writes */
+#define LOG_WALK     (1u << 11)  /* every guest page walk */
 
 extern uint32_t log_mask;
 extern int log_fd;   /* 2 (stderr) unless -D */

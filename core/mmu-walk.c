@@ -25,7 +25,6 @@
 #include "core/libc.h"
 #include "core/log.h"
 
-#define DEBUG_WALK HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 /*
  * The SDM sets P together with RSVD (a reserved bit can only be seen in a
  * present entry).  qemu-system-i386 7.2, the reference the guest tests are
@@ -215,7 +214,7 @@ do_check_protect:
     res->page_size = page_size;
     res->prot = prot;
     res->global = (pte & PG_GLOBAL) && (env->cr[4] & CR4_PGE);
-    if (DEBUG_WALK) {
+    if (unlikely(log_enabled(LOG_WALK))) {
         hlog("walk: 0x%08x idx %d acc %d -> 0x%08x prot %u size 0x%x\n",
              addr, mmu_idx, access, res->paddr, prot, page_size);
     }
@@ -239,7 +238,7 @@ do_fault:
         (nxe || (env->cr[4] & CR4_SMEP))) {
         err |= PG_ERROR_I_D_MASK;
     }
-    if (DEBUG_WALK) {
+    if (unlikely(log_enabled(LOG_WALK))) {
         hlog("walk: 0x%08x idx %d acc %d -> #PF 0x%x\n", addr, mmu_idx,
              access, err);
     }

@@ -26,8 +26,6 @@
 
 #include "core/cosim.h"
 
-#define DEBUG_TB HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
-
 #ifndef CODE_CACHE_SIZE
 #define CODE_CACHE_SIZE  (32u << 20)
 #endif
@@ -724,7 +722,9 @@ retry:
         hlog("IR after optimisation, TB 0x%08x:\n", pc);
         ir_dump(&ir_func);
     }
-    if (DEBUG_TB && !ir_validate(&ir_func)) {
+    /* checking runs (--cosim, -d ir/ir_opt) also validate the IR */
+    if ((machine.opt.cosim || log_enabled(LOG_IR | LOG_IR_OPT)) &&
+        !ir_validate(&ir_func)) {
         os_fatal(70, "invalid IR for TB at 0x%08x", pc);
     }
 

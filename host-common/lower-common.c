@@ -530,7 +530,7 @@ bool lower_run(Lower *L, void (*lower_op)(Lower *L, const IROp *op),
         L->cur = i;
         lower_op(L, &f->ops[i]);
         end_op(L);
-        if (DEBUG_LOWER_RA) {
+        if (unlikely(log_enabled(LOG_OUT_ASM))) {
             hlog(HOST_NAME " ra: op %u busy 0x%x\n", i, busy_mask(L));
         }
     }

@@ -30,7 +30,6 @@
 #include "host-common/host-common.h"
 #include "host-common/host-target.h"
 
-#define DEBUG_LOWER_RA HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 #define MAX_RELOCS  1024
 #define MAX_SLOW    512

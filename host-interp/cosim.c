@@ -40,7 +40,6 @@
 #include "core/machine.h"
 #include "host-interp/interp.h"
 
-#define DEBUG_COSIM HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* What tb->cosim points to. */
 typedef struct CosimShadow {
@@ -570,7 +569,7 @@ uintptr_t cosim_exec(CPUX86State *env, TranslationBlock *tb)
         cosim_compare(env, tb, real_exc, shadow_exc);
     } else {
         stats.cosim_skipped++;
-        if (DEBUG_COSIM) {
+        if (unlikely(log_enabled(LOG_EXEC))) {
             hlog("cosim: TB 0x%08x not compared (%s)\n", tb->pc,
                  ovl.bail ? "memory" : "SMC restart");
         }

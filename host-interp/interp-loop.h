@@ -179,7 +179,7 @@ dispatch_top:
         if (!INTERP_SHADOW) {
             const InterpBlock *nb = b->chain[op->imm & 1];
             if (nb) {
-                if (DEBUG_INTERP) {
+                if (unlikely(log_enabled(LOG_EXEC))) {
                     hlog("interp: chain %08x -> %08x\n", b->tb->pc, nb->tb->pc);
                 }
                 if (nb != b) {

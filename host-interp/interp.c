@@ -22,7 +22,6 @@
 #include "host-interp/interp.h"
 #include "ir/ir-eval.h"
 
-#define DEBUG_INTERP HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 #if defined(__GNUC__) && !defined(INTERP_NO_COMPUTED_GOTO)
 #define INTERP_CGOTO 1
@@ -417,7 +416,7 @@ static bool interp_gen_code(TranslationBlock *tb, const IRFunc *f, CodeCache *cc
     }
     tb->host_code = b;
     tb->host_size = (uint32_t)(cc->ptr - (uint8_t *)b);
-    if (DEBUG_INTERP) {
+    if (unlikely(log_enabled(LOG_OUT_ASM))) {
         hlog("interp: TB %08x: %u ops, %u temps, %u consts\n",
              tb->pc, b->nops, b->ntemps, b->nconsts);
     }

@@ -27,7 +27,6 @@
 #include "ir/ir.h"
 #include "ir/ir-eval.h"
 
-#define DEBUG_OPT HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 IROptStats ir_opt_stats;
 
@@ -881,7 +880,7 @@ void ir_optimize(IRFunc *f)
     opt_coalesce(f);
     opt_compact(f);
     ir_opt_stats.ops_out += f->nops;
-    if (DEBUG_OPT) {
+    if (unlikely(log_enabled(LOG_IR_OPT))) {
         hlog("ir_optimize: %u ops left\n", f->nops);
     }
 }

@@ -25,7 +25,6 @@
 #include "translator/translate.h"
 #include "translator/cc.h"
 
-#define DEBUG_CC HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* Operands of the last flag producer, valid while cc_op == tr.cc_op. */
 static struct {
@@ -664,7 +663,7 @@ static CCPrep cc_prepare(DisasContext *s, int cc)
     if (cc & 1) {
         p.cond = cc_invert(p.cond);
     }
-    if (DEBUG_CC) {
+    if (unlikely(log_enabled(LOG_IR))) {
         hlog("cc: jcc %d cc_op %d -> cond %d\n", cc, s->cc_op, p.cond);
     }
     return p;

@@ -24,7 +24,6 @@
 #include "translator/decode.h"
 #include "translator/x86-insn.def"   /* its enums and masks (no rows: X86_INSN unset) */
 
-#define DEBUG_DECODE HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* ---- the table ---- */
 
@@ -360,10 +359,7 @@ DecodeStatus x86_decode(X86Insn *insn, uint32_t eip, bool code32,
         row = dis_main[map][b][0];
     }
     if (row == 0) {
-        if (DEBUG_DECODE) {
-            /* no row: undefined on a Pentium Pro */
-        }
-        return DECODE_UD;
+        return DECODE_UD;       /* no row: undefined on a Pentium Pro */
     }
     /* 0F 18 /0../3 register forms: reserved hint NOPs like 0F 19..1F. */
     if (map == 1 && b == 0x18 && mod == 3 && insn->has_modrm) {

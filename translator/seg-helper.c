@@ -39,7 +39,6 @@
 #include "translator/cc.h"
 #include "translator/seg-internal.h"
 
-#define DEBUG_SEG HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 #define TRIPLE_FAULT_STATUS 0   /* a reset: as -no-reboot (README, --help) */
 
@@ -144,7 +143,7 @@ static void desc_set_accessed(CPUX86State *env, uint32_t sel, uint32_t e2,
 static NORETURN void seg_raise(CPUX86State *env, int vec, uint32_t err,
                                uintptr_t ra)
 {
-    if (DEBUG_SEG) {
+    if (unlikely(log_enabled(LOG_INT))) {
         hlog("seg: raise %d err 0x%x at EIP 0x%08x\n", vec, err, env->eip);
     }
     raise_exception_err_ra(env, vec, (int)err, ra);
@@ -390,7 +389,7 @@ static void task_switch(CPUX86State *env, uint32_t sel, uint32_t e1,
     if (env->tr.limit < (o32 ? 103u : 43u)) {
         seg_raise(env, EXCP0A_TS, env->tr.selector & 0xfffc, ra);
     }
-    if (DEBUG_SEG) {
+    if (unlikely(log_enabled(LOG_INT))) {
         hlog("seg: task switch %d from 0x%04x to 0x%04x\n", source,
              env->tr.selector, sel);
     }

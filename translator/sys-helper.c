@@ -10,7 +10,6 @@
 #include "core/os.h"
 #include "translator/cc.h"
 
-#define DEBUG_SYS HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* seg-helper.c: recompute hflags after a mode/segment change (cpl < 0: keep). */
 void seg_sync_hflags(CPUX86State *env, int cpl);
@@ -370,7 +369,7 @@ static void sys_write_cr0(CPUX86State *env, uint32_t v, uintptr_t ra)
     if ((old ^ v) & (CR0_PG | CR0_WP | CR0_PE)) {
         sys_flush_tlb(env);
     }
-    if (DEBUG_SYS) {
+    if (unlikely(log_enabled(LOG_MMU))) {
         hlog("sys: cr0 0x%08x -> 0x%08x\n", old, v);
     }
     /* PE changes switch the mode; CPL is 0 here either way */

@@ -36,7 +36,6 @@
 /* --icount: TBs count themselves against env->icount_budget (hw/timer.c). */
 bool translate_icount;
 
-#define DEBUG_TRANSLATE HAMT86_DEBUG_LOGS   /* meson -Ddebug_logs=true */
 
 /* Leave some room for the biggest single instruction's IR. */
 #define IR_OPS_RESERVE 256
@@ -731,7 +730,7 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
         os_fatal(1, "translate: IR overflow in one instruction at EIP 0x%08x",
                  tb->pc);
     }
-    if (DEBUG_TRANSLATE) {
+    if (unlikely(log_enabled(LOG_IN_ASM))) {
         hlog("translate: pc 0x%08x insns %d size %u ops %u\n", tb->pc,
              s->num_insns, tb->size, f->nops);
     }

@@ -20,9 +20,8 @@ Rules (source folders only; tests/, bench/ and cross/ may reach anywhere):
      have kinds of their own.)
   4. no file existence as a feature flag: `__has_include` in C, `fs.exists`
      in a meson.build.
-  5. no compile-time debug switch outside the one meson option:
-     `#ifdef DEBUG_*` / `#ifndef DEBUG_*` / `#define DEBUG_X 0|1`
-     (DEBUG_* must be HAMT86_DEBUG_LOGS, meson -Ddebug_logs=true).
+  5. no compile-time debug switch: `#ifdef DEBUG_*` / `#ifndef DEBUG_*` /
+     `#define DEBUG_X ...` (every trace is a run-time -d item).
 Prints one line per violation, then "N passed, N failed" (one check per
 rule); exit status 1 if any failed.
 """
@@ -68,7 +67,7 @@ KIND_RE = re.compile(r'\bMEM_KIND_|\bBACKEND_KIND_|mem_path\s*->\s*kind\b|'
 HAS_INC_RE = re.compile(r'__has_include')
 FS_EXISTS_RE = re.compile(r'\bfs\.exists\s*\(')
 DEBUG_RE = re.compile(r'^\s*#\s*(ifn?def\s+DEBUG_\w+|if\s+defined\s*\(?\s*DEBUG_\w+|'
-                      r'define\s+DEBUG_\w+\s+[01]\s*$)')
+                      r'define\s+DEBUG_\w+(\s|$)|if\s+\w*DEBUG)')
 C_EXT = ('.c', '.h', '.def', '.inc')
 THIS = os.path.relpath(os.path.abspath(__file__),
                        os.path.dirname(os.path.dirname(os.path.dirname(
@@ -137,7 +136,7 @@ def check(root):
                 bad[4].append(where + '__has_include as a feature flag')
             if top in SRC_DIRS and DEBUG_RE.match(line):
                 bad[5].append(where + 'compile-time DEBUG_ switch '
-                              '(use HAMT86_DEBUG_LOGS / a -d item)')
+                              '(use a -d item)')
     return bad
 
 
@@ -166,6 +165,7 @@ def self_test(root):
         (4, 'frontend/zz-plant.c', '#if __has_include("core/cosim.h")\n#endif\n'),
         (4, 'hw/meson.build', "if fs.exists('zz.c')\nendif\n"),
         (5, 'hamt/zz-plant.c', '#ifndef DEBUG_HAMT\n#define DEBUG_HAMT 0\n#endif\n'),
+        (5, 'core/zz-plant.c', '#define DEBUG_CORE HAMT86_TRACES\n'),
     ]
     fails = 0
     with tempfile.TemporaryDirectory() as tmp:
