@@ -45,7 +45,7 @@ void sys_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
  *   PSE/PAE/PSE36/PGE  core/mmu-walk.c     MTRR     MTRRcap, 8 variable and
  *   TSC/MSR  RDTSC, RDMSR/WRMSR                     11 fixed MTRRs, def type
  *   CX8/CMOV  instructions                 PAT      IA32_PAT (stored)
- *   SEP   SYSENTER/SYSEXIT (seg-helper.c)
+ *   SEP   SYSENTER/SYSEXIT (seg-sys.c)
  */
 #define CPUID_FPU   (1u << 0)
 #define CPUID_DE    (1u << 2)
