@@ -49,8 +49,10 @@ python3 "$ROOT/tests/difftest/gen.py" --random --max-insns 8 --seed "$SEED" \
     suite_fail "gen.py --random failed"
 printf '    .section .rodata\n    .globl rc_blob, rc_blob_end\n    .balign 4\nrc_blob:\n    .incbin "%s"\nrc_blob_end:\n' \
     "$OUT/rc.bin" >"$OUT/obj/blob.S"
+python3 "$HERE/gen-rmw.py" "$OUT/obj/rc-rmw.h" ||
+    suite_fail "gen-rmw.py failed"
 $CC "${GFLAGS[@]}" -c "$OUT/obj/blob.S" -o "$OUT/obj/blob.o" &&
-$CC "${GFLAGS[@]}" -c "$HERE/randcode.c" -o "$OUT/obj/randcode.o" &&
+$CC "${GFLAGS[@]}" -I"$OUT/obj" -c "$HERE/randcode.c" -o "$OUT/obj/randcode.o" &&
 $LD -m elf_i386 -T "$ROOT/tests/guest/lib/link.ld" -o "$G/randcode.elf" \
     "${LIBO[@]}" "$OUT/obj/randcode.o" "$OUT/obj/blob.o" ||
     suite_fail "building randcode.elf failed"
