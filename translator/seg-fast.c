@@ -126,13 +126,6 @@ FW_INLINE void fw_hflags(CPUX86State *env, int cpl)
 }
 BUILD_ASSERT(HF_IOPL_MASK == IOPL_MASK);
 
-/* EFLAGS <- val where mask is set (mask covers the arithmetic flags and
- * DF): sys_set_eflags without computing the lazy flags it replaces. */
-FW_INLINE void fw_set_eflags(CPUX86State *env, uint32_t val, uint32_t mask)
-{
-    cpu_load_eflags_bits(env, val, mask);
-}
-
 /* A return to outer ring cpl: a data segment it may not use goes null
  * (seg_null_inaccessible, unrolled). */
 FW_INLINE void fw_null_seg(SegmentCache *sc, int cpl)
@@ -325,7 +318,9 @@ bool seg_iret_fast(CPUX86State *env)
         fw_null_seg(&env->segs[R_GS], rpl);
     }
     env->eip = new_eip;
-    fw_set_eflags(env, new_flags, mask);
+    /* mask covers the arithmetic flags and DF: sys_set_eflags without
+     * computing the lazy flags it replaces */
+    cpu_load_eflags_bits(env, new_flags, mask);
     fw_hflags(env, rpl);
     return true;
 }
