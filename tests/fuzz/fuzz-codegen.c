@@ -96,22 +96,97 @@ static uint64_t fake_phys_limit(void)
     return choice.phys_limit ? (uint64_t)16 << 20 : (uint64_t)1 << 32;
 }
 
+/* What the host's lists say a mnemonic is (bits of CheckWord.cls). */
+enum {
+    MC_BRANCH = 1, MC_CALL = 2, MC_INDIRECT = 4, MC_FORBIDDEN = 8,
+    MC_ACCESS = 16, MC_WORD = 32,
+    MC_JUMP = MC_BRANCH | MC_CALL | MC_INDIRECT,
+};
+
 /* One checked word. */
 typedef struct CheckWord {
     uint32_t off, word;
+    unsigned cls;
     char text[128];
     char mnem[24];
 } CheckWord;
 
-/* True if s is in the NULL-terminated list. */
-static bool in_list(const char *const *list, const char *s)
+/*
+ * Mnemonic -> class bits, an open-addressing hash built once from the
+ * host's lists.  Every word of every TB is classified, and a strcmp
+ * against each list (intercepted and traced by libFuzzer) was a third of
+ * the harness's time.
+ */
+#define MC_SLOTS 1024
+static struct {
+    char mnem[24];
+    unsigned cls;
+} mc_table[MC_SLOTS];
+
+/* FNV-1a of the mnemonic s, as a slot. */
+static unsigned mc_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+
+    for (; *s; s++) {
+        h = (h ^ (uint8_t)*s) * 16777619u;
+    }
+    return h & (MC_SLOTS - 1);
+}
+
+/* s == t, without the traced string functions. */
+static bool mc_same(const char *s, const char *t)
+{
+    while (*s && *s == *t) {
+        s++;
+        t++;
+    }
+    return *s == *t;
+}
+
+/* The slot of mnemonic s: its entry, or the empty slot for it. */
+static unsigned mc_slot(const char *s)
+{
+    unsigned i = mc_hash(s);
+
+    while (mc_table[i].mnem[0] && !mc_same(mc_table[i].mnem, s)) {
+        i = (i + 1) & (MC_SLOTS - 1);
+    }
+    return i;
+}
+
+/* Add the mnemonics of a NULL-terminated list with class bit cls. */
+static void mc_add(const char *const *list, unsigned cls)
 {
     for (; list != NULL && *list != NULL; list++) {
-        if (strcmp(*list, s) == 0) {
-            return true;
+        unsigned i = mc_slot(*list);
+
+        if (strlen(*list) >= sizeof(mc_table[i].mnem)) {
+            fprintf(stderr, "fuzz-codegen: mnemonic %s too long\n", *list);
+            abort();
         }
+        strcpy(mc_table[i].mnem, *list);
+        mc_table[i].cls |= cls;
     }
-    return false;
+}
+
+/* Class bits of mnemonic s (0: none of the lists). */
+static unsigned mc_class(const char *s)
+{
+    static bool built;
+
+    if (!built) {
+        static const char *const word[] = { ".word", NULL };
+
+        mc_add(fuzz_host.branches, MC_BRANCH);
+        mc_add(fuzz_host.calls, MC_CALL);
+        mc_add(fuzz_host.indirect, MC_INDIRECT);
+        mc_add(fuzz_host.forbidden, MC_FORBIDDEN);
+        mc_add(fuzz_host.accesses, MC_ACCESS);
+        mc_add(word, MC_WORD);
+        built = true;
+    }
+    return mc_table[mc_slot(s)].cls;
 }
 
 /* Print tb's host code and the broken promise, then abort. */
@@ -155,6 +230,7 @@ static void decode_word(const TranslationBlock *tb, uint32_t off,
     }
     memcpy(w->mnem, w->text, n);
     w->mnem[n] = 0;
+    w->cls = mc_class(w->mnem);
 }
 
 /* True if register token reg (e.g. "$2") is an operand of text. */
@@ -188,9 +264,7 @@ static bool branch_target(const char *text, uint64_t *target)
 /* True if w is any kind of jump (branch, call, register jump). */
 static bool is_jump(const CheckWord *w)
 {
-    return in_list(fuzz_host.branches, w->mnem) ||
-           in_list(fuzz_host.calls, w->mnem) ||
-           in_list(fuzz_host.indirect, w->mnem);
+    return (w->cls & MC_JUMP) != 0;
 }
 
 /* The HAMT site table at the end of tb: every entry an access word of
@@ -219,7 +293,7 @@ static uint32_t check_site_table(const TranslationBlock *tb)
             fail(tb, NULL, "site table entry outside the code");
         }
         decode_word(tb, acc, &w);
-        if (!in_list(fuzz_host.accesses, w.mnem)) {
+        if (!(w.cls & MC_ACCESS)) {
             fail(tb, &w, "site table entry is not a host load or store");
         }
     }
@@ -242,10 +316,10 @@ static void check_tb(const TranslationBlock *tb)
     }
     for (uint32_t off = 0; off < size; off += 4) {
         decode_word(tb, off, &w);
-        if (strncmp(w.text, ".word", 5) == 0) {
+        if (w.cls & MC_WORD) {
             fail(tb, &w, "not an instruction of the host table");
         }
-        if (in_list(fuzz_host.forbidden, w.mnem)) {
+        if (w.cls & MC_FORBIDDEN) {
             fail(tb, &w, "privileged or trapping instruction");
         }
         for (const char *const *r = fuzz_host.reserved; *r; r++) {
@@ -253,7 +327,7 @@ static void check_tb(const TranslationBlock *tb)
                 fail(tb, &w, "uses a register the backend never touches");
             }
         }
-        if (in_list(fuzz_host.branches, w.mnem)) {
+        if (w.cls & MC_BRANCH) {
             uint64_t t;
 
             if (!branch_target(w.text, &t)) {
