@@ -47,6 +47,8 @@ void stats_print(void);
  * 8254, RTC/CMOS, i8042, 16550A, debug console and exit ports, FERR#,
  * firmware area). */
 void hw_init(void);
+/* Devices back to their hw_init state (hw/pc.c). */
+void hw_reset(void);
 
 /* Interrupt controller interface (hw/): the vector of the highest-priority
  * pending hardware interrupt, acknowledged, or -1 (none / spurious). */

@@ -38,6 +38,7 @@ void clock_stats_print(void);
 
 /* COM1 16550A at 0x3F8, IRQ 4 (hw/serial.c). */
 void serial_init(void);
+void serial_reset(void);
 /* Room in COM1's receiver, and whether received data can interrupt. */
 unsigned serial_rx_room(void);
 bool serial_rx_irq_enabled(void);
@@ -64,18 +65,22 @@ void firmware_init(void);
 
 /* 8259A pair and ELCR (hw/i8259.c). */
 void pic_init(void);
+void pic_reset(void);
 void pic_set_irq(int irq, bool level);
 bool pic_irq_enabled(int irq);
 void pic_stats_print(void);
 
 /* 8254 PIT and port 0x61 (hw/i8254.c). */
 void pit_init(void);
+void pit_reset(void);
 
 /* MC146818 RTC and CMOS at 0x70/0x71, IRQ 8 (hw/mc146818.c). */
 void rtc_init(uint32_t ram_bytes);
+void rtc_reset(void);
 
 /* i8042 keyboard controller at 0x60/0x64, port 0x92 (hw/i8042.c). */
 void i8042_init(void);
+void i8042_reset(void);
 
 /* A reset (i8042 pulse, port 0x92, triple fault): the machine stops with
  * status 0, as qemu-system-i386 -no-reboot does. */

@@ -30,6 +30,7 @@
 #include "core/machine.h"
 #include "core/log.h"
 #include "core/os.h"
+#include "core/libc.h"
 
 #define KBD_STAT_OBF      0x01
 #define KBD_STAT_SYS      0x04
@@ -368,16 +369,25 @@ static const IOPortHandler kbc_ports[3] = {
       .read = port92_read, .write = port92_write },
 };
 
-/* Register the controller in its post-BIOS state. */
-void i8042_init(void)
+/* The controller's post-BIOS state: queue empty, no command pending,
+ * IRQ 1 and 12 low. */
+void i8042_reset(void)
 {
     I8042State *s = &kbc;
 
+    memset(s, 0, sizeof(*s));
     s->status = KBD_STAT_SYS | KBD_STAT_UNLOCKED | KBD_STAT_CMD;
     s->mode = KBD_MODE_XLATE | KBD_MODE_AUX_DIS | KBD_MODE_KBD_INT;
     s->outport = 0xcf;
     s->port92 = KBD_OUT_A20;
     s->kbd_scancode_set = 2;
+    kbc_update_irq(s);
+}
+
+/* Create the controller: post-BIOS state, ports. */
+void i8042_init(void)
+{
+    i8042_reset();
     for (unsigned i = 0; i < 3; i++) {
         io_register(&kbc_ports[i]);
     }

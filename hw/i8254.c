@@ -32,6 +32,7 @@
 #include "core/mem.h"
 #include "core/machine.h"
 #include "core/log.h"
+#include "core/libc.h"
 
 #define PIT_FREQ 1193182u
 
@@ -374,8 +375,24 @@ static const IOPortHandler port61_handler = {
     .read = port61_read, .write = port61_write,
 };
 
-/* Register the PIT.  Every channel runs mode 3 with count 65536 from
- * reset as on QEMU (channel 2's gate low). */
+/* The PIT's power-on state: every channel runs mode 3 with count 65536
+ * from reset as on QEMU (channel 2's gate low), port 0x61 clear. */
+void pit_reset(void)
+{
+    PITState *s = &pit_state;
+
+    memset(s->ch, 0, sizeof(s->ch));
+    s->port61 = 0;
+    s->refresh = 0;
+    for (int i = 0; i < 3; i++) {
+        s->ch[i].rw = 3;
+        s->ch[i].mode = 3;
+        s->ch[i].gate = i != 2;
+        pit_load(s, &s->ch[i], 0);
+    }
+}
+
+/* Create the PIT: its timer, power-on state, ports. */
 void pit_init(void)
 {
     PITState *s = &pit_state;
@@ -385,12 +402,7 @@ void pit_init(void)
     s->irq_timer.name = "pit";
     s->irq_timer.may_interrupt = pit_may_interrupt;
     timer_add(&s->irq_timer);
-    for (int i = 0; i < 3; i++) {
-        s->ch[i].rw = 3;
-        s->ch[i].mode = 3;
-        s->ch[i].gate = i != 2;
-        pit_load(s, &s->ch[i], 0);
-    }
+    pit_reset();
     io_register(&pit_ports);
     io_register(&port61_handler);
 }

@@ -379,9 +379,11 @@ void pic_stats_print(void)
     os_write(2, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-/* Register both PICs (BIOS state: vectors 0x08 / 0x70, all masked). */
-void pic_init(void)
+/* Both PICs back to the BIOS state (vectors 0x08 / 0x70, all masked,
+ * nothing pending or in service); the --stats counters stay. */
+void pic_reset(void)
 {
+    memset(pic.chip, 0, sizeof(pic.chip));
     pic.chip[0].master = true;
     pic.chip[0].base = 0x08;
     pic.chip[1].base = 0x70;
@@ -389,6 +391,13 @@ void pic_init(void)
     pic.chip[1].imr = 0xff;
     pic.chip[0].elcr_mask = 0xf8;
     pic.chip[1].elcr_mask = 0xde;
+    pic_update();
+}
+
+/* Create the pair: power-on state, ports. */
+void pic_init(void)
+{
+    pic_reset();
     for (unsigned i = 0; i < ARRAY_SIZE(pic_ports); i++) {
         io_register(&pic_ports[i]);
     }

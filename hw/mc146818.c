@@ -60,6 +60,7 @@ typedef struct RTCState {
     uint64_t wall_base_ns;   /* RTC time (ns since 1970) at guest time 0 */
     HWTimer periodic, second;
     uint64_t irqs;
+    uint32_t ram_bytes;      /* for the CMOS memory sizes */
 } RTCState;
 
 static RTCState rtc;
@@ -376,17 +377,34 @@ static bool rtc_may_interrupt(void *opaque)
            pic_irq_enabled(8);
 }
 
-/* Register the RTC at 0x70/0x71 with the host's time. */
+/* Power-on state: the CMOS as QEMU fills it (the guest's writes undone),
+ * the time from the host clock (--icount: a fixed date, 2026-01-01
+ * 00:00:00 UTC, so runs repeat), no interrupt armed or pending. */
+void rtc_reset(void)
+{
+    RTCState *s = &rtc;
+    uint64_t now = clock_ns();
+
+    memset(s->cmos, 0, sizeof(s->cmos));
+    s->index = 0;
+    s->nmi_masked = false;
+    rtc_fill_cmos(s, s->ram_bytes);
+    s->wall_base_ns = machine.opt.icount ?
+                      (uint64_t)rtc_days(2026, 1, 1) * 86400u * NS_PER_SEC - now :
+                      os_realtime_ns() - now;
+    rtc_fill_time(s, now);
+    timer_mod(&s->periodic, UINT64_MAX);
+    timer_mod(&s->second, now + NS_PER_SEC - rtc_now_ns(s, now) % NS_PER_SEC);
+    rtc_update_irq(s);
+}
+
+/* Create the RTC at 0x70/0x71 for ram_bytes of RAM: timers, power-on
+ * state, ports. */
 void rtc_init(uint32_t ram_bytes)
 {
     RTCState *s = &rtc;
 
-    rtc_fill_cmos(s, ram_bytes);
-    /* --icount: a fixed date (2026-01-01 00:00:00 UTC) so runs repeat */
-    s->wall_base_ns = machine.opt.icount ?
-                      (uint64_t)rtc_days(2026, 1, 1) * 86400u * NS_PER_SEC :
-                      os_realtime_ns() - clock_ns();
-    rtc_fill_time(s, 0);
+    s->ram_bytes = ram_bytes;
     s->periodic.cb = rtc_periodic_cb;
     s->periodic.opaque = s;
     s->periodic.name = "rtc-periodic";
@@ -397,6 +415,6 @@ void rtc_init(uint32_t ram_bytes)
     s->second.may_interrupt = rtc_may_interrupt;
     timer_add(&s->periodic);
     timer_add(&s->second);
-    timer_mod(&s->second, NS_PER_SEC - s->wall_base_ns % NS_PER_SEC);
+    rtc_reset();
     io_register(&rtc_ports);
 }

@@ -33,6 +33,21 @@ void hw_init(void)
     firmware_init();
 }
 
+/*
+ * Every device back to the state hw_init gave it (ports and timers stay
+ * registered, guest time keeps running, --stats counters stay).  The CPU
+ * and RAM are the caller's: the fuzz harnesses start each input from a
+ * saved CPU and RAM, and now from reset devices too.
+ */
+void hw_reset(void)
+{
+    pit_reset();
+    rtc_reset();
+    i8042_reset();
+    serial_reset();
+    pic_reset();        /* last: every input line is low again */
+}
+
 /* --stats lines of the machine. */
 void hw_stats_print(void)
 {

@@ -65,9 +65,7 @@ typedef struct SerialState {
     uint64_t tx_bytes, rx_bytes;
 } SerialState;
 
-static SerialState com1 = { .dll = 0x0c, .out_fd = 1, .irq = 4,
-                            .lsr = UART_LSR_THRE | UART_LSR_TEMT,
-                            .msr = 0xb0, .iir = 0x01 };
+static SerialState com1 = { .out_fd = 1, .irq = 4 };
 
 /* Receiver capacity: 16 with FIFOs on, else 1. */
 static unsigned serial_rx_cap(const SerialState *s)
@@ -315,8 +313,25 @@ void serial_stats_print(void)
     os_write(2, buf, (size_t)n);
 }
 
-/* Register COM1 (COM2-COM4 stay unclaimed: they read 0xFF). */
+/* COM1's power-on registers (9600 baud divisor, transmitter empty, CTS
+ * DSR DCD, no interrupt); the host side (output, --stats) stays. */
+void serial_reset(void)
+{
+    SerialState *s = &com1;
+
+    s->ier = s->lcr = s->mcr = s->scr = s->fcr = s->dlm = 0;
+    s->dll = 0x0c;
+    s->lsr = UART_LSR_THRE | UART_LSR_TEMT;
+    s->msr = 0xb0;
+    s->iir = 0x01;
+    s->thr_ipending = false;
+    s->rx_head = s->rx_count = 0;
+    serial_update_irq(s);
+}
+
+/* Create COM1 (COM2-COM4 stay unclaimed: they read 0xFF). */
 void serial_init(void)
 {
+    serial_reset();
     io_register(&serial_ports);
 }

@@ -26,7 +26,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 # the codegen harnesses take fuzz-block's input format and share its corpus
 corpus_of() { case $1 in codegen-*) echo block ;; *) echo "$1" ;; esac; }
-for h in decode block codegen-mips codegen-loongarch loader options; do
+for h in decode block codegen-mips codegen-loongarch loader options hwreset; do
     bin=$BUILD/fuzz/tests/fuzz/fuzz-$h
     seeds=$ROOT/tests/fuzz/corpus/$(corpus_of "$h")
     out=$BUILD/fuzz-out/$h

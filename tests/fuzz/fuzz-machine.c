@@ -21,10 +21,8 @@
  *            found nothing (the TB never entered the TB list) is the
  *            cache flushed
  *   TLB      flushed (softmmu tables, jump cache)
- *
- * Device state (PIC, PIT, CMOS, i8042 written by OUT) is not reset: hw/
- * has no reset entry point yet.  An input whose behaviour depends on an
- * earlier input's port writes may not reproduce alone.
+ *   devices  hw_reset: PIC, PIT, RTC/CMOS, i8042 and COM1 as hw_init
+ *            left them, whatever an earlier input wrote to their ports
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -101,6 +99,7 @@ static void fuzz_restore(CPUX86State *env)
                start.data + (size_t)k * GUEST_PAGE_SIZE, GUEST_PAGE_SIZE);
     }
     *env = start.cpu;
+    hw_reset();
     machine.exit_requested = false;
     tb_next_cflags = 0;
 }
