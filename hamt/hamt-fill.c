@@ -369,7 +369,7 @@ void unit_fill_after_slow(unsigned idx, uint32_t addr)
 HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
                    bool is_write)
 {
-    HamtFill f = { FILL_SLOW, false, false };
+    HamtFill f = { .outcome = FILL_SLOW, .idx = (uint8_t)hamt_win_idx(w) };
     X86PageResult res;
     HamtWalk wk;
     uint32_t pbase, punit, ptf, vunit = linear >> hamt.unit_bits;
@@ -402,6 +402,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
         /* not mappable (yet: transient); a unit mapped before (and
          * flushed since) is churn like a refill: its slow path maps it */
         hamt_stats.fault_split++;
+        f.split = true;
         f.transient = u == UNIT_NOT_YET;
         f.churn = seen_test(w, vunit);
         hamt_stats.fault_churn += f.churn;
@@ -427,6 +428,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
                           : smc_map_passes(res.paddr, 1);
         } else {
             hamt_stats.fault_split++;
+            f.split = true;
             f.transient = true;
         }
         return f;

@@ -120,6 +120,7 @@ typedef struct HamtCtx {
 /* Retranslation policy state (hamt-policy.c). */
 #define HAMT_SITE_SLOTS 4096
 #define HOT_BITS        12
+#define HOT_TB_BITS     11
 typedef struct HamtPolicy {
     /* counted fill-pressure verdict: host faults and those that mapped
      * nothing or refilled (churn) in the current group,
@@ -139,6 +140,17 @@ typedef struct HamtPolicy {
     unsigned cd_idx;       /* MMU indices (bit) with a store beside code
                               ever translated: their windows get a
                               code-data region in every context */
+    /* split-unit mode per MMU index (units larger than a guest page;
+     * hamt-policy.c "Split-unit mode"): split faults of each index in the
+     * current group, the indices in the mode (bit), and per index the
+     * complete groups in a row that were calm (few split faults) */
+    uint32_t v_split[HAMT_NB_IDX];
+    unsigned split_mode;
+    uint8_t split_calm[HAMT_NB_IDX];
+    /* whole TBs lowered with the inline softmmu access: guest physical
+     * PC of the TB + 1 (0: free), open addressing */
+    uint32_t hot_tb[1u << HOT_TB_BITS];
+    unsigned hot_tb_count;
 } HamtPolicy;
 
 /* hamt-interp.c: the interpreter's counted-reuse switch between the
@@ -229,6 +241,8 @@ typedef struct HamtFill {
     bool code_data;   /* FILL_SLOW: a store into a code unit whose word no
                          TB covers (core/tb-smc.h code map): data beside
                          code, which will keep faulting */
+    bool split;       /* FILL_SLOW: a "split unit" fault (fault_split) */
+    uint8_t idx;      /* the MMU index of the faulting window */
 } HamtFill;
 
 /* Paging-structure frames one walk read, top level first (the two halves

@@ -7,7 +7,9 @@
  */
 #include "core/base.h"
 #include "core/libc.h"
+#include "core/log.h"
 #include "core/exec.h"
+#include "core/mmu.h"
 #include "core/machine.h"
 #include "core/tb-smc.h"
 #include "hamt/hamt-internal.h"
@@ -35,6 +37,62 @@
 #define HAMT_VERDICT_FAULTS 256
 #define HAMT_CHURN_REFILLS  4
 
+/*
+ * Split-unit mode, per MMU index (units larger than a guest page only:
+ * LoongArch's 16 KiB, --mmu=hamt16k).  A unit holding a page the guest
+ * never touched (so its A bit is clear), a page-table frame or an unmapped
+ * page cannot be mapped, and every access to it is a "split unit" host
+ * fault; the stack's unit is the usual one, so nearly every TB has such a
+ * site, and a site reaches its retranslation threshold only after
+ * HAMT_CHURN_REFILLS faults, by when the next fork generation or CR3 load
+ * has made new sites fault (mem_fork: 830 sites faulting 4 times each).
+ * The verdict is taken per group of host faults, from counts only:
+ *
+ *   enter idx:  split faults of idx * 4 >= group faults * 3
+ *   leave idx:  split faults of idx * 4 <  group faults, for
+ *               HAMT_SPLIT_CALM complete groups in a row
+ *
+ * While idx is in the mode, new TBs of idx are lowered with the inline
+ * softmmu access (hamt_hot_insn), and the first split fault of a JIT site
+ * of idx retranslates its whole TB so (policy_slow_site): one host fault
+ * per TB instead of HAMT_CHURN_REFILLS per site.  TBs translated before
+ * keep their window accesses, so a hot loop that maps its units keeps
+ * HAMT; the mode only stops new code from learning it the costly way.
+ */
+#define HAMT_SPLIT_CALM 2
+
+/* Group end: enter or leave the split-unit mode of each MMU index. */
+static void split_verdict(HamtPolicy *p)
+{
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        uint32_t s = p->v_split[idx];
+        bool on = p->split_mode & (1u << idx);
+
+        p->v_split[idx] = 0;
+        if (hamt.unit_size <= GUEST_PAGE_SIZE || !hamt_opt_adapt) {
+            continue;       /* 4 KiB units: no unit holds two pages */
+        }
+        if (s * 4 >= p->v_faults * 3) {
+            p->split_calm[idx] = 0;
+            if (!on) {
+                p->split_mode |= 1u << idx;
+                hamt_stats.split_mode_on++;
+                DEBUG_LOG(LOG_MMU, "hamt: split-unit mode on for idx %u "
+                   "(%u of %u faults)\n", idx, s, p->v_faults);
+            }
+        } else if (on && s * 4 < p->v_faults &&
+                   ++p->split_calm[idx] >= HAMT_SPLIT_CALM) {
+            p->split_mode &= ~(1u << idx);
+            p->split_calm[idx] = 0;
+            hamt_stats.split_mode_off++;
+            DEBUG_LOG(LOG_MMU, "hamt: split-unit mode off for idx %u "
+               "(%u of %u faults)\n", idx, s, p->v_faults);
+        } else if (s * 4 >= p->v_faults) {
+            p->split_calm[idx] = 0;
+        }
+    }
+}
+
 /* Count one host fault on a window (outcome fill) toward the verdict. */
 void policy_count_fault(const HamtFill *fill)
 {
@@ -42,11 +100,15 @@ void policy_count_fault(const HamtFill *fill)
 
     p->v_faults++;
     p->v_churn += fill->churn || fill->outcome != FILL_OK;
+    if (fill->split && fill->idx < HAMT_NB_IDX) {
+        p->v_split[fill->idx]++;
+    }
     if (p->v_faults >= HAMT_VERDICT_FAULTS) {
         uint64_t evicted = hamt_stats.evictions - p->v_evict0;
 
         p->pressure_high = (p->v_churn + evicted) * 2 >= p->v_faults;
         hamt_stats.pressure_windows += p->pressure_high;
+        split_verdict(p);
         p->v_faults = 0;
         p->v_churn = 0;
         p->v_evict0 = hamt_stats.evictions;
@@ -125,12 +187,30 @@ static int hot_find(const TranslationBlock *tb, uint32_t eip)
     return hamt.pol.hot_set[i] == phys + 1 ? (int)i : -1;
 }
 
-/* Lowering: emit the softmmu inline access for the insn at eip of tb? */
+/* Slot of TB start phys in hamt.pol.hot_tb (its own or the empty one
+ * ending the probe). */
+static unsigned hot_tb_slot(uint32_t phys)
+{
+    unsigned i = (phys * 0x9e3779b1u) >> (32 - HOT_TB_BITS);
+
+    while (hamt.pol.hot_tb[i] != 0 && hamt.pol.hot_tb[i] != phys + 1) {
+        i = (i + 1) & ((1u << HOT_TB_BITS) - 1);
+    }
+    return i;
+}
+
+/* Lowering: emit the softmmu inline access for the insn at eip of tb?
+ * A hot site, a TB retranslated whole in split-unit mode, or any new TB
+ * of an MMU index in that mode. */
 bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
 {
     int i = hot_find(tb, eip);
 
-    return i >= 0 && !hamt.pol.hot_cd[i];
+    if (i >= 0 && !hamt.pol.hot_cd[i]) {
+        return true;
+    }
+    return tb != NULL && hamt.pol.hot_tb_count != 0 &&
+           hamt.pol.hot_tb[hot_tb_slot(tb->phys_pc)] == tb->phys_pc + 1;
 }
 
 /* Lowering: emit the stores beside code (MMU index idx) for the insn at
@@ -204,6 +284,11 @@ static void hot_site_add(CPUX86State *env, uintptr_t pc, bool cd)
  */
 static uint32_t site_weight(const HamtFill *fill)
 {
+    if (fill->split && fill->idx < HAMT_NB_IDX &&
+        (hamt.pol.split_mode & (1u << fill->idx))) {
+        hamt_stats.split_sites++;
+        return HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT;   /* at once */
+    }
     if (hamt.pol.pressure_high) {
         return HAMT_CHURN_WEIGHT;
     }
