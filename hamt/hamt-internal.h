@@ -242,6 +242,9 @@ typedef struct HamtFill {
                          TB covers (core/tb-smc.h code map): data beside
                          code, which will keep faulting */
     bool split;       /* FILL_SLOW: a "split unit" fault (fault_split) */
+    bool code_store;  /* split: a store to a page holding translated code
+                         (its TB must not be invalidated before the store's
+                         own SMC check sees it: hamt-policy.c) */
     uint8_t idx;      /* the MMU index of the faulting window */
 } HamtFill;
 

@@ -284,7 +284,10 @@ static void hot_site_add(CPUX86State *env, uintptr_t pc, bool cd)
  */
 static uint32_t site_weight(const HamtFill *fill)
 {
-    if (fill->split && fill->idx < HAMT_NB_IDX &&
+    /* not a store into code: invalidating the running TB now would hide
+     * it from that store's SMC check, which restarts it when the store
+     * rewrites its own next instructions (tests/guest pg_alias) */
+    if (fill->split && !fill->code_store && fill->idx < HAMT_NB_IDX &&
         (hamt.pol.split_mode & (1u << fill->idx))) {
         hamt_stats.split_sites++;
         return HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT;   /* at once */
