@@ -340,10 +340,13 @@ void unit_fill_after_slow(unsigned idx, uint32_t addr)
         mem_watch_test(vbase, hamt.unit_size)) {
         return;
     }
-    if (pressure_high() || seen_test(w, addr >> hamt.unit_bits)) {
+    if (pressure_high() || split_mode(idx) ||
+        seen_test(w, addr >> hamt.unit_bits)) {
         /* the unit churns (mapped before, flushed since) or host faults
          * are costly now: a mapping nobody may use is a syscall to make
-         * and another to remove; a HAMT access that needs it maps it */
+         * and another to remove; a HAMT access that needs it maps it.
+         * In split-unit mode most units of idx cannot be mapped: the
+         * peek (a walk of every page of the unit) would mostly fail */
         return;
     }
     if (walk_peek(vbase, idx, &r, &wk) != 0 || wk.wrote ||

@@ -343,6 +343,7 @@ void hamt_cd_fill(CPUX86State *env, unsigned w, uint32_t linear);
 void policy_count_fault(const HamtFill *fill);
 void policy_cd_unaligned(CPUX86State *env, uintptr_t pc);
 bool pressure_high(void);
+bool split_mode(unsigned idx);
 void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill);
 bool policy_churn_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,

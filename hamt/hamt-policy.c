@@ -93,6 +93,13 @@ static void split_verdict(HamtPolicy *p)
     }
 }
 
+/* Whether MMU index idx is in split-unit mode (its units mostly cannot
+ * be mapped: unit_fill_after_slow does not try). */
+bool split_mode(unsigned idx)
+{
+    return (hamt.pol.split_mode >> idx) & 1;
+}
+
 /* Count one host fault on a window (outcome fill) toward the verdict. */
 void policy_count_fault(const HamtFill *fill)
 {
