@@ -120,7 +120,6 @@ typedef struct HamtCtx {
 /* Retranslation policy state (hamt-policy.c). */
 #define HAMT_SITE_SLOTS 4096
 #define HOT_BITS        12
-#define HOT_TB_BITS     11
 typedef struct HamtPolicy {
     /* counted fill-pressure verdict: host faults and those that mapped
      * nothing or refilled (churn) in the current group,
@@ -147,10 +146,6 @@ typedef struct HamtPolicy {
     uint32_t v_split[HAMT_NB_IDX];
     unsigned split_mode;
     uint8_t split_calm[HAMT_NB_IDX];
-    /* whole TBs lowered with the inline softmmu access: guest physical
-     * PC of the TB + 1 (0: free), open addressing */
-    uint32_t hot_tb[1u << HOT_TB_BITS];
-    unsigned hot_tb_count;
 } HamtPolicy;
 
 /* hamt-interp.c: the interpreter's counted-reuse switch between the

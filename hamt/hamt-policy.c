@@ -9,7 +9,6 @@
 #include "core/libc.h"
 #include "core/log.h"
 #include "core/exec.h"
-#include "core/mmu.h"
 #include "core/machine.h"
 #include "core/tb-smc.h"
 #include "hamt/hamt-internal.h"
@@ -52,12 +51,14 @@
  *   leave idx:  split faults of idx * 4 <  group faults, for
  *               HAMT_SPLIT_CALM complete groups in a row
  *
- * While idx is in the mode, new TBs of idx are lowered with the inline
- * softmmu access (hamt_hot_insn), and the first split fault of a JIT site
- * of idx retranslates its whole TB so (policy_slow_site): one host fault
- * per TB instead of HAMT_CHURN_REFILLS per site.  TBs translated before
- * keep their window accesses, so a hot loop that maps its units keeps
- * HAMT; the mode only stops new code from learning it the costly way.
+ * While idx is in the mode, a split fault of a JIT site of idx
+ * retranslates that site with the inline softmmu access at once
+ * (site_weight: the full threshold), one host fault per site instead of
+ * HAMT_CHURN_REFILLS or more, and unit_fill_after_slow does not peek the
+ * units of idx.  Sites that do not split-fault keep their window access,
+ * so a hot loop whose units map keeps HAMT (lowering every new TB of idx
+ * with the softmmu access, or retranslating a split site's whole TB, lost
+ * it: docs/BENCH.md "Split-unit mode on 16 KiB units").
  */
 #define HAMT_SPLIT_CALM 2
 
@@ -78,7 +79,7 @@ static void split_verdict(HamtPolicy *p)
                 p->split_mode |= 1u << idx;
                 hamt_stats.split_mode_on++;
                 DEBUG_LOG(LOG_MMU, "hamt: split-unit mode on for idx %u "
-                   "(%u of %u faults)\n", idx, s, p->v_faults);
+                          "(%u of %u faults)\n", idx, s, p->v_faults);
             }
         } else if (on && s * 4 < p->v_faults &&
                    ++p->split_calm[idx] >= HAMT_SPLIT_CALM) {
@@ -86,7 +87,7 @@ static void split_verdict(HamtPolicy *p)
             p->split_calm[idx] = 0;
             hamt_stats.split_mode_off++;
             DEBUG_LOG(LOG_MMU, "hamt: split-unit mode off for idx %u "
-               "(%u of %u faults)\n", idx, s, p->v_faults);
+                      "(%u of %u faults)\n", idx, s, p->v_faults);
         } else if (s * 4 >= p->v_faults) {
             p->split_calm[idx] = 0;
         }
@@ -194,30 +195,12 @@ static int hot_find(const TranslationBlock *tb, uint32_t eip)
     return hamt.pol.hot_set[i] == phys + 1 ? (int)i : -1;
 }
 
-/* Slot of TB start phys in hamt.pol.hot_tb (its own or the empty one
- * ending the probe). */
-static unsigned hot_tb_slot(uint32_t phys)
-{
-    unsigned i = (phys * 0x9e3779b1u) >> (32 - HOT_TB_BITS);
-
-    while (hamt.pol.hot_tb[i] != 0 && hamt.pol.hot_tb[i] != phys + 1) {
-        i = (i + 1) & ((1u << HOT_TB_BITS) - 1);
-    }
-    return i;
-}
-
-/* Lowering: emit the softmmu inline access for the insn at eip of tb?
- * A hot site, a TB retranslated whole in split-unit mode, or any new TB
- * of an MMU index in that mode. */
+/* Lowering: emit the softmmu inline access for the insn at eip of tb? */
 bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
 {
     int i = hot_find(tb, eip);
 
-    if (i >= 0 && !hamt.pol.hot_cd[i]) {
-        return true;
-    }
-    return tb != NULL && hamt.pol.hot_tb_count != 0 &&
-           hamt.pol.hot_tb[hot_tb_slot(tb->phys_pc)] == tb->phys_pc + 1;
+    return i >= 0 && !hamt.pol.hot_cd[i];
 }
 
 /* Lowering: emit the stores beside code (MMU index idx) for the insn at
@@ -287,7 +270,8 @@ static void hot_site_add(CPUX86State *env, uintptr_t pc, bool cd)
  * group did not pay, and a unit not mappable "yet" may stay so: a 16 KiB
  * unit with a never-accessed page); a store beside code counts
  * 1/HAMT_CODE_DATA_FAULTS; otherwise a unit that a later fill may make
- * mappable counts 1/16 of a plain fallback.
+ * mappable counts 1/16 of a plain fallback.  A split fault of an MMU
+ * index in split-unit mode (above) counts the whole threshold.
  */
 static uint32_t site_weight(const HamtFill *fill)
 {
