@@ -340,10 +340,13 @@ void unit_fill_after_slow(unsigned idx, uint32_t addr)
         mem_watch_test(vbase, hamt.unit_size)) {
         return;
     }
-    if (pressure_high() || seen_test(w, addr >> hamt.unit_bits)) {
+    if (pressure_high() || split_mode(idx) ||
+        seen_test(w, addr >> hamt.unit_bits)) {
         /* the unit churns (mapped before, flushed since) or host faults
          * are costly now: a mapping nobody may use is a syscall to make
-         * and another to remove; a HAMT access that needs it maps it */
+         * and another to remove; a HAMT access that needs it maps it.
+         * In split-unit mode most units of idx cannot be mapped: the
+         * peek (a walk of every page of the unit) would mostly fail */
         return;
     }
     if (walk_peek(vbase, idx, &r, &wk) != 0 || wk.wrote ||
@@ -369,7 +372,7 @@ void unit_fill_after_slow(unsigned idx, uint32_t addr)
 HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
                    bool is_write)
 {
-    HamtFill f = { FILL_SLOW, false, false };
+    HamtFill f = { .outcome = FILL_SLOW, .idx = (uint8_t)hamt_win_idx(w) };
     X86PageResult res;
     HamtWalk wk;
     uint32_t pbase, punit, ptf, vunit = linear >> hamt.unit_bits;
@@ -402,6 +405,9 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
         /* not mappable (yet: transient); a unit mapped before (and
          * flushed since) is churn like a refill: its slow path maps it */
         hamt_stats.fault_split++;
+        f.split = true;
+        f.code_store = is_write &&
+            (guest_pflags[res.paddr >> GUEST_PAGE_BITS] & PF_CODE);
         f.transient = u == UNIT_NOT_YET;
         f.churn = seen_test(w, vunit);
         hamt_stats.fault_churn += f.churn;
@@ -427,6 +433,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
                           : smc_map_passes(res.paddr, 1);
         } else {
             hamt_stats.fault_split++;
+            f.split = true;
             f.transient = true;
         }
         return f;

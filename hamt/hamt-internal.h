@@ -139,6 +139,13 @@ typedef struct HamtPolicy {
     unsigned cd_idx;       /* MMU indices (bit) with a store beside code
                               ever translated: their windows get a
                               code-data region in every context */
+    /* split-unit mode per MMU index (units larger than a guest page;
+     * hamt-policy.c "Split-unit mode"): split faults of each index in the
+     * current group, the indices in the mode (bit), and per index the
+     * complete groups in a row that were calm (few split faults) */
+    uint32_t v_split[HAMT_NB_IDX];
+    unsigned split_mode;
+    uint8_t split_calm[HAMT_NB_IDX];
 } HamtPolicy;
 
 /* hamt-interp.c: the interpreter's counted-reuse switch between the
@@ -229,6 +236,11 @@ typedef struct HamtFill {
     bool code_data;   /* FILL_SLOW: a store into a code unit whose word no
                          TB covers (core/tb-smc.h code map): data beside
                          code, which will keep faulting */
+    bool split;       /* FILL_SLOW: a "split unit" fault (fault_split) */
+    bool code_store;  /* split: a store to a page holding translated code
+                         (its TB must not be invalidated before the store's
+                         own SMC check sees it: hamt-policy.c) */
+    uint8_t idx;      /* the MMU index of the faulting window */
 } HamtFill;
 
 /* Paging-structure frames one walk read, top level first (the two halves
@@ -326,6 +338,7 @@ void hamt_cd_fill(CPUX86State *env, unsigned w, uint32_t linear);
 void policy_count_fault(const HamtFill *fill);
 void policy_cd_unaligned(CPUX86State *env, uintptr_t pc);
 bool pressure_high(void);
+bool split_mode(unsigned idx);
 void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill);
 bool policy_churn_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,

@@ -7,6 +7,7 @@
  */
 #include "core/base.h"
 #include "core/libc.h"
+#include "core/log.h"
 #include "core/exec.h"
 #include "core/machine.h"
 #include "core/tb-smc.h"
@@ -35,6 +36,71 @@
 #define HAMT_VERDICT_FAULTS 256
 #define HAMT_CHURN_REFILLS  4
 
+/*
+ * Split-unit mode, per MMU index (units larger than a guest page only:
+ * LoongArch's 16 KiB, --mmu=hamt16k).  A unit holding a page the guest
+ * never touched (so its A bit is clear), a page-table frame or an unmapped
+ * page cannot be mapped, and every access to it is a "split unit" host
+ * fault; the stack's unit is the usual one, so nearly every TB has such a
+ * site, and a site reaches its retranslation threshold only after
+ * HAMT_CHURN_REFILLS faults, by when the next fork generation or CR3 load
+ * has made new sites fault (mem_fork: 830 sites faulting 4 times each).
+ * The verdict is taken per group of host faults, from counts only:
+ *
+ *   enter idx:  split faults of idx * 4 >= group faults * 3
+ *   leave idx:  split faults of idx * 4 <  group faults, for
+ *               HAMT_SPLIT_CALM complete groups in a row
+ *
+ * While idx is in the mode, a split fault of a JIT site of idx
+ * retranslates that site with the inline softmmu access at once
+ * (site_weight: the full threshold), one host fault per site instead of
+ * HAMT_CHURN_REFILLS or more, and unit_fill_after_slow does not peek the
+ * units of idx.  Sites that do not split-fault keep their window access,
+ * so a hot loop whose units map keeps HAMT (lowering every new TB of idx
+ * with the softmmu access, or retranslating a split site's whole TB, lost
+ * it: docs/BENCH.md "Split-unit mode on 16 KiB units").
+ */
+#define HAMT_SPLIT_CALM 2
+
+/* Group end: enter or leave the split-unit mode of each MMU index. */
+static void split_verdict(HamtPolicy *p)
+{
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        uint32_t s = p->v_split[idx];
+        bool on = p->split_mode & (1u << idx);
+
+        p->v_split[idx] = 0;
+        if (hamt.unit_size <= GUEST_PAGE_SIZE || !hamt_opt_adapt) {
+            continue;       /* 4 KiB units: no unit holds two pages */
+        }
+        if (s * 4 >= p->v_faults * 3) {
+            p->split_calm[idx] = 0;
+            if (!on) {
+                p->split_mode |= 1u << idx;
+                hamt_stats.split_mode_on++;
+                DEBUG_LOG(LOG_MMU, "hamt: split-unit mode on for idx %u "
+                          "(%u of %u faults)\n", idx, s, p->v_faults);
+            }
+        } else if (on && s * 4 < p->v_faults &&
+                   ++p->split_calm[idx] >= HAMT_SPLIT_CALM) {
+            p->split_mode &= ~(1u << idx);
+            p->split_calm[idx] = 0;
+            hamt_stats.split_mode_off++;
+            DEBUG_LOG(LOG_MMU, "hamt: split-unit mode off for idx %u "
+                      "(%u of %u faults)\n", idx, s, p->v_faults);
+        } else if (s * 4 >= p->v_faults) {
+            p->split_calm[idx] = 0;
+        }
+    }
+}
+
+/* Whether MMU index idx is in split-unit mode (its units mostly cannot
+ * be mapped: unit_fill_after_slow does not try). */
+bool split_mode(unsigned idx)
+{
+    return (hamt.pol.split_mode >> idx) & 1;
+}
+
 /* Count one host fault on a window (outcome fill) toward the verdict. */
 void policy_count_fault(const HamtFill *fill)
 {
@@ -42,11 +108,15 @@ void policy_count_fault(const HamtFill *fill)
 
     p->v_faults++;
     p->v_churn += fill->churn || fill->outcome != FILL_OK;
+    if (fill->split && fill->idx < HAMT_NB_IDX) {
+        p->v_split[fill->idx]++;
+    }
     if (p->v_faults >= HAMT_VERDICT_FAULTS) {
         uint64_t evicted = hamt_stats.evictions - p->v_evict0;
 
         p->pressure_high = (p->v_churn + evicted) * 2 >= p->v_faults;
         hamt_stats.pressure_windows += p->pressure_high;
+        split_verdict(p);
         p->v_faults = 0;
         p->v_churn = 0;
         p->v_evict0 = hamt_stats.evictions;
@@ -200,10 +270,19 @@ static void hot_site_add(CPUX86State *env, uintptr_t pc, bool cd)
  * group did not pay, and a unit not mappable "yet" may stay so: a 16 KiB
  * unit with a never-accessed page); a store beside code counts
  * 1/HAMT_CODE_DATA_FAULTS; otherwise a unit that a later fill may make
- * mappable counts 1/16 of a plain fallback.
+ * mappable counts 1/16 of a plain fallback.  A split fault of an MMU
+ * index in split-unit mode (above) counts the whole threshold.
  */
 static uint32_t site_weight(const HamtFill *fill)
 {
+    /* not a store into code: invalidating the running TB now would hide
+     * it from that store's SMC check, which restarts it when the store
+     * rewrites its own next instructions (tests/guest pg_alias) */
+    if (fill->split && !fill->code_store && fill->idx < HAMT_NB_IDX &&
+        (hamt.pol.split_mode & (1u << fill->idx))) {
+        hamt_stats.split_sites++;
+        return HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT;   /* at once */
+    }
     if (hamt.pol.pressure_high) {
         return HAMT_CHURN_WEIGHT;
     }
