@@ -18,6 +18,11 @@
  * on the frames they walked like the mappings do; a CR3 load that finds
  * any of the context's frames written drops the set's non-global entries
  * (as one TLB would on every CR3 load), dropping the context drops all.
+ *
+ * Recycling the least recently used context for a new CR3 keeps its
+ * global mappings under directory entries the new directory has
+ * unchanged (the kernel half), and its set's global entries
+ * (ctx_keep_global): new processes do not re-fault the kernel.
  */
 
 #include "core/base.h"
