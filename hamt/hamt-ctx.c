@@ -498,10 +498,10 @@ static bool ctx_frame_used(unsigned ci, uint32_t fr)
  * A global mapping under directory slot s stays when the new PDE s is
  * the one it was made from (the old snapshot's entry, not read otherwise
  * since: pd_diff), the kernel half Linux copies into every process's
- * directory.  The page-table frames the kept mappings' PTEs lie in stay
- * dependencies with their times, so a write to one since is seen by the
- * validation that follows (ctx_alloc); the old directory and every other
- * frame are forgotten.  The softmmu TLB set keeps its global entries, as
+ * directory.  The frames the kept mappings' PTEs lie in stay dependencies
+ * with their times (a directory role included: conservative), so a write
+ * to one since is seen by the validation that follows (ctx_alloc); the
+ * old directory and every other frame are forgotten.  The softmmu TLB set keeps its global entries, as
  * a CR3 load does.  Returns false (nothing done) without a usable old
  * snapshot (PAE, self map, overflow) or with CR4.PGE clear.
  *
@@ -512,8 +512,7 @@ static bool ctx_keep_global(unsigned ci, uint32_t key)
 {
     static uint32_t units[HAMT_MAX_MAP];
     HamtCtx *c = &hamt.ctxs[ci];
-    uint32_t newfr = key >> GUEST_PAGE_BITS;
-    uint8_t bit = (uint8_t)(1u << ci);
+    uint32_t newfr = key >> GUEST_PAGE_BITS, oldfr = c->key >> GUEST_PAGE_BITS;
     const uint32_t *pd;
     unsigned k = 0;
 
@@ -556,7 +555,7 @@ static bool ctx_keep_global(unsigned ci, uint32_t key)
     while (k < c->nframes) {
         uint32_t fr = c->frames[k].frame;
 
-        if (!(hamt.pt_dirmask[fr] & bit) && ctx_frame_used(ci, fr)) {
+        if (fr != oldfr && ctx_frame_used(ci, fr)) {
             k++;
         } else {
             ctx_forget_frame(ci, k);
