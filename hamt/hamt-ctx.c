@@ -501,9 +501,10 @@ static bool ctx_frame_used(unsigned ci, uint32_t fr)
  * directory.  The frames the kept mappings' PTEs lie in stay dependencies
  * with their times (a directory role included: conservative), so a write
  * to one since is seen by the validation that follows (ctx_alloc); the
- * old directory and every other frame are forgotten.  The softmmu TLB set keeps its global entries, as
- * a CR3 load does.  Returns false (nothing done) without a usable old
- * snapshot (PAE, self map, overflow) or with CR4.PGE clear.
+ * old directory and every other frame are forgotten.  The softmmu TLB
+ * set keeps its global entries, as a CR3 load does.  Returns false
+ * (nothing done) without a usable old snapshot (PAE, self map,
+ * overflow) or with CR4.PGE clear.
  *
  *   new PD[s] == pd_snap[s] && !pd_diff[s]  =>  the walk of a linear
  *   address under s reads the same PDE, then the same (unwritten) PT
