@@ -18,6 +18,11 @@
  * on the frames they walked like the mappings do; a CR3 load that finds
  * any of the context's frames written drops the set's non-global entries
  * (as one TLB would on every CR3 load), dropping the context drops all.
+ *
+ * Recycling the least recently used context for a new CR3 keeps its
+ * global mappings under directory entries the new directory has
+ * unchanged (the kernel half), and its set's global entries
+ * (ctx_keep_global): new processes do not re-fault the kernel.
  */
 
 #include "core/base.h"
@@ -476,11 +481,96 @@ void ctx_collapse(uint32_t key)
     hamt.drv->switch_context(0);
 }
 
+/* Context ci has a mapping whose PTE lies in page-table frame fr. */
+static bool ctx_frame_used(unsigned ci, uint32_t fr)
+{
+    for (int32_t i = hamt.pthash[pthash_of(fr)]; i >= 0; i = hamt.maps[i].pnext) {
+        if (hamt.maps[i].ptf == fr && hamt_win_ctx(hamt.maps[i].win) == ci) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Context ci is recycled for the CR3 loaded now (key): keep the global
+ * mappings that the new page directory gives as they are, drop the rest.
+ * A global mapping under directory slot s stays when the new PDE s is
+ * the one it was made from (the old snapshot's entry, not read otherwise
+ * since: pd_diff), the kernel half Linux copies into every process's
+ * directory.  The frames the kept mappings' PTEs lie in stay dependencies
+ * with their times (a directory role included: conservative), so a write
+ * to one since is seen by the validation that follows (ctx_alloc); the
+ * old directory and every other frame are forgotten.  The softmmu TLB
+ * set keeps its global entries, as a CR3 load does.  Returns false
+ * (nothing done) without a usable old snapshot (PAE, self map,
+ * overflow) or with CR4.PGE clear.
+ *
+ *   new PD[s] == pd_snap[s] && !pd_diff[s]  =>  the walk of a linear
+ *   address under s reads the same PDE, then the same (unwritten) PT
+ */
+static bool ctx_keep_global(unsigned ci, uint32_t key)
+{
+    static uint32_t units[HAMT_MAX_MAP];
+    HamtCtx *c = &hamt.ctxs[ci];
+    uint32_t newfr = key >> GUEST_PAGE_BITS, oldfr = c->key >> GUEST_PAGE_BITS;
+    const uint32_t *pd;
+    unsigned k = 0;
+
+    if (!c->pd_valid || c->overflow || hamt.env == NULL ||
+        (hamt.env->cr[4] & (CR4_PAE | CR4_PGE)) != CR4_PGE ||
+        newfr >= hamt.pt_frames) {
+        return false;
+    }
+    pd = (const uint32_t *)(guest_ram + ((size_t)newfr << GUEST_PAGE_BITS));
+    if (hamt.tlb_sets) {
+        softmmu_tlb_drop(hamt.env, ci, true);
+    }
+    hamt.dep_gen++;
+    for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
+        unsigned w = hamt_win(ci, idx), n = 0;
+        int32_t i;
+
+        flush_window_nonglobal(w);
+        for (i = hamt.win[w].lhead[1]; i >= 0;) {
+            int32_t next = hamt.maps[i].lnext;
+            uint32_t v = hamt.maps[i].vunit;
+            uint32_t s = (v << hamt.unit_bits) >> HAMT_PD_SHIFT;
+
+            if (((c->pd_diff[s >> 5] >> (s & 31)) & 1) || pd[s] != c->pd_snap[s]) {
+                units[n++] = v;
+                map_drop(i);
+            } else {
+                hamt_stats.ctx_global_kept++;
+                if (hamt.win[w].seen != NULL) {
+                    hamt.win[w].seen[v >> 3] |= (uint8_t)(1u << (v & 7));
+                }
+            }
+            i = next;
+        }
+        if (n) {
+            hamt_stats.ctx_global_dropped += n;
+            invalidate_runs(w, units, n);
+        }
+    }
+    while (k < c->nframes) {
+        uint32_t fr = c->frames[k].frame;
+
+        if (fr != oldfr && ctx_frame_used(ci, fr)) {
+            k++;
+        } else {
+            ctx_forget_frame(ci, k);
+        }
+    }
+    return true;
+}
+
 /* A context for key: a free one, else the least recently used other one
  * (hamt_opt_contexts >= 2). */
 static unsigned ctx_alloc(uint32_t key)
 {
     unsigned best = HAMT_MAX_CTX;
+    bool kept;
 
     for (unsigned ci = 0; ci < hamt_opt_contexts; ci++) {
         if (hamt.ctxs[ci].key == HAMT_CTX_NONE) {
@@ -514,13 +604,24 @@ static unsigned ctx_alloc(uint32_t key)
         }
     }
     hamt_stats.ctx_new++;
-    ctx_flush(best);
+    kept = hamt.ctxs[best].key != HAMT_CTX_NONE && ctx_keep_global(best, key);
+    if (!kept) {
+        ctx_flush(best);
+    }
     if (hamt.ctxs[best].key != HAMT_CTX_NONE && hamt.drv->new_context != NULL) {
         hamt.drv->new_context(best);
     }
     hamt.ctxs[best].key = key;
     hamt.ctx_ever |= 1u << best;
     ctx_pd_snap(best);
+    if (kept) {
+        /* the kept mappings depend on the new directory from now on, and
+         * on their page tables as of their times: re-check those written */
+        uint32_t fr = key >> GUEST_PAGE_BITS;
+
+        (void)ctx_depend(best, &fr, 1, 0);
+        ctx_validate(best);
+    }
     return best;
 }
 

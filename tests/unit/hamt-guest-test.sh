@@ -22,7 +22,8 @@
 #     (every site a host access), switches to cached contexts, sees
 #     page-table writes, never faults in another context's window, and
 #     needs fewer fills with 8 contexts than with 1; without host address
-#     space for more windows it falls back to one context (native).
+#     space for more windows it falls back to one context (native);
+#   - recycled contexts keep global mappings (pg_ctxglobal: 12 CR3s).
 # Prints ok/not ok lines; exit status 1 on any failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -97,6 +98,14 @@ oc=$(stat "$o8" "fault: other context")
 t $? "pg_ctx: ${sw:-no} switches to cached contexts, ${pw:-no} page-table frames written, ${pd:-no} mappings dropped, ${oc:-?} faults in another context"
 [ "${f8:-0}" -gt 0 ] && [ "${f8:-0}" -lt "${f1:-0}" ]
 t $? "pg_ctx: cached contexts save refills (fills ${f8:-?} with 8, ${f1:-?} with 1)"
+# recycled contexts keep global mappings: pg_ctxglobal (12 CR3s sharing
+# global pages) prints what the softmmu prints and keeps some
+gref=$(filt "$($EMU -m 64 --mmu=softmmu --kernel "$G/pg_ctxglobal.elf" 2>/dev/null)")
+og=$($EMU -m 64 --mmu=hamt --stats --kernel "$G/pg_ctxglobal.elf" 2>&1)
+gk=$(stat "$og" "ctx: global mappings kept (recycled)")
+printf '%s\n' "$gref" | grep -q "^DONE pg_ctxglobal passed=[0-9]* failed=0" &&
+    [ "$(filt "$og")" = "$gref" ] && [ "${gk:-0}" -gt 0 ]
+t $? "pg_ctxglobal: recycled contexts keep ${gk:-no} global mappings, output as under softmmu"
 # no host address space for more windows (native only: qemu-user has its
 # own).  Each context's window is 4 GiB; the process itself takes well under
 # 1 GiB (more or less with the build, so neither limit sits near a boundary):
