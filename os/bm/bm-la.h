@@ -56,7 +56,9 @@
 #define BM_VA_BITS    (BM_PAGE_BITS + 3 * BM_TBL_BITS)
 
 /* The refill cache (os/bm/bm-rcache.c): a tag is the 32 KiB pair's base
- * | the 10-bit CSR.ASID; G = TLBELO bit 6 (LA_TLBELO_G). */
+ * | the 10-bit CSR.ASID; G = TLBELO bit 6 (LA_TLBELO_G).  2048 slots
+ * reach 64 MiB of a window (the vector's andi takes 12 bits). */
+#define BM_RC_SLOTS      2048
 #define BM_RC_PAIR_BITS  (BM_PAGE_BITS + 1)
 #define BM_RC_ASID_MASK  0x3ffull
 #define BM_RC_G          0x40ull

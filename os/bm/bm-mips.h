@@ -56,7 +56,10 @@ void bm_mips_refill(uint64_t *frame);
 int bm_mips_tlb_selftest(void);
 
 /* The refill cache (os/bm/bm-rcache.c): a tag is an EntryHi as a refill
- * loads it (VPN2 of an 8 KiB pair | 8-bit ASID); G = EntryLo bit 0. */
+ * loads it (VPN2 of an 8 KiB pair | 8-bit ASID); G = EntryLo bit 0.
+ * 8192 slots of 8 KiB pairs reach 64 MiB of a window (the vector's andi
+ * takes 16 bits), as LoongArch's 2048 slots of 32 KiB pairs do. */
+#define BM_RC_SLOTS      8192
 #define BM_RC_PAIR_BITS  13
 #define BM_RC_ASID_MASK  0xffull
 #define BM_RC_G          0x1ull

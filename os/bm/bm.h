@@ -86,8 +86,8 @@ bool bm_tlbmap_is_window(uintptr_t va);
 extern uint64_t bm_tlb_refills;
 
 /* ---- os/bm/bm-rcache.c: the refill cache the TLB-refill vectors read
- * (the board header sets BM_RC_PAIR_BITS, BM_RC_ASID_MASK, BM_RC_G) ---- */
-#define BM_RC_SLOTS 2048
+ * (the board header sets BM_RC_SLOTS, BM_RC_PAIR_BITS, BM_RC_ASID_MASK,
+ * BM_RC_G) ---- */
 #define BM_RC_EMPTY 0x1000ull
 typedef struct BMRcSlot {
     uint64_t tag, lo0, lo1, pad;

@@ -40,6 +40,8 @@
 /* What C may clobber (LP64): ra, a0-a7, t0-t8 ($r21 and tp it leaves). */
 #define BM_LA_CALLER_SAVED "1,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20"
 
+_Static_assert(sizeof(BMRcSlot) == 32 && BM_RC_SLOTS <= 0x1000,
+               "the refill vector indexes 32-byte slots with a 12-bit andi");
 _Static_assert(BM_FRAME_BYTES % 16 == 0, "frame keeps sp 16-byte aligned");
 _Static_assert(BM_FRAME_STATUS * 8 == 256 && BM_FRAME_CAUSE * 8 == 264 &&
                BM_FRAME_BADV * 8 == 272 && BM_FRAME_KIND * 8 == 280,
