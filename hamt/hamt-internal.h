@@ -119,7 +119,7 @@ typedef struct HamtCtx {
 
 /* Retranslation policy state (hamt-policy.c). */
 #define HAMT_SITE_SLOTS 4096
-#define HOT_BITS        12
+#define HOT_BITS        16      /* up to 32768 hot sites (half full) */
 typedef struct HamtPolicy {
     /* counted fill-pressure verdict: host faults and those that mapped
      * nothing or refilled (churn) in the current group,
