@@ -279,7 +279,7 @@ static uint32_t site_weight(const HamtFill *fill)
      * it from that store's SMC check, which restarts it when the store
      * rewrites its own next instructions (tests/guest pg_alias) */
     if (fill->split && !fill->code_store && fill->idx < HAMT_NB_IDX &&
-        (hamt.pol.split_mode & (1u << fill->idx))) {
+        split_mode(fill->idx)) {
         hamt_stats.split_sites++;
         return HAMT_PATCH_THRESHOLD * HAMT_HIT_WEIGHT;   /* at once */
     }
