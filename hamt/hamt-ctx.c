@@ -91,6 +91,11 @@ void pt_written(uint32_t pa)
     guest_pflags[fr] &= (uint8_t)~PF_PT;
     hamt.pt_writes[fr] += hamt.pt_writes[fr] < 255;
     hamt_stats.pt_writes++;
+    for (unsigned ci = 0; ci < HAMT_MAX_CTX; ci++) {
+        if (hamt.pt_ctxmask[fr] & (1u << ci)) {
+            hamt.ctxs[ci].tlb_doomed = true;
+        }
+    }
 }
 
 /* Context ci no longer depends on its k-th frame. */
@@ -99,7 +104,6 @@ static void ctx_forget_frame(unsigned ci, unsigned k)
     HamtCtx *c = &hamt.ctxs[ci];
     uint32_t fr = c->frames[k].frame;
 
-    hamt.dep_gen++;
     hamt.pt_ctxmask[fr] &= (uint8_t)~(1u << ci);
     hamt.pt_dirmask[fr] &= (uint8_t)~(1u << ci);
     if (hamt.pt_ctxmask[fr] == 0) {
@@ -116,13 +120,13 @@ void ctx_flush(unsigned ci)
     if (hamt.tlb_sets) {
         softmmu_tlb_drop(hamt.env, ci, false);
     }
-    hamt.dep_gen++;
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         flush_window(hamt_win(ci, idx));
     }
     while (hamt.ctxs[ci].nframes) {
         ctx_forget_frame(ci, hamt.ctxs[ci].nframes - 1);
     }
+    hamt.ctxs[ci].tlb_doomed = false;
     hamt.ctxs[ci].overflow = false;
     ctx_pd_snap(ci);
 }
@@ -252,6 +256,7 @@ uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n,
             if (!pt_protected(fr) && hamt.pt_writes[fr] < HAMT_PT_VOLATILE) {
                 pt_protect(fr);
             }
+            c->tlb_doomed |= !pt_protected(fr);
             c->frames[c->nframes].frame = fr;
             c->frames[c->nframes].since = hamt.pt_tick;
             c->nframes++;
@@ -337,6 +342,23 @@ static unsigned ctx_pd_changed(unsigned ci, uint32_t *slots)
     return n;
 }
 
+/* Whether context ci still depends on a frame written since (only a
+ * volatile one, after a validation: it re-protects the others). */
+static void ctx_doomed_check(unsigned ci)
+{
+    HamtCtx *c = &hamt.ctxs[ci];
+
+    c->tlb_doomed = false;
+    for (unsigned k = 0; k < c->nframes; k++) {
+        uint32_t fr = c->frames[k].frame;
+
+        if (!pt_protected(fr) || hamt.pt_reprot[fr] > c->frames[k].since) {
+            c->tlb_doomed = true;
+            return;
+        }
+    }
+}
+
 /*
  * Before context ci runs again (a CR3 load, env->cr[3] already its CR3):
  * make it coherent with the page-table writes since its mappings were
@@ -413,6 +435,7 @@ static void ctx_validate(unsigned ci)
         }
         k++;
     }
+    ctx_doomed_check(ci);
 }
 
 /* No memory for another softmmu TLB set: from now on every context uses
@@ -526,7 +549,6 @@ static bool ctx_keep_global(unsigned ci, uint32_t key)
     if (hamt.tlb_sets) {
         softmmu_tlb_drop(hamt.env, ci, true);
     }
-    hamt.dep_gen++;
     for (unsigned idx = 0; idx < MMU_PHYS_IDX; idx++) {
         unsigned w = hamt_win(ci, idx), n = 0;
         int32_t i;
@@ -653,28 +675,25 @@ void ctx_switch(CPUX86State *env, uint32_t key)
  * structures they walked (SoftmmuOwner.walked). */
 static void ctx_tlb_walked(const uint32_t *f, unsigned n, uint32_t psize)
 {
-    __typeof__(hamt.tlb_last) *l = &hamt.tlb_last;
+    const HamtCtx *c = &hamt.ctxs[hamt.cur_ctx];
+    uint8_t bit = (uint8_t)(1u << hamt.cur_ctx);
 
-    if (!hamt.tlb_sets || n > ARRAY_SIZE(l->f)) {
+    if (!hamt.tlb_sets || c->overflow || c->tlb_doomed) {
+        /* ctx_depend would add nothing, or the context's next validation
+         * drops these entries anyway */
         return;
     }
-    /* most fills walk the frames the previous one did: nothing to add */
-    if (l->gen == hamt.dep_gen && l->ci == hamt.cur_ctx && l->n == n &&
-        l->psize == psize) {
-        unsigned k = 0;
-        while (k < n && l->f[k] == f[k]) {
-            k++;
-        }
-        if (k == n) {
+    /* nearly every fill walks frames the context depends on already (as
+     * a directory where it is one): ctx_depend would change nothing */
+    for (unsigned k = 0; k < n; k++) {
+        bool dir = k + 1 < n || psize != GUEST_PAGE_SIZE;
+
+        if (f[k] >= hamt.pt_frames || !(hamt.pt_ctxmask[f[k]] & bit) ||
+            (dir && !(hamt.pt_dirmask[f[k]] & bit))) {
+            (void)ctx_depend(hamt.cur_ctx, f, n, psize);
             return;
         }
     }
-    (void)ctx_depend(hamt.cur_ctx, f, n, psize);
-    l->gen = hamt.dep_gen;
-    l->ci = hamt.cur_ctx;
-    l->n = n;
-    l->psize = psize;
-    memcpy(l->f, f, n * sizeof(*f));
 }
 
 static const SoftmmuOwner ctx_tlb_owner = {

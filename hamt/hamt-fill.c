@@ -174,14 +174,14 @@ static int unit_peek(unsigned w, uint32_t vbase, uint32_t pa0,
 
     for (uint32_t off = 0; off < hamt.unit_size; off += GUEST_PAGE_SIZE) {
         uint32_t vp = (vbase + off) >> GUEST_PAGE_BITS;
-        const Walked *wk = &hamt.win[w].walked[vp & ((1u << WALKED_BITS) - 1)];
+        const Walked *wk = walked_find(w, vp);
         X86PageResult r;
         HamtWalk pw;
 
         if (!page_is_ram(pa0 + off)) {
             return UNIT_NO;
         }
-        if (wk->vpage == vp && wk->ppage == (pa0 + off) >> GUEST_PAGE_BITS) {
+        if (wk != NULL && wk->ppage == (pa0 + off) >> GUEST_PAGE_BITS) {
             p &= wk->prot;
             g = g && wk->global;
             continue;
@@ -335,19 +335,13 @@ void unit_fill_after_slow(unsigned idx, uint32_t addr)
     X86PageResult r;
     HamtWalk wk;
 
-    if (idx >= MMU_PHYS_IDX || hamt.env == NULL ||
-        hamt_window_base[w] == 0 || map_find(w, addr >> hamt.unit_bits) >= 0 ||
-        mem_watch_test(vbase, hamt.unit_size)) {
+    if (!unit_fill_wanted(idx) || hamt.env == NULL) {
         return;
     }
-    if (pressure_high() || split_mode(idx) ||
+    if (hamt_window_base[w] == 0 || map_find(w, addr >> hamt.unit_bits) >= 0 ||
+        mem_watch_test(vbase, hamt.unit_size) ||
         seen_test(w, addr >> hamt.unit_bits)) {
-        /* the unit churns (mapped before, flushed since) or host faults
-         * are costly now: a mapping nobody may use is a syscall to make
-         * and another to remove; a HAMT access that needs it maps it.
-         * In split-unit mode most units of idx cannot be mapped: the
-         * peek (a walk of every page of the unit) would mostly fail */
-        return;
+        return;     /* mapped, watched, or churning (mapped before) */
     }
     if (walk_peek(vbase, idx, &r, &wk) != 0 || wk.wrote ||
         r.page_size > GUEST_PAGE_SIZE) {

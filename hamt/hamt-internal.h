@@ -60,10 +60,14 @@ typedef struct HamtMap {
  * Guest pages walked (so A is set, and D if prot has PAGE_WRITE) since
  * their last flush, per window: a direct-mapped cache.  A unit larger than
  * a guest page may be mapped only when all its pages are here; losing an
- * entry only makes a unit unmappable for a while (conservative).
+ * entry only makes a unit unmappable for a while (conservative).  An entry
+ * counts only while its gen is the window's walked_gen, so a flush (every
+ * CR3 load, in each window of the context) is one increment, not a 16 KiB
+ * memset; the table is wiped only when the counter wraps.
  */
 typedef struct Walked {
     uint32_t vpage, ppage;   /* page numbers; vpage ~0 = empty */
+    uint32_t gen;            /* HamtWindow.walked_gen when written */
     uint8_t prot;
     bool global;
 } Walked;
@@ -79,6 +83,7 @@ typedef struct HamtWindow {
     /* units the window has ever mapped (bit per unit; NULL: unknown): a
      * miss on a unit set here is a refill (churn), not a first touch */
     uint8_t *seen;
+    uint32_t walked_gen;     /* the current generation of walked[]: >= 1 */
     Walked walked[1u << WALKED_BITS];
 } HamtWindow;
 
@@ -100,6 +105,10 @@ typedef struct HamtCtx {
     uint32_t key;       /* the CR3 it caches (ctx_key), HAMT_CTX_NONE: free */
     uint64_t used;      /* LRU stamp */
     bool overflow;      /* a frame it cannot track: not coherent by writes */
+    /* a frame it depends on is written (or cannot be protected): its next
+     * validation drops the non-global entries of its softmmu TLB set, so
+     * the fills until then need not note their frames (ctx_tlb_walked) */
+    bool tlb_doomed;
     unsigned nframes;
     CtxFrame frames[HAMT_CTX_FRAMES];
     /*
@@ -188,14 +197,6 @@ typedef struct HamtState {
     /* context ci owns softmmu TLB set ci (cached contexts, while there is
      * memory for the sets); false: set 0, flushed by every CR3 load */
     bool tlb_sets;
-    /* bumped whenever a context stops depending on a frame (or is
-     * dropped): the last softmmu fill's walk (tlb_last) still needs no
-     * ctx_depend while dep_gen is what it was */
-    uint32_t dep_gen;
-    struct {
-        uint32_t f[4], psize, gen;
-        unsigned ci, n;
-    } tlb_last;
 
     /* hamt-policy.c */
     HamtPolicy pol;
@@ -221,12 +222,18 @@ typedef struct HamtState {
 
 extern HamtState hamt;
 
+void hamt_interp_note_miss_slow(CPUX86State *env);
+/* A C access (softmmu TLB miss): counted only while the interpreter runs
+ * on the softmmu path (hamt-interp.c); inline, every C access asks. */
+static inline void hamt_interp_note_miss(CPUX86State *env)
+{
+    if (unlikely(hamt.ia.off)) {
+        hamt_interp_note_miss_slow(env);
+    }
+}
+
 /* Outcome of a refill (hamt-fill.c). */
 enum { FILL_OK, FILL_SLOW, FILL_PF };
-/* hamt-interp.c: a C access while the interpreter may be on the softmmu
- * path (counts toward switching back to the windows). */
-void hamt_interp_note_miss(CPUX86State *env);
-
 typedef struct HamtFill {
     int outcome;      /* FILL_* */
     bool churn;       /* the unit was mapped before (flushed since) */
@@ -299,6 +306,14 @@ void flush_page_window(unsigned w, uint32_t linear);
 void flush_window_nonglobal(unsigned w);
 void walked_add(unsigned w, uint32_t linear, const X86PageResult *res);
 void walked_clear(unsigned w);
+
+/* The walked-cache entry of guest page vpage in window w, NULL if none. */
+static inline const Walked *walked_find(unsigned w, uint32_t vpage)
+{
+    const Walked *wk = &hamt.win[w].walked[vpage & ((1u << WALKED_BITS) - 1)];
+
+    return wk->vpage == vpage && wk->gen == hamt.win[w].walked_gen ? wk : NULL;
+}
 void walked_drop(unsigned w, uint32_t linear);
 
 /* --- hamt-ctx.c ------------------------------------------------------------ */
@@ -332,6 +347,21 @@ static inline void env_set_window(CPUX86State *env, unsigned idx, unsigned w)
 int walk_peek(uint32_t linear, unsigned idx, X86PageResult *res, HamtWalk *wk);
 HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear, bool is_write);
 void unit_fill_after_slow(unsigned idx, uint32_t addr);
+
+/*
+ * Whether a C access of MMU index idx that filled the softmmu TLB should
+ * try to map its unit (unit_fill_after_slow): units larger than a guest
+ * page only, and not while host faults are costly (fill pressure: a
+ * mapping nobody may use is a syscall to make and another to remove; a
+ * HAMT access that needs it maps it) nor in idx's split-unit mode (most
+ * of its units cannot be mapped: the peek, a walk of every page of the
+ * unit, would mostly fail).  Inline: tested on every C access.
+ */
+static inline bool unit_fill_wanted(unsigned idx)
+{
+    return hamt.unit_size > GUEST_PAGE_SIZE && idx < MMU_PHYS_IDX &&
+           !hamt.pol.pressure_high && !((hamt.pol.split_mode >> idx) & 1);
+}
 void hamt_cd_fill(CPUX86State *env, unsigned w, uint32_t linear);
 
 /* --- hamt-policy.c --------------------------------------------------------- */

@@ -59,12 +59,12 @@ static void ia_check_hamt(CPUX86State *env)
 
 /* A C access (softmmu TLB miss) while the interpreter is in softmmu mode;
  * at a window end, back to HAMT if the working set is reused. */
-void hamt_interp_note_miss(CPUX86State *env)
+void hamt_interp_note_miss_slow(CPUX86State *env)
 {
     HamtInterpAdapt *ia = &hamt.ia;
     uint64_t accesses;
 
-    if (likely(!ia->off) || ++ia->count < IA_WINDOW) {
+    if (++ia->count < IA_WINDOW) {
         return;
     }
     accesses = ia_tlb_hits(env) - ia->hits0 + ia->count;

@@ -200,6 +200,7 @@ void walked_add(unsigned w, uint32_t linear, const X86PageResult *res)
 
     wk->vpage = linear >> GUEST_PAGE_BITS;
     wk->ppage = res->paddr >> GUEST_PAGE_BITS;
+    wk->gen = hamt.win[w].walked_gen;
     wk->prot = (uint8_t)res->prot;
     wk->global = res->global;
 }
@@ -207,7 +208,12 @@ void walked_add(unsigned w, uint32_t linear, const X86PageResult *res)
 /* Forget everything walked for w. */
 void walked_clear(unsigned w)
 {
-    memset(hamt.win[w].walked, 0xff, sizeof(hamt.win[w].walked));
+    if (++hamt.win[w].walked_gen == 0) {
+        /* wrapped: no entry of an old generation may match again (the
+         * zeroed table of a fresh window has gen 0, never current) */
+        memset(hamt.win[w].walked, 0xff, sizeof(hamt.win[w].walked));
+        hamt.win[w].walked_gen = 1;
+    }
 }
 
 /* Forget one page of w. */

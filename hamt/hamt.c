@@ -193,35 +193,59 @@ static void hamt_init(CPUX86State *env)
     }
 }
 
+/* hamt_ld's rare case, out of line (so the common one needs no frame):
+ * the interpreter's softmmu-mode count, and the unit mapped after the
+ * load when it filled the softmmu TLB (unit_fill_wanted). */
+static __attribute__((noinline)) uint32_t
+hamt_ld_note(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra)
+{
+    uint64_t gen = softmmu_fill_gen();
+    uint32_t v;
+
+    hamt_interp_note_miss(env);
+    v = mempath_softmmu.ld(env, addr, oi, ra);
+    if (unit_fill_wanted(get_mmuidx(oi)) && softmmu_fill_gen() != gen) {
+        unit_fill_after_slow(get_mmuidx(oi), addr);
+    }
+    return v;
+}
+
 /* C load (helpers, slow path of the windows): the softmmu; a unit larger
  * than a guest page is mapped once the access filled the softmmu TLB. */
 static uint32_t hamt_ld(CPUX86State *env, uint32_t addr, unsigned oi,
                         uintptr_t ra)
 {
-    uint64_t gen = softmmu_fill_gen();
-    uint32_t v;
-
     hamt_stats.c_accesses++;
+    if (likely(!hamt.ia.off && !unit_fill_wanted(get_mmuidx(oi)))) {
+        return mempath_softmmu.ld(env, addr, oi, ra);
+    }
+    return hamt_ld_note(env, addr, oi, ra);
+}
+
+/* hamt_st's counterpart of hamt_ld_note. */
+static __attribute__((noinline)) void
+hamt_st_note(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
+             uintptr_t ra)
+{
+    uint64_t gen = softmmu_fill_gen();
+
     hamt_interp_note_miss(env);
-    v = mempath_softmmu.ld(env, addr, oi, ra);
-    if (hamt.unit_size > GUEST_PAGE_SIZE && softmmu_fill_gen() != gen) {
+    mempath_softmmu.st(env, addr, val, oi, ra);
+    if (unit_fill_wanted(get_mmuidx(oi)) && softmmu_fill_gen() != gen) {
         unit_fill_after_slow(get_mmuidx(oi), addr);
     }
-    return v;
 }
 
 /* C store: the softmmu (SMC, MMIO, #PF, page crossing). */
 static void hamt_st(CPUX86State *env, uint32_t addr, uint32_t val,
                     unsigned oi, uintptr_t ra)
 {
-    uint64_t gen = softmmu_fill_gen();
-
     hamt_stats.c_accesses++;
-    hamt_interp_note_miss(env);
-    mempath_softmmu.st(env, addr, val, oi, ra);
-    if (hamt.unit_size > GUEST_PAGE_SIZE && softmmu_fill_gen() != gen) {
-        unit_fill_after_slow(get_mmuidx(oi), addr);
+    if (likely(!hamt.ia.off && !unit_fill_wanted(get_mmuidx(oi)))) {
+        mempath_softmmu.st(env, addr, val, oi, ra);
+        return;
     }
+    hamt_st_note(env, addr, val, oi, ra);
 }
 
 /* Code fetch translation: the softmmu's (records fetch faults). */
