@@ -158,10 +158,12 @@ typedef struct MemPath {
      * NULL: the inline softmmu TLB lookup everywhere.
      */
     uintptr_t (*window_ensure)(unsigned idx);
-    /* Window paths: the access of the guest instruction at eip of tb must
-     * use the inline softmmu TLB lookup instead of the window (a hot
-     * fallback site).  NULL: never. */
-    bool (*inline_softmmu_at)(const struct TranslationBlock *tb, uint32_t eip);
+    /* Window paths: the access (MMU index idx, MemOp memop: MO_STACK for
+     * an SS-relative one) of the guest instruction at eip of tb must use
+     * the inline softmmu TLB lookup instead of the window (a hot fallback
+     * site, or a stack the window cannot map).  NULL: never. */
+    bool (*inline_softmmu_at)(const struct TranslationBlock *tb, uint32_t eip,
+                              unsigned idx, unsigned memop);
     /* Window paths: the 1-, 2- or 4-byte stores of MMU index idx of the
      * guest instruction at eip of tb are stores beside code: test the code
      * bytes at env->hamt_cd_map[idx] + addr, store at env->hamt_cd_st[idx]
@@ -260,13 +262,15 @@ static inline bool mem_path_has_windows(void)
     return mem_path->window_ensure != NULL;
 }
 
-/* Lowering: emit the inline softmmu access for the insn at eip of tb? */
+/* Lowering: emit the inline softmmu access (MMU index idx, memop) for
+ * the insn at eip of tb? */
 static inline bool mem_inline_softmmu_at(const struct TranslationBlock *tb,
-                                         uint32_t eip)
+                                         uint32_t eip, unsigned idx,
+                                         unsigned memop)
 {
     return mem_path->window_ensure == NULL ||
            (mem_path->inline_softmmu_at != NULL &&
-            mem_path->inline_softmmu_at(tb, eip));
+            mem_path->inline_softmmu_at(tb, eip, idx, memop));
 }
 
 /* Lowering: a store of MMU index idx at eip of tb beside code? */

@@ -400,6 +400,7 @@ HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear,
          * flushed since) is churn like a refill: its slow path maps it */
         hamt_stats.fault_split++;
         f.split = true;
+        policy_note_split(f.idx, vunit);
         f.code_store = is_write &&
             (guest_pflags[res.paddr >> GUEST_PAGE_BITS] & PF_CODE);
         f.transient = u == UNIT_NOT_YET;

@@ -155,6 +155,10 @@ typedef struct HamtPolicy {
     uint32_t v_split[HAMT_NB_IDX];
     unsigned split_mode;
     uint8_t split_calm[HAMT_NB_IDX];
+    /* per index, the units of the last split faults (vunit + 1; 0: none),
+     * round robin: is the stack's unit one of them (hamt_hot_insn)? */
+    uint32_t split_units[HAMT_NB_IDX][16];
+    uint8_t split_next[HAMT_NB_IDX];
 } HamtPolicy;
 
 /* hamt-interp.c: the interpreter's counted-reuse switch between the
@@ -369,6 +373,7 @@ void policy_count_fault(const HamtFill *fill);
 void policy_cd_unaligned(CPUX86State *env, uintptr_t pc);
 bool pressure_high(void);
 bool split_mode(unsigned idx);
+void policy_note_split(unsigned idx, uint32_t vunit);
 void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill);
 bool policy_churn_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,

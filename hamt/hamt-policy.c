@@ -61,6 +61,26 @@
  * it: docs/BENCH.md "Split-unit mode on 16 KiB units").
  */
 #define HAMT_SPLIT_CALM 2
+/*
+ * The mode is also entered early, by the same rule on the group so far
+ * once it has HAMT_SPLIT_EARLY faults: every TB translated before it keeps a
+ * window access on the stack's split unit and is retranslated once that
+ * faults (hamt_hot_insn), so a program's start-up (mem_syscall: 176 TBs)
+ * should not wait for a whole group.
+ */
+#define HAMT_SPLIT_EARLY 64
+
+/* Enter split-unit mode for idx: s of the group's n faults were split. */
+static void split_enter(HamtPolicy *p, unsigned idx, uint32_t s, uint32_t n)
+{
+    p->split_calm[idx] = 0;
+    if (!(p->split_mode & (1u << idx))) {
+        p->split_mode |= 1u << idx;
+        hamt_stats.split_mode_on++;
+        DEBUG_LOG(LOG_MMU, "hamt: split-unit mode on for idx %u "
+                  "(%u of %u faults)\n", idx, s, n);
+    }
+}
 
 /* Group end: enter or leave the split-unit mode of each MMU index. */
 static void split_verdict(HamtPolicy *p)
@@ -74,13 +94,7 @@ static void split_verdict(HamtPolicy *p)
             continue;       /* 4 KiB units: no unit holds two pages */
         }
         if (s * 4 >= p->v_faults * 3) {
-            p->split_calm[idx] = 0;
-            if (!on) {
-                p->split_mode |= 1u << idx;
-                hamt_stats.split_mode_on++;
-                DEBUG_LOG(LOG_MMU, "hamt: split-unit mode on for idx %u "
-                          "(%u of %u faults)\n", idx, s, p->v_faults);
-            }
+            split_enter(p, idx, s, p->v_faults);
         } else if (on && s * 4 < p->v_faults &&
                    ++p->split_calm[idx] >= HAMT_SPLIT_CALM) {
             p->split_mode &= ~(1u << idx);
@@ -101,6 +115,47 @@ bool split_mode(unsigned idx)
     return (hamt.pol.split_mode >> idx) & 1;
 }
 
+/* A split fault of MMU index idx on linear unit vunit: remember the unit. */
+void policy_note_split(unsigned idx, uint32_t vunit)
+{
+    HamtPolicy *p = &hamt.pol;
+
+    if (idx < HAMT_NB_IDX) {
+        p->split_units[idx][p->split_next[idx]++ % ARRAY_SIZE(p->split_units[idx])] =
+            vunit + 1;
+    }
+}
+
+/*
+ * Split-unit mode of idx, and the unit of the current stack pointer is
+ * not mapped in idx's window and took one of its last split faults: the
+ * stack's unit cannot be mapped (most often a never-touched page below
+ * the stack shares it), so every SS-relative access of a TB translated
+ * now would take a split fault and retranslate its TB.  Lower them with
+ * the inline softmmu access at once.
+ */
+static bool split_stack(unsigned idx)
+{
+    const CPUX86State *env = hamt.env;
+    const HamtPolicy *p = &hamt.pol;
+    uint32_t vunit;
+
+    if (idx >= HAMT_NB_IDX || !split_mode(idx) || env == NULL) {
+        return false;
+    }
+    vunit = (env->segs[R_SS].base + env->regs[R_ESP]) >> hamt.unit_bits;
+    for (unsigned k = 0; k < ARRAY_SIZE(p->split_units[idx]); k++) {
+        if (p->split_units[idx][k] == vunit + 1) {
+            if (map_find(hamt_win(hamt.cur_ctx, idx), vunit) >= 0) {
+                return false;
+            }
+            hamt_stats.split_stack++;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Count one host fault on a window (outcome fill) toward the verdict. */
 void policy_count_fault(const HamtFill *fill)
 {
@@ -110,6 +165,11 @@ void policy_count_fault(const HamtFill *fill)
     p->v_churn += fill->churn || fill->outcome != FILL_OK;
     if (fill->split && fill->idx < HAMT_NB_IDX) {
         p->v_split[fill->idx]++;
+        if (p->v_faults >= HAMT_SPLIT_EARLY && hamt_opt_adapt &&
+            hamt.unit_size > GUEST_PAGE_SIZE && !split_mode(fill->idx) &&
+            p->v_split[fill->idx] * 4 >= p->v_faults * 3) {
+            split_enter(p, fill->idx, p->v_split[fill->idx], p->v_faults);
+        }
     }
     if (p->v_faults >= HAMT_VERDICT_FAULTS) {
         uint64_t evicted = hamt_stats.evictions - p->v_evict0;
@@ -195,12 +255,18 @@ static int hot_find(const TranslationBlock *tb, uint32_t eip)
     return hamt.pol.hot_set[i] == phys + 1 ? (int)i : -1;
 }
 
-/* Lowering: emit the softmmu inline access for the insn at eip of tb? */
-bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip)
+/* Lowering: emit the softmmu inline access (MMU index idx, memop) for the
+ * insn at eip of tb?  A hot fallback site, or a stack access of a split
+ * stack unit (split_stack). */
+bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip, unsigned idx,
+                   unsigned memop)
 {
     int i = hot_find(tb, eip);
 
-    return i >= 0 && !hamt.pol.hot_cd[i];
+    if (i >= 0) {
+        return !hamt.pol.hot_cd[i];
+    }
+    return (memop & MO_STACK) && split_stack(idx);
 }
 
 /* Lowering: emit the stores beside code (MMU index idx) for the insn at

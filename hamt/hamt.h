@@ -180,7 +180,8 @@ void hamt_stats_print(void);
  * accesses instead of a HAMT site.
  */
 struct TranslationBlock;
-bool hamt_hot_insn(const struct TranslationBlock *tb, uint32_t eip);
+bool hamt_hot_insn(const struct TranslationBlock *tb, uint32_t eip,
+                   unsigned idx, unsigned memop);
 /* MemPath.cd_store_at: the insn at eip of tb is a hot store beside code
  * (reserves idx's code-data region). */
 bool hamt_cd_insn(const struct TranslationBlock *tb, uint32_t eip,

@@ -14,11 +14,12 @@
 #include "ir/ir.h"
 #include "host-common/lower-ops.h"
 
-/* True if the access at the current guest instruction is a window access
- * (else the inline softmmu lookup: no windows, or a hot fallback site). */
-static bool ldst_via_window(const Lower *L)
+/* True if the access m at the current guest instruction is a window
+ * access (else the inline softmmu lookup: no windows, a hot fallback site
+ * or a stack access the window cannot map). */
+static bool ldst_via_window(const Lower *L, const LdSt *m)
 {
-    return !mem_inline_softmmu_at(L->tb, L->cur_eip);
+    return !mem_inline_softmmu_at(L->tb, L->cur_eip, m->mmu_idx, m->memop);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -572,7 +573,7 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     if (!m.store) {
         m.val = def_reg(L, op->args[0]);
     }
-    if (ldst_via_window(L)) {
+    if (ldst_via_window(L, &m)) {
         if (m.store && m.size <= 4 && L->host->st_window_cd != NULL &&
             mem_cd_store_at(L->tb, L->cur_eip, m.mmu_idx)) {
             L->host->st_window_cd(L, &m);      /* docs/HAMT.md */

@@ -237,6 +237,8 @@ static inline uint32_t interp_qemu_ld(CPUX86State *env, uint32_t addr,
     const uint8_t *p;
     uint32_t v;
 
+    memop &= MO_OI_MEMOP;       /* MO_STACK: a lowering hint only */
+
     if (mem_path->interp_ld != NULL &&
         mem_path->interp_ld(env, addr, memop, idx, &v)) {    /* e.g. hamt/ */
         return v;
@@ -257,6 +259,8 @@ static inline void interp_qemu_st(CPUX86State *env, uint32_t addr, uint32_t v,
 {
     unsigned size = 1u << (memop & MO_SIZE);
     uint8_t *p;
+
+    memop &= MO_SIZE | MO_SIGN; /* MO_STACK: a lowering hint only */
 
     if (mem_path->interp_st != NULL &&
         mem_path->interp_st(env, addr, v, memop, idx)) {     /* e.g. hamt/ */

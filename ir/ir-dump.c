@@ -200,14 +200,15 @@ static void ir_format_op(const IRFunc *f, const IROp *op, char *buf, size_t n)
         ir_temp_name(f, tn, sizeof(tn), op->args[0]);
         ir_cat(buf, n, &pos, "%s <- [", tn);
         ir_cat_temps(f, op, buf, n, &pos, 1, 2);
-        ir_cat(buf, n, &pos, "] %s mmu%u", ir_memop_name(op->cond), op->imm);
+        ir_cat(buf, n, &pos, "] %s mmu%u%s", ir_memop_name(op->cond), op->imm,
+               op->cond & MO_STACK ? " ss" : "");
         break;
     case IR_qemu_st:
         ir_cat(buf, n, &pos, "[");
         ir_cat_temps(f, op, buf, n, &pos, 1, 2);
         ir_temp_name(f, tn, sizeof(tn), op->args[0]);
-        ir_cat(buf, n, &pos, "] <- %s %s mmu%u", tn, ir_memop_name(op->cond),
-               op->imm);
+        ir_cat(buf, n, &pos, "] <- %s %s mmu%u%s", tn, ir_memop_name(op->cond),
+               op->imm, op->cond & MO_STACK ? " ss" : "");
         break;
     case IR_call: {
         bool ret = op->imm < ir_nb_helpers && ir_helpers[op->imm].has_ret;

@@ -413,8 +413,9 @@ bool ir_validate(const IRFunc *f)
         case IR_qemu_ld:
         case IR_qemu_st:
             if ((op->cond & MO_SIZE) > MO_32 ||
-                op->cond > (op->opc == IR_qemu_ld ? MO_OI_MEMOP
-                                                  : (MO_SIGN | MO_SIZE))) {
+                op->cond > (op->opc == IR_qemu_ld ? MO_OI_MEMOP | MO_STACK :
+                            op->opc == IR_qemu_st ? MO_SIGN | MO_SIZE | MO_STACK
+                                                  : MO_SIGN | MO_SIZE)) {
                 ok = ir_invalid(f, i, "bad memop");
             }
             if (op->opc == IR_qemu_ld || op->opc == IR_qemu_st) {

@@ -40,6 +40,14 @@
 #define MO_RMW  8
 /* The memop bits an oi carries to the slow paths. */
 #define MO_OI_MEMOP (MO_SIZE | MO_SIGN | MO_RMW)
+/*
+ * qemu_ld / qemu_st only, a lowering hint that never reaches an oi: the
+ * address is SS-relative (PUSH/POP/CALL/RET, ESP- or EBP-based operands).
+ * A window path may give such accesses the inline softmmu lookup while
+ * the stack's host unit cannot be mapped (MemPath.inline_softmmu_at,
+ * docs/HAMT.md "Split-unit mode").  Every consumer masks it off.
+ */
+#define MO_STACK 16
 
 /* Bits of the memop in an oi; the MMU index sits above them. */
 #define MO_OI_BITS 4

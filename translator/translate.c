@@ -176,13 +176,28 @@ IRTemp gen_add_seg(DisasContext *s, int seg, IRTemp offset)
 
     /* HF_ADDSEG covers DS, ES and SS; CS, FS and GS are always added. */
     if (!s->addseg && (seg == R_DS || seg == R_ES || seg == R_SS)) {
-        return offset;
+        t = offset;
+    } else {
+        base = ir_new_temp(s->f);
+        ir_ld_env(s->f, base, offsetof(CPUX86State, segs[seg].base), MO_32);
+        t = ir_new_temp(s->f);
+        ir_binop(s->f, IR_add, t, offset, base);
     }
-    base = ir_new_temp(s->f);
-    ir_ld_env(s->f, base, offsetof(CPUX86State, segs[seg].base), MO_32);
-    t = ir_new_temp(s->f);
-    ir_binop(s->f, IR_add, t, offset, base);
+    if (seg == R_SS) {
+        s->ss_addr[s->ss_next++ % ARRAY_SIZE(s->ss_addr)] = (IRTemp)(t + 1);
+    }
     return t;
+}
+
+/* MO_STACK if addr is one of the last SS-relative linear addresses. */
+static unsigned ss_memop(const DisasContext *s, IRTemp addr)
+{
+    for (unsigned k = 0; k < ARRAY_SIZE(s->ss_addr); k++) {
+        if (s->ss_addr[k] == addr + 1) {
+            return MO_STACK;
+        }
+    }
+    return 0;
 }
 
 /* Linear address of insn->mem. */
@@ -203,7 +218,8 @@ IRTemp gen_ld_mem(DisasContext *s, unsigned memop, IRTemp addr)
     IRTemp t = ir_new_temp(s->f);
 
     gen_update_cc_op(s);
-    ir_qemu_ld(s->f, t, addr, memop | (s->rmw ? MO_RMW : 0), s->mem_idx);
+    ir_qemu_ld(s->f, t, addr, memop | (s->rmw ? MO_RMW : 0) | ss_memop(s, addr),
+               s->mem_idx);
     return t;
 }
 
@@ -211,7 +227,7 @@ IRTemp gen_ld_mem(DisasContext *s, unsigned memop, IRTemp addr)
 void gen_st_mem(DisasContext *s, unsigned memop, IRTemp v, IRTemp addr)
 {
     gen_update_cc_op(s);
-    ir_qemu_st(s->f, v, addr, memop, s->mem_idx);
+    ir_qemu_st(s->f, v, addr, memop | ss_memop(s, addr), s->mem_idx);
 }
 
 /*

@@ -59,6 +59,10 @@ typedef struct DisasContext {
      * at entry, then each x87/MMX instruction's effect when it raises
      * nothing (translator/fpu.c; checked at run time before use). */
     unsigned fptop;
+    /* the last SS-relative linear addresses (temp + 1; 0: none): their
+     * loads and stores carry MO_STACK (ir/memop.h), a hint only */
+    IRTemp ss_addr[4];
+    unsigned ss_next;
 } DisasContext;
 
 /* ---- operands (translate.c) ---- */

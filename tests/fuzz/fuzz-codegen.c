@@ -71,9 +71,12 @@ static uintptr_t fake_window_ensure(unsigned idx)
 }
 
 /* MemPath.inline_softmmu_at: about one site in four is a hot site. */
-static bool fake_inline_softmmu_at(const TranslationBlock *tb, uint32_t eip)
+static bool fake_inline_softmmu_at(const TranslationBlock *tb, uint32_t eip,
+                                   unsigned idx, unsigned memop)
 {
     (void)tb;
+    (void)idx;
+    (void)memop;
     return site_hash(eip) < 2;
 }
 
