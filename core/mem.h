@@ -159,11 +159,14 @@ typedef struct MemPath {
      */
     uintptr_t (*window_ensure)(unsigned idx);
     /* Window paths: the access (MMU index idx, MemOp memop: MO_STACK for
-     * an SS-relative one) of the guest instruction at eip of tb must use
-     * the inline softmmu TLB lookup instead of the window (a hot fallback
-     * site, or a stack the window cannot map).  NULL: never. */
+     * an SS-relative one; addr: its linear address when the code makes it
+     * a constant, else NULL) of the guest instruction at eip of tb must
+     * use the inline softmmu TLB lookup instead of the window (a hot
+     * fallback site, or a stack or a unit the window cannot map).  NULL:
+     * never. */
     bool (*inline_softmmu_at)(const struct TranslationBlock *tb, uint32_t eip,
-                              unsigned idx, unsigned memop);
+                              unsigned idx, unsigned memop,
+                              const uint32_t *addr);
     /* Window paths: the 1-, 2- or 4-byte stores of MMU index idx of the
      * guest instruction at eip of tb are stores beside code: test the code
      * bytes at env->hamt_cd_map[idx] + addr, store at env->hamt_cd_st[idx]
@@ -262,15 +265,15 @@ static inline bool mem_path_has_windows(void)
     return mem_path->window_ensure != NULL;
 }
 
-/* Lowering: emit the inline softmmu access (MMU index idx, memop) for
- * the insn at eip of tb? */
+/* Lowering: emit the inline softmmu access (MMU index idx, memop, the
+ * constant linear address or NULL) for the insn at eip of tb? */
 static inline bool mem_inline_softmmu_at(const struct TranslationBlock *tb,
                                          uint32_t eip, unsigned idx,
-                                         unsigned memop)
+                                         unsigned memop, const uint32_t *addr)
 {
     return mem_path->window_ensure == NULL ||
            (mem_path->inline_softmmu_at != NULL &&
-            mem_path->inline_softmmu_at(tb, eip, idx, memop));
+            mem_path->inline_softmmu_at(tb, eip, idx, memop, addr));
 }
 
 /* Lowering: a store of MMU index idx at eip of tb beside code? */

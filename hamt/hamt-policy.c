@@ -126,34 +126,52 @@ void policy_note_split(unsigned idx, uint32_t vunit)
     }
 }
 
-/*
- * Split-unit mode of idx, and the unit of the current stack pointer is
- * not mapped in idx's window and took one of its last split faults: the
- * stack's unit cannot be mapped (most often a never-touched page below
- * the stack shares it), so every SS-relative access of a TB translated
- * now would take a split fault and retranslate its TB.  Lower them with
- * the inline softmmu access at once.
- */
-static bool split_stack(unsigned idx)
+/* Split-unit mode of idx, and linear unit vunit is not mapped in idx's
+ * window and took one of idx's last split faults. */
+static bool split_unit_known(unsigned idx, uint32_t vunit)
 {
-    const CPUX86State *env = hamt.env;
     const HamtPolicy *p = &hamt.pol;
-    uint32_t vunit;
 
-    if (idx >= HAMT_NB_IDX || !split_mode(idx) || env == NULL) {
+    if (idx >= HAMT_NB_IDX || !split_mode(idx)) {
         return false;
     }
-    vunit = (env->segs[R_SS].base + env->regs[R_ESP]) >> hamt.unit_bits;
     for (unsigned k = 0; k < ARRAY_SIZE(p->split_units[idx]); k++) {
         if (p->split_units[idx][k] == vunit + 1) {
-            if (map_find(hamt_win(hamt.cur_ctx, idx), vunit) >= 0) {
-                return false;
-            }
-            hamt_stats.split_stack++;
-            return true;
+            return map_find(hamt_win(hamt.cur_ctx, idx), vunit) < 0;
         }
     }
     return false;
+}
+
+/*
+ * Lowering in split-unit mode: an access whose unit is known now and is a
+ * recent split unit gets the inline softmmu access at once, instead of a
+ * window access that faults and retranslates its TB.  Known: a constant
+ * address (a global), or an SS-relative one (MO_STACK) taken as the unit
+ * of SS:ESP at translation time (the stack's unit usually holds a page the
+ * guest never touched below the stack, so it cannot be mapped).
+ */
+static bool split_access(unsigned idx, unsigned memop, const uint32_t *addr)
+{
+    const CPUX86State *env = hamt.env;
+    uint32_t lin;
+
+    if (addr != NULL) {
+        lin = *addr;
+    } else if ((memop & MO_STACK) && env != NULL) {
+        lin = env->segs[R_SS].base + env->regs[R_ESP];
+    } else {
+        return false;
+    }
+    if (!split_unit_known(idx, lin >> hamt.unit_bits)) {
+        return false;
+    }
+    if (addr != NULL) {
+        hamt_stats.split_const++;
+    } else {
+        hamt_stats.split_stack++;
+    }
+    return true;
 }
 
 /* Count one host fault on a window (outcome fill) toward the verdict. */
@@ -255,18 +273,18 @@ static int hot_find(const TranslationBlock *tb, uint32_t eip)
     return hamt.pol.hot_set[i] == phys + 1 ? (int)i : -1;
 }
 
-/* Lowering: emit the softmmu inline access (MMU index idx, memop) for the
- * insn at eip of tb?  A hot fallback site, or a stack access of a split
- * stack unit (split_stack). */
+/* Lowering: emit the softmmu inline access (MMU index idx, memop,
+ * constant address addr or NULL) for the insn at eip of tb?  A hot
+ * fallback site, or an access to a known split unit (split_access). */
 bool hamt_hot_insn(const TranslationBlock *tb, uint32_t eip, unsigned idx,
-                   unsigned memop)
+                   unsigned memop, const uint32_t *addr)
 {
     int i = hot_find(tb, eip);
 
     if (i >= 0) {
         return !hamt.pol.hot_cd[i];
     }
-    return (memop & MO_STACK) && split_stack(idx);
+    return split_access(idx, memop, addr);
 }
 
 /* Lowering: emit the stores beside code (MMU index idx) for the insn at

@@ -181,7 +181,7 @@ void hamt_stats_print(void);
  */
 struct TranslationBlock;
 bool hamt_hot_insn(const struct TranslationBlock *tb, uint32_t eip,
-                   unsigned idx, unsigned memop);
+                   unsigned idx, unsigned memop, const uint32_t *addr);
 /* MemPath.cd_store_at: the insn at eip of tb is a hot store beside code
  * (reserves idx's code-data region). */
 bool hamt_cd_insn(const struct TranslationBlock *tb, uint32_t eip,

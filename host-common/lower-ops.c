@@ -15,11 +15,15 @@
 #include "host-common/lower-ops.h"
 
 /* True if the access m at the current guest instruction is a window
- * access (else the inline softmmu lookup: no windows, a hot fallback site
- * or a stack access the window cannot map). */
-static bool ldst_via_window(const Lower *L, const LdSt *m)
+ * access (else the inline softmmu lookup: no windows, a hot fallback site,
+ * or a stack or constant address the window cannot map); at is its
+ * address temp. */
+static bool ldst_via_window(const Lower *L, const LdSt *m, IRTemp at)
 {
-    return !mem_inline_softmmu_at(L->tb, L->cur_eip, m->mmu_idx, m->memop);
+    const IRTempInfo *ti = &L->f->temps[at];
+
+    return !mem_inline_softmmu_at(L->tb, L->cur_eip, m->mmu_idx, m->memop,
+                                  ti->kind == IR_TEMP_CONST ? &ti->val : NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -573,7 +577,7 @@ static void lower_qemu_ldst(Lower *L, const IROp *op)
     if (!m.store) {
         m.val = def_reg(L, op->args[0]);
     }
-    if (ldst_via_window(L, &m)) {
+    if (ldst_via_window(L, &m, op->args[1])) {
         if (m.store && m.size <= 4 && L->host->st_window_cd != NULL &&
             mem_cd_store_at(L->tb, L->cur_eip, m.mmu_idx)) {
             L->host->st_window_cd(L, &m);      /* docs/HAMT.md */

@@ -72,11 +72,13 @@ static uintptr_t fake_window_ensure(unsigned idx)
 
 /* MemPath.inline_softmmu_at: about one site in four is a hot site. */
 static bool fake_inline_softmmu_at(const TranslationBlock *tb, uint32_t eip,
-                                   unsigned idx, unsigned memop)
+                                   unsigned idx, unsigned memop,
+                                   const uint32_t *addr)
 {
     (void)tb;
     (void)idx;
     (void)memop;
+    (void)addr;
     return site_hash(eip) < 2;
 }
 
