@@ -329,9 +329,16 @@ static unsigned ctx_pd_changed(unsigned ci, uint32_t *slots)
     unsigned n = 0;
 
     for (unsigned k = 0; k < HAMT_PD_SLOTS / 32; k++) {
+        const uint64_t *now = (const uint64_t *)(const void *)&pd[k * 32];
+        const uint64_t *was = (const uint64_t *)(const void *)&c->pd_snap[k * 32];
         uint32_t m = c->pd_diff[k];
+        uint64_t d = 0;
 
-        for (unsigned b = 0; b < 32; b++) {
+        /* 32 entries 8 bytes a step; the bit loop only where they differ */
+        for (unsigned j = 0; j < 16; j++) {
+            d |= now[j] ^ was[j];
+        }
+        for (unsigned b = 0; d != 0 && b < 32; b++) {
             if (pd[k * 32 + b] != c->pd_snap[k * 32 + b]) {
                 m |= 1u << b;
             }
@@ -397,13 +404,20 @@ static void ctx_validate(unsigned ci)
             softmmu_tlb_drop(hamt.env, ci, true);
             tlb_kept = false;
         }
-        if (top && ctx_pd_changed(ci, slots) == 0) {
-            /* written, but every entry as the mappings found it */
+        if (top && (ctx_live(ci) == 0 || ctx_pd_changed(ci, slots) == 0)) {
+            /* written, but every entry as the mappings found it (or no
+             * mapping to re-check: the directory as it is now is the
+             * snapshot) */
             if (!pt_protected(fr) && hamt.pt_writes[fr] < HAMT_PT_VOLATILE) {
                 pt_protect(fr);
             }
             c->frames[k].since = hamt.pt_tick;
-            hamt_stats.pd_same++;
+            if (ctx_live(ci) == 0) {
+                ctx_pd_snap(ci);
+                hamt_stats.pd_nomaps++;
+            } else {
+                hamt_stats.pd_same++;
+            }
             k++;
             continue;
         }

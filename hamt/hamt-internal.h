@@ -123,7 +123,9 @@ typedef struct HamtCtx {
      */
     bool pd_valid;
     uint32_t pd_diff[HAMT_PD_SLOTS / 32];
-    uint32_t pd_snap[HAMT_PD_SLOTS];
+    /* 8-byte aligned: copied and compared 8 bytes a step (the
+     * freestanding memcpy copies unaligned buffers a byte at a time) */
+    _Alignas(8) uint32_t pd_snap[HAMT_PD_SLOTS];
 } HamtCtx;
 
 /* Retranslation policy state (hamt-policy.c). */
