@@ -214,16 +214,27 @@ uint64_t softmmu_fill_gen(void);
  * --hamt-contexts) gives each context a softmmu TLB set of its own, so a
  * CR3 load back to a cached context keeps the entries it had (QEMU flushes
  * on every CR3 load).  Set 0 is the softmmu's own; set k (1 ..
- * SOFTMMU_TLB_SETS - 1) is allocated on its first selection.  Page, range,
+ * SOFTMMU_TLB_SETS - 1) is allocated on its first selection.  Range,
  * index and whole flushes and softmmu_notdirty_page reach every set;
- * flush_nonglobal only the current one.  The owner keeps a set coherent
- * with the guest's page tables: the walk of every fill is reported to it.
+ * flush_nonglobal only the current one; a page flush every set, or with
+ * an owner that revalidates, the current one and those that may hold a
+ * global entry.  The owner keeps a set coherent with the guest's page
+ * tables: the walk of every fill is reported to it while it wants them.
  */
 #define SOFTMMU_TLB_SETS 8
 typedef struct SoftmmuOwner {
     /* a fill of the current set walked the paging structures f[0..n)
      * (guest page numbers, top level first) for a page of psize */
     void (*walked)(const uint32_t *f, unsigned n, uint32_t psize);
+    /* whether the current set's fills must report their walks now (false:
+     * the owner drops their entries before it relies on them, and the fill
+     * takes the plain walk); NULL: always */
+    bool (*wants_walks)(void);
+    /* the owner drops or re-checks a set's non-global entries before it
+     * selects the set again (as a CR3 load drops them on a CPU): a page
+     * flush (INVLPG) then need not visit the other sets that hold no
+     * global entry */
+    bool revalidates;
 } SoftmmuOwner;
 /* Fills report their walks to owner from now on (NULL: no owner). */
 void softmmu_set_owner(const SoftmmuOwner *owner);

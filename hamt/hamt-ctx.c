@@ -689,14 +689,8 @@ void ctx_switch(CPUX86State *env, uint32_t key)
  * structures they walked (SoftmmuOwner.walked). */
 static void ctx_tlb_walked(const uint32_t *f, unsigned n, uint32_t psize)
 {
-    const HamtCtx *c = &hamt.ctxs[hamt.cur_ctx];
     uint8_t bit = (uint8_t)(1u << hamt.cur_ctx);
 
-    if (!hamt.tlb_sets || c->overflow || c->tlb_doomed) {
-        /* ctx_depend would add nothing, or the context's next validation
-         * drops these entries anyway */
-        return;
-    }
     /* nearly every fill walks frames the context depends on already (as
      * a directory where it is one): ctx_depend would change nothing */
     for (unsigned k = 0; k < n; k++) {
@@ -710,8 +704,22 @@ static void ctx_tlb_walked(const uint32_t *f, unsigned n, uint32_t psize)
     }
 }
 
+/* Whether the current context's softmmu fills must note their frames
+ * (SoftmmuOwner.wants_walks): not once its next validation drops their
+ * entries anyway (tlb_doomed), nor when it is not tracked (overflow). */
+static bool ctx_tlb_wants_walks(void)
+{
+    const HamtCtx *c = &hamt.ctxs[hamt.cur_ctx];
+
+    return hamt.tlb_sets && !c->overflow && !c->tlb_doomed;
+}
+
 static const SoftmmuOwner ctx_tlb_owner = {
     .walked = ctx_tlb_walked,
+    .wants_walks = ctx_tlb_wants_walks,
+    /* ctx_validate drops a set's non-global entries when a frame they may
+     * depend on was written, and a recycled context drops them too */
+    .revalidates = true,
 };
 
 /* No context holds a CR3 yet; with cached contexts, track page-table

@@ -110,6 +110,8 @@ typedef struct SoftmmuState {
     TLBSet *set[SOFTMMU_TLB_SETS];   /* [0] = set0; others on first select */
     TLBSet *cur;                     /* the set env->tlb_fast[] publishes */
     unsigned cur_k;                  /* sm.set[cur_k] == sm.cur */
+    unsigned global_sets;            /* sets (bit) given a global entry
+                                        since their last whole flush */
     const SoftmmuOwner *owner;       /* NULL: fills report nothing */
     uint64_t fill_gen;               /* entries filled since start-up */
     /* a code fetch's fault, recorded by get_phys_code and raised by
@@ -295,6 +297,9 @@ static void flush_sets_mmuidx(CPUX86State *env, unsigned idxmask)
                 flush_idx(env, sm.set[k], i);
             }
         }
+        if ((idxmask & ((1u << NB_MMU_MODES) - 1)) == (1u << NB_MMU_MODES) - 1) {
+            sm.global_sets &= ~(1u << k);
+        }
     }
 }
 
@@ -336,11 +341,15 @@ static void flush_page_idx(CPUX86State *env, TLBSet *s, unsigned idx,
     }
 }
 
-/* Drop the linear page of addr from every index of every set. */
+/* Drop the linear page of addr from every index of every set (of the
+ * other sets, only those that may hold a global entry, when the owner
+ * re-checks non-global ones before their next use). */
 static void flush_page_sets(CPUX86State *env, uint32_t addr)
 {
     for (unsigned k = 0; k < SOFTMMU_TLB_SETS; k++) {
-        if (sm.set[k] == NULL) {
+        if (sm.set[k] == NULL ||
+            (sm.set[k] != sm.cur && sm.owner != NULL && sm.owner->revalidates &&
+             !(sm.global_sets & (1u << k)))) {
             continue;
         }
         for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
@@ -469,6 +478,7 @@ void softmmu_tlb_drop(CPUX86State *env, unsigned k, bool nonglobal_only)
     for (unsigned i = 0; i < NB_MMU_MODES; i++) {
         flush_idx(env, sm.set[k], i);
     }
+    sm.global_sets &= ~(1u << k);
 }
 
 /* ------------------------------------------------------------------------
@@ -502,24 +512,36 @@ static void fill_st32(void *opaque, uint32_t pa, uint32_t val)
     phys_write_notdirty(pa, val, 4);
 }
 
-/* The walk of a fill of the current set (0 or a fault code); with an
- * owner, a successful walk reports the frames it read first. */
-static int tlb_walk(CPUX86State *env, uint32_t addr, int access,
-                    unsigned idx, X86PageResult *res)
+/* tlb_walk with an owner: the recording walk, its frames reported to the
+ * owner when it succeeds, unless the owner wants no walks now.  Out of
+ * line, so the softmmu's own case needs no frame. */
+static __attribute__((noinline)) int
+tlb_walk_owner(CPUX86State *env, uint32_t addr, int access, unsigned idx,
+               X86PageResult *res)
 {
-    FillWalk fw;
+    FillWalk fw = { .n = 0 };
     X86WalkOps ops = { fill_ld32, fill_st32, &fw };
     int r;
 
-    if (sm.owner == NULL) {
+    if (sm.owner->wants_walks != NULL && !sm.owner->wants_walks()) {
         return x86_mmu_walk(env, addr, access, (int)idx, res);
     }
-    fw.n = 0;
     r = x86_mmu_walk_ops(env, addr, access, (int)idx, res, &ops);
     if (r == 0) {
         sm.owner->walked(fw.frames, fw.n, res->page_size);
     }
     return r;
+}
+
+/* The walk of a fill of the current set (0 or a fault code); with an
+ * owner that wants it, a successful walk reports the frames it read. */
+static int tlb_walk(CPUX86State *env, uint32_t addr, int access,
+                    unsigned idx, X86PageResult *res)
+{
+    if (sm.owner == NULL) {
+        return x86_mmu_walk(env, addr, access, (int)idx, res);
+    }
+    return tlb_walk_owner(env, addr, access, idx, res);
 }
 
 /* Install the walk result res for linear addr in index idx of the current
@@ -594,6 +616,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
     f->paddr = ppage;
     f->prot = (uint8_t)res->prot;
     f->global = res->global;
+    sm.global_sets |= (unsigned)res->global << sm.cur_k;
     if (unlikely(log_enabled(LOG_MMU))) {
         hlog("tlb: idx %u 0x%08x -> 0x%08x prot %u%s%s\n", idx, vpage, ppage,
              res->prot, res->global ? " G" : "",
