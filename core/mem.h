@@ -219,17 +219,14 @@ uint64_t softmmu_fill_gen(void);
  * flush_nonglobal only the current one; a page flush every set, or with
  * an owner that revalidates, the current one and those that may hold a
  * global entry.  The owner keeps a set coherent with the guest's page
- * tables: the walk of every fill is reported to it while it wants them.
+ * tables: the walk of every fill is reported to it while it wants them
+ * (softmmu_owner_walks).
  */
 #define SOFTMMU_TLB_SETS 8
 typedef struct SoftmmuOwner {
     /* a fill of the current set walked the paging structures f[0..n)
      * (guest page numbers, top level first) for a page of psize */
     void (*walked)(const uint32_t *f, unsigned n, uint32_t psize);
-    /* whether the current set's fills must report their walks now (false:
-     * the owner drops their entries before it relies on them, and the fill
-     * takes the plain walk); NULL: always */
-    bool (*wants_walks)(void);
     /* the owner drops or re-checks a set's non-global entries before it
      * selects the set again (as a CR3 load drops them on a CPU): a page
      * flush (INVLPG) then need not visit the other sets that hold no
@@ -238,6 +235,10 @@ typedef struct SoftmmuOwner {
 } SoftmmuOwner;
 /* Fills report their walks to owner from now on (NULL: no owner). */
 void softmmu_set_owner(const SoftmmuOwner *owner);
+/* Whether the current set's fills report their walks to the owner (true
+ * when it is set); false while the owner drops their entries before it
+ * relies on them anyway, so fills take the plain walk. */
+void softmmu_owner_walks(bool on);
 /* Make set k current, with the entries it holds; false: no memory for a
  * new set (the current one stays). */
 bool softmmu_tlb_select(CPUX86State *env, unsigned k);

@@ -65,6 +65,23 @@ bool pt_protected(uint32_t fr)
     return (guest_pflags[fr] & PF_PT) != 0;
 }
 
+/*
+ * Tell the softmmu whether the current context's fills must note their
+ * frames (softmmu_owner_walks): not while its next validation drops their
+ * entries anyway (tlb_doomed), nor while it is not tracked (overflow).
+ * Called wherever those or the current context change; a missed "off" only
+ * costs recording walks, and every way back to "on" (ctx_flush,
+ * ctx_doomed_check, ctx_activate) calls it.
+ */
+static void ctx_walks_sync(void)
+{
+    const HamtCtx *c = &hamt.ctxs[hamt.cur_ctx];
+
+    if (hamt.tlb_sets) {
+        softmmu_owner_walks(!c->overflow && !c->tlb_doomed);
+    }
+}
+
 /* Write-protect page-table frame fr: read-only in every window, stores
  * through the softmmu TLB take the slow path (PF_PT). */
 static void pt_protect(uint32_t fr)
@@ -96,6 +113,7 @@ void pt_written(uint32_t pa)
             hamt.ctxs[ci].tlb_doomed = true;
         }
     }
+    ctx_walks_sync();
 }
 
 /* Context ci no longer depends on its k-th frame. */
@@ -128,6 +146,7 @@ void ctx_flush(unsigned ci)
     }
     hamt.ctxs[ci].tlb_doomed = false;
     hamt.ctxs[ci].overflow = false;
+    ctx_walks_sync();
     ctx_pd_snap(ci);
 }
 
@@ -256,7 +275,10 @@ uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n,
             if (!pt_protected(fr) && hamt.pt_writes[fr] < HAMT_PT_VOLATILE) {
                 pt_protect(fr);
             }
-            c->tlb_doomed |= !pt_protected(fr);
+            if (!pt_protected(fr) && !c->tlb_doomed) {
+                c->tlb_doomed = true;
+                ctx_walks_sync();
+            }
             c->frames[c->nframes].frame = fr;
             c->frames[c->nframes].since = hamt.pt_tick;
             c->nframes++;
@@ -361,9 +383,10 @@ static void ctx_doomed_check(unsigned ci)
 
         if (!pt_protected(fr) || hamt.pt_reprot[fr] > c->frames[k].since) {
             c->tlb_doomed = true;
-            return;
+            break;
         }
     }
+    ctx_walks_sync();
 }
 
 /*
@@ -487,6 +510,7 @@ static void ctx_activate(CPUX86State *env, unsigned ci)
     if (hamt.tlb_sets && !softmmu_tlb_select(env, ci)) {
         ctx_tlb_sets_off(env);
     }
+    ctx_walks_sync();
     hamt.drv->switch_context(ci);
 }
 
@@ -704,19 +728,8 @@ static void ctx_tlb_walked(const uint32_t *f, unsigned n, uint32_t psize)
     }
 }
 
-/* Whether the current context's softmmu fills must note their frames
- * (SoftmmuOwner.wants_walks): not once its next validation drops their
- * entries anyway (tlb_doomed), nor when it is not tracked (overflow). */
-static bool ctx_tlb_wants_walks(void)
-{
-    const HamtCtx *c = &hamt.ctxs[hamt.cur_ctx];
-
-    return hamt.tlb_sets && !c->overflow && !c->tlb_doomed;
-}
-
 static const SoftmmuOwner ctx_tlb_owner = {
     .walked = ctx_tlb_walked,
-    .wants_walks = ctx_tlb_wants_walks,
     /* ctx_validate drops a set's non-global entries when a frame they may
      * depend on was written, and a recycled context drops them too */
     .revalidates = true,

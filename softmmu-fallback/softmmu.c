@@ -113,6 +113,7 @@ typedef struct SoftmmuState {
     unsigned global_sets;            /* sets (bit) given a global entry
                                         since their last whole flush */
     const SoftmmuOwner *owner;       /* NULL: fills report nothing */
+    bool owner_walks;                /* ... nor while this is false */
     uint64_t fill_gen;               /* entries filled since start-up */
     /* a code fetch's fault, recorded by get_phys_code and raised by
      * mem_raise_fetch_fault when the loop reaches that instruction */
@@ -425,6 +426,13 @@ static void softmmu_flush_nonglobal(CPUX86State *env)
 void softmmu_set_owner(const SoftmmuOwner *owner)
 {
     sm.owner = owner;
+    sm.owner_walks = true;
+}
+
+/* The owner wants the current set's walks (on) or not. */
+void softmmu_owner_walks(bool on)
+{
+    sm.owner_walks = on;
 }
 
 /* An empty set at the default size (NULL: no memory). */
@@ -512,21 +520,17 @@ static void fill_st32(void *opaque, uint32_t pa, uint32_t val)
     phys_write_notdirty(pa, val, 4);
 }
 
-/* tlb_walk with an owner: the recording walk, its frames reported to the
- * owner when it succeeds, unless the owner wants no walks now.  Out of
- * line, so the softmmu's own case needs no frame. */
+/* tlb_walk for an owner that wants the walk: the recording walk, its
+ * frames reported to the owner when it succeeds.  Out of line, so the
+ * plain case needs no frame. */
 static __attribute__((noinline)) int
 tlb_walk_owner(CPUX86State *env, uint32_t addr, int access, unsigned idx,
                X86PageResult *res)
 {
     FillWalk fw = { .n = 0 };
     X86WalkOps ops = { fill_ld32, fill_st32, &fw };
-    int r;
+    int r = x86_mmu_walk_ops(env, addr, access, (int)idx, res, &ops);
 
-    if (sm.owner->wants_walks != NULL && !sm.owner->wants_walks()) {
-        return x86_mmu_walk(env, addr, access, (int)idx, res);
-    }
-    r = x86_mmu_walk_ops(env, addr, access, (int)idx, res, &ops);
     if (r == 0) {
         sm.owner->walked(fw.frames, fw.n, res->page_size);
     }
@@ -538,7 +542,7 @@ tlb_walk_owner(CPUX86State *env, uint32_t addr, int access, unsigned idx,
 static int tlb_walk(CPUX86State *env, uint32_t addr, int access,
                     unsigned idx, X86PageResult *res)
 {
-    if (sm.owner == NULL) {
+    if (sm.owner == NULL || !sm.owner_walks) {
         return x86_mmu_walk(env, addr, access, (int)idx, res);
     }
     return tlb_walk_owner(env, addr, access, idx, res);

@@ -178,6 +178,13 @@ void softmmu_set_owner(const SoftmmuOwner *owner)
     tlb_owner = owner;
 }
 
+/* softmmu: whether fills report their walks (hamt-ctx.c ctx_walks_sync). */
+static bool tlb_walks = true;
+void softmmu_owner_walks(bool on)
+{
+    tlb_walks = on;
+}
+
 /* softmmu: make set k current (always memory for it). */
 bool softmmu_tlb_select(CPUX86State *env, unsigned k)
 {

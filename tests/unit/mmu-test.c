@@ -472,6 +472,10 @@ static void owner_walked(const uint32_t *f, unsigned n, uint32_t psize)
     owner_calls++;
 }
 static const SoftmmuOwner test_owner = { .walked = owner_walked };
+/* an owner that re-checks a set's non-global entries itself (hamt's
+ * context cache): page flushes skip its other sets without globals */
+static const SoftmmuOwner reval_owner = { .walked = owner_walked,
+                                          .revalidates = true };
 
 /* TLB sets (core/mem.h): entries kept per set across selections, owner
  * told every fill's walk, page flushes and code protection reach every
@@ -534,6 +538,35 @@ static void test_sets(void)
     softmmu_tlb_select(&env, 0);
     check("sets.flushall.other", entry(K, L)->addr_read, 0xffffffffu);
     check("sets.select.range", softmmu_tlb_select(&env, SOFTMMU_TLB_SETS), 0);
+
+    /* revalidates: an INVLPG in set 1 leaves set 0's non-global entry to
+     * its owner, but drops a global one there */
+    softmmu_set_owner(&reval_owner);
+    mem_path->flush_all(&env);
+    sld(L, MO_32, K);
+    softmmu_tlb_select(&env, 1);
+    mem_path->flush_page(&env, L);
+    softmmu_tlb_select(&env, 0);
+    check("sets.reval.nonglobal.kept", entry(K, L)->addr_read, L);
+    env.cr[4] |= CR4_PGE;
+    wr32(PT + 4, 0x210000 | P | RW | US | A | D | G);
+    mem_path->flush_all(&env);
+    check("sets.reval.global.ld", sld(L, MO_32, K), 0x22222222);
+    softmmu_tlb_select(&env, 1);
+    mem_path->flush_page(&env, L);
+    softmmu_tlb_select(&env, 0);
+    check("sets.reval.global.dropped", entry(K, L)->addr_read, 0xffffffffu);
+    env.cr[4] &= ~CR4_PGE;
+    /* softmmu_owner_walks: fills report their walks only while on */
+    owner_calls = 0;
+    softmmu_owner_walks(false);
+    mem_path->flush_all(&env);
+    sld(L, MO_32, K);
+    check("sets.walks.off", owner_calls, 0);
+    softmmu_owner_walks(true);
+    mem_path->flush_all(&env);
+    sld(L, MO_32, K);
+    check("sets.walks.on", owner_calls, 1);
     softmmu_set_owner(NULL);
 }
 
