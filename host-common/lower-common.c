@@ -29,7 +29,7 @@ static void compute_liveness(Lower *L)
     for (unsigned t = 0; t < f->ntemps; t++) {
         L->last_use[t] = -1;
     }
-    for (unsigned l = 0; l < IR_MAX_LABELS; l++) {
+    for (unsigned l = 0; l < f->nlabels; l++) {     /* <= IR_MAX_LABELS */
         L->label_pos[l] = -1;
         L->label_off[l] = -1;
     }
@@ -43,7 +43,7 @@ static void compute_liveness(Lower *L)
                 L->last_use[in[k]] = (int32_t)i;
             }
         }
-        if (op->opc == IR_set_label && op->imm < IR_MAX_LABELS) {
+        if (op->opc == IR_set_label && op->imm < f->nlabels) {
             L->label_pos[op->imm] = (int32_t)i;
         }
     }
@@ -57,7 +57,7 @@ static void compute_liveness(Lower *L)
             if (op->opc != IR_br && op->opc != IR_brcond) {
                 continue;
             }
-            p = op->imm < IR_MAX_LABELS ? L->label_pos[op->imm] : -1;
+            p = op->imm < f->nlabels ? L->label_pos[op->imm] : -1;
             if (p < 0 || p >= (int32_t)j) {
                 continue;
             }
@@ -359,7 +359,7 @@ void lower_bind_result(Lower *L, IRTemp out, unsigned reg)
 /* Offset of label l, or -1 with a relocation queued for the next branch. */
 int32_t label_ref(Lower *L, unsigned l, int kind)
 {
-    if (l < IR_MAX_LABELS && L->label_off[l] >= 0) {
+    if (l < L->f->nlabels && L->label_off[l] >= 0) {
         return L->label_off[l];
     }
     if (L->nrelocs < MAX_RELOCS) {
@@ -378,7 +378,7 @@ void place_label(Lower *L, unsigned l)
 {
     uint32_t here = hostasm_offset(L->s);
 
-    if (l >= IR_MAX_LABELS) {
+    if (l >= L->f->nlabels) {
         L->failed = true;
         return;
     }

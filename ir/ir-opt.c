@@ -588,8 +588,11 @@ static void opt_backward(IRFunc *f)
 {
     LiveSet live;
     unsigned pending = 0;   /* flag fields overwritten later, unobserved */
+    /* the words that hold f's temps: the rest stay clear (sets are copied,
+     * cleared and merged over these only) */
+    size_t nw = ((size_t)f->ntemps + 63) / 64, nb = nw * sizeof(live.w[0]);
 
-    memset(&live, 0, sizeof(live));
+    memset(&live, 0, nb);
     memset(opt.label_seen, 0, f->nlabels);
     for (unsigned i = f->nops; i-- > 0;) {
         IROp *op = &f->ops[i];
@@ -606,13 +609,13 @@ static void opt_backward(IRFunc *f)
         /* control flow and barriers */
         switch (opc) {
         case IR_set_label:
-            opt.label_live[op->imm] = live;
+            memcpy(opt.label_live[op->imm].w, live.w, nb);
             opt.label_seen[op->imm] = true;
             pending = 0;
             continue;
         case IR_exit_tb:
         case IR_lookup_and_goto_ptr:
-            memset(&live, 0, sizeof(live));
+            memset(&live, 0, nb);
             live_globals(&live);
             pending = 0;
             continue;
@@ -623,15 +626,15 @@ static void opt_backward(IRFunc *f)
         case IR_br:
         case IR_brcond:
             if (opc == IR_br) {
-                memset(&live, 0, sizeof(live));
+                memset(&live, 0, nb);
             }
             if (opt.label_seen[op->imm]) {
-                for (unsigned w = 0; w < LIVE_WORDS; w++) {
+                for (unsigned w = 0; w < nw; w++) {
                     live.w[w] |= opt.label_live[op->imm].w[w];
                 }
             } else {
                 /* backward branch: assume everything is live */
-                memset(&live, 0xff, sizeof(live));
+                memset(&live, 0xff, nb);
             }
             pending = 0;
             break;
