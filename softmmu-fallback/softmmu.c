@@ -84,6 +84,9 @@ typedef struct TLBFull {
 
 typedef struct TLBDesc {
     TLBFull full[CPU_TLB_MAX_SIZE];
+    /* bit i: full[i] (and its fast entry) holds a page; every other main
+     * entry is empty, so flushes and counts visit the used ones only */
+    uint64_t used[CPU_TLB_MAX_SIZE / 64];
     unsigned bits;                   /* log2 of the current size */
     unsigned window_max;             /* most entries used, this window */
     unsigned window_flushes;         /* whole flushes in this window */
@@ -188,6 +191,13 @@ static inline void entry_clear(CPUTLBEntry *e, TLBFull *f)
     f->vaddr = TLB_EMPTY;
 }
 
+/* Empty main entry i of MMU index idx of set s. */
+static inline void main_clear(TLBSet *s, unsigned idx, unsigned i)
+{
+    entry_clear(&s->tables[idx][i], &s->d[idx].full[i]);
+    s->d[idx].used[i >> 6] &= ~(1ull << (i & 63));
+}
+
 /* ------------------------------------------------------------------------
  * Flushes (every set unless said otherwise)
  */
@@ -197,8 +207,8 @@ static unsigned tlb_used(const TLBDesc *d)
 {
     unsigned n = 0;
 
-    for (unsigned i = 0; i < tlb_size(d); i++) {
-        n += d->full[i].vaddr != TLB_EMPTY;
+    for (unsigned w = 0; w < tlb_size(d) / 64; w++) {
+        n += (unsigned)__builtin_popcountll(d->used[w]);
     }
     return n;
 }
@@ -237,6 +247,19 @@ static void tlb_publish(CPUX86State *env, unsigned idx)
                               << CPU_TLB_ENTRY_BITS;
 }
 
+/* Every main entry of MMU index idx of set s empty, whatever it held (new
+ * or zeroed memory); flush_idx_bits then visits the used ones only. */
+static void idx_wipe(TLBSet *s, unsigned idx)
+{
+    TLBDesc *d = &s->d[idx];
+
+    memset(s->tables[idx], 0xff, sizeof(s->tables[idx]));
+    for (unsigned i = 0; i < CPU_TLB_MAX_SIZE; i++) {
+        d->full[i].vaddr = TLB_EMPTY;
+    }
+    memset(d->used, 0, sizeof(d->used));
+}
+
 /* Empty every entry of MMU index idx of set s at size 2^bits. */
 static void flush_idx_bits(CPUX86State *env, TLBSet *s, unsigned idx,
                            unsigned bits)
@@ -254,9 +277,13 @@ static void flush_idx_bits(CPUX86State *env, TLBSet *s, unsigned idx,
     if (s == sm.cur) {
         tlb_publish(env, idx);
     }
-    memset(s->tables[idx], 0xff, sizeof(CPUTLBEntry) << bits);
-    for (unsigned i = 0; i < tlb_size(d); i++) {
-        d->full[i].vaddr = TLB_EMPTY;
+    /* the used entries only (at any size: the others are empty) */
+    for (unsigned w = 0; w < ARRAY_SIZE(d->used); w++) {
+        for (uint64_t m = d->used[w]; m != 0; m &= m - 1) {
+            unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
+            entry_clear(&s->tables[idx][i], &d->full[i]);
+        }
+        d->used[w] = 0;
     }
     for (unsigned i = 0; i < VTLB_SIZE; i++) {
         entry_clear(&d->vtable[i], &d->vfull[i]);
@@ -333,7 +360,7 @@ static void flush_page_idx(CPUX86State *env, TLBSet *s, unsigned idx,
         return;
     }
     if (d->full[i].vaddr == page) {
-        entry_clear(&s->tables[idx][i], &d->full[i]);
+        main_clear(s, idx, i);
     }
     for (unsigned v = 0; v < VTLB_SIZE; v++) {
         if (d->vfull[v].vaddr == page) {
@@ -397,9 +424,12 @@ static void set_drop_nonglobal(CPUX86State *env, TLBSet *s)
             flush_idx_bits(env, s, idx, bits);   /* globals go too: legal */
             continue;
         }
-        for (unsigned i = 0; i < tlb_size(d); i++) {
-            if (d->full[i].vaddr != TLB_EMPTY && !d->full[i].global) {
-                entry_clear(&s->tables[idx][i], &d->full[i]);
+        for (unsigned w = 0; w < tlb_size(d) / 64; w++) {
+            for (uint64_t m = d->used[w]; m != 0; m &= m - 1) {
+                unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
+                if (!d->full[i].global) {
+                    main_clear(s, idx, i);
+                }
             }
         }
         for (unsigned v = 0; v < VTLB_SIZE; v++) {
@@ -445,6 +475,7 @@ static TLBSet *set_new(CPUX86State *env)
     }
     for (unsigned i = 0; i < NB_MMU_MODES; i++) {
         s->d[i].bits = CPU_TLB_DYN_DEFAULT_BITS;
+        idx_wipe(s, i);
         flush_idx_bits(env, s, i, CPU_TLB_DYN_DEFAULT_BITS);
     }
     return s;
@@ -564,6 +595,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
 
     softmmu_stats.fills++;
     sm.fill_gen++;
+    d->used[i >> 6] |= 1ull << (i & 63);
     if (res->page_size > GUEST_PAGE_SIZE) {
         /* remember the region, growing it to cover both (QEMU-style) */
         uint32_t lmask = ~(res->page_size - 1);
@@ -642,6 +674,7 @@ static bool victim_hit(CPUX86State *env, unsigned idx, uint32_t addr, bool store
             TLBFull tf = d->full[i];
             sm.cur->tables[idx][i] = d->vtable[v];
             d->full[i] = d->vfull[v];
+            d->used[i >> 6] |= 1ull << (i & 63);
             d->vtable[v] = te;
             d->vfull[v] = tf;
             softmmu_stats.victim_hits++;
@@ -971,6 +1004,7 @@ static void softmmu_init(CPUX86State *env)
     sm.cur_k = 0;
     for (unsigned i = 0; i < NB_MMU_MODES; i++) {
         sm.cur->d[i].bits = CPU_TLB_DYN_DEFAULT_BITS;
+        idx_wipe(sm.cur, i);
         flush_idx_bits(env, sm.cur, i, CPU_TLB_DYN_DEFAULT_BITS);
     }
 }
