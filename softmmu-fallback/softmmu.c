@@ -8,6 +8,9 @@
  *                           env->tlb_fast[idx] (mask + table, core/cpu.h)
  *   d[idx].full[i]          what the fast entry stands for: linear and
  *                           physical page, protections, G bit
+ *   d[idx].used             a bit per main entry that holds a page (every
+ *                           other one is empty): flushes and use counts
+ *                           visit the used entries only
  *   d[idx].vtable/vfull     fully associative victim TLB (VTLB_SIZE), the
  *                           target of evictions, searched on a miss
  *   d[idx].large_*          the region covered by large (2/4 MiB) guest
@@ -17,9 +20,12 @@
  *
  * Those arrays make one TLBSet.  Set 0 is the softmmu's; a window path
  * that caches guest contexts (hamt/) selects one set per context
- * (softmmu_tlb_select, core/mem.h) and is told every fill's walk, so that
- * it can drop a set whose paging structures were written.  Flushes other
- * than flush_nonglobal reach every set.
+ * (softmmu_tlb_select, core/mem.h) and is told every fill's walk while it
+ * wants them (softmmu_owner_walks), so that it can drop a set whose paging
+ * structures were written.  Flushes other than flush_nonglobal reach every
+ * set; a page flush, with an owner that re-checks non-global entries
+ * itself (SoftmmuOwner.revalidates), only the current set and those that
+ * may hold a global entry.
  *
  * Dynamic sizing (QEMU's tlb_mmu_resize_locked policy): when an index is
  * flushed whole, its use rate (valid entries / size, the maximum over the
