@@ -415,6 +415,7 @@ static void ctx_validate(unsigned ci)
         uint32_t fr = c->frames[k].frame;
         bool dir = (hamt.pt_dirmask[fr] & bit) != 0;
         bool top = dir && c->pd_valid && fr == c->key >> GUEST_PAGE_BITS;
+        bool nomaps;
         uint32_t slots[HAMT_PD_SLOTS / 32];
 
         if (pt_protected(fr) && hamt.pt_reprot[fr] <= c->frames[k].since) {
@@ -427,7 +428,8 @@ static void ctx_validate(unsigned ci)
             softmmu_tlb_drop(hamt.env, ci, true);
             tlb_kept = false;
         }
-        if (top && (ctx_live(ci) == 0 || ctx_pd_changed(ci, slots) == 0)) {
+        nomaps = top && ctx_live(ci) == 0;
+        if (nomaps || (top && ctx_pd_changed(ci, slots) == 0)) {
             /* written, but every entry as the mappings found it (or no
              * mapping to re-check: the directory as it is now is the
              * snapshot) */
@@ -435,7 +437,7 @@ static void ctx_validate(unsigned ci)
                 pt_protect(fr);
             }
             c->frames[k].since = hamt.pt_tick;
-            if (ctx_live(ci) == 0) {
+            if (nomaps) {
                 ctx_pd_snap(ci);
                 hamt_stats.pd_nomaps++;
             } else {

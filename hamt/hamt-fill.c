@@ -325,7 +325,8 @@ static unsigned fill_run(unsigned w, uint32_t linear, uint32_t pbase,
  * Units larger than a guest page: after a slow-path access that filled the
  * softmmu TLB (so the page is walked now), map the unit of addr if all its
  * guest pages are walked (unit_peek), so the next access through the
- * window hits instead of taking another "split unit" fault.
+ * window hits instead of taking another "split unit" fault.  The callers
+ * (hamt.c) call it only when unit_fill_wanted(idx).
  */
 void unit_fill_after_slow(unsigned idx, uint32_t addr)
 {
@@ -335,10 +336,8 @@ void unit_fill_after_slow(unsigned idx, uint32_t addr)
     X86PageResult r;
     HamtWalk wk;
 
-    if (!unit_fill_wanted(idx) || hamt.env == NULL) {
-        return;
-    }
-    if (hamt_window_base[w] == 0 || map_find(w, addr >> hamt.unit_bits) >= 0 ||
+    if (hamt.env == NULL || hamt_window_base[w] == 0 ||
+        map_find(w, addr >> hamt.unit_bits) >= 0 ||
         mem_watch_test(vbase, hamt.unit_size) ||
         seen_test(w, addr >> hamt.unit_bits)) {
         return;     /* mapped, watched, or churning (mapped before) */

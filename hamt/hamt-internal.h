@@ -354,6 +354,26 @@ int walk_peek(uint32_t linear, unsigned idx, X86PageResult *res, HamtWalk *wk);
 HamtFill hamt_fill(CPUX86State *env, unsigned w, uint32_t linear, bool is_write);
 void unit_fill_after_slow(unsigned idx, uint32_t addr);
 
+void hamt_cd_fill(CPUX86State *env, unsigned w, uint32_t linear);
+
+/* --- hamt-policy.c --------------------------------------------------------- */
+void policy_count_fault(const HamtFill *fill);
+void policy_cd_unaligned(CPUX86State *env, uintptr_t pc);
+
+/* Whether the last complete group of host faults was mostly refills or
+ * evictions (fills that did not pay). */
+static inline bool pressure_high(void)
+{
+    return hamt.pol.pressure_high;
+}
+
+/* Whether MMU index idx is in split-unit mode (its units mostly cannot
+ * be mapped: unit_fill_after_slow does not try). */
+static inline bool split_mode(unsigned idx)
+{
+    return (hamt.pol.split_mode >> idx) & 1;
+}
+
 /*
  * Whether a C access of MMU index idx that filled the softmmu TLB should
  * try to map its unit (unit_fill_after_slow): units larger than a guest
@@ -366,15 +386,9 @@ void unit_fill_after_slow(unsigned idx, uint32_t addr);
 static inline bool unit_fill_wanted(unsigned idx)
 {
     return hamt.unit_size > GUEST_PAGE_SIZE && idx < MMU_PHYS_IDX &&
-           !hamt.pol.pressure_high && !((hamt.pol.split_mode >> idx) & 1);
+           !pressure_high() && !split_mode(idx);
 }
-void hamt_cd_fill(CPUX86State *env, unsigned w, uint32_t linear);
 
-/* --- hamt-policy.c --------------------------------------------------------- */
-void policy_count_fault(const HamtFill *fill);
-void policy_cd_unaligned(CPUX86State *env, uintptr_t pc);
-bool pressure_high(void);
-bool split_mode(unsigned idx);
 void policy_note_split(unsigned idx, uint32_t vunit);
 void policy_slow_site(CPUX86State *env, uintptr_t pc, uintptr_t stub,
                       const HamtFill *fill);

@@ -70,6 +70,20 @@
  */
 #define HAMT_SPLIT_EARLY 64
 
+/* Whether split-unit mode can be on at all: units larger than a guest
+ * page (4 KiB units hold one page), and the adaptive policy on. */
+static bool split_possible(void)
+{
+    return hamt.unit_size > GUEST_PAGE_SIZE && hamt_opt_adapt;
+}
+
+/* Whether s split faults of an index among n faults of a group enter the
+ * mode (3/4 of them). */
+static bool split_dominant(uint32_t s, uint32_t n)
+{
+    return s * 4 >= n * 3;
+}
+
 /* Enter split-unit mode for idx: s of the group's n faults were split. */
 static void split_enter(HamtPolicy *p, unsigned idx, uint32_t s, uint32_t n)
 {
@@ -90,10 +104,10 @@ static void split_verdict(HamtPolicy *p)
         bool on = p->split_mode & (1u << idx);
 
         p->v_split[idx] = 0;
-        if (hamt.unit_size <= GUEST_PAGE_SIZE || !hamt_opt_adapt) {
+        if (!split_possible()) {
             continue;       /* 4 KiB units: no unit holds two pages */
         }
-        if (s * 4 >= p->v_faults * 3) {
+        if (split_dominant(s, p->v_faults)) {
             split_enter(p, idx, s, p->v_faults);
         } else if (on && s * 4 < p->v_faults &&
                    ++p->split_calm[idx] >= HAMT_SPLIT_CALM) {
@@ -106,13 +120,6 @@ static void split_verdict(HamtPolicy *p)
             p->split_calm[idx] = 0;
         }
     }
-}
-
-/* Whether MMU index idx is in split-unit mode (its units mostly cannot
- * be mapped: unit_fill_after_slow does not try). */
-bool split_mode(unsigned idx)
-{
-    return (hamt.pol.split_mode >> idx) & 1;
 }
 
 /* A split fault of MMU index idx on linear unit vunit: remember the unit. */
@@ -183,9 +190,9 @@ void policy_count_fault(const HamtFill *fill)
     p->v_churn += fill->churn || fill->outcome != FILL_OK;
     if (fill->split && fill->idx < HAMT_NB_IDX) {
         p->v_split[fill->idx]++;
-        if (p->v_faults >= HAMT_SPLIT_EARLY && hamt_opt_adapt &&
-            hamt.unit_size > GUEST_PAGE_SIZE && !split_mode(fill->idx) &&
-            p->v_split[fill->idx] * 4 >= p->v_faults * 3) {
+        if (p->v_faults >= HAMT_SPLIT_EARLY && split_possible() &&
+            !split_mode(fill->idx) &&
+            split_dominant(p->v_split[fill->idx], p->v_faults)) {
             split_enter(p, fill->idx, p->v_split[fill->idx], p->v_faults);
         }
     }
@@ -199,13 +206,6 @@ void policy_count_fault(const HamtFill *fill)
         p->v_churn = 0;
         p->v_evict0 = hamt_stats.evictions;
     }
-}
-
-/* Whether the last complete group of host faults was mostly refills or
- * evictions (fills that did not pay). */
-bool pressure_high(void)
-{
-    return hamt.pol.pressure_high;
 }
 
 /* Slow-path entries per JIT site (direct-mapped by host PC, outside the

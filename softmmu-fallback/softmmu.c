@@ -197,11 +197,39 @@ static inline void entry_clear(CPUTLBEntry *e, TLBFull *f)
     f->vaddr = TLB_EMPTY;
 }
 
+/* Main entry i of d now holds a page. */
+static inline void used_mark(TLBDesc *d, unsigned i)
+{
+    d->used[i >> 6] |= 1ull << (i & 63);
+}
+
 /* Empty main entry i of MMU index idx of set s. */
 static inline void main_clear(TLBSet *s, unsigned idx, unsigned i)
 {
     entry_clear(&s->tables[idx][i], &s->d[idx].full[i]);
     s->d[idx].used[i >> 6] &= ~(1ull << (i & 63));
+}
+
+/* Empty the used main entries of MMU index idx of set s among the first
+ * nw * 64 (all, or the non-global ones); the others are empty already. */
+static void used_clear(TLBSet *s, unsigned idx, unsigned nw, bool keep_global)
+{
+    TLBDesc *d = &s->d[idx];
+
+    for (unsigned w = 0; w < nw; w++) {
+        uint64_t kept = 0;
+
+        for (uint64_t m = d->used[w]; m != 0; m &= m - 1) {
+            unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
+
+            if (keep_global && d->full[i].global) {
+                kept |= m & -m;
+            } else {
+                entry_clear(&s->tables[idx][i], &d->full[i]);
+            }
+        }
+        d->used[w] = kept;
+    }
 }
 
 /* ------------------------------------------------------------------------
@@ -283,14 +311,8 @@ static void flush_idx_bits(CPUX86State *env, TLBSet *s, unsigned idx,
     if (s == sm.cur) {
         tlb_publish(env, idx);
     }
-    /* the used entries only (at any size: the others are empty) */
-    for (unsigned w = 0; w < ARRAY_SIZE(d->used); w++) {
-        for (uint64_t m = d->used[w]; m != 0; m &= m - 1) {
-            unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
-            entry_clear(&s->tables[idx][i], &d->full[i]);
-        }
-        d->used[w] = 0;
-    }
+    /* every word: a shrink leaves used entries past the new size */
+    used_clear(s, idx, ARRAY_SIZE(d->used), false);
     for (unsigned i = 0; i < VTLB_SIZE; i++) {
         entry_clear(&d->vtable[i], &d->vfull[i]);
     }
@@ -430,14 +452,7 @@ static void set_drop_nonglobal(CPUX86State *env, TLBSet *s)
             flush_idx_bits(env, s, idx, bits);   /* globals go too: legal */
             continue;
         }
-        for (unsigned w = 0; w < tlb_size(d) / 64; w++) {
-            for (uint64_t m = d->used[w]; m != 0; m &= m - 1) {
-                unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
-                if (!d->full[i].global) {
-                    main_clear(s, idx, i);
-                }
-            }
-        }
+        used_clear(s, idx, tlb_size(d) / 64, true);
         for (unsigned v = 0; v < VTLB_SIZE; v++) {
             if (d->vfull[v].vaddr != TLB_EMPTY && !d->vfull[v].global) {
                 entry_clear(&d->vtable[v], &d->vfull[v]);
@@ -601,7 +616,7 @@ static void tlb_set_page(CPUX86State *env, unsigned idx, uint32_t addr,
 
     softmmu_stats.fills++;
     sm.fill_gen++;
-    d->used[i >> 6] |= 1ull << (i & 63);
+    used_mark(d, i);
     if (res->page_size > GUEST_PAGE_SIZE) {
         /* remember the region, growing it to cover both (QEMU-style) */
         uint32_t lmask = ~(res->page_size - 1);
@@ -680,7 +695,7 @@ static bool victim_hit(CPUX86State *env, unsigned idx, uint32_t addr, bool store
             TLBFull tf = d->full[i];
             sm.cur->tables[idx][i] = d->vtable[v];
             d->full[i] = d->vfull[v];
-            d->used[i >> 6] |= 1ull << (i & 63);
+            used_mark(d, i);
             d->vtable[v] = te;
             d->vfull[v] = tf;
             softmmu_stats.victim_hits++;
