@@ -977,10 +977,14 @@ void softmmu_notdirty_page(CPUX86State *env, uint32_t phys_page)
         for (unsigned idx = 0; idx < NB_MMU_MODES; idx++) {
             TLBDesc *d = &s->d[idx];
             CPUTLBEntry *t = s->tables[idx];
-            for (unsigned i = 0; i < tlb_size(d); i++) {
-                if (d->full[i].paddr == pp && d->full[i].vaddr != TLB_EMPTY &&
-                    t[i].addr_write != TLB_EMPTY) {
-                    t[i].addr_write |= fl;
+            for (unsigned w = 0; w < tlb_size(d) / 64; w++) {
+                for (uint64_t m = d->used[w]; m != 0; m &= m - 1) {
+                    unsigned i = w * 64 + (unsigned)__builtin_ctzll(m);
+                    if (d->full[i].paddr == pp &&
+                        d->full[i].vaddr != TLB_EMPTY &&
+                        t[i].addr_write != TLB_EMPTY) {
+                        t[i].addr_write |= fl;
+                    }
                 }
             }
             for (unsigned v = 0; v < VTLB_SIZE; v++) {
