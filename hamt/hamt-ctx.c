@@ -132,6 +132,49 @@ static void ctx_forget_frame(unsigned ci, unsigned k)
     c->frames[k] = c->frames[--c->nframes];
 }
 
+/* Whether context c's directory can be snapshot: non-PAE, in RAM. */
+static bool pd_usable(const HamtCtx *c)
+{
+    return hamt.env != NULL && guest_ram != NULL &&
+           !(hamt.env->cr[4] & CR4_PAE) && c->key != HAMT_CTX_NONE &&
+           (c->key >> GUEST_PAGE_BITS) < hamt.pt_frames;
+}
+
+/* Take the snapshot of context ci's page directory (its key is the CR3
+ * loaded now): non-PAE, a directory in RAM; else pd_valid is false. */
+void ctx_pd_snap(unsigned ci)
+{
+    HamtCtx *c = &hamt.ctxs[ci];
+    uint32_t fr = c->key >> GUEST_PAGE_BITS;
+
+    c->pd_valid = pd_usable(c);
+    c->pd_later = false;
+    if (c->pd_valid) {
+        memcpy(c->pd_snap, guest_ram + ((size_t)fr << GUEST_PAGE_BITS),
+               sizeof(c->pd_snap));
+        memset(c->pd_diff, 0, sizeof(c->pd_diff));
+    }
+}
+
+/* ctx_pd_snap for context ci that has no mapping: taken by ctx_pd_ready
+ * before the snapshot is next used.  No mapping is made in between
+ * without ctx_pd_note, so the later copy is what an eager one would have
+ * become. */
+static void ctx_pd_snap_later(unsigned ci)
+{
+    HamtCtx *c = &hamt.ctxs[ci];
+
+    c->pd_valid = c->pd_later = pd_usable(c);
+}
+
+/* Take context ci's deferred snapshot (ctx_pd_snap_later) if there is one. */
+static inline void ctx_pd_ready(unsigned ci)
+{
+    if (unlikely(hamt.ctxs[ci].pd_later)) {
+        ctx_pd_snap(ci);
+    }
+}
+
 /* Drop every mapping of context ci, its softmmu TLB set and its frames. */
 void ctx_flush(unsigned ci)
 {
@@ -147,7 +190,7 @@ void ctx_flush(unsigned ci)
     hamt.ctxs[ci].tlb_doomed = false;
     hamt.ctxs[ci].overflow = false;
     ctx_walks_sync();
-    ctx_pd_snap(ci);
+    ctx_pd_snap_later(ci);
 }
 
 /*
@@ -291,23 +334,6 @@ uint32_t ctx_depend(unsigned ci, const uint32_t *f, unsigned n,
     return leaf;
 }
 
-/* Take the snapshot of context ci's page directory (its key is the CR3
- * loaded now): non-PAE, a directory in RAM; else pd_valid is false. */
-void ctx_pd_snap(unsigned ci)
-{
-    HamtCtx *c = &hamt.ctxs[ci];
-    uint32_t fr = c->key >> GUEST_PAGE_BITS;
-
-    c->pd_valid = hamt.env != NULL && guest_ram != NULL &&
-                  !(hamt.env->cr[4] & CR4_PAE) &&
-                  c->key != HAMT_CTX_NONE && fr < hamt.pt_frames;
-    if (c->pd_valid) {
-        memcpy(c->pd_snap, guest_ram + ((size_t)fr << GUEST_PAGE_BITS),
-               sizeof(c->pd_snap));
-        memset(c->pd_diff, 0, sizeof(c->pd_diff));
-    }
-}
-
 /*
  * A walk of context ci (its CR3 loaded) made a mapping from the directory
  * entry it read: an entry read with another value than the snapshot's is
@@ -321,6 +347,7 @@ void ctx_pd_note(unsigned ci, const HamtWalk *wk)
     HamtCtx *c = &hamt.ctxs[ci];
     uint32_t s, old;
 
+    ctx_pd_ready(ci);
     if (!c->pd_valid || wk->nreads == 0) {
         return;
     }
@@ -349,6 +376,8 @@ static unsigned ctx_pd_changed(unsigned ci, uint32_t *slots)
     const uint32_t *pd = (const uint32_t *)(guest_ram +
         ((size_t)(c->key >> GUEST_PAGE_BITS) << GUEST_PAGE_BITS));
     unsigned n = 0;
+
+    ctx_pd_ready(ci);
 
     for (unsigned k = 0; k < HAMT_PD_SLOTS / 32; k++) {
         const uint64_t *now = (const uint64_t *)(const void *)&pd[k * 32];
@@ -438,7 +467,7 @@ static void ctx_validate(unsigned ci)
             }
             c->frames[k].since = hamt.pt_tick;
             if (nomaps) {
-                ctx_pd_snap(ci);
+                ctx_pd_snap_later(ci);
                 hamt_stats.pd_nomaps++;
             } else {
                 hamt_stats.pd_same++;
@@ -579,6 +608,8 @@ static bool ctx_keep_global(unsigned ci, uint32_t key)
     uint32_t newfr = key >> GUEST_PAGE_BITS, oldfr = c->key >> GUEST_PAGE_BITS;
     const uint32_t *pd;
     unsigned k = 0;
+
+    ctx_pd_ready(ci);
 
     if (!c->pd_valid || c->overflow || hamt.env == NULL ||
         (hamt.env->cr[4] & (CR4_PAE | CR4_PGE)) != CR4_PGE ||

@@ -84,6 +84,7 @@ typedef struct HamtWindow {
      * miss on a unit set here is a refill (churn), not a first touch */
     uint8_t *seen;
     uint32_t walked_gen;     /* the current generation of walked[]: >= 1 */
+    bool walked_any;         /* walked[] may hold an entry of walked_gen */
     Walked walked[1u << WALKED_BITS];
 } HamtWindow;
 
@@ -122,6 +123,10 @@ typedef struct HamtCtx {
      *   slot of a mapping = linear >> 22 (4 MiB)
      */
     bool pd_valid;
+    /* pd_valid, but pd_snap/pd_diff not taken yet: no mapping depends on
+     * the directory, so it is copied when the first one is made (a
+     * written directory without mappings costs no 4 KiB copy) */
+    bool pd_later;
     uint32_t pd_diff[HAMT_PD_SLOTS / 32];
     /* 8-byte aligned: copied and compared 8 bytes a step (the
      * freestanding memcpy copies unaligned buffers a byte at a time) */
@@ -174,6 +179,14 @@ typedef struct HamtInterpAdapt {
 } HamtInterpAdapt;
 
 typedef struct HamtState {
+    /* MMU indices (bit) whose C accesses take hamt_ld_note/hamt_st_note:
+     * the interpreter counts misses (ia.off: every bit), or the unit is
+     * mapped after a fill (unit_fill_wanted); c_note_sync keeps it.
+     * First: every C access reads it, at a short offset. */
+    uint32_t c_note;
+    /* windows (bit) with a live entry or a walked page (win_busy_sync):
+     * INVLPG visits only those of the current context (hamt-map.c) */
+    uint32_t win_busy;
     const HamtDriver *drv;
     CPUX86State *env;          /* NULL until init */
     unsigned unit_bits;        /* host map unit: 4, 16 or 64 KiB */
@@ -279,6 +292,20 @@ static inline unsigned pthash_of(uint32_t frame)
 }
 
 /* --- hamt-map.c ------------------------------------------------------------ */
+_Static_assert(HAMT_NB_WIN <= 32, "hamt.win_busy holds a bit per window");
+
+/* Window w's bit of hamt.win_busy, after its nlive or walked_any changed. */
+static inline void win_busy_sync(unsigned w)
+{
+    uint32_t bit = 1u << w;
+
+    if (hamt.win[w].nlive != 0 || hamt.win[w].walked_any) {
+        hamt.win_busy |= bit;
+    } else {
+        hamt.win_busy &= ~bit;
+    }
+}
+
 void map_reset(void);
 bool seen_test(unsigned w, uint32_t vunit);
 
@@ -387,6 +414,18 @@ static inline bool unit_fill_wanted(unsigned idx)
 {
     return hamt.unit_size > GUEST_PAGE_SIZE && idx < MMU_PHYS_IDX &&
            !pressure_high() && !split_mode(idx);
+}
+
+/* Recompute hamt.c_note after ia.off, the fill pressure, a split-unit
+ * mode or the unit size changed (one test per C access instead of four). */
+static inline void c_note_sync(void)
+{
+    uint32_t m = 0;
+
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        m |= (uint32_t)unit_fill_wanted(idx) << idx;
+    }
+    hamt.c_note = hamt.ia.off ? ~0u : m;
 }
 
 void policy_note_split(unsigned idx, uint32_t vunit);

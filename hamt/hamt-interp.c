@@ -50,6 +50,7 @@ static void ia_check_hamt(CPUX86State *env)
     if (hamt_opt_adapt && ia->streak >= IA_STREAK) {
         ia->streak = 0;
         ia->off = true;
+        c_note_sync();
         ia->hits0 = ia_tlb_hits(env);
         hamt_stats.interp_to_softmmu++;
     }
@@ -70,6 +71,7 @@ void hamt_interp_note_miss_slow(CPUX86State *env)
     accesses = ia_tlb_hits(env) - ia->hits0 + ia->count;
     if (accesses > (uint64_t)ia->count * IA_REUSE * 4) {
         ia->off = false;
+        c_note_sync();
         ia->faults0 = hamt_stats.faults;
         hamt_stats.interp_to_hamt++;
     }

@@ -127,6 +127,7 @@ void map_drop(int32_t i)
     list_del(i);
     m->live = false;
     hamt.win[m->win].nlive--;
+    win_busy_sync(m->win);
 }
 
 /* Entry i changes its global bit (moves between the lists). */
@@ -181,6 +182,7 @@ void map_insert(unsigned w, uint32_t vunit, uint32_t punit,
     }
     list_add(i);
     hamt.win[w].nlive++;
+    hamt.win_busy |= 1u << w;
 }
 
 /* Drop every entry of w from the table (host side handled by caller). */
@@ -203,6 +205,10 @@ void walked_add(unsigned w, uint32_t linear, const X86PageResult *res)
     wk->gen = hamt.win[w].walked_gen;
     wk->prot = (uint8_t)res->prot;
     wk->global = res->global;
+    if (!hamt.win[w].walked_any) {
+        hamt.win[w].walked_any = true;
+        hamt.win_busy |= 1u << w;
+    }
 }
 
 /* Forget everything walked for w. */
@@ -214,6 +220,8 @@ void walked_clear(unsigned w)
         memset(hamt.win[w].walked, 0xff, sizeof(hamt.win[w].walked));
         hamt.win[w].walked_gen = 1;
     }
+    hamt.win[w].walked_any = false;
+    win_busy_sync(w);
 }
 
 /* Forget one page of w. */

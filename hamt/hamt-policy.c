@@ -90,6 +90,7 @@ static void split_enter(HamtPolicy *p, unsigned idx, uint32_t s, uint32_t n)
     p->split_calm[idx] = 0;
     if (!(p->split_mode & (1u << idx))) {
         p->split_mode |= 1u << idx;
+        c_note_sync();
         hamt_stats.split_mode_on++;
         DEBUG_LOG(LOG_MMU, "hamt: split-unit mode on for idx %u "
                   "(%u of %u faults)\n", idx, s, n);
@@ -112,6 +113,7 @@ static void split_verdict(HamtPolicy *p)
         } else if (on && s * 4 < p->v_faults &&
                    ++p->split_calm[idx] >= HAMT_SPLIT_CALM) {
             p->split_mode &= ~(1u << idx);
+            c_note_sync();
             p->split_calm[idx] = 0;
             hamt_stats.split_mode_off++;
             DEBUG_LOG(LOG_MMU, "hamt: split-unit mode off for idx %u "
@@ -200,6 +202,7 @@ void policy_count_fault(const HamtFill *fill)
         uint64_t evicted = hamt_stats.evictions - p->v_evict0;
 
         p->pressure_high = (p->v_churn + evicted) * 2 >= p->v_faults;
+        c_note_sync();
         hamt_stats.pressure_windows += p->pressure_high;
         split_verdict(p);
         p->v_faults = 0;

@@ -158,6 +158,7 @@ static void hamt_init(CPUX86State *env)
     }
     hamt.unit_size = want;
     hamt.unit_bits = (unsigned)__builtin_ctz(want);
+    c_note_sync();
     if (!hamt.drv->init(hamt.unit_bits)) {
         os_fatal(1, "hamt: cannot set up the %s driver (%u KiB map units)",
                  hamt.drv->name, hamt.unit_size >> 10);
@@ -216,7 +217,7 @@ static uint32_t hamt_ld(CPUX86State *env, uint32_t addr, unsigned oi,
                         uintptr_t ra)
 {
     hamt_stats.c_accesses++;
-    if (likely(!hamt.ia.off && !unit_fill_wanted(get_mmuidx(oi)))) {
+    if (likely(!((hamt.c_note >> get_mmuidx(oi)) & 1))) {
         return mempath_softmmu.ld(env, addr, oi, ra);
     }
     return hamt_ld_note(env, addr, oi, ra);
@@ -241,7 +242,7 @@ static void hamt_st(CPUX86State *env, uint32_t addr, uint32_t val,
                     unsigned oi, uintptr_t ra)
 {
     hamt_stats.c_accesses++;
-    if (likely(!hamt.ia.off && !unit_fill_wanted(get_mmuidx(oi)))) {
+    if (likely(!((hamt.c_note >> get_mmuidx(oi)) & 1))) {
         mempath_softmmu.st(env, addr, val, oi, ra);
         return;
     }
@@ -255,15 +256,31 @@ static bool hamt_get_phys_code(CPUX86State *env, uint32_t linear,
     return mempath_softmmu.get_phys_code(env, linear, phys);
 }
 
+/* hamt_flush_page with windows to visit (busy, a bit each), out of line
+ * so the common case needs no frame. */
+static __attribute__((noinline)) void
+flush_page_busy(CPUX86State *env, uint32_t busy, uint32_t linear)
+{
+    while (busy) {
+        flush_page_window((unsigned)__builtin_ctz(busy), linear);
+        busy &= busy - 1;
+    }
+    mempath_softmmu.flush_page(env, linear);
+}
+
 /* INVLPG: the unit from the current context's windows (other contexts
- * learn about the PTE write itself when they are loaded again). */
+ * learn about the PTE write itself when they are loaded again); windows
+ * without a mapping or a walked page have nothing to drop. */
 static void hamt_flush_page(CPUX86State *env, uint32_t linear)
 {
-    mempath_softmmu.flush_page(env, linear);
+    uint32_t busy = hamt.win_busy & ctx_win_mask(hamt.cur_ctx);
+
     hamt_stats.flush_page++;
-    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
-        flush_page_window(hamt_win(hamt.cur_ctx, idx), linear);
+    if (unlikely(busy != 0)) {
+        flush_page_busy(env, busy, linear);
+        return;
     }
+    mempath_softmmu.flush_page(env, linear);
 }
 
 /* CR0/CR4 paging changes: every window of every context; the current

@@ -44,6 +44,15 @@ static inline unsigned hamt_win_idx(unsigned w)
     return w < HAMT_NB_IDX ? w : (w - HAMT_NB_IDX) % 3;
 }
 
+/* The windows (bit w) of context ctx's MMU indices (hamt_win). */
+static inline uint32_t ctx_win_mask(unsigned ctx)
+{
+    if (ctx == 0) {
+        return (1u << HAMT_NB_IDX) - 1;
+    }
+    return (1u << 3) | (7u << (HAMT_NB_IDX + 3 * (ctx - 1)));
+}
+
 /* Context of window w (0 for the shared paging-off window). */
 static inline unsigned hamt_win_ctx(unsigned w)
 {
