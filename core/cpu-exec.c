@@ -197,7 +197,7 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
             mem_raise_fetch_fault(env);   /* #PF on the fetch, if paged */
             char buf[256];
             int n;
-            mem_path->get_phys_code(env, cs_base + pc, &phys);
+            mem_path->get_phys_code(env, cs_base + pc, &phys, NULL);
             n = h_snprintf(buf, sizeof(buf), "hamt86: guest jumped to unmapped "
                            "memory at EIP 0x%08x%s (phys 0x%08x)\n", pc,
                            LOG_SYM(cs_base + pc), phys);

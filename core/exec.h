@@ -90,29 +90,40 @@ static inline uint32_t cpu_tb_flags(const CPUX86State *env)
  *
  *    0        4         8        12       16              24             32
  *   +--------+---------+--------+--------+---------------+---------------+
- *   | flags  | cs_base |  lin   |   0    |   host_code   |      tb       |
+ *   | flags  | cs_base |  lin   |   ng   |   host_code   |      tb       |
  *   +--------+---------+--------+--------+---------------+---------------+
  *
  *   flags  tb->flags | TB_JC_VALID: an all-zero (flushed) entry matches
  *          no lookup, whatever the pc, cs_base and flags
  *   lin    cs_base + pc of the TB
+ *   ng     1: the TB's code is not (all) on a global page, so a CR3 load
+ *          drops the entry; 0: a global page's, kept as the TLB keeps it
  *
- * Index of a linear pc (TB_JC_BITS = 12): ((lin & 63) ^ (lin >> 6)) & 4095,
+ * Index of a linear pc (TB_JC_BITS = 15, 1 MiB):
+ * ((lin & 127) ^ (lin >> 5)) & 32767,
  *
- *   11         6 5          0
+ *   14         7 6          0
  *   +-----------+------------+
- *   | page & 63 | off mix 63 |   off mix = (lin ^ lin >> 6) & 63
+ *   | page & 255| off mix 127|   off mix = (lin ^ lin >> 5) & 127
  *   +-----------+------------+
  *
- * so one guest page's entries are one run of TB_JC_PAGE entries, and INVLPG
- * clears two runs (the page, and the one before: a TB that starts there
- * may end in it).  Every TLB flush empties the cache, TB invalidation
+ * so one guest page's entries are one run of TB_JC_PAGE (128) entries, and
+ * 256 pages have runs of their own.  (4096 entries in 64 runs of 64 missed
+ * 7.5 M of the 19 M C lookups of a LoongArch Linux boot on another pc's
+ * TB, mostly TBs of the same page; 128 a page and 256 runs: 2.7 M of 7.5
+ * M; 256 a page cost more in flushes than it saved.)  INVLPG clears two
+ * runs if they hold entries (the page, and the one before: a TB that
+ * starts there may end in it).  Every TLB flush empties the cache but a CR3 load, which keeps the
+ * entries of global pages (the kernel's, under Linux); TB invalidation
  * clears the TB's entry: a hit needs no page walk.
  */
-#define TB_JC_BITS        12
+#define TB_JC_BITS        15
 #define TB_JC_SIZE        (1u << TB_JC_BITS)
-#define TB_JC_PAGE_BITS   6
-#define TB_JC_PAGE        (1u << (TB_JC_BITS - TB_JC_PAGE_BITS))
+#define TB_JC_PAGE_BITS   7       /* entries per page run: 1 << 7 */
+/* lin >> TB_JC_MIX_SHIFT puts the page number at bit TB_JC_PAGE_BITS */
+#define TB_JC_MIX_SHIFT   (GUEST_PAGE_BITS - TB_JC_PAGE_BITS)
+#define TB_JC_PAGE        (1u << TB_JC_PAGE_BITS)
+#define TB_JC_RUNS        (TB_JC_SIZE / TB_JC_PAGE)
 #define TB_JC_ENTRY_SHIFT 5
 #define TB_JC_VALID       (1u << 30)
 
@@ -120,7 +131,7 @@ typedef struct TbJcEntry {
     uint32_t flags;      /* tb->flags | TB_JC_VALID, 0: empty */
     uint32_t cs_base;
     uint32_t lin;
-    uint32_t pad;
+    uint32_t ng;         /* not a global page's: a CR3 load drops it */
     void *host_code;
     struct TranslationBlock *tb;
 } TbJcEntry;
@@ -131,14 +142,16 @@ BUILD_ASSERT(offsetof(TbJcEntry, cs_base) == 4);
 BUILD_ASSERT(offsetof(TbJcEntry, lin) == 8);
 BUILD_ASSERT(offsetof(TbJcEntry, host_code) == 16);
 BUILD_ASSERT(offsetof(TbJcEntry, tb) == 24);
-BUILD_ASSERT(TB_JC_BITS == 2 * TB_JC_PAGE_BITS);
+/* the mix folds all 12 offset bits: the shift is at most the run bits */
+BUILD_ASSERT(TB_JC_MIX_SHIFT <= TB_JC_PAGE_BITS);
+BUILD_ASSERT(TB_JC_BITS > TB_JC_PAGE_BITS && TB_JC_BITS <= 26);
 BUILD_ASSERT(((TB_FLAGS_MASK | TB_FLAGS_FPTOP_MASK) & TB_JC_VALID) == 0);
 BUILD_ASSERT(TB_JC_VALID < 0x80000000u);   /* flags word: positive int32 */
 
 /* Jump cache index of linear pc lin (the inline probe computes the same). */
 static inline unsigned tb_jc_index(uint32_t lin)
 {
-    return ((lin & (TB_JC_PAGE - 1)) ^ (lin >> TB_JC_PAGE_BITS)) &
+    return ((lin & (TB_JC_PAGE - 1)) ^ (lin >> TB_JC_MIX_SHIFT)) &
            (TB_JC_SIZE - 1);
 }
 
@@ -221,6 +234,8 @@ void tb_invalidate_phys_range(CPUX86State *env, uint32_t start, uint32_t end);
 void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys, unsigned size, uintptr_t ra);
 void tb_flush(CPUX86State *env);
 void tb_jc_flush(void);
+/* CR3 load: the jump-cache entries not of a global page. */
+void tb_jc_flush_nonglobal(void);
 void tb_jc_flush_page(uint32_t linear);
 /* Point env->tb_jc at the jump cache (before any TB runs). */
 void tb_jc_attach(CPUX86State *env);

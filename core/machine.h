@@ -22,6 +22,7 @@ typedef struct Stats {
     uint64_t tbs_translated, tb_guest_insns, tb_host_bytes, tb_flushes;
     uint64_t tb_invalidations, smc_restarts, smc_bitmaps, smc_bitmap_misses;
     uint64_t tb_execs, chains_patched, lookups_hit, lookups_miss;
+    uint64_t lookups_jc_empty, lookups_jc_other, lookups_jc_flags;
     uint64_t exceptions, interrupts, io_accesses, slow_loads, slow_stores;
     uint64_t cosim_tbs, cosim_skipped;
     uint64_t ns_translate, ns_total;

@@ -128,8 +128,11 @@ typedef struct MemPath {
     void (*init)(CPUX86State *env);
     uint32_t (*ld)(CPUX86State *env, uint32_t addr, unsigned oi, uintptr_t ra);
     void (*st)(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi, uintptr_t ra);
-    /* Linear -> physical for instruction fetch; false => fault raised/absent. */
-    bool (*get_phys_code)(CPUX86State *env, uint32_t linear, uint32_t *phys);
+    /* Linear -> physical for instruction fetch; false => fault raised/absent.
+     * global (NULL: not wanted): the translation is a global page's, so it
+     * survives a CR3 load (the jump cache keeps its TBs then). */
+    bool (*get_phys_code)(CPUX86State *env, uint32_t linear, uint32_t *phys,
+                          bool *global);
     void (*flush_page)(CPUX86State *env, uint32_t linear);
     void (*flush_all)(CPUX86State *env);
     /* CR3 reload: drop everything except global pages. */

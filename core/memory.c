@@ -268,7 +268,7 @@ void tlb_flush_all(CPUX86State *env)
 /* CR3 reload: drop everything but global pages. */
 void tlb_flush_nonglobal(CPUX86State *env)
 {
-    tb_jc_flush();
+    tb_jc_flush_nonglobal();
     if (mem_path && mem_path->flush_nonglobal) {
         mem_path->flush_nonglobal(env);
     } else {

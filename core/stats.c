@@ -79,6 +79,9 @@ void stats_print(void)
     stat_line("chains patched", stats.chains_patched);
     stat_line("lookups hit", stats.lookups_hit);
     stat_line("lookups miss", stats.lookups_miss);
+    stat_line("lookups: jump cache empty", stats.lookups_jc_empty);
+    stat_line("lookups: jump cache other pc", stats.lookups_jc_other);
+    stat_line("lookups: jump cache other flags", stats.lookups_jc_flags);
     if (lookups) {
         n = h_snprintf(buf, sizeof(buf), "  %-28s %llu%%\n", "lookup hit rate",
                        (unsigned long long)(stats.lookups_hit * 100u / lookups));

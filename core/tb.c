@@ -57,8 +57,10 @@ static TranslationBlock *tb_hash[TB_HASH_SIZE];
 static TbJcEntry tb_jc[TB_JC_SIZE];   /* layout: core/exec.h */
 /* Bit r: run r of tb_jc (TB_JC_PAGE entries) may hold an entry; a flush
  * clears only those (a full memset per CR3 load cost mem_ctxsw 6%). */
-static uint64_t tb_jc_dirty;
-BUILD_ASSERT(TB_JC_SIZE / TB_JC_PAGE == 64);
+static uint64_t tb_jc_dirty[TB_JC_RUNS / 64];
+/* Bit r: run r may hold an entry with ng set (tb_jc_flush_nonglobal). */
+static uint64_t tb_jc_dirty_ng[TB_JC_RUNS / 64];
+BUILD_ASSERT(TB_JC_RUNS % 64 == 0);
 static uintptr_t *page_tbs;       /* per RAM page: tagged TB list head */
 static uint32_t page_tbs_n;
 
@@ -76,7 +78,18 @@ static inline unsigned tb_jc_run(uint32_t lin)
 {
     return tb_jc_index(lin & GUEST_PAGE_MASK) & ~(TB_JC_PAGE - 1);
 }
-BUILD_ASSERT(GUEST_PAGE_BITS == 2 * TB_JC_PAGE_BITS);
+
+/* Empty run r of the jump cache if it may hold an entry. */
+static inline void tb_jc_clear_run(unsigned r)
+{
+    uint64_t bit = 1ull << (r % 64);
+
+    if (tb_jc_dirty[r / 64] & bit) {
+        memset(&tb_jc[r * TB_JC_PAGE], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
+        tb_jc_dirty[r / 64] &= ~bit;
+        tb_jc_dirty_ng[r / 64] &= ~bit;
+    }
+}
 
 /* Point env->tb_jc at the jump cache. */
 void tb_jc_attach(CPUX86State *env)
@@ -84,10 +97,12 @@ void tb_jc_attach(CPUX86State *env)
     env->tb_jc = tb_jc;
 }
 
-/* Enter tb (valid for the current mapping) in the jump cache. */
-static void tb_jc_set(TranslationBlock *tb)
+/* Enter tb (valid for the current mapping) in the jump cache; global:
+ * its code is on one page, mapped global. */
+static void tb_jc_set(TranslationBlock *tb, bool global)
 {
-    TbJcEntry *e = &tb_jc[tb_jc_index(tb->cs_base + tb->pc)];
+    unsigned i = tb_jc_index(tb->cs_base + tb->pc), r = i / TB_JC_PAGE;
+    TbJcEntry *e = &tb_jc[i];
 
     if (tb->cflags & CF_NOCHAIN) {
         return;   /* lookup_and_goto_ptr never enters a CF_NOCHAIN TB */
@@ -95,30 +110,54 @@ static void tb_jc_set(TranslationBlock *tb)
     e->flags = tb->flags | TB_JC_VALID;
     e->cs_base = tb->cs_base;
     e->lin = tb->cs_base + tb->pc;
-    e->pad = 0;
+    e->ng = !global;
     e->host_code = tb->host_code;
     e->tb = tb;
-    tb_jc_dirty |= 1ull << ((e - tb_jc) / TB_JC_PAGE);
+    tb_jc_dirty[r / 64] |= 1ull << (r % 64);
+    if (!global) {
+        tb_jc_dirty_ng[r / 64] |= 1ull << (r % 64);
+    }
 }
 
 /* Page-table change (TLB flush): the jump cache holds TBs by linear pc
  * and its hits are not re-translated, so it goes too. */
 void tb_jc_flush(void)
 {
-    while (tb_jc_dirty) {
-        unsigned r = (unsigned)__builtin_ctzll(tb_jc_dirty);
+    for (unsigned w = 0; w < ARRAY_SIZE(tb_jc_dirty); w++) {
+        for (uint64_t m = tb_jc_dirty[w]; m != 0; m &= m - 1) {
+            unsigned r = w * 64 + (unsigned)__builtin_ctzll(m);
 
-        memset(&tb_jc[r * TB_JC_PAGE], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
-        tb_jc_dirty &= tb_jc_dirty - 1;
+            memset(&tb_jc[r * TB_JC_PAGE], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
+        }
+        tb_jc_dirty[w] = 0;
+        tb_jc_dirty_ng[w] = 0;
+    }
+}
+
+/* CR3 load: the entries of TBs not on a global page (ng).  A run without
+ * one is not visited; one with them is scanned, not cleared whole. */
+void tb_jc_flush_nonglobal(void)
+{
+    for (unsigned w = 0; w < ARRAY_SIZE(tb_jc_dirty_ng); w++) {
+        for (uint64_t m = tb_jc_dirty_ng[w]; m != 0; m &= m - 1) {
+            TbJcEntry *e = &tb_jc[(w * 64 + (unsigned)__builtin_ctzll(m)) *
+                                  TB_JC_PAGE];
+
+            for (unsigned i = 0; i < TB_JC_PAGE; i++) {
+                if (e[i].ng) {
+                    memset(&e[i], 0, sizeof(e[i]));
+                }
+            }
+        }
+        tb_jc_dirty_ng[w] = 0;
     }
 }
 
 /* INVLPG of linear: the jump-cache entries whose TBs may touch the page. */
 void tb_jc_flush_page(uint32_t linear)
 {
-    memset(&tb_jc[tb_jc_run(linear)], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
-    memset(&tb_jc[tb_jc_run(linear - GUEST_PAGE_SIZE)], 0,
-           TB_JC_PAGE * sizeof(tb_jc[0]));
+    tb_jc_clear_run(tb_jc_run(linear) / TB_JC_PAGE);
+    tb_jc_clear_run(tb_jc_run(linear - GUEST_PAGE_SIZE) / TB_JC_PAGE);
 }
 
 /* Pick the backend, allocate the code cache and the tables. */
@@ -318,12 +357,12 @@ static bool tb_phys_matches(CPUX86State *env, const TranslationBlock *tb)
 {
     uint32_t lin = tb->cs_base + tb->pc, phys;
 
-    if (!mem_path->get_phys_code(env, lin, &phys) || phys != tb->phys_pc) {
+    if (!mem_path->get_phys_code(env, lin, &phys, NULL) || phys != tb->phys_pc) {
         return false;
     }
     if (tb->phys_page2 != ~0u) {
         uint32_t lin2 = (lin & GUEST_PAGE_MASK) + GUEST_PAGE_SIZE;
-        if (!mem_path->get_phys_code(env, lin2, &phys) ||
+        if (!mem_path->get_phys_code(env, lin2, &phys, NULL) ||
             (phys & GUEST_PAGE_MASK) != tb->phys_page2) {
             return false;
         }
@@ -339,6 +378,7 @@ TranslationBlock *tb_lookup(CPUX86State *env, uint32_t pc, uint32_t cs_base,
     TbJcEntry *e = &tb_jc[tb_jc_index(lin)];
     TranslationBlock *tb;
     uint32_t phys;
+    bool global = false;
 
     /* no translation check on a hit: every TLB flush empties the cache
      * (tb_jc_flush, tb_jc_flush_page), as QEMU's tb_jmp_cache; the inline
@@ -348,7 +388,16 @@ TranslationBlock *tb_lookup(CPUX86State *env, uint32_t pc, uint32_t cs_base,
         stats.lookups_hit++;
         return e->tb;
     }
-    if (!mem_path->get_phys_code(env, cs_base + pc, &phys)) {
+    /* why the inline probe missed: a flushed entry, another pc's TB, or
+     * the same pc's with other flags */
+    if (e->flags == 0) {
+        stats.lookups_jc_empty++;
+    } else if (e->lin != lin) {
+        stats.lookups_jc_other++;
+    } else {
+        stats.lookups_jc_flags++;
+    }
+    if (!mem_path->get_phys_code(env, cs_base + pc, &phys, &global)) {
         stats.lookups_miss++;
         return NULL;
     }
@@ -356,7 +405,7 @@ TranslationBlock *tb_lookup(CPUX86State *env, uint32_t pc, uint32_t cs_base,
         if (tb->phys_pc == phys && tb->pc == pc && tb->cs_base == cs_base &&
             tb->flags == flags && !tb->invalid &&
             (tb->phys_page2 == ~0u || tb_phys_matches(env, tb))) {
-            tb_jc_set(tb);
+            tb_jc_set(tb, global && tb->phys_page2 == ~0u);
             stats.lookups_hit++;
             return tb;
         }
@@ -569,7 +618,7 @@ void tb_invalidate_phys_page_fast(CPUX86State *env, uint32_t phys,
         /* state is exact (interpreter, or helper without a return address):
          * the executing instruction is at env->eip */
         uint32_t p;
-        if (mem_path->get_phys_code(env, env->segs[R_CS].base + env->eip, &p)) {
+        if (mem_path->get_phys_code(env, env->segs[R_CS].base + env->eip, &p, NULL)) {
             cur_phys = p;
         }
     } else if (cur->cflags & CF_NOCACHE) {
@@ -774,7 +823,7 @@ retry:
         if (tb->phys_page2 != ~0u) {
             page_add(env, tb, 1);
         }
-        tb_jc_set(tb);
+        tb_jc_set(tb, false);   /* global or not: known at its next lookup */
     }
     stats.ns_translate += os_clock_ns() - t0;
     return tb;

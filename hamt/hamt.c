@@ -251,9 +251,9 @@ static void hamt_st(CPUX86State *env, uint32_t addr, uint32_t val,
 
 /* Code fetch translation: the softmmu's (records fetch faults). */
 static bool hamt_get_phys_code(CPUX86State *env, uint32_t linear,
-                               uint32_t *phys)
+                               uint32_t *phys, bool *global)
 {
-    return mempath_softmmu.get_phys_code(env, linear, phys);
+    return mempath_softmmu.get_phys_code(env, linear, phys, global);
 }
 
 /* hamt_flush_page with windows to visit (busy, a bit each), out of line

@@ -438,7 +438,9 @@ static bool jc_inline(const Lower *L)
  *
  *      cs   = near: the TB's cs_base; far: env->segs[R_CS].base
  *      lin  = env->eip + cs            (no add for a constant 0)
- *      e    = env->tb_jc + (((lin & 63) ^ (lin >> 6)) & 4095) * 32
+ *      e    = env->tb_jc + tb_jc_index(lin) * 32   (core/exec.h:
+ *             ((lin & 127) ^ (lin >> 5)) & 32767; the mask and the * 32
+ *             as << 17 then >> 12, 32-bit)
  *      if e->lin != lin                                  goto miss
  *      hf   = near: the TB's hflags; far: env->hflags & TB_FLAGS_MASK
  *      fl   = env->fpu.top << 24 | hf | TB_JC_VALID
@@ -474,11 +476,14 @@ static void lower_jc_probe(Lower *L, bool far)
     } else if (cs_base != 0) {
         emit_op_imm(L, IR_add, lin, lin, cs_base, u);
     }
-    H->rri(s, H->binop[IR_shr].rri, e, lin, TB_JC_PAGE_BITS);
+    H->rri(s, H->binop[IR_shr].rri, e, lin, TB_JC_MIX_SHIFT);
     emit_op_imm(L, IR_and, t, lin, TB_JC_PAGE - 1, u);
     H->rrr(s, H->binop[IR_xor].rrr, e, e, t);
-    emit_op_imm(L, IR_and, e, e, TB_JC_SIZE - 1, u);
-    H->rri(s, H->binop[IR_shl].rri, e, e, TB_JC_ENTRY_SHIFT);
+    /* (e & (TB_JC_SIZE - 1)) << 5 as two 32-bit shifts: no mask
+     * immediate, which LoongArch's andi (12 bits) could not hold */
+    H->rri(s, H->binop[IR_shl].rri, e, e, 32 - TB_JC_BITS);
+    H->rri(s, H->binop[IR_shr].rri, e, e,
+           32 - TB_JC_BITS - TB_JC_ENTRY_SHIFT);
     H->mem(s, H->ld64, t, HOST_REG_ENV,
            (int32_t)offsetof(CPUX86State, tb_jc));
     H->rrr(s, H->add64, e, e, t);

@@ -346,9 +346,10 @@ static void cosim_path_st(CPUX86State *env, uint32_t addr, uint32_t val,
 }
 
 /* Code fetch during the shadow run: the real path's view. */
-static bool cosim_path_code(CPUX86State *env, uint32_t linear, uint32_t *phys)
+static bool cosim_path_code(CPUX86State *env, uint32_t linear, uint32_t *phys,
+                            bool *global)
 {
-    return real_path->get_phys_code(env, linear, phys);
+    return real_path->get_phys_code(env, linear, phys, global);
 }
 
 /* A TLB flush by the shadow: the real run does it; stop trusting peek. */

@@ -920,7 +920,7 @@ static void softmmu_st(CPUX86State *env, uint32_t addr, uint32_t val,
 
 /* Linear -> physical for a code fetch; records (not raises) a fault. */
 static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
-                                  uint32_t *phys)
+                                  uint32_t *phys, bool *global)
 {
     unsigned idx = cpu_mmu_index(env);
     TLBDesc *d = &sm.cur->d[idx];
@@ -932,6 +932,9 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
     if (d->full[i].vaddr == page && (d->full[i].prot & PAGE_EXEC)) {
         /* an MMIO-backed RAM alias runs as its RAM (phys_code_addr) */
         *phys = phys_code_addr(d->full[i].paddr | (linear & ~GUEST_PAGE_MASK));
+        if (global != NULL) {
+            *global = d->full[i].global;
+        }
         sm.fetch_fault_pending = false;
         return true;
     }
@@ -945,6 +948,9 @@ static bool softmmu_get_phys_code(CPUX86State *env, uint32_t linear,
     }
     tlb_set_page(env, idx, linear, &res);
     *phys = phys_code_addr(res.paddr);
+    if (global != NULL) {
+        *global = res.global;
+    }
     sm.fetch_fault_pending = false;
     return true;
 }

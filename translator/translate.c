@@ -73,7 +73,7 @@ static bool fetch_byte(void *opaque, uint32_t eip, uint8_t *byte)
         fs->used_page2 = true;
     }
     if (page != fs->cached_lin) {
-        if (!mem_path->get_phys_code(fs->env, lin, &phys)) {
+        if (!mem_path->get_phys_code(fs->env, lin, &phys, NULL)) {
             return false;
         }
         p = phys_ram_ptr(phys & GUEST_PAGE_MASK);

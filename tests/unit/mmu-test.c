@@ -449,9 +449,9 @@ static void test_tlb(void)
     {
         uint32_t pa = 0;
         env.hflags = 0;
-        check("fetch.ok", mem_path->get_phys_code(&env, L + 0x10, &pa), 1);
+        check("fetch.ok", mem_path->get_phys_code(&env, L + 0x10, &pa, NULL), 1);
         check("fetch.pa", pa, 0x200010);
-        check("fetch.fault", mem_path->get_phys_code(&env, L + 0x1000, &pa), 0);
+        check("fetch.fault", mem_path->get_phys_code(&env, L + 0x1000, &pa, NULL), 0);
         fault_vec = -1;
         if (!setjmp(fault_jb)) {
             mem_raise_fetch_fault(&env);

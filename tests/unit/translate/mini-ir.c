@@ -92,7 +92,7 @@ uint8_t *phys_ram_ptr(uint32_t phys) {
     if (phys >= CODEBASE && phys < CODEBASE + sizeof(codebuf)) return codebuf + (phys - CODEBASE);
     if (phys >= MEMBASE && phys < MEMBASE + MEMSIZE) return membuf + (phys - MEMBASE);
     return NULL; }
-static bool gpc(CPUX86State *env, uint32_t lin, uint32_t *phys) { (void)env; *phys = lin; return phys_ram_ptr(lin) != NULL; }
+static bool gpc(CPUX86State *env, uint32_t lin, uint32_t *phys, bool *global) { (void)env; (void)global; *phys = lin; return phys_ram_ptr(lin) != NULL; }
 static const MemPath mp = { .name = "test", .get_phys_code = gpc };
 const MemPath *mem_path = &mp;
 static jmp_buf exc_jmp;
