@@ -38,7 +38,8 @@
 #include "ir/memop.h"
 
 /* Little-endian load of 1, 2 or 4 bytes from host memory (every host is
- * little-endian; memcpy keeps unaligned pointers legal). */
+ * little-endian; memcpy keeps unaligned pointers legal, and the builtin
+ * is inlined where -fno-builtin would make memcpy a call). */
 static inline uint32_t mem_host_ld(const uint8_t *p, unsigned size)
 {
     uint32_t v;
@@ -48,10 +49,10 @@ static inline uint32_t mem_host_ld(const uint8_t *p, unsigned size)
     }
     if (size == 2) {
         uint16_t h;
-        memcpy(&h, p, 2);
+        __builtin_memcpy(&h, p, 2);
         return h;
     }
-    memcpy(&v, p, 4);
+    __builtin_memcpy(&v, p, 4);
     return v;
 }
 
@@ -62,9 +63,9 @@ static inline void mem_host_st(uint8_t *p, uint32_t v, unsigned size)
         *p = (uint8_t)v;
     } else if (size == 2) {
         uint16_t h = (uint16_t)v;
-        memcpy(p, &h, 2);
+        __builtin_memcpy(p, &h, 2);
     } else {
-        memcpy(p, &v, 4);
+        __builtin_memcpy(p, &v, 4);
     }
 }
 

@@ -35,7 +35,7 @@ bool la_insn_is_store(uintptr_t pc)
 {
     uint32_t w;
 
-    memcpy(&w, (const void *)pc, 4);
+    __builtin_memcpy(&w, (const void *)pc, 4);
     if ((w >> 22) >= 0xa4 && (w >> 22) <= 0xa7) {
         return true;
     }

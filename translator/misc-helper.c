@@ -227,7 +227,9 @@ static uint32_t str_budget(CPUX86State *env, const StrOp *o, unsigned n)
 
 /* Copy one element of size bytes between host pointers.  The element is
  * read whole before it is written: d and s may overlap (EDI = ESI + 1),
- * and an inlined memcpy may copy byte by byte (MIPS, unaligned). */
+ * and an inlined memcpy may copy byte by byte (MIPS, unaligned).
+ * __builtin_memcpy: inlined even where -fno-builtin (the freestanding
+ * builds) would make memcpy a call per element. */
 static inline void str_copy1(uint8_t *d, const uint8_t *s, unsigned size)
 {
     uint16_t h;
@@ -238,13 +240,36 @@ static inline void str_copy1(uint8_t *d, const uint8_t *s, unsigned size)
         *d = *s;
         break;
     case 2:
-        memcpy(&h, s, 2);
-        memcpy(d, &h, 2);
+        __builtin_memcpy(&h, s, 2);
+        __builtin_memcpy(d, &h, 2);
         break;
     default:
-        memcpy(&w, s, 4);
-        memcpy(d, &w, 4);
+        __builtin_memcpy(&w, s, 4);
+        __builtin_memcpy(d, &w, 4);
         break;
+    }
+}
+
+/*
+ * Store k elements of size bytes, each the low bytes of b, from host
+ * address pd in the direction of step.  Every element is the same, so the
+ * order does not matter: one memset when its bytes are all equal (a zero
+ * fill, as clearing a page with REP STOSD), else the elements upwards from
+ * the lowest one.
+ */
+static void str_fill(uint8_t *pd, const uint8_t *b, uint32_t k, const StrOp *o)
+{
+    uint32_t bytes = k * o->size;
+    uint8_t *lo = o->step > 0 ? pd : pd - (bytes - o->size);
+
+    if (o->size == 1 || (b[0] == b[1] && (o->size == 2 ||
+                                          (b[0] == b[2] && b[0] == b[3])))) {
+        memset(lo, b[0], bytes);
+        return;
+    }
+    for (uint32_t i = 0; i < k; i++) {
+        str_copy1(lo, b, o->size);
+        lo += o->size;
     }
 }
 
@@ -328,7 +353,7 @@ uint32_t helper_rep_stos(CPUX86State *env, uint32_t ctl)
     uintptr_t ra = GETPC();
     StrOp o;
     unsigned n;
-    uint32_t ret = 0, k, i, v = env->regs[R_EAX];
+    uint32_t ret = 0, k, v = env->regs[R_EAX];
     uint8_t *pd, b[4];
     StrPage cd = { 1, NULL };
 
@@ -343,14 +368,7 @@ uint32_t helper_rep_stos(CPUX86State *env, uint32_t ctl)
                                   true, &cd, &pd),
                     str_budget(env, &o, n));
             if (k > 1) {
-                if (o.size == 1) {
-                    memset(o.step > 0 ? pd : pd - (k - 1), b[0], k);
-                } else {
-                    for (i = 0; i < k; i++) {
-                        str_copy1(pd, b, o.size);
-                        pd += o.step;
-                    }
-                }
+                str_fill(pd, b, k, &o);
                 str_commit(env, &o, k, false, true);
                 n += k - 1;
                 continue;
