@@ -58,6 +58,19 @@ static TbJcEntry tb_jc[TB_JC_SIZE];   /* layout: core/exec.h */
 /* Bit r: run r of tb_jc (TB_JC_PAGE entries) may hold an entry; a flush
  * clears only those (a full memset per CR3 load cost mem_ctxsw 6%). */
 static uint64_t tb_jc_dirty[TB_JC_RUNS / 64];
+/*
+ * The entries set with ng since the last flush, so that a CR3 load visits
+ * them only (about 200 between two CR3 loads of a Linux boot, where a scan
+ * of the runs holding one visited 30 x 128 entries).  Past TB_JC_NG_MAX
+ * the CR3 load scans the runs marked in dirty_ng instead.
+ */
+#define TB_JC_NG_MAX 1024
+static struct {
+    uint16_t idx[TB_JC_NG_MAX];
+    unsigned n;
+    bool overflow;
+} tb_jc_ng;
+BUILD_ASSERT(TB_JC_SIZE <= 65536);
 /* Bit r: run r may hold an entry with ng set (tb_jc_flush_nonglobal). */
 static uint64_t tb_jc_dirty_ng[TB_JC_RUNS / 64];
 BUILD_ASSERT(TB_JC_RUNS % 64 == 0);
@@ -116,7 +129,19 @@ static void tb_jc_set(TranslationBlock *tb, bool global)
     tb_jc_dirty[r / 64] |= 1ull << (r % 64);
     if (!global) {
         tb_jc_dirty_ng[r / 64] |= 1ull << (r % 64);
+        if (tb_jc_ng.n < TB_JC_NG_MAX) {
+            tb_jc_ng.idx[tb_jc_ng.n++] = (uint16_t)i;
+        } else {
+            tb_jc_ng.overflow = true;
+        }
     }
+}
+
+/* Forget the ng entries noted: none is left (a flush). */
+static void tb_jc_ng_reset(void)
+{
+    tb_jc_ng.n = 0;
+    tb_jc_ng.overflow = false;
 }
 
 /* Page-table change (TLB flush): the jump cache holds TBs by linear pc
@@ -132,12 +157,27 @@ void tb_jc_flush(void)
         tb_jc_dirty[w] = 0;
         tb_jc_dirty_ng[w] = 0;
     }
+    tb_jc_ng_reset();
 }
 
-/* CR3 load: the entries of TBs not on a global page (ng).  A run without
- * one is not visited; one with them is scanned, not cleared whole. */
+/* CR3 load: the entries of TBs not on a global page (ng): those noted
+ * since the last flush (an entry noted may have been replaced or cleared
+ * since: its ng is then 0), or after too many, a scan of the runs that
+ * may hold one. */
 void tb_jc_flush_nonglobal(void)
 {
+    if (!tb_jc_ng.overflow) {
+        for (unsigned k = 0; k < tb_jc_ng.n; k++) {
+            TbJcEntry *e = &tb_jc[tb_jc_ng.idx[k]];
+
+            if (e->ng) {
+                memset(e, 0, sizeof(*e));
+            }
+        }
+        memset(tb_jc_dirty_ng, 0, sizeof(tb_jc_dirty_ng));
+        tb_jc_ng_reset();
+        return;
+    }
     for (unsigned w = 0; w < ARRAY_SIZE(tb_jc_dirty_ng); w++) {
         for (uint64_t m = tb_jc_dirty_ng[w]; m != 0; m &= m - 1) {
             TbJcEntry *e = &tb_jc[(w * 64 + (unsigned)__builtin_ctzll(m)) *
@@ -151,6 +191,7 @@ void tb_jc_flush_nonglobal(void)
         }
         tb_jc_dirty_ng[w] = 0;
     }
+    tb_jc_ng_reset();
 }
 
 /* INVLPG of linear: the jump-cache entries whose TBs may touch the page. */

@@ -21,7 +21,11 @@
  *      then that directory loaded: the new frame's code runs;
  *   e. a randomized loop (xorshift32) of CR3 loads, calls of the three
  *      kinds, private remaps of inactive directories and global remaps
- *      with INVLPG, every result checked against a model.
+ *      with INVLPG, every result checked against a model;
+ *   f. more private entry points between two CR3 loads than hamt86 notes
+ *      one by one (1024): twelve aliases of the private code page
+ *      (PG_WIN + 0x8000..), every function of each called, then the next
+ *      directory calls them all.
  */
 #include "lib/lib.h"
 #include "lib/pgt.h"
@@ -38,6 +42,8 @@ const char kernel_name[] = "pg_jc";
 #define GZ   32                              /* the crossing's global head */
 #define PF   (PTE_P | PTE_W | PTE_U)
 #define CROSS_VA (PG_WIN + 0x5ffd)           /* mov $imm32, %eax over 2 pages */
+#define NALIAS 12                            /* aliases of the private page */
+#define ALIAS(a) (PG_WIN + 0x8000u + (uint32_t)(a) * 4096u)
 
 typedef uint32_t (*fn_t)(void);
 
@@ -116,6 +122,9 @@ static void build(void)
         ctx_pt[c][0] = PG_FRAME(PCODE(c)) | PF;
         ctx_pt[c][5] = PG_FRAME(GZ) | PF | PTE_G;
         ctx_pt[c][6] = PG_FRAME(PTAIL(c)) | PF;
+        for (int a = 0; a < NALIAS; a++) {
+            ctx_pt[c][8 + a] = PG_FRAME(PCODE(c)) | PF;
+        }
         ctx_pd[c][PG_WIN >> 22] = (uint32_t)ctx_pt[c] | PF;
         ctx_pd[c][PG_WIN2 >> 22] = (uint32_t)gpt | PF;
         for (int i = 0; i < 4096; i++) {
@@ -245,6 +254,26 @@ static void part_d(void)
     check("jc.d.remap", bad, 0);
 }
 
+/* ---- f. many private entry points --------------------------------------- */
+static void part_f(void)
+{
+    uint32_t bad = 0;
+
+    for (int round = 0; round < 4; round++) {
+        int c = (round * 3 + 1) % NCTX;
+
+        sw(c);
+        for (int a = 0; a < NALIAS; a++) {
+            for (int k = 0; k < NFN; k++) {
+                /* the aliases map PCODE(c), whatever part d left at 0 */
+                bad += call_fn(ALIAS(a), k) !=
+                       (0x10000000u | (uint32_t)PCODE(c) << 16 | (uint32_t)k);
+            }
+        }
+    }
+    check("jc.f.many", bad, 0);
+}
+
 /* ---- e. random ----------------------------------------------------------- */
 static void part_e(void)
 {
@@ -308,6 +337,7 @@ void kmain(void)
     part_c();
     part_d();
     part_e();
+    part_f();
     write_cr3((uint32_t)pg_pd);
     pge(0);
     finish(0xaa0b021b);
