@@ -558,7 +558,7 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
     DisasContext ctx, *s = &ctx;
     FetchState fs;
     X86Insn insn;
-    unsigned l_exit;
+    unsigned l_exit, l_icount = 0;
     IRTemp t;
     uint32_t eip;
     DecodeStatus st;
@@ -614,12 +614,18 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
     ir_ld_env(f, t, offsetof(CPUX86State, exit_request), MO_32);
     ir_brcond(f, IR_COND_NE, t, ir_const(f, 0), l_exit);
     if (translate_icount) {
-        /* --icount: one unit of the TB budget per executed TB */
+        /*
+         * --icount: one unit of the TB budget per executed TB.  Decrement
+         * first, leave if it went below 0 (the budget was <= 0), so that
+         * no value is live across the branch (a spill and a reload per TB
+         * before); the leaving path gives the unit back.
+         */
         IRTemp b = ir_new_temp(f);
+        l_icount = ir_new_label(f);
         ir_ld_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
-        ir_brcond(f, IR_COND_LE, b, ir_const(f, 0), l_exit);
         ir_binopi(f, IR_sub, b, b, 1);
         ir_st_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
+        ir_brcond(f, IR_COND_LT, b, ir_const(f, 0), l_icount);
     }
 
     eip = tb->pc;
@@ -731,6 +737,15 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
         break;
     }
 
+    /* budget path: the unit taken back, then as exit_request */
+    if (translate_icount) {
+        IRTemp b = ir_new_temp(f);
+
+        ir_set_label(f, l_icount);
+        ir_ld_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
+        ir_binopi(f, IR_add, b, b, 1);
+        ir_st_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
+    }
     /* exit_request path: nothing of the TB has run yet */
     ir_set_label(f, l_exit);
     gen_set_eip(s, tb->pc);
