@@ -35,6 +35,7 @@
 #include "core/base.h"
 #include "core/cpu.h"
 #include "core/libc.h"
+#include "core/mmu.h"
 #include "ir/memop.h"
 
 /* Little-endian load of 1, 2 or 4 bytes from host memory (every host is
@@ -366,8 +367,21 @@ uint32_t cpu_ldl(CPUX86State *env, uint32_t addr, uintptr_t ra);
 void cpu_stb(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra);
 void cpu_stw(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra);
 void cpu_stl(CPUX86State *env, uint32_t addr, uint32_t v, uintptr_t ra);
-/* Current MMU index for data accesses. */
-unsigned cpu_mmu_index(CPUX86State *env);
+/* Current MMU index for data accesses (inline: every C access, code
+ * fetch translation and TB lookup miss asks). */
+static inline unsigned cpu_mmu_index(const CPUX86State *env)
+{
+    if (!(env->cr[0] & CR0_PG)) {
+        return MMU_PHYS_IDX;
+    }
+    if ((env->hflags & HF_CPL_MASK) == 3) {
+        return MMU_USER_IDX;
+    }
+    if ((env->cr[4] & CR4_SMAP) && !(env->eflags & AC_MASK)) {
+        return MMU_KSMAP_IDX;
+    }
+    return MMU_KERNEL_IDX;
+}
 /* Fault now unless a store of size bytes at addr may write every page
  * it touches (a split store is checked as a whole before any part). */
 void cpu_probe_store(CPUX86State *env, uint32_t addr, unsigned size,

@@ -345,21 +345,6 @@ void mem_st_helper(CPUX86State *env, uint32_t addr, uint32_t val, unsigned oi,
     mem_host_st(p, val, 1u << (oi & MO_SIZE));
 }
 
-/* MMU index for data accesses in the current mode (core/mmu.h). */
-unsigned cpu_mmu_index(CPUX86State *env)
-{
-    if (!(env->cr[0] & CR0_PG)) {
-        return MMU_PHYS_IDX;
-    }
-    if ((env->hflags & HF_CPL_MASK) == 3) {
-        return MMU_USER_IDX;
-    }
-    if ((env->cr[4] & CR4_SMAP) && !(env->eflags & AC_MASK)) {
-        return MMU_KSMAP_IDX;
-    }
-    return MMU_KERNEL_IDX;
-}
-
 /*
  * Check that MMU index idx may write every page of [addr, addr + size),
  * first page first, and raise the #PF of the first one that refuses, with

@@ -133,18 +133,6 @@ void cpu_loop_exit(CPUX86State *e)
     longjmp(fault_jb, 1);
 }
 
-unsigned cpu_mmu_index(CPUX86State *env)
-{
-    if (!(env->cr[0] & CR0_PG)) {
-        return MMU_PHYS_IDX;
-    }
-    if ((env->hflags & HF_CPL_MASK) == 3) {
-        return MMU_USER_IDX;
-    }
-    return (env->cr[4] & CR4_SMAP) && !(env->eflags & AC_MASK) ?
-           MMU_KSMAP_IDX : MMU_KERNEL_IDX;
-}
-
 /* ---- page-table builders ---- */
 #define P 0x001u
 #define RW 0x002u
