@@ -31,7 +31,7 @@ void machine_request_exit(int status)
         machine.exit_code = status;
         machine.exit_requested = true;
     }
-    machine.cpu.exit_request = 1;
+    cpu_exit_tb(&machine.cpu);
 }
 
 /* A device changed the level of the CPU's INTR line. */
@@ -39,7 +39,7 @@ void cpu_set_irq(bool level)
 {
     if (level) {
         machine.cpu.interrupt_request |= CPU_INTERRUPT_HARD;
-        machine.cpu.exit_request = 1;
+        cpu_exit_tb(&machine.cpu);
     } else {
         machine.cpu.interrupt_request &= ~CPU_INTERRUPT_HARD;
     }
@@ -119,7 +119,7 @@ static int __attribute__((noinline)) cpu_exec_inner(CPUX86State *env)
         /* 2. machine shutdown; device time; the x87's FERR# line follows
          * env->fpu.ferr (helpers only change CPU state, so --cosim can
          * replay them) */
-        env->exit_request = 0;
+        cpu_exit_tb_clear(env);
         if (unlikely(env->fpu.ferr != env->fpu.ferr_line)) {
             env->fpu.ferr_line = env->fpu.ferr;
             if (machine.set_ferr) {

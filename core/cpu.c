@@ -40,6 +40,9 @@ BUILD_ASSERT(offsetof(CPUX86State, tb_jc) < 2048);
 BUILD_ASSERT(offsetof(CPUX86State, tb_jc) % 8 == 0);
 BUILD_ASSERT(offsetof(CPUX86State, icount_budget) % 4 == 0);
 BUILD_ASSERT(offsetof(CPUX86State, icount_budget) < (8191u << 2));
+/* one little-endian 32-bit word: the budget low, the exit request high */
+BUILD_ASSERT(offsetof(CPUX86State, icount_exit) ==
+             offsetof(CPUX86State, icount_budget) + 2);
 
 /* Architectural EFLAGS: stored bits, lazy arithmetic flags and DF. */
 uint32_t cpu_compute_eflags(CPUX86State *env)

@@ -214,7 +214,8 @@ typedef struct CPUX86State {
     int32_t  df;           /* +1 or -1 */
     uint32_t eflags;       /* all bits except CC_ARITH and DF */
     uint32_t hflags;
-    volatile int32_t exit_request; /* nonzero: leave at next TB entry */
+    volatile int32_t exit_request; /* nonzero: leave at next TB entry
+                                    * (set with cpu_exit_tb) */
     uint32_t cc_res2;      /* lazy flags: INC/DEC result layered over cc_op's
                             * inner op (cc_op bits 28..30, translator/cc.h) */
     MemFast  mem;
@@ -256,10 +257,22 @@ typedef struct CPUX86State {
      * interpreter and by generated code translated with counting on
      * (MIPS: tlb_hits_enabled); printed by mem_stats_print. */
     uint64_t tlb_hits[CPU_TLB_NB_MODES];
-    /* --icount: TBs that may still run before the loop accounts guest
-     * time; TBs translated with icount decrement it at entry and leave
-     * (IR_EXIT_REQUEST) once it is <= 0 (hw/timer.c refills it). */
-    int32_t icount_budget;
+    /*
+     * --icount: TBs that may still run before the loop accounts guest time
+     * (0..ICOUNT_MAX_BUDGET, hw/timer.c refills it), and beside it the exit
+     * request as TBs translated with icount see it (cpu_exit_tb sets it
+     * to -1, the loop clears it).  Such a TB loads both as one 32-bit word
+     * (little-endian), decrements it, stores the low half and leaves
+     * (IR_EXIT_REQUEST) if the word went negative: the budget was 0 or an
+     * exit is requested; one test instead of two (as QEMU's icount_decr).
+     *
+     *    +0               +2
+     *   +----------------+----------------+
+     *   | icount_budget  |  icount_exit   |   word < 0 <=> exit or no budget
+     *   +----------------+----------------+
+     */
+    volatile uint16_t icount_budget;
+    volatile int16_t icount_exit;
     /* machine-check and MTRR MSRs (translator/sys-helper.c) */
     uint64_t mcg_status, mcg_ctl;
     uint64_t mce_banks[CPU_MCE_BANKS * 4];  /* MCi_CTL, STATUS, ADDR, MISC */
@@ -348,5 +361,20 @@ NORETURN void cpu_loop_exit_restore(CPUX86State *env, uintptr_t retaddr);
  * (seg-helper.c; the loop may use it instead of x86_cpu_do_interrupt for
  * PIC vectors so that vectors 8..17 do not push an error code). */
 void x86_cpu_do_hw_interrupt(CPUX86State *env, int intno);
+
+/* Make the running TB chain leave at the next TB entry (both ways a TB
+ * may check: exit_request, and the --icount word, core/cpu.h above). */
+static inline void cpu_exit_tb(CPUX86State *env)
+{
+    env->exit_request = 1;
+    env->icount_exit = -1;
+}
+
+/* The loop saw the request: clear both. */
+static inline void cpu_exit_tb_clear(CPUX86State *env)
+{
+    env->exit_request = 0;
+    env->icount_exit = 0;
+}
 
 #endif

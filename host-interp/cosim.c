@@ -420,7 +420,7 @@ static void cosim_diverge(CPUX86State *env, TranslationBlock *tb, const char *wh
         translate_log_tb(tb);
     }
     machine_request_exit(COSIM_EXIT_STATUS);
-    env->exit_request = 1;
+    cpu_exit_tb(env);
 }
 
 static const char *const cosim_reg_names[CPU_NB_REGS] = {

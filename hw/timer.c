@@ -14,7 +14,7 @@
  * returns to the loop (a tight guest loop) is stopped by the kick:
  *
  *   SIGALRM every HW_KICK_NS --> deadline passed? --> kicked = 1,
- *                                                     env->exit_request = 1
+ *                                                     cpu_exit_tb(env)
  *   every TB checks exit_request at entry --> back in the loop --> hw_poll
  *
  * so a due timer reaches the guest within HW_KICK_NS plus one TB, as
@@ -27,7 +27,9 @@
  *              << SHIFT
  *
  * Each TB decrements env->icount_budget at entry and leaves to the loop
- * when it is exhausted; the budget handed out ends at the next deadline,
+ * when it is exhausted (or an exit is requested: the two share a word,
+ * core/cpu.h); the budget handed out ends at the next deadline (at most
+ * ICOUNT_MAX_BUDGET TBs away),
  * so timers fire at the same guest instruction on every run.  A halted
  * guest jumps to its next deadline; there is no kick and no sleeping.
  */
@@ -38,7 +40,9 @@
 #include "core/os.h"
 
 #define HW_MAX_TIMERS 8
-#define ICOUNT_MAX_BUDGET (1 << 20)
+/* the budget is 16 bits, and the word with the exit request must stay
+ * positive without one (core/cpu.h) */
+#define ICOUNT_MAX_BUDGET 0x7fff
 
 typedef struct GuestClock {
     uint64_t host_base;        /* host monotonic ns at guest time 0 */
@@ -51,7 +55,7 @@ typedef struct GuestClock {
     bool icount;               /* --icount */
     unsigned shift;
     uint64_t icount_tbs;       /* TBs accounted before the current budget */
-    int32_t icount_given;      /* the budget handed to env last */
+    uint16_t icount_given;     /* the budget handed to env last */
     /* --stats */
     uint64_t kicks, idle_ns, idle_sleeps, timer_calls;
 } GuestClock;
@@ -62,7 +66,7 @@ static GuestClock gclock;
 uint64_t clock_ns(void)
 {
     if (gclock.icount) {
-        return (gclock.icount_tbs + (uint64_t)(int64_t)(gclock.icount_given -
+        return (gclock.icount_tbs + (uint64_t)(gclock.icount_given -
                 machine.cpu.icount_budget)) << gclock.shift;
     }
     return os_clock_ns() - gclock.host_base;
@@ -75,8 +79,7 @@ static void icount_refill(void)
     CPUX86State *env = &machine.cpu;
     uint64_t now, left;
 
-    gclock.icount_tbs += (uint64_t)(int64_t)(gclock.icount_given -
-                                             env->icount_budget);
+    gclock.icount_tbs += (uint64_t)(gclock.icount_given - env->icount_budget);
     now = gclock.icount_tbs << gclock.shift;
     left = ICOUNT_MAX_BUDGET;
     if (gclock.next != UINT64_MAX) {
@@ -85,8 +88,8 @@ static void icount_refill(void)
                1;
         left = left < 1 ? 1 : left > ICOUNT_MAX_BUDGET ? ICOUNT_MAX_BUDGET : left;
     }
-    gclock.icount_given = (int32_t)left;
-    env->icount_budget = (int32_t)left;
+    gclock.icount_given = (uint16_t)left;
+    env->icount_budget = (uint16_t)left;
 }
 
 /* Guest time for the core (RDTSC, logs). */
@@ -177,7 +180,7 @@ static void clock_tick(void)
 {
     if (!gclock.kicked && os_clock_ns() - gclock.host_base >= gclock.next) {
         gclock.kicked = 1;
-        machine.cpu.exit_request = 1;
+        cpu_exit_tb(&machine.cpu);
     }
 }
 
@@ -228,7 +231,7 @@ void hw_poll(void)
 {
     if (gclock.icount) {
         timers_run();
-        if (machine.cpu.icount_budget <= 0) {
+        if (machine.cpu.icount_budget == 0) {
             icount_refill();
         }
         return;

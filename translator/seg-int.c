@@ -59,7 +59,7 @@ static NORETURN void triple_fault(CPUX86State *env, int intno)
     os_write(2, buf, (size_t)n);
     env->old_exception = 0;
     machine_request_exit(TRIPLE_FAULT_STATUS);
-    env->exit_request = 1;
+    cpu_exit_tb(env);
     env->exception_index = EXCP_EXIT;
     cpu_loop_exit(env);
 }

@@ -9,12 +9,14 @@
  * Layout of a TB's IR:
  *
  *     ld_env exit_request -> brcond != 0 -> L_exit     (cheap entry check)
- *     [--icount: ld_env icount_budget -> brcond <= 0 -> L_exit; budget - 1]
+ *     [--icount instead: w = ld_env32 icount_budget - 1; st_env16 w;
+ *      brcond w < 0 -> L_icount   (budget and exit request: core/cpu.h)]
  *     insn_start eip0, len0
  *       ... ops of insn 0 ...
  *     insn_start eip1, len1
  *       ...
  *     goto_tb / exit_tb / lookup_and_goto_ptr         (TB end)
+ *   [L_icount: icount_budget += 1 (16 bits)]
  *   L_exit:
  *     st_env eip = tb->pc; exit_tb IR_EXIT_REQUEST
  *
@@ -611,21 +613,23 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
     /* cheap exit check at TB entry */
     l_exit = ir_new_label(f);
     t = ir_new_temp(f);
-    ir_ld_env(f, t, offsetof(CPUX86State, exit_request), MO_32);
-    ir_brcond(f, IR_COND_NE, t, ir_const(f, 0), l_exit);
     if (translate_icount) {
         /*
-         * --icount: one unit of the TB budget per executed TB.  Decrement
-         * first, leave if it went below 0 (the budget was <= 0), so that
-         * no value is live across the branch (a spill and a reload per TB
-         * before); the leaving path gives the unit back.
+         * --icount: one unit of the TB budget per executed TB, and the
+         * exit request in the same test (core/cpu.h: the 32-bit word of
+         * budget and icount_exit).  Decrement the word, store its low
+         * half (the budget: a request may be set meanwhile), leave if it
+         * went negative (no budget, or a request); no value is live
+         * across the branch.  The leaving path gives the unit back.
          */
-        IRTemp b = ir_new_temp(f);
         l_icount = ir_new_label(f);
-        ir_ld_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
-        ir_binopi(f, IR_sub, b, b, 1);
-        ir_st_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
-        ir_brcond(f, IR_COND_LT, b, ir_const(f, 0), l_icount);
+        ir_ld_env(f, t, offsetof(CPUX86State, icount_budget), MO_32);
+        ir_binopi(f, IR_sub, t, t, 1);
+        ir_st_env(f, t, offsetof(CPUX86State, icount_budget), MO_16);
+        ir_brcond(f, IR_COND_LT, t, ir_const(f, 0), l_icount);
+    } else {
+        ir_ld_env(f, t, offsetof(CPUX86State, exit_request), MO_32);
+        ir_brcond(f, IR_COND_NE, t, ir_const(f, 0), l_exit);
     }
 
     eip = tb->pc;
@@ -742,9 +746,9 @@ void translate_tb(CPUX86State *env, TranslationBlock *tb, IRFunc *f,
         IRTemp b = ir_new_temp(f);
 
         ir_set_label(f, l_icount);
-        ir_ld_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
+        ir_ld_env(f, b, offsetof(CPUX86State, icount_budget), MO_16);
         ir_binopi(f, IR_add, b, b, 1);
-        ir_st_env(f, b, offsetof(CPUX86State, icount_budget), MO_32);
+        ir_st_env(f, b, offsetof(CPUX86State, icount_budget), MO_16);
     }
     /* exit_request path: nothing of the TB has run yet */
     ir_set_label(f, l_exit);
