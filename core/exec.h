@@ -113,8 +113,9 @@ static inline uint32_t cpu_tb_flags(const CPUX86State *env)
  * TB, mostly TBs of the same page; 128 a page and 256 runs: 2.7 M of 7.5
  * M; 256 a page cost more in flushes than it saved.)  INVLPG clears two
  * runs if they hold entries (the page, and the one before: a TB that
- * starts there may end in it).  Every TLB flush empties the cache but a CR3 load, which keeps the
- * entries of global pages (the kernel's, under Linux); TB invalidation
+ * starts there may end in it).  Every other TLB flush empties the cache
+ * but a CR3 load, which keeps the entries of global pages (the kernel's,
+ * under Linux); TB invalidation
  * clears the TB's entry: a hit needs no page walk.
  */
 #define TB_JC_BITS        15

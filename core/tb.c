@@ -92,13 +92,19 @@ static inline unsigned tb_jc_run(uint32_t lin)
     return tb_jc_index(lin & GUEST_PAGE_MASK) & ~(TB_JC_PAGE - 1);
 }
 
+/* Zero run r of the jump cache (its dirty bits are the caller's). */
+static inline void tb_jc_zero_run(unsigned r)
+{
+    memset(&tb_jc[r * TB_JC_PAGE], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
+}
+
 /* Empty run r of the jump cache if it may hold an entry. */
 static inline void tb_jc_clear_run(unsigned r)
 {
     uint64_t bit = 1ull << (r % 64);
 
     if (tb_jc_dirty[r / 64] & bit) {
-        memset(&tb_jc[r * TB_JC_PAGE], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
+        tb_jc_zero_run(r);
         tb_jc_dirty[r / 64] &= ~bit;
         tb_jc_dirty_ng[r / 64] &= ~bit;
     }
@@ -150,13 +156,11 @@ void tb_jc_flush(void)
 {
     for (unsigned w = 0; w < ARRAY_SIZE(tb_jc_dirty); w++) {
         for (uint64_t m = tb_jc_dirty[w]; m != 0; m &= m - 1) {
-            unsigned r = w * 64 + (unsigned)__builtin_ctzll(m);
-
-            memset(&tb_jc[r * TB_JC_PAGE], 0, TB_JC_PAGE * sizeof(tb_jc[0]));
+            tb_jc_zero_run(w * 64 + (unsigned)__builtin_ctzll(m));
         }
         tb_jc_dirty[w] = 0;
-        tb_jc_dirty_ng[w] = 0;
     }
+    memset(tb_jc_dirty_ng, 0, sizeof(tb_jc_dirty_ng));
     tb_jc_ng_reset();
 }
 
@@ -174,23 +178,21 @@ void tb_jc_flush_nonglobal(void)
                 memset(e, 0, sizeof(*e));
             }
         }
-        memset(tb_jc_dirty_ng, 0, sizeof(tb_jc_dirty_ng));
-        tb_jc_ng_reset();
-        return;
-    }
-    for (unsigned w = 0; w < ARRAY_SIZE(tb_jc_dirty_ng); w++) {
-        for (uint64_t m = tb_jc_dirty_ng[w]; m != 0; m &= m - 1) {
-            TbJcEntry *e = &tb_jc[(w * 64 + (unsigned)__builtin_ctzll(m)) *
-                                  TB_JC_PAGE];
+    } else {
+        for (unsigned w = 0; w < ARRAY_SIZE(tb_jc_dirty_ng); w++) {
+            for (uint64_t m = tb_jc_dirty_ng[w]; m != 0; m &= m - 1) {
+                TbJcEntry *e = &tb_jc[(w * 64 + (unsigned)__builtin_ctzll(m)) *
+                                      TB_JC_PAGE];
 
-            for (unsigned i = 0; i < TB_JC_PAGE; i++) {
-                if (e[i].ng) {
-                    memset(&e[i], 0, sizeof(e[i]));
+                for (unsigned i = 0; i < TB_JC_PAGE; i++) {
+                    if (e[i].ng) {
+                        memset(&e[i], 0, sizeof(e[i]));
+                    }
                 }
             }
         }
-        tb_jc_dirty_ng[w] = 0;
     }
+    memset(tb_jc_dirty_ng, 0, sizeof(tb_jc_dirty_ng));
     tb_jc_ng_reset();
 }
 
@@ -398,7 +400,8 @@ static bool tb_phys_matches(CPUX86State *env, const TranslationBlock *tb)
 {
     uint32_t lin = tb->cs_base + tb->pc, phys;
 
-    if (!mem_path->get_phys_code(env, lin, &phys, NULL) || phys != tb->phys_pc) {
+    if (!mem_path->get_phys_code(env, lin, &phys, NULL) ||
+        phys != tb->phys_pc) {
         return false;
     }
     if (tb->phys_page2 != ~0u) {

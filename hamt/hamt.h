@@ -47,10 +47,12 @@ static inline unsigned hamt_win_idx(unsigned w)
 /* The windows (bit w) of context ctx's MMU indices (hamt_win). */
 static inline uint32_t ctx_win_mask(unsigned ctx)
 {
-    if (ctx == 0) {
-        return (1u << HAMT_NB_IDX) - 1;
+    uint32_t m = 0;
+
+    for (unsigned idx = 0; idx < HAMT_NB_IDX; idx++) {
+        m |= 1u << hamt_win(ctx, idx);
     }
-    return (1u << 3) | (7u << (HAMT_NB_IDX + 3 * (ctx - 1)));
+    return m;
 }
 
 /* Context of window w (0 for the shared paging-off window). */
